@@ -1,0 +1,39 @@
+/*
+ * audit.h: the append-only, hash-chained audit log.
+ *
+ * Every state-changing action appends an entry naming who did it. Each entry's hash
+ * covers the previous entry's hash, so editing or deleting any entry breaks the chain
+ * from there on. The rows that history tables gain in a transaction (scans, item
+ * events, discrepancies, resolutions, unmarked items, outbox) are sealed into the chain
+ * too: at commit the store appends one entry per table with the SHA-256 of the new rows,
+ * so a later edit of a scan or a resolution is detected as well.
+ */
+#pragma once
+#include "db/store.h"
+
+G_BEGIN_DECLS
+
+/* Appends an entry inside the current transaction. user_name may be NULL for the
+ * system itself; detail is a JSON object (NULL means {}). */
+gboolean muster_audit_append(MusterStore *store, const char *user_name, const char *action,
+                             const char *subject, const char *detail_json, GError **error);
+
+typedef struct {
+  gint64 entries;       /* entries checked */
+  gint64 rows_covered;  /* history rows whose digests matched */
+  char *head_hash;      /* hash of the last entry: an anchor the registry can keep */
+  gint64 head_seq;
+} MusterAuditReport;
+void muster_audit_report_clear(MusterAuditReport *report);
+
+/* Checks the whole chain and every sealed row. On tampering returns FALSE with
+ * MUSTER_ERROR_TAMPERED and a message naming the first entry or row that fails. */
+gboolean muster_audit_verify(MusterStore *store, MusterAuditReport *report, GError **error);
+
+/* Used by the store around each transaction (see store.c). */
+#define MUSTER_AUDIT_N_SEALED 6
+void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_SEALED]);
+gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED],
+                              GError **error);
+
+G_END_DECLS

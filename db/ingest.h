@@ -1,0 +1,72 @@
+/*
+ * ingest.h: scans into an open count, durably, fast.
+ *
+ * For each scan: resolve its marking to items, decide the outcome, dedupe (one item
+ * found many times is one find), store the scan with its raw payload, and update the
+ * progress. Scans are queued and committed in batches, one transaction each (WAL,
+ * synchronous=FULL), and only after the commit are their outcomes handed back: a scan
+ * whose outcome anyone has seen is on disk. A caller flushes at least every 50 ms while
+ * scans arrive (muster_ingest_due()), which bounds the time to durability.
+ */
+#pragma once
+#include "db/store.h"
+#include "db/users.h"
+#include "scan/scan.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MUSTER_OUTCOME_ACCEPTED,        /* expected here, first time */
+  MUSTER_OUTCOME_DUPLICATE,       /* already counted in this count */
+  MUSTER_OUTCOME_UNKNOWN,         /* no record carries this marking */
+  MUSTER_OUTCOME_WRONG_LOCATION,  /* a record, but recorded elsewhere */
+  MUSTER_OUTCOME_STATUS_CONFLICT, /* recorded issued, lost, stolen, destroyed, in transit */
+  MUSTER_OUTCOME_NOT_GENUINE,     /* the tag failed its originality check */
+  MUSTER_OUTCOME_UNREADABLE,      /* garbage: kept, reported */
+  MUSTER_OUTCOME_AMBIGUOUS,       /* the marking is on more than one item */
+} MusterOutcome;
+
+const char *muster_outcome_to_string(MusterOutcome o);
+
+typedef struct {
+  gint64 scan_id;
+  MusterOutcome outcome;
+  gint64 item_id;          /* 0 when none */
+  char *item_uuid;
+  char *summary;           /* "Glock 17 9x19 GL-123456" for the screen, or the text */
+  char *recorded_location; /* where the records say it is */
+  char *item_status;
+  char *marking_value;
+  char *location_path;     /* where it was scanned */
+} MusterIngestResult;
+
+void muster_ingest_result_clear(MusterIngestResult *r);
+
+typedef struct _MusterIngest MusterIngest;
+
+/* actor must be the count's counter or witness, or a supervisor/admin. The count must be
+ * open. */
+MusterIngest *muster_ingest_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
+                                GError **error);
+void muster_ingest_free(MusterIngest *ingest);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterIngest, muster_ingest_free)
+
+/* The location scans are taken at, until changed ("" or NULL = the count's scope). */
+gboolean muster_ingest_set_location(MusterIngest *ingest, const char *path, GError **error);
+
+/* Queues a scan (ownership is not taken). */
+void muster_ingest_add(MusterIngest *ingest, const MusterScan *scan);
+guint muster_ingest_pending(MusterIngest *ingest);
+/* TRUE when the oldest queued scan has waited max_wait_us or the queue is full. */
+gboolean muster_ingest_due(MusterIngest *ingest, gint64 max_wait_us);
+
+/* Commits every queued scan in one transaction and appends one MusterIngestResult per
+ * scan to results (GArray of MusterIngestResult, may be NULL). On failure nothing of
+ * the batch is stored, the queue is kept for a retry, and error says why. */
+gboolean muster_ingest_flush(MusterIngest *ingest, GArray *results, GError **error);
+
+/* Progress of the count as ingest sees it (cheap: kept in memory). */
+gint64 muster_ingest_found(MusterIngest *ingest);
+gint64 muster_ingest_scans(MusterIngest *ingest);
+
+G_END_DECLS

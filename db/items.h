@@ -1,0 +1,116 @@
+/*
+ * items.h: weapons, their markings, and changes to their status and location.
+ *
+ * The item row holds the current state; every change appends an item_event row (the
+ * tracing history), an audit entry, and an outbox event for the registry, in one
+ * transaction. Two items may share a serial if their manufacturers differ (that is a
+ * duplicate-marking finding for reconciliation, not an error); the same manufacturer
+ * and serial twice is refused.
+ */
+#pragma once
+#include "db/store.h"
+#include "db/users.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MUSTER_STATUS_IN_STORE,
+  MUSTER_STATUS_ISSUED,
+  MUSTER_STATUS_IN_REPAIR,
+  MUSTER_STATUS_IN_TRANSIT,
+  MUSTER_STATUS_LOST,
+  MUSTER_STATUS_STOLEN,
+  MUSTER_STATUS_DESTROYED,
+  MUSTER_STATUS_SEIZED,
+} MusterStatus;
+
+const char *muster_status_to_string(MusterStatus s);   /* "in_store", ... */
+gboolean muster_status_from_string(const char *s, MusterStatus *out, GError **error);
+
+typedef struct {
+  char *kind;       /* engraved_serial, barcode, datamatrix_uii, hf_uid, uhf_epc, ndef */
+  char *component;  /* frame, barrel, slide, bolt, cylinder */
+  char *value;      /* normalised (marking/marking.h) */
+  char *created_at;
+  char *retired_at; /* NULL while in use */
+} MusterMarking;
+void muster_marking_free(MusterMarking *m);
+
+typedef struct {
+  gint64 id;
+  char *uuid;
+  char *manufacturer;
+  char *country;          /* ISO 3166 alpha-2 of manufacture */
+  char *serial;
+  char *model;            /* type/model */
+  char *category;
+  char *calibre;
+  int year;               /* 0 when unknown */
+  char *import_country;   /* NULL when not imported */
+  int import_year;        /* 0 when unknown */
+  char *state_marking;
+  char *frame_material;
+  MusterStatus status;
+  char *location_path;    /* NULL when it has no location (issued, lost, ...) */
+  char *custodian;        /* unit or person holding it when issued */
+  char *created_at;
+  GPtrArray *markings;    /* MusterMarking*, may be NULL when not loaded */
+} MusterItem;
+
+void muster_item_free(MusterItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterItem, muster_item_free)
+
+/* Admin: adds one item (fields as in MusterItem; id/uuid/created_at are ignored) with its
+ * markings; the engraved serial is always added as a frame marking. */
+MusterItem *muster_items_add(MusterStore *store, const MusterUser *actor,
+                             const MusterItem *fields, GError **error);
+
+MusterItem *muster_items_get(MusterStore *store, gint64 id, GError **error);
+MusterItem *muster_items_get_by_uuid(MusterStore *store, const char *uuid, GError **error);
+
+/* Every item that carries marking text (normalised first), or whose serial is it. Empty
+ * array when nothing matches. Element type MusterItem* with markings loaded. */
+GPtrArray *muster_items_find_by_marking(MusterStore *store, const char *text, GError **error);
+
+/* Resolves "what the user typed" (a uuid, a marking or serial) to exactly one item;
+ * NOT_FOUND or INVALID ("matches 2 items: ...; use the uuid") otherwise. */
+MusterItem *muster_items_resolve(MusterStore *store, const char *text, GError **error);
+
+/* Supervisor or admin. custodian may be NULL. reason is required. */
+gboolean muster_items_set_status(MusterStore *store, const MusterUser *actor, gint64 item_id,
+                                 MusterStatus status, const char *custodian,
+                                 const char *reason, GError **error);
+/* Supervisor or admin. The location must exist. */
+gboolean muster_items_move(MusterStore *store, const MusterUser *actor, gint64 item_id,
+                           const char *location_path, const char *reason, GError **error);
+/* Admin. */
+gboolean muster_items_add_marking(MusterStore *store, const MusterUser *actor, gint64 item_id,
+                                  const char *kind, const char *component, const char *value,
+                                  GError **error);
+gboolean muster_items_retire_marking(MusterStore *store, const MusterUser *actor,
+                                     gint64 item_id, const char *value, const char *reason,
+                                     GError **error);
+
+gint64 muster_items_count(MusterStore *store, GError **error);
+
+/* CSV, RFC 4180, UTF-8, with a header line. Columns (in any order, names exact):
+ *   manufacturer, country_of_manufacture, serial, model, category, calibre, year,
+ *   import_country, import_year, state_marking, frame_material, status, location,
+ *   custodian, markings
+ * Required: manufacturer, country_of_manufacture, serial, model, category, status.
+ * markings: "kind:component:value" entries separated by ';'.
+ *
+ * Import is all or nothing: every problem is collected with its line number into
+ * errors (one string each) and, if there is any, nothing is imported and FALSE is
+ * returned with MUSTER_ERROR_INVALID. Admin only. */
+typedef struct {
+  gint64 imported;
+  gint64 locations_created;
+} MusterImportResult;
+gboolean muster_items_import_csv(MusterStore *store, const MusterUser *actor,
+                                 const char *data, gsize len, MusterImportResult *result,
+                                 GPtrArray **errors, GError **error);
+/* Writes every item in the import format (so export then import round-trips). */
+gboolean muster_items_export_csv(MusterStore *store, GString *out, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,80 @@
+/*
+ * store.h: one armoury's record store, a single SQLite file.
+ *
+ * Only muster_store_create() makes a new file; muster_store_open() refuses a missing
+ * path, so a mistyped --db never yields an empty database. Both apply the pragmas every
+ * connection needs (WAL, foreign keys, synchronous=FULL, a busy timeout) and bring the
+ * schema up to date with the migrations compiled into the binary.
+ *
+ * The engine modules in db/ use muster_store_db() and the statement cache; nothing
+ * outside db/ touches SQL.
+ */
+#pragma once
+#include <glib.h>
+#include <sqlite3.h>
+#include "db/muster-error.h"
+
+G_BEGIN_DECLS
+
+typedef struct _MusterStore MusterStore;
+
+/* The default database of an installed appliance. */
+#define MUSTER_DEFAULT_DB "/var/lib/muster/armoury.db"
+
+/* Creates PATH (which must not exist) with the current schema and the armoury's
+ * identity. code is short ("ARM-01"); name is free text. */
+MusterStore *muster_store_create(const char *path, const char *armoury_code,
+                                 const char *armoury_name, GError **error);
+/* Opens an existing database and migrates it forward. */
+MusterStore *muster_store_open(const char *path, GError **error);
+void muster_store_free(MusterStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterStore, muster_store_free)
+
+const char *muster_store_path(MusterStore *store);
+const char *muster_store_armoury_code(MusterStore *store);
+const char *muster_store_armoury_uuid(MusterStore *store);
+const char *muster_store_armoury_name(MusterStore *store);
+int muster_store_schema_version(MusterStore *store);
+
+/* For engine modules (db/) only. */
+sqlite3 *muster_store_db(MusterStore *store);
+
+/* A prepared statement from the store's cache, reset and with bindings cleared. The
+ * store owns it; do not finalize it. */
+sqlite3_stmt *muster_store_stmt(MusterStore *store, const char *sql, GError **error);
+
+/* BEGIN IMMEDIATE: takes the write lock at once, so a busy database fails here with a
+ * clear message rather than half-way through a change. Transactions do not nest. */
+gboolean muster_store_begin(MusterStore *store, GError **error);
+gboolean muster_store_commit(MusterStore *store, GError **error);
+void muster_store_rollback(MusterStore *store);
+gboolean muster_store_in_transaction(MusterStore *store);
+
+/* Runs SQL without results (no parameters: for fixed statements only). */
+gboolean muster_store_exec(MusterStore *store, const char *sql, GError **error);
+
+/* Sets error from the SQLite result rc of the last call, saying what was being done
+ * ("storing the scan") and what the user can do about it. Always returns FALSE. */
+gboolean muster_store_fail(MusterStore *store, int rc, const char *doing, GError **error);
+
+/* Steps a statement that returns no rows; on failure sets error via muster_store_fail. */
+gboolean muster_store_step_done(MusterStore *store, sqlite3_stmt *stmt, const char *doing,
+                                GError **error);
+
+/* Settings with defaults (overdue_days=90, lockout_attempts=5). */
+gint64 muster_store_setting_int(MusterStore *store, const char *key, gint64 fallback);
+char *muster_store_setting(MusterStore *store, const char *key);
+gboolean muster_store_set_setting(MusterStore *store, const char *key, const char *value,
+                                  GError **error);
+
+/* Binds text or NULL when s is NULL or empty. */
+void muster_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
+/* A column as a newly allocated string (NULL stays NULL). */
+char *muster_column_dup(sqlite3_stmt *stmt, int col);
+
+/* Time and identity helpers. */
+char *muster_now_iso(void);                 /* "2026-11-25T20:14:57.123Z" */
+char *muster_time_iso(gint64 unix_usec);
+char *muster_uuid_new(void);                /* random UUID v4 */
+
+G_END_DECLS

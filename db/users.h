@@ -1,0 +1,78 @@
+/*
+ * users.h: people who use the appliance, their roles and PINs.
+ *
+ * PINs are stored only as argon2id hashes (libsodium crypto_pwhash_str, interactive
+ * limits). After lockout_attempts wrong PINs in a row (setting, default 5) the account
+ * locks until an admin unlocks it. Users are never deleted, only deactivated.
+ *
+ * A MusterUser returned by muster_users_authenticate() is the "actor" every engine
+ * function takes: the engine, not the screen, decides what that role may do.
+ */
+#pragma once
+#include "db/store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MUSTER_ROLE_STAFF,
+  MUSTER_ROLE_SUPERVISOR,
+  MUSTER_ROLE_ADMIN,
+} MusterRole;
+
+typedef struct {
+  gint64 id;
+  char *uuid;
+  char *name;       /* login name, unique */
+  char *full_name;
+  MusterRole role;
+  gboolean locked;
+  gboolean active;
+  int failed_attempts;
+  char *created_at;
+} MusterUser;
+
+void muster_user_free(MusterUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterUser, muster_user_free)
+
+const char *muster_role_to_string(MusterRole role);     /* "staff", ... */
+gboolean muster_role_from_string(const char *s, MusterRole *role, GError **error);
+
+/* PINs: 4 to 12 digits. */
+gboolean muster_pin_valid(const char *pin, GError **error);
+
+/* Creates the first admin of a new database; fails if any user exists. */
+MusterUser *muster_users_bootstrap_admin(MusterStore *store, const char *name,
+                                         const char *full_name, const char *pin,
+                                         GError **error);
+
+/* Checks name and PIN. A wrong PIN counts towards lockout (and is audited) even though
+ * this returns an error; MUSTER_ERROR_AUTH, MUSTER_ERROR_LOCKED_OUT, NOT_FOUND. */
+MusterUser *muster_users_authenticate(MusterStore *store, const char *name, const char *pin,
+                                      GError **error);
+
+/* Admin only. */
+MusterUser *muster_users_add(MusterStore *store, const MusterUser *actor, const char *name,
+                             const char *full_name, MusterRole role, const char *pin,
+                             GError **error);
+gboolean muster_users_unlock(MusterStore *store, const MusterUser *actor, const char *name,
+                             GError **error);
+gboolean muster_users_set_active(MusterStore *store, const MusterUser *actor,
+                                 const char *name, gboolean active, GError **error);
+/* Admin, or the user themselves (actor->name == name). */
+gboolean muster_users_set_pin(MusterStore *store, const MusterUser *actor, const char *name,
+                              const char *new_pin, GError **error);
+
+MusterUser *muster_users_get(MusterStore *store, const char *name, GError **error);
+MusterUser *muster_users_get_by_id(MusterStore *store, gint64 id, GError **error);
+/* Every user, by name. Element type MusterUser*. */
+GPtrArray *muster_users_list(MusterStore *store, GError **error);
+
+/* Role checks for engine modules: sets MUSTER_ERROR_PERMISSION with a message that says
+ * what was refused ("Resolving a missing item needs a supervisor; alice is staff"). */
+gboolean muster_require_role(const MusterUser *actor, MusterRole at_least, const char *what,
+                             GError **error);
+gboolean muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *what,
+                               GError **error);
+#define MUSTER_ROLE_BIT(r) (1u << (r))
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/*
+ * scan.h: the scan event, the one thing every reader produces and ingest consumes.
+ *
+ * Drivers fill it in and know nothing of counts, SQL or screens. It records who read
+ * it, what was read (raw bytes and decoded text), when, the parsed marking, and the
+ * authenticity verdict where the reader has one.
+ */
+#pragma once
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MUSTER_AUTH_UNKNOWN,
+  MUSTER_AUTH_GENUINE,
+  MUSTER_AUTH_NOT_GENUINE,
+} MusterAuthenticity;
+
+typedef struct {
+  char *reader;          /* reader id, "stdin", "pn532:/dev/ttyS0", ... */
+  char *reader_kind;     /* "manual", "nfc", "usb-hid", "camera", "sim" */
+  char *symbology;       /* "code128", "datamatrix", "ntag215", NULL */
+  GBytes *raw;           /* exactly what was read */
+  char *text;            /* decoded text; NULL when unreadable */
+  char *marking_kind;    /* engraved_serial, hf_uid, ...; NULL when unknown */
+  char *marking_value;   /* normalised; NULL when unreadable */
+  char *check_group;     /* scans of one physical item check share this */
+  char *component;       /* frame, barrel, ... when the reader knows */
+  char *location_path;   /* where the counter is; NULL = unchanged */
+  gint64 read_at_us;     /* wall clock, UTC microseconds */
+  gint64 read_mono_us;   /* monotonic, for latency and debounce */
+  MusterAuthenticity authenticity;
+  char *problem;         /* why it is unreadable; NULL when fine */
+} MusterScan;
+
+MusterScan *muster_scan_new(void);
+void muster_scan_free(MusterScan *scan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterScan, muster_scan_free)
+
+const char *muster_authenticity_to_string(MusterAuthenticity a);
+
+/* Parses one line of a scan feed. Never fails: a garbage line becomes a scan with
+ * marking_value NULL and problem set, keeping its raw bytes.
+ *
+ * Plain line: the marking text itself ("GL-123456", "04:A1:B2:C3:D4:E5:F6").
+ * "@R1/A/03": not a scan, sets the location; returns NULL with *location set.
+ * JSON object: {"value": "...", "kind": "hf_uid", "reader": "...", "reader_kind": "...",
+ *   "symbology": "...", "group": "...", "component": "barrel", "location": "R1/A",
+ *   "read_at": "2026-11-25T20:14:57.123Z", "authenticity": "not_genuine",
+ *   "raw_hex": "..."} — only "value" (or "raw_hex") is required. */
+MusterScan *muster_scan_parse_line(const char *line, gsize len, const char *default_reader,
+                                   char **location, GError **error);
+
+G_END_DECLS

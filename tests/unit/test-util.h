@@ -1,0 +1,24 @@
+/*
+ * test-util.h: shared fixtures for the unit tests: a fresh database in a temp folder,
+ * and users already signed in.
+ */
+#pragma once
+#include "db/store.h"
+#include "db/users.h"
+
+typedef struct {
+  char *dir;            /* temp folder, removed at teardown */
+  char *path;           /* dir/armoury.db */
+  MusterStore *store;
+  MusterUser *admin;    /* "admin", PIN 123456 */
+} TestDb;
+
+/* A fresh database with armoury code TEST and one admin. */
+void test_db_setup(TestDb *t, gconstpointer data);
+void test_db_teardown(TestDb *t, gconstpointer data);
+
+/* Adds a user with PIN 1234 + role, returns it authenticated. */
+MusterUser *test_db_add_user(TestDb *t, const char *name, MusterRole role);
+
+/* Removes a folder tree. */
+void test_rm_rf(const char *dir);
