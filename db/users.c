@@ -1,0 +1,461 @@
+/*
+ * users.c: roles, PINs and lockout.
+ *
+ * PINs are short, so the hash must be slow: argon2id through libsodium's
+ * crypto_pwhash_str with the INTERACTIVE limits (about 0.1 s and 64 MiB per check on
+ * the appliance), salted per user. The limits are stored inside each hash string, so
+ * raising them later needs no migration. A run of wrong PINs locks the account (setting
+ * lockout_attempts, default 5) until an admin unlocks it; every failure is audited, so
+ * a PIN-guessing attempt leaves a trace.
+ */
+#include "db/users.h"
+#include "db/audit.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define USER_COLUMNS "id, uuid, name, full_name, role, locked, active, failed_attempts, created_at"
+
+static const char *const role_names[] = {"staff", "supervisor", "admin"};
+
+const char *
+muster_role_to_string(MusterRole role)
+{
+  return (guint)role < G_N_ELEMENTS(role_names) ? role_names[role] : "unknown";
+}
+
+gboolean
+muster_role_from_string(const char *s, MusterRole *role, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(role_names); i++) {
+    if (g_strcmp0(s, role_names[i]) == 0) {
+      *role = (MusterRole)i;
+      return TRUE;
+    }
+  }
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+              "Unknown role '%s': use staff, supervisor or admin.", s ? s : "");
+  return FALSE;
+}
+
+void
+muster_user_free(MusterUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free(user->uuid);
+  g_free(user->name);
+  g_free(user->full_name);
+  g_free(user->created_at);
+  g_free(user);
+}
+
+gboolean
+muster_pin_valid(const char *pin, GError **error)
+{
+  size_t len = pin != NULL ? strlen(pin) : 0;
+  gboolean digits = len > 0;
+  for (size_t i = 0; i < len; i++)
+    digits = digits && g_ascii_isdigit(pin[i]);
+  if (!digits || len < 4 || len > 12) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "A PIN must be 4 to 12 digits.");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+valid_name(const char *name, GError **error)
+{
+  size_t len = name != NULL ? strlen(name) : 0;
+  gboolean ok = len >= 2 && len <= 32;
+  for (size_t i = 0; ok && i < len; i++)
+    ok = g_ascii_isalnum(name[i]) || name[i] == '.' || name[i] == '-' || name[i] == '_';
+  if (!ok)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "User name '%s' is not valid: use 2 to 32 letters, digits, '.', '-' or '_'.",
+                name ? name : "");
+  return ok;
+}
+
+static MusterUser *
+user_from_row(sqlite3_stmt *stmt)
+{
+  MusterUser *u = g_new0(MusterUser, 1);
+  u->id = sqlite3_column_int64(stmt, 0);
+  u->uuid = muster_column_dup(stmt, 1);
+  u->name = muster_column_dup(stmt, 2);
+  u->full_name = muster_column_dup(stmt, 3);
+  muster_role_from_string((const char *)sqlite3_column_text(stmt, 4), &u->role, NULL);
+  u->locked = sqlite3_column_int(stmt, 5) != 0;
+  u->active = sqlite3_column_int(stmt, 6) != 0;
+  u->failed_attempts = sqlite3_column_int(stmt, 7);
+  u->created_at = muster_column_dup(stmt, 8);
+  return u;
+}
+
+static MusterUser *
+get_where(MusterStore *store, const char *sql, const char *name, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  if (name != NULL)
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64(stmt, 1, id);
+  int rc = sqlite3_step(stmt);
+  MusterUser *u = rc == SQLITE_ROW ? user_from_row(stmt) : NULL;
+  sqlite3_reset(stmt);
+  if (rc == SQLITE_ROW)
+    return u;
+  if (rc != SQLITE_DONE) {
+    muster_store_fail(store, rc, "Reading users", error);
+    return NULL;
+  }
+  if (name != NULL)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
+                "No user named '%s'. 'muster user list' shows who exists.", name);
+  else
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, "No user with id %" G_GINT64_FORMAT,
+                id);
+  return NULL;
+}
+
+MusterUser *
+muster_users_get(MusterStore *store, const char *name, GError **error)
+{
+  return get_where(store, "SELECT " USER_COLUMNS " FROM app_user WHERE name = ?", name, 0,
+                   error);
+}
+
+MusterUser *
+muster_users_get_by_id(MusterStore *store, gint64 id, GError **error)
+{
+  return get_where(store, "SELECT " USER_COLUMNS " FROM app_user WHERE id = ?", NULL, id,
+                   error);
+}
+
+GPtrArray *
+muster_users_list(MusterStore *store, GError **error)
+{
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, "SELECT " USER_COLUMNS " FROM app_user ORDER BY name", error);
+  if (stmt == NULL)
+    return NULL;
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func((GDestroyNotify)muster_user_free);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    g_ptr_array_add(users, user_from_row(stmt));
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    muster_store_fail(store, rc, "Listing users", error);
+    return NULL;
+  }
+  return g_steal_pointer(&users);
+}
+
+gboolean
+muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *what,
+                      GError **error)
+{
+  if (actor == NULL) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "%s needs someone signed in.", what);
+    return FALSE;
+  }
+  if (!actor->active || actor->locked) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "%s refused: %s's account is %s.", what, actor->name,
+                actor->locked ? "locked" : "deactivated");
+    return FALSE;
+  }
+  if (roles_mask & MUSTER_ROLE_BIT(actor->role))
+    return TRUE;
+  g_autoptr(GString) allowed = g_string_new(NULL);
+  for (guint r = 0; r < G_N_ELEMENTS(role_names); r++) {
+    if (!(roles_mask & MUSTER_ROLE_BIT(r)))
+      continue;
+    if (allowed->len > 0)
+      g_string_append(allowed, " or ");
+    g_string_append(allowed, role_names[r]);
+  }
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, "%s needs a %s; %s is %s.", what,
+              allowed->str, actor->name, muster_role_to_string(actor->role));
+  return FALSE;
+}
+
+gboolean
+muster_require_role(const MusterUser *actor, MusterRole at_least, const char *what,
+                    GError **error)
+{
+  guint mask = 0;
+  for (guint r = at_least; r < G_N_ELEMENTS(role_names); r++)
+    mask |= MUSTER_ROLE_BIT(r);
+  return muster_require_one_of(actor, mask, what, error);
+}
+
+static char *
+hash_pin(const char *pin, GError **error)
+{
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_FAILED,
+                "Hashing the PIN ran out of memory (argon2id needs 64 MiB).");
+    return NULL;
+  }
+  return g_strdup(out);
+}
+
+static MusterUser *
+insert_user(MusterStore *store, const char *actor_name, const char *name,
+            const char *full_name, MusterRole role, const char *pin, GError **error)
+{
+  g_autofree char *hash = hash_pin(pin, error);
+  if (hash == NULL)
+    return NULL;
+  g_autofree char *uuid = muster_uuid_new();
+  g_autofree char *now = muster_now_iso();
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "INSERT INTO app_user (uuid, name, full_name, role, pin_hash, created_at) "
+             "VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 3, full_name && *full_name ? full_name : name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 4, muster_role_to_string(role), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 5, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 6, now, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
+                "A user named '%s' already exists. Choose another name.", name);
+    return NULL;
+  }
+  if (rc != SQLITE_DONE) {
+    muster_store_fail(store, rc, "Adding the user", error);
+    return NULL;
+  }
+  g_autofree char *detail = g_strdup_printf("{\"name\":\"%s\",\"role\":\"%s\"}", name,
+                                            muster_role_to_string(role));
+  if (!muster_audit_append(store, actor_name, "user.add", uuid, detail, error))
+    return NULL;
+  return muster_users_get(store, name, error);
+}
+
+static MusterUser *
+add_checked(MusterStore *store, const char *actor_name, gboolean bootstrap, const char *name,
+            const char *full_name, MusterRole role, const char *pin, GError **error)
+{
+  if (!valid_name(name, error) || !muster_pin_valid(pin, error))
+    return NULL;
+  if (!muster_store_begin(store, error))
+    return NULL;
+  if (bootstrap) {
+    g_autoptr(GPtrArray) existing = muster_users_list(store, error);
+    if (existing == NULL) {
+      muster_store_rollback(store);
+      return NULL;
+    }
+    if (existing->len > 0) {
+      muster_store_rollback(store);
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
+                  "This database already has users; ask an admin to add you.");
+      return NULL;
+    }
+  }
+  g_autoptr(MusterUser) user = insert_user(store, actor_name, name, full_name, role, pin, error);
+  if (user == NULL || !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    return NULL;
+  }
+  return g_steal_pointer(&user);
+}
+
+MusterUser *
+muster_users_bootstrap_admin(MusterStore *store, const char *name, const char *full_name,
+                             const char *pin, GError **error)
+{
+  return add_checked(store, NULL, TRUE, name, full_name, MUSTER_ROLE_ADMIN, pin, error);
+}
+
+MusterUser *
+muster_users_add(MusterStore *store, const MusterUser *actor, const char *name,
+                 const char *full_name, MusterRole role, const char *pin, GError **error)
+{
+  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding a user", error))
+    return NULL;
+  return add_checked(store, actor->name, FALSE, name, full_name, role, pin, error);
+}
+
+static gboolean
+set_user_field(MusterStore *store, const char *sql, gint64 id, gint64 value, const char *text,
+               GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (text != NULL)
+    sqlite3_bind_text(stmt, 1, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64(stmt, 1, value);
+  sqlite3_bind_int64(stmt, 2, id);
+  return muster_store_step_done(store, stmt, "Updating the user", error);
+}
+
+/* Records a wrong PIN in its own committed transaction: the count must survive even
+ * though the caller gets an error. */
+static gboolean
+record_failure(MusterStore *store, MusterUser *user, GError **error)
+{
+  gint64 limit = muster_store_setting_int(store, "lockout_attempts", 5);
+  int attempts = user->failed_attempts + 1;
+  gboolean lock = attempts >= limit;
+  g_autofree char *detail =
+      g_strdup_printf("{\"attempts\":%d,\"locked\":%s}", attempts, lock ? "true" : "false");
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ?", user->id,
+                      attempts, NULL, error) ||
+      (lock && !set_user_field(store, "UPDATE app_user SET locked = ? WHERE id = ?", user->id,
+                               1, NULL, error)) ||
+      !muster_audit_append(store, user->name, lock ? "user.locked" : "user.pin_failed",
+                           user->uuid, detail, error) ||
+      !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  user->failed_attempts = attempts;
+  user->locked = lock;
+  return TRUE;
+}
+
+static char *
+stored_hash(MusterStore *store, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT pin_hash FROM app_user WHERE id = ?",
+                                         error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64(stmt, 1, id);
+  char *hash = sqlite3_step(stmt) == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
+  sqlite3_reset(stmt);
+  if (hash == NULL)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_FAILED, "Reading the PIN hash failed");
+  return hash;
+}
+
+MusterUser *
+muster_users_authenticate(MusterStore *store, const char *name, const char *pin,
+                          GError **error)
+{
+  g_autoptr(MusterUser) user = muster_users_get(store, name, error);
+  if (user == NULL)
+    return NULL;
+  if (!user->active) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "%s's account is deactivated. Ask an admin.", name);
+    return NULL;
+  }
+  if (user->locked) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_LOCKED_OUT,
+                "%s's account is locked after too many wrong PINs. An admin must unlock it "
+                "('muster user unlock %s').", name, name);
+    return NULL;
+  }
+  g_autofree char *hash = stored_hash(store, user->id, error);
+  if (hash == NULL)
+    return NULL;
+  if (pin == NULL || crypto_pwhash_str_verify(hash, pin, strlen(pin)) != 0) {
+    if (!record_failure(store, user, error))
+      return NULL;
+    if (user->locked)
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_LOCKED_OUT,
+                  "Wrong PIN for %s. The account is now locked; an admin must unlock it.",
+                  name);
+    else
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_AUTH, "Wrong PIN for %s. Try again.", name);
+    return NULL;
+  }
+  if (user->failed_attempts > 0) {
+    if (!muster_store_begin(store, error))
+      return NULL;
+    if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ?",
+                        user->id, 0, NULL, error) ||
+        !muster_store_commit(store, error)) {
+      muster_store_rollback(store);
+      return NULL;
+    }
+    user->failed_attempts = 0;
+  }
+  return g_steal_pointer(&user);
+}
+
+/* Runs one audited change to a user in its own transaction. */
+static gboolean
+change_user(MusterStore *store, const MusterUser *actor, const char *name, const char *sql,
+            gint64 value, const char *text, const char *action, GError **error)
+{
+  g_autoptr(MusterUser) user = muster_users_get(store, name, error);
+  if (user == NULL)
+    return FALSE;
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!set_user_field(store, sql, user->id, value, text, error) ||
+      !muster_audit_append(store, actor->name, action, user->uuid, NULL, error) ||
+      !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+muster_users_unlock(MusterStore *store, const MusterUser *actor, const char *name,
+                    GError **error)
+{
+  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Unlocking a user",
+                             error))
+    return FALSE;
+  return change_user(store, actor, name,
+                     "UPDATE app_user SET locked = ?, failed_attempts = 0 WHERE id = ?", 0, NULL,
+                     "user.unlock", error);
+}
+
+gboolean
+muster_users_set_active(MusterStore *store, const MusterUser *actor, const char *name,
+                        gboolean active, GError **error)
+{
+  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
+                             active ? "Reactivating a user" : "Deactivating a user", error))
+    return FALSE;
+  if (!active && g_strcmp0(actor->name, name) == 0) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "%s cannot deactivate their own account; ask another admin.", name);
+    return FALSE;
+  }
+  return change_user(store, actor, name, "UPDATE app_user SET active = ? WHERE id = ?",
+                     active ? 1 : 0, NULL, active ? "user.activate" : "user.deactivate", error);
+}
+
+gboolean
+muster_users_set_pin(MusterStore *store, const MusterUser *actor, const char *name,
+                     const char *new_pin, GError **error)
+{
+  if (g_strcmp0(actor ? actor->name : NULL, name) != 0 &&
+      !muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
+                             "Changing someone else's PIN", error))
+    return FALSE;
+  if (!muster_require_role(actor, MUSTER_ROLE_STAFF, "Changing a PIN", error) ||
+      !muster_pin_valid(new_pin, error))
+    return FALSE;
+  g_autofree char *hash = hash_pin(new_pin, error);
+  if (hash == NULL)
+    return FALSE;
+  return change_user(store, actor, name, "UPDATE app_user SET pin_hash = ? WHERE id = ?", 0,
+                     hash, "user.set_pin", error);
+}
