@@ -197,6 +197,12 @@ muster_store_in_transaction(MusterStore *store)
   return store->in_tx;
 }
 
+void
+muster_store_set_busy_timeout(MusterStore *store, int ms)
+{
+  sqlite3_busy_timeout(store->db, ms);
+}
+
 sqlite3 *
 muster_store_db(MusterStore *store)
 {
@@ -353,8 +359,6 @@ store_connect(const char *path, int flags, GError **error)
     muster_store_fail(store, rc, "Opening the database", error);
     return NULL;
   }
-  if (!apply_pragmas(store, error))
-    return NULL;
   return g_steal_pointer(&store);
 }
 
@@ -382,6 +386,8 @@ muster_store_open(const char *path, GError **error)
                 "file). Check --db or MUSTER_DB; it was left untouched.", path);
     return NULL;
   }
+  if (!apply_pragmas(store, error))
+    return NULL;
   gint64 version = pragma_int(store, "PRAGMA user_version");
   store->schema_version = (int)version;
   if (!sqlite3_db_readonly(store->db, "main") && !migrate(store, error)) {
@@ -468,7 +474,7 @@ muster_store_create(const char *path, const char *armoury_code, const char *armo
   }
   g_autoptr(MusterStore) store =
       store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
-  if (store == NULL)
+  if (store == NULL || !apply_pragmas(store, error))
     return NULL;
   if (!migrate(store, error))
     return NULL;

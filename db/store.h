@@ -36,6 +36,10 @@ const char *muster_store_armoury_uuid(MusterStore *store);
 const char *muster_store_armoury_name(MusterStore *store);
 int muster_store_schema_version(MusterStore *store);
 
+/* How long a write waits for another program's write lock before failing with
+ * MUSTER_ERROR_DB_BUSY (default 5000 ms). */
+void muster_store_set_busy_timeout(MusterStore *store, int ms);
+
 /* For engine modules (db/) only. */
 sqlite3 *muster_store_db(MusterStore *store);
 

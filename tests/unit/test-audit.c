@@ -1,0 +1,173 @@
+/*
+ * test-audit.c: the hash chain and the sealing of history rows.
+ *
+ * Each test changes the file behind the engine's back, the way someone with access to
+ * the disk would (dropping the append-only triggers first), and expects
+ * muster_audit_verify() to name what was changed.
+ */
+#include <string.h>
+
+#include "db/audit.h"
+#include "db/outbox.h"
+#include "test-util.h"
+
+static void
+raw_exec(TestDb *t, const char *sql)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec(muster_store_db(t->store), sql, NULL, NULL, &msg);
+  if (rc != SQLITE_OK)
+    g_error("%s: %s", sql, msg);
+}
+
+/* Appends n outbox events, each in its own audited transaction. */
+static void
+add_events(TestDb *t, int n)
+{
+  for (int i = 0; i < n; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) payload = json_from_string("{\"n\":1}", NULL);
+    g_assert_true(muster_store_begin(t->store, &error));
+    g_assert_true(muster_audit_append(t->store, t->admin->name, "test.event", "x", NULL, &error));
+    g_assert_true(muster_outbox_append(t->store, "test.event", "x", payload, &error));
+    g_assert_true(muster_store_commit(t->store, &error));
+    g_assert_no_error(error);
+  }
+}
+
+static void
+assert_tampered(TestDb *t, const char *expect_in_message)
+{
+  g_autoptr(GError) error = NULL;
+  MusterAuditReport report;
+  g_assert_false(muster_audit_verify(t->store, &report, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  if (strstr(error->message, expect_in_message) == NULL)
+    g_error("expected '%s' in: %s", expect_in_message, error->message);
+  muster_audit_report_clear(&report);
+}
+
+static void
+test_intact_chain_verifies(TestDb *t, gconstpointer data)
+{
+  add_events(t, 5);
+  g_autoptr(GError) error = NULL;
+  MusterAuditReport report;
+  g_assert_true(muster_audit_verify(t->store, &report, &error));
+  g_assert_no_error(error);
+  /* armoury.create, user.add, 5 x (test.event + rows.sealed) */
+  g_assert_cmpint(report.entries, ==, 12);
+  g_assert_cmpint(report.rows_covered, ==, 5);
+  g_assert_cmpint(strlen(report.head_hash), ==, 64);
+  muster_audit_report_clear(&report);
+}
+
+static void
+test_append_only_triggers(TestDb *t, gconstpointer data)
+{
+  add_events(t, 1);
+  sqlite3 *db = muster_store_db(t->store);
+  g_assert_cmpint(sqlite3_exec(db, "UPDATE audit_log SET detail='{}'", NULL, NULL, NULL), ==,
+                  SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint(sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL, NULL), ==,
+                  SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint(sqlite3_exec(db, "DELETE FROM outbox", NULL, NULL, NULL), ==,
+                  SQLITE_CONSTRAINT_TRIGGER);
+}
+
+static void
+test_edited_entry_detected(TestDb *t, gconstpointer data)
+{
+  add_events(t, 3);
+  raw_exec(t, "DROP TRIGGER audit_no_update;"
+              "UPDATE audit_log SET user_name = 'mallory' WHERE seq = 4");
+  assert_tampered(t, "Audit entry 4 ");
+}
+
+static void
+test_rehashed_entry_detected(TestDb *t, gconstpointer data)
+{
+  /* Recomputing one entry's own hash is not enough: the next entry's prev_hash no
+   * longer matches. */
+  add_events(t, 3);
+  raw_exec(t, "DROP TRIGGER audit_no_update;"
+              "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 5) "
+              "WHERE seq = 4");
+  assert_tampered(t, "Audit entry 4 ");
+}
+
+static void
+test_deleted_entry_detected(TestDb *t, gconstpointer data)
+{
+  add_events(t, 3);
+  raw_exec(t, "DROP TRIGGER audit_no_delete; DELETE FROM audit_log WHERE seq = 3");
+  assert_tampered(t, "Audit entries 3 to 3 are missing");
+}
+
+static void
+test_edited_history_row_detected(TestDb *t, gconstpointer data)
+{
+  add_events(t, 3);
+  raw_exec(t, "DROP TRIGGER outbox_no_update;"
+              "UPDATE outbox SET payload = '{\"n\":2}' WHERE seq = 2");
+  assert_tampered(t, "Rows 2..2 of 'outbox'");
+}
+
+static void
+test_deleted_history_row_detected(TestDb *t, gconstpointer data)
+{
+  add_events(t, 3);
+  raw_exec(t, "DROP TRIGGER outbox_no_delete; DELETE FROM outbox WHERE seq = 3");
+  assert_tampered(t, "'outbox'");
+}
+
+static void
+test_unsealed_row_detected(TestDb *t, gconstpointer data)
+{
+  add_events(t, 2);
+  raw_exec(t, "INSERT INTO outbox (at, kind, entity_uuid, payload) "
+              "VALUES ('2026-01-01T00:00:00.000Z', 'forged', 'x', '{}')");
+  assert_tampered(t, "not sealed");
+}
+
+static void
+test_rolled_back_change_leaves_no_trace(TestDb *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = json_from_string("{}", NULL);
+  g_assert_true(muster_store_begin(t->store, &error));
+  g_assert_true(muster_audit_append(t->store, "admin", "test.event", "x", NULL, &error));
+  g_assert_true(muster_outbox_append(t->store, "test.event", "x", payload, &error));
+  muster_store_rollback(t->store);
+  add_events(t, 1);
+  MusterAuditReport report;
+  g_assert_true(muster_audit_verify(t->store, &report, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(report.entries, ==, 4);
+  muster_audit_report_clear(&report);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add("/audit/intact", TestDb, NULL, test_db_setup, test_intact_chain_verifies,
+             test_db_teardown);
+  g_test_add("/audit/triggers", TestDb, NULL, test_db_setup, test_append_only_triggers,
+             test_db_teardown);
+  g_test_add("/audit/edited-entry", TestDb, NULL, test_db_setup, test_edited_entry_detected,
+             test_db_teardown);
+  g_test_add("/audit/rehashed-entry", TestDb, NULL, test_db_setup, test_rehashed_entry_detected,
+             test_db_teardown);
+  g_test_add("/audit/deleted-entry", TestDb, NULL, test_db_setup, test_deleted_entry_detected,
+             test_db_teardown);
+  g_test_add("/audit/edited-row", TestDb, NULL, test_db_setup, test_edited_history_row_detected,
+             test_db_teardown);
+  g_test_add("/audit/deleted-row", TestDb, NULL, test_db_setup,
+             test_deleted_history_row_detected, test_db_teardown);
+  g_test_add("/audit/unsealed-row", TestDb, NULL, test_db_setup, test_unsealed_row_detected,
+             test_db_teardown);
+  g_test_add("/audit/rollback", TestDb, NULL, test_db_setup,
+             test_rolled_back_change_leaves_no_trace, test_db_teardown);
+  return g_test_run();
+}
