@@ -35,6 +35,7 @@ typedef struct {
   char *retired_at; /* NULL while in use */
 } MusterMarking;
 void muster_marking_free(MusterMarking *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterMarking, muster_marking_free)
 
 typedef struct {
   gint64 id;

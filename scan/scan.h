@@ -30,7 +30,9 @@ typedef struct {
   gint64 read_at_us;     /* wall clock, UTC microseconds */
   gint64 read_mono_us;   /* monotonic, for latency and debounce */
   MusterAuthenticity authenticity;
-  char *problem;         /* why it is unreadable; NULL when fine */
+  char *problem;         /* what was wrong with the line: why it is unreadable, or which
+                            field was ignored; NULL when fine. Unreadable means
+                            marking_value == NULL. */
 } MusterScan;
 
 MusterScan *muster_scan_new(void);
@@ -39,15 +41,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterScan, muster_scan_free)
 
 const char *muster_authenticity_to_string(MusterAuthenticity a);
 
-/* Parses one line of a scan feed. Never fails: a garbage line becomes a scan with
- * marking_value NULL and problem set, keeping its raw bytes.
+/* Parses one line of a scan feed (its LF/CRLF end is ignored). Never fails: a garbage
+ * line becomes a scan with marking_value NULL and problem set, keeping its raw bytes
+ * (at most 4 KiB; a longer line is truncated and says so). GS, RS and EOT are kept in
+ * text: they are ISO/IEC 15434 data. error is never set.
+ *
+ * A blank line (spaces and tabs only) is nothing read: NULL with *location NULL.
  *
  * Plain line: the marking text itself ("GL-123456", "04:A1:B2:C3:D4:E5:F6").
  * "@R1/A/03": not a scan, sets the location; returns NULL with *location set.
  * JSON object: {"value": "...", "kind": "hf_uid", "reader": "...", "reader_kind": "...",
  *   "symbology": "...", "group": "...", "component": "barrel", "location": "R1/A",
  *   "read_at": "2026-11-25T20:14:57.123Z", "authenticity": "not_genuine",
- *   "raw_hex": "..."} — only "value" (or "raw_hex") is required. */
+ *   "raw_hex": "..."} — only "value" (or "raw_hex") is required. raw is the raw_hex
+ *   bytes, or else the value's bytes; with only raw_hex of kind hf_uid/uhf_epc the hex
+ *   is the value. A bad optional field is noted in problem and ignored; an unknown kind leaves
+ *   the scan unreadable (a misconfigured reader must be noticed, not guessed around). */
 MusterScan *muster_scan_parse_line(const char *line, gsize len, const char *default_reader,
                                    char **location, GError **error);
 

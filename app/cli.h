@@ -1,0 +1,83 @@
+/*
+ * cli.h: what every subcommand of `muster` shares.
+ *
+ * Global options (--db, --json) are accepted before or after the subcommand. Signing
+ * in takes a user name from an option and the PIN from an environment variable or, on
+ * a terminal, from a prompt without echo; PINs never appear in argv (ps would show
+ * them). Every error goes to stderr as one message that says what, where and what to
+ * do, and the exit status tells scripts which kind of error it was.
+ */
+#pragma once
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "db/store.h"
+#include "db/users.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *db_path;   /* --db, else $MUSTER_DB, else MUSTER_DEFAULT_DB */
+  gboolean json;   /* --json: machine-readable output */
+} MusterCliGlobals;
+
+extern MusterCliGlobals cli;
+
+typedef struct {
+  const char *name;     /* "count start" */
+  const char *args;     /* "[OPTION...] COUNT" */
+  const char *summary;  /* one line for `muster --help` */
+  int (*run)(int argc, char **argv);
+} MusterCliCommand;
+
+/* A GOptionContext for a subcommand with the global options added and help text. */
+GOptionContext *cli_context(const MusterCliCommand *cmd, const GOptionEntry *entries,
+                            const char *description);
+/* Parses; on error prints it with usage hint and returns FALSE. */
+gboolean cli_parse(GOptionContext *ctx, const MusterCliCommand *cmd, int *argc, char ***argv);
+
+const char *cli_db_path(void);
+/* Opens the database named by --db/MUSTER_DB (never creates one). */
+MusterStore *cli_open_store(GError **error);
+
+/* Signs name in. The PIN comes from the environment variable pin_env (MUSTER_PIN,
+ * MUSTER_WITNESS_PIN, ...) or, when stdin or /dev/tty is a terminal, a prompt naming
+ * who is asked ("PIN for witness bob: "). */
+MusterUser *cli_sign_in(MusterStore *store, const char *name, const char *pin_env,
+                        const char *who, GError **error);
+/* --user NAME or $MUSTER_USER, signed in with MUSTER_PIN. */
+MusterUser *cli_sign_in_actor(MusterStore *store, const char *user_opt, GError **error);
+/* Reads a new PIN from env or a prompt, asked twice on a terminal. */
+char *cli_read_new_pin(const char *pin_env, const char *who, GError **error);
+
+/* Prints error to stderr ("muster: ...") and returns its exit status. */
+int cli_fail(GError *error);
+/* Prints a usage error for cmd and returns 2. */
+int cli_usage_error(const MusterCliCommand *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Prints a JSON node to stdout, pretty, with a newline. */
+void cli_print_json(JsonNode *node);
+/* Prints one compact JSON line (JSON Lines streams) and flushes. */
+void cli_print_json_line(JsonNode *node);
+
+/* JsonBuilder shorthands that skip NULL strings. */
+void cli_json_str(JsonBuilder *b, const char *key, const char *value);
+void cli_json_int(JsonBuilder *b, const char *key, gint64 value);
+void cli_json_bool(JsonBuilder *b, const char *key, gboolean value);
+
+/* Reads a whole file, or stdin when path is "-". */
+gboolean cli_read_input(const char *path, char **data, gsize *len, GError **error);
+
+/* Subcommand groups, one file each. */
+extern const MusterCliCommand muster_cmd_init[];
+extern const MusterCliCommand muster_cmd_user[];
+extern const MusterCliCommand muster_cmd_location[];
+extern const MusterCliCommand muster_cmd_item[];
+extern const MusterCliCommand muster_cmd_count[];
+extern const MusterCliCommand muster_cmd_report[];
+extern const MusterCliCommand muster_cmd_history[];
+extern const MusterCliCommand muster_cmd_audit[];
+extern const MusterCliCommand muster_cmd_settings[];
+extern const MusterCliCommand muster_cmd_demo[];
+
+G_END_DECLS

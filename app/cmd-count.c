@@ -1,0 +1,587 @@
+/*
+ * cmd-count.c: `muster count ...`: a stock count from start to sign-off.
+ *
+ * `count scan` is the headless reader path: one scan per line on stdin, acknowledged
+ * on stdout only after it is committed. Lines are batched while they arrive faster than
+ * the disk can sync (one transaction per batch, at most 50 ms old), and flushed at once
+ * when the input pauses, so a person typing sees each scan acknowledged immediately.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/cli.h"
+#include "app/output.h"
+#include "db/counts.h"
+#include "db/ingest.h"
+#include "db/reconcile.h"
+
+static int run_start(int argc, char **argv);
+static int run_scan(int argc, char **argv);
+static int run_unmarked(int argc, char **argv);
+static int run_close(int argc, char **argv);
+static int run_reconcile(int argc, char **argv);
+static int run_discrepancies(int argc, char **argv);
+static int run_resolve(int argc, char **argv);
+static int run_sign_off(int argc, char **argv);
+static int run_list(int argc, char **argv);
+static int run_show(int argc, char **argv);
+
+const MusterCliCommand muster_cmd_count[] = {
+    {"count start", "--user COUNTER --witness NAME --scope PATH... [--blind]",
+     "Start a count of one or more locations", run_start},
+    {"count scan", "--user NAME COUNT", "Feed scans, one per line on stdin (plain or JSON)",
+     run_scan},
+    {"count unmarked", "--user NAME --description TEXT --location PATH COUNT",
+     "Record an item found without any marking", run_unmarked},
+    {"count close", "--user NAME COUNT", "Close a count: no more scans", run_close},
+    {"count reconcile", "--user NAME COUNT", "Compare what was found with what was expected",
+     run_reconcile},
+    {"count discrepancies", "COUNT [--kind K] [--location PATH] [--unresolved]",
+     "List a count's discrepancies", run_discrepancies},
+    {"count resolve", "--user SUPERVISOR [--confirm-by NAME] --action A --reason TEXT ID",
+     "Resolve a discrepancy", run_resolve},
+    {"count sign-off", "--user SUPERVISOR [--note TEXT] COUNT",
+     "Sign a reconciled count off (not by its counter)", run_sign_off},
+    {"count list", "[--state STATE]", "List counts, newest first", run_list},
+    {"count show", "[--user NAME] COUNT", "Show a count and its progress", run_show},
+    {NULL}};
+
+/* Everything a count subcommand needs, opened and signed in. */
+typedef struct {
+  MusterStore *store;
+  MusterUser *actor;
+  MusterCount *count;
+} CountCtx;
+
+static void
+count_ctx_clear(CountCtx *c)
+{
+  g_clear_pointer(&c->count, muster_count_free);
+  g_clear_pointer(&c->actor, muster_user_free);
+  g_clear_pointer(&c->store, muster_store_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CountCtx, count_ctx_clear)
+
+static gboolean
+count_ctx_open(CountCtx *c, const char *actor_name, gboolean sign_in, const char *count_id,
+               GError **error)
+{
+  c->store = cli_open_store(error);
+  if (c->store == NULL)
+    return FALSE;
+  if (sign_in && (c->actor = cli_sign_in_actor(c->store, actor_name, error)) == NULL)
+    return FALSE;
+  if (count_id != NULL && (c->count = muster_counts_get(c->store, count_id, error)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+may_see_expected(const MusterCount *count, const MusterUser *actor)
+{
+  if (actor != NULL)
+    return muster_count_may_see_expected(count, actor);
+  /* Nobody signed in: treat the viewer as possibly the counter. */
+  return !count->blind || count->state >= MUSTER_COUNT_RECONCILED;
+}
+
+static int
+print_count(MusterStore *store, gint64 id, const MusterUser *viewer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterCount) count = muster_counts_get_by_id(store, id, &error);
+  if (count == NULL)
+    return cli_fail(error);
+  gboolean show = may_see_expected(count, viewer);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    output_count_json(b, count, show);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    output_count_text(stdout, count, show);
+  }
+  return 0;
+}
+
+static int
+run_start(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[0];
+  g_autofree char *actor_name = NULL, *witness_name = NULL;
+  g_auto(GStrv) scope = NULL;
+  gboolean blind = FALSE, all = FALSE;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "The counter", "NAME"},
+      {"witness", 'w', 0, G_OPTION_ARG_STRING, &witness_name, "The witness (another person)",
+       "NAME"},
+      {"scope", 's', 0, G_OPTION_ARG_STRING_ARRAY, &scope, "A location to count (repeat)",
+       "PATH"},
+      {"all", 0, 0, G_OPTION_ARG_NONE, &all, "Count the whole armoury", NULL},
+      {"blind", 0, 0, G_OPTION_ARG_NONE, &blind, "Blind count: the counter sees no expected "
+       "figures", NULL},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, entries, "The counter's PIN comes from $MUSTER_PIN, the witness's from "
+                    "$MUSTER_WITNESS_PIN (or prompts).");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (witness_name == NULL || (scope == NULL && !all) || (scope != NULL && all) || argc != 1)
+    return cli_usage_error(cmd, "give --witness and either --scope PATH (repeatable) or --all");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  if (!count_ctx_open(&c, actor_name, TRUE, NULL, &error))
+    return cli_fail(error);
+  g_autoptr(MusterUser) witness =
+      cli_sign_in(c.store, witness_name, "MUSTER_WITNESS_PIN", "witness", &error);
+  if (witness == NULL)
+    return cli_fail(error);
+  const char *const whole[] = {"", NULL};
+  g_autoptr(MusterCount) count = muster_counts_start(
+      c.store, c.actor, witness, all ? whole : (const char *const *)scope, blind, &error);
+  if (count == NULL)
+    return cli_fail(error);
+  return print_count(c.store, count->id, c.actor);
+}
+
+static void
+print_ack(const MusterIngestResult *r)
+{
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    cli_json_str(b, "type", "scan");
+    cli_json_int(b, "scan_id", r->scan_id);
+    cli_json_str(b, "outcome", muster_outcome_to_string(r->outcome));
+    cli_json_str(b, "marking", r->marking_value);
+    cli_json_str(b, "item_uuid", r->item_uuid);
+    cli_json_str(b, "item", r->summary);
+    cli_json_str(b, "status", r->item_status);
+    cli_json_str(b, "location", r->location_path);
+    cli_json_str(b, "recorded_location", r->recorded_location);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autofree char *text = json_to_string(root, FALSE);
+    fputs(text, stdout);
+    fputc('\n', stdout);
+    return;
+  }
+  printf("#%-8" G_GINT64_FORMAT " %-16s %s", r->scan_id, muster_outcome_to_string(r->outcome),
+         r->summary ? r->summary : (r->marking_value ? r->marking_value : ""));
+  if (r->outcome == MUSTER_OUTCOME_WRONG_LOCATION && r->recorded_location != NULL)
+    printf("  (recorded at %s)", r->recorded_location);
+  if (r->outcome == MUSTER_OUTCOME_STATUS_CONFLICT && r->item_status != NULL)
+    printf("  (recorded %s)", r->item_status);
+  putchar('\n');
+}
+
+/* Commits the queue, retrying while another program holds the write lock, then
+ * acknowledges each scan. Nothing is printed for a batch that did not commit. */
+static gboolean
+flush_and_ack(MusterIngest *ingest, GError **error)
+{
+  if (muster_ingest_pending(ingest) == 0)
+    return TRUE;
+  g_autoptr(GArray) results = g_array_new(FALSE, TRUE, sizeof(MusterIngestResult));
+  g_array_set_clear_func(results, (GDestroyNotify)muster_ingest_result_clear);
+  for (int attempt = 0;; attempt++) {
+    g_autoptr(GError) local = NULL;
+    if (muster_ingest_flush(ingest, results, &local))
+      break;
+    if (!g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_DB_BUSY) || attempt >= 5) {
+      g_propagate_prefixed_error(error, g_steal_pointer(&local),
+                                 "%u scans not stored (not acknowledged): ",
+                                 muster_ingest_pending(ingest));
+      return FALSE;
+    }
+    g_usleep(200000);
+  }
+  for (guint i = 0; i < results->len; i++)
+    print_ack(&g_array_index(results, MusterIngestResult, i));
+  fflush(stdout);
+  return TRUE;
+}
+
+static gboolean
+handle_line(MusterIngest *ingest, const char *line, gsize len, const char *reader,
+            GError **error)
+{
+  while (len > 0 && line[len - 1] == '\r')
+    len--;
+  if (len == 0)
+    return TRUE;
+  g_autofree char *location = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(MusterScan) scan = muster_scan_parse_line(line, len, reader, &location, &parse_error);
+  if (parse_error != NULL) {
+    g_printerr("muster: %s\n", parse_error->message);
+    return TRUE;
+  }
+  if (scan != NULL) {
+    muster_ingest_add(ingest, scan);
+    return TRUE;
+  }
+  if (location == NULL)
+    return TRUE;
+  /* Scans already queued were taken at the previous location. */
+  if (!flush_and_ack(ingest, error))
+    return FALSE;
+  g_autoptr(GError) loc_error = NULL;
+  if (!muster_ingest_set_location(ingest, location, &loc_error))
+    g_printerr("muster: %s (scans stay at the previous location)\n", loc_error->message);
+  else if (!cli.json)
+    printf("@ %s\n", *location ? location : "(count scope)");
+  return TRUE;
+}
+
+#define MAX_BATCH 4096
+#define MAX_WAIT_US 50000
+
+static gboolean
+feed_stdin(MusterIngest *ingest, const char *reader, GError **error)
+{
+  g_autoptr(GString) buf = g_string_new(NULL);
+  char chunk[65536];
+  gboolean eof = FALSE;
+  while (!eof) {
+    int timeout = muster_ingest_pending(ingest) > 0 ? MAX_WAIT_US / 1000 : -1;
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    int rc = poll(&p, 1, timeout);
+    if (rc < 0 && errno != EINTR) {
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "Reading scans: %s", g_strerror(errno));
+      return FALSE;
+    }
+    gboolean drained = rc == 0;
+    if (rc > 0) {
+      ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
+      if (n < 0 && errno != EINTR && errno != EAGAIN) {
+        g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "Reading scans: %s",
+                    g_strerror(errno));
+        return FALSE;
+      }
+      eof = n == 0;
+      drained = n >= 0 && (size_t)n < sizeof chunk;
+      if (n > 0)
+        g_string_append_len(buf, chunk, n);
+      if (eof && buf->len > 0)
+        g_string_append_c(buf, '\n'); /* a last line without its newline */
+      gsize start = 0;
+      for (gsize i = 0; i < buf->len; i++) {
+        if (buf->str[i] != '\n')
+          continue;
+        if (!handle_line(ingest, buf->str + start, i - start, reader, error))
+          return FALSE;
+        start = i + 1;
+        if (muster_ingest_pending(ingest) >= MAX_BATCH && !flush_and_ack(ingest, error))
+          return FALSE;
+      }
+      g_string_erase(buf, 0, (gssize)start);
+    }
+    if ((drained || eof || muster_ingest_due(ingest, MAX_WAIT_US)) &&
+        !flush_and_ack(ingest, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static int
+run_scan(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[1];
+  g_autofree char *actor_name = NULL, *reader = NULL, *location = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who is scanning", "NAME"},
+      {"reader", 0, 0, G_OPTION_ARG_STRING, &reader, "Reader name recorded with each scan "
+       "(default stdin)", "NAME"},
+      {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Where the scans are taken",
+       "PATH"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, entries,
+      "Each line is one scan: the marking as read (\"GL-123456\", \"04:A1:B2:C3:D4:E5:F6\"),\n"
+      "or a JSON object {\"value\": ..., \"kind\": ..., \"group\": ..., \"component\": ...,\n"
+      "\"location\": ..., \"reader\": ..., \"authenticity\": ...}. A line \"@R1/A\" sets the\n"
+      "location of the scans that follow. Garbage lines are kept as unreadable scans.\n"
+      "Each scan is acknowledged on stdout (with --json: one JSON object per line) only\n"
+      "after it is committed to disk.");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one COUNT");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error))
+    return cli_fail(error);
+  g_autoptr(MusterIngest) ingest = muster_ingest_new(c.store, c.actor, c.count->id, &error);
+  if (ingest == NULL)
+    return cli_fail(error);
+  if (location != NULL && !muster_ingest_set_location(ingest, location, &error))
+    return cli_fail(error);
+  if (!feed_stdin(ingest, reader ? reader : "stdin", &error))
+    return cli_fail(error);
+  if (cli.json) {
+    printf("{\"type\":\"summary\",\"count\":\"%s\",\"scans\":%" G_GINT64_FORMAT
+           ",\"found\":%" G_GINT64_FORMAT "}\n",
+           c.count->uuid, muster_ingest_scans(ingest), muster_ingest_found(ingest));
+  } else {
+    printf("Count %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " scans stored, %" G_GINT64_FORMAT
+           " items found so far\n",
+           c.count->id, muster_ingest_scans(ingest), muster_ingest_found(ingest));
+  }
+  return 0;
+}
+
+static int
+run_unmarked(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[2];
+  g_autofree char *actor_name = NULL, *description = NULL, *location = NULL, *photo = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who found it", "NAME"},
+      {"description", 'd', 0, G_OPTION_ARG_STRING, &description, "What it is (required)",
+       "TEXT"},
+      {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Where it was found (required)",
+       "PATH"},
+      {"photo", 0, 0, G_OPTION_ARG_FILENAME, &photo, "A photo of it", "FILE"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || description == NULL || location == NULL)
+    return cli_usage_error(cmd, "give --description, --location and one COUNT");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  g_autofree char *uuid = NULL;
+  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error) ||
+      !muster_counts_record_unmarked(c.store, c.actor, c.count->id, description, location, photo,
+                                     &uuid, &error))
+    return cli_fail(error);
+  if (cli.json)
+    printf("{\"unmarked_item\": \"%s\"}\n", uuid);
+  else
+    printf("Recorded unmarked item %s at %s\n", uuid, location);
+  return 0;
+}
+
+typedef gboolean (*CountStep)(MusterStore *, const MusterUser *, gint64, GError **);
+
+static int
+run_step(const MusterCliCommand *cmd, int argc, char **argv, CountStep step)
+{
+  g_autofree char *actor_name = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who is doing this", "NAME"}, {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one COUNT");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error) ||
+      !step(c.store, c.actor, c.count->id, &error))
+    return cli_fail(error);
+  return print_count(c.store, c.count->id, c.actor);
+}
+
+static int
+run_close(int argc, char **argv)
+{
+  return run_step(&muster_cmd_count[3], argc, argv, muster_counts_close);
+}
+
+static gboolean
+reconcile_step(MusterStore *store, const MusterUser *actor, gint64 id, GError **error)
+{
+  MusterReconcileSummary summary;
+  return muster_reconcile(store, actor, id, &summary, error);
+}
+
+static int
+run_reconcile(int argc, char **argv)
+{
+  return run_step(&muster_cmd_count[4], argc, argv, reconcile_step);
+}
+
+static int
+run_discrepancies(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[5];
+  g_autofree char *kind = NULL, *location = NULL;
+  gboolean unresolved = FALSE;
+  const GOptionEntry entries[] = {
+      {"kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only this kind (missing, wrong_location, ...)",
+       "KIND"},
+      {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Only at or under this location",
+       "PATH"},
+      {"unresolved", 0, 0, G_OPTION_ARG_NONE, &unresolved, "Only those without a resolution",
+       NULL},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one COUNT");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  if (!count_ctx_open(&c, NULL, FALSE, argv[1], &error))
+    return cli_fail(error);
+  MusterDiscrepancyFilter filter = {kind, location, unresolved ? 0 : -1};
+  g_autoptr(GPtrArray) list = muster_discrepancies_list(c.store, c.count->id, &filter, &error);
+  if (list == NULL)
+    return cli_fail(error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < list->len; i++)
+      output_discrepancy_json(b, list->pdata[i]);
+    json_builder_end_array(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+    return 0;
+  }
+  for (guint i = 0; i < list->len; i++)
+    output_discrepancy_text(stdout, list->pdata[i]);
+  printf("%u discrepancies\n", list->len);
+  return 0;
+}
+
+static int
+run_resolve(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[6];
+  g_autofree char *actor_name = NULL, *confirm = NULL, *action = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Supervisor resolving", "NAME"},
+      {"confirm-by", 0, 0, G_OPTION_ARG_STRING, &confirm,
+       "Second person confirming (needed for missing and status_conflict)", "NAME"},
+      {"action", 0, 0, G_OPTION_ARG_STRING, &action,
+       "found, recorded, corrected, written_off, reported, accepted or reopened", "ACTION"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, entries, "ID is the discrepancy's number or uuid ('muster count discrepancies').\n"
+                    "The confirmer's PIN comes from $MUSTER_CONFIRM_PIN (or a prompt).");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || action == NULL || reason == NULL)
+    return cli_usage_error(cmd, "give --action, --reason and one discrepancy ID");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  if (!count_ctx_open(&c, actor_name, TRUE, NULL, &error))
+    return cli_fail(error);
+  g_autoptr(MusterDiscrepancy) d = muster_discrepancies_get(c.store, argv[1], &error);
+  if (d == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterUser) confirmer = NULL;
+  if (confirm != NULL &&
+      (confirmer = cli_sign_in(c.store, confirm, "MUSTER_CONFIRM_PIN", "confirmer", &error)) ==
+          NULL)
+    return cli_fail(error);
+  if (!muster_discrepancies_resolve(c.store, c.actor, confirmer, d->id, action, reason, &error))
+    return cli_fail(error);
+  g_autoptr(MusterDiscrepancy) after = muster_discrepancies_get(c.store, d->uuid, &error);
+  if (after == NULL)
+    return cli_fail(error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    output_discrepancy_json(b, after);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    output_discrepancy_text(stdout, after);
+  }
+  return 0;
+}
+
+static int
+run_sign_off(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[7];
+  g_autofree char *actor_name = NULL, *note = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Supervisor signing off", "NAME"},
+      {"note", 0, 0, G_OPTION_ARG_STRING, &note, "A note kept with the sign-off", "TEXT"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one COUNT");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error) ||
+      !muster_counts_sign_off(c.store, c.actor, c.count->id, note, &error))
+    return cli_fail(error);
+  return print_count(c.store, c.count->id, c.actor);
+}
+
+static int
+run_list(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[8];
+  g_autofree char *state_s = NULL;
+  const GOptionEntry entries[] = {
+      {"state", 0, 0, G_OPTION_ARG_STRING, &state_s, "open, closed, reconciled or signed_off",
+       "STATE"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  int state = -1;
+  for (int s = MUSTER_COUNT_OPEN; state_s != NULL && s <= MUSTER_COUNT_SIGNED_OFF; s++)
+    if (g_strcmp0(state_s, muster_count_state_to_string((MusterCountState)s)) == 0)
+      state = s;
+  if (state_s != NULL && state < 0)
+    return cli_usage_error(cmd, "unknown state '%s'", state_s);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(GPtrArray) counts = muster_counts_list(store, state, &error);
+  if (counts == NULL)
+    return cli_fail(error);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_array(b);
+  for (guint i = 0; i < counts->len; i++) {
+    MusterCount *k = counts->pdata[i];
+    gboolean show = may_see_expected(k, NULL);
+    if (cli.json) {
+      output_count_json(b, k, show);
+      continue;
+    }
+    printf("%-5" G_GINT64_FORMAT " %-11s %s  %-10s %-10s found %" G_GINT64_FORMAT "%s\n", k->id,
+           muster_count_state_to_string(k->state), k->started_at, k->counter, k->witness,
+           k->found, k->blind ? " (blind)" : "");
+  }
+  json_builder_end_array(b);
+  if (cli.json) {
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  }
+  return 0;
+}
+
+static int
+run_show(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[9];
+  g_autofree char *actor_name = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name,
+       "Sign in to see expected figures of a blind count you do not take part in", "NAME"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one COUNT");
+  g_autoptr(GError) error = NULL;
+  g_auto(CountCtx) c = {0};
+  if (!count_ctx_open(&c, actor_name, actor_name != NULL, argv[1], &error))
+    return cli_fail(error);
+  return print_count(c.store, c.count->id, c.actor);
+}

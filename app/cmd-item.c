@@ -1,0 +1,309 @@
+/*
+ * cmd-item.c: `muster item ...`: the weapon records.
+ */
+#include <stdio.h>
+
+#include "app/cli.h"
+#include "app/output.h"
+#include "db/items.h"
+
+static int run_import(int argc, char **argv);
+static int run_export(int argc, char **argv);
+static int run_show(int argc, char **argv);
+static int run_set_status(int argc, char **argv);
+static int run_move(int argc, char **argv);
+static int run_add_marking(int argc, char **argv);
+static int run_retire_marking(int argc, char **argv);
+
+const MusterCliCommand muster_cmd_item[] = {
+    {"item import", "--user ADMIN FILE.csv", "Import weapon records from CSV (all or nothing)",
+     run_import},
+    {"item export", "[FILE.csv]", "Export every weapon record as CSV", run_export},
+    {"item show", "MARKING", "Show the record of the item carrying a marking or serial",
+     run_show},
+    {"item set-status", "--user SUPERVISOR --status STATUS --reason TEXT MARKING",
+     "Record a status change (issued, lost, stolen, ...)", run_set_status},
+    {"item move", "--user SUPERVISOR --to PATH --reason TEXT MARKING",
+     "Record that an item moved to another location", run_move},
+    {"item add-marking", "--user ADMIN --kind KIND --component PART --value V MARKING",
+     "Add a marking (tag, barcode, UII, ...) to an item", run_add_marking},
+    {"item retire-marking", "--user ADMIN --value V --reason TEXT MARKING",
+     "Retire a marking that is no longer on the item", run_retire_marking},
+    {NULL}};
+
+static const char csv_help[] =
+    "CSV: UTF-8, RFC 4180, one header line naming the columns (any order):\n"
+    "  manufacturer*, country_of_manufacture* (ISO 3166 alpha-2), serial*, model*,\n"
+    "  category*, calibre, year, import_country, import_year, state_marking,\n"
+    "  frame_material, status* (in_store, issued, in_repair, in_transit, lost, stolen,\n"
+    "  destroyed, seized), location (ROOM/RACK/SLOT), custodian, markings\n"
+    "  (kind:component:value;... with kind engraved_serial, barcode, datamatrix_uii,\n"
+    "  hf_uid, uhf_epc, ndef and component frame, barrel, slide, bolt, cylinder).\n"
+    "  * = required. Every problem is reported with its line; if there is any, nothing\n"
+    "  is imported.";
+
+static int
+run_import(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[0];
+  g_autofree char *actor_name = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"}, {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, csv_help);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one FILE (or - for standard input)");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
+  if (actor == NULL)
+    return cli_fail(error);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  if (!cli_read_input(argv[1], &data, &len, &error))
+    return cli_fail(error);
+  MusterImportResult result = {0};
+  g_autoptr(GPtrArray) problems = NULL;
+  gboolean ok = muster_items_import_csv(store, actor, data, len, &result, &problems, &error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    cli_json_bool(b, "imported_all", ok);
+    cli_json_int(b, "imported", ok ? result.imported : 0);
+    cli_json_int(b, "locations_created", ok ? result.locations_created : 0);
+    json_builder_set_member_name(b, "errors");
+    json_builder_begin_array(b);
+    for (guint i = 0; problems != NULL && i < problems->len; i++)
+      json_builder_add_string_value(b, problems->pdata[i]);
+    if (!ok && (problems == NULL || problems->len == 0))
+      json_builder_add_string_value(b, error->message);
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+    return ok ? 0 : muster_error_exit_status(error);
+  }
+  if (!ok) {
+    for (guint i = 0; problems != NULL && i < problems->len; i++)
+      g_printerr("%s: %s\n", argv[1], (const char *)problems->pdata[i]);
+    return cli_fail(error);
+  }
+  printf("Imported %" G_GINT64_FORMAT " items (%" G_GINT64_FORMAT " new locations) from %s\n",
+         result.imported, result.locations_created, argv[1]);
+  return 0;
+}
+
+static int
+run_export(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[1];
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, csv_help);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc > 2)
+    return cli_usage_error(cmd, "give at most one FILE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (!muster_items_export_csv(store, out, &error))
+    return cli_fail(error);
+  if (argc == 2 && g_strcmp0(argv[1], "-") != 0) {
+    if (!g_file_set_contents(argv[1], out->str, (gssize)out->len, &error)) {
+      g_prefix_error(&error, "Writing the export: ");
+      return cli_fail(error);
+    }
+    return 0;
+  }
+  fwrite(out->str, 1, out->len, stdout);
+  return fflush(stdout) == 0 ? 0 : 14;
+}
+
+static int
+run_show(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[2];
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, NULL, "MARKING is a serial, tag UID, UII, barcode or the item's uuid.");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one MARKING");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(GPtrArray) items = muster_items_find_by_marking(store, argv[1], &error);
+  if (items == NULL)
+    return cli_fail(error);
+  if (items->len == 0) {
+    g_autoptr(MusterItem) by_uuid = muster_items_get_by_uuid(store, argv[1], NULL);
+    if (by_uuid != NULL)
+      g_ptr_array_add(items, g_steal_pointer(&by_uuid));
+  }
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < items->len; i++)
+      output_item_json(b, items->pdata[i]);
+    json_builder_end_array(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    for (guint i = 0; i < items->len; i++)
+      output_item_text(stdout, items->pdata[i]);
+  }
+  if (items->len == 0) {
+    g_printerr("muster: no item carries '%s'. 'muster history' also lists unknown scans of "
+               "it.\n", argv[1]);
+    return 4;
+  }
+  return 0;
+}
+
+/* Opens the store, signs the actor in and resolves MARKING to one item. */
+static gboolean
+open_for_item(const char *actor_name, const char *marking, MusterStore **store,
+              MusterUser **actor, MusterItem **item, GError **error)
+{
+  *store = cli_open_store(error);
+  if (*store == NULL)
+    return FALSE;
+  *actor = cli_sign_in_actor(*store, actor_name, error);
+  if (*actor == NULL)
+    return FALSE;
+  *item = muster_items_resolve(*store, marking, error);
+  return *item != NULL;
+}
+
+static int
+print_item_result(MusterStore *store, gint64 id, const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterItem) item = muster_items_get(store, id, &error);
+  if (item == NULL)
+    return cli_fail(error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    output_item_json(b, item);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    g_autofree char *label = output_item_label(item);
+    printf("%s: %s\n", label, what);
+  }
+  return 0;
+}
+
+static int
+run_set_status(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[3];
+  g_autofree char *actor_name = NULL, *status_s = NULL, *reason = NULL, *custodian = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Supervisor doing this", "NAME"},
+      {"status", 0, 0, G_OPTION_ARG_STRING, &status_s, "New status", "STATUS"},
+      {"custodian", 0, 0, G_OPTION_ARG_STRING, &custodian, "Who holds it (when issued)", "WHO"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || status_s == NULL || reason == NULL)
+    return cli_usage_error(cmd, "give --status, --reason and one MARKING");
+  g_autoptr(GError) error = NULL;
+  MusterStatus status;
+  if (!muster_status_from_string(status_s, &status, &error))
+    return cli_fail(error);
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  g_autoptr(MusterItem) item = NULL;
+  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
+      !muster_items_set_status(store, actor, item->id, status, custodian, reason, &error))
+    return cli_fail(error);
+  return print_item_result(store, item->id, status_s);
+}
+
+static int
+run_move(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[4];
+  g_autofree char *actor_name = NULL, *to = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Supervisor doing this", "NAME"},
+      {"to", 0, 0, G_OPTION_ARG_STRING, &to, "New location ROOM/RACK/SLOT", "PATH"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || to == NULL || reason == NULL)
+    return cli_usage_error(cmd, "give --to, --reason and one MARKING");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  g_autoptr(MusterItem) item = NULL;
+  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
+      !muster_items_move(store, actor, item->id, to, reason, &error))
+    return cli_fail(error);
+  g_autofree char *what = g_strdup_printf("moved to %s", to);
+  return print_item_result(store, item->id, what);
+}
+
+static int
+run_add_marking(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[5];
+  g_autofree char *actor_name = NULL, *kind = NULL, *component = NULL, *value = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "NAME"},
+      {"kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+       "engraved_serial, barcode, datamatrix_uii, hf_uid, uhf_epc or ndef", "KIND"},
+      {"component", 0, 0, G_OPTION_ARG_STRING, &component,
+       "frame, barrel, slide, bolt or cylinder (default frame)", "PART"},
+      {"value", 0, 0, G_OPTION_ARG_STRING, &value, "The marking", "VALUE"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || kind == NULL || value == NULL)
+    return cli_usage_error(cmd, "give --kind, --value and one MARKING naming the item");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  g_autoptr(MusterItem) item = NULL;
+  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
+      !muster_items_add_marking(store, actor, item->id, kind, component ? component : "frame",
+                                value, &error))
+    return cli_fail(error);
+  return print_item_result(store, item->id, "marking added");
+}
+
+static int
+run_retire_marking(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[6];
+  g_autofree char *actor_name = NULL, *value = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "NAME"},
+      {"value", 0, 0, G_OPTION_ARG_STRING, &value, "The marking to retire", "VALUE"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || value == NULL || reason == NULL)
+    return cli_usage_error(cmd, "give --value, --reason and one MARKING naming the item");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  g_autoptr(MusterItem) item = NULL;
+  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
+      !muster_items_retire_marking(store, actor, item->id, value, reason, &error))
+    return cli_fail(error);
+  return print_item_result(store, item->id, "marking retired");
+}

@@ -1,0 +1,207 @@
+/*
+ * cmd-user.c: `muster user ...`: people, roles and PINs.
+ */
+#include <stdio.h>
+
+#include "app/cli.h"
+
+static int run_add(int argc, char **argv);
+static int run_list(int argc, char **argv);
+static int run_unlock(int argc, char **argv);
+static int run_deactivate(int argc, char **argv);
+static int run_activate(int argc, char **argv);
+static int run_set_pin(int argc, char **argv);
+
+const MusterCliCommand muster_cmd_user[] = {
+    {"user add", "--user ADMIN --role ROLE NAME", "Add a user (admin)", run_add},
+    {"user list", "", "List users, their roles and lock state", run_list},
+    {"user unlock", "--user ADMIN NAME", "Unlock an account after wrong PINs (admin)",
+     run_unlock},
+    {"user deactivate", "--user ADMIN NAME", "Deactivate an account (admin)", run_deactivate},
+    {"user activate", "--user ADMIN NAME", "Reactivate an account (admin)", run_activate},
+    {"user set-pin", "--user NAME [TARGET]", "Change your PIN, or anyone's as admin",
+     run_set_pin},
+    {NULL}};
+
+static void
+user_json(JsonBuilder *b, const MusterUser *u)
+{
+  json_builder_begin_object(b);
+  cli_json_str(b, "uuid", u->uuid);
+  cli_json_str(b, "name", u->name);
+  cli_json_str(b, "full_name", u->full_name);
+  cli_json_str(b, "role", muster_role_to_string(u->role));
+  cli_json_bool(b, "active", u->active);
+  cli_json_bool(b, "locked", u->locked);
+  cli_json_int(b, "failed_attempts", u->failed_attempts);
+  cli_json_str(b, "created_at", u->created_at);
+  json_builder_end_object(b);
+}
+
+static int
+run_add(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_user[0];
+  g_autofree char *actor_name = NULL, *role_s = NULL, *full = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"},
+      {"role", 0, 0, G_OPTION_ARG_STRING, &role_s, "staff, supervisor or admin", "ROLE"},
+      {"full-name", 0, 0, G_OPTION_ARG_STRING, &full, "Full name", "TEXT"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, entries, "The new user's PIN is read from $MUSTER_NEW_PIN or asked on the terminal.");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || role_s == NULL)
+    return cli_usage_error(cmd, "give --role and exactly one NAME");
+  g_autoptr(GError) error = NULL;
+  MusterRole role;
+  if (!muster_role_from_string(role_s, &role, &error))
+    return cli_fail(error);
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
+  if (actor == NULL)
+    return cli_fail(error);
+  g_autofree char *label = g_strdup_printf("PIN for %s", argv[1]);
+  g_autofree char *pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
+  if (pin == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterUser) user =
+      muster_users_add(store, actor, argv[1], full ? full : argv[1], role, pin, &error);
+  if (user == NULL)
+    return cli_fail(error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    user_json(b, user);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    printf("Added %s (%s)\n", user->name, muster_role_to_string(user->role));
+  }
+  return 0;
+}
+
+static int
+run_list(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_user[1];
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(GPtrArray) users = muster_users_list(store, &error);
+  if (users == NULL)
+    return cli_fail(error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < users->len; i++)
+      user_json(b, users->pdata[i]);
+    json_builder_end_array(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+    return 0;
+  }
+  printf("%-20s %-11s %-8s %s\n", "NAME", "ROLE", "STATE", "FULL NAME");
+  for (guint i = 0; i < users->len; i++) {
+    MusterUser *u = users->pdata[i];
+    printf("%-20s %-11s %-8s %s\n", u->name, muster_role_to_string(u->role),
+           !u->active ? "inactive" : u->locked ? "locked" : "active", u->full_name);
+  }
+  return 0;
+}
+
+typedef gboolean (*UserChange)(MusterStore *, const MusterUser *, const char *, GError **);
+
+static gboolean
+do_deactivate(MusterStore *s, const MusterUser *a, const char *n, GError **e)
+{
+  return muster_users_set_active(s, a, n, FALSE, e);
+}
+
+static gboolean
+do_activate(MusterStore *s, const MusterUser *a, const char *n, GError **e)
+{
+  return muster_users_set_active(s, a, n, TRUE, e);
+}
+
+static int
+run_change(const MusterCliCommand *cmd, int argc, char **argv, UserChange change,
+           const char *done)
+{
+  g_autofree char *actor_name = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"}, {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give exactly one NAME");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
+  if (actor == NULL || !change(store, actor, argv[1], &error))
+    return cli_fail(error);
+  if (cli.json)
+    printf("{\"user\": \"%s\", \"result\": \"%s\"}\n", argv[1], done);
+  else
+    printf("%s: %s\n", argv[1], done);
+  return 0;
+}
+
+static int
+run_unlock(int argc, char **argv)
+{
+  return run_change(&muster_cmd_user[2], argc, argv, muster_users_unlock, "unlocked");
+}
+
+static int
+run_deactivate(int argc, char **argv)
+{
+  return run_change(&muster_cmd_user[3], argc, argv, do_deactivate, "deactivated");
+}
+
+static int
+run_activate(int argc, char **argv)
+{
+  return run_change(&muster_cmd_user[4], argc, argv, do_activate, "activated");
+}
+
+static int
+run_set_pin(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_user[5];
+  g_autofree char *actor_name = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who is doing this", "NAME"}, {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, entries, "The new PIN is read from $MUSTER_NEW_PIN or asked twice on the terminal.");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc > 2)
+    return cli_usage_error(cmd, "give at most one TARGET");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
+  if (actor == NULL)
+    return cli_fail(error);
+  const char *target = argc == 2 ? argv[1] : actor->name;
+  g_autofree char *label = g_strdup_printf("PIN for %s", target);
+  g_autofree char *pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
+  if (pin == NULL || !muster_users_set_pin(store, actor, target, pin, &error))
+    return cli_fail(error);
+  if (cli.json)
+    printf("{\"user\": \"%s\", \"result\": \"pin changed\"}\n", target);
+  else
+    printf("%s: PIN changed\n", target);
+  return 0;
+}

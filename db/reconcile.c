@@ -1,0 +1,1022 @@
+/*
+ * reconcile.c: what a closed count found against what was expected, and the
+ * resolutions of those findings.
+ *
+ * Each kind of discrepancy is one INSERT ... SELECT: the work is set-based SQL, never a
+ * loop in C over items, so a million-item register reconciles in about the time SQLite
+ * needs for the anti-join itself. Every finding has a stable key (kind + subject) and an
+ * id derived from it (muster_discrepancy_uuid(), a SQL function registered on the
+ * connection: SHA-256 of count uuid, kind and subject, shaped as a version-8 UUID), and
+ * rows go in with ON CONFLICT (count_id, kind, subject) DO NOTHING. So reconciling twice
+ * stores nothing new, and two identical databases give identical discrepancies, uuids
+ * included. ON CONFLICT rather than INSERT OR IGNORE: OR IGNORE would also drop a row
+ * silently on a NOT NULL or CHECK failure; this way such a bug is an error.
+ *
+ * The inputs are the count's frozen expected list, its finds, its scans (with the outcome
+ * ingest stored), its unmarked-item records, and for the register checks the marking and
+ * item tables. The scan table is read once: scans with an outcome worth reporting, or
+ * part of an item check, are copied into a small temporary table that the scan-based
+ * kinds then read. "Now" for overdue is the count's closed_at, never the clock.
+ *
+ * Resolutions are appended: the newest one of a discrepancy is in force (one with
+ * action "reopened" puts it back to unresolved). Once the count is signed off nothing
+ * more is appended; the count_session trigger does not cover the resolution table, so
+ * the check lives here.
+ */
+#include "db/reconcile.h"
+#include "db/audit.h"
+#include "db/counts.h"
+#include "db/locations.h"
+#include "db/outbox.h"
+
+#include <sodium.h>
+#include <string.h>
+
+const char *const muster_discrepancy_kinds[10] = {
+    "missing",           "wrong_location",     "unknown_marking",  "unmarked_item",
+    "status_conflict",   "duplicate_marking",  "component_mismatch", "marking_mismatch",
+    "overdue",           "not_genuine",
+};
+
+static const char *const resolution_actions[] = {
+    "found", "recorded", "corrected", "written_off", "reported", "accepted", "reopened",
+};
+
+/* SQL pieces shared by the statements below (string literals, never user data). */
+#define SQL_ITEM(i)                                                                        \
+  i ".manufacturer || ' ' || " i ".model || coalesce(' ' || " i ".calibre, '') || ' SN ' || " \
+  i ".serial"
+#define SQL_PATH(l, none)                                                                  \
+  "CASE WHEN " l ".id IS NULL THEN '" none "' WHEN " l ".path = '' THEN 'the armoury' "    \
+  "ELSE " l ".path END"
+#define SQL_INSERT                                                                         \
+  "INSERT INTO discrepancy (uuid, count_id, kind, subject, item_id, other_item_id, "      \
+  "scan_id, location_id, detail, created_at) "
+#define SQL_UPSERT " ON CONFLICT (count_id, kind, subject) DO NOTHING"
+#define SQL_DUUID(kind, subject) "muster_discrepancy_uuid(:cuuid, '" kind "', " subject ")"
+/* An item in this count's scope: expected, or found. */
+#define SQL_IN_COUNT(item)                                                                 \
+  "(EXISTS (SELECT 1 FROM count_expected e WHERE e.count_id = :cid AND e.item_id = " item \
+  ") OR EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = :cid AND f.item_id = " item "))"
+/* The records carrying a marking value, one line. */
+#define SQL_ITEMS_WITH_MARKING(value)                                                      \
+  "(SELECT group_concat(x, '; ') FROM (SELECT DISTINCT " SQL_ITEM("i2") " AS x "          \
+  "FROM marking m2 JOIN item i2 ON i2.id = m2.item_id WHERE m2.value = " value            \
+  " AND m2.retired_at IS NULL ORDER BY x))"
+
+/* ---- deterministic discrepancy ids ------------------------------------------------ */
+
+static void
+hash_part(crypto_hash_sha256_state *st, const unsigned char *s, int len)
+{
+  guint8 prefix[4] = {(guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8),
+                      (guint8)len};
+  crypto_hash_sha256_update(st, prefix, sizeof prefix);
+  if (len > 0)
+    crypto_hash_sha256_update(st, s, (unsigned long long)len);
+}
+
+/* muster_discrepancy_uuid(count_uuid, kind, subject): an RFC 9562 version-8 UUID from
+ * the first 128 bits of SHA-256 over the three length-prefixed values. */
+static void
+sql_discrepancy_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  crypto_hash_sha256_state st;
+  guint8 d[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_init(&st);
+  for (int i = 0; i < argc; i++)
+    hash_part(&st, sqlite3_value_text(argv[i]), sqlite3_value_bytes(argv[i]));
+  crypto_hash_sha256_final(&st, d);
+  d[6] = (guint8)((d[6] & 0x0f) | 0x80);
+  d[8] = (guint8)((d[8] & 0x3f) | 0x80);
+  char out[37];
+  static const char hex[] = "0123456789abcdef";
+  int o = 0;
+  for (int i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      out[o++] = '-';
+    out[o++] = hex[d[i] >> 4];
+    out[o++] = hex[d[i] & 0xf];
+  }
+  sqlite3_result_text(ctx, out, 36, SQLITE_TRANSIENT);
+}
+
+/* muster_repeats(value): TRUE when value equals the value it was last called with.
+ * Over an index scan in value order that marks every repeated value. A stale previous
+ * value from an earlier statement can only add a candidate that the exact check then
+ * drops, never hide one. */
+typedef struct {
+  GString *previous;
+  gboolean any;
+} RepeatState;
+
+static void
+repeat_state_free(void *p)
+{
+  RepeatState *st = p;
+  g_string_free(st->previous, TRUE);
+  g_free(st);
+}
+
+static void
+sql_repeats(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  RepeatState *st = sqlite3_user_data(ctx);
+  const char *v = (const char *)sqlite3_value_text(argv[0]);
+  gsize len = (gsize)sqlite3_value_bytes(argv[0]);
+  if (v == NULL) {
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  gboolean same = st->any && st->previous->len == len && memcmp(st->previous->str, v, len) == 0;
+  if (!same) {
+    g_string_truncate(st->previous, 0);
+    g_string_append_len(st->previous, v, (gssize)len);
+    st->any = TRUE;
+  }
+  sqlite3_result_int(ctx, same);
+}
+
+/* Registers the SQL functions once per connection. Registering again would expire every
+ * cached statement, so first check whether they are there. */
+static gboolean
+ensure_sql_functions(MusterStore *store, GError **error)
+{
+  sqlite3 *db = muster_store_db(store);
+  sqlite3_stmt *probe = NULL;
+  if (sqlite3_prepare_v2(db, "SELECT muster_discrepancy_uuid('', '', ''), muster_repeats('')",
+                         -1, &probe, NULL) == SQLITE_OK) {
+    sqlite3_finalize(probe);
+    return TRUE;
+  }
+  int rc = sqlite3_create_function_v2(
+      db, "muster_discrepancy_uuid", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+      NULL, sql_discrepancy_uuid, NULL, NULL, NULL);
+  if (rc == SQLITE_OK) {
+    RepeatState *st = g_new0(RepeatState, 1);
+    st->previous = g_string_new(NULL);
+    rc = sqlite3_create_function_v2(db, "muster_repeats", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
+                                    sql_repeats, NULL, NULL, repeat_state_free);
+  }
+  if (rc != SQLITE_OK)
+    return muster_store_fail(store, rc, "Registering the reconciliation functions", error);
+  return TRUE;
+}
+
+/* ---- the kinds ---------------------------------------------------------------------- */
+
+/* Scans worth reporting, or part of an item check; filled once per run. */
+/* Working tables of one run, private to the connection: scans worth reporting or part
+ * of an item check, and marking values that occur more than once. */
+static const char sql_work_tables[] =
+    "CREATE TEMP TABLE IF NOT EXISTS reconcile_scan ("
+    " id INTEGER PRIMARY KEY, outcome TEXT NOT NULL, marking_kind TEXT,"
+    " marking_value TEXT, check_group TEXT, location_id INTEGER, item_id INTEGER,"
+    " item_status TEXT);"
+    "CREATE TEMP TABLE IF NOT EXISTS reconcile_dup (value TEXT PRIMARY KEY)";
+static const char sql_scan_clear[] = "DELETE FROM temp.reconcile_scan";
+static const char sql_dup_clear[] = "DELETE FROM temp.reconcile_dup";
+/* One pass over the count's scans. This is the largest part of a big reconciliation
+ * (most scans are plain accepted finds); a partial index on the notable scans would make
+ * it free, and this statement would use one as it stands. */
+static const char sql_scan_fill[] =
+    "INSERT INTO temp.reconcile_scan SELECT id, outcome, marking_kind, marking_value,"
+    " check_group, location_id, item_id, item_status FROM scan WHERE count_id = :cid"
+    " AND (check_group IS NOT NULL OR outcome NOT IN ('accepted', 'duplicate', 'unreadable'))";
+
+/* Expected, not found. EXCEPT over the two primary keys, both already in item order:
+ * with the ORDER BY kept (LIMIT -1 stops SQLite dropping it in a subquery) SQLite merges
+ * the two sorted scans instead of probing count_find once per expected item, which is
+ * about three times faster than the NOT EXISTS anti-join. A second run skips the rows
+ * already stored before building their text. */
+static const char sql_missing[] =
+    "WITH gone(item_id) AS (SELECT item_id FROM count_expected WHERE count_id = :cid"
+    " EXCEPT SELECT item_id FROM count_find WHERE count_id = :cid ORDER BY 1 LIMIT -1) "
+    SQL_INSERT
+    "SELECT " SQL_DUUID("missing", "i.uuid") ", :cid, 'missing', i.uuid, i.id, NULL, NULL,"
+    " e.location_id, " SQL_ITEM("i") " || ' expected at ' || " SQL_PATH("l", "no location")
+    " || ', not found', :now"
+    " FROM gone CROSS JOIN count_expected e ON e.count_id = :cid AND e.item_id = gone.item_id"
+    " JOIN item i ON i.id = e.item_id LEFT JOIN location l ON l.id = e.location_id"
+    " WHERE NOT EXISTS (SELECT 1 FROM discrepancy d WHERE d.count_id = :cid"
+    "  AND d.kind = 'missing' AND d.subject = i.uuid)" SQL_UPSERT;
+
+static const char sql_wrong_location[] =
+    SQL_INSERT
+    "SELECT " SQL_DUUID("wrong_location", "i.uuid") ", :cid, 'wrong_location', i.uuid, i.id,"
+    " NULL, s.id, fl.id, " SQL_ITEM("i") " || ' found at ' || " SQL_PATH("fl", "an unrecorded place")
+    " || ', recorded at ' || " SQL_PATH("rl", "no location") ", :now"
+    " FROM temp.reconcile_scan s"
+    " JOIN count_find f ON f.count_id = :cid AND f.item_id = s.item_id AND f.scan_id = s.id"
+    " JOIN item i ON i.id = s.item_id"
+    " LEFT JOIN location fl ON fl.id = coalesce(f.location_id, s.location_id)"
+    " LEFT JOIN count_expected e ON e.count_id = :cid AND e.item_id = i.id"
+    " LEFT JOIN location rl ON rl.id = coalesce(e.location_id, i.location_id)"
+    " WHERE s.outcome = 'wrong_location' ORDER BY s.id" SQL_UPSERT;
+
+static const char sql_status_conflict[] =
+    SQL_INSERT
+    "SELECT " SQL_DUUID("status_conflict", "i.uuid") ", :cid, 'status_conflict', i.uuid, i.id,"
+    " NULL, s.id, fl.id, " SQL_ITEM("i") " || ' is recorded as '"
+    " || replace(coalesce(s.item_status, i.status), '_', ' ') || ', yet was found at ' || "
+    SQL_PATH("fl", "an unrecorded place") ", :now"
+    " FROM temp.reconcile_scan s"
+    " JOIN count_find f ON f.count_id = :cid AND f.item_id = s.item_id AND f.scan_id = s.id"
+    " JOIN item i ON i.id = s.item_id"
+    " LEFT JOIN location fl ON fl.id = coalesce(f.location_id, s.location_id)"
+    " WHERE s.outcome = 'status_conflict' ORDER BY s.id" SQL_UPSERT;
+
+/* One row per distinct value; the first scan of it says where. */
+#define SQL_FIRST_SCANS(outcome)                                                           \
+  "WITH v AS (SELECT marking_value AS value, min(id) AS first_id, count(*) AS n"          \
+  " FROM temp.reconcile_scan WHERE outcome = '" outcome "' AND marking_value IS NOT NULL"  \
+  " GROUP BY marking_value) "
+#define SQL_TIMES "'read ' || v.n || CASE v.n WHEN 1 THEN ' time' ELSE ' times' END"
+
+static const char sql_unknown_marking[] =
+    SQL_FIRST_SCANS("unknown") SQL_INSERT
+    "SELECT " SQL_DUUID("unknown_marking", "v.value") ", :cid, 'unknown_marking', v.value,"
+    " NULL, NULL, s.id, l.id, 'Marking ' || v.value || coalesce(' (' || s.marking_kind || ')', '')"
+    " || ' ' || " SQL_TIMES " || ', first at ' || " SQL_PATH("l", "an unrecorded place")
+    " || '; no record carries it', :now"
+    " FROM v JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
+    " WHERE true ORDER BY v.value" SQL_UPSERT;
+
+static const char sql_not_genuine[] =
+    SQL_FIRST_SCANS("not_genuine") SQL_INSERT
+    "SELECT " SQL_DUUID("not_genuine", "v.value") ", :cid, 'not_genuine', v.value, i.id, NULL,"
+    " s.id, l.id, 'Tag ' || v.value || ' failed its originality check (' || " SQL_TIMES
+    " || ', first at ' || " SQL_PATH("l", "an unrecorded place")
+    " || ')' || coalesce('; it claims to be ' || " SQL_ITEM("i") ", ''), :now"
+    " FROM v JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
+    " LEFT JOIN item i ON i.id = s.item_id WHERE true ORDER BY v.value" SQL_UPSERT;
+
+/* A scan that matched more than one record. */
+static const char sql_ambiguous[] =
+    SQL_FIRST_SCANS("ambiguous") SQL_INSERT
+    "SELECT " SQL_DUUID("duplicate_marking", "'marking:' || v.value") ", :cid,"
+    " 'duplicate_marking', 'marking:' || v.value,"
+    " (SELECT min(item_id) FROM marking WHERE value = v.value AND retired_at IS NULL),"
+    " (SELECT max(item_id) FROM marking WHERE value = v.value AND retired_at IS NULL),"
+    " s.id, l.id, 'Marking ' || v.value || ', read at ' || " SQL_PATH("l", "an unrecorded place")
+    " || ', matches more than one record: ' || coalesce(" SQL_ITEMS_WITH_MARKING("v.value")
+    ", 'none now'), :now"
+    " FROM v JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
+    " WHERE true ORDER BY v.value" SQL_UPSERT;
+
+/* The register around the scope. Values carried by more than one marking row anywhere
+ * are found in one pass over the marking_value index (muster_repeats(), below: a
+ * GROUP BY over a million values costs three times as much); only those few values are
+ * then looked at closely. Both items must be in this count (expected or found). */
+static const char sql_dup_fill[] =
+    "INSERT OR IGNORE INTO temp.reconcile_dup SELECT value FROM marking"
+    " INDEXED BY marking_value WHERE muster_repeats(value)";
+
+/* An active marking on two items, not only as their engraved serials (that is the
+ * serial check's finding). */
+static const char sql_duplicate_marking[] =
+    "WITH dup AS (SELECT m.value AS value, min(m.item_id) AS a, max(m.item_id) AS b"
+    "  FROM temp.reconcile_dup c CROSS JOIN marking m ON m.value = c.value"
+    "  WHERE m.retired_at IS NULL AND " SQL_IN_COUNT("m.item_id")
+    "  GROUP BY m.value HAVING count(DISTINCT m.item_id) > 1"
+    "   AND sum(m.kind <> 'engraved_serial') > 0) " SQL_INSERT
+    "SELECT " SQL_DUUID("duplicate_marking", "'marking:' || dup.value") ", :cid,"
+    " 'duplicate_marking', 'marking:' || dup.value, dup.a, dup.b, NULL, NULL,"
+    " 'Marking ' || dup.value || ' is on more than one record: ' || "
+    SQL_ITEMS_WITH_MARKING("dup.value") ", :now"
+    " FROM dup WHERE true ORDER BY dup.value" SQL_UPSERT;
+
+/* Two items engraved with one serial (normalised), whatever their manufacturers. */
+static const char sql_duplicate_serial[] =
+    "WITH dup AS (SELECT m.value AS value, min(m.item_id) AS a, max(m.item_id) AS b"
+    "  FROM temp.reconcile_dup c CROSS JOIN marking m ON m.value = c.value"
+    "  WHERE m.kind = 'engraved_serial' AND m.retired_at IS NULL AND " SQL_IN_COUNT("m.item_id")
+    "  GROUP BY m.value HAVING count(DISTINCT m.item_id) > 1) " SQL_INSERT
+    "SELECT " SQL_DUUID("duplicate_marking", "'serial:' || dup.value") ", :cid,"
+    " 'duplicate_marking', 'serial:' || dup.value, dup.a, dup.b, NULL, NULL,"
+    " 'Serial ' || dup.value || ' is claimed by more than one record: ' || "
+    SQL_ITEMS_WITH_MARKING("dup.value") ", :now"
+    " FROM dup WHERE true ORDER BY dup.value" SQL_UPSERT;
+
+/* Item checks: the scans of one physical item (check_group), each marking resolved to
+ * (item, component). */
+#define SQL_CHECKS                                                                         \
+  "WITH g AS (SELECT s.check_group AS grp, s.id AS scan_id, s.location_id AS location_id," \
+  "  m.value AS value, m.item_id AS item_id, m.component AS component"                    \
+  "  FROM temp.reconcile_scan s JOIN marking m ON m.value = s.marking_value"              \
+  "  AND m.retired_at IS NULL WHERE s.check_group IS NOT NULL),"                           \
+  " frames AS (SELECT grp, min(item_id) AS a, max(item_id) AS b, min(scan_id) AS scan_id"  \
+  "  FROM g WHERE component = 'frame' GROUP BY grp) "
+
+static const char sql_marking_mismatch[] =
+    SQL_CHECKS SQL_INSERT
+    "SELECT " SQL_DUUID("marking_mismatch", "'group:' || fr.grp") ", :cid, 'marking_mismatch',"
+    " 'group:' || fr.grp, fr.a, fr.b, fr.scan_id, s.location_id,"
+    " 'Item check ' || fr.grp || ' at ' || " SQL_PATH("l", "an unrecorded place")
+    " || ': its frame markings belong to different records: ' ||"
+    " (SELECT group_concat(x, '; ') FROM (SELECT DISTINCT g2.value || ' is ' || " SQL_ITEM("i2")
+    "  AS x FROM g g2 JOIN item i2 ON i2.id = g2.item_id"
+    "  WHERE g2.grp = fr.grp AND g2.component = 'frame' ORDER BY x)), :now"
+    " FROM frames fr JOIN scan s ON s.id = fr.scan_id LEFT JOIN location l ON l.id = s.location_id"
+    " WHERE fr.a <> fr.b ORDER BY fr.grp" SQL_UPSERT;
+
+static const char sql_component_mismatch[] =
+    SQL_CHECKS ", comp AS (SELECT c.value AS value, min(c.grp) AS grp, min(c.scan_id) AS scan_id,"
+    "  min(c.item_id) AS owner, min(c.component) AS component FROM g c"
+    "  WHERE c.component <> 'frame' AND EXISTS (SELECT 1 FROM frames f WHERE f.grp = c.grp)"
+    "  AND NOT EXISTS (SELECT 1 FROM g x WHERE x.grp = c.grp AND x.component = 'frame'"
+    "   AND x.item_id = c.item_id) GROUP BY c.value) " SQL_INSERT
+    "SELECT " SQL_DUUID("component_mismatch", "comp.value") ", :cid, 'component_mismatch',"
+    " comp.value, fr.a, comp.owner, comp.scan_id, s.location_id,"
+    " upper(substr(comp.component, 1, 1)) || substr(comp.component, 2) || ' marking '"
+    " || comp.value || ' of ' || " SQL_ITEM("o") " || ' found on ' || " SQL_ITEM("i")
+    " || ' (item check ' || comp.grp || ')', :now"
+    " FROM comp JOIN frames fr ON fr.grp = comp.grp JOIN item o ON o.id = comp.owner"
+    " JOIN item i ON i.id = fr.a JOIN scan s ON s.id = comp.scan_id"
+    " WHERE true ORDER BY comp.value" SQL_UPSERT;
+
+static const char sql_unmarked_item[] =
+    SQL_INSERT
+    "SELECT " SQL_DUUID("unmarked_item", "u.uuid") ", :cid, 'unmarked_item', u.uuid, NULL, NULL,"
+    " NULL, u.location_id, 'Unmarked item: ' || u.description || ', found at ' || "
+    SQL_PATH("l", "an unrecorded place") " || ', recorded by ' || a.name, :now"
+    " FROM unmarked_item u JOIN app_user a ON a.id = u.recorded_by"
+    " LEFT JOIN location l ON l.id = u.location_id WHERE u.count_id = :cid ORDER BY u.id"
+    SQL_UPSERT;
+
+/* Locations outside this count's scope not counted within overdue_days before it
+ * closed. Racks where the armoury has racks, else any location holding items. A count
+ * covers a location when one of its scope locations is it or an ancestor. */
+#define SQL_COVERS(scope, loc)                                                             \
+  "(" scope ".path = '' OR " loc ".path = " scope ".path OR substr(" loc ".path, 1,"     \
+  " length(" scope ".path) + 1) = " scope ".path || '/')"
+
+static const char sql_overdue[] =
+    "WITH cut(at) AS (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', :closed, '-' || :days || ' days')),"
+    " cand AS (SELECT l.id, l.kind, l.path, l.created_at FROM location l"
+    "  WHERE CASE WHEN EXISTS (SELECT 1 FROM location WHERE kind = 'rack')"
+    "   THEN l.kind = 'rack' ELSE EXISTS (SELECT 1 FROM item WHERE location_id = l.id) END"
+    "  AND NOT EXISTS (SELECT 1 FROM count_scope cs JOIN location sl ON sl.id = cs.location_id"
+    "   WHERE cs.count_id = :cid AND " SQL_COVERS("sl", "l") ")),"
+    " last AS (SELECT cand.*, (SELECT max(c.closed_at) FROM count_session c"
+    "  JOIN count_scope cs ON cs.count_id = c.id JOIN location sl ON sl.id = cs.location_id"
+    "  WHERE c.id <> :cid AND c.state IN ('reconciled', 'signed_off')"
+    "  AND c.closed_at <= :closed AND " SQL_COVERS("sl", "cand") ") AS last_at FROM cand) "
+    SQL_INSERT
+    "SELECT " SQL_DUUID("overdue", "last.path") ", :cid, 'overdue', last.path, NULL, NULL,"
+    " NULL, last.id, upper(substr(last.kind, 1, 1)) || substr(last.kind, 2) || ' '"
+    " || CASE WHEN last.path = '' THEN 'the armoury' ELSE last.path END || CASE"
+    " WHEN last.last_at IS NULL THEN ' has never been counted (created '"
+    "  || substr(last.created_at, 1, 10) || ')'"
+    " ELSE ' was last counted ' || substr(last.last_at, 1, 10) END"
+    " || ', more than ' || :days || ' days before this count closed', :now"
+    " FROM last, cut WHERE coalesce(last.last_at, last.created_at) < cut.at"
+    " ORDER BY last.path" SQL_UPSERT;
+
+/* In this order: ambiguous scans before the register check, so a scanned duplicate keeps
+ * the scan that showed it. */
+static const char *const kind_statements[] = {
+    sql_missing,           sql_wrong_location,   sql_status_conflict,
+    sql_unknown_marking,   sql_not_genuine,      sql_ambiguous,
+    sql_duplicate_marking, sql_duplicate_serial, sql_marking_mismatch,
+    sql_component_mismatch, sql_unmarked_item,   sql_overdue,
+};
+
+typedef struct {
+  gint64 id;
+  char *uuid;
+  MusterCountState state;
+  gint64 counter_id;
+  char *counter;
+  char *closed_at;
+} CountRow;
+
+static void
+count_row_clear(CountRow *c)
+{
+  g_free(c->uuid);
+  g_free(c->counter);
+  g_free(c->closed_at);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CountRow, count_row_clear)
+
+static gboolean
+state_from_string(const char *s, MusterCountState *out)
+{
+  static const char *const names[] = {"open", "closed", "reconciled", "signed_off"};
+  for (guint st = 0; st < G_N_ELEMENTS(names); st++) {
+    if (g_strcmp0(s, names[st]) == 0) {
+      *out = (MusterCountState)st;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static gboolean
+load_count(MusterStore *store, gint64 count_id, CountRow *c, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "SELECT c.uuid, c.state, c.counter_id, u.name, c.closed_at FROM count_session c"
+             " JOIN app_user u ON u.id = c.counter_id WHERE c.id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64(stmt, 1, count_id);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    c->id = count_id;
+    c->uuid = muster_column_dup(stmt, 0);
+    state_from_string((const char *)sqlite3_column_text(stmt, 1), &c->state);
+    c->counter_id = sqlite3_column_int64(stmt, 2);
+    c->counter = muster_column_dup(stmt, 3);
+    c->closed_at = muster_column_dup(stmt, 4);
+  }
+  sqlite3_reset(stmt);
+  if (rc == SQLITE_DONE) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
+                "There is no count %" G_GINT64_FORMAT ". 'muster count list' shows the counts.",
+                count_id);
+    return FALSE;
+  }
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(store, rc, "Reading the count", error);
+  return TRUE;
+}
+
+static gboolean
+require_reconciler(const CountRow *c, const MusterUser *actor, GError **error)
+{
+  g_autofree char *what = g_strdup_printf("Reconciling count %" G_GINT64_FORMAT, c->id);
+  guint anyone = MUSTER_ROLE_BIT(MUSTER_ROLE_STAFF) | MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR) |
+                 MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN);
+  /* Refuses locked and deactivated accounts, whatever their role. */
+  if (!muster_require_one_of(actor, anyone, what, error))
+    return FALSE;
+  if (actor->id == c->counter_id || actor->role != MUSTER_ROLE_STAFF)
+    return TRUE;
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+              "%s needs its counter (%s), a supervisor or an admin; %s is staff.", what,
+              c->counter, actor->name);
+  return FALSE;
+}
+
+static gboolean
+require_reconcilable(const CountRow *c, GError **error)
+{
+  if (c->state == MUSTER_COUNT_CLOSED || c->state == MUSTER_COUNT_RECONCILED)
+    return TRUE;
+  if (c->state == MUSTER_COUNT_OPEN)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
+                "Count %" G_GINT64_FORMAT " is still open: close it first "
+                "('muster count close %" G_GINT64_FORMAT "'), then reconcile it.",
+                c->id, c->id);
+  else
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
+                "Count %" G_GINT64_FORMAT " is signed off; its reconciliation is final "
+                "and cannot be run again.", c->id);
+  return FALSE;
+}
+
+static void
+bind_named_text(sqlite3_stmt *stmt, const char *name, const char *value)
+{
+  int idx = sqlite3_bind_parameter_index(stmt, name);
+  if (idx > 0)
+    sqlite3_bind_text(stmt, idx, value, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_named_int(sqlite3_stmt *stmt, const char *name, gint64 value)
+{
+  int idx = sqlite3_bind_parameter_index(stmt, name);
+  if (idx > 0)
+    sqlite3_bind_int64(stmt, idx, value);
+}
+
+/* Runs one set-based statement of the reconciliation, adding the rows it stored. */
+static gboolean
+run_step(MusterStore *store, const char *sql, const CountRow *c, const char *now,
+         gint64 overdue_days, gint64 *added, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_int(stmt, ":cid", c->id);
+  bind_named_text(stmt, ":cuuid", c->uuid);
+  bind_named_text(stmt, ":now", now);
+  bind_named_text(stmt, ":closed", c->closed_at);
+  bind_named_int(stmt, ":days", overdue_days);
+  if (!muster_store_step_done(store, stmt, "Reconciling the count", error))
+    return FALSE;
+  if (added != NULL)
+    *added += sqlite3_changes64(muster_store_db(store));
+  return TRUE;
+}
+
+/* "a, b, c" from n strings, for messages. */
+static char *
+join_names(const char *const *names, guint n)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf(s, "%s%s", i > 0 ? ", " : "", names[i]);
+  return g_string_free(s, FALSE);
+}
+
+static int
+kind_index(const char *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(muster_discrepancy_kinds); i++)
+    if (g_strcmp0(kind, muster_discrepancy_kinds[i]) == 0)
+      return (int)i;
+  return -1;
+}
+
+static gboolean
+load_summary(MusterStore *store, gint64 count_id, MusterReconcileSummary *sum, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "SELECT kind, count(*) FROM discrepancy WHERE count_id = ? GROUP BY kind", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64(stmt, 1, count_id);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    int k = kind_index((const char *)sqlite3_column_text(stmt, 0));
+    gint64 n = sqlite3_column_int64(stmt, 1);
+    if (k >= 0)
+      sum->by_kind[k] = n;
+    sum->total += n;
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return muster_store_fail(store, rc, "Reading the discrepancies", error);
+  return TRUE;
+}
+
+static char *
+summary_json(const CountRow *c, const MusterReconcileSummary *sum)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "count");
+  json_builder_add_int_value(b, c->id);
+  json_builder_set_member_name(b, "total");
+  json_builder_add_int_value(b, sum->total);
+  json_builder_set_member_name(b, "new");
+  json_builder_add_int_value(b, sum->new_this_run);
+  json_builder_set_member_name(b, "by_kind");
+  json_builder_begin_object(b);
+  for (guint i = 0; i < G_N_ELEMENTS(muster_discrepancy_kinds); i++) {
+    json_builder_set_member_name(b, muster_discrepancy_kinds[i]);
+    json_builder_add_int_value(b, sum->by_kind[i]);
+  }
+  json_builder_end_object(b);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_string(root, FALSE);
+}
+
+static gboolean
+mark_reconciled(MusterStore *store, const CountRow *c, const char *now, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "UPDATE count_session SET state = 'reconciled',"
+             " reconciled_at = coalesce(reconciled_at, ?) WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt, 2, c->id);
+  return muster_store_step_done(store, stmt, "Marking the count reconciled", error);
+}
+
+static gboolean
+reconcile_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
+                MusterReconcileSummary *sum, GError **error)
+{
+  g_auto(CountRow) c = {0};
+  if (!load_count(store, count_id, &c, error) || !require_reconciler(&c, actor, error) ||
+      !require_reconcilable(&c, error))
+    return FALSE;
+  g_autofree char *now = muster_now_iso();
+  gint64 days = muster_store_setting_int(store, "overdue_days", 90);
+  const char *const fill[] = {sql_scan_clear, sql_dup_clear, sql_scan_fill, sql_dup_fill};
+  for (guint i = 0; i < G_N_ELEMENTS(fill); i++)
+    if (!run_step(store, fill[i], &c, now, days, NULL, error))
+      return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(kind_statements); i++)
+    if (!run_step(store, kind_statements[i], &c, now, days, &sum->new_this_run, error))
+      return FALSE;
+  if (!run_step(store, sql_scan_clear, &c, now, days, NULL, error) ||
+      !run_step(store, sql_dup_clear, &c, now, days, NULL, error) ||
+      !load_summary(store, count_id, sum, error) || !mark_reconciled(store, &c, now, error))
+    return FALSE;
+  g_autofree char *detail = summary_json(&c, sum);
+  return muster_audit_append(store, actor->name, "count.reconcile", c.uuid, detail, error);
+}
+
+gboolean
+muster_reconcile(MusterStore *store, const MusterUser *actor, gint64 count_id,
+                 MusterReconcileSummary *summary, GError **error)
+{
+  MusterReconcileSummary sum = {0};
+  if (!ensure_sql_functions(store, error) ||
+      !muster_store_exec(store, sql_work_tables, error))
+    return FALSE;
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!reconcile_in_tx(store, actor, count_id, &sum, error)) {
+    muster_store_rollback(store);
+    g_prefix_error(error, "Reconciling count %" G_GINT64_FORMAT ": ", count_id);
+    return FALSE;
+  }
+  if (!muster_store_commit(store, error))
+    return FALSE;
+  if (summary != NULL)
+    *summary = sum;
+  return TRUE;
+}
+
+/* ---- reading discrepancies ---------------------------------------------------------- */
+
+void
+muster_discrepancy_free(MusterDiscrepancy *d)
+{
+  if (d == NULL)
+    return;
+  g_free(d->uuid);
+  g_free(d->kind);
+  g_free(d->subject);
+  g_free(d->item_uuid);
+  g_free(d->item_summary);
+  g_free(d->other_item_uuid);
+  g_free(d->location_path);
+  g_free(d->detail);
+  g_free(d->created_at);
+  g_free(d->resolution_action);
+  g_free(d->resolution_reason);
+  g_free(d->resolved_by);
+  g_free(d->confirmed_by);
+  g_free(d->resolved_at);
+  g_free(d);
+}
+
+#define SQL_DISCREPANCY_SELECT                                                             \
+  "SELECT d.id, d.uuid, d.count_id, d.kind, d.subject, i.uuid, " SQL_ITEM("i") ", o.uuid," \
+  " l.path, d.detail, d.created_at, r.action, r.reason, ru.name, rc.name, r.resolved_at"   \
+  " FROM discrepancy d LEFT JOIN item i ON i.id = d.item_id"                               \
+  " LEFT JOIN item o ON o.id = d.other_item_id"                                            \
+  " LEFT JOIN location l ON l.id = d.location_id"                                          \
+  " LEFT JOIN resolution r ON r.id = (SELECT max(id) FROM resolution"                      \
+  "  WHERE discrepancy_id = d.id)"                                                         \
+  " LEFT JOIN app_user ru ON ru.id = r.resolved_by"                                        \
+  " LEFT JOIN app_user rc ON rc.id = r.confirmed_by "
+
+static MusterDiscrepancy *
+discrepancy_from_row(sqlite3_stmt *stmt)
+{
+  MusterDiscrepancy *d = g_new0(MusterDiscrepancy, 1);
+  d->id = sqlite3_column_int64(stmt, 0);
+  d->uuid = muster_column_dup(stmt, 1);
+  d->count_id = sqlite3_column_int64(stmt, 2);
+  d->kind = muster_column_dup(stmt, 3);
+  d->subject = muster_column_dup(stmt, 4);
+  d->item_uuid = muster_column_dup(stmt, 5);
+  d->item_summary = muster_column_dup(stmt, 6);
+  d->other_item_uuid = muster_column_dup(stmt, 7);
+  d->location_path = muster_column_dup(stmt, 8);
+  d->detail = muster_column_dup(stmt, 9);
+  d->created_at = muster_column_dup(stmt, 10);
+  d->resolution_action = muster_column_dup(stmt, 11);
+  d->resolution_reason = muster_column_dup(stmt, 12);
+  d->resolved_by = muster_column_dup(stmt, 13);
+  d->confirmed_by = muster_column_dup(stmt, 14);
+  d->resolved_at = muster_column_dup(stmt, 15);
+  return d;
+}
+
+static gboolean
+check_filter(const MusterDiscrepancyFilter *filter, char **path_out, GError **error)
+{
+  if (filter == NULL)
+    return TRUE;
+  if (filter->kind != NULL && kind_index(filter->kind) < 0) {
+    g_autofree char *kinds =
+        join_names(muster_discrepancy_kinds, G_N_ELEMENTS(muster_discrepancy_kinds));
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "Unknown discrepancy kind '%s': use one of %s.", filter->kind, kinds);
+    return FALSE;
+  }
+  if (filter->location_path != NULL && *filter->location_path != '\0') {
+    *path_out = muster_location_normalise_path(filter->location_path, error);
+    if (*path_out == NULL)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+count_exists(MusterStore *store, gint64 count_id, GError **error)
+{
+  g_auto(CountRow) c = {0};
+  return load_count(store, count_id, &c, error);
+}
+
+GPtrArray *
+muster_discrepancies_list(MusterStore *store, gint64 count_id,
+                          const MusterDiscrepancyFilter *filter, GError **error)
+{
+  g_autofree char *path = NULL;
+  if (!check_filter(filter, &path, error) || !count_exists(store, count_id, error))
+    return NULL;
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store,
+      SQL_DISCREPANCY_SELECT
+      "WHERE d.count_id = :cid AND (:kind IS NULL OR d.kind = :kind)"
+      " AND (:path IS NULL OR l.path = :path OR substr(l.path, 1, length(:path) + 1)"
+      "  = :path || '/')"
+      " AND (:resolved < 0 OR :resolved = (r.id IS NOT NULL AND r.action <> 'reopened'))"
+      " ORDER BY CASE d.kind WHEN 'missing' THEN 0 WHEN 'wrong_location' THEN 1"
+      "  WHEN 'unknown_marking' THEN 2 WHEN 'unmarked_item' THEN 3"
+      "  WHEN 'status_conflict' THEN 4 WHEN 'duplicate_marking' THEN 5"
+      "  WHEN 'component_mismatch' THEN 6 WHEN 'marking_mismatch' THEN 7"
+      "  WHEN 'overdue' THEN 8 ELSE 9 END, d.subject",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  bind_named_int(stmt, ":cid", count_id);
+  if (filter != NULL && filter->kind != NULL)
+    bind_named_text(stmt, ":kind", filter->kind);
+  if (path != NULL)
+    bind_named_text(stmt, ":path", path);
+  bind_named_int(stmt, ":resolved", filter != NULL ? filter->resolved : -1);
+  g_autoptr(GPtrArray) out =
+      g_ptr_array_new_with_free_func((GDestroyNotify)muster_discrepancy_free);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    g_ptr_array_add(out, discrepancy_from_row(stmt));
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    muster_store_fail(store, rc, "Reading the discrepancies", error);
+    return NULL;
+  }
+  return g_steal_pointer(&out);
+}
+
+static gboolean
+all_digits(const char *s)
+{
+  if (s == NULL || *s == '\0')
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isdigit(*s))
+      return FALSE;
+  return TRUE;
+}
+
+MusterDiscrepancy *
+muster_discrepancies_get(MusterStore *store, const char *id_or_uuid, GError **error)
+{
+  const char *key = id_or_uuid != NULL ? id_or_uuid : "";
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, SQL_DISCREPANCY_SELECT "WHERE d.id = :id OR d.uuid = :uuid", error);
+  if (stmt == NULL)
+    return NULL;
+  guint64 id = 0;
+  if (all_digits(key) && g_ascii_string_to_unsigned(key, 10, 1, G_MAXINT64, &id, NULL))
+    bind_named_int(stmt, ":id", (gint64)id);
+  else
+    bind_named_text(stmt, ":uuid", key);
+  int rc = sqlite3_step(stmt);
+  MusterDiscrepancy *d = rc == SQLITE_ROW ? discrepancy_from_row(stmt) : NULL;
+  sqlite3_reset(stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
+                "There is no discrepancy '%s'. 'muster count discrepancies COUNT' lists them.",
+                key);
+  else if (rc != SQLITE_ROW)
+    muster_store_fail(store, rc, "Reading the discrepancy", error);
+  return d;
+}
+
+/* ---- resolving ---------------------------------------------------------------------- */
+
+static gboolean
+needs_confirmation(const char *kind)
+{
+  return g_strcmp0(kind, "missing") == 0 || g_strcmp0(kind, "status_conflict") == 0;
+}
+
+static gboolean
+check_action_and_reason(const char *action, const char *reason, GError **error)
+{
+  gboolean known = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(resolution_actions); i++)
+    known |= g_strcmp0(action, resolution_actions[i]) == 0;
+  if (!known) {
+    g_autofree char *list = join_names(resolution_actions, G_N_ELEMENTS(resolution_actions));
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "Unknown resolution '%s': use one of %s.", action ? action : "", list);
+    return FALSE;
+  }
+  g_autofree char *trimmed = g_strstrip(g_strdup(reason != NULL ? reason : ""));
+  if (*trimmed == '\0') {
+    g_set_error_literal(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                        "A resolution needs a reason: say what was done and why.");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The confirmer: another person, whose account is active now. */
+static gboolean
+check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser *actor,
+                const MusterUser *confirmer, GError **error)
+{
+  const char *what = g_strcmp0(d->kind, "missing") == 0 ? "a missing item"
+                                                         : "a status conflict";
+  if (confirmer == NULL && !needs_confirmation(d->kind))
+    return TRUE;
+  if (confirmer == NULL) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "Resolving %s (%s) needs a second person to confirm: another user must "
+                "sign in with their PIN.", what, d->subject);
+    return FALSE;
+  }
+  if (confirmer->id == actor->id) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "%s cannot confirm their own resolution: another user must confirm it.",
+                actor->name);
+    return FALSE;
+  }
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MusterUser) now = muster_users_get_by_id(store, confirmer->id, &local);
+  if (now == NULL || !now->active || now->locked) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "%s cannot confirm: the account is %s. Ask another active user.",
+                confirmer->name, now == NULL ? "unknown" : now->locked ? "locked"
+                                                                       : "deactivated");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+require_resolver(const MusterDiscrepancy *d, const MusterUser *actor, GError **error)
+{
+  g_autofree char *what = g_strdup_printf("Resolving a %s discrepancy", d->kind);
+  return muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, what, error);
+}
+
+typedef struct {
+  MusterCountState state;
+  char *count_uuid;
+  gint64 previous_id;
+  char *previous_uuid;
+} ResolveContext;
+
+static void
+resolve_context_clear(ResolveContext *r)
+{
+  g_free(r->count_uuid);
+  g_free(r->previous_uuid);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ResolveContext, resolve_context_clear)
+
+static gboolean
+load_resolve_context(MusterStore *store, const MusterDiscrepancy *d, ResolveContext *ctx,
+                     GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "SELECT c.state, c.uuid, r.id, r.uuid FROM count_session c"
+             " LEFT JOIN resolution r ON r.id = (SELECT max(id) FROM resolution"
+             "  WHERE discrepancy_id = :did) WHERE c.id = :cid", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_int(stmt, ":did", d->id);
+  bind_named_int(stmt, ":cid", d->count_id);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    state_from_string((const char *)sqlite3_column_text(stmt, 0), &ctx->state);
+    ctx->count_uuid = muster_column_dup(stmt, 1);
+    ctx->previous_id = sqlite3_column_int64(stmt, 2);
+    ctx->previous_uuid = muster_column_dup(stmt, 3);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(store, rc, "Reading the count of the discrepancy", error);
+  if (ctx->state == MUSTER_COUNT_SIGNED_OFF) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
+                "Count %" G_GINT64_FORMAT " is signed off, so its discrepancies can no longer "
+                "be resolved. Record what changed as a correction of the item instead.",
+                d->count_id);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+insert_resolution(MusterStore *store, const MusterDiscrepancy *d, const ResolveContext *ctx,
+                  const MusterUser *actor, const MusterUser *confirmer, const char *uuid,
+                  const char *action, const char *reason, const char *now, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "INSERT INTO resolution (uuid, discrepancy_id, action, reason, resolved_by,"
+             " confirmed_by, resolved_at, supersedes_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt, 2, d->id);
+  sqlite3_bind_text(stmt, 3, action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt, 5, actor->id);
+  if (confirmer != NULL)
+    sqlite3_bind_int64(stmt, 6, confirmer->id);
+  sqlite3_bind_text(stmt, 7, now, -1, SQLITE_TRANSIENT);
+  if (ctx->previous_id > 0)
+    sqlite3_bind_int64(stmt, 8, ctx->previous_id);
+  return muster_store_step_done(store, stmt, "Storing the resolution", error);
+}
+
+static void
+add_string(JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name(b, name);
+  if (value != NULL)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
+}
+
+static JsonNode *
+resolution_json(const MusterDiscrepancy *d, const ResolveContext *ctx, const MusterUser *actor,
+                const MusterUser *confirmer, const char *uuid, const char *action,
+                const char *reason, const char *now)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "discrepancy");
+  json_builder_begin_object(b);
+  add_string(b, "uuid", d->uuid);
+  add_string(b, "count_uuid", ctx->count_uuid);
+  add_string(b, "kind", d->kind);
+  add_string(b, "subject", d->subject);
+  add_string(b, "item_uuid", d->item_uuid);
+  add_string(b, "other_item_uuid", d->other_item_uuid);
+  add_string(b, "location", d->location_path);
+  add_string(b, "detail", d->detail);
+  json_builder_end_object(b);
+  json_builder_set_member_name(b, "resolution");
+  json_builder_begin_object(b);
+  add_string(b, "uuid", uuid);
+  add_string(b, "action", action);
+  add_string(b, "reason", reason);
+  add_string(b, "resolved_by", actor->name);
+  add_string(b, "confirmed_by", confirmer != NULL ? confirmer->name : NULL);
+  add_string(b, "resolved_at", now);
+  add_string(b, "supersedes", ctx->previous_uuid);
+  json_builder_end_object(b);
+  json_builder_end_object(b);
+  return json_builder_get_root(b);
+}
+
+static gboolean
+resolve_in_tx(MusterStore *store, const MusterUser *actor, const MusterUser *confirmer,
+              gint64 discrepancy_id, const char *action, const char *reason, GError **error)
+{
+  g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, discrepancy_id);
+  g_autoptr(MusterDiscrepancy) d = muster_discrepancies_get(store, key, error);
+  g_auto(ResolveContext) ctx = {0};
+  if (d == NULL || !load_resolve_context(store, d, &ctx, error) ||
+      !require_resolver(d, actor, error) ||
+      !check_confirmer(store, d, actor, confirmer, error) ||
+      !check_action_and_reason(action, reason, error))
+    return FALSE;
+  g_autofree char *uuid = muster_uuid_new();
+  g_autofree char *now = muster_now_iso();
+  g_autofree char *why = g_strstrip(g_strdup(reason));
+  if (!insert_resolution(store, d, &ctx, actor, confirmer, uuid, action, why, now, error))
+    return FALSE;
+  g_autoptr(JsonNode) payload =
+      resolution_json(d, &ctx, actor, confirmer, uuid, action, why, now);
+  g_autofree char *detail = json_to_string(payload, FALSE);
+  return muster_audit_append(store, actor->name, "discrepancy.resolve", d->uuid, detail,
+                             error) &&
+         muster_outbox_append(store, "discrepancy.resolved", d->uuid, payload, error);
+}
+
+gboolean
+muster_discrepancies_resolve(MusterStore *store, const MusterUser *actor,
+                             const MusterUser *confirmer, gint64 discrepancy_id,
+                             const char *action, const char *reason, GError **error)
+{
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!resolve_in_tx(store, actor, confirmer, discrepancy_id, action, reason, error)) {
+    muster_store_rollback(store);
+    g_prefix_error(error, "Resolving discrepancy %" G_GINT64_FORMAT ": ", discrepancy_id);
+    return FALSE;
+  }
+  return muster_store_commit(store, error);
+}

@@ -1,0 +1,399 @@
+/*
+ * scan.c: the scan event and the parser of scan-feed lines.
+ *
+ * A feed line is whatever a reader, a keyboard-wedge scanner or a script produced, so
+ * it may be any bytes. The parser never refuses a line: a count must keep everything it
+ * was shown, and an unreadable scan is a fact to report, not an error to drop. What it
+ * cannot turn into a marking becomes a scan with marking_value NULL and a problem saying
+ * why, with the raw bytes kept (at most MUSTER_SCAN_RAW_MAX of them).
+ *
+ * Control characters are kept in text: GS, RS and EOT are the separators of ISO/IEC
+ * 15434 data (Data Matrix UIIs) and stripping them would destroy the evidence of what
+ * was read. The marking normaliser refuses them, so such a line is kept unreadable
+ * until a 15434 decoder exists, with a problem naming the format.
+ */
+#include "scan/scan.h"
+#include "marking/marking.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#define MUSTER_SCAN_RAW_MAX 4096
+
+MusterScan *
+muster_scan_new(void)
+{
+  MusterScan *scan = g_new0(MusterScan, 1);
+  scan->read_at_us = g_get_real_time();
+  scan->read_mono_us = g_get_monotonic_time();
+  return scan;
+}
+
+void
+muster_scan_free(MusterScan *scan)
+{
+  if (scan == NULL)
+    return;
+  g_free(scan->reader);
+  g_free(scan->reader_kind);
+  g_free(scan->symbology);
+  g_clear_pointer(&scan->raw, g_bytes_unref);
+  g_free(scan->text);
+  g_free(scan->marking_kind);
+  g_free(scan->marking_value);
+  g_free(scan->check_group);
+  g_free(scan->component);
+  g_free(scan->location_path);
+  g_free(scan->problem);
+  g_free(scan);
+}
+
+static const char *const authenticity_names[] = {"unknown", "genuine", "not_genuine"};
+
+const char *
+muster_authenticity_to_string(MusterAuthenticity a)
+{
+  return (guint)a < G_N_ELEMENTS(authenticity_names) ? authenticity_names[a] : "unknown";
+}
+
+static gboolean
+authenticity_from_string(const char *s, MusterAuthenticity *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(authenticity_names); i++) {
+    if (g_strcmp0(s, authenticity_names[i]) == 0) {
+      *out = (MusterAuthenticity)i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Adds one sentence to the scan's problem ("a; b"). */
+static void G_GNUC_PRINTF(2, 3)
+add_problem(MusterScan *scan, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  char *joined = scan->problem == NULL ? g_steal_pointer(&msg)
+                                       : g_strconcat(scan->problem, "; ", msg, NULL);
+  g_free(scan->problem);
+  scan->problem = joined;
+}
+
+/* Why bytes are not text: a NUL or bad UTF-8, with the offset; NULL when they are. */
+static char *
+bytes_problem(const char *data, gsize len)
+{
+  const char *nul = memchr(data, '\0', len);
+  if (nul != NULL)
+    return g_strdup_printf("it contains a NUL byte at offset %" G_GSIZE_FORMAT,
+                           (gsize)(nul - data));
+  const char *end = NULL;
+  if (!g_utf8_validate_len(data, len, &end))
+    return g_strdup_printf("it is not valid UTF-8 text (byte 0x%02X at offset %" G_GSIZE_FORMAT
+                           ")", (guint)(guchar)*end, (gsize)(end - data));
+  return NULL;
+}
+
+static gboolean
+is_15434_separator(gunichar c)
+{
+  return c == 0x1D || c == 0x1E || c == 0x04;
+}
+
+/* Why valid text is not a marking (normalise_any gave NULL). */
+static void
+describe_unmarking(MusterScan *scan, const char *text)
+{
+  guint pos = 1;
+  gboolean all_space = TRUE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p), pos++) {
+    gunichar c = g_utf8_get_char(p);
+    if (is_15434_separator(c) || g_str_has_prefix(text, "[)>")) {
+      add_problem(scan, "it holds ISO/IEC 15434 data (GS/RS/EOT separators), which Muster "
+                        "cannot decode into a marking yet; the raw data is kept");
+      return;
+    }
+    if (g_unichar_iscntrl(c)) {
+      add_problem(scan, "it contains the control character U+%04X at position %u (a "
+                        "scanner or keyboard-layout fault?); scan it again", c, pos);
+      return;
+    }
+    if (!g_unichar_isspace(c))
+      all_space = FALSE;
+  }
+  if (all_space)
+    add_problem(scan, "it holds only white space");
+  else if (pos - 1 > 256)
+    add_problem(scan, "it is %u characters long; a marking has at most 256", pos - 1);
+  else
+    add_problem(scan, "it cannot be read as a marking");
+}
+
+/* Fills text and marking_value from text of unknown kind. */
+static void
+set_text_any(MusterScan *scan, const char *text)
+{
+  g_free(scan->text);
+  scan->text = g_strdup(text);
+  scan->marking_value = muster_marking_normalise_any(text);
+  if (scan->marking_value == NULL)
+    describe_unmarking(scan, text);
+}
+
+static void
+parse_plain(MusterScan *scan, const char *line, gsize len)
+{
+  scan->raw = g_bytes_new(line, len);
+  g_autofree char *why = bytes_problem(line, len);
+  if (why != NULL) {
+    add_problem(scan, "%s", why);
+    return;
+  }
+  g_autofree char *text = g_strndup(line, len);
+  set_text_any(scan, text);
+}
+
+/* A string member; NULL when absent or null. Other types are a problem. */
+static const char *
+member_string(MusterScan *scan, JsonObject *obj, const char *name)
+{
+  JsonNode *node = json_object_get_member(obj, name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL(node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
+    return json_node_get_string(node);
+  add_problem(scan, "\"%s\" must be a string; ignored", name);
+  return NULL;
+}
+
+static void
+replace_str(char **slot, const char *value)
+{
+  if (value == NULL)
+    return;
+  g_free(*slot);
+  *slot = g_strdup(value);
+}
+
+/* Hex digits, optionally separated by ':', ' ' or '-' between bytes. */
+static GBytes *
+decode_hex(const char *hex)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new();
+  for (const char *p = hex; *p != '\0';) {
+    if (*p == ':' || *p == ' ' || *p == '-') {
+      p++;
+      continue;
+    }
+    if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1]))
+      return NULL;
+    guint8 b = (guint8)(g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]));
+    g_byte_array_append(out, &b, 1);
+    p += 2;
+  }
+  if (out->len == 0)
+    return NULL;
+  return g_byte_array_free_to_bytes(g_steal_pointer(&out));
+}
+
+static void
+json_read_meta(MusterScan *scan, JsonObject *obj)
+{
+  replace_str(&scan->reader, member_string(scan, obj, "reader"));
+  replace_str(&scan->reader_kind, member_string(scan, obj, "reader_kind"));
+  replace_str(&scan->symbology, member_string(scan, obj, "symbology"));
+  replace_str(&scan->check_group, member_string(scan, obj, "group"));
+  const char *location = member_string(scan, obj, "location");
+  if (location != NULL)
+    scan->location_path = g_strstrip(g_strdup(location));
+  const char *component = member_string(scan, obj, "component");
+  if (component != NULL && muster_marking_component_valid(component))
+    scan->component = g_strdup(component);
+  else if (component != NULL)
+    add_problem(scan, "component '%s' is not frame, barrel, slide, bolt or cylinder; "
+                      "ignored", component);
+  const char *auth = member_string(scan, obj, "authenticity");
+  if (auth != NULL && !authenticity_from_string(auth, &scan->authenticity))
+    add_problem(scan, "authenticity '%s' is not unknown, genuine or not_genuine; ignored",
+                auth);
+  const char *read_at = member_string(scan, obj, "read_at");
+  if (read_at != NULL) {
+    g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(read_at, NULL);
+    if (dt != NULL)
+      scan->read_at_us = g_date_time_to_unix(dt) * G_USEC_PER_SEC +
+                         g_date_time_get_microsecond(dt);
+    else
+      add_problem(scan, "read_at '%s' is not an ISO 8601 time such as "
+                        "2026-11-25T20:14:57.123Z; the time it arrived is used", read_at);
+  }
+}
+
+/* The text to normalise when only raw_hex was given: the hex itself for tag ids, the
+ * bytes as text otherwise. */
+static char *
+text_from_raw(MusterScan *scan, const char *raw_hex, gboolean is_tag_id)
+{
+  if (is_tag_id)
+    return g_strdup(raw_hex);
+  gsize len = 0;
+  const char *data = g_bytes_get_data(scan->raw, &len);
+  g_autofree char *why = bytes_problem(data, len);
+  if (why != NULL) {
+    add_problem(scan, "raw_hex: %s", why);
+    return NULL;
+  }
+  return g_strndup(data, len);
+}
+
+/* The raw bytes: raw_hex when given and valid, else the value, else the whole line. */
+static const char *
+json_read_raw(MusterScan *scan, const char *value, const char *raw_hex)
+{
+  if (raw_hex != NULL) {
+    GBytes *raw = decode_hex(raw_hex);
+    if (raw != NULL) {
+      g_bytes_unref(scan->raw);
+      scan->raw = raw;
+      return raw_hex;
+    }
+    add_problem(scan, "raw_hex is not whole bytes of hex digits; the line is kept as raw");
+  }
+  if (value != NULL) {
+    g_bytes_unref(scan->raw);
+    scan->raw = g_bytes_new(value, strlen(value));
+  }
+  return NULL;
+}
+
+static void
+json_read_marking(MusterScan *scan, JsonObject *obj)
+{
+  const char *value = member_string(scan, obj, "value");
+  const char *kind_text = member_string(scan, obj, "kind");
+  const char *raw_hex = json_read_raw(scan, value, member_string(scan, obj, "raw_hex"));
+  MusterMarkingKind kind = MUSTER_MARKING_ENGRAVED_SERIAL;
+  gboolean kind_ok = kind_text != NULL && muster_marking_kind_from_string(kind_text, &kind);
+  if (kind_text != NULL && !kind_ok)
+    add_problem(scan, "kind '%s' is not a marking kind (engraved_serial, barcode, "
+                      "datamatrix_uii, hf_uid, uhf_epc, ndef)", kind_text);
+  g_autofree char *text = NULL;
+  if (value != NULL)
+    text = g_strdup(value);
+  else if (raw_hex != NULL)
+    text = text_from_raw(scan, raw_hex,
+                         kind_ok && (kind == MUSTER_MARKING_HF_UID ||
+                                     kind == MUSTER_MARKING_UHF_EPC));
+  else
+    add_problem(scan, "it has neither \"value\" nor \"raw_hex\"");
+  if (text == NULL)
+    return;
+  if (kind_text == NULL) {
+    set_text_any(scan, text);
+    return;
+  }
+  /* A reader that names a wrong kind is misconfigured: keep the text, guess nothing. */
+  scan->text = g_steal_pointer(&text);
+  if (!kind_ok)
+    return;
+  g_autoptr(GError) error = NULL;
+  scan->marking_kind = g_strdup(kind_text);
+  scan->marking_value = muster_marking_normalise(kind, scan->text, &error);
+  if (scan->marking_value == NULL)
+    add_problem(scan, "%s", error->message);
+}
+
+static void
+parse_json(MusterScan *scan, const char *line, gsize len)
+{
+  scan->raw = g_bytes_new(line, len);
+  g_autofree char *why = bytes_problem(line, len);
+  if (why != NULL) {
+    add_problem(scan, "a JSON scan line, but %s", why);
+    return;
+  }
+  g_autoptr(JsonParser) parser = json_parser_new_immutable();
+  g_autoptr(GError) error = NULL;
+  if (!json_parser_load_from_data(parser, line, (gssize)len, &error)) {
+    add_problem(scan, "it starts like JSON but is not valid JSON (%s)", error->message);
+    return;
+  }
+  JsonNode *root = json_parser_get_root(parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+    add_problem(scan, "it is JSON but not an object");
+    return;
+  }
+  JsonObject *obj = json_node_get_object(root);
+  json_read_meta(scan, obj);
+  json_read_marking(scan, obj);
+}
+
+/* Length without the line end (LF, CRLF or CR). */
+static gsize
+strip_line_end(const char *line, gsize len)
+{
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    len--;
+  return len;
+}
+
+static gsize
+skip_blanks(const char *line, gsize len)
+{
+  gsize i = 0;
+  while (i < len && (line[i] == ' ' || line[i] == '\t'))
+    i++;
+  return i;
+}
+
+/* "@R1/A/03": the counter moved. NULL when the line is not a valid location line. */
+static char *
+location_line(const char *line, gsize len)
+{
+  gsize start = skip_blanks(line, len);
+  if (start >= len || line[start] != '@')
+    return NULL;
+  const char *path = line + start + 1;
+  gsize plen = len - start - 1;
+  g_autofree char *why = bytes_problem(path, plen);
+  if (why != NULL)
+    return NULL;
+  return g_strstrip(g_strndup(path, plen));
+}
+
+MusterScan *
+muster_scan_parse_line(const char *line, gsize len, const char *default_reader,
+                       char **location, GError **error)
+{
+  if (location != NULL)
+    *location = NULL;
+  len = line != NULL ? strip_line_end(line, len) : 0;
+  gsize start = skip_blanks(line, len);
+  if (start == len)
+    return NULL;
+  g_autoptr(MusterScan) scan = muster_scan_new();
+  scan->reader = g_strdup(default_reader != NULL ? default_reader : "stdin");
+  scan->reader_kind = g_strdup("manual");
+  if (len > MUSTER_SCAN_RAW_MAX) {
+    scan->raw = g_bytes_new(line, MUSTER_SCAN_RAW_MAX);
+    add_problem(scan, "the line is %" G_GSIZE_FORMAT " bytes long; only the first %d are "
+                "kept, and no marking is that long (check the reader's settings)",
+                len, MUSTER_SCAN_RAW_MAX);
+    return g_steal_pointer(&scan);
+  }
+  g_autofree char *where = location_line(line, len);
+  if (where != NULL) {
+    if (location != NULL)
+      *location = g_steal_pointer(&where);
+    return NULL;
+  }
+  if (line[start] == '{')
+    parse_json(scan, line, len);
+  else
+    parse_plain(scan, line, len);
+  if (scan->marking_value == NULL && scan->problem == NULL)
+    add_problem(scan, "it cannot be read as a marking");
+  return g_steal_pointer(&scan);
+}
