@@ -88,9 +88,8 @@ marking_summary(const char *old_value, const char *new_value)
 {
   if (old_value == NULL)
     return g_strdup_printf("Marking added (%s)", new_value ? new_value : "?");
-  return g_strdup_printf("Marking %s (%s)", g_strcmp0(new_value, "retired") == 0 ? "retired"
-                                                                                 : "changed",
-                         old_value);
+  return g_strdup_printf("Marking %s (%s)",
+                         g_strcmp0(new_value, "retired") == 0 ? "retired" : "changed", old_value);
 }
 
 static char *
@@ -123,17 +122,19 @@ item_event_summary(const char *kind, const char *old_value, const char *new_valu
   if (g_strcmp0(kind, "marking") == 0)
     return marking_summary(old_value, new_value);
   return g_strdup_printf("%s %s: %s -> %s",
-                         g_strcmp0(kind, "registry") == 0 ? "Registry update" : "Correction",
-                         kind, old_value ? old_value : "(none)", new_value ? new_value : "(none)");
+                         g_strcmp0(kind, "registry") == 0 ? "Registry update" : "Correction", kind,
+                         old_value ? old_value : "(none)", new_value ? new_value : "(none)");
 }
 
 /* Where the item was when it was recorded: before its first move, or where it is now. */
 static gboolean
 first_place(MusterStore *store, const MusterItem *item, char **out, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT old_value FROM item_event WHERE item_id = ? AND kind = 'location'"
-             " ORDER BY id LIMIT 1", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT old_value FROM item_event WHERE item_id = ? AND kind = 'location'"
+                        " ORDER BY id LIMIT 1",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, item->id);
@@ -151,10 +152,12 @@ add_item_events(MusterStore *store, const MusterItem *item, GPtrArray *events, G
   g_autofree char *start = NULL;
   if (!first_place(store, item, &start, error))
     return FALSE;
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT e.at, e.kind, e.old_value, e.new_value, u.name, e.reason"
-             " FROM item_event e LEFT JOIN app_user u ON u.id = e.user_id"
-             " WHERE e.item_id = ? ORDER BY e.id", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT e.at, e.kind, e.old_value, e.new_value, u.name, e.reason"
+                        " FROM item_event e LEFT JOIN app_user u ON u.id = e.user_id"
+                        " WHERE e.item_id = ? ORDER BY e.id",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, item->id);
@@ -183,20 +186,22 @@ add_item_events(MusterStore *store, const MusterItem *item, GPtrArray *events, G
 static gboolean
 add_counted(MusterStore *store, MusterItemHistory *h, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT s.read_at, c.uuid, c.id, l.path, u.name, s.outcome, l.id IS NULL"
-             " FROM count_find f JOIN scan s ON s.id = f.scan_id"
-             " JOIN count_session c ON c.id = f.count_id"
-             " JOIN app_user u ON u.id = c.counter_id"
-             " LEFT JOIN location l ON l.id = coalesce(f.location_id, s.location_id)"
-             " WHERE f.item_id = ? ORDER BY s.read_at, s.id", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT s.read_at, c.uuid, c.id, l.path, u.name, s.outcome, l.id IS NULL"
+                        " FROM count_find f JOIN scan s ON s.id = f.scan_id"
+                        " JOIN count_session c ON c.id = f.count_id"
+                        " JOIN app_user u ON u.id = c.counter_id"
+                        " LEFT JOIN location l ON l.id = coalesce(f.location_id, s.location_id)"
+                        " WHERE f.item_id = ? ORDER BY s.read_at, s.id",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, h->item->id);
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const char *path = sqlite3_column_int(stmt, 6) ? NULL
-                                                   : (const char *)sqlite3_column_text(stmt, 3);
+    const char *path =
+        sqlite3_column_int(stmt, 6) ? NULL : (const char *)sqlite3_column_text(stmt, 3);
     g_autofree char *outcome = status_words((const char *)sqlite3_column_text(stmt, 5));
     char *summary = g_strdup_printf("Found by count %" G_GINT64_FORMAT " at %s (%s)",
                                     (gint64)sqlite3_column_int64(stmt, 2),
@@ -217,14 +222,16 @@ add_counted(MusterStore *store, MusterItemHistory *h, GError **error)
 static gboolean
 add_missed(MusterStore *store, const MusterItem *item, GPtrArray *events, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT c.closed_at, c.uuid, c.id, l.path, u.name"
-             " FROM count_expected e JOIN count_session c ON c.id = e.count_id"
-             " JOIN app_user u ON u.id = c.counter_id"
-             " LEFT JOIN location l ON l.id = e.location_id"
-             " WHERE e.item_id = ? AND c.state IN ('closed', 'reconciled', 'signed_off')"
-             " AND NOT EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = e.count_id"
-             "  AND f.item_id = e.item_id) ORDER BY c.closed_at, c.id", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT c.closed_at, c.uuid, c.id, l.path, u.name"
+                        " FROM count_expected e JOIN count_session c ON c.id = e.count_id"
+                        " JOIN app_user u ON u.id = c.counter_id"
+                        " LEFT JOIN location l ON l.id = e.location_id"
+                        " WHERE e.item_id = ? AND c.state IN ('closed', 'reconciled', 'signed_off')"
+                        " AND NOT EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = e.count_id"
+                        "  AND f.item_id = e.item_id) ORDER BY c.closed_at, c.id",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, item->id);
@@ -247,14 +254,15 @@ add_missed(MusterStore *store, const MusterItem *item, GPtrArray *events, GError
 /* ---- discrepancies and resolutions --------------------------------------------------- */
 
 static gboolean
-add_discrepancies(MusterStore *store, const MusterItem *item, GPtrArray *events,
-                  GError **error)
+add_discrepancies(MusterStore *store, const MusterItem *item, GPtrArray *events, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT d.created_at, c.uuid, c.id, l.path, d.kind, d.detail"
-             " FROM discrepancy d JOIN count_session c ON c.id = d.count_id"
-             " LEFT JOIN location l ON l.id = d.location_id"
-             " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY d.id", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT d.created_at, c.uuid, c.id, l.path, d.kind, d.detail"
+                        " FROM discrepancy d JOIN count_session c ON c.id = d.count_id"
+                        " LEFT JOIN location l ON l.id = d.location_id"
+                        " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY d.id",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, item->id);
@@ -278,13 +286,15 @@ static gboolean
 add_resolutions(MusterStore *store, const MusterItem *item, GPtrArray *events, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT r.resolved_at, c.uuid, c.id, l.path, d.kind, r.action, r.reason,"
-             " u.name, cu.name FROM resolution r JOIN discrepancy d ON d.id = r.discrepancy_id"
-             " JOIN count_session c ON c.id = d.count_id"
-             " JOIN app_user u ON u.id = r.resolved_by"
-             " LEFT JOIN app_user cu ON cu.id = r.confirmed_by"
-             " LEFT JOIN location l ON l.id = d.location_id"
-             " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY r.id", error);
+      store,
+      "SELECT r.resolved_at, c.uuid, c.id, l.path, d.kind, r.action, r.reason,"
+      " u.name, cu.name FROM resolution r JOIN discrepancy d ON d.id = r.discrepancy_id"
+      " JOIN count_session c ON c.id = d.count_id"
+      " JOIN app_user u ON u.id = r.resolved_by"
+      " LEFT JOIN app_user cu ON cu.id = r.confirmed_by"
+      " LEFT JOIN location l ON l.id = d.location_id"
+      " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY r.id",
+      error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, item->id);
@@ -295,10 +305,10 @@ add_resolutions(MusterStore *store, const MusterItem *item, GPtrArray *events, G
     const char *confirmer = (const char *)sqlite3_column_text(stmt, 8);
     g_autofree char *confirmed =
         confirmer != NULL ? g_strdup_printf(" (confirmed by %s)", confirmer) : g_strdup("");
-    char *summary = g_strdup_printf("Discrepancy (%s) of count %" G_GINT64_FORMAT
-                                    " resolved as %s%s: %s", kind,
-                                    (gint64)sqlite3_column_int64(stmt, 2), action, confirmed,
-                                    (const char *)sqlite3_column_text(stmt, 6));
+    char *summary =
+        g_strdup_printf("Discrepancy (%s) of count %" G_GINT64_FORMAT " resolved as %s%s: %s", kind,
+                        (gint64)sqlite3_column_int64(stmt, 2), action, confirmed,
+                        (const char *)sqlite3_column_text(stmt, 6));
     MusterHistoryEvent *e = event_add(events, stmt, 0, "resolution", summary);
     e->count_uuid = muster_column_dup(stmt, 1);
     e->location_path = muster_column_dup(stmt, 3);
@@ -389,22 +399,24 @@ muster_history_unknown_scans(MusterStore *store, const char *marking_text, GErro
   g_autoptr(GPtrArray) forms = marking_forms(marking_text != NULL ? marking_text : "");
   if (forms->len == 0)
     return g_steal_pointer(&out);
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT s.read_at, c.uuid, c.id, l.path, u.name, s.outcome, s.reader,"
-             " s.marking_value, l.id IS NULL FROM scan s"
-             " JOIN count_session c ON c.id = s.count_id"
-             " JOIN app_user u ON u.id = c.counter_id"
-             " LEFT JOIN location l ON l.id = s.location_id"
-             " WHERE s.marking_value IN (?1, ?2, ?3, ?4) AND s.item_id IS NULL"
-             " ORDER BY s.read_at, s.id", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT s.read_at, c.uuid, c.id, l.path, u.name, s.outcome, s.reader,"
+                        " s.marking_value, l.id IS NULL FROM scan s"
+                        " JOIN count_session c ON c.id = s.count_id"
+                        " JOIN app_user u ON u.id = c.counter_id"
+                        " LEFT JOIN location l ON l.id = s.location_id"
+                        " WHERE s.marking_value IN (?1, ?2, ?3, ?4) AND s.item_id IS NULL"
+                        " ORDER BY s.read_at, s.id",
+                        error);
   if (stmt == NULL)
     return NULL;
   for (guint i = 0; i < forms->len; i++)
     sqlite3_bind_text(stmt, (int)i + 1, g_ptr_array_index(forms, i), -1, SQLITE_TRANSIENT);
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const char *path = sqlite3_column_int(stmt, 8) ? NULL
-                                                   : (const char *)sqlite3_column_text(stmt, 3);
+    const char *path =
+        sqlite3_column_int(stmt, 8) ? NULL : (const char *)sqlite3_column_text(stmt, 3);
     g_autofree char *outcome = status_words((const char *)sqlite3_column_text(stmt, 5));
     char *summary = g_strdup_printf(
         "%s read by count %" G_GINT64_FORMAT " at %s (%s, reader %s); no record carries it",

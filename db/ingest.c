@@ -63,6 +63,8 @@ struct _MusterIngest {
   GHashTable *found;          /* item ids found in this count */
   gint64 n_found;
   gint64 n_scans;
+  gint64 time_secs;           /* the second time_prefix was formatted for */
+  char time_prefix[40];       /* "2026-11-25T20:14:57." */
 };
 
 static const char *const outcome_names[] = {
@@ -286,24 +288,35 @@ chunk_copy(MusterIngest *ingest, const char *s)
   return s != NULL ? g_string_chunk_insert(ingest->strings, s) : NULL;
 }
 
-/* "2026-11-25T20:14:57.123Z", like muster_time_iso() but without a GDateTime. */
+/* "2026-11-25T20:14:57.123Z", like muster_time_iso() but cheap: scans arrive many to
+ * the second, so the date and time part is formatted once per second. */
 static const char *
 chunk_time(MusterIngest *ingest, gint64 unix_us)
 {
-  char buf[48];
   gint64 secs = unix_us / G_USEC_PER_SEC;
   gint64 rem = unix_us % G_USEC_PER_SEC;
   if (rem < 0) {
     secs--;
     rem += G_USEC_PER_SEC;
   }
-  time_t t = (time_t)secs;
-  struct tm tm;
-  if (gmtime_r(&t, &tm) == NULL)
-    memset(&tm, 0, sizeof tm);
-  g_snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(rem / 1000));
-  return g_string_chunk_insert(ingest->strings, buf);
+  if (secs != ingest->time_secs || ingest->time_prefix[0] == '\0') {
+    time_t t = (time_t)secs;
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL)
+      memset(&tm, 0, sizeof tm);
+    g_snprintf(ingest->time_prefix, sizeof ingest->time_prefix, "%04d-%02d-%02dT%02d:%02d:%02d.",
+               tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    ingest->time_secs = secs;
+  }
+  char buf[48];
+  gsize n = MIN(g_strlcpy(buf, ingest->time_prefix, sizeof buf - 5), sizeof buf - 6);
+  int ms = (int)(rem / 1000);
+  buf[n++] = (char)('0' + ms / 100);
+  buf[n++] = (char)('0' + ms / 10 % 10);
+  buf[n++] = (char)('0' + ms % 10);
+  buf[n++] = 'Z';
+  buf[n] = '\0';
+  return g_string_chunk_insert_len(ingest->strings, buf, (gssize)n);
 }
 
 void

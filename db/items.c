@@ -400,16 +400,6 @@ json_str(JsonBuilder *b, const char *name, const char *value)
     json_builder_add_null_value(b);
 }
 
-static void
-json_int_or_null(JsonBuilder *b, const char *name, gint64 value)
-{
-  json_builder_set_member_name(b, name);
-  if (value != 0)
-    json_builder_add_int_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
 static JsonNode *
 json_finish(JsonBuilder *b)
 {
@@ -424,39 +414,83 @@ json_finish_string(JsonBuilder *b)
   return json_to_string(root, FALSE);
 }
 
-static JsonNode *
-item_to_json(const MusterItem *item)
+/* The item.created payload. Written by hand rather than with JsonBuilder: an import
+ * makes one per item, and json-glib's object tree cost more than all the item's SQL. The
+ * text is UTF-8 already (checked), so only quotes, backslashes and control characters
+ * need escaping. */
+static void
+json_append_string(GString *out, const char *s)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  json_builder_begin_object(b);
-  json_str(b, "uuid", item->uuid);
-  json_str(b, "manufacturer", item->manufacturer);
-  json_str(b, "country_of_manufacture", item->country);
-  json_str(b, "serial", item->serial);
-  json_str(b, "model", item->model);
-  json_str(b, "category", item->category);
-  json_str(b, "calibre", item->calibre);
-  json_int_or_null(b, "year", item->year);
-  json_str(b, "import_country", item->import_country);
-  json_int_or_null(b, "import_year", item->import_year);
-  json_str(b, "state_marking", item->state_marking);
-  json_str(b, "frame_material", item->frame_material);
-  json_str(b, "status", muster_status_to_string(item->status));
-  json_str(b, "location", item->location_path);
-  json_str(b, "custodian", item->custodian);
-  json_str(b, "created_at", item->created_at);
-  json_builder_set_member_name(b, "markings");
-  json_builder_begin_array(b);
+  if (s == NULL) {
+    g_string_append(out, "null");
+    return;
+  }
+  g_string_append_c(out, '"');
+  for (const guchar *p = (const guchar *)s; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\') {
+      g_string_append_c(out, '\\');
+      g_string_append_c(out, (char)*p);
+    } else if (*p == '\n') {
+      g_string_append(out, "\\n");
+    } else if (*p < 0x20) {
+      g_string_append_printf(out, "\\u%04x", *p);
+    } else {
+      g_string_append_c(out, (char)*p);
+    }
+  }
+  g_string_append_c(out, '"');
+}
+
+static void
+json_append_member(GString *out, const char *name, const char *value)
+{
+  g_string_append_printf(out, "%s\"%s\":", out->len > 1 ? "," : "", name);
+  json_append_string(out, value);
+}
+
+static void
+json_append_year(GString *out, const char *name, int year)
+{
+  if (year != 0)
+    g_string_append_printf(out, ",\"%s\":%d", name, year);
+  else
+    g_string_append_printf(out, ",\"%s\":null", name);
+}
+
+static char *
+item_payload(const MusterItem *item)
+{
+  GString *out = g_string_sized_new(512);
+  g_string_append_c(out, '{');
+  json_append_member(out, "uuid", item->uuid);
+  json_append_member(out, "manufacturer", item->manufacturer);
+  json_append_member(out, "country_of_manufacture", item->country);
+  json_append_member(out, "serial", item->serial);
+  json_append_member(out, "model", item->model);
+  json_append_member(out, "category", item->category);
+  json_append_member(out, "calibre", item->calibre);
+  json_append_year(out, "year", item->year);
+  json_append_member(out, "import_country", item->import_country);
+  json_append_year(out, "import_year", item->import_year);
+  json_append_member(out, "state_marking", item->state_marking);
+  json_append_member(out, "frame_material", item->frame_material);
+  json_append_member(out, "status", muster_status_to_string(item->status));
+  json_append_member(out, "location", item->location_path);
+  json_append_member(out, "custodian", item->custodian);
+  json_append_member(out, "created_at", item->created_at);
+  g_string_append(out, ",\"markings\":[");
   for (guint i = 0; item->markings != NULL && i < item->markings->len; i++) {
     const MusterMarking *m = g_ptr_array_index(item->markings, i);
-    json_builder_begin_object(b);
-    json_str(b, "kind", m->kind);
-    json_str(b, "component", m->component);
-    json_str(b, "value", m->value);
-    json_builder_end_object(b);
+    g_string_append(out, i > 0 ? ",{\"kind\":" : "{\"kind\":");
+    json_append_string(out, m->kind);
+    g_string_append(out, ",\"component\":");
+    json_append_string(out, m->component);
+    g_string_append(out, ",\"value\":");
+    json_append_string(out, m->value);
+    g_string_append_c(out, '}');
   }
-  json_builder_end_array(b);
-  return json_finish(b);
+  g_string_append(out, "]}");
+  return g_string_free(out, FALSE);
 }
 
 /* ---- reading items ------------------------------------------------------------------ */
@@ -713,54 +747,244 @@ insert_marking(MusterStore *store, gint64 item_id, const MusterMarking *m, const
   return muster_store_step_done(store, stmt, "Recording a marking", error);
 }
 
-/* Inserts a checked item with its markings, its 'created' event and its outbox event.
- * Sets item->id, uuid and created_at. */
-static gboolean
-insert_item(MusterStore *store, const MusterUser *actor, MusterItem *item, gint64 location_id,
-            const char *now, const char *reason, GError **error)
+/* Rows per multi-row INSERT when items are written in bulk. The schema's CHECK (x IN
+ * (...)) constraints make SQLite build small lookup tables each time a statement runs,
+ * and each run has a fixed cost (cursors, a savepoint); one statement for many rows
+ * pays those once, which is most of what makes an import of a million rows fast. */
+#define WRITE_BATCH 128
+
+/* A checked item about to be written, with its id already chosen (the caller holds the
+ * write lock, so max(id) + 1 onwards are free): its markings and events can then be
+ * written in bulk without waiting for each item's rowid. */
+typedef struct {
+  MusterItem *item;
+  gint64 location_id; /* 0: none */
+  char *reason;       /* of its 'created' event */
+} NewItem;
+
+typedef struct {
+  gint64 item_id;
+  const MusterMarking *marking;
+} NewMarking;
+
+typedef struct {
+  const MusterUser *actor;
+  const char *now;
+} WriteContext;
+
+static void
+new_item_clear(gpointer p)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store,
-      "INSERT INTO item (uuid, manufacturer, country_of_manufacture, serial, model, category, "
-      "calibre, year, import_country, import_year, state_marking, frame_material, status, "
-      "location_id, custodian, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?)", error);
+  NewItem *n = p;
+  g_clear_pointer(&n->item, muster_item_free);
+  g_clear_pointer(&n->reason, g_free);
+}
+
+static GArray *
+new_items_array(void)
+{
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(NewItem));
+  g_array_set_clear_func(a, new_item_clear);
+  return a;
+}
+
+static gboolean
+next_item_id(MusterStore *store, gint64 *id, GError **error)
+{
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, "SELECT coalesce(max(id), 0) + 1 FROM item", error);
   if (stmt == NULL)
     return FALSE;
+  int rc = sqlite3_step(stmt);
+  *id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(store, rc, "Reading the records", error);
+  return TRUE;
+}
+
+typedef void (*BindRow)(sqlite3_stmt *stmt, int base, gconstpointer row,
+                        const WriteContext *ctx);
+
+/* "INSERT INTO t (a, b) VALUES (?,?),(?,?)..." for nrows rows of ncols columns. */
+static char *
+insert_sql(const char *head, guint ncols, guint nrows)
+{
+  GString *sql = g_string_new(head);
+  g_string_append(sql, " VALUES ");
+  for (guint r = 0; r < nrows; r++) {
+    g_string_append(sql, r > 0 ? ",(" : "(");
+    for (guint c = 0; c < ncols; c++)
+      g_string_append(sql, c > 0 ? ",?" : "?");
+    g_string_append_c(sql, ')');
+  }
+  return g_string_free(sql, FALSE);
+}
+
+/* Inserts the rows of an array, WRITE_BATCH at a time and the rest one by one (one
+ * statement per size keeps the statement cache small). */
+static gboolean
+insert_rows(MusterStore *store, const char *head, guint ncols, GArray *rows, BindRow bind,
+            const WriteContext *ctx, const char *doing, GError **error)
+{
+  g_autofree char *one = insert_sql(head, ncols, 1);
+  g_autofree char *many = rows->len >= WRITE_BATCH ? insert_sql(head, ncols, WRITE_BATCH) : NULL;
+  gsize size = g_array_get_element_size(rows);
+  for (guint i = 0; i < rows->len;) {
+    guint n = rows->len - i >= WRITE_BATCH ? WRITE_BATCH : 1;
+    sqlite3_stmt *stmt = muster_store_stmt(store, n > 1 ? many : one, error);
+    if (stmt == NULL)
+      return FALSE;
+    for (guint r = 0; r < n; r++)
+      bind(stmt, (int)(r * ncols), rows->data + (i + r) * size, ctx);
+    if (!muster_store_step_done(store, stmt, doing, error))
+      return FALSE;
+    i += n;
+  }
+  return TRUE;
+}
+
+/* Binds text that outlives the statement's step; NULL binds NULL. */
+static void
+bind_str(sqlite3_stmt *stmt, int idx, const char *s)
+{
+  if (s != NULL)
+    sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
+}
+
+static void
+bind_int_or_null(sqlite3_stmt *stmt, int idx, gint64 v)
+{
+  if (v != 0)
+    sqlite3_bind_int64(stmt, idx, v);
+}
+
+#define ITEM_INSERT                                                                         \
+  "INSERT INTO item (id, uuid, manufacturer, country_of_manufacture, serial, model, "       \
+  "category, calibre, year, import_country, import_year, state_marking, frame_material, "  \
+  "status, location_id, custodian, created_at)"
+
+static void
+bind_item(sqlite3_stmt *stmt, int base, gconstpointer row, const WriteContext *ctx)
+{
+  const NewItem *n = row;
+  const MusterItem *item = n->item;
+  sqlite3_bind_int64(stmt, base + 1, item->id);
+  bind_str(stmt, base + 2, item->uuid);
+  bind_str(stmt, base + 3, item->manufacturer);
+  bind_str(stmt, base + 4, item->country);
+  bind_str(stmt, base + 5, item->serial);
+  bind_str(stmt, base + 6, item->model);
+  bind_str(stmt, base + 7, item->category);
+  bind_str(stmt, base + 8, item->calibre);
+  bind_int_or_null(stmt, base + 9, item->year);
+  bind_str(stmt, base + 10, item->import_country);
+  bind_int_or_null(stmt, base + 11, item->import_year);
+  bind_str(stmt, base + 12, item->state_marking);
+  bind_str(stmt, base + 13, item->frame_material);
+  bind_str(stmt, base + 14, muster_status_to_string(item->status));
+  bind_int_or_null(stmt, base + 15, n->location_id);
+  bind_str(stmt, base + 16, item->custodian);
+  bind_str(stmt, base + 17, item->created_at);
+}
+
+#define MARKING_INSERT "INSERT INTO marking (item_id, kind, component, value, created_at)"
+
+static void
+bind_marking(sqlite3_stmt *stmt, int base, gconstpointer row, const WriteContext *ctx)
+{
+  const NewMarking *m = row;
+  sqlite3_bind_int64(stmt, base + 1, m->item_id);
+  bind_str(stmt, base + 2, m->marking->kind);
+  bind_str(stmt, base + 3, m->marking->component);
+  bind_str(stmt, base + 4, m->marking->value);
+  bind_str(stmt, base + 5, ctx->now);
+}
+
+/* The same rows muster_outbox_append() writes, in bulk (see item_payload()). */
+#define OUTBOX_INSERT "INSERT INTO outbox (at, kind, entity_uuid, payload)"
+
+typedef struct {
+  const char *uuid;
+  char *payload;
+} NewOutbox;
+
+static void
+new_outbox_clear(gpointer p)
+{
+  g_free(((NewOutbox *)p)->payload);
+}
+
+static void
+bind_outbox(sqlite3_stmt *stmt, int base, gconstpointer row, const WriteContext *ctx)
+{
+  const NewOutbox *o = row;
+  bind_str(stmt, base + 1, ctx->now);
+  bind_str(stmt, base + 2, "item.created");
+  bind_str(stmt, base + 3, o->uuid);
+  bind_str(stmt, base + 4, o->payload);
+}
+
+#define CREATED_INSERT "INSERT INTO item_event (item_id, at, kind, new_value, user_id, reason)"
+
+static void
+bind_created(sqlite3_stmt *stmt, int base, gconstpointer row, const WriteContext *ctx)
+{
+  const NewItem *n = row;
+  sqlite3_bind_int64(stmt, base + 1, n->item->id);
+  bind_str(stmt, base + 2, ctx->now);
+  bind_str(stmt, base + 3, "created");
+  bind_str(stmt, base + 4, muster_status_to_string(n->item->status));
+  if (ctx->actor != NULL)
+    sqlite3_bind_int64(stmt, base + 5, ctx->actor->id);
+  bind_str(stmt, base + 6, n->reason);
+}
+
+/* Writes checked items (ids, uuids and created_at set) with their markings, their
+ * 'created' events and their outbox events. Items go first: markings and events refer
+ * to them. The outbox rows are those muster_outbox_append() would write, inserted in
+ * bulk with the rest. */
+static gboolean
+write_new_items(MusterStore *store, const MusterUser *actor, GArray *items, const char *now,
+                GError **error)
+{
+  WriteContext ctx = {actor, now};
+  g_autoptr(GArray) markings = g_array_new(FALSE, FALSE, sizeof(NewMarking));
+  g_autoptr(GArray) outbox = g_array_sized_new(FALSE, FALSE, sizeof(NewOutbox), items->len);
+  g_array_set_clear_func(outbox, new_outbox_clear);
+  for (guint i = 0; i < items->len; i++) {
+    const MusterItem *item = g_array_index(items, NewItem, i).item;
+    for (guint j = 0; j < item->markings->len; j++) {
+      NewMarking m = {item->id, g_ptr_array_index(item->markings, j)};
+      g_array_append_val(markings, m);
+    }
+    NewOutbox o = {item->uuid, item_payload(item)};
+    g_array_append_val(outbox, o);
+  }
+  if (!insert_rows(store, ITEM_INSERT, 17, items, bind_item, &ctx, "Recording the items",
+                   error) ||
+      !insert_rows(store, MARKING_INSERT, 5, markings, bind_marking, &ctx,
+                   "Recording the markings", error) ||
+      !insert_rows(store, CREATED_INSERT, 6, items, bind_created, &ctx,
+                   "Recording the items' history", error))
+    return FALSE;
+  return insert_rows(store, OUTBOX_INSERT, 4, outbox, bind_outbox, &ctx,
+                     "Queueing the items for the registry", error);
+}
+
+/* Gives a checked item its identity. */
+static void
+new_item_init(NewItem *n, MusterItem *item, gint64 id, gint64 location_id, const char *now,
+              char *reason)
+{
+  item->id = id;
   g_free(item->uuid);
   item->uuid = muster_uuid_new();
   g_free(item->created_at);
   item->created_at = g_strdup(now);
-  sqlite3_bind_text(stmt, 1, item->uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 2, item->manufacturer, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 3, item->country, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 4, item->serial, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 5, item->model, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 6, item->category, -1, SQLITE_TRANSIENT);
-  muster_bind_text_or_null(stmt, 7, item->calibre);
-  if (item->year != 0)
-    sqlite3_bind_int(stmt, 8, item->year);
-  muster_bind_text_or_null(stmt, 9, item->import_country);
-  if (item->import_year != 0)
-    sqlite3_bind_int(stmt, 10, item->import_year);
-  muster_bind_text_or_null(stmt, 11, item->state_marking);
-  muster_bind_text_or_null(stmt, 12, item->frame_material);
-  sqlite3_bind_text(stmt, 13, muster_status_to_string(item->status), -1, SQLITE_STATIC);
-  if (location_id > 0)
-    sqlite3_bind_int64(stmt, 14, location_id);
-  muster_bind_text_or_null(stmt, 15, item->custodian);
-  sqlite3_bind_text(stmt, 16, now, -1, SQLITE_TRANSIENT);
-  if (!muster_store_step_done(store, stmt, "Recording the item", error))
-    return FALSE;
-  item->id = sqlite3_last_insert_rowid(muster_store_db(store));
-  for (guint i = 0; i < item->markings->len; i++)
-    if (!insert_marking(store, item->id, g_ptr_array_index(item->markings, i), now, error))
-      return FALSE;
-  if (!insert_event(store, item->id, now, "created", NULL,
-                    muster_status_to_string(item->status), actor, reason, error))
-    return FALSE;
-  g_autoptr(JsonNode) payload = item_to_json(item);
-  return muster_outbox_append(store, "item.created", item->uuid, payload, error);
+  n->item = item;
+  n->location_id = location_id;
+  n->reason = reason;
 }
 
 /* The item already recorded with this manufacturer and serial: 0 when none. */
@@ -804,30 +1028,37 @@ joined(GPtrArray *problems)
 }
 
 static gboolean
-add_in_transaction(MusterStore *store, const MusterUser *actor, MusterItem *item,
-                   GError **error)
+add_in_transaction(MusterStore *store, const MusterUser *actor, MusterItem **item,
+                   gint64 *id, GError **error)
 {
   gint64 existing = 0, location_id = 0;
   g_autofree char *existing_uuid = NULL;
-  if (!find_same_serial(store, item->manufacturer, item->serial, &existing, &existing_uuid,
+  MusterItem *it = *item;
+  if (!find_same_serial(store, it->manufacturer, it->serial, &existing, &existing_uuid,
                         error))
     return FALSE;
   if (existing != 0) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
                 "%s serial %s is already recorded (item %s); an item is recorded once.",
-                item->manufacturer, item->serial, existing_uuid);
+                it->manufacturer, it->serial, existing_uuid);
     return FALSE;
   }
   g_autofree char *now = muster_now_iso();
-  if (!ensure_location(store, actor, item->location_path, &location_id, error) ||
-      !insert_item(store, actor, item, location_id, now, "added", error))
+  if (!ensure_location(store, actor, it->location_path, &location_id, error) ||
+      !next_item_id(store, id, error))
+    return FALSE;
+  g_autoptr(GArray) items = new_items_array();
+  g_array_set_size(items, 1);
+  new_item_init(&g_array_index(items, NewItem, 0), g_steal_pointer(item), *id, location_id, now,
+                g_strdup("added"));
+  if (!write_new_items(store, actor, items, now, error))
     return FALSE;
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  json_str(b, "manufacturer", item->manufacturer);
-  json_str(b, "serial", item->serial);
+  json_str(b, "manufacturer", it->manufacturer);
+  json_str(b, "serial", it->serial);
   g_autofree char *detail = json_finish_string(b);
-  return muster_audit_append(store, actor->name, "item.add", item->uuid, detail, error);
+  return muster_audit_append(store, actor->name, "item.add", it->uuid, detail, error);
 }
 
 MusterItem *
@@ -847,11 +1078,13 @@ muster_items_add(MusterStore *store, const MusterUser *actor, const MusterItem *
   }
   if (!muster_store_begin(store, error))
     return NULL;
-  if (!add_in_transaction(store, actor, item, error) || !muster_store_commit(store, error)) {
+  gint64 id = 0;
+  if (!add_in_transaction(store, actor, &item, &id, error) ||
+      !muster_store_commit(store, error)) {
     muster_store_rollback(store);
     return NULL;
   }
-  return muster_items_get(store, item->id, error);
+  return muster_items_get(store, id, error);
 }
 
 /* ---- changes to one item ------------------------------------------------------------ */
@@ -1147,10 +1380,8 @@ muster_items_retire_marking(MusterStore *store, const MusterUser *actor, gint64 
 
 /* ---- CSV import --------------------------------------------------------------------- */
 
-typedef struct {
-  gint64 id;
-  guint line;
-} ImportedRow;
+/* Good rows wait here until there are enough for the bulk writer. */
+#define IMPORT_PENDING (WRITE_BATCH * 4)
 
 typedef struct {
   MusterStore *store;
@@ -1160,10 +1391,11 @@ typedef struct {
   GPtrArray *errors;        /* "line N: ..." */
   gboolean truncated;
   GHashTable *locations;    /* normalised path -> gint64* id */
-  GArray *rows;             /* ImportedRow, in id order */
-  gint64 first_id;          /* the first item id this import can create */
+  gint64 first_id;          /* the id of the first item of this import */
+  GArray *lines;            /* guint: the CSV line of item first_id + i */
+  GArray *pending;          /* NewItem: checked, not yet written */
+  GHashTable *pending_keys; /* serial and tag keys of pending rows -> line */
   char *now;
-  gint64 imported;
 } Import;
 
 static void
@@ -1171,8 +1403,16 @@ import_clear(Import *imp)
 {
   g_clear_pointer(&imp->errors, g_ptr_array_unref);
   g_clear_pointer(&imp->locations, g_hash_table_unref);
-  g_clear_pointer(&imp->rows, g_array_unref);
+  g_clear_pointer(&imp->lines, g_array_unref);
+  g_clear_pointer(&imp->pending, g_array_unref);
+  g_clear_pointer(&imp->pending_keys, g_hash_table_unref);
   g_clear_pointer(&imp->now, g_free);
+}
+
+static gint64
+import_count(Import *imp)
+{
+  return imp->lines->len;
 }
 
 static gboolean
@@ -1204,18 +1444,9 @@ import_error(Import *imp, guint line, const char *fmt, ...)
 static guint
 line_of(Import *imp, gint64 id)
 {
-  guint lo = 0, hi = imp->rows->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    ImportedRow *r = &g_array_index(imp->rows, ImportedRow, mid);
-    if (r->id == id)
-      return r->line;
-    if (r->id < id)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return 0;
+  if (id < imp->first_id || id - imp->first_id >= imp->lines->len)
+    return 0;
+  return g_array_index(imp->lines, guint, id - imp->first_id);
 }
 
 static gboolean
@@ -1338,45 +1569,115 @@ record_is_blank(MusterCsvRecord *rec)
   return TRUE;
 }
 
-/* Finds duplicates the database can see: the same manufacturer and serial recorded
- * before or earlier in this file, and a tag (UID, EPC, UII) already on another item of
- * this file. */
-static gboolean
-check_conflicts(Import *imp, const MusterItem *item, GPtrArray *problems, GError **error)
+/* Keys of the pending rows, which the database cannot see yet. */
+static char *
+serial_key(const MusterItem *item)
 {
+  return g_strconcat("s\x1f", item->manufacturer, "\x1f", item->serial, NULL);
+}
+
+static char *
+tag_key(const MusterMarking *m)
+{
+  return g_strconcat("t\x1f", m->kind, "\x1f", m->value, NULL);
+}
+
+static gboolean
+is_unique_tag(const MusterMarking *m)
+{
+  MusterMarkingKind kind;
+  return muster_marking_kind_from_string(m->kind, &kind) && muster_marking_kind_is_unique(kind);
+}
+
+static gboolean
+serial_conflict(Import *imp, const MusterItem *item, GPtrArray *problems, GError **error)
+{
+  g_autofree char *key = serial_key(item);
+  guint line = GPOINTER_TO_UINT(g_hash_table_lookup(imp->pending_keys, key));
   gint64 other = 0;
   g_autofree char *other_uuid = NULL;
-  if (!find_same_serial(imp->store, item->manufacturer, item->serial, &other, &other_uuid,
-                        error))
-    return FALSE;
-  if (other != 0 && line_of(imp, other) > 0)
+  if (line == 0) {
+    if (!find_same_serial(imp->store, item->manufacturer, item->serial, &other, &other_uuid,
+                          error))
+      return FALSE;
+    line = line_of(imp, other);
+  }
+  if (line > 0)
     problem(problems, "%s serial %s is already on line %u", item->manufacturer, item->serial,
-            line_of(imp, other));
+            line);
   else if (other != 0)
     problem(problems, "%s serial %s is already recorded (item %s); remove the line or "
             "correct the serial", item->manufacturer, item->serial, other_uuid);
+  return TRUE;
+}
+
+/* The line of an earlier row of this file that carries the same tag; 0 when none. */
+static gboolean
+tag_owner_line(Import *imp, const MusterMarking *m, guint *line, GError **error)
+{
+  g_autofree char *key = tag_key(m);
+  *line = GPOINTER_TO_UINT(g_hash_table_lookup(imp->pending_keys, key));
+  if (*line > 0)
+    return TRUE;
+  sqlite3_stmt *stmt = muster_store_stmt(
+      imp->store, "SELECT item_id FROM marking WHERE value = ? AND kind = ? AND "
+                  "item_id >= ? LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text(stmt, 1, m->value, -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 2, m->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(stmt, 3, imp->first_id);
+  int rc = sqlite3_step(stmt);
+  gint64 owner = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return muster_store_fail(imp->store, rc, "Looking up a marking", error);
+  *line = line_of(imp, owner);
+  return TRUE;
+}
+
+/* Finds duplicates: the same manufacturer and serial recorded before or earlier in this
+ * file, and a tag (UID, EPC, UII) already on another item of this file. */
+static gboolean
+check_conflicts(Import *imp, const MusterItem *item, GPtrArray *problems, GError **error)
+{
+  if (!serial_conflict(imp, item, problems, error))
+    return FALSE;
   for (guint i = 0; i < item->markings->len; i++) {
     const MusterMarking *m = g_ptr_array_index(item->markings, i);
-    MusterMarkingKind kind;
-    if (!muster_marking_kind_from_string(m->kind, &kind) || !muster_marking_kind_is_unique(kind))
+    guint line = 0;
+    if (!is_unique_tag(m))
       continue;
-    sqlite3_stmt *stmt = muster_store_stmt(
-        imp->store, "SELECT item_id FROM marking WHERE value = ? AND kind = ? AND "
-                    "item_id >= ? LIMIT 1", error);
-    if (stmt == NULL)
+    if (!tag_owner_line(imp, m, &line, error))
       return FALSE;
-    sqlite3_bind_text(stmt, 1, m->value, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt, 2, m->kind, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(stmt, 3, imp->first_id);
-    int rc = sqlite3_step(stmt);
-    gint64 owner = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-      return muster_store_fail(imp->store, rc, "Looking up a marking", error);
-    if (owner != 0)
+    if (line > 0)
       problem(problems, "%s %s is already on line %u; one tag can be on one item only",
-              m->kind, m->value, line_of(imp, owner));
+              m->kind, m->value, line);
   }
+  return TRUE;
+}
+
+static void
+remember_keys(Import *imp, const MusterItem *item, guint line)
+{
+  g_hash_table_insert(imp->pending_keys, serial_key(item), GUINT_TO_POINTER(line));
+  for (guint i = 0; i < item->markings->len; i++) {
+    const MusterMarking *m = g_ptr_array_index(item->markings, i);
+    if (is_unique_tag(m))
+      g_hash_table_insert(imp->pending_keys, tag_key(m), GUINT_TO_POINTER(line));
+  }
+}
+
+/* Writes the pending rows; from then on the database finds their duplicates. */
+static gboolean
+import_flush(Import *imp, GError **error)
+{
+  if (imp->pending->len == 0)
+    return TRUE;
+  if (!write_new_items(imp->store, imp->actor, imp->pending, imp->now, error))
+    return FALSE;
+  g_array_set_size(imp->pending, 0);
+  g_hash_table_remove_all(imp->pending_keys);
   return TRUE;
 }
 
@@ -1423,14 +1724,15 @@ import_record(Import *imp, MusterCsvRecord *rec, GError **error)
   if (problems->len > 0)
     return TRUE;
   gint64 location_id = 0;
-  g_autofree char *reason = g_strdup_printf("imported from CSV line %u", rec->line);
-  if (!import_location(imp, item->location_path, &location_id, error) ||
-      !insert_item(imp->store, imp->actor, item, location_id, imp->now, reason, error))
+  if (!import_location(imp, item->location_path, &location_id, error))
     return FALSE;
-  ImportedRow row = {item->id, rec->line};
-  g_array_append_val(imp->rows, row);
-  imp->imported++;
-  return TRUE;
+  remember_keys(imp, item, rec->line);
+  g_array_set_size(imp->pending, imp->pending->len + 1);
+  new_item_init(&g_array_index(imp->pending, NewItem, imp->pending->len - 1),
+                g_steal_pointer(&item), imp->first_id + import_count(imp), location_id, imp->now,
+                g_strdup_printf("imported from CSV line %u", rec->line));
+  g_array_append_val(imp->lines, rec->line);
+  return imp->pending->len < IMPORT_PENDING || import_flush(imp, error);
 }
 
 static gint64
@@ -1484,7 +1786,7 @@ audit_import(Import *imp, const char *sha256, gsize len, gint64 locations_create
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "count");
-  json_builder_add_int_value(b, imp->imported);
+  json_builder_add_int_value(b, import_count(imp));
   json_str(b, "sha256", sha256);
   json_builder_set_member_name(b, "bytes");
   json_builder_add_int_value(b, (gint64)len);
@@ -1502,10 +1804,9 @@ import_in_transaction(Import *imp, MusterCsvReader *reader, const char *data, gs
                       MusterImportResult *result, GError **error)
 {
   gint64 locations_before = scalar(imp->store, "SELECT count(*) FROM location", error);
-  imp->first_id = scalar(imp->store, "SELECT coalesce(max(id), 0) + 1 FROM item", error);
-  if (locations_before < 0 || imp->first_id < 0)
+  if (locations_before < 0 || !next_item_id(imp->store, &imp->first_id, error))
     return FALSE;
-  if (!import_records(imp, reader, error) || imp->errors->len > 0)
+  if (!import_records(imp, reader, error) || imp->errors->len > 0 || !import_flush(imp, error))
     return FALSE;
   gint64 locations_after = scalar(imp->store, "SELECT count(*) FROM location", error);
   if (locations_after < 0)
@@ -1514,7 +1815,7 @@ import_in_transaction(Import *imp, MusterCsvReader *reader, const char *data, gs
   if (!audit_import(imp, sha256, len, locations_after - locations_before, error))
     return FALSE;
   if (result != NULL) {
-    result->imported = imp->imported;
+    result->imported = import_count(imp);
     result->locations_created = locations_after - locations_before;
   }
   return TRUE;
@@ -1584,7 +1885,9 @@ muster_items_import_csv(MusterStore *store, const MusterUser *actor, const char 
       .actor = actor,
       .errors = g_ptr_array_new_with_free_func(g_free),
       .locations = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-      .rows = g_array_new(FALSE, FALSE, sizeof(ImportedRow)),
+      .lines = g_array_new(FALSE, FALSE, sizeof(guint)),
+      .pending = new_items_array(),
+      .pending_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
       .now = muster_now_iso(),
   };
   MusterCsvReader reader;

@@ -33,44 +33,46 @@
 #include <string.h>
 
 const char *const muster_discrepancy_kinds[10] = {
-    "missing",           "wrong_location",     "unknown_marking",  "unmarked_item",
-    "status_conflict",   "duplicate_marking",  "component_mismatch", "marking_mismatch",
-    "overdue",           "not_genuine",
+    "missing",         "wrong_location",    "unknown_marking",    "unmarked_item",
+    "status_conflict", "duplicate_marking", "component_mismatch", "marking_mismatch",
+    "overdue",         "not_genuine",
 };
 
 static const char *const resolution_actions[] = {
     "found", "recorded", "corrected", "written_off", "reported", "accepted", "reopened",
 };
 
+/* The SQL below is laid out by clause, not by the C formatter. */
+/* clang-format off */
 /* SQL pieces shared by the statements below (string literals, never user data). */
-#define SQL_ITEM(i)                                                                        \
-  i ".manufacturer || ' ' || " i ".model || coalesce(' ' || " i ".calibre, '') || ' SN ' || " \
-  i ".serial"
-#define SQL_PATH(l, none)                                                                  \
-  "CASE WHEN " l ".id IS NULL THEN '" none "' WHEN " l ".path = '' THEN 'the armoury' "    \
-  "ELSE " l ".path END"
-#define SQL_INSERT                                                                         \
-  "INSERT INTO discrepancy (uuid, count_id, kind, subject, item_id, other_item_id, "      \
-  "scan_id, location_id, detail, created_at) "
+#define SQL_ITEM(i) \
+  i ".manufacturer || ' ' || " i ".model || coalesce(' ' || " i ".calibre, '')" \
+  " || ' SN ' || " i ".serial"
+#define SQL_PATH(l, none) \
+  "CASE WHEN " l ".id IS NULL THEN '" none "' WHEN " l ".path = '' THEN 'the armoury'" \
+  " ELSE " l ".path END"
+#define SQL_INSERT \
+  "INSERT INTO discrepancy (uuid, count_id, kind, subject, item_id, other_item_id," \
+  " scan_id, location_id, detail, created_at) "
 #define SQL_UPSERT " ON CONFLICT (count_id, kind, subject) DO NOTHING"
 #define SQL_DUUID(kind, subject) "muster_discrepancy_uuid(:cuuid, '" kind "', " subject ")"
 /* An item in this count's scope: expected, or found. */
-#define SQL_IN_COUNT(item)                                                                 \
-  "(EXISTS (SELECT 1 FROM count_expected e WHERE e.count_id = :cid AND e.item_id = " item \
-  ") OR EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = :cid AND f.item_id = " item "))"
-/* The records carrying a marking value, one line. */
-#define SQL_ITEMS_WITH_MARKING(value)                                                      \
-  "(SELECT group_concat(x, '; ') FROM (SELECT DISTINCT " SQL_ITEM("i2") " AS x "          \
-  "FROM marking m2 JOIN item i2 ON i2.id = m2.item_id WHERE m2.value = " value            \
+#define SQL_IN_COUNT(item) \
+  "(EXISTS (SELECT 1 FROM count_expected e WHERE e.count_id = :cid AND e.item_id = " item ")" \
+  " OR EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = :cid AND f.item_id = " item "))"
+/* The records carrying a marking value, on one line. */
+#define SQL_ITEMS_WITH_MARKING(value) \
+  "(SELECT group_concat(x, '; ') FROM (SELECT DISTINCT " SQL_ITEM("i2") " AS x" \
+  " FROM marking m2 JOIN item i2 ON i2.id = m2.item_id WHERE m2.value = " value \
   " AND m2.retired_at IS NULL ORDER BY x))"
+/* clang-format on */
 
 /* ---- deterministic discrepancy ids ------------------------------------------------ */
 
 static void
 hash_part(crypto_hash_sha256_state *st, const unsigned char *s, int len)
 {
-  guint8 prefix[4] = {(guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8),
-                      (guint8)len};
+  guint8 prefix[4] = {(guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8), (guint8)len};
   crypto_hash_sha256_update(st, prefix, sizeof prefix);
   if (len > 0)
     crypto_hash_sha256_update(st, s, (unsigned long long)len);
@@ -144,14 +146,14 @@ ensure_sql_functions(MusterStore *store, GError **error)
 {
   sqlite3 *db = muster_store_db(store);
   sqlite3_stmt *probe = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT muster_discrepancy_uuid('', '', ''), muster_repeats('')",
-                         -1, &probe, NULL) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "SELECT muster_discrepancy_uuid('', '', ''), muster_repeats('')", -1,
+                         &probe, NULL) == SQLITE_OK) {
     sqlite3_finalize(probe);
     return TRUE;
   }
-  int rc = sqlite3_create_function_v2(
-      db, "muster_discrepancy_uuid", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-      NULL, sql_discrepancy_uuid, NULL, NULL, NULL);
+  int rc = sqlite3_create_function_v2(db, "muster_discrepancy_uuid", 3,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                      sql_discrepancy_uuid, NULL, NULL, NULL);
   if (rc == SQLITE_OK) {
     RepeatState *st = g_new0(RepeatState, 1);
     st->previous = g_string_new(NULL);
@@ -165,7 +167,8 @@ ensure_sql_functions(MusterStore *store, GError **error)
 
 /* ---- the kinds ---------------------------------------------------------------------- */
 
-/* Scans worth reporting, or part of an item check; filled once per run. */
+/* clang-format off */
+
 /* Working tables of one run, private to the connection: scans worth reporting or part
  * of an item check, and marking values that occur more than once. */
 static const char sql_work_tables[] =
@@ -207,7 +210,7 @@ static const char sql_wrong_location[] =
     " NULL, s.id, fl.id, " SQL_ITEM("i") " || ' found at ' || " SQL_PATH("fl", "an unrecorded place")
     " || ', recorded at ' || " SQL_PATH("rl", "no location") ", :now"
     " FROM temp.reconcile_scan s"
-    " JOIN count_find f ON f.count_id = :cid AND f.item_id = s.item_id AND f.scan_id = s.id"
+    " CROSS JOIN count_find f ON f.count_id = :cid AND f.item_id = s.item_id AND f.scan_id = s.id"
     " JOIN item i ON i.id = s.item_id"
     " LEFT JOIN location fl ON fl.id = coalesce(f.location_id, s.location_id)"
     " LEFT JOIN count_expected e ON e.count_id = :cid AND e.item_id = i.id"
@@ -221,7 +224,7 @@ static const char sql_status_conflict[] =
     " || replace(coalesce(s.item_status, i.status), '_', ' ') || ', yet was found at ' || "
     SQL_PATH("fl", "an unrecorded place") ", :now"
     " FROM temp.reconcile_scan s"
-    " JOIN count_find f ON f.count_id = :cid AND f.item_id = s.item_id AND f.scan_id = s.id"
+    " CROSS JOIN count_find f ON f.count_id = :cid AND f.item_id = s.item_id AND f.scan_id = s.id"
     " JOIN item i ON i.id = s.item_id"
     " LEFT JOIN location fl ON fl.id = coalesce(f.location_id, s.location_id)"
     " WHERE s.outcome = 'status_conflict' ORDER BY s.id" SQL_UPSERT;
@@ -239,7 +242,7 @@ static const char sql_unknown_marking[] =
     " NULL, NULL, s.id, l.id, 'Marking ' || v.value || coalesce(' (' || s.marking_kind || ')', '')"
     " || ' ' || " SQL_TIMES " || ', first at ' || " SQL_PATH("l", "an unrecorded place")
     " || '; no record carries it', :now"
-    " FROM v JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
+    " FROM v CROSS JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
     " WHERE true ORDER BY v.value" SQL_UPSERT;
 
 static const char sql_not_genuine[] =
@@ -248,7 +251,7 @@ static const char sql_not_genuine[] =
     " s.id, l.id, 'Tag ' || v.value || ' failed its originality check (' || " SQL_TIMES
     " || ', first at ' || " SQL_PATH("l", "an unrecorded place")
     " || ')' || coalesce('; it claims to be ' || " SQL_ITEM("i") ", ''), :now"
-    " FROM v JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
+    " FROM v CROSS JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
     " LEFT JOIN item i ON i.id = s.item_id WHERE true ORDER BY v.value" SQL_UPSERT;
 
 /* A scan that matched more than one record. */
@@ -261,7 +264,7 @@ static const char sql_ambiguous[] =
     " s.id, l.id, 'Marking ' || v.value || ', read at ' || " SQL_PATH("l", "an unrecorded place")
     " || ', matches more than one record: ' || coalesce(" SQL_ITEMS_WITH_MARKING("v.value")
     ", 'none now'), :now"
-    " FROM v JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
+    " FROM v CROSS JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
     " WHERE true ORDER BY v.value" SQL_UPSERT;
 
 /* The register around the scope. Values carried by more than one marking row anywhere
@@ -303,7 +306,7 @@ static const char sql_duplicate_serial[] =
 #define SQL_CHECKS                                                                         \
   "WITH g AS (SELECT s.check_group AS grp, s.id AS scan_id, s.location_id AS location_id," \
   "  m.value AS value, m.item_id AS item_id, m.component AS component"                    \
-  "  FROM temp.reconcile_scan s JOIN marking m ON m.value = s.marking_value"              \
+  "  FROM temp.reconcile_scan s CROSS JOIN marking m ON m.value = s.marking_value"              \
   "  AND m.retired_at IS NULL WHERE s.check_group IS NOT NULL),"                           \
   " frames AS (SELECT grp, min(item_id) AS a, max(item_id) AS b, min(scan_id) AS scan_id"  \
   "  FROM g WHERE component = 'frame' GROUP BY grp) "
@@ -317,7 +320,7 @@ static const char sql_marking_mismatch[] =
     " (SELECT group_concat(x, '; ') FROM (SELECT DISTINCT g2.value || ' is ' || " SQL_ITEM("i2")
     "  AS x FROM g g2 JOIN item i2 ON i2.id = g2.item_id"
     "  WHERE g2.grp = fr.grp AND g2.component = 'frame' ORDER BY x)), :now"
-    " FROM frames fr JOIN scan s ON s.id = fr.scan_id LEFT JOIN location l ON l.id = s.location_id"
+    " FROM frames fr CROSS JOIN scan s ON s.id = fr.scan_id LEFT JOIN location l ON l.id = s.location_id"
     " WHERE fr.a <> fr.b ORDER BY fr.grp" SQL_UPSERT;
 
 static const char sql_component_mismatch[] =
@@ -331,8 +334,8 @@ static const char sql_component_mismatch[] =
     " upper(substr(comp.component, 1, 1)) || substr(comp.component, 2) || ' marking '"
     " || comp.value || ' of ' || " SQL_ITEM("o") " || ' found on ' || " SQL_ITEM("i")
     " || ' (item check ' || comp.grp || ')', :now"
-    " FROM comp JOIN frames fr ON fr.grp = comp.grp JOIN item o ON o.id = comp.owner"
-    " JOIN item i ON i.id = fr.a JOIN scan s ON s.id = comp.scan_id"
+    " FROM comp CROSS JOIN frames fr ON fr.grp = comp.grp CROSS JOIN item o ON o.id = comp.owner"
+    " CROSS JOIN item i ON i.id = fr.a CROSS JOIN scan s ON s.id = comp.scan_id"
     " WHERE true ORDER BY comp.value" SQL_UPSERT;
 
 static const char sql_unmarked_item[] =
@@ -382,6 +385,8 @@ static const char *const kind_statements[] = {
     sql_component_mismatch, sql_unmarked_item,   sql_overdue,
 };
 
+/* clang-format on */
+
 typedef struct {
   gint64 id;
   char *uuid;
@@ -417,8 +422,10 @@ static gboolean
 load_count(MusterStore *store, gint64 count_id, CountRow *c, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT c.uuid, c.state, c.counter_id, u.name, c.closed_at FROM count_session c"
-             " JOIN app_user u ON u.id = c.counter_id WHERE c.id = ?", error);
+      store,
+      "SELECT c.uuid, c.state, c.counter_id, u.name, c.closed_at FROM count_session c"
+      " JOIN app_user u ON u.id = c.counter_id WHERE c.id = ?",
+      error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, count_id);
@@ -455,8 +462,8 @@ require_reconciler(const CountRow *c, const MusterUser *actor, GError **error)
   if (actor->id == c->counter_id || actor->role != MUSTER_ROLE_STAFF)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-              "%s needs its counter (%s), a supervisor or an admin; %s is staff.", what,
-              c->counter, actor->name);
+              "%s needs its counter (%s), a supervisor or an admin; %s is staff.", what, c->counter,
+              actor->name);
   return FALSE;
 }
 
@@ -473,7 +480,8 @@ require_reconcilable(const CountRow *c, GError **error)
   else
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
                 "Count %" G_GINT64_FORMAT " is signed off; its reconciliation is final "
-                "and cannot be run again.", c->id);
+                "and cannot be run again.",
+                c->id);
   return FALSE;
 }
 
@@ -506,7 +514,8 @@ run_step(MusterStore *store, const char *sql, const CountRow *c, const char *now
   bind_named_text(stmt, ":now", now);
   bind_named_text(stmt, ":closed", c->closed_at);
   bind_named_int(stmt, ":days", overdue_days);
-  if (!muster_store_step_done(store, stmt, "Reconciling the count", error))
+  g_autofree char *doing = g_strdup_printf("Reconciling count %" G_GINT64_FORMAT, c->id);
+  if (!muster_store_step_done(store, stmt, doing, error))
     return FALSE;
   if (added != NULL)
     *added += sqlite3_changes64(muster_store_db(store));
@@ -580,9 +589,10 @@ summary_json(const CountRow *c, const MusterReconcileSummary *sum)
 static gboolean
 mark_reconciled(MusterStore *store, const CountRow *c, const char *now, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "UPDATE count_session SET state = 'reconciled',"
-             " reconciled_at = coalesce(reconciled_at, ?) WHERE id = ?", error);
+  sqlite3_stmt *stmt = muster_store_stmt(store,
+                                         "UPDATE count_session SET state = 'reconciled',"
+                                         " reconciled_at = coalesce(reconciled_at, ?) WHERE id = ?",
+                                         error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
@@ -620,14 +630,12 @@ muster_reconcile(MusterStore *store, const MusterUser *actor, gint64 count_id,
                  MusterReconcileSummary *summary, GError **error)
 {
   MusterReconcileSummary sum = {0};
-  if (!ensure_sql_functions(store, error) ||
-      !muster_store_exec(store, sql_work_tables, error))
+  if (!ensure_sql_functions(store, error) || !muster_store_exec(store, sql_work_tables, error))
     return FALSE;
   if (!muster_store_begin(store, error))
     return FALSE;
   if (!reconcile_in_tx(store, actor, count_id, &sum, error)) {
     muster_store_rollback(store);
-    g_prefix_error(error, "Reconciling count %" G_GINT64_FORMAT ": ", count_id);
     return FALSE;
   }
   if (!muster_store_commit(store, error))
@@ -661,6 +669,7 @@ muster_discrepancy_free(MusterDiscrepancy *d)
   g_free(d);
 }
 
+/* clang-format off */
 #define SQL_DISCREPANCY_SELECT                                                             \
   "SELECT d.id, d.uuid, d.count_id, d.kind, d.subject, i.uuid, " SQL_ITEM("i") ", o.uuid," \
   " l.path, d.detail, d.created_at, r.action, r.reason, ru.name, rc.name, r.resolved_at"   \
@@ -671,6 +680,7 @@ muster_discrepancy_free(MusterDiscrepancy *d)
   "  WHERE discrepancy_id = d.id)"                                                         \
   " LEFT JOIN app_user ru ON ru.id = r.resolved_by"                                        \
   " LEFT JOIN app_user rc ON rc.id = r.confirmed_by "
+/* clang-format on */
 
 static MusterDiscrepancy *
 discrepancy_from_row(sqlite3_stmt *stmt)
@@ -711,6 +721,8 @@ check_filter(const MusterDiscrepancyFilter *filter, char **path_out, GError **er
     *path_out = muster_location_normalise_path(filter->location_path, error);
     if (*path_out == NULL)
       return FALSE;
+    if (**path_out == '\0') /* the armoury: everything */
+      g_clear_pointer(path_out, g_free);
   }
   return TRUE;
 }
@@ -778,8 +790,8 @@ MusterDiscrepancy *
 muster_discrepancies_get(MusterStore *store, const char *id_or_uuid, GError **error)
 {
   const char *key = id_or_uuid != NULL ? id_or_uuid : "";
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, SQL_DISCREPANCY_SELECT "WHERE d.id = :id OR d.uuid = :uuid", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, SQL_DISCREPANCY_SELECT "WHERE d.id = :id OR d.uuid = :uuid", error);
   if (stmt == NULL)
     return NULL;
   guint64 id = 0;
@@ -833,14 +845,14 @@ static gboolean
 check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser *actor,
                 const MusterUser *confirmer, GError **error)
 {
-  const char *what = g_strcmp0(d->kind, "missing") == 0 ? "a missing item"
-                                                         : "a status conflict";
+  const char *what = g_strcmp0(d->kind, "missing") == 0 ? "a missing item" : "a status conflict";
   if (confirmer == NULL && !needs_confirmation(d->kind))
     return TRUE;
   if (confirmer == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
                 "Resolving %s (%s) needs a second person to confirm: another user must "
-                "sign in with their PIN.", what, d->subject);
+                "sign in with their PIN.",
+                what, d->subject);
     return FALSE;
   }
   if (confirmer->id == actor->id) {
@@ -853,9 +865,10 @@ check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser
   g_autoptr(MusterUser) now = muster_users_get_by_id(store, confirmer->id, &local);
   if (now == NULL || !now->active || now->locked) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "%s cannot confirm: the account is %s. Ask another active user.",
-                confirmer->name, now == NULL ? "unknown" : now->locked ? "locked"
-                                                                       : "deactivated");
+                "%s cannot confirm: the account is %s. Ask another active user.", confirmer->name,
+                now == NULL   ? "unknown"
+                : now->locked ? "locked"
+                              : "deactivated");
     return FALSE;
   }
   return TRUE;
@@ -864,7 +877,8 @@ check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser
 static gboolean
 require_resolver(const MusterDiscrepancy *d, const MusterUser *actor, GError **error)
 {
-  g_autofree char *what = g_strdup_printf("Resolving a %s discrepancy", d->kind);
+  g_autofree char *what = g_strdup_printf("Resolving discrepancy %" G_GINT64_FORMAT " (%s %s)",
+                                          d->id, d->kind, d->subject);
   return muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, what, error);
 }
 
@@ -887,10 +901,12 @@ static gboolean
 load_resolve_context(MusterStore *store, const MusterDiscrepancy *d, ResolveContext *ctx,
                      GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT c.state, c.uuid, r.id, r.uuid FROM count_session c"
-             " LEFT JOIN resolution r ON r.id = (SELECT max(id) FROM resolution"
-             "  WHERE discrepancy_id = :did) WHERE c.id = :cid", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT c.state, c.uuid, r.id, r.uuid FROM count_session c"
+                        " LEFT JOIN resolution r ON r.id = (SELECT max(id) FROM resolution"
+                        "  WHERE discrepancy_id = :did) WHERE c.id = :cid",
+                        error);
   if (stmt == NULL)
     return FALSE;
   bind_named_int(stmt, ":did", d->id);
@@ -921,8 +937,9 @@ insert_resolution(MusterStore *store, const MusterDiscrepancy *d, const ResolveC
                   const char *action, const char *reason, const char *now, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(
-      store, "INSERT INTO resolution (uuid, discrepancy_id, action, reason, resolved_by,"
-             " confirmed_by, resolved_at, supersedes_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      store,
+      "INSERT INTO resolution (uuid, discrepancy_id, action, reason, resolved_by,"
+      " confirmed_by, resolved_at, supersedes_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       error);
   if (stmt == NULL)
     return FALSE;
@@ -989,8 +1006,7 @@ resolve_in_tx(MusterStore *store, const MusterUser *actor, const MusterUser *con
   g_autoptr(MusterDiscrepancy) d = muster_discrepancies_get(store, key, error);
   g_auto(ResolveContext) ctx = {0};
   if (d == NULL || !load_resolve_context(store, d, &ctx, error) ||
-      !require_resolver(d, actor, error) ||
-      !check_confirmer(store, d, actor, confirmer, error) ||
+      !require_resolver(d, actor, error) || !check_confirmer(store, d, actor, confirmer, error) ||
       !check_action_and_reason(action, reason, error))
     return FALSE;
   g_autofree char *uuid = muster_uuid_new();
@@ -998,24 +1014,21 @@ resolve_in_tx(MusterStore *store, const MusterUser *actor, const MusterUser *con
   g_autofree char *why = g_strstrip(g_strdup(reason));
   if (!insert_resolution(store, d, &ctx, actor, confirmer, uuid, action, why, now, error))
     return FALSE;
-  g_autoptr(JsonNode) payload =
-      resolution_json(d, &ctx, actor, confirmer, uuid, action, why, now);
+  g_autoptr(JsonNode) payload = resolution_json(d, &ctx, actor, confirmer, uuid, action, why, now);
   g_autofree char *detail = json_to_string(payload, FALSE);
-  return muster_audit_append(store, actor->name, "discrepancy.resolve", d->uuid, detail,
-                             error) &&
+  return muster_audit_append(store, actor->name, "discrepancy.resolve", d->uuid, detail, error) &&
          muster_outbox_append(store, "discrepancy.resolved", d->uuid, payload, error);
 }
 
 gboolean
 muster_discrepancies_resolve(MusterStore *store, const MusterUser *actor,
-                             const MusterUser *confirmer, gint64 discrepancy_id,
-                             const char *action, const char *reason, GError **error)
+                             const MusterUser *confirmer, gint64 discrepancy_id, const char *action,
+                             const char *reason, GError **error)
 {
   if (!muster_store_begin(store, error))
     return FALSE;
   if (!resolve_in_tx(store, actor, confirmer, discrepancy_id, action, reason, error)) {
     muster_store_rollback(store);
-    g_prefix_error(error, "Resolving discrepancy %" G_GINT64_FORMAT ": ", discrepancy_id);
     return FALSE;
   }
   return muster_store_commit(store, error);

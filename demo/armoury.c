@@ -36,11 +36,11 @@ typedef enum {
 
 typedef struct {
   const char *name;
-  guint share;                 /* per mille of the armoury */
-  guint models_min, models_max;/* how many of its models one armoury holds */
-  guint rack_min, rack_max;    /* slots per rack */
-  guint tag_pct;               /* items carrying an HF tag */
-  const char *parts[2];        /* components that may carry their own barcode */
+  guint share;                  /* per mille of the armoury */
+  guint models_min, models_max; /* how many of its models one armoury holds */
+  guint rack_min, rack_max;     /* slots per rack */
+  guint tag_pct;                /* items carrying an HF tag */
+  const char *parts[2];         /* components that may carry their own barcode */
 } CategoryInfo;
 
 static const CategoryInfo categories[N_CATS] = {
@@ -56,16 +56,38 @@ static const CategoryInfo categories[N_CATS] = {
 
 typedef struct {
   const char *name;
-  const char *country;         /* ISO 3166 alpha-2 */
-  const char *cage;            /* invented CAGE/NCAGE code for UIIs */
-  const char *serial_format;   /* a: letter, 9: digit, y: two-digit year, else literal */
-  gboolean iuid;               /* marks Data Matrix UIIs on recent production */
+  const char *country;       /* ISO 3166 alpha-2 */
+  const char *cage;          /* invented CAGE/NCAGE code for UIIs */
+  const char *serial_format; /* a: letter, 9: digit, y: two-digit year, else literal */
+  gboolean iuid;             /* marks Data Matrix UIIs on recent production */
 } Maker;
 
 enum {
-  GLOCK, FN, HK, CZ, BERETTA, KALASHNIKOV, IZHMEKH, TULA, NORINCO, COLT, SIG, STEYR,
-  IWI, IMI, TAURUS, ZASTAVA, SMITH_WESSON, RUGER, REMINGTON, MOSSBERG, BENELLI, WALTHER,
-  MILKOR, MANURHIN, N_MAKERS
+  GLOCK,
+  FN,
+  HK,
+  CZ,
+  BERETTA,
+  KALASHNIKOV,
+  IZHMEKH,
+  TULA,
+  NORINCO,
+  COLT,
+  SIG,
+  STEYR,
+  IWI,
+  IMI,
+  TAURUS,
+  ZASTAVA,
+  SMITH_WESSON,
+  RUGER,
+  REMINGTON,
+  MOSSBERG,
+  BENELLI,
+  WALTHER,
+  MILKOR,
+  MANURHIN,
+  N_MAKERS
 };
 
 static const Maker makers[N_MAKERS] = {
@@ -101,8 +123,8 @@ typedef struct {
   Category category;
   const char *calibre;
   const char *frame;
-  guint from, to;              /* years made (clamped to 1960-2024) */
-  const char *country;         /* where this model is made, when not the maker's home */
+  guint from, to;      /* years made (clamped to 1960-2024) */
+  const char *country; /* where this model is made, when not the maker's home */
 } Model;
 
 static const Model models[] = {
@@ -205,8 +227,8 @@ static const char *const home_countries[] = {"AT", "BE", "CZ", "DE", "IT", "RS"}
 
 static const char *const units[] = {
     "1st Infantry Battalion", "2nd Infantry Battalion", "Military Police Company",
-    "Guard Company",          "Border Guard Station North", "Special Operations Group",
-    "Training Centre",        "Rapid Response Unit",
+    "Guard Company", "Border Guard Station North", "Special Operations Group",
+    "Training Centre", "Rapid Response Unit",
 };
 
 static const struct {
@@ -233,8 +255,14 @@ static const char *const csv_columns[] = {
 
 /* How many of each anomaly are planted: a handful, enough to see each kind at work. */
 enum {
-  N_MISSING = 6, N_WRONG_RACK = 2, N_DUPLICATE_PAIRS = 2, N_COMPONENT = 2,
-  N_MISMATCH = 2, N_NOT_GENUINE = 2, N_REPEATED = 5, N_UNMARKED = 3,
+  N_MISSING = 6,
+  N_WRONG_RACK = 2,
+  N_DUPLICATE_PAIRS = 2,
+  N_COMPONENT = 2,
+  N_MISMATCH = 2,
+  N_NOT_GENUINE = 2,
+  N_REPEATED = 5,
+  N_UNMARKED = 3,
 };
 
 /* ---- generator state ---------------------------------------------------------------- */
@@ -260,7 +288,7 @@ typedef struct {
 
 typedef struct _Item {
   const Model *model;
-  guint rank;                  /* position of the model in the armoury's catalogue */
+  guint rank; /* position of the model in the armoury's catalogue */
   char *serial;
   guint year;
   const char *import_country;
@@ -268,25 +296,25 @@ typedef struct _Item {
   char *state_marking;
   const char *status;
   const char *custodian;
-  char *location;              /* slot path; in-store items only */
-  char *uid;                   /* HF tag UID, NULL when untagged */
+  char *location; /* slot path; in-store items only */
+  char *uid;      /* HF tag UID, NULL when untagged */
   const char *tag_type;
-  char *uii;                   /* Data Matrix UII, NULL when none */
+  char *uii; /* Data Matrix UII, NULL when none */
   Part parts[2];
   Role role;
-  gint rack;                   /* index in racks, -1 when not racked */
+  gint rack; /* index in racks, -1 when not racked */
   guint slot;
   struct _Item *partner;
   guint repeats;
-  char *group;                 /* item-check id of planted checks */
+  char *group; /* item-check id of planted checks */
 } Item;
 
 typedef struct {
   char *path;
   Category category;
   guint n_slots;
-  gint *slots;                 /* item index, -1 when empty */
-  GPtrArray *extras;           /* Extra*: lines read after a slot */
+  gint *slots;       /* item index, -1 when empty */
+  GPtrArray *extras; /* Extra*: lines read after a slot */
 } Rack;
 
 typedef struct {
@@ -301,10 +329,10 @@ typedef struct {
   Item *items;
   guint n;
   GPtrArray *racks;
-  GHashTable *used;            /* every serial and marking value given out */
+  GHashTable *used; /* every serial and marking value given out */
   const Model *catalogue[N_CATS][4];
   guint catalogue_len[N_CATS];
-  guint checks;                /* item checks numbered so far */
+  guint checks; /* item checks numbered so far */
 } Gen;
 
 /* ---- randomness ----------------------------------------------------------------------- */
@@ -524,10 +552,10 @@ set_import(Gen *g, Item *it)
   if (it->year < 2005 && chance(g, 15))
     return;
   it->import_country = g->home;
-  guint delay = rnd(g, 5);   /* years between making and import */
+  guint delay = rnd(g, 5); /* years between making and import */
   it->import_year = MIN(2024, it->year + delay);
   if (it->year < 1990 && chance(g, 20))
-    it->import_year = 0;   /* imported, year not recorded */
+    it->import_year = 0; /* imported, year not recorded */
 }
 
 static void
@@ -816,14 +844,13 @@ unmarked_free(gpointer data)
   g_free(u);
 }
 
-static MusterDemoAnomaly *
-anomaly_add(Gen *g, const char *kind, const char *subject, const Item *item,
-            const Item *other, const char *location, const char *fmt, ...)
-    G_GNUC_PRINTF(7, 8);
+static MusterDemoAnomaly *anomaly_add(Gen *g, const char *kind, const char *subject,
+                                      const Item *item, const Item *other, const char *location,
+                                      const char *fmt, ...) G_GNUC_PRINTF(7, 8);
 
 static MusterDemoAnomaly *
-anomaly_add(Gen *g, const char *kind, const char *subject, const Item *item,
-            const Item *other, const char *location, const char *fmt, ...)
+anomaly_add(Gen *g, const char *kind, const char *subject, const Item *item, const Item *other,
+            const char *location, const char *fmt, ...)
 {
   MusterDemoAnomaly *a = g_new0(MusterDemoAnomaly, 1);
   a->kind = kind;
@@ -849,8 +876,8 @@ anomaly_add(Gen *g, const char *kind, const char *subject, const Item *item,
 static char *
 describe(const Item *it)
 {
-  return g_strdup_printf("%s %s %s SN %s", maker_name(it), it->model->model,
-                         it->model->calibre, it->serial);
+  return g_strdup_printf("%s %s %s SN %s", maker_name(it), it->model->model, it->model->calibre,
+                         it->serial);
 }
 
 /* ---- planting ------------------------------------------------------------------------- */
@@ -920,8 +947,8 @@ plant_duplicate_serials(Gen *g)
     a->role = b->role = ROLE_DUPLICATE;
     g_autofree char *subject = g_strconcat("serial:", a->serial, NULL);
     anomaly_add(g, "duplicate_marking", subject, a, b, a->location,
-                "Serial %s is on a %s %s and a %s %s", a->serial, maker_name(a),
-                a->model->model, maker_name(b), b->model->model);
+                "Serial %s is on a %s %s and a %s %s", a->serial, maker_name(a), a->model->model,
+                maker_name(b), b->model->model);
   }
 }
 
@@ -1025,7 +1052,7 @@ plant_component_mismatches(Gen *g)
     if (!pick_pair(g, ROLE_COMPONENT_HOST, &host, &partner))
       return;
     if (!add_part(g, partner, "barrel")) {
-      host->role = ROLE_PARTNER;   /* cannot happen with unique serials; read it plainly */
+      host->role = ROLE_PARTNER; /* cannot happen with unique serials; read it plainly */
       continue;
     }
     g_autofree char *what = describe(host);
@@ -1046,8 +1073,8 @@ plant_marking_mismatches(Gen *g)
     g_autofree char *subject = g_strconcat("group:", host->group, NULL);
     anomaly_add(g, "marking_mismatch", subject, host, partner, rack_of(g, host)->path,
                 "Item check %s: tag %s is %s %s, engraved serial %s is %s %s", host->group,
-                host->uid, maker_name(host), host->serial, partner->serial,
-                maker_name(partner), partner->model->model);
+                host->uid, maker_name(host), host->serial, partner->serial, maker_name(partner),
+                partner->model->model);
   }
 }
 
@@ -1100,14 +1127,13 @@ place_status_conflicts(Gen *g)
 }
 
 static void
-plant_unknown(Gen *g, const char *kind, const char *symbology, const char *shown,
-              const char *value)
+plant_unknown(Gen *g, const char *kind, const char *symbology, const char *shown, const char *value)
 {
   Rack *there = pick_rack(g, -1, -1);
   Read r = {shown, kind, symbology};
   add_extra(g, there, read_line(&r));
-  anomaly_add(g, "unknown_marking", value, NULL, NULL, there->path,
-              "%s %s matches no record", kind, value);
+  anomaly_add(g, "unknown_marking", value, NULL, NULL, there->path, "%s %s matches no record", kind,
+              value);
 }
 
 /* Markings of weapons the register does not know: two tags (one as a reader that prints
@@ -1182,8 +1208,8 @@ markings_field(const Item *it)
     g_ptr_array_add(parts, g_strconcat("datamatrix_uii:frame:", it->uii, NULL));
   for (guint i = 0; i < G_N_ELEMENTS(it->parts); i++)
     if (it->parts[i].value != NULL)
-      g_ptr_array_add(parts, g_strconcat("barcode:", it->parts[i].component, ":",
-                                         it->parts[i].value, NULL));
+      g_ptr_array_add(
+          parts, g_strconcat("barcode:", it->parts[i].component, ":", it->parts[i].value, NULL));
   g_ptr_array_add(parts, NULL);
   return g_strjoinv(";", (char **)parts->pdata);
 }
@@ -1196,13 +1222,21 @@ emit_csv_row(GString *csv, const Item *it)
       it->import_year > 0 ? g_strdup_printf("%u", it->import_year) : NULL;
   g_autofree char *markings = markings_field(it);
   const char *fields[G_N_ELEMENTS(csv_columns)] = {
-      maker_name(it),        model_country(it->model), it->serial,
-      it->model->model,      categories[it->model->category].name,
-      it->model->calibre,    year,
-      it->import_country,    import_year,
-      it->state_marking,     it->model->frame,
-      it->status,            it->location,
-      it->custodian,         markings,
+      maker_name(it),
+      model_country(it->model),
+      it->serial,
+      it->model->model,
+      categories[it->model->category].name,
+      it->model->calibre,
+      year,
+      it->import_country,
+      import_year,
+      it->state_marking,
+      it->model->frame,
+      it->status,
+      it->location,
+      it->custodian,
+      markings,
   };
   for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
     muster_csv_append_field(csv, fields[i], i + 1 == G_N_ELEMENTS(fields));
@@ -1235,8 +1269,7 @@ emit_item(Gen *g, const Rack *rack, const Item *it)
   switch (it->role) {
   case ROLE_MISSING:
   case ROLE_WRONG_RACK:
-  case ROLE_STATUS:
-    break;
+  case ROLE_STATUS: break;
   case ROLE_SWAPPED:
     /* Emitted at the first of the two slots: each slot read with its own location. */
     if (it->slot < it->partner->slot) {
@@ -1249,8 +1282,8 @@ emit_item(Gen *g, const Rack *rack, const Item *it)
     break;
   case ROLE_COMPONENT_HOST:
     push_read(g, tag_read(it, it->group));
-    push_read(g, (Read){part_value(it->partner, "barrel"), "barcode", "code128", it->group,
-                        "barrel"});
+    push_read(g,
+              (Read){part_value(it->partner, "barrel"), "barcode", "code128", it->group, "barrel"});
     break;
   case ROLE_MISMATCH_HOST:
     push_read(g, tag_read(it, it->group));
@@ -1269,9 +1302,7 @@ emit_item(Gen *g, const Rack *rack, const Item *it)
     break;
   case ROLE_NONE:
   case ROLE_DUPLICATE:
-  case ROLE_PARTNER:
-    push_read(g, item_read(it));
-    break;
+  case ROLE_PARTNER: push_read(g, item_read(it)); break;
   }
 }
 

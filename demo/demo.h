@@ -5,8 +5,8 @@
  * output), the four things a demonstration of a full count needs:
  *   - the register, as CSV text in the import format of db/items.h;
  *   - the scan feed a counter would produce walking every rack, one line each, in the
- *     format muster_scan_parse_line() reads (JSON objects; {"location": ...} lines say
- *     where the counter is);
+ *     format muster_scan_parse_line() reads (JSON objects; "@R1/A" lines say where the
+ *     counter is);
  *   - the unmarked items the counter finds, to be recorded by hand;
  *   - the manifest of the anomalies planted in the feed, so a test or the demo can check
  *     that reconciliation finds exactly these and nothing else.
@@ -24,8 +24,8 @@ G_BEGIN_DECLS
 #define MUSTER_DEMO_DEFAULT_ITEMS 2400
 
 typedef struct {
-  char *description;   /* what the counter writes down */
-  char *location;      /* rack where it was found ("R2/C") */
+  char *description; /* what the counter writes down */
+  char *location;    /* rack where it was found ("R2/C") */
 } MusterDemoUnmarked;
 
 /* One planted anomaly. kind is a reconciliation kind (db/reconcile.h: missing,
@@ -42,24 +42,24 @@ typedef struct {
    * (unreadable). For missing, wrong_location and status_conflict (keyed by the item's
    * uuid) the serial; for unmarked_item (keyed by its record's uuid) the description. */
   char *subject;
-  char *manufacturer;        /* the item concerned, with serial; NULL when none */
+  char *manufacturer; /* the item concerned, with serial; NULL when none */
   char *serial;
-  char *other_manufacturer;  /* the other item of a pair; NULL when none */
+  char *other_manufacturer; /* the other item of a pair; NULL when none */
   char *other_serial;
-  char *location;            /* where it was found (for missing: where it was expected) */
-  char *note;                /* one line a person reads */
+  char *location; /* where it was found (for missing: where it was expected) */
+  char *note;     /* one line a person reads */
 } MusterDemoAnomaly;
 
 typedef struct {
   guint n_items;
   guint32 seed;
-  char *home_country;    /* ISO 3166 code of the armoury's state: domestic makes are not
-                          * import-marked */
-  guint expected;        /* items in store: what a count of the whole armoury expects */
-  GString *csv;          /* the register, with header */
-  GPtrArray *feed;       /* char*, one scan-feed line each, no line terminator */
-  GPtrArray *unmarked;   /* MusterDemoUnmarked* */
-  GPtrArray *anomalies;  /* MusterDemoAnomaly*, in the order they were planted */
+  char *home_country;   /* ISO 3166 code of the armoury's state: domestic makes are not
+                         * import-marked */
+  guint expected;       /* items in store: what a count of the whole armoury expects */
+  GString *csv;         /* the register, with header */
+  GPtrArray *feed;      /* char*, one scan-feed line each, no line terminator */
+  GPtrArray *unmarked;  /* MusterDemoUnmarked* */
+  GPtrArray *anomalies; /* MusterDemoAnomaly*, in the order they were planted */
 } MusterDemo;
 
 /* n_items is clamped to at least MUSTER_DEMO_MIN_ITEMS. */

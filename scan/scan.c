@@ -68,7 +68,7 @@ authenticity_from_string(const char *s, MusterAuthenticity *out)
   return FALSE;
 }
 
-/* Adds one sentence to the scan's problem ("a; b"). */
+/* Adds one sentence to the scan's problem ("a; b"), always valid UTF-8. */
 static void G_GNUC_PRINTF(2, 3)
 add_problem(MusterScan *scan, const char *fmt, ...)
 {
@@ -76,6 +76,11 @@ add_problem(MusterScan *scan, const char *fmt, ...)
   va_start(ap, fmt);
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
+  if (!g_utf8_validate(msg, -1, NULL)) { /* a parser message quoting the bad bytes */
+    char *valid = g_utf8_make_valid(msg, -1);
+    g_free(msg);
+    msg = valid;
+  }
   char *joined = scan->problem == NULL ? g_steal_pointer(&msg)
                                        : g_strconcat(scan->problem, "; ", msg, NULL);
   g_free(scan->problem);
@@ -163,10 +168,17 @@ member_string(MusterScan *scan, JsonObject *obj, const char *name)
   JsonNode *node = json_object_get_member(obj, name);
   if (node == NULL || JSON_NODE_HOLDS_NULL(node))
     return NULL;
-  if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
-    return json_node_get_string(node);
-  add_problem(scan, "\"%s\" must be a string; ignored", name);
-  return NULL;
+  if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
+    add_problem(scan, "\"%s\" must be a string; ignored", name);
+    return NULL;
+  }
+  /* json-glib lets a broken \u escape (a lone surrogate) through as invalid UTF-8 */
+  const char *s = json_node_get_string(node);
+  if (!g_utf8_validate(s, -1, NULL)) {
+    add_problem(scan, "\"%s\" holds a broken \\u escape; ignored", name);
+    return NULL;
+  }
+  return s;
 }
 
 static void

@@ -21,10 +21,10 @@
 
 struct _MusterSimReader {
   char *id;
-  GPtrArray *lines;          /* char* */
-  double pace;               /* scans per second; <= 0 unpaced */
-  guint pos;                 /* next line to play */
-  GSource *source;           /* NULL while stopped */
+  GPtrArray *lines; /* char* */
+  double pace;      /* scans per second; <= 0 unpaced */
+  guint pos;        /* next line to play */
+  GSource *source;  /* NULL while stopped */
   gint64 started_mono_us;
   guint64 scans_since_start;
   MusterSimScanFunc scan_func;

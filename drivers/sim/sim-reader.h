@@ -8,8 +8,8 @@
  * counter moved.
  */
 #pragma once
-#include <glib.h>
 #include "scan/scan.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
@@ -19,9 +19,9 @@ G_BEGIN_DECLS
 typedef struct _MusterSimReader MusterSimReader;
 
 /* Called once per line, in feed order: for a scan with scan set and location NULL, for a
- * location line ("@R1/A" or {"location": "R1/A"}) with scan NULL and location set. (A
- * JSON scan line may also carry a location, in scan->location_path.) The scan belongs to the reader and is valid during the call only. The callback may stop
- * the reader, but not free it. */
+ * location line ("@R1/A") with scan NULL and location set. A JSON scan line may carry a
+ * location of its own, in scan->location_path. The scan belongs to the reader and is
+ * valid during the call only. The callback may stop the reader, but not free it. */
 typedef void (*MusterSimScanFunc)(MusterSimReader *reader, const MusterScan *scan,
                                   const char *location, gpointer user_data);
 /* Called once when every line has been played. The callback may free the reader. */
@@ -33,8 +33,8 @@ typedef void (*MusterSimDoneFunc)(MusterSimReader *reader, gpointer user_data);
 MusterSimReader *muster_sim_reader_new(const char *reader_id, GPtrArray *lines,
                                        double scans_per_second);
 /* The same from text, one line each (LF or CRLF). */
-MusterSimReader *muster_sim_reader_new_from_text(const char *reader_id, const char *text,
-                                                 gsize len, double scans_per_second);
+MusterSimReader *muster_sim_reader_new_from_text(const char *reader_id, const char *text, gsize len,
+                                                 double scans_per_second);
 void muster_sim_reader_free(MusterSimReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterSimReader, muster_sim_reader_free)
 

@@ -66,7 +66,7 @@ fixture_teardown(Fixture *f, gconstpointer data)
 typedef struct {
   MusterIngest *ingest;
   GMainLoop *loop;
-  GArray *results;           /* MusterIngestResult */
+  GArray *results; /* MusterIngestResult */
   GError *error;
 } Feed;
 
@@ -106,8 +106,7 @@ static GArray *
 play_feed(Fixture *f)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterIngest) ingest =
-      muster_ingest_new(f->db.store, f->counter, f->count->id, &error);
+  g_autoptr(MusterIngest) ingest = muster_ingest_new(f->db.store, f->counter, f->count->id, &error);
   g_assert_no_error(error);
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   GArray *results = g_array_new(FALSE, TRUE, sizeof(MusterIngestResult));
@@ -129,8 +128,7 @@ record_unmarked_and_close(Fixture *f)
     const MusterDemoUnmarked *u = g_ptr_array_index(f->demo->unmarked, i);
     g_autofree char *uuid = NULL;
     g_assert_true(muster_counts_record_unmarked(f->db.store, f->counter, f->count->id,
-                                                u->description, u->location, NULL, &uuid,
-                                                &error));
+                                                u->description, u->location, NULL, &uuid, &error));
     g_assert_no_error(error);
     g_assert_nonnull(uuid);
   }
@@ -206,9 +204,9 @@ query_int(Fixture *f, const char *sql)
 static gint64
 stored_outcomes(Fixture *f, MusterOutcome o)
 {
-  g_autofree char *sql = g_strdup_printf(
-      "SELECT count(*) FROM scan WHERE count_id = ? AND outcome = '%s'",
-      muster_outcome_to_string(o));
+  g_autofree char *sql =
+      g_strdup_printf("SELECT count(*) FROM scan WHERE count_id = ? AND outcome = '%s'",
+                      muster_outcome_to_string(o));
   return query_int(f, sql);
 }
 
@@ -275,8 +273,7 @@ test_figures_match_manifest(Fixture *f, gconstpointer data)
   for (guint i = 0; i < results->len; i++)
     handed[g_array_index(results, MusterIngestResult, i).outcome]++;
   for (int o = 0; o <= MUSTER_OUTCOME_AMBIGUOUS; o++) {
-    g_test_message("%s: predicted %" G_GINT64_FORMAT, muster_outcome_to_string(o),
-                   e.outcomes[o]);
+    g_test_message("%s: predicted %" G_GINT64_FORMAT, muster_outcome_to_string(o), e.outcomes[o]);
     g_assert_cmpint(handed[o], ==, e.outcomes[o]);
     g_assert_cmpint(stored_outcomes(f, o), ==, e.outcomes[o]);
   }
@@ -293,8 +290,7 @@ test_figures_match_manifest(Fixture *f, gconstpointer data)
   g_assert_cmpint(c->unknown, ==, muster_demo_count_kind(f->demo, "unknown_marking"));
   g_assert_cmpint(c->unreadable, ==, muster_demo_count_kind(f->demo, "unreadable"));
   g_assert_cmpint(c->unmarked, ==, muster_demo_count_kind(f->demo, "unmarked_item"));
-  g_assert_cmpint(query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==,
-                  c->found);
+  g_assert_cmpint(query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==, c->found);
 
   /* Every scan is the sim reader's, with its raw bytes. */
   g_assert_cmpint(query_int(f, "SELECT count(*) FROM scan WHERE count_id = ? AND "
@@ -316,8 +312,7 @@ test_replay_finds_nothing_new(Fixture *f, gconstpointer data)
   gint64 found = query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?");
   g_autoptr(GArray) again = play_feed(f);
   g_assert_cmpuint(again->len, ==, first->len);
-  g_assert_cmpint(query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==,
-                  found);
+  g_assert_cmpint(query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==, found);
   for (guint k = 0; k < again->len; k++) {
     MusterOutcome o = g_array_index(again, MusterIngestResult, k).outcome;
     MusterOutcome was = g_array_index(first, MusterIngestResult, k).outcome;

@@ -21,8 +21,21 @@ static const char *const columns[] = {
     "location", "custodian", "markings",
 };
 enum {
-  C_MAKER, C_COUNTRY, C_SERIAL, C_MODEL, C_CATEGORY, C_CALIBRE, C_YEAR, C_IMPORT_COUNTRY,
-  C_IMPORT_YEAR, C_STATE, C_FRAME, C_STATUS, C_LOCATION, C_CUSTODIAN, C_MARKINGS,
+  C_MAKER,
+  C_COUNTRY,
+  C_SERIAL,
+  C_MODEL,
+  C_CATEGORY,
+  C_CALIBRE,
+  C_YEAR,
+  C_IMPORT_COUNTRY,
+  C_IMPORT_YEAR,
+  C_STATE,
+  C_FRAME,
+  C_STATUS,
+  C_LOCATION,
+  C_CUSTODIAN,
+  C_MARKINGS,
 };
 
 /* What each kind must be planted as. */
@@ -31,11 +44,16 @@ static const struct {
   guint n;
   gboolean discrepancy;
 } planted[] = {
-    {"missing", 6, TRUE},           {"wrong_location", 4, TRUE},
-    {"unknown_marking", 4, TRUE},   {"unmarked_item", 3, TRUE},
-    {"status_conflict", 4, TRUE},   {"duplicate_marking", 2, TRUE},
-    {"component_mismatch", 2, TRUE}, {"marking_mismatch", 2, TRUE},
-    {"not_genuine", 2, TRUE},       {"repeated_scan", 5, FALSE},
+    {"missing", 6, TRUE},
+    {"wrong_location", 4, TRUE},
+    {"unknown_marking", 4, TRUE},
+    {"unmarked_item", 3, TRUE},
+    {"status_conflict", 4, TRUE},
+    {"duplicate_marking", 2, TRUE},
+    {"component_mismatch", 2, TRUE},
+    {"marking_mismatch", 2, TRUE},
+    {"not_genuine", 2, TRUE},
+    {"repeated_scan", 5, FALSE},
     {"unreadable", 3, FALSE},
 };
 
@@ -134,11 +152,11 @@ in_list(const char *s, const char *const *list)
 static void
 check_row(GPtrArray *rows, guint r, GHashTable *categories_seen)
 {
-  static const char *const categories[] = {
-      "pistol", "revolver", "rifle", "carbine", "submachine gun", "light machine gun",
-      "shotgun", "grenade launcher", NULL};
+  static const char *const categories[] = {"pistol",  "revolver",         "rifle",
+                                           "carbine", "submachine gun",   "light machine gun",
+                                           "shotgun", "grenade launcher", NULL};
   static const char *const statuses[] = {"in_store", "issued", "in_repair", "in_transit",
-                                         "lost", "stolen", "destroyed", NULL};
+                                         "lost",     "stolen", "destroyed", NULL};
   static const char *const frames[] = {"steel", "polymer", "aluminium", NULL};
   const MusterCsvRecord *rec = g_ptr_array_index(rows, r);
   g_assert_null(rec->problem);
@@ -194,7 +212,7 @@ test_csv_is_an_import(void)
   g_assert_cmpuint(in_store, >, rows->len * 80 / 100);
   g_assert_cmpuint(issued, >, 0);
   g_assert_cmpuint(imported, >, 0);
-  g_assert_cmpuint(imported + domestic, <, rows->len - 1);  /* some never import-marked */
+  g_assert_cmpuint(imported + domestic, <, rows->len - 1); /* some never import-marked */
 }
 
 static void
@@ -241,7 +259,7 @@ test_serials_and_markings(void)
   for (guint r = 1; r < rows->len; r++) {
     const char *serial = field(rows, r, C_SERIAL);
     char *key = g_strconcat(field(rows, r, C_MAKER), "\t", serial, NULL);
-    g_assert_true(g_hash_table_add(by_maker, key));   /* unique per manufacturer */
+    g_assert_true(g_hash_table_add(by_maker, key)); /* unique per manufacturer */
     if (!g_hash_table_add(serials, (gpointer)serial))
       g_hash_table_add(shared, (gpointer)serial);
     g_auto(GStrv) marks = g_strsplit(field(rows, r, C_MARKINGS), ";", -1);
@@ -277,7 +295,8 @@ test_serials_and_markings(void)
   g_assert_cmpuint(uiis, >, 0);
   g_assert_cmpuint(parts, >, 0);
   /* Serials shared between makers are exactly the planted duplicates. */
-  g_assert_cmpuint(g_hash_table_size(shared), ==, muster_demo_count_kind(demo, "duplicate_marking"));
+  g_assert_cmpuint(g_hash_table_size(shared), ==,
+                   muster_demo_count_kind(demo, "duplicate_marking"));
   for (guint i = 0; i < demo->anomalies->len; i++) {
     const MusterDemoAnomaly *a = g_ptr_array_index(demo->anomalies, i);
     if (g_str_equal(a->kind, "duplicate_marking")) {
@@ -317,10 +336,10 @@ test_every_kind_planted(void)
 
 /* A weapon in the register, as the model of the count sees it. */
 typedef struct {
-  char *key;          /* manufacturer TAB serial */
+  char *key; /* manufacturer TAB serial */
   char *status;
   char *location;
-  char *found_at;     /* where first read; NULL while not found */
+  char *found_at; /* where first read; NULL while not found */
   guint reads;
 } Rec;
 
@@ -336,16 +355,16 @@ rec_free(gpointer data)
 }
 
 typedef struct {
-  GPtrArray *recs;        /* Rec* */
-  GHashTable *by_value;   /* marking or serial -> Rec*; NULL value for a shared serial */
-  GHashTable *by_key;     /* manufacturer TAB serial -> Rec* */
-  GHashTable *frame;      /* values on frames (serials, tags, UIIs) */
+  GPtrArray *recs;      /* Rec* */
+  GHashTable *by_value; /* marking or serial -> Rec*; NULL value for a shared serial */
+  GHashTable *by_key;   /* manufacturer TAB serial -> Rec* */
+  GHashTable *frame;    /* values on frames (serials, tags, UIIs) */
   /* what the replay saw */
-  GHashTable *unknown;    /* value -> reads */
+  GHashTable *unknown; /* value -> reads */
   GHashTable *not_genuine;
-  GHashTable *groups;     /* group -> GPtrArray of values */
-  GPtrArray *unreadable;  /* raw lines */
-  GPtrArray *locations;   /* location lines */
+  GHashTable *groups;    /* group -> GPtrArray of values */
+  GPtrArray *unreadable; /* raw lines */
+  GPtrArray *locations;  /* location lines */
   char *where;
 } Model;
 
@@ -385,8 +404,8 @@ model_load(Model *m, const MusterDemo *demo)
   m->frame = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   m->unknown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   m->not_genuine = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  m->groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                    (GDestroyNotify)g_ptr_array_unref);
+  m->groups =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   m->unreadable = g_ptr_array_new_with_free_func(g_free);
   m->locations = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) rows = parse_csv(demo);
@@ -467,7 +486,7 @@ model_replay(Model *m, const MusterDemo *demo)
         muster_scan_parse_line(line, strlen(line), "test", &location, &error);
     g_assert_no_error(error);
     if (i == 0)
-      g_assert_nonnull(location);   /* the counter says where before the first scan */
+      g_assert_nonnull(location); /* the counter says where before the first scan */
     if (location != NULL) {
       g_free(m->where);
       m->where = g_strdup(location);
@@ -483,8 +502,7 @@ model_replay(Model *m, const MusterDemo *demo)
 static gboolean
 path_within(const char *path, const char *scope)
 {
-  return g_str_equal(path, scope) ||
-         (g_str_has_prefix(path, scope) && path[strlen(scope)] == '/');
+  return g_str_equal(path, scope) || (g_str_has_prefix(path, scope) && path[strlen(scope)] == '/');
 }
 
 static GPtrArray *
@@ -530,8 +548,8 @@ check_item_findings(Model *m, const MusterDemo *demo)
   for (guint i = 0; i < status->len; i++) {
     MusterDemoAnomaly *a = g_ptr_array_index(status, i);
     Rec *rec = model_rec(m, a->manufacturer, a->serial);
-    g_assert_true(g_strv_contains((const char *const[]){"issued", "lost", "stolen", NULL},
-                                  rec->status));
+    g_assert_true(
+        g_strv_contains((const char *const[]){"issued", "lost", "stolen", NULL}, rec->status));
     g_assert_cmpstr(rec->found_at, ==, a->location);
   }
 }
@@ -562,8 +580,8 @@ check_scan_findings(Model *m, const MusterDemo *demo)
   g_assert_cmpuint(m->unreadable->len, ==, garbage->len);
   for (guint i = 0; i < garbage->len; i++)
     g_assert_true(g_ptr_array_find_with_equal_func(
-        m->unreadable, ((MusterDemoAnomaly *)g_ptr_array_index(garbage, i))->subject,
-        g_str_equal, NULL));
+        m->unreadable, ((MusterDemoAnomaly *)g_ptr_array_index(garbage, i))->subject, g_str_equal,
+        NULL));
 }
 
 /* The frame markings of a group, resolved. */

@@ -55,16 +55,15 @@ count_once(TestDb *t, MusterUser *counter, MusterUser *witness, const char *cons
 {
   g_autoptr(GError) error = NULL;
   const char *scope[] = {"R1/A", NULL};
-  g_autoptr(MusterCount) count = muster_counts_start(t->store, counter, witness, scope, FALSE,
-                                                     &error);
+  g_autoptr(MusterCount) count =
+      muster_counts_start(t->store, counter, witness, scope, FALSE, &error);
   g_assert_no_error(error);
   g_autoptr(MusterIngest) ingest = muster_ingest_new(t->store, counter, count->id, &error);
   g_assert_no_error(error);
   g_assert_true(muster_ingest_set_location(ingest, "R1/A", &error));
   for (const char *const *l = scans; *l != NULL; l++) {
     g_autofree char *location = NULL;
-    g_autoptr(MusterScan) scan = muster_scan_parse_line(*l, strlen(*l), "test", &location,
-                                                        &error);
+    g_autoptr(MusterScan) scan = muster_scan_parse_line(*l, strlen(*l), "test", &location, &error);
     g_assert_nonnull(scan);
     muster_ingest_add(ingest, scan);
   }
@@ -81,8 +80,8 @@ count_once(TestDb *t, MusterUser *counter, MusterUser *witness, const char *cons
 }
 
 typedef struct {
-  MusterUser *sam;   /* staff, counts */
-  MusterUser *wes;   /* staff, witnesses and confirms */
+  MusterUser *sam; /* staff, counts */
+  MusterUser *wes; /* staff, witnesses and confirms */
   MusterCount *found_by;
   MusterCount *missed_by;
 } Story;
@@ -110,42 +109,41 @@ live(TestDb *t, Story *s)
       "Glock,AT,GA-02,17,pistol,9x19,in_store,R1/A/02,\n"
       "Walther,DE,GA-01,P99,pistol,9x19,in_store,R1/B/01,\n";
   MusterImportResult imported = {0};
-  g_assert_true(muster_items_import_csv(t->store, t->admin, csv, strlen(csv), &imported,
-                                        &errors, &error));
+  g_assert_true(
+      muster_items_import_csv(t->store, t->admin, csv, strlen(csv), &imported, &errors, &error));
   g_assert_no_error(error);
   s->sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
   s->wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
   g_autoptr(MusterItem) item = muster_items_resolve(t->store, "04AA0000000001", &error);
   g_assert_no_error(error);
   tick();
-  g_assert_true(muster_items_move(t->store, t->admin, item->id, "R1/A/02", "rack rearranged",
-                                  &error));
+  g_assert_true(
+      muster_items_move(t->store, t->admin, item->id, "R1/A/02", "rack rearranged", &error));
   tick();
   g_assert_true(muster_items_set_status(t->store, t->admin, item->id, MUSTER_STATUS_ISSUED,
                                         "2nd Platoon", "exercise", &error));
   tick();
-  g_assert_true(muster_items_set_status(t->store, t->admin, item->id, MUSTER_STATUS_IN_STORE,
-                                        NULL, "returned", &error));
+  g_assert_true(muster_items_set_status(t->store, t->admin, item->id, MUSTER_STATUS_IN_STORE, NULL,
+                                        "returned", &error));
   g_assert_no_error(error);
   tick();
   const char *first[] = {"04:aa:00:00:00:00:01", "GA-02", "ZZ-404", NULL};
   s->found_by = count_once(t, s->sam, s->wes, first);
   tick();
-  g_assert_true(muster_items_move(t->store, t->admin, item->id, "R1/A/01", "own slot again",
-                                  &error));
+  g_assert_true(
+      muster_items_move(t->store, t->admin, item->id, "R1/A/01", "own slot again", &error));
   g_assert_no_error(error);
   tick();
   const char *second[] = {"GA-02", NULL};
   s->missed_by = count_once(t, s->sam, s->wes, second);
   tick();
   MusterDiscrepancyFilter f = {.kind = "missing", .resolved = -1};
-  g_autoptr(GPtrArray) missing = muster_discrepancies_list(t->store, s->missed_by->id, &f,
-                                                           &error);
+  g_autoptr(GPtrArray) missing = muster_discrepancies_list(t->store, s->missed_by->id, &f, &error);
   g_assert_no_error(error);
   g_assert_cmpuint(missing->len, ==, 1);
   g_assert_true(muster_discrepancies_resolve(t->store, t->admin, s->wes,
-                                             ((MusterDiscrepancy *)missing->pdata[0])->id,
-                                             "found", "in the armourer's workshop", &error));
+                                             ((MusterDiscrepancy *)missing->pdata[0])->id, "found",
+                                             "in the armourer's workshop", &error));
   g_assert_no_error(error);
 }
 
@@ -180,8 +178,7 @@ test_full_life(TestDb *t, gconstpointer data)
   gint64 audit_before = sql_int(t, "SELECT count(*) FROM audit_log");
 
   /* Any of its markings, in any typing, leads to it. */
-  g_autoptr(GPtrArray) traces = muster_history_trace(t->store, "04 aa 00 00 00 00 01",
-                                                     &error);
+  g_autoptr(GPtrArray) traces = muster_history_trace(t->store, "04 aa 00 00 00 00 01", &error);
   g_assert_no_error(error);
   g_assert_cmpuint(traces->len, ==, 1);
   MusterItemHistory *h = traces->pdata[0];
@@ -197,10 +194,14 @@ test_full_life(TestDb *t, gconstpointer data)
       {"counted", "Found by count 1 at R1/A (accepted)", "sam", "R1/A"},
       {"location", "Moved from R1/A/02 to R1/A/01: own slot again", "admin", "R1/A/01"},
       {"missed", "Expected at R1/A/01 by count 2, not found", "sam", "R1/A/01"},
-      {"discrepancy", "Discrepancy (missing) in count 2: Glock 17 9x19 SN GA-01 expected at "
-                      "R1/A/01, not found", NULL, "R1/A/01"},
-      {"resolution", "Discrepancy (missing) of count 2 resolved as found (confirmed by wes): "
-                     "in the armourer's workshop", "admin", "R1/A/01"},
+      {"discrepancy",
+       "Discrepancy (missing) in count 2: Glock 17 9x19 SN GA-01 expected at "
+       "R1/A/01, not found",
+       NULL, "R1/A/01"},
+      {"resolution",
+       "Discrepancy (missing) of count 2 resolved as found (confirmed by wes): "
+       "in the armourer's workshop",
+       "admin", "R1/A/01"},
   };
   assert_events(h->events, want, G_N_ELEMENTS(want));
   MusterHistoryEvent *counted = h->events->pdata[6];
@@ -229,8 +230,7 @@ test_shared_serial_and_open_counts(TestDb *t, gconstpointer data)
   live(t, &s);
   /* A count still open has not missed anything yet. */
   const char *scope[] = {"R1/A", NULL};
-  g_autoptr(MusterCount) open = muster_counts_start(t->store, s.sam, s.wes, scope, FALSE,
-                                                    &error);
+  g_autoptr(MusterCount) open = muster_counts_start(t->store, s.sam, s.wes, scope, FALSE, &error);
   g_assert_no_error(error);
 
   g_autoptr(GPtrArray) traces = muster_history_trace(t->store, " ga-01 ", &error);
@@ -290,8 +290,7 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add("/history/full-life", TestDb, NULL, test_db_setup, test_full_life,
-             test_db_teardown);
+  g_test_add("/history/full-life", TestDb, NULL, test_db_setup, test_full_life, test_db_teardown);
   g_test_add("/history/shared-serial-and-open-counts", TestDb, NULL, test_db_setup,
              test_shared_serial_and_open_counts, test_db_teardown);
   g_test_add("/history/unknown-scans", TestDb, NULL, test_db_setup, test_unknown_scans,

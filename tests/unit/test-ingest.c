@@ -175,7 +175,9 @@ static void
 test_every_outcome(Fixture *f, gconstpointer data)
 {
   g_autoptr(MusterIngest) ingest = ingest_at(f, "R1/A");
-  add_line(ingest, "{\"value\": \"GL-1002\", \"authenticity\": \"not_genuine\"}");
+  add_line(ingest, "{\"value\": \"GL-1002\", \"authenticity\": \"not_genuine\","
+                   " \"read_at\": \"2026-11-25T20:14:57.123Z\", \"reader\": \"pn532\","
+                   " \"reader_kind\": \"nfc\"}");
   add_line(ingest, "gl-1001");
   add_line(ingest, "04:a1:b2:c3:d4:e5:f6"); /* GL-1001 again, through its tag */
   add_line(ingest, "GL-1003");              /* recorded at R1/B, scanned at R1/A */
@@ -237,6 +239,11 @@ test_every_outcome(Fixture *f, gconstpointer data)
                             result_at(results, 0)->scan_id), ==, 0);
   g_assert_cmpint(query_int(f->db.store, "SELECT item_id FROM scan WHERE id = ?",
                             result_at(results, 0)->scan_id), >, 0);
+  /* what the reader said is kept: when, which reader, the verdict */
+  g_autofree char *read_at = query_text(
+      f->db.store, "SELECT read_at || ' ' || reader || ' ' || reader_kind || ' ' || "
+                   "authenticity FROM scan WHERE id = ?", result_at(results, 0)->scan_id);
+  g_assert_cmpstr(read_at, ==, "2026-11-25T20:14:57.123Z pn532 nfc not_genuine");
   /* one audit entry for the batch */
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
                             "'scan.batch' AND user_name = 'carol' AND ? > 0", 1), ==, 1);

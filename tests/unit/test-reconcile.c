@@ -56,8 +56,8 @@ import(TestDb *t, const char *csv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
   MusterImportResult res = {0};
-  gboolean ok = muster_items_import_csv(t->store, t->admin, csv, strlen(csv), &res, &errors,
-                                        &error);
+  gboolean ok =
+      muster_items_import_csv(t->store, t->admin, csv, strlen(csv), &res, &errors, &error);
   if (!ok && errors != NULL)
     for (guint i = 0; i < errors->len; i++)
       g_printerr("%s\n", (char *)g_ptr_array_index(errors, i));
@@ -77,8 +77,8 @@ static gint64
 start_count(TestDb *t, MusterUser *counter, MusterUser *witness, const char *const *scope)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterCount) count = muster_counts_start(t->store, counter, witness, scope, FALSE,
-                                                     &error);
+  g_autoptr(MusterCount) count =
+      muster_counts_start(t->store, counter, witness, scope, FALSE, &error);
   g_assert_no_error(error);
   return count->id;
 }
@@ -92,8 +92,7 @@ feed(TestDb *t, MusterUser *actor, gint64 count_id, const char *const *lines)
   g_assert_no_error(error);
   for (const char *const *l = lines; *l != NULL; l++) {
     g_autofree char *location = NULL;
-    g_autoptr(MusterScan) scan = muster_scan_parse_line(*l, strlen(*l), "test", &location,
-                                                        &error);
+    g_autoptr(MusterScan) scan = muster_scan_parse_line(*l, strlen(*l), "test", &location, &error);
     g_assert_no_error(error);
     if (scan != NULL) {
       muster_ingest_add(ingest, scan);
@@ -170,16 +169,18 @@ import_armoury(TestDb *t)
                               "calibre,status,location,custodian,markings\n");
   const char *extra_a[11] = {[5] = "hf_uid:frame:04AA0000000005",
                              [6] = "hf_uid:frame:04AA0000000006",
-                             [7] = "barcode:frame:ASSET-7", [8] = "barcode:frame:ASSET-8"};
+                             [7] = "barcode:frame:ASSET-7",
+                             [8] = "barcode:frame:ASSET-8"};
   const char *extra_b[11] = {[2] = "hf_uid:frame:04BB0000000002",
-                             [3] = "barcode:barrel:BRL-GB03", [7] = "barcode:frame:ASSET-7",
+                             [3] = "barcode:barrel:BRL-GB03",
+                             [7] = "barcode:frame:ASSET-7",
                              [8] = "barcode:frame:ASSET-8"};
   for (int i = 1; i <= 10; i++) {
-    g_string_append_printf(csv, "Glock,AT,GA-%02d,17,pistol,9x19,in_store,R1/A/%02d,,%s\n", i,
-                           i, extra_a[i] ? extra_a[i] : "");
+    g_string_append_printf(csv, "Glock,AT,GA-%02d,17,pistol,9x19,in_store,R1/A/%02d,,%s\n", i, i,
+                           extra_a[i] ? extra_a[i] : "");
     if (i < 10)
-      g_string_append_printf(csv, "Glock,AT,GB-%02d,17,pistol,9x19,in_store,R1/B/%02d,,%s\n",
-                             i, i, extra_b[i] ? extra_b[i] : "");
+      g_string_append_printf(csv, "Glock,AT,GB-%02d,17,pistol,9x19,in_store,R1/B/%02d,,%s\n", i, i,
+                             extra_b[i] ? extra_b[i] : "");
     g_string_append_printf(csv, "Glock,AT,GC-%02d,17,pistol,9x19,in_store,R1/C/%02d,,\n", i, i);
   }
   g_string_append(csv, "Glock,AT,GB-10,17,pistol,9x19,issued,,2nd Platoon,\n"
@@ -189,34 +190,42 @@ import_armoury(TestDb *t)
   g_string_free(csv, TRUE);
   /* GB-10's slot, empty while it is issued. */
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterLocation) slot = muster_locations_add(t->store, t->admin, "R1/B/10", NULL,
-                                                        &error);
+  g_autoptr(MusterLocation) slot =
+      muster_locations_add(t->store, t->admin, "R1/B/10", NULL, &error);
   g_assert_no_error(error);
   /* Rack C has stood there, uncounted, for years. */
   sql_exec(t, "UPDATE location SET created_at = '2020-01-01T00:00:00.000Z' "
               "WHERE path = 'R1/C' OR path LIKE 'R1/C/%'");
 }
 
+/* clang-format off */
 static const char *const armoury_scans[] = {
+    /* Rack A: GA-01 is not there; the two GA-05s are read by their tags. */
     "@R1/A", "GA-02", "GA-03", "GA-04", "04AA0000000005", "04AA00000000F5", "GA-06", "GA-07",
     "GA-08", "GA-09", "GA-10",
+    /* Rack B, a marking no record carries (twice), a cloned tag, a shared barcode. */
     "@R1/B", "GB-01", "GB-02", "GB-03", "GB-04", "GB-05", "GB-06", "GB-07", "GB-08", "GB-09",
     "{\"value\": \"ZZ-404\", \"kind\": \"barcode\"}",
     "{\"value\": \"ZZ-404\", \"kind\": \"barcode\"}",
     "{\"value\": \"04BB0000000002\", \"kind\": \"hf_uid\", \"authenticity\": \"not_genuine\"}",
     "ASSET-7",
+    /* The issued GB-10 in its slot; GC-01 from rack C in rack A. */
     "@R1/B/10", "GB-10",
     "@R1/A/02", "GC-01",
-    "@R1/A/03", "{\"value\": \"GA-03\", \"group\": \"chk1\"}",
+    /* Item checks: GA-03 carries GB-03's barrel; GA-04's check reads GA-06's tag. */
+    "@R1/A/03",
+    "{\"value\": \"GA-03\", \"group\": \"chk1\"}",
     "{\"value\": \"BRL-GB03\", \"kind\": \"barcode\", \"group\": \"chk1\"}",
-    "@R1/A/04", "{\"value\": \"GA-04\", \"group\": \"chk2\"}",
+    "@R1/A/04",
+    "{\"value\": \"GA-04\", \"group\": \"chk2\"}",
     "{\"value\": \"04AA0000000006\", \"kind\": \"hf_uid\", \"group\": \"chk2\"}",
     NULL,
 };
+/* clang-format on */
 
 typedef struct {
-  MusterUser *counter;  /* sam, staff */
-  MusterUser *witness;  /* wes, staff */
+  MusterUser *counter; /* sam, staff */
+  MusterUser *witness; /* wes, staff */
   gint64 count_id;
   char *unmarked_uuid;
 } Armoury;
@@ -306,13 +315,16 @@ test_every_kind(TestDb *t, gconstpointer data)
   g_assert_cmpstr(unmarked->location_path, ==, "R1/B/05");
   assert_pair_disc(t, list, "marking:ASSET-7",
                    "Marking ASSET-7, read at R1/B, matches more than one record: "
-                   "Glock 17 9x19 SN GA-07; Glock 17 9x19 SN GB-07", "GA-07", "GB-07");
+                   "Glock 17 9x19 SN GA-07; Glock 17 9x19 SN GB-07",
+                   "GA-07", "GB-07");
   assert_pair_disc(t, list, "marking:ASSET-8",
                    "Marking ASSET-8 is on more than one record: "
-                   "Glock 17 9x19 SN GA-08; Glock 17 9x19 SN GB-08", "GA-08", "GB-08");
+                   "Glock 17 9x19 SN GA-08; Glock 17 9x19 SN GB-08",
+                   "GA-08", "GB-08");
   assert_pair_disc(t, list, "serial:GA-05",
                    "Serial GA-05 is claimed by more than one record: "
-                   "Glock 17 9x19 SN GA-05; Walther P99 9x19 SN GA-05", "GA-05", "GA-05");
+                   "Glock 17 9x19 SN GA-05; Walther P99 9x19 SN GA-05",
+                   "GA-05", "GA-05");
   MusterDiscrepancy *comp = find_disc(list, "component_mismatch", "BRL-GB03");
   g_assert_cmpstr(comp->detail, ==,
                   "Barrel marking BRL-GB03 of Glock 17 9x19 SN GB-03 found on "
@@ -339,7 +351,8 @@ test_every_kind(TestDb *t, gconstpointer data)
   g_assert_cmpint(count->state, ==, MUSTER_COUNT_RECONCILED);
   g_assert_nonnull(count->reconciled_at);
   g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile' "
-                             "AND user_name = 'sam' AND detail LIKE '%\"total\":12%'"), ==, 1);
+                             "AND user_name = 'sam' AND detail LIKE '%\"total\":12%'"),
+                  ==, 1);
   assert_chain(t);
 }
 
@@ -351,7 +364,8 @@ snapshot(MusterStore *store, gboolean with_times)
   g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store),
                                      "SELECT id, uuid, count_id, kind, subject, item_id,"
                                      " other_item_id, scan_id, location_id, detail, created_at"
-                                     " FROM discrepancy ORDER BY id", -1, &stmt, NULL),
+                                     " FROM discrepancy ORDER BY id",
+                                     -1, &stmt, NULL),
                   ==, SQLITE_OK);
   GString *out = g_string_new(NULL);
   while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -387,11 +401,12 @@ test_idempotent(TestDb *t, gconstpointer data)
   g_assert_cmpint(second.total, ==, first.total);
   g_assert_cmpmem(second.by_kind, sizeof second.by_kind, first.by_kind, sizeof first.by_kind);
   /* Both runs are audited, each saying who ran it and what it found. */
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile'"),
-                  ==, 2);
+  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile'"), ==,
+                  2);
   g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile' "
                              "AND user_name = 'admin' AND detail LIKE '%\"new\":0%' "
-                             "AND detail LIKE '%\"total\":12%'"), ==, 1);
+                             "AND detail LIKE '%\"total\":12%'"),
+                  ==, 1);
   assert_chain(t);
 }
 
@@ -501,12 +516,12 @@ test_reconcile_refusals(TestDb *t, gconstpointer data)
 }
 
 static void
-resolve_fails(TestDb *t, MusterUser *actor, MusterUser *confirmer, gint64 id,
-              const char *action, const char *reason, int code, const char *needle)
+resolve_fails(TestDb *t, MusterUser *actor, MusterUser *confirmer, gint64 id, const char *action,
+              const char *reason, int code, const char *needle)
 {
   g_autoptr(GError) error = NULL;
-  g_assert_false(muster_discrepancies_resolve(t->store, actor, confirmer, id, action, reason,
-                                              &error));
+  g_assert_false(
+      muster_discrepancies_resolve(t->store, actor, confirmer, id, action, reason, &error));
   g_assert_error(error, MUSTER_ERROR, code);
   if (strstr(error->message, needle) == NULL)
     g_error("'%s' does not mention '%s'", error->message, needle);
@@ -517,8 +532,8 @@ resolve_ok(TestDb *t, MusterUser *actor, MusterUser *confirmer, gint64 id, const
            const char *reason)
 {
   g_autoptr(GError) error = NULL;
-  g_assert_true(muster_discrepancies_resolve(t->store, actor, confirmer, id, action, reason,
-                                             &error));
+  g_assert_true(
+      muster_discrepancies_resolve(t->store, actor, confirmer, id, action, reason, &error));
   g_assert_no_error(error);
 }
 
@@ -533,14 +548,14 @@ test_resolve_roles(TestDb *t, gconstpointer data)
 
   resolve_fails(t, a.witness, a.counter, missing->id, "found", "in the workshop",
                 MUSTER_ERROR_PERMISSION, "wes is staff");
-  resolve_fails(t, a.witness, NULL, unknown->id, "recorded", "new tag",
-                MUSTER_ERROR_PERMISSION, "wes is staff");
-  resolve_fails(t, t->admin, NULL, missing->id, "found", "in the workshop",
-                MUSTER_ERROR_PERMISSION, "second person");
+  resolve_fails(t, a.witness, NULL, unknown->id, "recorded", "new tag", MUSTER_ERROR_PERMISSION,
+                "wes is staff");
+  resolve_fails(t, t->admin, NULL, missing->id, "found", "in the workshop", MUSTER_ERROR_PERMISSION,
+                "second person");
   resolve_fails(t, t->admin, t->admin, missing->id, "found", "in the workshop",
                 MUSTER_ERROR_PERMISSION, "own resolution");
-  resolve_fails(t, t->admin, a.counter, missing->id, "found", "  \t ",
-                MUSTER_ERROR_INVALID, "reason");
+  resolve_fails(t, t->admin, a.counter, missing->id, "found", "  \t ", MUSTER_ERROR_INVALID,
+                "reason");
   resolve_fails(t, t->admin, a.counter, missing->id, "lost", "in the workshop",
                 MUSTER_ERROR_INVALID, "written_off");
   resolve_fails(t, t->admin, a.counter, 999, "found", "x", MUSTER_ERROR_NOT_FOUND, "999");
@@ -554,10 +569,10 @@ test_resolve_roles(TestDb *t, gconstpointer data)
   resolve_ok(t, t->admin, a.counter, missing->id, "found", "  in the armourer's workshop ");
   resolve_ok(t, t->admin, NULL, unknown->id, "recorded", "tag of a new weapon, to register");
   g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
-  g_autofree char *row = sql_text(
-      t, "SELECT r.action || '|' || r.reason || '|' || u.name || '|' || c.name || '|' || "
-         "coalesce(r.supersedes_id, 'none') FROM resolution r JOIN app_user u ON u.id = "
-         "r.resolved_by JOIN app_user c ON c.id = r.confirmed_by");
+  g_autofree char *row =
+      sql_text(t, "SELECT r.action || '|' || r.reason || '|' || u.name || '|' || c.name || '|' || "
+                  "coalesce(r.supersedes_id, 'none') FROM resolution r JOIN app_user u ON u.id = "
+                  "r.resolved_by JOIN app_user c ON c.id = r.confirmed_by");
   g_assert_cmpstr(row, ==, "found|in the armourer's workshop|admin|sam|none");
 
   g_autoptr(MusterDiscrepancy) got = muster_discrepancies_get(t->store, missing->uuid, &error);
@@ -568,7 +583,8 @@ test_resolve_roles(TestDb *t, gconstpointer data)
   g_assert_nonnull(got->resolved_at);
   g_autofree char *audit_sql = g_strdup_printf(
       "SELECT count(*) FROM audit_log WHERE action = 'discrepancy.resolve' AND subject = '%s' "
-      "AND user_name = 'admin'", missing->uuid);
+      "AND user_name = 'admin'",
+      missing->uuid);
   g_assert_cmpint(sql_int(t, audit_sql), ==, 1);
   g_autofree char *outbox_sql = g_strdup_printf(
       "SELECT count(*) FROM outbox WHERE kind = 'discrepancy.resolved' AND entity_uuid = '%s' "
@@ -576,7 +592,8 @@ test_resolve_roles(TestDb *t, gconstpointer data)
       "AND json_extract(payload, '$.resolution.confirmed_by') = 'sam' "
       "AND json_extract(payload, '$.discrepancy.kind') = 'missing' "
       "AND json_extract(payload, '$.discrepancy.count_uuid') = "
-      "(SELECT uuid FROM count_session)", missing->uuid);
+      "(SELECT uuid FROM count_session)",
+      missing->uuid);
   g_assert_cmpint(sql_int(t, outbox_sql), ==, 1);
   assert_chain(t);
 }
@@ -596,7 +613,8 @@ test_resolution_supersedes(TestDb *t, gconstpointer data)
                   sql_int(t, "SELECT id FROM resolution WHERE action = 'written_off'"));
   g_assert_cmpint(sql_int(t, "SELECT count(*) FROM outbox WHERE kind = 'discrepancy.resolved' "
                              "AND json_extract(payload, '$.resolution.supersedes') = "
-                             "(SELECT uuid FROM resolution WHERE action = 'written_off')"), ==, 1);
+                             "(SELECT uuid FROM resolution WHERE action = 'written_off')"),
+                  ==, 1);
   g_autoptr(MusterDiscrepancy) now = muster_discrepancies_get(t->store, missing->uuid, &error);
   g_assert_no_error(error);
   g_assert_cmpstr(now->resolution_action, ==, "found");
@@ -634,8 +652,8 @@ test_signed_off_is_final(TestDb *t, gconstpointer data)
   g_assert_true(muster_counts_sign_off(t->store, sue, a.count_id, "ok", &error));
   g_assert_no_error(error);
 
-  resolve_fails(t, sue, a.counter, missing->id, "found", "it came back",
-                MUSTER_ERROR_STATE, "signed off");
+  resolve_fails(t, sue, a.counter, missing->id, "found", "it came back", MUSTER_ERROR_STATE,
+                "signed off");
   resolve_fails(t, t->admin, NULL, unknown->id, "accepted", "late", MUSTER_ERROR_STATE,
                 "signed off");
   g_assert_false(muster_reconcile(t->store, sue, a.count_id, NULL, &error));
@@ -680,6 +698,7 @@ test_list_and_get(TestDb *t, gconstpointer data)
   g_assert_cmpuint(list_len(t, a.count_id, NULL, "R1/B/10"), ==, 1);
   g_assert_cmpuint(list_len(t, a.count_id, NULL, "R1/B/1"), ==, 0);
   g_assert_cmpuint(list_len(t, a.count_id, "overdue", "R1"), ==, 1);
+  g_assert_cmpuint(list_len(t, a.count_id, NULL, "/"), ==, 12);
 
   MusterDiscrepancyFilter bad_kind = {.kind = "lost", .resolved = -1};
   g_assert_null(muster_discrepancies_list(t->store, a.count_id, &bad_kind, &error));
@@ -734,9 +753,10 @@ test_overdue_racks(TestDb *t, gconstpointer data)
   /* Rack C was counted long ago; rack B just now; a count of C that was only closed,
    * never reconciled, does not count. */
   gint64 old = counted_and_reconciled(t, &a, "R1/C");
-  g_autofree char *backdate = g_strdup_printf(
-      "UPDATE count_session SET closed_at = '2020-06-01T00:00:00.000Z' WHERE id = %"
-      G_GINT64_FORMAT, old);
+  g_autofree char *backdate =
+      g_strdup_printf("UPDATE count_session SET closed_at = '2020-06-01T00:00:00.000Z' WHERE id = "
+                      "%" G_GINT64_FORMAT,
+                      old);
   sql_exec(t, backdate);
   const char *scope_c[] = {"R1/C", NULL};
   close_count(t, a.counter, start_count(t, a.counter, a.witness, scope_c));
@@ -751,8 +771,9 @@ test_overdue_racks(TestDb *t, gconstpointer data)
   MusterDiscrepancy *d = list->pdata[0];
   g_assert_cmpstr(d->subject, ==, "R1/C");
   g_assert_cmpstr(d->location_path, ==, "R1/C");
-  g_assert_cmpstr(d->detail, ==, "Rack R1/C was last counted 2020-06-01, more than 90 days "
-                                 "before this count closed");
+  g_assert_cmpstr(d->detail, ==,
+                  "Rack R1/C was last counted 2020-06-01, more than 90 days "
+                  "before this count closed");
   /* The first count found the other two racks never counted. */
   g_autoptr(GPtrArray) first = muster_discrepancies_list(t->store, old, &f, &error);
   g_assert_cmpuint(first->len, ==, 2);

@@ -15,12 +15,12 @@
 
 typedef struct {
   GMainLoop *loop;
-  GPtrArray *events;         /* "S:<marking value>", "S!" unreadable, "L:<path>" */
-  GArray *scan_times;        /* monotonic us of each scan's arrival */
+  GPtrArray *events;  /* "S:<marking value>", "S!" unreadable, "L:<path>" */
+  GArray *scan_times; /* monotonic us of each scan's arrival */
   guint done;
-  guint stop_after;          /* stop the reader after this many events; 0 = never */
+  guint stop_after; /* stop the reader after this many events; 0 = never */
   gboolean free_in_done;
-  gint high_idle_ran_at;     /* events seen when a higher-priority source ran; -1 never */
+  gint high_idle_ran_at; /* events seen when a higher-priority source ran; -1 never */
 } Run;
 
 static void
@@ -144,18 +144,18 @@ test_plays_every_kind_of_line(void)
       "{\"value\":",
       "@R2/C",
       NULL};
-  static const char *const expected[] = {
-      "L:R1/A", "S:04A1B2C3D4E5F6", "S:GL-123456", "S:BER004667", "S!", "L:R2/C", NULL};
+  static const char *const expected[] = {"L:R1/A", "S:04A1B2C3D4E5F6", "S:GL-123456", "S:BER004667",
+                                         "S!",     "L:R2/C",           NULL};
   g_auto(Run) r;
   run_init(&r);
   g_autoptr(GPtrArray) lines = lines_of(feed);
   g_autoptr(MusterSimReader) reader = muster_sim_reader_new(NULL, lines, 0);
   g_assert_cmpstr(muster_sim_reader_id(reader), ==, MUSTER_SIM_READER_ID);
-  g_assert_cmpuint(muster_sim_reader_n_lines(reader), ==, 6);   /* blank lines skipped */
+  g_assert_cmpuint(muster_sim_reader_n_lines(reader), ==, 6); /* blank lines skipped */
   g_assert_false(muster_sim_reader_is_running(reader));
   muster_sim_reader_start(reader, on_scan, on_done, &r);
   g_assert_true(muster_sim_reader_is_running(reader));
-  g_assert_cmpuint(r.events->len, ==, 0);   /* nothing before the loop runs */
+  g_assert_cmpuint(r.events->len, ==, 0); /* nothing before the loop runs */
   run_loop(&r);
   assert_events(&r, expected);
   g_assert_cmpuint(r.done, ==, 1);
@@ -307,8 +307,8 @@ test_paced(void)
   g_assert_cmpint(cpu, <, wall / 2);
   for (guint i = 0; i < lines->len; i++) {
     const char *line = g_ptr_array_index(lines, i);
-    g_autofree char *want = line[0] == '@' ? g_strconcat("L:", line + 1, NULL)
-                                           : g_strconcat("S:", line, NULL);
+    g_autofree char *want =
+        line[0] == '@' ? g_strconcat("L:", line + 1, NULL) : g_strconcat("S:", line, NULL);
     g_assert_cmpstr(g_ptr_array_index(r.events, i), ==, want);
   }
 }
