@@ -260,6 +260,12 @@ muster_csv_append_field(GString *out, const char *value, gboolean last)
 {
   const char *v = value != NULL ? value : "";
   gsize n = strlen(v);
+  /* A row of one empty field would be a blank line, which the reader skips. */
+  gboolean row_start = out->len == 0 || out->str[out->len - 1] == '\n';
+  if (n == 0 && last && row_start) {
+    g_string_append(out, "\"\"\r\n");
+    return;
+  }
   if (!needs_quotes(v, n)) {
     g_string_append_len(out, v, n);
   } else {

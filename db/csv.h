@@ -54,7 +54,8 @@ gboolean muster_csv_reader_next(MusterCsvReader *reader, MusterCsvRecord *rec,
                                 GError **error);
 
 /* Appends one field, quoted when needed (NULL is written as an empty field), then a
- * comma, or the CRLF row terminator when last. */
+ * comma, or the CRLF row terminator when last. A row that is one empty field is written
+ * as "" so that it is not read back as a blank line. */
 void muster_csv_append_field(GString *out, const char *value, gboolean last);
 
 G_END_DECLS

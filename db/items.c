@@ -444,7 +444,11 @@ json_append_string(GString *out, const char *s)
 static void
 json_append_member(GString *out, const char *name, const char *value)
 {
-  g_string_append_printf(out, "%s\"%s\":", out->len > 1 ? "," : "", name);
+  if (out->len > 1)
+    g_string_append_c(out, ',');
+  g_string_append_c(out, '"');
+  g_string_append(out, name);
+  g_string_append(out, "\":");
   json_append_string(out, value);
 }
 

@@ -879,6 +879,10 @@ require_resolver(const MusterDiscrepancy *d, const MusterUser *actor, GError **e
 {
   g_autofree char *what = g_strdup_printf("Resolving discrepancy %" G_GINT64_FORMAT " (%s %s)",
                                           d->id, d->kind, d->subject);
+  /* A missing weapon or one recorded stolen yet found is a finding a supervisor answers
+   * for; an admin keeps the system, not the stock. */
+  if (needs_confirmation(d->kind))
+    return muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR), what, error);
   return muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, what, error);
 }
 

@@ -81,11 +81,22 @@ check_text(const char *text, const char *what, GError **error)
   return TRUE;
 }
 
-/* NFC-composed copy without surrounding (Unicode) white space. */
+static gboolean
+is_ascii(const char *text)
+{
+  for (const guchar *p = (const guchar *)text; *p != '\0'; p++)
+    if (*p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* NFC-composed copy without surrounding (Unicode) white space. ASCII is already NFC,
+ * and most serials are ASCII: that saves the normaliser's work on a bulk import. */
 static char *
 compose_trimmed(const char *text)
 {
-  g_autofree char *nfc = g_utf8_normalize(text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+  g_autofree char *nfc = is_ascii(text) ? g_strdup(text)
+                                        : g_utf8_normalize(text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
   const char *start = nfc;
   while (*start != '\0' && g_unichar_isspace(g_utf8_get_char(start)))
     start = g_utf8_next_char(start);
@@ -103,6 +114,8 @@ compose_trimmed(const char *text)
 static char *
 upper_chars(const char *text, gboolean squeeze)
 {
+  if (!squeeze && is_ascii(text))
+    return g_ascii_strup(text, -1);
   GString *out = g_string_sized_new(strlen(text));
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);

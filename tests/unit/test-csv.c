@@ -235,6 +235,17 @@ test_writer_quoting(void)
   muster_csv_append_field(out, "two\nlines", TRUE);
   g_assert_cmpstr(out->str, ==,
                   "plain,\"a,b\",\"say \"\"hi\"\"\",,\" padded \",\"two\nlines\"\r\n");
+  /* a row of one empty field must not become a blank line */
+  muster_csv_append_field(out, "", TRUE);
+  muster_csv_append_field(out, NULL, FALSE);
+  muster_csv_append_field(out, "", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) r = muster_csv_parse(out->str, out->len, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(r->len, ==, 3);
+  g_assert_cmpuint(nfields(r, 1), ==, 1);
+  g_assert_cmpstr(field(r, 1, 0), ==, "");
+  g_assert_cmpuint(nfields(r, 2), ==, 2);
 }
 
 /* Whatever the writer writes, the reader reads back exactly. */

@@ -141,7 +141,8 @@ live(TestDb *t, Story *s)
   g_autoptr(GPtrArray) missing = muster_discrepancies_list(t->store, s->missed_by->id, &f, &error);
   g_assert_no_error(error);
   g_assert_cmpuint(missing->len, ==, 1);
-  g_assert_true(muster_discrepancies_resolve(t->store, t->admin, s->wes,
+  g_autoptr(MusterUser) sue = test_db_add_user(t, "sue", MUSTER_ROLE_SUPERVISOR);
+  g_assert_true(muster_discrepancies_resolve(t->store, sue, s->wes,
                                              ((MusterDiscrepancy *)missing->pdata[0])->id, "found",
                                              "in the armourer's workshop", &error));
   g_assert_no_error(error);
@@ -201,7 +202,7 @@ test_full_life(TestDb *t, gconstpointer data)
       {"resolution",
        "Discrepancy (missing) of count 2 resolved as found (confirmed by wes): "
        "in the armourer's workshop",
-       "admin", "R1/A/01"},
+       "sue", "R1/A/01"},
   };
   assert_events(h->events, want, G_N_ELEMENTS(want));
   MusterHistoryEvent *counted = h->events->pdata[6];

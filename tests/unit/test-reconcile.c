@@ -546,44 +546,48 @@ test_resolve_roles(TestDb *t, gconstpointer data)
   g_autoptr(MusterDiscrepancy) missing = get_one(t, a.count_id, "missing");
   g_autoptr(MusterDiscrepancy) unknown = get_one(t, a.count_id, "unknown_marking");
 
+  g_autoptr(MusterUser) sue = test_db_add_user(t, "sue", MUSTER_ROLE_SUPERVISOR);
   resolve_fails(t, a.witness, a.counter, missing->id, "found", "in the workshop",
                 MUSTER_ERROR_PERMISSION, "wes is staff");
   resolve_fails(t, a.witness, NULL, unknown->id, "recorded", "new tag", MUSTER_ERROR_PERMISSION,
                 "wes is staff");
-  resolve_fails(t, t->admin, NULL, missing->id, "found", "in the workshop", MUSTER_ERROR_PERMISSION,
+  /* A missing weapon is a supervisor's to answer for, not the system admin's. */
+  resolve_fails(t, t->admin, a.counter, missing->id, "found", "in the workshop",
+                MUSTER_ERROR_PERMISSION, "needs a supervisor; admin is admin");
+  resolve_fails(t, sue, NULL, missing->id, "found", "in the workshop", MUSTER_ERROR_PERMISSION,
                 "second person");
-  resolve_fails(t, t->admin, t->admin, missing->id, "found", "in the workshop",
+  resolve_fails(t, sue, sue, missing->id, "found", "in the workshop",
                 MUSTER_ERROR_PERMISSION, "own resolution");
-  resolve_fails(t, t->admin, a.counter, missing->id, "found", "  \t ", MUSTER_ERROR_INVALID,
+  resolve_fails(t, sue, a.counter, missing->id, "found", "  \t ", MUSTER_ERROR_INVALID,
                 "reason");
-  resolve_fails(t, t->admin, a.counter, missing->id, "lost", "in the workshop",
+  resolve_fails(t, sue, a.counter, missing->id, "lost", "in the workshop",
                 MUSTER_ERROR_INVALID, "written_off");
-  resolve_fails(t, t->admin, a.counter, 999, "found", "x", MUSTER_ERROR_NOT_FOUND, "999");
+  resolve_fails(t, sue, a.counter, 999, "found", "x", MUSTER_ERROR_NOT_FOUND, "999");
   /* A confirmer deactivated since they signed in no longer counts. */
   g_assert_true(muster_users_set_active(t->store, t->admin, "wes", FALSE, &error));
   g_assert_no_error(error);
-  resolve_fails(t, t->admin, a.witness, missing->id, "found", "in the workshop",
+  resolve_fails(t, sue, a.witness, missing->id, "found", "in the workshop",
                 MUSTER_ERROR_PERMISSION, "deactivated");
   g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 0);
 
-  resolve_ok(t, t->admin, a.counter, missing->id, "found", "  in the armourer's workshop ");
+  resolve_ok(t, sue, a.counter, missing->id, "found", "  in the armourer's workshop ");
   resolve_ok(t, t->admin, NULL, unknown->id, "recorded", "tag of a new weapon, to register");
   g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
   g_autofree char *row =
       sql_text(t, "SELECT r.action || '|' || r.reason || '|' || u.name || '|' || c.name || '|' || "
                   "coalesce(r.supersedes_id, 'none') FROM resolution r JOIN app_user u ON u.id = "
                   "r.resolved_by JOIN app_user c ON c.id = r.confirmed_by");
-  g_assert_cmpstr(row, ==, "found|in the armourer's workshop|admin|sam|none");
+  g_assert_cmpstr(row, ==, "found|in the armourer's workshop|sue|sam|none");
 
   g_autoptr(MusterDiscrepancy) got = muster_discrepancies_get(t->store, missing->uuid, &error);
   g_assert_no_error(error);
   g_assert_cmpstr(got->resolution_action, ==, "found");
-  g_assert_cmpstr(got->resolved_by, ==, "admin");
+  g_assert_cmpstr(got->resolved_by, ==, "sue");
   g_assert_cmpstr(got->confirmed_by, ==, "sam");
   g_assert_nonnull(got->resolved_at);
   g_autofree char *audit_sql = g_strdup_printf(
       "SELECT count(*) FROM audit_log WHERE action = 'discrepancy.resolve' AND subject = '%s' "
-      "AND user_name = 'admin'",
+      "AND user_name = 'sue'",
       missing->uuid);
   g_assert_cmpint(sql_int(t, audit_sql), ==, 1);
   g_autofree char *outbox_sql = g_strdup_printf(
@@ -604,9 +608,10 @@ test_resolution_supersedes(TestDb *t, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_auto(Armoury) a = {0};
   small_counted(t, &a, TRUE);
+  g_autoptr(MusterUser) sue = test_db_add_user(t, "sue", MUSTER_ROLE_SUPERVISOR);
   g_autoptr(MusterDiscrepancy) missing = get_one(t, a.count_id, "missing");
-  resolve_ok(t, t->admin, a.witness, missing->id, "written_off", "not found after search");
-  resolve_ok(t, t->admin, a.counter, missing->id, "found", "turned up in the vault");
+  resolve_ok(t, sue, a.witness, missing->id, "written_off", "not found after search");
+  resolve_ok(t, sue, a.counter, missing->id, "found", "turned up in the vault");
 
   g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
   g_assert_cmpint(sql_int(t, "SELECT supersedes_id FROM resolution WHERE action = 'found'"), ==,
@@ -628,7 +633,7 @@ test_resolution_supersedes(TestDb *t, gconstpointer data)
   g_assert_cmpuint(r1->len, ==, 1);
   g_assert_cmpuint(o1->len, ==, 0);
   /* Reopening is a resolution too: it is in force, and the discrepancy is open again. */
-  resolve_ok(t, t->admin, a.counter, missing->id, "reopened", "the vault item is GA-02");
+  resolve_ok(t, sue, a.counter, missing->id, "reopened", "the vault item is GA-02");
   g_autoptr(GPtrArray) r2 = muster_discrepancies_list(t->store, a.count_id, &resolved, &error);
   g_autoptr(GPtrArray) o2 = muster_discrepancies_list(t->store, a.count_id, &open, &error);
   g_assert_cmpuint(r2->len, ==, 0);

@@ -59,7 +59,33 @@ test_reopen_keeps_identity(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   g_assert_cmpstr(muster_store_armoury_uuid(again), ==, uuid);
   g_assert_cmpstr(muster_store_armoury_code(again), ==, "TEST");
-  g_assert_cmpint(muster_store_schema_version(again), ==, 1);
+  g_assert_cmpint(muster_store_schema_version(again), ==, 2);
+}
+
+/* A database left at an older schema is brought forward when opened, keeping its data. */
+static void
+test_migrates_forward(TestDb *t, gconstpointer data)
+{
+  g_clear_pointer(&t->store, muster_store_free);
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(t->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db, "DROP INDEX count_find_item; DROP INDEX count_expected_item;"
+                                   "DROP INDEX scan_notable; PRAGMA user_version=1;",
+                               NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close(db);
+  g_autoptr(GError) error = NULL;
+  t->store = muster_store_open(t->path, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(muster_store_schema_version(t->store), ==, 2);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_prepare_v2(muster_store_db(t->store),
+                     "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN "
+                     "('count_find_item','count_expected_item','scan_notable')", -1, &stmt, NULL);
+  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+  g_assert_cmpint(sqlite3_column_int(stmt, 0), ==, 3);
+  sqlite3_finalize(stmt);
+  g_autoptr(MusterUser) admin = muster_users_authenticate(t->store, "admin", "123456", &error);
+  g_assert_no_error(error);
 }
 
 static void
@@ -216,6 +242,8 @@ main(int argc, char **argv)
   g_test_add("/store/create-existing", TestDb, NULL, test_db_setup, test_create_refuses_existing,
              test_db_teardown);
   g_test_add("/store/reopen", TestDb, NULL, test_db_setup, test_reopen_keeps_identity,
+             test_db_teardown);
+  g_test_add("/store/migrates-forward", TestDb, NULL, test_db_setup, test_migrates_forward,
              test_db_teardown);
   g_test_add("/store/foreign-file", TestDb, NULL, test_db_setup, test_foreign_file_untouched,
              test_db_teardown);
