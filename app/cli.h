@@ -76,6 +76,7 @@ extern const MusterCliCommand muster_cmd_item[];
 extern const MusterCliCommand muster_cmd_count[];
 extern const MusterCliCommand muster_cmd_report[];
 extern const MusterCliCommand muster_cmd_history[];
+extern const MusterCliCommand muster_cmd_overdue[];
 extern const MusterCliCommand muster_cmd_audit[];
 extern const MusterCliCommand muster_cmd_settings[];
 extern const MusterCliCommand muster_cmd_demo[];
