@@ -46,10 +46,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define GOAL_RATE 100000.0      /* scans per second */
-#define GOAL_RATIO 0.5          /* of the raw loop */
-#define GOAL_LATENCY_MS 50.0    /* add -> committed, every scan */
-#define MAX_WAIT_US 50000       /* what muster_ingest_due() is asked */
+#define GOAL_RATE 100000.0   /* scans per second */
+#define GOAL_RATIO 0.5       /* of the raw loop */
+#define GOAL_LATENCY_MS 50.0 /* add -> committed, every scan */
+#define MAX_WAIT_US 50000    /* what muster_ingest_due() is asked */
 #define ITEMS_PER_RACK 1000
 #define RACKS_PER_ROOM 50
 
@@ -64,14 +64,16 @@ typedef struct {
   char *raw_path;
   char *batches_path;
   gint64 count_id;
-  GHashTable *results;          /* key -> value, as the phases reported them */
+  GHashTable *results; /* key -> value, as the phases reported them */
 } Bench;
 
 typedef gboolean (*PhaseFunc)(Bench *b, GString *out, GError **error);
 
 /* ---- results ----------------------------------------------------------------------- */
 
-static void G_GNUC_PRINTF(3, 4)
+static void report(GString *out, const char *key, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
 report(GString *out, const char *key, const char *fmt, ...)
 {
   va_list ap;
@@ -132,8 +134,9 @@ write_all(int fd, const char *data, gsize len)
   return TRUE;
 }
 
-static G_GNUC_NORETURN void
-child_run(Bench *b, PhaseFunc fn, int fd)
+/* The phase itself, in the child; its lines go to the parent through fd. */
+static gboolean
+child_phase(Bench *b, PhaseFunc fn, int fd)
 {
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) error = NULL;
@@ -145,7 +148,15 @@ child_run(Bench *b, PhaseFunc fn, int fd)
   }
   write_all(fd, out->str, out->len);
   close(fd);
-  exit(ok ? 0 : 1); /* not _exit(): let LeakSanitizer check the phase */
+  return ok;
+}
+
+static void
+record(Bench *b, const char *key, const char *value)
+{
+  printf("%s=%s\n", key, value);
+  fflush(stdout);
+  g_hash_table_replace(b->results, g_strdup(key), g_strdup(value));
 }
 
 static void
@@ -157,14 +168,42 @@ take_lines(Bench *b, const char *phase, const char *text)
     if (eq == NULL)
       continue;
     *eq = '\0';
-    g_autofree char *key = g_str_equal(*l, "error") ? g_strdup_printf("%s_error", phase)
-                                                     : g_strdup(*l);
-    printf("%s=%s\n", key, eq + 1);
-    g_hash_table_replace(b->results, g_steal_pointer(&key), g_strdup(eq + 1));
+    g_autofree char *key =
+        g_str_equal(*l, "error") ? g_strdup_printf("%s_error", phase) : g_strdup(*l);
+    record(b, key, eq + 1);
   }
 }
 
-/* Runs fn in a child; its lines and its peak RSS (<phase>_peak_rss_kib) go to results. */
+static void
+read_all(int fd, GString *text)
+{
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    g_string_append_len(text, buf, n);
+  }
+  close(fd);
+}
+
+/* Waits for pid; its peak RSS goes to results as <phase>_peak_rss_kib. */
+static int
+wait_child(Bench *b, pid_t pid, const char *phase)
+{
+  int status = 0;
+  struct rusage ru = {0};
+  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+    ;
+  g_autofree char *key = g_strdup_printf("%s_peak_rss_kib", phase);
+  g_autofree char *value = g_strdup_printf("%ld", ru.ru_maxrss);
+  record(b, key, value);
+  return status;
+}
+
+/* Runs fn in a forked child; its key=value lines go to results. */
 static gboolean
 run_phase(Bench *b, const char *phase, PhaseFunc fn, GError **error)
 {
@@ -178,37 +217,20 @@ run_phase(Bench *b, const char *phase, PhaseFunc fn, GError **error)
     return errno_fail(error, "fork");
   if (pid == 0) {
     close(fds[0]);
-    child_run(b, fn, fds[1]);
+    exit(child_phase(b, fn, fds[1]) ? 0 : 1); /* not _exit(): LeakSanitizer checks */
   }
   close(fds[1]);
   g_autoptr(GString) text = g_string_new(NULL);
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      break;
-    g_string_append_len(text, buf, n);
-  }
-  close(fds[0]);
-  int status = 0;
-  struct rusage ru = {0};
-  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-    ;
+  read_all(fds[0], text);
+  int status = wait_child(b, pid, phase);
   take_lines(b, phase, text->str);
-  g_autofree char *key = g_strdup_printf("%s_peak_rss_kib", phase);
-  printf("%s=%ld\n", key, ru.ru_maxrss);
-  fflush(stdout);
-  g_hash_table_replace(b->results, g_steal_pointer(&key), g_strdup_printf("%ld", ru.ru_maxrss));
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    g_autofree char *ekey = g_strdup_printf("%s_error", phase);
-    const char *why = g_hash_table_lookup(b->results, ekey);
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "phase %s failed: %s", phase,
-                why != NULL ? why : "the child died");
-    return FALSE;
-  }
-  return TRUE;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return TRUE;
+  g_autofree char *ekey = g_strdup_printf("%s_error", phase);
+  const char *why = g_hash_table_lookup(b->results, ekey);
+  g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "phase %s failed: %s", phase,
+              why != NULL ? why : "the child died");
+  return FALSE;
 }
 
 /* ---- the synthetic register and feed ----------------------------------------------- */
@@ -298,7 +320,8 @@ write_csv(const char *path, gint64 n_items, GError **error)
     return errno_fail(error, path);
   fputs("manufacturer,country_of_manufacture,serial,model,category,calibre,year,"
         "import_country,import_year,state_marking,frame_material,status,location,custodian,"
-        "markings\n", f);
+        "markings\n",
+        f);
   for (gint64 i = 1; i <= n_items; i++)
     write_csv_row(f, i);
   if (fclose(f) != 0)
@@ -326,11 +349,11 @@ walk_order(GRand *rand, gint64 n)
 }
 
 static const char *const garbage_lines[] = {
-    "GL-00\x01" "1234",                                  /* a control character */
-    "\xff\xfeGL-0000001",                                /* not UTF-8 */
+    "GL-00\0011234",                                      /* a control character */
+    "\xff\xfeGL-0000001",                                 /* not UTF-8 */
     "{\"value\":\"GL-0000001\",\"kind\":\"laser_etch\"}", /* a misconfigured reader */
-    "{\"value\":\"GL-0000001\"",                         /* broken JSON */
-    "\x1d\x1e[)>06\x1d" "18SGL0000001\x04",              /* ISO/IEC 15434, undecoded */
+    "{\"value\":\"GL-0000001\"",                          /* broken JSON */
+    "\035\036[)>06\03518SGL0000001\004",                  /* ISO/IEC 15434, undecoded */
 };
 
 static void
@@ -346,14 +369,18 @@ write_known(FILE *f, GRand *rand, gint64 i)
     return;
   }
   if (item_has_tag(i) && r < 50) {
-    fprintf(f, "{\"value\":\"04%012" G_GINT64_MODIFIER "X\",\"kind\":\"hf_uid\",\"reader\":"
-            "\"nfc-1\",\"reader_kind\":\"nfc\",\"symbology\":\"ntag215\"}\n", tag_bits(i));
+    fprintf(f,
+            "{\"value\":\"04%012" G_GINT64_MODIFIER "X\",\"kind\":\"hf_uid\",\"reader\":"
+            "\"nfc-1\",\"reader_kind\":\"nfc\",\"symbology\":\"ntag215\"}\n",
+            tag_bits(i));
     return;
   }
   item_serial(serial, sizeof serial, i);
   if (r >= 90)
-    fprintf(f, "{\"value\":\"%s\",\"kind\":\"engraved_serial\",\"reader\":\"usb-1\","
-            "\"reader_kind\":\"usb-hid\",\"symbology\":\"code128\"}\n", serial);
+    fprintf(f,
+            "{\"value\":\"%s\",\"kind\":\"engraved_serial\",\"reader\":\"usb-1\","
+            "\"reader_kind\":\"usb-hid\",\"symbology\":\"code128\"}\n",
+            serial);
   else
     fprintf(f, "%s\n", serial);
 }
@@ -414,8 +441,7 @@ phase_generate(Bench *b, GString *out, GError **error)
 /* ---- setup: the register, the users, the count ------------------------------------- */
 
 static gboolean
-import_register(Bench *b, MusterStore *store, const MusterUser *admin, GString *out,
-                GError **error)
+import_register(Bench *b, MusterStore *store, const MusterUser *admin, GString *out, GError **error)
 {
   g_autoptr(GMappedFile) csv = g_mapped_file_new(b->csv_path, FALSE, error);
   if (csv == NULL)
@@ -435,13 +461,12 @@ import_register(Bench *b, MusterStore *store, const MusterUser *admin, GString *
 }
 
 static gboolean
-start_count(MusterStore *store, const MusterUser *counter, const MusterUser *witness,
-            GString *out, GError **error)
+start_count(MusterStore *store, const MusterUser *counter, const MusterUser *witness, GString *out,
+            GError **error)
 {
   const char *const scope[] = {"", NULL};
   gint64 t0 = g_get_monotonic_time();
-  g_autoptr(MusterCount) count = muster_counts_start(store, counter, witness, scope, FALSE,
-                                                     error);
+  g_autoptr(MusterCount) count = muster_counts_start(store, counter, witness, scope, FALSE, error);
   if (count == NULL)
     return FALSE;
   report(out, "count_start_seconds", "%.3f", seconds_since(t0));
@@ -453,16 +478,16 @@ start_count(MusterStore *store, const MusterUser *counter, const MusterUser *wit
 static gboolean
 phase_setup(Bench *b, GString *out, GError **error)
 {
-  g_autoptr(MusterStore) store = muster_store_create(b->db_path, "BENCH",
-                                                     "Benchmark armoury", error);
+  g_autoptr(MusterStore) store =
+      muster_store_create(b->db_path, "BENCH", "Benchmark armoury", error);
   if (store == NULL)
     return FALSE;
-  g_autoptr(MusterUser) admin = muster_users_bootstrap_admin(store, "admin", "Ada Admin",
-                                                             "123456", error);
+  g_autoptr(MusterUser) admin =
+      muster_users_bootstrap_admin(store, "admin", "Ada Admin", "123456", error);
   if (admin == NULL)
     return FALSE;
-  g_autoptr(MusterUser) witness = muster_users_add(store, admin, "witness", "Will Witness",
-                                                   MUSTER_ROLE_STAFF, "1234", error);
+  g_autoptr(MusterUser) witness =
+      muster_users_add(store, admin, "witness", "Will Witness", MUSTER_ROLE_STAFF, "1234", error);
   if (witness == NULL || !import_register(b, store, admin, out, error) ||
       !start_count(store, admin, witness, out, error))
     return FALSE;
@@ -487,7 +512,7 @@ typedef struct {
   GArray *pending_t;   /* gint64: when each queued scan was added */
   guint32 *latency_us; /* one per scan */
   gint64 n_latency;
-  GArray *batches;     /* guint32 sizes, for the baseline */
+  GArray *batches; /* guint32 sizes, for the baseline */
   gint64 outcomes[MUSTER_OUTCOME_AMBIGUOUS + 1];
   gint64 flush_us_total;
   gint64 flush_us_max;
@@ -524,8 +549,8 @@ feed_line(Feed *f, const char *line, gsize len, GError **error)
   g_autoptr(MusterScan) scan = muster_scan_parse_line(line, len, "bench", &location, NULL);
   if (scan == NULL) {
     /* A location line: scans queued so far were taken at the previous place. */
-    return location == NULL || (feed_flush(f, error) &&
-                                muster_ingest_set_location(f->ingest, location, error));
+    return location == NULL ||
+           (feed_flush(f, error) && muster_ingest_set_location(f->ingest, location, error));
   }
   gint64 t = g_get_monotonic_time();
   muster_ingest_add(f->ingest, scan);
@@ -596,8 +621,10 @@ check_count(Bench *b, MusterStore *store, gint64 scans, GString *out, GError **e
   report(out, "count_scans", "%" G_GINT64_FORMAT, c->scans);
   report(out, "count_found", "%" G_GINT64_FORMAT, c->found);
   if (c->scans != scans) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "the count holds %" G_GINT64_FORMAT
-                " scans, but %" G_GINT64_FORMAT " were acknowledged", c->scans, scans);
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                "the count holds %" G_GINT64_FORMAT " scans, but %" G_GINT64_FORMAT
+                " were acknowledged",
+                c->scans, scans);
     return FALSE;
   }
   return TRUE;
@@ -627,8 +654,11 @@ phase_ingest(Bench *b, GString *out, GError **error)
   g_autoptr(GArray) pending_t = g_array_new(FALSE, FALSE, sizeof(gint64));
   g_autoptr(GArray) batches = g_array_new(FALSE, FALSE, sizeof(guint32));
   g_autofree guint32 *latency = g_new0(guint32, b->n_scans + 1);
-  Feed f = {.ingest = ingest, .results = results, .pending_t = pending_t,
-            .latency_us = latency, .batches = batches};
+  Feed f = {.ingest = ingest,
+            .results = results,
+            .pending_t = pending_t,
+            .latency_us = latency,
+            .batches = batches};
   double cpu0 = cpu_seconds();
   gint64 t0 = g_get_monotonic_time();
   if (!feed_file(&f, b->feed_path, error))
@@ -686,10 +716,12 @@ load_rows(Bench *b, GArray *rows, GStringChunk *chunk, GError **error)
   sqlite3_stmt *st = NULL;
   gboolean ok = FALSE;
   if (sqlite3_open_v2(b->db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "SELECT count_id, reader, reader_kind, symbology, raw, text, "
+      sqlite3_prepare_v2(db,
+                         "SELECT count_id, reader, reader_kind, symbology, raw, text, "
                          "marking_kind, marking_value, check_group, component, location_id, "
                          "read_at, stored_at, authenticity, outcome, item_id, item_status "
-                         "FROM scan WHERE count_id = ? ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+                         "FROM scan WHERE count_id = ? ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK) {
     sqlite_failed(db, "Reading the stored scans", error);
     goto out;
   }
@@ -739,12 +771,10 @@ insert_batch(sqlite3 *db, sqlite3_stmt *st, const RawRow *rows, guint n, GError 
 }
 
 static gboolean
-insert_rows(sqlite3 *db, GArray *rows, const guint32 *batches, gsize n_batches,
-            GError **error)
+insert_rows(sqlite3 *db, GArray *rows, const guint32 *batches, gsize n_batches, GError **error)
 {
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v3(db, sql_raw_insert, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v3(db, sql_raw_insert, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
     return sqlite_failed(db, "Preparing the INSERT", error);
   gsize at = 0;
   gboolean ok = TRUE;
@@ -819,23 +849,27 @@ print_summary(Bench *b)
   printf("goal_rate=%s\ngoal_ratio=%s\ngoal_latency=%s\n", verdict(ok_rate), verdict(ok_ratio),
          verdict(ok_lat));
   printf("\n== Ingest: %" G_GINT64_FORMAT " scans over a %" G_GINT64_FORMAT
-         "-item register (temp dir on %s) ==\n", b->n_scans, b->n_items, fs_name(b->dir));
+         "-item register (temp dir on %s) ==\n",
+         b->n_scans, b->n_items, fs_name(b->dir));
   printf("setup   import %.0f items in %.1f s (%.0f items/s), count start %.2f s\n",
-         result(b, "import_items"), result(b, "import_seconds"),
-         result(b, "import_items_per_s"), result(b, "count_start_seconds"));
+         result(b, "import_items"), result(b, "import_seconds"), result(b, "import_items_per_s"),
+         result(b, "count_start_seconds"));
   printf("engine  %.0f scans in %.2f s (cpu %.2f s) = %.0f scans/s in %.0f batches "
-         "(mean %.0f)   goal >= %.0f: %s\n", result(b, "ingest_scans"),
-         result(b, "ingest_seconds"), result(b, "ingest_cpu_seconds"), rate,
-         result(b, "ingest_batches"), result(b, "ingest_mean_batch"), GOAL_RATE,
+         "(mean %.0f)   goal >= %.0f: %s\n",
+         result(b, "ingest_scans"), result(b, "ingest_seconds"), result(b, "ingest_cpu_seconds"),
+         rate, result(b, "ingest_batches"), result(b, "ingest_mean_batch"), GOAL_RATE,
          verdict(ok_rate));
   printf("raw     %.0f rows in %.2f s (cpu %.2f s) = %.0f rows/s; engine/raw = %.2f   "
-         "goal >= %.1f: %s\n", result(b, "raw_rows"), result(b, "raw_seconds"),
-         result(b, "raw_cpu_seconds"), raw, ratio, GOAL_RATIO, verdict(ok_ratio));
+         "goal >= %.1f: %s\n",
+         result(b, "raw_rows"), result(b, "raw_seconds"), result(b, "raw_cpu_seconds"), raw, ratio,
+         GOAL_RATIO, verdict(ok_ratio));
   printf("latency add -> committed: median %.1f ms, p99 %.1f ms, max %.1f ms   "
-         "goal max <= %.0f ms: %s\n", result(b, "latency_median_ms"),
-         result(b, "latency_p99_ms"), lat_max, GOAL_LATENCY_MS, verdict(ok_lat));
+         "goal max <= %.0f ms: %s\n",
+         result(b, "latency_median_ms"), result(b, "latency_p99_ms"), lat_max, GOAL_LATENCY_MS,
+         verdict(ok_lat));
   printf("outcomes accepted %.0f, duplicate %.0f, unknown %.0f, status_conflict %.0f, "
-         "unreadable %.0f\n", result(b, "outcome_accepted"), result(b, "outcome_duplicate"),
+         "unreadable %.0f\n",
+         result(b, "outcome_accepted"), result(b, "outcome_duplicate"),
          result(b, "outcome_unknown"), result(b, "outcome_status_conflict"),
          result(b, "outcome_unreadable"));
   printf("peak RSS setup %.0f MiB, ingest %.0f MiB, raw loop %.0f MiB (holds its rows)\n",
@@ -885,8 +919,8 @@ static gboolean
 run(Bench *b, GError **error)
 {
   printf("bench=ingest\nitems=%" G_GINT64_FORMAT "\nscans=%" G_GINT64_FORMAT "\nseed=%u\n"
-         "dir=%s\nfilesystem=%s\nsqlite_version=%s\n", b->n_items, b->n_scans, b->seed, b->dir,
-         fs_name(b->dir), sqlite3_libversion());
+         "dir=%s\nfilesystem=%s\nsqlite_version=%s\n",
+         b->n_items, b->n_scans, b->seed, b->dir, fs_name(b->dir), sqlite3_libversion());
   if (!run_phase(b, "generate", phase_generate, error) ||
       !run_phase(b, "setup", phase_setup, error))
     return FALSE;
@@ -905,8 +939,10 @@ main(int argc, char **argv)
       {"items", 0, 0, G_OPTION_ARG_INT64, &items, "Items in the register (1000000)", "N"},
       {"scans", 0, 0, G_OPTION_ARG_INT64, &scans, "Scans fed (as many as items)", "N"},
       {"quick", 0, 0, G_OPTION_ARG_NONE, &quick, "100000 items and scans", NULL},
-      {"dir", 0, 0, G_OPTION_ARG_FILENAME, &parent, "Where the temp folder goes (must be a "
-       "real disk; default $TMPDIR or /tmp)", "DIR"},
+      {"dir", 0, 0, G_OPTION_ARG_FILENAME, &parent,
+       "Where the temp folder goes (must be a "
+       "real disk; default $TMPDIR or /tmp)",
+       "DIR"},
       {"seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed of the feed", "N"},
       {"keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the temp folder", NULL},
       {NULL}};
@@ -919,11 +955,12 @@ main(int argc, char **argv)
   }
   if (quick)
     items = 100000;
-  Bench b = {.n_items = MAX(items, 1000), .seed = (guint32)seed,
+  Bench b = {.n_items = MAX(items, 1000),
+             .seed = (guint32)seed,
              .results = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
   b.n_scans = scans > 0 ? scans : b.n_items;
-  g_autofree char *tmpl = g_build_filename(parent ? parent : g_get_tmp_dir(),
-                                           "muster-bench-XXXXXX", NULL);
+  g_autofree char *tmpl =
+      g_build_filename(parent ? parent : g_get_tmp_dir(), "muster-bench-XXXXXX", NULL);
   b.dir = g_strdup(tmpl);
   if (g_mkdtemp(b.dir) == NULL) {
     g_printerr("muster-bench-ingest: cannot create %s: %s\n", tmpl, g_strerror(errno));

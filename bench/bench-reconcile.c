@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 #define GOAL_SECONDS 1.0
-#define GOAL_RATIO 1.5          /* engine / shell */
+#define GOAL_RATIO 1.5 /* engine / shell */
 #define MAX_WAIT_US 50000
 #define ITEMS_PER_RACK 1000
 #define RACKS_PER_ROOM 50
@@ -60,17 +60,19 @@ typedef struct {
   char *feed_path;
   char *db_path;
   char *warm_path;
-  char *run_path;               /* the file the current engine phase works on */
-  const char *run_prefix;       /* key prefix of the current engine phase */
+  char *run_path;         /* the file the current engine phase works on */
+  const char *run_prefix; /* key prefix of the current engine phase */
   gint64 count_id;
-  GHashTable *results;          /* key -> value, as the phases reported them */
+  GHashTable *results; /* key -> value, as the phases reported them */
 } Bench;
 
 typedef gboolean (*PhaseFunc)(Bench *b, GString *out, GError **error);
 
 /* ---- results ----------------------------------------------------------------------- */
 
-static void G_GNUC_PRINTF(3, 4)
+static void report(GString *out, const char *key, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
 report(GString *out, const char *key, const char *fmt, ...)
 {
   va_list ap;
@@ -167,8 +169,9 @@ wait_child(Bench *b, pid_t pid, const char *phase)
   return status;
 }
 
-static G_GNUC_NORETURN void
-child_run(Bench *b, PhaseFunc fn, int fd)
+/* The phase itself, in the child; its lines go to the parent through fd. */
+static gboolean
+child_phase(Bench *b, PhaseFunc fn, int fd)
 {
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) error = NULL;
@@ -180,7 +183,7 @@ child_run(Bench *b, PhaseFunc fn, int fd)
   }
   write_all(fd, out->str, out->len);
   close(fd);
-  exit(ok ? 0 : 1); /* not _exit(): let LeakSanitizer check the phase */
+  return ok;
 }
 
 static void
@@ -192,8 +195,8 @@ take_lines(Bench *b, const char *phase, const char *text)
     if (eq == NULL)
       continue;
     *eq = '\0';
-    g_autofree char *key = g_str_equal(*l, "error") ? g_strdup_printf("%s_error", phase)
-                                                     : g_strdup(*l);
+    g_autofree char *key =
+        g_str_equal(*l, "error") ? g_strdup_printf("%s_error", phase) : g_strdup(*l);
     record(b, key, eq + 1);
   }
 }
@@ -212,7 +215,7 @@ run_phase(Bench *b, const char *phase, PhaseFunc fn, GError **error)
     return errno_fail(error, "fork");
   if (pid == 0) {
     close(fds[0]);
-    child_run(b, fn, fds[1]);
+    exit(child_phase(b, fn, fds[1]) ? 0 : 1); /* not _exit(): LeakSanitizer checks */
   }
   close(fds[1]);
   g_autoptr(GString) text = g_string_new(NULL);
@@ -279,8 +282,9 @@ write_csv_row(FILE *f, gint64 i)
   char serial[32];
   gint64 rack = (i - 1) / ITEMS_PER_RACK;
   item_serial(serial, sizeof serial, i);
-  fprintf(f, "%s,%s,%s,%s,%s,%s,%d,,,,%s,in_store,R%02" G_GINT64_FORMAT "/K%03" G_GINT64_FORMAT
-          ",,", m->manufacturer, m->country, serial, m->model, m->category, m->calibre,
+  fprintf(f,
+          "%s,%s,%s,%s,%s,%s,%d,,,,%s,in_store,R%02" G_GINT64_FORMAT "/K%03" G_GINT64_FORMAT ",,",
+          m->manufacturer, m->country, serial, m->model, m->category, m->calibre,
           (int)(1990 + i % 34), m->material, rack / RACKS_PER_ROOM + 1, rack % RACKS_PER_ROOM + 1);
   if (item_has_tag(i))
     fprintf(f, "hf_uid:frame:04%012" G_GINT64_MODIFIER "X", tag_bits(i));
@@ -295,7 +299,8 @@ write_csv(const char *path, gint64 n_items, GError **error)
     return errno_fail(error, path);
   fputs("manufacturer,country_of_manufacture,serial,model,category,calibre,year,"
         "import_country,import_year,state_marking,frame_material,status,location,custodian,"
-        "markings\n", f);
+        "markings\n",
+        f);
   for (gint64 i = 1; i <= n_items; i++)
     write_csv_row(f, i);
   return fclose(f) == 0 || errno_fail(error, path);
@@ -334,8 +339,10 @@ write_known(FILE *f, GRand *rand, gint64 i)
     return;
   }
   if (item_has_tag(i) && r < 50) {
-    fprintf(f, "{\"value\":\"04%012" G_GINT64_MODIFIER "X\",\"kind\":\"hf_uid\",\"reader\":"
-            "\"nfc-1\",\"reader_kind\":\"nfc\",\"symbology\":\"ntag215\"}\n", tag_bits(i));
+    fprintf(f,
+            "{\"value\":\"04%012" G_GINT64_MODIFIER "X\",\"kind\":\"hf_uid\",\"reader\":"
+            "\"nfc-1\",\"reader_kind\":\"nfc\",\"symbology\":\"ntag215\"}\n",
+            tag_bits(i));
     return;
   }
   item_serial(serial, sizeof serial, i);
@@ -348,8 +355,8 @@ pick_missing(GRand *rand, gint64 n_items, gint64 n)
 {
   GHashTable *missing = g_hash_table_new(g_direct_hash, g_direct_equal);
   while ((gint64)g_hash_table_size(missing) < n)
-    g_hash_table_add(missing, GSIZE_TO_POINTER((gsize)g_rand_int_range(rand, 1,
-                                                                       (gint32)n_items + 1)));
+    g_hash_table_add(missing,
+                     GSIZE_TO_POINTER((gsize)g_rand_int_range(rand, 1, (gint32)n_items + 1)));
   return missing;
 }
 
@@ -389,8 +396,7 @@ phase_generate(Bench *b, GString *out, GError **error)
 /* ---- setup: register, count, scans ------------------------------------------------- */
 
 static gboolean
-import_register(Bench *b, MusterStore *store, const MusterUser *admin, GString *out,
-                GError **error)
+import_register(Bench *b, MusterStore *store, const MusterUser *admin, GString *out, GError **error)
 {
   g_autoptr(GMappedFile) csv = g_mapped_file_new(b->csv_path, FALSE, error);
   if (csv == NULL)
@@ -409,13 +415,12 @@ import_register(Bench *b, MusterStore *store, const MusterUser *admin, GString *
 }
 
 static gboolean
-start_count(MusterStore *store, const MusterUser *counter, const MusterUser *witness,
-            GString *out, gint64 *count_id, GError **error)
+start_count(MusterStore *store, const MusterUser *counter, const MusterUser *witness, GString *out,
+            gint64 *count_id, GError **error)
 {
   const char *const scope[] = {"", NULL};
   gint64 t0 = g_get_monotonic_time();
-  g_autoptr(MusterCount) count = muster_counts_start(store, counter, witness, scope, FALSE,
-                                                     error);
+  g_autoptr(MusterCount) count = muster_counts_start(store, counter, witness, scope, FALSE, error);
   if (count == NULL)
     return FALSE;
   *count_id = count->id;
@@ -436,8 +441,8 @@ feed_line(MusterIngest *ingest, const char *line, gsize len, GError **error)
 }
 
 static gboolean
-ingest_feed(Bench *b, MusterStore *store, const MusterUser *admin, gint64 count_id,
-            GString *out, GError **error)
+ingest_feed(Bench *b, MusterStore *store, const MusterUser *admin, gint64 count_id, GString *out,
+            GError **error)
 {
   g_autoptr(MusterIngest) ingest = muster_ingest_new(store, admin, count_id, error);
   FILE *in = ingest != NULL ? fopen(b->feed_path, "r") : NULL;
@@ -474,16 +479,16 @@ copy_file(const char *from, const char *to, GError **error)
 static gboolean
 phase_setup(Bench *b, GString *out, GError **error)
 {
-  g_autoptr(MusterStore) store = muster_store_create(b->db_path, "BENCH",
-                                                     "Benchmark armoury", error);
+  g_autoptr(MusterStore) store =
+      muster_store_create(b->db_path, "BENCH", "Benchmark armoury", error);
   if (store == NULL)
     return FALSE;
-  g_autoptr(MusterUser) admin = muster_users_bootstrap_admin(store, "admin", "Ada Admin",
-                                                             "123456", error);
+  g_autoptr(MusterUser) admin =
+      muster_users_bootstrap_admin(store, "admin", "Ada Admin", "123456", error);
   if (admin == NULL)
     return FALSE;
-  g_autoptr(MusterUser) witness = muster_users_add(store, admin, "witness", "Will Witness",
-                                                   MUSTER_ROLE_STAFF, "1234", error);
+  g_autoptr(MusterUser) witness =
+      muster_users_add(store, admin, "witness", "Will Witness", MUSTER_ROLE_STAFF, "1234", error);
   gint64 count_id = 0;
   if (witness == NULL || !import_register(b, store, admin, out, error) ||
       !start_count(store, admin, witness, out, &count_id, error) ||
@@ -500,7 +505,10 @@ phase_setup(Bench *b, GString *out, GError **error)
 
 /* ---- the engine: close + reconcile ------------------------------------------------- */
 
-static void G_GNUC_PRINTF(4, 5)
+static void report_run(Bench *b, GString *out, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void
 report_run(Bench *b, GString *out, const char *key, const char *fmt, ...)
 {
   va_list ap;
@@ -529,15 +537,13 @@ phase_engine(Bench *b, GString *out, GError **error)
   if (store == NULL)
     return FALSE;
   g_autoptr(MusterUser) admin = muster_users_get(store, "admin", error);
-  g_autoptr(MusterCount) count = admin ? muster_counts_get_by_id(store, b->count_id, error)
-                                       : NULL;
+  g_autoptr(MusterCount) count = admin ? muster_counts_get_by_id(store, b->count_id, error) : NULL;
   if (count == NULL)
     return FALSE;
   MusterReconcileSummary summary = {0};
   double cpu0 = cpu_seconds();
   gint64 t0 = g_get_monotonic_time();
-  if (count->state == MUSTER_COUNT_OPEN &&
-      !muster_counts_close(store, admin, b->count_id, error))
+  if (count->state == MUSTER_COUNT_OPEN && !muster_counts_close(store, admin, b->count_id, error))
     return FALSE;
   double closed = seconds_since(t0);
   if (!muster_reconcile(store, admin, b->count_id, &summary, error))
@@ -609,7 +615,8 @@ run_shell(Bench *b, const char *prefix, GError **error)
   g_autofree char *sql = g_strdup_printf(
       ".timer on\nSELECT count(*) FROM count_expected e WHERE e.count_id = %" G_GINT64_FORMAT
       " AND NOT EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = e.count_id"
-      " AND f.item_id = e.item_id);\n", b->count_id);
+      " AND f.item_id = e.item_id);\n",
+      b->count_id);
   if (!g_file_set_contents(script, sql, -1, error))
     return FALSE;
   int fds[2];
@@ -626,10 +633,9 @@ run_shell(Bench *b, const char *prefix, GError **error)
   int status = wait_child(b, pid, prefix);
   double wall = seconds_since(t0), real = 0, cpu = 0;
   gint64 count = -1;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !parse_shell(text->str, &count, &real,
-                                                                     &cpu)) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", SQLITE3_SHELL,
-                text->str);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+      !parse_shell(text->str, &count, &real, &cpu)) {
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", SQLITE3_SHELL, text->str);
     return FALSE;
   }
   g_autofree char *k1 = g_strdup_printf("%s_query_seconds", prefix);
@@ -678,8 +684,7 @@ answers_agree(Bench *b)
 {
   return result(b, "engine_kind_missing") == b->n_missing &&
          result(b, "shell_missing") == b->n_missing &&
-         result(b, "engine_kind_unknown_marking") == b->n_unknown &&
-         result(b, "again_new") == 0 &&
+         result(b, "engine_kind_unknown_marking") == b->n_unknown && result(b, "again_new") == 0 &&
          result(b, "again_discrepancies") == result(b, "engine_discrepancies");
 }
 
@@ -693,24 +698,27 @@ print_summary(Bench *b)
   printf("engine_vs_shell=%.3f\ngoal_time=%s\ngoal_ratio=%s\nanswers_agree=%s\n", ratio,
          verdict(ok_time), verdict(ok_ratio), agree ? "yes" : "NO");
   printf("\n== Reconcile: %" G_GINT64_FORMAT " items, %.0f scans (%" G_GINT64_FORMAT
-         " missing, %" G_GINT64_FORMAT " unknown), temp dir on %s ==\n", b->n_items,
-         result(b, "setup_ingest_scans"), b->n_missing, b->n_unknown, fs_name(b->dir));
+         " missing, %" G_GINT64_FORMAT " unknown), temp dir on %s ==\n",
+         b->n_items, result(b, "setup_ingest_scans"), b->n_missing, b->n_unknown, fs_name(b->dir));
   printf("setup   import %.1f s (%.0f items/s), count start %.2f s, ingest %.1f s "
-         "(%.0f scans/s), database %.0f MiB\n", result(b, "import_seconds"),
-         result(b, "import_items_per_s"), result(b, "count_start_seconds"),
-         result(b, "setup_ingest_seconds"), result(b, "setup_ingest_scans_per_s"),
-         result(b, "db_mib"));
+         "(%.0f scans/s), database %.0f MiB\n",
+         result(b, "import_seconds"), result(b, "import_items_per_s"),
+         result(b, "count_start_seconds"), result(b, "setup_ingest_seconds"),
+         result(b, "setup_ingest_scans_per_s"), result(b, "db_mib"));
   printf("engine  close %.3f s + reconcile %.3f s = %.3f s (cpu %.3f s; warm-up run %.3f s)"
-         "   goal < %.1f s: %s\n", result(b, "engine_close_seconds"),
-         result(b, "engine_reconcile_seconds"), engine, result(b, "engine_cpu_seconds"),
-         result(b, "warmup_seconds"), GOAL_SECONDS, verdict(ok_time));
+         "   goal < %.1f s: %s\n",
+         result(b, "engine_close_seconds"), result(b, "engine_reconcile_seconds"), engine,
+         result(b, "engine_cpu_seconds"), result(b, "warmup_seconds"), GOAL_SECONDS,
+         verdict(ok_time));
   printf("shell   anti-join %.3f s (process %.3f s; first run %.3f s); engine/shell = %.2f"
-         "   goal <= %.1f: %s\n", shell, result(b, "shell_process_seconds"),
-         result(b, "shell_first_query_seconds"), ratio, GOAL_RATIO, verdict(ok_ratio));
+         "   goal <= %.1f: %s\n",
+         shell, result(b, "shell_process_seconds"), result(b, "shell_first_query_seconds"), ratio,
+         GOAL_RATIO, verdict(ok_ratio));
   printf("again   reconcile of the reconciled count %.3f s, %.0f new (idempotent)\n",
          result(b, "again_seconds"), result(b, "again_new"));
   printf("found   missing %.0f (shell %.0f), unknown_marking %.0f, %.0f discrepancies in "
-         "all: %s\n", result(b, "engine_kind_missing"), result(b, "shell_missing"),
+         "all: %s\n",
+         result(b, "engine_kind_missing"), result(b, "shell_missing"),
          result(b, "engine_kind_unknown_marking"), result(b, "engine_discrepancies"),
          agree ? "as planted" : "MISMATCH");
   printf("peak RSS engine reconcile %.0f MiB, sqlite3 shell %.0f MiB, setup %.0f MiB\n",
@@ -775,8 +783,10 @@ main(int argc, char **argv)
       {"missing", 0, 0, G_OPTION_ARG_INT64, &missing, "Items never scanned (300)", "N"},
       {"unknown", 0, 0, G_OPTION_ARG_INT64, &unknown, "Unknown markings scanned (300)", "N"},
       {"quick", 0, 0, G_OPTION_ARG_NONE, &quick, "100000 items", NULL},
-      {"dir", 0, 0, G_OPTION_ARG_FILENAME, &parent, "Where the temp folder goes (must be a "
-       "real disk; default $TMPDIR or /tmp)", "DIR"},
+      {"dir", 0, 0, G_OPTION_ARG_FILENAME, &parent,
+       "Where the temp folder goes (must be a "
+       "real disk; default $TMPDIR or /tmp)",
+       "DIR"},
       {"seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed of the feed", "N"},
       {"keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the temp folder", NULL},
       {NULL}};
@@ -789,12 +799,13 @@ main(int argc, char **argv)
   }
   if (quick)
     items = 100000;
-  Bench b = {.n_items = MAX(items, 1000), .seed = (guint32)seed,
+  Bench b = {.n_items = MAX(items, 1000),
+             .seed = (guint32)seed,
              .results = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
   b.n_missing = CLAMP(missing, 0, b.n_items / 2);
   b.n_unknown = CLAMP(unknown, 0, 9999999);
-  g_autofree char *tmpl = g_build_filename(parent ? parent : g_get_tmp_dir(),
-                                           "muster-bench-XXXXXX", NULL);
+  g_autofree char *tmpl =
+      g_build_filename(parent ? parent : g_get_tmp_dir(), "muster-bench-XXXXXX", NULL);
   b.dir = g_strdup(tmpl);
   if (g_mkdtemp(b.dir) == NULL) {
     g_printerr("muster-bench-reconcile: cannot create %s: %s\n", tmpl, g_strerror(errno));

@@ -8,8 +8,9 @@
  * is what lets an import list every bad line in one go; the only fatal problem is a
  * quote that is never closed, because from there on nothing can be told apart.
  *
- * The writer quotes a field only when it must (comma, quote, CR, LF) or when surrounding
- * blanks would be lost by a spreadsheet, and ends rows with CRLF as RFC 4180 says.
+ * The writer quotes a field only when it must (comma, quote, CR, LF, a leading byte-order
+ * mark) or when surrounding blanks would be lost by a spreadsheet, and ends rows with
+ * CRLF as RFC 4180 says.
  */
 #include "db/csv.h"
 #include "db/muster-error.h"
@@ -251,6 +252,9 @@ needs_quotes(const char *v, gsize n)
   if (n == 0)
     return FALSE;
   if (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t')
+    return TRUE;
+  /* at the start of a file it would be taken for a byte-order mark */
+  if (g_str_has_prefix(v, "\xEF\xBB\xBF"))
     return TRUE;
   return strpbrk(v, ",\"\r\n") != NULL;
 }

@@ -54,7 +54,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterIngest, muster_ingest_free)
 /* The location scans are taken at, until changed ("" or NULL = the count's scope). */
 gboolean muster_ingest_set_location(MusterIngest *ingest, const char *path, GError **error);
 
-/* Queues a scan (ownership is not taken). */
+/* Queues a scan (ownership is not taken). A scan's location_path, when set, applies from
+ * that scan on, as muster_ingest_set_location() would; a path that does not exist or lies
+ * outside the count is ignored, and the result's location_path says where the scan was
+ * counted. */
 void muster_ingest_add(MusterIngest *ingest, const MusterScan *scan);
 guint muster_ingest_pending(MusterIngest *ingest);
 /* TRUE when the oldest queued scan has waited max_wait_us or the queue is full. */

@@ -7,12 +7,14 @@
  * collects every problem instead of stopping at the first, because an administrator
  * fixing a spreadsheet wants the whole list at once.
  *
- * The import streams the CSV (MusterCsvReader) inside one transaction and inserts each
- * valid row as it goes, with cached prepared statements. Inserting before knowing
- * whether the whole file is good is deliberate: the database itself then finds
- * duplicates within the file and against earlier records through its unique indexes,
- * with no second in-memory copy of a million rows. Any problem rolls the whole
- * transaction back, so a bad file leaves no trace, not even in the audit log.
+ * The import streams the CSV (MusterCsvReader) inside one transaction. Good rows are
+ * written in batches (write_new_items: multi-row INSERTs with ids chosen up front) while
+ * the rest of the file is still being checked. Writing before knowing whether the whole
+ * file is good is deliberate: the database's indexes then find duplicates within the
+ * file and against earlier records, with no second in-memory copy of a million rows
+ * (only the rows of the current batch are kept in a small hash table). Any problem
+ * rolls the whole transaction back, so a bad file leaves no trace, not even in the
+ * audit log.
  *
  * Every change to an item appends an item_event row (the tracing history), an audit
  * entry naming who did it, and an outbox event for the registry, in one transaction.

@@ -70,21 +70,26 @@ MusterItem *muster_items_get(MusterStore *store, gint64 id, GError **error);
 MusterItem *muster_items_get_by_uuid(MusterStore *store, const char *uuid, GError **error);
 
 /* Every item that carries marking text (normalised first), or whose serial is it. Empty
- * array when nothing matches. Element type MusterItem* with markings loaded. */
+ * array when nothing matches. Element type MusterItem* with markings loaded. Retired
+ * markings still match (for tracing); their retired_at says so. */
 GPtrArray *muster_items_find_by_marking(MusterStore *store, const char *text, GError **error);
 
 /* Resolves "what the user typed" (a uuid, a marking or serial) to exactly one item;
  * NOT_FOUND or INVALID ("matches 2 items: ...; use the uuid") otherwise. */
 MusterItem *muster_items_resolve(MusterStore *store, const char *text, GError **error);
 
-/* Supervisor or admin. custodian may be NULL. reason is required. */
+/* Supervisor or admin. reason is required. custodian (the unit or person holding it)
+ * is required for issued and replaces the recorded one (NULL clears it); the location
+ * stays as recorded until the item is moved. */
 gboolean muster_items_set_status(MusterStore *store, const MusterUser *actor, gint64 item_id,
                                  MusterStatus status, const char *custodian,
                                  const char *reason, GError **error);
 /* Supervisor or admin. The location must exist. */
 gboolean muster_items_move(MusterStore *store, const MusterUser *actor, gint64 item_id,
                            const char *location_path, const char *reason, GError **error);
-/* Admin. */
+/* Admin. add_marking refuses a marking the item carries or once carried. retire_marking
+ * retires every marking in use on the item whose value matches value (normalised as for
+ * find_by_marking); reason is required. */
 gboolean muster_items_add_marking(MusterStore *store, const MusterUser *actor, gint64 item_id,
                                   const char *kind, const char *component, const char *value,
                                   GError **error);
@@ -99,11 +104,20 @@ gint64 muster_items_count(MusterStore *store, GError **error);
  *   import_country, import_year, state_marking, frame_material, status, location,
  *   custodian, markings
  * Required: manufacturer, country_of_manufacture, serial, model, category, status.
- * markings: "kind:component:value" entries separated by ';'.
+ * Countries: ISO 3166-1 alpha-2, upper case. Years: 1800 to next year, or empty.
+ * location: empty for none, "/" for the armoury itself, else a path (created as
+ * needed). Only model, category, calibre, state_marking, frame_material and custodian
+ * may span lines.
+ * markings: "kind:component:value" entries separated by ';' (the value may contain ':').
+ * The engraved serial is always recorded as engraved_serial:frame:<serial>, so listing
+ * it is allowed but not needed. A tag (hf_uid, uhf_epc, datamatrix_uii) may be on one
+ * item of a file only.
  *
- * Import is all or nothing: every problem is collected with its line number into
- * errors (one string each) and, if there is any, nothing is imported and FALSE is
- * returned with MUSTER_ERROR_INVALID. Admin only. */
+ * Import is all or nothing, in one transaction: every problem is collected into errors
+ * (one string each, starting "line N:" or "line N, field F:", at most 1000) and, if
+ * there is any, nothing is imported and FALSE is returned with MUSTER_ERROR_INVALID.
+ * *errors is set (empty on success) unless the actor was refused. One audit entry
+ * "items.import" records the count and the SHA-256 of data. Admin only. */
 typedef struct {
   gint64 imported;
   gint64 locations_created;

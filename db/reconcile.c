@@ -179,13 +179,14 @@ static const char sql_work_tables[] =
     "CREATE TEMP TABLE IF NOT EXISTS reconcile_dup (value TEXT PRIMARY KEY)";
 static const char sql_scan_clear[] = "DELETE FROM temp.reconcile_scan";
 static const char sql_dup_clear[] = "DELETE FROM temp.reconcile_dup";
-/* One pass over the count's scans. This is the largest part of a big reconciliation
- * (most scans are plain accepted finds); a partial index on the notable scans would make
- * it free, and this statement would use one as it stands. */
+/* The count's notable scans, through the partial index scan_notable (migration 002),
+ * whose condition this repeats word for word: most scans of a big count are plain
+ * accepted finds and are never read here. */
 static const char sql_scan_fill[] =
     "INSERT INTO temp.reconcile_scan SELECT id, outcome, marking_kind, marking_value,"
     " check_group, location_id, item_id, item_status FROM scan WHERE count_id = :cid"
-    " AND (check_group IS NOT NULL OR outcome NOT IN ('accepted', 'duplicate', 'unreadable'))";
+    " AND (check_group IS NOT NULL"
+    " OR (outcome <> 'accepted' AND outcome <> 'duplicate' AND outcome <> 'unreadable'))";
 
 /* Expected, not found. EXCEPT over the two primary keys, both already in item order:
  * with the ORDER BY kept (LIMIT -1 stops SQLite dropping it in a subquery) SQLite merges

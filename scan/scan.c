@@ -68,7 +68,7 @@ authenticity_from_string(const char *s, MusterAuthenticity *out)
   return FALSE;
 }
 
-/* Adds one sentence to the scan's problem ("a; b"), always valid UTF-8. */
+/* Adds one sentence to the scan's problem ("A. B"), always valid UTF-8. */
 static void G_GNUC_PRINTF(2, 3)
 add_problem(MusterScan *scan, const char *fmt, ...)
 {
@@ -82,22 +82,22 @@ add_problem(MusterScan *scan, const char *fmt, ...)
     msg = valid;
   }
   char *joined = scan->problem == NULL ? g_steal_pointer(&msg)
-                                       : g_strconcat(scan->problem, "; ", msg, NULL);
+                                       : g_strconcat(scan->problem, ". ", msg, NULL);
   g_free(scan->problem);
   scan->problem = joined;
 }
 
-/* Why bytes are not text: a NUL or bad UTF-8, with the offset; NULL when they are. */
+/* Why bytes are not text (a NUL or bad UTF-8, with the offset), as a predicate for
+ * "The line ..."; NULL when they are text. */
 static char *
 bytes_problem(const char *data, gsize len)
 {
   const char *nul = memchr(data, '\0', len);
   if (nul != NULL)
-    return g_strdup_printf("it contains a NUL byte at offset %" G_GSIZE_FORMAT,
-                           (gsize)(nul - data));
+    return g_strdup_printf("has a NUL byte at offset %" G_GSIZE_FORMAT, (gsize)(nul - data));
   const char *end = NULL;
   if (!g_utf8_validate_len(data, len, &end))
-    return g_strdup_printf("it is not valid UTF-8 text (byte 0x%02X at offset %" G_GSIZE_FORMAT
+    return g_strdup_printf("is not valid UTF-8 text (byte 0x%02X at offset %" G_GSIZE_FORMAT
                            ")", (guint)(guchar)*end, (gsize)(end - data));
   return NULL;
 }
@@ -114,15 +114,16 @@ describe_unmarking(MusterScan *scan, const char *text)
 {
   guint pos = 1;
   gboolean all_space = TRUE;
+  gboolean iso15434 = g_str_has_prefix(text, "[)>");
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p), pos++) {
     gunichar c = g_utf8_get_char(p);
-    if (is_15434_separator(c) || g_str_has_prefix(text, "[)>")) {
-      add_problem(scan, "it holds ISO/IEC 15434 data (GS/RS/EOT separators), which Muster "
-                        "cannot decode into a marking yet; the raw data is kept");
+    if (iso15434 || is_15434_separator(c)) {
+      add_problem(scan, "The text holds ISO/IEC 15434 data (GS/RS/EOT separators), which "
+                        "Muster cannot decode into a marking yet; the raw data is kept");
       return;
     }
     if (g_unichar_iscntrl(c)) {
-      add_problem(scan, "it contains the control character U+%04X at position %u (a "
+      add_problem(scan, "The text has the control character U+%04X at position %u (a "
                         "scanner or keyboard-layout fault?); scan it again", c, pos);
       return;
     }
@@ -130,11 +131,11 @@ describe_unmarking(MusterScan *scan, const char *text)
       all_space = FALSE;
   }
   if (all_space)
-    add_problem(scan, "it holds only white space");
+    add_problem(scan, "The text is only white space");
   else if (pos - 1 > 256)
-    add_problem(scan, "it is %u characters long; a marking has at most 256", pos - 1);
+    add_problem(scan, "The text is %u characters long; a marking has at most 256", pos - 1);
   else
-    add_problem(scan, "it cannot be read as a marking");
+    add_problem(scan, "The text cannot be read as a marking");
 }
 
 /* Fills text and marking_value from text of unknown kind. */
@@ -154,7 +155,7 @@ parse_plain(MusterScan *scan, const char *line, gsize len)
   scan->raw = g_bytes_new(line, len);
   g_autofree char *why = bytes_problem(line, len);
   if (why != NULL) {
-    add_problem(scan, "%s", why);
+    add_problem(scan, "The line %s", why);
     return;
   }
   g_autofree char *text = g_strndup(line, len);
@@ -169,13 +170,13 @@ member_string(MusterScan *scan, JsonObject *obj, const char *name)
   if (node == NULL || JSON_NODE_HOLDS_NULL(node))
     return NULL;
   if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
-    add_problem(scan, "\"%s\" must be a string; ignored", name);
+    add_problem(scan, "The field \"%s\" must be a string; it was ignored", name);
     return NULL;
   }
   /* json-glib lets a broken \u escape (a lone surrogate) through as invalid UTF-8 */
   const char *s = json_node_get_string(node);
   if (!g_utf8_validate(s, -1, NULL)) {
-    add_problem(scan, "\"%s\" holds a broken \\u escape; ignored", name);
+    add_problem(scan, "The field \"%s\" holds a broken \\u escape; it was ignored", name);
     return NULL;
   }
   return s;
@@ -225,11 +226,11 @@ json_read_meta(MusterScan *scan, JsonObject *obj)
   if (component != NULL && muster_marking_component_valid(component))
     scan->component = g_strdup(component);
   else if (component != NULL)
-    add_problem(scan, "component '%s' is not frame, barrel, slide, bolt or cylinder; "
+    add_problem(scan, "The component '%s' is not frame, barrel, slide, bolt or cylinder; "
                       "ignored", component);
   const char *auth = member_string(scan, obj, "authenticity");
   if (auth != NULL && !authenticity_from_string(auth, &scan->authenticity))
-    add_problem(scan, "authenticity '%s' is not unknown, genuine or not_genuine; ignored",
+    add_problem(scan, "The authenticity '%s' is not unknown, genuine or not_genuine; ignored",
                 auth);
   const char *read_at = member_string(scan, obj, "read_at");
   if (read_at != NULL) {
@@ -238,7 +239,7 @@ json_read_meta(MusterScan *scan, JsonObject *obj)
       scan->read_at_us = g_date_time_to_unix(dt) * G_USEC_PER_SEC +
                          g_date_time_get_microsecond(dt);
     else
-      add_problem(scan, "read_at '%s' is not an ISO 8601 time such as "
+      add_problem(scan, "The read_at '%s' is not an ISO 8601 time such as "
                         "2026-11-25T20:14:57.123Z; the time it arrived is used", read_at);
   }
 }
@@ -254,7 +255,7 @@ text_from_raw(MusterScan *scan, const char *raw_hex, gboolean is_tag_id)
   const char *data = g_bytes_get_data(scan->raw, &len);
   g_autofree char *why = bytes_problem(data, len);
   if (why != NULL) {
-    add_problem(scan, "raw_hex: %s", why);
+    add_problem(scan, "The raw_hex %s", why);
     return NULL;
   }
   return g_strndup(data, len);
@@ -271,7 +272,7 @@ json_read_raw(MusterScan *scan, const char *value, const char *raw_hex)
       scan->raw = raw;
       return raw_hex;
     }
-    add_problem(scan, "raw_hex is not whole bytes of hex digits; the line is kept as raw");
+    add_problem(scan, "The raw_hex is not whole bytes of hex digits; the line is kept as raw");
   }
   if (value != NULL) {
     g_bytes_unref(scan->raw);
@@ -289,7 +290,7 @@ json_read_marking(MusterScan *scan, JsonObject *obj)
   MusterMarkingKind kind = MUSTER_MARKING_ENGRAVED_SERIAL;
   gboolean kind_ok = kind_text != NULL && muster_marking_kind_from_string(kind_text, &kind);
   if (kind_text != NULL && !kind_ok)
-    add_problem(scan, "kind '%s' is not a marking kind (engraved_serial, barcode, "
+    add_problem(scan, "The kind '%s' is not a marking kind (engraved_serial, barcode, "
                       "datamatrix_uii, hf_uid, uhf_epc, ndef)", kind_text);
   g_autofree char *text = NULL;
   if (value != NULL)
@@ -299,7 +300,7 @@ json_read_marking(MusterScan *scan, JsonObject *obj)
                          kind_ok && (kind == MUSTER_MARKING_HF_UID ||
                                      kind == MUSTER_MARKING_UHF_EPC));
   else
-    add_problem(scan, "it has neither \"value\" nor \"raw_hex\"");
+    add_problem(scan, "The JSON has neither \"value\" nor \"raw_hex\"");
   if (text == NULL)
     return;
   if (kind_text == NULL) {
@@ -317,29 +318,35 @@ json_read_marking(MusterScan *scan, JsonObject *obj)
     add_problem(scan, "%s", error->message);
 }
 
-static void
+/* Parses a JSON line into scan. Returns TRUE when the object only says where the
+ * counter is ({"location": "R1/A"}, no value): a location change, not a scan. */
+static gboolean
 parse_json(MusterScan *scan, const char *line, gsize len)
 {
   scan->raw = g_bytes_new(line, len);
   g_autofree char *why = bytes_problem(line, len);
   if (why != NULL) {
-    add_problem(scan, "a JSON scan line, but %s", why);
-    return;
+    add_problem(scan, "The JSON line %s", why);
+    return FALSE;
   }
   g_autoptr(JsonParser) parser = json_parser_new_immutable();
   g_autoptr(GError) error = NULL;
   if (!json_parser_load_from_data(parser, line, (gssize)len, &error)) {
-    add_problem(scan, "it starts like JSON but is not valid JSON (%s)", error->message);
-    return;
+    add_problem(scan, "The line starts like JSON but is not valid JSON (%s)", error->message);
+    return FALSE;
   }
   JsonNode *root = json_parser_get_root(parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
-    add_problem(scan, "it is JSON but not an object");
-    return;
+    add_problem(scan, "The line is JSON but not an object");
+    return FALSE;
   }
   JsonObject *obj = json_node_get_object(root);
   json_read_meta(scan, obj);
+  if (scan->location_path != NULL && !json_object_has_member(obj, "value") &&
+      !json_object_has_member(obj, "raw_hex"))
+    return TRUE;
   json_read_marking(scan, obj);
+  return FALSE;
 }
 
 /* Length without the line end (LF, CRLF or CR). */
@@ -390,7 +397,7 @@ muster_scan_parse_line(const char *line, gsize len, const char *default_reader,
   scan->reader_kind = g_strdup("manual");
   if (len > MUSTER_SCAN_RAW_MAX) {
     scan->raw = g_bytes_new(line, MUSTER_SCAN_RAW_MAX);
-    add_problem(scan, "the line is %" G_GSIZE_FORMAT " bytes long; only the first %d are "
+    add_problem(scan, "The line is %" G_GSIZE_FORMAT " bytes long; only the first %d are "
                 "kept, and no marking is that long (check the reader's settings)",
                 len, MUSTER_SCAN_RAW_MAX);
     return g_steal_pointer(&scan);
@@ -401,11 +408,15 @@ muster_scan_parse_line(const char *line, gsize len, const char *default_reader,
       *location = g_steal_pointer(&where);
     return NULL;
   }
-  if (line[start] == '{')
-    parse_json(scan, line, len);
-  else
+  if (line[start] == '{') {
+    if (parse_json(scan, line, len)) {
+      if (location != NULL)
+        *location = g_steal_pointer(&scan->location_path);
+      return NULL;
+    }
+  } else
     parse_plain(scan, line, len);
   if (scan->marking_value == NULL && scan->problem == NULL)
-    add_problem(scan, "it cannot be read as a marking");
+    add_problem(scan, "The text cannot be read as a marking");
   return g_steal_pointer(&scan);
 }

@@ -49,7 +49,8 @@ const char *muster_authenticity_to_string(MusterAuthenticity a);
  * A blank line (spaces and tabs only) is nothing read: NULL with *location NULL.
  *
  * Plain line: the marking text itself ("GL-123456", "04:A1:B2:C3:D4:E5:F6").
- * "@R1/A/03": not a scan, sets the location; returns NULL with *location set.
+ * "@R1/A/03", or a JSON object with "location" and neither "value" nor "raw_hex": not
+ * a scan, sets the location; returns NULL with *location set.
  * JSON object: {"value": "...", "kind": "hf_uid", "reader": "...", "reader_kind": "...",
  *   "symbology": "...", "group": "...", "component": "barrel", "location": "R1/A",
  *   "read_at": "2026-11-25T20:14:57.123Z", "authenticity": "not_genuine",

@@ -7,6 +7,9 @@
 --    triggers; a correction is a new row that points at what it corrects. The few
 --    "current state" projections (item, count_session, app_user) may be updated, and
 --    every such update is mirrored by an append-only event row and an audit entry.
+--  * Enumerations are checked as "x = 'a' OR x = 'b' ...", not "x IN ('a', 'b', ...)":
+--    SQLite builds a temporary table for an IN list of more than two values on every
+--    row inserted, which made a scan insert five times slower.
 
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -25,7 +28,8 @@ CREATE TABLE location (
   id         INTEGER PRIMARY KEY,
   uuid       TEXT NOT NULL UNIQUE,
   parent_id  INTEGER REFERENCES location(id),
-  kind       TEXT NOT NULL CHECK (kind IN ('armoury', 'room', 'rack', 'slot')),
+  kind       TEXT NOT NULL CHECK (kind = 'armoury' OR kind = 'room' OR kind = 'rack'
+                 OR kind = 'slot'),
   code       TEXT NOT NULL,
   path       TEXT NOT NULL UNIQUE,
   name       TEXT,
@@ -38,7 +42,7 @@ CREATE TABLE app_user (
   uuid            TEXT NOT NULL UNIQUE,
   name            TEXT NOT NULL UNIQUE,
   full_name       TEXT NOT NULL,
-  role            TEXT NOT NULL CHECK (role IN ('staff', 'supervisor', 'admin')),
+  role            TEXT NOT NULL CHECK (role = 'staff' OR role = 'supervisor' OR role = 'admin'),
   pin_hash        TEXT NOT NULL,          -- argon2id, libsodium crypto_pwhash_str
   failed_attempts INTEGER NOT NULL DEFAULT 0,
   locked          INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
@@ -61,8 +65,9 @@ CREATE TABLE item (
   import_year            INTEGER,
   state_marking          TEXT,
   frame_material         TEXT,
-  status                 TEXT NOT NULL CHECK (status IN ('in_store', 'issued', 'in_repair',
-                           'in_transit', 'lost', 'stolen', 'destroyed', 'seized')),
+  status                 TEXT NOT NULL CHECK (status = 'in_store' OR status = 'issued' OR status = 'in_repair'
+                 OR status = 'in_transit' OR status = 'lost' OR status = 'stolen'
+                 OR status = 'destroyed' OR status = 'seized'),
   location_id            INTEGER REFERENCES location(id),
   custodian              TEXT,
   created_at             TEXT NOT NULL,
@@ -77,8 +82,9 @@ CREATE TABLE item_event (
   id           INTEGER PRIMARY KEY,
   item_id      INTEGER NOT NULL REFERENCES item(id),
   at           TEXT NOT NULL,
-  kind         TEXT NOT NULL CHECK (kind IN ('created', 'status', 'location', 'custody',
-                 'marking', 'correction', 'registry')),
+  kind         TEXT NOT NULL CHECK (kind = 'created' OR kind = 'status' OR kind = 'location'
+                 OR kind = 'custody' OR kind = 'marking' OR kind = 'correction'
+                 OR kind = 'registry'),
   old_value    TEXT,
   new_value    TEXT,
   user_id      INTEGER REFERENCES app_user(id),
@@ -90,10 +96,10 @@ CREATE INDEX item_event_item ON item_event (item_id, id);
 CREATE TABLE marking (
   id          INTEGER PRIMARY KEY,
   item_id     INTEGER NOT NULL REFERENCES item(id),
-  kind        TEXT NOT NULL CHECK (kind IN ('engraved_serial', 'barcode', 'datamatrix_uii',
-                'hf_uid', 'uhf_epc', 'ndef')),
-  component   TEXT NOT NULL CHECK (component IN ('frame', 'barrel', 'slide', 'bolt',
-                'cylinder')),
+  kind        TEXT NOT NULL CHECK (kind = 'engraved_serial' OR kind = 'barcode' OR kind = 'datamatrix_uii'
+                 OR kind = 'hf_uid' OR kind = 'uhf_epc' OR kind = 'ndef'),
+  component   TEXT NOT NULL CHECK (component = 'frame' OR component = 'barrel' OR component = 'slide'
+                 OR component = 'bolt' OR component = 'cylinder'),
   value       TEXT NOT NULL,              -- normalised, see marking/marking.c
   created_at  TEXT NOT NULL,
   retired_at  TEXT,                       -- a marking is retired, never deleted
@@ -107,8 +113,8 @@ CREATE TABLE count_session (
   counter_id      INTEGER NOT NULL REFERENCES app_user(id),
   witness_id      INTEGER NOT NULL REFERENCES app_user(id),
   blind           INTEGER NOT NULL CHECK (blind IN (0, 1)),
-  state           TEXT NOT NULL CHECK (state IN ('open', 'closed', 'reconciled',
-                    'signed_off')),
+  state           TEXT NOT NULL CHECK (state = 'open' OR state = 'closed' OR state = 'reconciled'
+                 OR state = 'signed_off'),
   started_at      TEXT NOT NULL,
   closed_at       TEXT,
   reconciled_at   TEXT,
@@ -149,10 +155,10 @@ CREATE TABLE scan (
   location_id    INTEGER REFERENCES location(id),
   read_at        TEXT NOT NULL,
   stored_at      TEXT NOT NULL,
-  authenticity   TEXT NOT NULL CHECK (authenticity IN ('unknown', 'genuine', 'not_genuine')),
-  outcome        TEXT NOT NULL CHECK (outcome IN ('accepted', 'duplicate', 'unknown',
-                   'wrong_location', 'status_conflict', 'not_genuine', 'unreadable',
-                   'ambiguous')),
+  authenticity   TEXT NOT NULL CHECK (authenticity = 'unknown' OR authenticity = 'genuine' OR authenticity = 'not_genuine'),
+  outcome        TEXT NOT NULL CHECK (outcome = 'accepted' OR outcome = 'duplicate' OR outcome = 'unknown'
+                 OR outcome = 'wrong_location' OR outcome = 'status_conflict' OR outcome = 'not_genuine'
+                 OR outcome = 'unreadable' OR outcome = 'ambiguous'),
   item_id        INTEGER REFERENCES item(id),
   item_status    TEXT                   -- the item's status when it was scanned
 ) STRICT;
@@ -183,9 +189,10 @@ CREATE TABLE discrepancy (
   id          INTEGER PRIMARY KEY,
   uuid        TEXT NOT NULL UNIQUE,
   count_id    INTEGER NOT NULL REFERENCES count_session(id),
-  kind        TEXT NOT NULL CHECK (kind IN ('missing', 'wrong_location', 'unknown_marking',
-                'unmarked_item', 'status_conflict', 'duplicate_marking',
-                'component_mismatch', 'marking_mismatch', 'overdue', 'not_genuine')),
+  kind        TEXT NOT NULL CHECK (kind = 'missing' OR kind = 'wrong_location' OR kind = 'unknown_marking'
+                 OR kind = 'unmarked_item' OR kind = 'status_conflict' OR kind = 'duplicate_marking'
+                 OR kind = 'component_mismatch' OR kind = 'marking_mismatch' OR kind = 'overdue'
+                 OR kind = 'not_genuine'),
   subject     TEXT NOT NULL,              -- deterministic key: same finding, same row
   item_id     INTEGER REFERENCES item(id),
   other_item_id INTEGER REFERENCES item(id),
@@ -201,8 +208,9 @@ CREATE TABLE resolution (
   id             INTEGER PRIMARY KEY,
   uuid           TEXT NOT NULL UNIQUE,
   discrepancy_id INTEGER NOT NULL REFERENCES discrepancy(id),
-  action         TEXT NOT NULL CHECK (action IN ('found', 'recorded', 'corrected',
-                   'written_off', 'reported', 'accepted', 'reopened')),
+  action         TEXT NOT NULL CHECK (action = 'found' OR action = 'recorded' OR action = 'corrected'
+                 OR action = 'written_off' OR action = 'reported' OR action = 'accepted'
+                 OR action = 'reopened'),
   reason         TEXT NOT NULL CHECK (length(reason) > 0),
   resolved_by    INTEGER NOT NULL REFERENCES app_user(id),
   confirmed_by   INTEGER REFERENCES app_user(id),

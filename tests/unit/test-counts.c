@@ -75,13 +75,15 @@ start(Fixture *f, const MusterUser *counter, const MusterUser *witness, const ch
   return c;
 }
 
+/* One value read straight from the file; arg binds the query's '?' if it has one. */
 static gint64
 query_int(MusterStore *store, const char *sql, gint64 arg)
 {
   sqlite3_stmt *stmt = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
                   SQLITE_OK);
-  sqlite3_bind_int64(stmt, 1, arg);
+  if (sqlite3_bind_parameter_count(stmt) > 0)
+    sqlite3_bind_int64(stmt, 1, arg);
   g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
   gint64 v = sqlite3_column_int64(stmt, 0);
   sqlite3_finalize(stmt);
@@ -94,7 +96,8 @@ query_text(MusterStore *store, const char *sql, gint64 arg)
   sqlite3_stmt *stmt = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
                   SQLITE_OK);
-  sqlite3_bind_int64(stmt, 1, arg);
+  if (sqlite3_bind_parameter_count(stmt) > 0)
+    sqlite3_bind_int64(stmt, 1, arg);
   char *v = sqlite3_step(stmt) == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
   sqlite3_finalize(stmt);
   return v;
@@ -218,7 +221,7 @@ test_start_refusals(Fixture *f, gconstpointer data)
   g_assert_null(muster_counts_start(f->db.store, f->carol, dave, r1, FALSE, &error));
   assert_error_mentions(error, MUSTER_ERROR_PERMISSION, "dave");
   g_clear_error(&error);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_session WHERE ? > 0", 1),
+  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_session", 1),
                   ==, 0);
 
   /* overlap with an open count */
@@ -324,7 +327,7 @@ test_close(Fixture *f, gconstpointer data)
   g_assert_true(muster_counts_close(f->db.store, f->db.admin, d->id, &error));
   g_assert_no_error(error);
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'count.close' AND ? > 0", 1), ==, 2);
+                            "'count.close'", 1), ==, 2);
   assert_audit_ok(f->db.store);
 }
 
@@ -354,7 +357,7 @@ test_unmarked(Fixture *f, gconstpointer data)
                                                NULL, NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_INVALID, "where");
   g_clear_error(&error);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM unmarked_item WHERE ? > 0", 1),
+  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM unmarked_item", 1),
                   ==, 0);
 
   g_autofree char *exactly = g_strnfill(500, 'y');
@@ -382,7 +385,7 @@ test_unmarked(Fixture *f, gconstpointer data)
   g_assert_nonnull(strstr(payload, c->uuid));
   g_assert_nonnull(strstr(payload, "\"location\":\"R1/B\""));
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'unmarked.record' AND ? > 0", 1), ==, 2);
+                            "'unmarked.record'", 1), ==, 2);
 
   /* someone who is not part of the count may not */
   g_autoptr(MusterUser) eve = test_db_add_user(&f->db, "eve", MUSTER_ROLE_STAFF);
@@ -492,7 +495,7 @@ test_sign_off(Fixture *f, gconstpointer data)
   g_clear_error(&error);
   resolve_all(f, sam, c->id);
 
-  gint64 outbox_before = query_int(f->db.store, "SELECT count(*) FROM outbox WHERE ? > 0", 1);
+  gint64 outbox_before = query_int(f->db.store, "SELECT count(*) FROM outbox", 1);
   g_assert_true(muster_counts_sign_off(f->db.store, sam, c->id, "All reported", &error));
   g_assert_no_error(error);
   g_autoptr(MusterCount) s = muster_counts_get_by_id(f->db.store, c->id, &error);
@@ -503,10 +506,10 @@ test_sign_off(Fixture *f, gconstpointer data)
   g_assert_cmpint(s->unresolved, ==, 0);
 
   /* the registry receives the whole count */
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM outbox WHERE ? > 0", 1), ==,
+  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM outbox", 1), ==,
                   outbox_before + 1);
   g_autofree char *payload = query_text(
-      f->db.store, "SELECT payload FROM outbox WHERE kind = 'count.signed_off' AND ? > 0", 1);
+      f->db.store, "SELECT payload FROM outbox WHERE kind = 'count.signed_off'", 1);
   g_autoptr(JsonParser) parser = json_parser_new();
   g_assert_true(json_parser_load_from_data(parser, payload, -1, NULL));
   JsonObject *o = json_node_get_object(json_parser_get_root(parser));
@@ -585,7 +588,7 @@ test_sign_off_own_count(Fixture *f, gconstpointer data)
   g_autoptr(MusterCount) after = muster_counts_get_by_id(f->db.store, c->id, &error);
   g_assert_cmpint(after->state, ==, MUSTER_COUNT_RECONCILED);
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM outbox WHERE kind = "
-                            "'count.signed_off' AND ? > 0", 1), ==, 0);
+                            "'count.signed_off'", 1), ==, 0);
 }
 
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)

@@ -113,13 +113,15 @@ result_at(GArray *results, guint i)
   return &g_array_index(results, MusterIngestResult, i);
 }
 
+/* One value read straight from the file; arg binds the query's '?' if it has one. */
 static gint64
 query_int(MusterStore *store, const char *sql, gint64 arg)
 {
   sqlite3_stmt *stmt = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
                   SQLITE_OK);
-  sqlite3_bind_int64(stmt, 1, arg);
+  if (sqlite3_bind_parameter_count(stmt) > 0)
+    sqlite3_bind_int64(stmt, 1, arg);
   g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
   gint64 v = sqlite3_column_int64(stmt, 0);
   sqlite3_finalize(stmt);
@@ -132,7 +134,8 @@ query_text(MusterStore *store, const char *sql, gint64 arg)
   sqlite3_stmt *stmt = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
                   SQLITE_OK);
-  sqlite3_bind_int64(stmt, 1, arg);
+  if (sqlite3_bind_parameter_count(stmt) > 0)
+    sqlite3_bind_int64(stmt, 1, arg);
   g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
   char *v = muster_column_dup(stmt, 0);
   sqlite3_finalize(stmt);
@@ -246,9 +249,9 @@ test_every_outcome(Fixture *f, gconstpointer data)
   g_assert_cmpstr(read_at, ==, "2026-11-25T20:14:57.123Z pn532 nfc not_genuine");
   /* one audit entry for the batch */
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch' AND user_name = 'carol' AND ? > 0", 1), ==, 1);
+                            "'scan.batch' AND user_name = 'carol'", 1), ==, 1);
   g_autofree char *detail = query_text(
-      f->db.store, "SELECT detail FROM audit_log WHERE action = 'scan.batch' AND ? > 0", 1);
+      f->db.store, "SELECT detail FROM audit_log WHERE action = 'scan.batch'", 1);
   g_autofree char *want_detail = g_strdup_printf(
       "\"first_scan\":%" G_GINT64_FORMAT ",\"last_scan\":%" G_GINT64_FORMAT ",\"scans\":9",
       result_at(results, 0)->scan_id, result_at(results, 8)->scan_id);
@@ -344,7 +347,7 @@ test_duplicates_counted_once(Fixture *f, gconstpointer data)
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM scan WHERE count_id = ?",
                             f->count_id), ==, 63);
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch' AND ? > 0", 1), ==, 3);
+                            "'scan.batch'", 1), ==, 3);
 }
 
 /* A feed restarted (new process, new ingest) goes on deduping from the database. */
@@ -506,7 +509,7 @@ test_flush_fails_midway(Fixture *f, gconstpointer data)
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM scan WHERE count_id = ?",
                             f->count_id), ==, 0);
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch' AND ? > 0", 1), ==, 0);
+                            "'scan.batch'", 1), ==, 0);
 
   g_assert_cmpint(sqlite3_exec(db, "DROP TRIGGER temp.boom", NULL, NULL, NULL), ==, SQLITE_OK);
   flush_ok(ingest, results);
@@ -575,7 +578,7 @@ test_due(Fixture *f, gconstpointer data)
   /* an empty flush is fine and stores nothing */
   flush_ok(ingest, NULL);
   g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch' AND ? > 0", 1), ==, 1);
+                            "'scan.batch'", 1), ==, 1);
 }
 
 static void

@@ -1042,8 +1042,8 @@ test_import_100k(TestDb *t, gconstpointer data)
   for (guint i = 0; i < n; i++)
     g_string_append_printf(csv, "Glock,AT,GL-%07u,G17,pistol,9x19,2015,,,,polymer,in_store,"
                            "R%u/%c/%02u,,hf_uid:frame:04%06X11223344;uhf_epc:frame:"
-                           "30340000000000%010X\n", i, i % 10, 'A' + (i / 10) % 26,
-                           (i / 260) % 100, i, i);
+                           "30340000000000%010X\n", i, 1 + i % 5, 'A' + (i / 5) % 10,
+                           1 + (i / 50) % 20, i, i);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
   MusterImportResult result;

@@ -105,6 +105,18 @@ test_blank_and_location(void)
   g_assert_null(parse("@", 1, &loc));
   g_assert_cmpstr(loc, ==, "");
   g_clear_pointer(&loc, g_free);
+  /* the JSON form of a location change: "location" and nothing read */
+  const char *json_loc = "{\"location\": \"R2/C\", \"reader\": \"pn532-0\"}";
+  g_assert_null(parse(json_loc, strlen(json_loc), &loc));
+  g_assert_cmpstr(loc, ==, "R2/C");
+  g_clear_pointer(&loc, g_free);
+  /* with a value it is a scan taken there */
+  const char *json_scan = "{\"location\": \"R2/C\", \"value\": \"GL-1\"}";
+  g_autoptr(MusterScan) at = parse(json_scan, strlen(json_scan), &loc);
+  g_assert_null(loc);
+  g_assert_nonnull(at);
+  g_assert_cmpstr(at->location_path, ==, "R2/C");
+  g_assert_cmpstr(at->marking_value, ==, "GL-1");
 
   /* a location line that is not text is garbage, kept as a scan */
   g_autoptr(MusterScan) bad = parse("@R1\xff", 4, &loc);
@@ -254,7 +266,7 @@ test_nul_and_bad_utf8(void)
   g_assert_null(scan->marking_value);
   g_assert_null(scan->text);
   assert_raw(scan, nul, 5);
-  assert_problem(scan, "NUL byte at offset 2");
+  assert_problem(scan, "The line has a NUL byte at offset 2");
 
   const char bad[] = "GL\xff\xfe-1";
   g_autoptr(MusterScan) u = parse(bad, sizeof bad - 1, NULL);
