@@ -844,9 +844,10 @@ require_resolved(MusterStore *store, const CountRow *c, GError **error)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
               "%" G_GINT64_FORMAT " discrepanc%s of count %" G_GINT64_FORMAT " %s no "
-              "resolution; resolve every one before signing off (see 'muster discrepancy "
-              "list').", unresolved, unresolved == 1 ? "y" : "ies", c->id,
-              unresolved == 1 ? "has" : "have");
+              "resolution; resolve every one before signing off (see 'muster count "
+              "discrepancies --unresolved %" G_GINT64_FORMAT "').", unresolved,
+              unresolved == 1 ? "y" : "ies", c->id,
+              unresolved == 1 ? "has" : "have", c->id);
   return FALSE;
 }
 
