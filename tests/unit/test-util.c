@@ -34,6 +34,7 @@ test_db_setup(TestDb *t, gconstpointer data)
   g_autoptr(MusterUser) boot =
       muster_users_bootstrap_admin(t->store, "admin", "Ada Admin", "123456", &error);
   g_assert_no_error(error);
+  g_assert_cmpint(boot->role, ==, MUSTER_ROLE_ADMIN);
   t->admin = muster_users_authenticate(t->store, "admin", "123456", &error);
   g_assert_no_error(error);
 }
@@ -55,6 +56,7 @@ test_db_add_user(TestDb *t, const char *name, MusterRole role)
   g_autoptr(MusterUser) u = muster_users_add(t->store, t->admin, name, name, role, "1234",
                                              &error);
   g_assert_no_error(error);
+  g_assert_cmpint(u->role, ==, role);
   MusterUser *signed_in = muster_users_authenticate(t->store, name, "1234", &error);
   g_assert_no_error(error);
   return signed_in;
