@@ -134,6 +134,20 @@ cli_sign_in_actor(MusterStore *store, const char *user_opt, GError **error)
   return cli_sign_in(store, name, "MUSTER_PIN", "user", error);
 }
 
+gboolean
+cli_open_signed_in(const char *user_opt, MusterStore **store, MusterUser **actor,
+                   GError **error)
+{
+  *actor = NULL;
+  *store = cli_open_store(error);
+  if (*store == NULL)
+    return FALSE;
+  *actor = cli_sign_in_actor(*store, user_opt, error);
+  if (*actor == NULL)
+    g_clear_pointer(store, muster_store_free);
+  return *actor != NULL;
+}
+
 char *
 cli_read_new_pin(const char *pin_env, const char *who, GError **error)
 {

@@ -47,6 +47,10 @@ MusterUser *cli_sign_in(MusterStore *store, const char *name, const char *pin_en
                         const char *who, GError **error);
 /* --user NAME or $MUSTER_USER, signed in with MUSTER_PIN. */
 MusterUser *cli_sign_in_actor(MusterStore *store, const char *user_opt, GError **error);
+/* Opens the database and signs the actor in (cli_sign_in_actor): what every command
+ * that changes something starts with. On failure both stay NULL. */
+gboolean cli_open_signed_in(const char *user_opt, MusterStore **store, MusterUser **actor,
+                            GError **error);
 /* Reads a new PIN from env or a prompt, asked twice on a terminal. */
 char *cli_read_new_pin(const char *pin_env, const char *who, GError **error);
 

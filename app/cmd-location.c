@@ -40,11 +40,9 @@ run_add(int argc, char **argv)
   if (argc != 2)
     return cli_usage_error(cmd, "give exactly one PATH, e.g. R1/A/03");
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
-  if (actor == NULL)
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
     return cli_fail(error);
   g_autoptr(MusterLocation) loc = muster_locations_add(store, actor, argv[1], name, &error);
   if (loc == NULL)

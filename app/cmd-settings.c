@@ -58,11 +58,9 @@ run_set(int argc, char **argv)
   if (!g_ascii_string_to_signed(argv[2], 10, G_MININT64, G_MAXINT64, &n, NULL))
     return cli_usage_error(cmd, "%s must be a whole number", argv[1]);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
-  if (actor == NULL || !muster_settings_set(store, actor, argv[1], n, &error))
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  if (!cli_open_signed_in(actor_name, &store, &actor, &error) || !muster_settings_set(store, actor, argv[1], n, &error))
     return cli_fail(error);
   g_autofree char *value = g_strdup_printf("%" G_GINT64_FORMAT, n);
   printf(cli.json ? "{\"%s\": %s}\n" : "%s = %s\n", argv[1], value);

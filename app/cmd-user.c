@@ -58,11 +58,9 @@ run_add(int argc, char **argv)
   MusterRole role;
   if (!muster_role_from_string(role_s, &role, &error))
     return cli_fail(error);
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
-  if (actor == NULL)
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
     return cli_fail(error);
   g_autofree char *label = g_strdup_printf("PIN for %s", argv[1]);
   g_autofree char *pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
@@ -143,11 +141,9 @@ run_change(const MusterCliCommand *cmd, int argc, char **argv, UserChange change
   if (argc != 2)
     return cli_usage_error(cmd, "give exactly one NAME");
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
-  if (actor == NULL || !change(store, actor, argv[1], &error))
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  if (!cli_open_signed_in(actor_name, &store, &actor, &error) || !change(store, actor, argv[1], &error))
     return cli_fail(error);
   if (cli.json)
     printf("{\"user\": \"%s\", \"result\": \"%s\"}\n", argv[1], done);
@@ -188,11 +184,9 @@ run_set_pin(int argc, char **argv)
   if (argc > 2)
     return cli_usage_error(cmd, "give at most one TARGET");
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
-  if (actor == NULL)
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
     return cli_fail(error);
   const char *target = argc == 2 ? argv[1] : actor->name;
   g_autofree char *label = g_strdup_printf("PIN for %s", target);

@@ -11,15 +11,6 @@
 #include "db/outbox.h"
 #include "test-util.h"
 
-static void
-raw_exec(TestDb *t, const char *sql)
-{
-  char *msg = NULL;
-  int rc = sqlite3_exec(muster_store_db(t->store), sql, NULL, NULL, &msg);
-  if (rc != SQLITE_OK)
-    g_error("%s: %s", sql, msg);
-}
-
 /* Appends n outbox events, each in its own audited transaction. */
 static void
 add_events(TestDb *t, int n)
@@ -79,7 +70,7 @@ static void
 test_edited_entry_detected(TestDb *t, gconstpointer data)
 {
   add_events(t, 3);
-  raw_exec(t, "DROP TRIGGER audit_no_update;"
+  test_sql_exec(t, "DROP TRIGGER audit_no_update;"
               "UPDATE audit_log SET user_name = 'mallory' WHERE seq = 4");
   assert_tampered(t, "Audit entry 4 ");
 }
@@ -90,7 +81,7 @@ test_rehashed_entry_detected(TestDb *t, gconstpointer data)
   /* Recomputing one entry's own hash is not enough: the next entry's prev_hash no
    * longer matches. */
   add_events(t, 3);
-  raw_exec(t, "DROP TRIGGER audit_no_update;"
+  test_sql_exec(t, "DROP TRIGGER audit_no_update;"
               "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 5) "
               "WHERE seq = 4");
   assert_tampered(t, "Audit entry 4 ");
@@ -100,7 +91,7 @@ static void
 test_deleted_entry_detected(TestDb *t, gconstpointer data)
 {
   add_events(t, 3);
-  raw_exec(t, "DROP TRIGGER audit_no_delete; DELETE FROM audit_log WHERE seq = 3");
+  test_sql_exec(t, "DROP TRIGGER audit_no_delete; DELETE FROM audit_log WHERE seq = 3");
   assert_tampered(t, "Audit entries 3 to 3 are missing");
 }
 
@@ -108,7 +99,7 @@ static void
 test_edited_history_row_detected(TestDb *t, gconstpointer data)
 {
   add_events(t, 3);
-  raw_exec(t, "DROP TRIGGER outbox_no_update;"
+  test_sql_exec(t, "DROP TRIGGER outbox_no_update;"
               "UPDATE outbox SET payload = '{\"n\":2}' WHERE seq = 2");
   assert_tampered(t, "Rows 2..2 of 'outbox'");
 }
@@ -117,7 +108,7 @@ static void
 test_deleted_history_row_detected(TestDb *t, gconstpointer data)
 {
   add_events(t, 3);
-  raw_exec(t, "DROP TRIGGER outbox_no_delete; DELETE FROM outbox WHERE seq = 3");
+  test_sql_exec(t, "DROP TRIGGER outbox_no_delete; DELETE FROM outbox WHERE seq = 3");
   assert_tampered(t, "'outbox'");
 }
 
@@ -125,7 +116,7 @@ static void
 test_unsealed_row_detected(TestDb *t, gconstpointer data)
 {
   add_events(t, 2);
-  raw_exec(t, "INSERT INTO outbox (at, kind, entity_uuid, payload) "
+  test_sql_exec(t, "INSERT INTO outbox (at, kind, entity_uuid, payload) "
               "VALUES ('2026-01-01T00:00:00.000Z', 'forged', 'x', '{}')");
   assert_tampered(t, "not sealed");
 }

@@ -19,30 +19,6 @@
 #include "scan/scan.h"
 #include "test-util.h"
 
-static gint64
-sql_int(TestDb *t, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return n;
-}
-
-static char *
-sql_text(TestDb *t, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  char *s = muster_column_dup(stmt, 0);
-  sqlite3_finalize(stmt);
-  return s;
-}
-
 /* Each step of the story lands in a later millisecond than the one before. */
 static void
 tick(void)
@@ -176,7 +152,7 @@ test_full_life(TestDb *t, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_auto(Story) s = {0};
   live(t, &s);
-  gint64 audit_before = sql_int(t, "SELECT count(*) FROM audit_log");
+  gint64 audit_before = test_sql_int(t, "SELECT count(*) FROM audit_log");
 
   /* Any of its markings, in any typing, leads to it. */
   g_autoptr(GPtrArray) traces = muster_history_trace(t->store, "04 aa 00 00 00 00 01", &error);
@@ -210,12 +186,12 @@ test_full_life(TestDb *t, gconstpointer data)
   g_assert_cmpstr(counted->count_uuid, ==, s.found_by->uuid);
   g_assert_cmpstr(missed->count_uuid, ==, s.missed_by->uuid);
   g_assert_cmpstr(missed->at, ==, s.missed_by->closed_at);
-  g_autofree char *read_at = sql_text(t, "SELECT read_at FROM scan WHERE marking_value = "
+  g_autofree char *read_at = test_sql_text(t, "SELECT read_at FROM scan WHERE marking_value = "
                                          "'04AA0000000001'");
   g_assert_cmpstr(h->last_counted_at, ==, read_at);
   g_assert_cmpstr(counted->at, ==, read_at);
   /* Tracing reads; it never writes. */
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log"), ==, audit_before);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log"), ==, audit_before);
 
   MusterAuditReport report;
   g_assert_true(muster_audit_verify(t->store, &report, &error));
@@ -275,7 +251,7 @@ test_unknown_scans(TestDb *t, gconstpointer data)
   g_assert_cmpstr(e->count_uuid, ==, s.found_by->uuid);
   g_assert_cmpstr(e->location_path, ==, "R1/A");
   g_assert_cmpstr(e->user, ==, "sam");
-  g_autofree char *read_at = sql_text(t, "SELECT read_at FROM scan WHERE marking_value = 'ZZ-404'");
+  g_autofree char *read_at = test_sql_text(t, "SELECT read_at FROM scan WHERE marking_value = 'ZZ-404'");
   g_assert_cmpstr(e->at, ==, read_at);
 
   /* Scans that matched a record are not unknown; garbage finds nothing. */

@@ -20,36 +20,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static gint64
-sql_int(TestDb *t, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return n;
-}
-
-static char *
-sql_text(TestDb *t, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  char *s = muster_column_dup(stmt, 0);
-  sqlite3_finalize(stmt);
-  return s;
-}
-
-static void
-sql_exec(TestDb *t, const char *sql)
-{
-  g_assert_cmpint(sqlite3_exec(muster_store_db(t->store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
-}
-
 static void
 import(TestDb *t, const char *csv)
 {
@@ -70,7 +40,7 @@ item_uuid(TestDb *t, const char *manufacturer, const char *serial)
 {
   g_autofree char *sql = g_strdup_printf(
       "SELECT uuid FROM item WHERE manufacturer = '%s' AND serial = '%s'", manufacturer, serial);
-  return sql_text(t, sql);
+  return test_sql_text(t, sql);
 }
 
 static gint64
@@ -194,7 +164,7 @@ import_armoury(TestDb *t)
       muster_locations_add(t->store, t->admin, "R1/B/10", NULL, &error);
   g_assert_no_error(error);
   /* Rack C has stood there, uncounted, for years. */
-  sql_exec(t, "UPDATE location SET created_at = '2020-01-01T00:00:00.000Z' "
+  test_sql_exec(t, "UPDATE location SET created_at = '2020-01-01T00:00:00.000Z' "
               "WHERE path = 'R1/C' OR path LIKE 'R1/C/%'");
 }
 
@@ -293,7 +263,7 @@ test_every_kind(TestDb *t, gconstpointer data)
   const gint64 want[10] = {1, 1, 1, 1, 1, 3, 1, 1, 1, 1};
   for (int k = 0; k < 10; k++)
     g_assert_cmpint(sum.by_kind[k], ==, want[k]);
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM discrepancy"), ==, 12);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM discrepancy"), ==, 12);
 
   g_autoptr(GPtrArray) list = list_all(t, a.count_id);
   g_assert_cmpuint(list->len, ==, 12);
@@ -350,7 +320,7 @@ test_every_kind(TestDb *t, gconstpointer data)
   g_autoptr(MusterCount) count = muster_counts_get_by_id(t->store, a.count_id, NULL);
   g_assert_cmpint(count->state, ==, MUSTER_COUNT_RECONCILED);
   g_assert_nonnull(count->reconciled_at);
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile' "
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile' "
                              "AND user_name = 'sam' AND detail LIKE '%\"total\":12%'"),
                   ==, 1);
   assert_chain(t);
@@ -388,11 +358,11 @@ test_idempotent(TestDb *t, gconstpointer data)
   MusterReconcileSummary first, second;
   reconcile_ok(t, a.counter, a.count_id, &first);
   g_autofree char *rows = snapshot(t->store, TRUE);
-  g_autofree char *at = sql_text(t, "SELECT reconciled_at FROM count_session");
+  g_autofree char *at = test_sql_text(t, "SELECT reconciled_at FROM count_session");
   g_usleep(2000); /* a second run must not restamp anything */
   reconcile_ok(t, t->admin, a.count_id, &second);
   g_autofree char *rows_again = snapshot(t->store, TRUE);
-  g_autofree char *at_again = sql_text(t, "SELECT reconciled_at FROM count_session");
+  g_autofree char *at_again = test_sql_text(t, "SELECT reconciled_at FROM count_session");
 
   g_assert_cmpstr(rows_again, ==, rows);
   g_assert_cmpstr(at_again, ==, at);
@@ -401,9 +371,9 @@ test_idempotent(TestDb *t, gconstpointer data)
   g_assert_cmpint(second.total, ==, first.total);
   g_assert_cmpmem(second.by_kind, sizeof second.by_kind, first.by_kind, sizeof first.by_kind);
   /* Both runs are audited, each saying who ran it and what it found. */
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile'"), ==,
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile'"), ==,
                   2);
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile' "
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action = 'count.reconcile' "
                              "AND user_name = 'admin' AND detail LIKE '%\"new\":0%' "
                              "AND detail LIKE '%\"total\":12%'"),
                   ==, 1);
@@ -419,7 +389,7 @@ test_deterministic(TestDb *t, gconstpointer data)
   /* A byte-for-byte twin of the closed count, reconciled independently. */
   g_autofree char *twin_path = g_build_filename(t->dir, "twin.db", NULL);
   g_autofree char *vacuum = g_strdup_printf("VACUUM INTO '%s'", twin_path);
-  sql_exec(t, vacuum);
+  test_sql_exec(t, vacuum);
   reconcile_ok(t, a.counter, a.count_id, NULL);
   g_autoptr(MusterStore) twin = muster_store_open(twin_path, &error);
   g_assert_no_error(error);
@@ -439,7 +409,7 @@ test_deterministic(TestDb *t, gconstpointer data)
     g_assert_cmpint(uuid[14], ==, '8');
     g_assert_nonnull(strchr("89ab", uuid[19]));
   }
-  g_assert_cmpint(sql_int(t, "SELECT count(DISTINCT uuid) FROM discrepancy"), ==, 12);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(DISTINCT uuid) FROM discrepancy"), ==, 12);
   assert_chain(t);
 }
 
@@ -503,8 +473,8 @@ test_reconcile_refusals(TestDb *t, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
   g_assert_nonnull(strstr(error->message, "999"));
   g_clear_error(&error);
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM discrepancy"), ==, 0);
-  g_autofree char *state = sql_text(t, "SELECT state FROM count_session");
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM discrepancy"), ==, 0);
+  g_autofree char *state = test_sql_text(t, "SELECT state FROM count_session");
   g_assert_cmpstr(state, ==, "closed");
 
   /* The counter, although staff, may reconcile their own count. */
@@ -568,13 +538,13 @@ test_resolve_roles(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   resolve_fails(t, sue, a.witness, missing->id, "found", "in the workshop",
                 MUSTER_ERROR_PERMISSION, "deactivated");
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 0);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM resolution"), ==, 0);
 
   resolve_ok(t, sue, a.counter, missing->id, "found", "  in the armourer's workshop ");
   resolve_ok(t, t->admin, NULL, unknown->id, "recorded", "tag of a new weapon, to register");
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
   g_autofree char *row =
-      sql_text(t, "SELECT r.action || '|' || r.reason || '|' || u.name || '|' || c.name || '|' || "
+      test_sql_text(t, "SELECT r.action || '|' || r.reason || '|' || u.name || '|' || c.name || '|' || "
                   "coalesce(r.supersedes_id, 'none') FROM resolution r JOIN app_user u ON u.id = "
                   "r.resolved_by JOIN app_user c ON c.id = r.confirmed_by");
   g_assert_cmpstr(row, ==, "found|in the armourer's workshop|sue|sam|none");
@@ -589,7 +559,7 @@ test_resolve_roles(TestDb *t, gconstpointer data)
       "SELECT count(*) FROM audit_log WHERE action = 'discrepancy.resolve' AND subject = '%s' "
       "AND user_name = 'sue'",
       missing->uuid);
-  g_assert_cmpint(sql_int(t, audit_sql), ==, 1);
+  g_assert_cmpint(test_sql_int(t, audit_sql), ==, 1);
   g_autofree char *outbox_sql = g_strdup_printf(
       "SELECT count(*) FROM outbox WHERE kind = 'discrepancy.resolved' AND entity_uuid = '%s' "
       "AND json_extract(payload, '$.resolution.action') = 'found' "
@@ -598,7 +568,7 @@ test_resolve_roles(TestDb *t, gconstpointer data)
       "AND json_extract(payload, '$.discrepancy.count_uuid') = "
       "(SELECT uuid FROM count_session)",
       missing->uuid);
-  g_assert_cmpint(sql_int(t, outbox_sql), ==, 1);
+  g_assert_cmpint(test_sql_int(t, outbox_sql), ==, 1);
   assert_chain(t);
 }
 
@@ -613,10 +583,10 @@ test_resolution_supersedes(TestDb *t, gconstpointer data)
   resolve_ok(t, sue, a.witness, missing->id, "written_off", "not found after search");
   resolve_ok(t, sue, a.counter, missing->id, "found", "turned up in the vault");
 
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
-  g_assert_cmpint(sql_int(t, "SELECT supersedes_id FROM resolution WHERE action = 'found'"), ==,
-                  sql_int(t, "SELECT id FROM resolution WHERE action = 'written_off'"));
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM outbox WHERE kind = 'discrepancy.resolved' "
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
+  g_assert_cmpint(test_sql_int(t, "SELECT supersedes_id FROM resolution WHERE action = 'found'"), ==,
+                  test_sql_int(t, "SELECT id FROM resolution WHERE action = 'written_off'"));
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM outbox WHERE kind = 'discrepancy.resolved' "
                              "AND json_extract(payload, '$.resolution.supersedes') = "
                              "(SELECT uuid FROM resolution WHERE action = 'written_off')"),
                   ==, 1);
@@ -665,8 +635,8 @@ test_signed_off_is_final(TestDb *t, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE);
   g_assert_nonnull(strstr(error->message, "signed off"));
   g_clear_error(&error);
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
-  g_assert_cmpint(sql_int(t, "SELECT count(*) FROM discrepancy"), ==, 2);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM resolution"), ==, 2);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM discrepancy"), ==, 2);
   assert_chain(t);
 }
 
@@ -752,7 +722,7 @@ test_overdue_racks(TestDb *t, gconstpointer data)
             "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
             "Glock,AT,GB-01,17,pistol,in_store,R1/B/01\n"
             "Glock,AT,GC-01,17,pistol,in_store,R1/C/01\n");
-  sql_exec(t, "UPDATE location SET created_at = '2020-01-01T00:00:00.000Z'");
+  test_sql_exec(t, "UPDATE location SET created_at = '2020-01-01T00:00:00.000Z'");
   a.counter = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
   a.witness = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
   /* Rack C was counted long ago; rack B just now; a count of C that was only closed,
@@ -762,7 +732,7 @@ test_overdue_racks(TestDb *t, gconstpointer data)
       g_strdup_printf("UPDATE count_session SET closed_at = '2020-06-01T00:00:00.000Z' WHERE id = "
                       "%" G_GINT64_FORMAT,
                       old);
-  sql_exec(t, backdate);
+  test_sql_exec(t, backdate);
   const char *scope_c[] = {"R1/C", NULL};
   close_count(t, a.counter, start_count(t, a.counter, a.witness, scope_c));
   counted_and_reconciled(t, &a, "R1/B");
@@ -794,9 +764,9 @@ test_overdue_without_racks(TestDb *t, gconstpointer data)
   import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
             "Glock,AT,G-1,17,pistol,in_store,Store\n"
             "Glock,AT,G-2,17,pistol,in_store,Vault\n");
-  sql_exec(t, "INSERT INTO location (uuid, parent_id, kind, code, path, created_at) "
+  test_sql_exec(t, "INSERT INTO location (uuid, parent_id, kind, code, path, created_at) "
               "VALUES ('empty-room', 1, 'room', 'Empty', 'Empty', '2020-01-01T00:00:00.000Z')");
-  sql_exec(t, "UPDATE location SET created_at = '2020-01-01T00:00:00.000Z'");
+  test_sql_exec(t, "UPDATE location SET created_at = '2020-01-01T00:00:00.000Z'");
   a.counter = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
   a.witness = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
   gint64 id = counted_and_reconciled(t, &a, "Store");

@@ -7,18 +7,6 @@
 #include "db/users.h"
 #include "test-util.h"
 
-static gint64
-count_rows(TestDb *t, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return n;
-}
-
 static void
 test_pin_stored_as_argon2id(TestDb *t, gconstpointer data)
 {
@@ -33,7 +21,7 @@ test_pin_stored_as_argon2id(TestDb *t, gconstpointer data)
   sqlite3_finalize(stmt);
   /* Same PIN, different salt: two users never share a hash. */
   g_autoptr(MusterUser) c = test_db_add_user(t, "carol", MUSTER_ROLE_STAFF);
-  g_assert_cmpint(count_rows(t, "SELECT count(DISTINCT pin_hash) FROM app_user "
+  g_assert_cmpint(test_sql_int(t, "SELECT count(DISTINCT pin_hash) FROM app_user "
                                 "WHERE name IN ('bob','carol')"), ==, 2);
 }
 
@@ -57,9 +45,9 @@ test_wrong_pin_locks_after_limit(TestDb *t, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_LOCKED_OUT);
   g_assert_nonnull(strstr(error->message, "muster user unlock bob"));
   g_clear_error(&error);
-  g_assert_cmpint(count_rows(t, "SELECT count(*) FROM audit_log WHERE action='user.pin_failed'"),
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.pin_failed'"),
                   ==, 4);
-  g_assert_cmpint(count_rows(t, "SELECT count(*) FROM audit_log WHERE action='user.locked'"), ==,
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.locked'"), ==,
                   1);
   /* Staff cannot unlock; an admin can, and the counter restarts. */
   g_autoptr(MusterUser) staff = test_db_add_user(t, "dave", MUSTER_ROLE_STAFF);
@@ -145,7 +133,7 @@ test_bad_input(TestDb *t, gconstpointer data)
   g_clear_error(&error);
   g_autoptr(MusterUser) nobody = muster_users_authenticate(t->store, "nobody", "1234", &error);
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
-  g_assert_cmpint(count_rows(t, "SELECT count(*) FROM app_user"), ==, 1);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM app_user"), ==, 1);
 }
 
 static void
@@ -161,7 +149,7 @@ test_deactivated_cannot_sign_in(TestDb *t, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_clear_error(&error);
   /* Never deleted: the row stays, and the database refuses a delete. */
-  g_assert_cmpint(count_rows(t, "SELECT count(*) FROM app_user WHERE name='bob'"), ==, 1);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM app_user WHERE name='bob'"), ==, 1);
   g_assert_cmpint(sqlite3_exec(muster_store_db(t->store), "DELETE FROM app_user", NULL, NULL,
                                NULL), !=, SQLITE_OK);
   MusterAuditReport report;

@@ -61,3 +61,40 @@ test_db_add_user(TestDb *t, const char *name, MusterRole role)
   g_assert_no_error(error);
   return signed_in;
 }
+
+static sqlite3_stmt *
+first_row(TestDb *t, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    g_error("%s: %s", sql, sqlite3_errmsg(muster_store_db(t->store)));
+  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+  return stmt;
+}
+
+gint64
+test_sql_int(TestDb *t, const char *sql)
+{
+  sqlite3_stmt *stmt = first_row(t, sql);
+  gint64 n = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  return n;
+}
+
+char *
+test_sql_text(TestDb *t, const char *sql)
+{
+  sqlite3_stmt *stmt = first_row(t, sql);
+  char *s = muster_column_dup(stmt, 0);
+  sqlite3_finalize(stmt);
+  return s;
+}
+
+void
+test_sql_exec(TestDb *t, const char *sql)
+{
+  char *msg = NULL;
+  if (sqlite3_exec(muster_store_db(t->store), sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error("%s: %s", sql, msg);
+}

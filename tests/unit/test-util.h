@@ -20,5 +20,12 @@ void test_db_teardown(TestDb *t, gconstpointer data);
 /* Adds a user with PIN 1234 + role, returns it authenticated. */
 MusterUser *test_db_add_user(TestDb *t, const char *name, MusterRole role);
 
+/* Reads the first column of the first row of sql (which must return a row), straight
+ * from the file: tests check what was stored, not what the engine says it stored. */
+gint64 test_sql_int(TestDb *t, const char *sql);
+char *test_sql_text(TestDb *t, const char *sql);
+/* Runs sql, which must succeed (used to tamper with the file behind the engine). */
+void test_sql_exec(TestDb *t, const char *sql);
+
 /* Removes a folder tree. */
 void test_rm_rf(const char *dir);
