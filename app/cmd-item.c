@@ -14,6 +14,7 @@ static int run_set_status(int argc, char **argv);
 static int run_move(int argc, char **argv);
 static int run_add_marking(int argc, char **argv);
 static int run_retire_marking(int argc, char **argv);
+static int run_correct(int argc, char **argv);
 
 const MusterCliCommand muster_cmd_item[] = {
     {"item import", "--user ADMIN FILE.csv", "Import weapon records from CSV (all or nothing)",
@@ -29,6 +30,8 @@ const MusterCliCommand muster_cmd_item[] = {
      "Add a marking (tag, barcode, UII, ...) to an item", run_add_marking},
     {"item retire-marking", "--user ADMIN --value V --reason TEXT MARKING",
      "Retire a marking that is no longer on the item", run_retire_marking},
+    {"item correct", "--user ADMIN --field FIELD --value V --reason TEXT MARKING",
+     "Correct a field of the record that was entered wrongly (kept in the history)", run_correct},
     {NULL}};
 
 static const char csv_help[] =
@@ -306,4 +309,38 @@ run_retire_marking(int argc, char **argv)
       !muster_items_retire_marking(store, actor, item->id, value, reason, &error))
     return cli_fail(error);
   return print_item_result(store, item->id, "marking retired");
+}
+
+static const char correct_help[] =
+    "FIELD is one of manufacturer, country_of_manufacture, serial, model, category,\n"
+    "calibre, year, import_country, import_year, state_marking, frame_material; V is\n"
+    "written as in the CSV (empty clears an optional field). The old value stays in the\n"
+    "item's history with the reason. Status, location, custodian and markings are\n"
+    "changed with set-status, move, add-marking and retire-marking instead.";
+
+static int
+run_correct(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_item[7];
+  g_autofree char *actor_name = NULL, *field = NULL, *value = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "NAME"},
+      {"field", 0, 0, G_OPTION_ARG_STRING, &field, "The field to correct", "FIELD"},
+      {"value", 0, 0, G_OPTION_ARG_STRING, &value, "The right value", "VALUE"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, correct_help);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || field == NULL || value == NULL || reason == NULL)
+    return cli_usage_error(cmd, "give --field, --value, --reason and one MARKING naming the item");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  g_autoptr(MusterItem) item = NULL;
+  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
+      !muster_items_correct(store, actor, item->id, field, value, reason, &error))
+    return cli_fail(error);
+  g_autofree char *what = g_strdup_printf("%s corrected", field);
+  return print_item_result(store, item->id, what);
 }

@@ -30,16 +30,22 @@ build_dir=build/bench-release
 results_dir=$build_dir/results
 tmp_parent=${MUSTER_BENCH_DIR:-${TMPDIR:-/tmp}}
 
-log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+log() {
+  if [[ -t 2 ]]; then printf '\033[1m== %s\033[0m\n' "$*" >&2; else printf '== %s\n' "$*" >&2; fi
+}
 
+# The build's chatter goes to results/build.log, shown only when the build fails.
 build() {
-  if [[ ! -f $build_dir/CMakeCache.txt ]]; then
-    log "configuring a Release build in $build_dir"
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >&2
+  local blog=$results_dir/build.log
+  log "building the benchmarks (Release, $build_dir; log in $blog)"
+  if ! { [[ -f $build_dir/CMakeCache.txt ]] ||
+           cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release; } >"$blog" 2>&1 ||
+     ! cmake --build "$build_dir" --target muster-bench-ingest muster-bench-reconcile \
+         -j"$(nproc)" >>"$blog" 2>&1; then
+    cat "$blog" >&2
+    log "the build failed (see above)"
+    exit 1
   fi
-  log "building the benchmarks"
-  cmake --build "$build_dir" --target muster-bench-ingest muster-bench-reconcile \
-    -j"$(nproc)" >&2
 }
 
 # run NAME: runs muster-bench-NAME, progress to stderr, output kept in results/NAME.txt.
@@ -62,7 +68,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 
 machine_table() {
-  local cpu cores ram fs dev kernel shell_v lib_v load commit
+  local cpu cores ram fs dev kernel shell_v lib_v commit
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
   cores=$(nproc)
   ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -106,14 +112,15 @@ results_table() {
   echo "| Scan durable: add → committed | median $(n1 "$(get "$i" latency_median_ms)") ms, p99 $(n1 "$(get "$i" latency_p99_ms)") ms, max $(n1 "$(get "$i" latency_max_ms)") ms | ≤ 50 ms | $(get "$i" goal_latency) |"
   echo "| Reconcile: close + reconcile | $(n3 "$eng") s | < 1 s | $(get "$r" goal_time) |"
   echo "| Reconcile vs \`sqlite3\` shell anti-join | $(n2 "$eratio")× (shell $(n3 "$shell") s) | ≤ 1.5× | $(get "$r" goal_ratio) |"
+  echo "| Reconcile vs the same question as an EXCEPT merge (the engine's form), for information | $(n2 "$(get "$r" engine_vs_merge)")× (shell $(n3 "$(get "$r" merge_query_seconds)") s) | | |"
   echo "| Peak memory, ingest | engine $(mib "$(get "$i" ingest_peak_rss_kib)"); raw loop $(mib "$(get "$i" raw_peak_rss_kib)") (holds its rows) | | |"
   echo "| Peak memory, reconcile | engine $(mib "$(get "$r" engine_peak_rss_kib)"); \`sqlite3\` shell $(mib "$(get "$r" shell_peak_rss_kib)") | | |"
   echo "| Set-up: import the register from CSV | $(n1 "$imp_s") s ($(n0 "$imp_rate") items/s) | about 60 s | $imp_verdict |"
 }
 
 main() {
-  build
   mkdir -p "$results_dir"
+  build
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   if ge "${load_before%% *}" 0.5; then
     log "warning: load average $load_before; other work on the machine skews the figures"

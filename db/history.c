@@ -16,6 +16,8 @@
 #include "db/history.h"
 #include "marking/marking.h"
 
+#include <string.h>
+
 static void
 event_free(MusterHistoryEvent *e)
 {
@@ -102,6 +104,21 @@ custody_summary(const char *old_value, const char *new_value)
   return g_strdup_printf("Custody passed from %s to %s", old_value, new_value);
 }
 
+/* Corrections store "FIELD: VALUE" on both sides (db/items.h); an empty value is none. */
+static char *
+correction_summary(const char *verb, const char *old_value, const char *new_value)
+{
+  const char *old_sep = old_value != NULL ? strstr(old_value, ": ") : NULL;
+  const char *new_sep = new_value != NULL ? strstr(new_value, ": ") : NULL;
+  if (old_sep == NULL || new_sep == NULL)
+    return g_strdup_printf("%s: %s -> %s", verb, old_value ? old_value : "(none)",
+                           new_value ? new_value : "(none)");
+  g_autofree char *field = g_strndup(old_value, (gsize)(old_sep - old_value));
+  const char *from = old_sep[2] != '\0' ? old_sep + 2 : "(none)";
+  const char *to = new_sep[2] != '\0' ? new_sep + 2 : "(none)";
+  return g_strdup_printf("%s %s from %s to %s", verb, field, from, to);
+}
+
 static char *
 item_event_summary(const char *kind, const char *old_value, const char *new_value,
                    const char *first_place)
@@ -121,9 +138,9 @@ item_event_summary(const char *kind, const char *old_value, const char *new_valu
     return custody_summary(old_value, new_value);
   if (g_strcmp0(kind, "marking") == 0)
     return marking_summary(old_value, new_value);
-  return g_strdup_printf("%s %s: %s -> %s",
-                         g_strcmp0(kind, "registry") == 0 ? "Registry update" : "Correction", kind,
-                         old_value ? old_value : "(none)", new_value ? new_value : "(none)");
+  return correction_summary(g_strcmp0(kind, "registry") == 0 ? "Updated by the registry"
+                                                              : "Corrected",
+                            old_value, new_value);
 }
 
 /* Where the item was when it was recorded: before its first move, or where it is now. */
@@ -368,35 +385,12 @@ muster_history_trace(MusterStore *store, const char *marking_text, GError **erro
   return g_steal_pointer(&out);
 }
 
-/* The forms a typed marking may be stored under: the same ones
- * muster_items_find_by_marking() looks up, so both halves of a trace agree. */
-static GPtrArray *
-marking_forms(const char *text)
-{
-  GPtrArray *forms = g_ptr_array_new_with_free_func(g_free);
-  char *candidates[] = {
-      muster_marking_normalise_any(text),
-      muster_marking_normalise(MUSTER_MARKING_ENGRAVED_SERIAL, text, NULL),
-      muster_marking_normalise(MUSTER_MARKING_DATAMATRIX_UII, text, NULL),
-      muster_marking_normalise(MUSTER_MARKING_HF_UID, text, NULL),
-  };
-  for (guint i = 0; i < G_N_ELEMENTS(candidates); i++) {
-    gboolean seen = candidates[i] == NULL;
-    for (guint j = 0; j < forms->len && !seen; j++)
-      seen = g_str_equal(candidates[i], g_ptr_array_index(forms, j));
-    if (seen)
-      g_free(candidates[i]);
-    else
-      g_ptr_array_add(forms, candidates[i]);
-  }
-  return forms;
-}
-
 GPtrArray *
 muster_history_unknown_scans(MusterStore *store, const char *marking_text, GError **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
-  g_autoptr(GPtrArray) forms = marking_forms(marking_text != NULL ? marking_text : "");
+  g_autoptr(GPtrArray) forms =
+      muster_items_lookup_forms(marking_text != NULL ? marking_text : "");
   if (forms->len == 0)
     return g_steal_pointer(&out);
   sqlite3_stmt *stmt =

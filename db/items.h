@@ -6,6 +6,9 @@
  * transaction. Two items may share a serial if their manufacturers differ (that is a
  * duplicate-marking finding for reconciliation, not an error); the same manufacturer
  * and serial twice is refused.
+ *
+ * Implemented by items.c (the model, lookups, add, status, move), markings.c,
+ * item-csv.c (import, export) and item-correct.c (corrections); see items-private.h.
  */
 #pragma once
 #include "db/store.h"
@@ -74,6 +77,11 @@ MusterItem *muster_items_get_by_uuid(MusterStore *store, const char *uuid, GErro
  * markings still match (for tracing); their retired_at says so. */
 GPtrArray *muster_items_find_by_marking(MusterStore *store, const char *text, GError **error);
 
+/* The normalised forms a typed or scanned text may be stored under (as any marking, as
+ * a serial, without spaces, as a UID with '-' separators), without repeats: what
+ * find_by_marking looks up. Element type char*. */
+GPtrArray *muster_items_lookup_forms(const char *text);
+
 /* Resolves "what the user typed" (a uuid, a marking or serial) to exactly one item;
  * NOT_FOUND or INVALID ("matches 2 items: ...; use the uuid") otherwise. */
 MusterItem *muster_items_resolve(MusterStore *store, const char *text, GError **error);
@@ -96,6 +104,28 @@ gboolean muster_items_add_marking(MusterStore *store, const MusterUser *actor, g
 gboolean muster_items_retire_marking(MusterStore *store, const MusterUser *actor,
                                      gint64 item_id, const char *value, const char *reason,
                                      GError **error);
+
+/* Admin. Corrects one recorded field of an item that was entered wrongly; reason is
+ * required. field is the CSV column: manufacturer, country_of_manufacture, serial,
+ * model, category, calibre, year, import_country, import_year, state_marking or
+ * frame_material. status, location, custodian and markings are not corrected but
+ * changed, by their own calls; they are refused with a message naming the command.
+ * new_value is written as in the CSV and judged exactly as import judges it (empty
+ * clears an optional field); a manufacturer or serial another item already has with the
+ * other half is refused (MUSTER_ERROR_EXISTS), as is a value equal to the recorded one
+ * (MUSTER_ERROR_STATE).
+ *
+ * Nothing is overwritten without a trace: an item_event of kind 'correction' records
+ * old_value "FIELD: OLD" and new_value "FIELD: NEW" (nothing after ": " when there is no
+ * value), the reason, the user, and corrects_id: the event that last set the field (the
+ * item's 'created' event, or the previous correction of the same field). A corrected
+ * serial also retires the engraved_serial frame marking of the old serial and adds one
+ * for the new ('marking' events), so the old serial still traces to the item; a serial
+ * whose marking the item once carried cannot be put back (markings are not reinstated).
+ * One audit entry "item.correct" and one outbox event "item.corrected". */
+gboolean muster_items_correct(MusterStore *store, const MusterUser *actor, gint64 item_id,
+                              const char *field, const char *new_value, const char *reason,
+                              GError **error);
 
 gint64 muster_items_count(MusterStore *store, GError **error);
 

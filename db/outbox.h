@@ -6,7 +6,8 @@
  * is append-only; the sync (issue: registry sync) records how far the registry has
  * acknowledged, elsewhere.
  *
- * Kinds: item.created, item.status, item.location, item.marking, count.signed_off,
+ * Kinds: item.created, item.status, item.location, item.marking, item.corrected,
+ * count.signed_off,
  * discrepancy.resolved, unmarked.recorded, audit.anchor.
  */
 #pragma once

@@ -1,0 +1,137 @@
+/*
+ * items-private.h: what the item modules share, and nothing outside them may use.
+ *
+ * The item engine is split by concept (see items.h for the public side):
+ *   items.c        the model: status names, reading items, lookups, adding one item,
+ *                  status and location changes, and how any change is recorded
+ *   item-check.c   the one validation path every item and every field goes through
+ *   item-json.c    JSON for the audit log and the outbox (item.created by hand)
+ *   item-write.c   writing checked new items in bulk (one item or a million)
+ *   markings.c     an item's markings: loading, adding, retiring
+ *   item-csv.c     CSV import and export
+ *   item-correct.c corrections of fields entered wrongly
+ * The helpers below are declared once here so that no module keeps a copy of another's.
+ */
+#pragma once
+#include "db/items.h"
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* ---- items.c ------------------------------------------------------------------------ */
+
+gboolean item_status_known(MusterStatus status);
+/* A copy of an item (its markings as kind, component and value only), so that
+ * validation may normalise it in place. */
+MusterItem *item_copy_fields(const MusterItem *fields);
+/* The item already recorded with this manufacturer and serial: *id 0 when none. */
+gboolean item_find_same_serial(MusterStore *store, const char *manufacturer, const char *serial,
+                               gint64 *id, char **uuid, GError **error);
+/* One item_event row. corrects_id 0: it corrects nothing. */
+gboolean item_insert_event(MusterStore *store, gint64 item_id, const char *at, const char *kind,
+                           const char *old_value, const char *new_value, const MusterUser *actor,
+                           const char *reason, gint64 corrects_id, GError **error);
+/* The start of a change's audit detail and outbox payload: who changed which item, when. */
+JsonBuilder *item_change_payload(const MusterItem *item, const MusterUser *actor, const char *at);
+/* Appends the same change to the audit log (action) and the outbox (kind). */
+gboolean item_record_change(MusterStore *store, const MusterUser *actor, const MusterItem *item,
+                            const char *action, const char *kind, JsonBuilder *b, GError **error);
+/* The trimmed reason, or NULL with an error saying what needs one. */
+char *item_required_reason(const char *reason, const char *what, GError **error);
+
+/* ---- item-check.c ------------------------------------------------------------------- */
+
+/* The fields of an item as the CSV names them, in export order. The first eleven are
+ * the recorded description (correctable); the database columns have the same names. */
+typedef enum {
+  ITEM_FIELD_MANUFACTURER,
+  ITEM_FIELD_COUNTRY,
+  ITEM_FIELD_SERIAL,
+  ITEM_FIELD_MODEL,
+  ITEM_FIELD_CATEGORY,
+  ITEM_FIELD_CALIBRE,
+  ITEM_FIELD_YEAR,
+  ITEM_FIELD_IMPORT_COUNTRY,
+  ITEM_FIELD_IMPORT_YEAR,
+  ITEM_FIELD_STATE_MARKING,
+  ITEM_FIELD_FRAME_MATERIAL,
+  ITEM_FIELD_STATUS,
+  ITEM_FIELD_LOCATION,
+  ITEM_FIELD_CUSTODIAN,
+  ITEM_FIELD_MARKINGS,
+  ITEM_N_FIELDS
+} ItemField;
+
+extern const char *const item_field_names[ITEM_N_FIELDS];
+
+void item_problem(GPtrArray *problems, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* "a; b; c", for an error message. */
+char *item_problems_joined(GPtrArray *problems);
+void item_check_text(GPtrArray *problems, const char *column, char **value, gboolean required,
+                     gboolean multiline);
+/* A year cell as the CSV writes it: empty is 0 (unknown). */
+int item_parse_year(GPtrArray *problems, const char *column, const char *text);
+/* Normalises one marking in place; explains what is wrong with it otherwise. */
+gboolean item_check_marking(GPtrArray *problems, MusterMarking *m);
+/* The same marking, or the same tag on another component (a tag is on one only). */
+gboolean item_marking_same_tag(const MusterMarking *a, const MusterMarking *b);
+/* Checks and normalises one field, exactly as item_check() does. */
+void item_check_field(GPtrArray *problems, MusterItem *item, ItemField field);
+/* The rule between two fields: imported no earlier than made. */
+void item_check_year_order(GPtrArray *problems, const MusterItem *item);
+/* Every rule an item must meet, wherever it comes from. Normalises in place and puts
+ * the engraved serial first among the markings. */
+void item_check(GPtrArray *problems, MusterItem *item);
+
+/* ---- item-json.c -------------------------------------------------------------------- */
+
+void item_json_str(JsonBuilder *b, const char *name, const char *value);
+JsonNode *item_json_finish(JsonBuilder *b);
+char *item_json_finish_string(JsonBuilder *b);
+/* The item.created payload: the whole record with its markings. */
+char *item_created_payload(const MusterItem *item);
+
+/* ---- item-write.c ------------------------------------------------------------------- */
+
+/* Rows per multi-row INSERT when items are written in bulk. */
+#define ITEM_WRITE_BATCH 128
+
+/* A checked item about to be written, with its id already chosen (the caller holds the
+ * write lock, so max(id) + 1 onwards are free): its markings and events can then be
+ * written in bulk without waiting for each item's rowid. */
+typedef struct {
+  MusterItem *item;
+  gint64 location_id; /* 0: none */
+  char *reason;       /* of its 'created' event */
+} ItemNew;
+
+/* An empty array of ItemNew that frees what its elements hold. */
+GArray *item_new_array(void);
+/* Gives a checked item its identity; takes item and reason. */
+void item_new_init(ItemNew *n, MusterItem *item, gint64 id, gint64 location_id, const char *now,
+                   char *reason);
+gboolean item_next_id(MusterStore *store, gint64 *id, GError **error);
+/* Writes the items of an ItemNew array with their markings, 'created' events and
+ * item.created outbox events. */
+gboolean item_write_new(MusterStore *store, const MusterUser *actor, GArray *items, const char *now,
+                        GError **error);
+
+/* ---- markings.c --------------------------------------------------------------------- */
+
+MusterMarking *item_marking_new(const char *kind, const char *component, const char *value);
+/* An empty array of MusterMarking* that frees them. */
+GPtrArray *item_markings_new(void);
+/* Replaces item->markings with every marking of the item, retired ones too. */
+gboolean item_load_markings(MusterStore *store, MusterItem *item, GError **error);
+gboolean item_insert_marking(MusterStore *store, gint64 item_id, const MusterMarking *m,
+                             const char *at, GError **error);
+/* Sets retired_at of the marking row in use; the row itself stays. */
+gboolean item_retire_marking_row(MusterStore *store, gint64 item_id, const MusterMarking *m,
+                                 const char *at, GError **error);
+/* The item_event of a marking added or retired ("kind:component:value"). */
+gboolean item_marking_event(MusterStore *store, const MusterUser *actor, const MusterItem *item,
+                            const MusterMarking *m, gboolean added, const char *at,
+                            const char *reason, GError **error);
+
+G_END_DECLS
