@@ -237,8 +237,17 @@ handle_line(MusterIngest *ingest, const char *line, gsize len, const char *reade
   return TRUE;
 }
 
-#define MAX_BATCH 4096
+/* Every scan is committed (and acknowledged) within this of being read: the engine
+ * sizes each batch so that its flush ends in time (muster_ingest_due()). */
 #define MAX_WAIT_US 50000
+
+/* How long poll() may wait for more input: until a flush is due, or for ever. */
+static int
+poll_timeout_ms(MusterIngest *ingest)
+{
+  gint64 us = muster_ingest_due_in(ingest, MAX_WAIT_US);
+  return us < 0 ? -1 : (int)((us + 999) / 1000);
+}
 
 static gboolean
 feed_stdin(MusterIngest *ingest, const char *reader, GError **error)
@@ -247,7 +256,7 @@ feed_stdin(MusterIngest *ingest, const char *reader, GError **error)
   char chunk[65536];
   gboolean eof = FALSE;
   while (!eof) {
-    int timeout = muster_ingest_pending(ingest) > 0 ? MAX_WAIT_US / 1000 : -1;
+    int timeout = poll_timeout_ms(ingest);
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
     int rc = poll(&p, 1, timeout);
     if (rc < 0 && errno != EINTR) {
@@ -275,7 +284,8 @@ feed_stdin(MusterIngest *ingest, const char *reader, GError **error)
         if (!handle_line(ingest, buf->str + start, i - start, reader, error))
           return FALSE;
         start = i + 1;
-        if (muster_ingest_pending(ingest) >= MAX_BATCH && !flush_and_ack(ingest, error))
+        /* a chunk holds thousands of lines: the oldest may not wait for all of them */
+        if (muster_ingest_due(ingest, MAX_WAIT_US) && !flush_and_ack(ingest, error))
           return FALSE;
       }
       g_string_erase(buf, 0, (gssize)start);

@@ -14,6 +14,7 @@
  * altered or removed behind the engine's back is found.
  */
 #include "db/audit.h"
+#include "db/sha256.h"
 
 #include <json-glib/json-glib.h>
 #include <sodium.h>
@@ -147,42 +148,109 @@ muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_SEALED])
     base[i] = max_rowid(store, sealed_tables[i]);
 }
 
-/* Appends one length-prefixed field to buf: the same bytes hash_field() hashes. */
-static void
-buf_field(GByteArray *buf, const void *data, size_t len)
+/* Serialised rows collect here and are hashed a block at a time: sealing runs at every
+ * commit of a scan batch, and a hash update per column cost more than the hashing. */
+#define ROW_HASH_BLOCK 65536
+
+typedef struct {
+  MusterSha256 *sha;
+  gsize len;
+  guint8 buf[ROW_HASH_BLOCK];
+} RowHash;
+
+/* Makes room for len more bytes, hashing what is buffered if need be; FALSE when len
+ * is more than the whole buffer. */
+static gboolean
+row_hash_room(RowHash *h, gsize len)
 {
-  guint64 n = GUINT64_TO_BE((guint64)len);
-  g_byte_array_append(buf, (const guint8 *)&n, 8);
-  if (len > 0)
-    g_byte_array_append(buf, data, (guint)len);
+  if (h->len + len <= sizeof h->buf)
+    return TRUE;
+  muster_sha256_update(h->sha, h->buf, h->len);
+  h->len = 0;
+  return len <= sizeof h->buf;
 }
 
-/* Appends one row, every column type-tagged. */
 static void
-buf_row(GByteArray *buf, sqlite3_stmt *stmt)
+row_hash_put(RowHash *h, const void *data, gsize len)
 {
-  int ncol = sqlite3_column_count(stmt);
+  if (!row_hash_room(h, len)) {
+    muster_sha256_update(h->sha, data, len);
+    return;
+  }
+  memcpy(h->buf + h->len, data, len);
+  h->len += len;
+}
+
+/* One column: its type tag, then unless it is NULL its length-prefixed bytes (the
+ * length as hash_field() writes it). */
+static void
+row_hash_column(RowHash *h, int type, const void *data, gsize len)
+{
+  guint8 head[9] = {(guint8)type};
+  guint64 n = GUINT64_TO_BE((guint64)len);
+  memcpy(head + 1, &n, 8);
+  gsize head_len = type == SQLITE_NULL ? 1 : 9;
+  if (type == SQLITE_NULL || !row_hash_room(h, head_len + len)) {
+    row_hash_put(h, head, head_len);
+    if (len > 0)
+      row_hash_put(h, data, len);
+    return;
+  }
+  memcpy(h->buf + h->len, head, head_len);
+  if (len > 0)
+    memcpy(h->buf + h->len + head_len, data, len);
+  h->len += head_len + len;
+}
+
+/* An integer as the decimal text SQLite itself gives it (sqlite3_column_text() of an
+ * integer, which the seal hashed at first): formatted here, because SQLite converts in
+ * place with an allocation per column. Returns the length (at most 20). */
+static gsize
+int_decimal(gint64 value, char out[24])
+{
+  char tmp[24];
+  gsize n = 0;
+  guint64 u = value < 0 ? (guint64)0 - (guint64)value : (guint64)value;
+  do {
+    tmp[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u > 0);
+  gsize len = 0;
+  if (value < 0)
+    out[len++] = '-';
+  while (n > 0)
+    out[len++] = tmp[--n];
+  return len;
+}
+
+/* One row, every column type-tagged. The columns are read as sqlite3_value: each
+ * sqlite3_column_*() call locks the connection, and three calls a column were a quarter
+ * of the seal. The caller holds the connection's mutex, which makes this use safe. */
+static void
+row_hash_row(RowHash *h, sqlite3_stmt *stmt, int ncol)
+{
   for (int c = 0; c < ncol; c++) {
-    int type = sqlite3_column_type(stmt, c);
-    guint8 tag = (guint8)type;
-    g_byte_array_append(buf, &tag, 1);
-    if (type == SQLITE_NULL)
-      continue;
-    if (type == SQLITE_FLOAT) {
+    sqlite3_value *v = sqlite3_column_value(stmt, c);
+    int type = sqlite3_value_type(v);
+    if (type == SQLITE_NULL) {
+      row_hash_column(h, type, NULL, 0);
+    } else if (type == SQLITE_INTEGER) {
+      char num[24];
+      gsize len = int_decimal(sqlite3_value_int64(v), num);
+      row_hash_column(h, type, num, len);
+    } else if (type == SQLITE_FLOAT) {
       char num[40];
-      g_ascii_formatd(num, sizeof num, "%.17g", sqlite3_column_double(stmt, c));
-      buf_field(buf, num, strlen(num));
-      continue;
+      g_ascii_formatd(num, sizeof num, "%.17g", sqlite3_value_double(v));
+      row_hash_column(h, type, num, strlen(num));
+    } else {
+      const void *data = type == SQLITE_BLOB ? sqlite3_value_blob(v)
+                                             : (const void *)sqlite3_value_text(v);
+      row_hash_column(h, type, data, (gsize)sqlite3_value_bytes(v));
     }
-    const void *data = type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c)
-                                           : (const void *)sqlite3_column_text(stmt, c);
-    buf_field(buf, data, (size_t)sqlite3_column_bytes(stmt, c));
   }
 }
 
-/* SHA-256 over rows first..last of a sealed table. Rows are serialised into a buffer
- * hashed 64 KiB at a time: sealing runs at every commit of a scan batch, and one hash
- * call per column was a seventh of ingest's time. */
+/* SHA-256 over rows first..last of a sealed table. */
 static gboolean
 rows_digest(MusterStore *store, const char *table, gint64 first, gint64 last, char out[65],
             gint64 *nrows, GError **error)
@@ -195,25 +263,26 @@ rows_digest(MusterStore *store, const char *table, gint64 first, gint64 last, ch
     return FALSE;
   sqlite3_bind_int64(stmt, 1, first);
   sqlite3_bind_int64(stmt, 2, last);
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  g_autoptr(GByteArray) buf = g_byte_array_sized_new(65536 + 4096);
+  g_autoptr(MusterSha256) sha = muster_sha256_new();
+  g_autofree RowHash *h = g_new(RowHash, 1);
+  h->sha = sha;
+  h->len = 0;
+  int ncol = sqlite3_column_count(stmt);
+  sqlite3_mutex *mutex = sqlite3_db_mutex(muster_store_db(store));
   gint64 n = 0;
   int rc;
+  sqlite3_mutex_enter(mutex);
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    buf_row(buf, stmt);
-    if (buf->len >= 65536) {
-      crypto_hash_sha256_update(&st, buf->data, buf->len);
-      g_byte_array_set_size(buf, 0);
-    }
+    row_hash_row(h, stmt, ncol);
     n++;
   }
+  sqlite3_mutex_leave(mutex);
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE)
     return muster_store_fail(store, rc, "Reading history rows", error);
-  crypto_hash_sha256_update(&st, buf->data, buf->len);
-  guint8 digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&st, digest);
+  muster_sha256_update(h->sha, h->buf, h->len);
+  guint8 digest[MUSTER_SHA256_BYTES];
+  muster_sha256_final(sha, digest);
   to_hex(digest, out);
   *nrows = n;
   return TRUE;

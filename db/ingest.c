@@ -7,20 +7,28 @@
  *    at a few hundred scans a second; a batch costs one fsync however many it holds.
  *    Outcomes are handed back only after the commit, so a scan anyone has seen is on
  *    disk. A failed flush (database busy, disk full) rolls back and keeps the queue.
+ *  - Each flush ends within the bound the caller gives muster_ingest_due() (50 ms for a
+ *    count): the queue waits until the oldest scan's age plus the flush's expected time
+ *    (learnt from the flushes so far) reach half the bound, so batches size themselves
+ *    to the feed and the machine.
  *  - Queued scans are copied into one GStringChunk (a bump allocator cleared after each
  *    commit) and their raw GBytes are referenced, not copied: no malloc per field.
- *  - The per-scan path is two cached statements held for the whole flush (the marking
- *    lookup through the marking_value index, and the scan insert) plus a hash lookup in
- *    the in-memory set of items found so far. The finds of a batch go in afterwards with
- *    one INSERT ... SELECT over the scan rows just stored. The found set is loaded from
+ *  - The markings of a batch are looked up on a second thread and connection
+ *    (ingest-lookup.c), a chunk of values per statement, while this thread decides and
+ *    stores the scans whose answers are in: the lookups were a fifth of a flush. Scans
+ *    are stored several to an INSERT with ids given here (the next free ones), and the
+ *    finds of the batch go in afterwards with one INSERT ... SELECT over the scan rows
+ *    just stored: each run of a statement has a fixed cost of about a microsecond here,
+ *    as much as a marking lookup itself.
+ *  - Dedupe is a hash lookup in the in-memory set of items found so far, loaded from
  *    count_find when ingest starts, so a restarted feed dedupes exactly as before; the
  *    count_find primary key backs it in the database. A failed flush takes its finds
  *    back out of the set.
  *  - Location paths are cached per ingest (locations are few and never renamed), so the
  *    marking lookup needs no join to say where an item is recorded.
- *  - No in-memory map of every marking: the index lookup measured at about a seventh of
- *    the ingest time, while a map would cost tens of MiB for a large register and would
- *    go stale when another program adds a marking during the count.
+ *  - No in-memory map of every marking: it would cost tens of MiB for a large register
+ *    and would go stale when another program adds a marking during the count.
+ *  - A result's strings share one allocation: a flush hands back thousands of results.
  *  - One "scan.batch" audit entry per flush, never one per scan; the scan rows
  *    themselves are sealed into the audit chain by the store at commit.
  *
@@ -31,6 +39,7 @@
  */
 #include "db/ingest.h"
 #include "db/audit.h"
+#include "db/ingest-lookup.h"
 #include "db/locations.h"
 
 #include <string.h>
@@ -38,6 +47,21 @@
 
 /* A flush is due once this many scans wait, whatever their age. */
 #define INGEST_QUEUE_MAX 4096
+
+/* What a flush is taken to cost per scan before one has been measured. */
+#define FLUSH_US_PER_SCAN_GUESS 20.0
+
+/* The queued strings that usually repeat from one scan to the next. */
+typedef enum {
+  FIELD_READER,
+  FIELD_READER_KIND,
+  FIELD_SYMBOLOGY,
+  FIELD_MARKING_KIND,
+  FIELD_CHECK_GROUP,
+  FIELD_COMPONENT,
+  FIELD_LOCATION,
+  N_FIELDS
+} QueuedField;
 
 typedef struct {
   GBytes *raw;                /* referenced, may be NULL */
@@ -66,11 +90,15 @@ struct _MusterIngest {
   char *loc_path;
   GArray *queue;              /* Queued */
   GStringChunk *strings;
+  const char *last[N_FIELDS]; /* each field's latest copy in strings */
   gint64 oldest_mono_us;
   GHashTable *found;          /* item ids found in this count */
   GHashTable *paths;          /* location id -> path, read as needed */
+  MusterLookup *lookup;       /* the marking lookups, on their own thread */
   gint64 n_found;
   gint64 n_scans;
+  double flushed_us;          /* time and scans of recent flushes, older ones decayed */
+  double flushed_scans;
   gint64 time_secs;           /* the second time_prefix was formatted for */
   char time_prefix[40];       /* "2026-11-25T20:14:57." */
 };
@@ -89,12 +117,9 @@ muster_outcome_to_string(MusterOutcome o)
 void
 muster_ingest_result_clear(MusterIngestResult *r)
 {
-  g_clear_pointer(&r->item_uuid, g_free);
-  g_clear_pointer(&r->summary, g_free);
-  g_clear_pointer(&r->recorded_location, g_free);
-  g_clear_pointer(&r->item_status, g_free);
-  g_clear_pointer(&r->marking_value, g_free);
-  g_clear_pointer(&r->location_path, g_free);
+  g_clear_pointer(&r->strings, g_free);
+  r->item_uuid = r->summary = r->recorded_location = NULL;
+  r->item_status = r->marking_value = r->location_path = NULL;
 }
 
 static void
@@ -115,6 +140,7 @@ muster_ingest_free(MusterIngest *ingest)
   g_hash_table_unref(ingest->found);
   g_hash_table_unref(ingest->paths);
   g_ptr_array_unref(ingest->scope_paths);
+  g_clear_pointer(&ingest->lookup, muster_lookup_free);
   g_free(ingest->actor_name);
   g_free(ingest->count_uuid);
   g_free(ingest->loc_path);
@@ -234,6 +260,11 @@ muster_ingest_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
   if (!load_count(ingest, actor, error) || !load_scope(ingest, error) ||
       !load_progress(ingest, error))
     return NULL;
+  ingest->lookup = muster_lookup_new(muster_store_path(store), error);
+  if (ingest->lookup == NULL) {
+    g_prefix_error(error, "Scanning into count %" G_GINT64_FORMAT ": ", count_id);
+    return NULL;
+  }
   return g_steal_pointer(&ingest);
 }
 
@@ -286,10 +317,17 @@ muster_ingest_set_location(MusterIngest *ingest, const char *path, GError **erro
 
 /* ---- queueing ---------------------------------------------------------------------- */
 
+/* A string that repeats from scan to scan (reader, kind, component, location): the
+ * previous scan's copy when it is the same, which spares hashing it into the chunk. */
 static const char *
-chunk_const(MusterIngest *ingest, const char *s)
+chunk_same(MusterIngest *ingest, QueuedField field, const char *s)
 {
-  return s != NULL ? g_string_chunk_insert_const(ingest->strings, s) : NULL;
+  const char **last = &ingest->last[field];
+  if (s == NULL)
+    return NULL;
+  if (*last == NULL || strcmp(*last, s) != 0)
+    *last = g_string_chunk_insert_const(ingest->strings, s);
+  return *last;
 }
 
 static const char *
@@ -345,17 +383,17 @@ muster_ingest_add(MusterIngest *ingest, const MusterScan *scan)
     ingest->oldest_mono_us = g_get_monotonic_time();
   Queued q = {
       .raw = scan->raw != NULL ? g_bytes_ref(scan->raw) : NULL,
-      .reader = chunk_const(ingest, scan->reader != NULL ? scan->reader : "unknown"),
-      .reader_kind = chunk_const(ingest, scan->reader_kind != NULL ? scan->reader_kind
-                                                                   : "manual"),
-      .symbology = chunk_const(ingest, scan->symbology),
+      .reader = chunk_same(ingest, FIELD_READER, scan->reader != NULL ? scan->reader : "unknown"),
+      .reader_kind = chunk_same(ingest, FIELD_READER_KIND,
+                                scan->reader_kind != NULL ? scan->reader_kind : "manual"),
+      .symbology = chunk_same(ingest, FIELD_SYMBOLOGY, scan->symbology),
       .text = chunk_copy(ingest, scan->text),
-      .marking_kind = chunk_const(ingest, scan->marking_kind),
+      .marking_kind = chunk_same(ingest, FIELD_MARKING_KIND, scan->marking_kind),
       .marking_value = chunk_copy(ingest, scan->marking_value),
-      .check_group = chunk_const(ingest, scan->check_group),
-      .component = chunk_const(ingest, scan->component),
+      .check_group = chunk_same(ingest, FIELD_CHECK_GROUP, scan->check_group),
+      .component = chunk_same(ingest, FIELD_COMPONENT, scan->component),
       .read_at = chunk_time(ingest, scan->read_at_us),
-      .location_path = chunk_const(ingest, ingest->loc_path),
+      .location_path = chunk_same(ingest, FIELD_LOCATION, ingest->loc_path),
       .location_id = ingest->loc_id != 0 ? ingest->loc_id : ingest->scope_single_id,
       .authenticity = scan->authenticity,
   };
@@ -368,13 +406,48 @@ muster_ingest_pending(MusterIngest *ingest)
   return ingest->queue->len;
 }
 
+/* The time a flush of n scans is expected to take, from the recent flushes: their
+ * total time over their total scans, so the fixed cost of a commit (the fsync) weighs in
+ * as it did for batches of their size. */
+static gint64
+flush_estimate_us(MusterIngest *ingest, guint n)
+{
+  double per_scan = ingest->flushed_scans > 0 ? ingest->flushed_us / ingest->flushed_scans
+                                              : FLUSH_US_PER_SCAN_GUESS;
+  return (gint64)(per_scan * n);
+}
+
+/* Half of max_wait_us is planned: the queue waits until the oldest scan's age plus the
+ * expected flush reach it. The other half absorbs a flush slower than the last ones
+ * (an fsync behind other writes, a busy processor). Batches then size themselves to
+ * the arrival rate and to what flushes cost on this machine: under a full-speed feed
+ * they stay small enough to commit in time, and a slow feed waits for company. */
+gint64
+muster_ingest_due_in(MusterIngest *ingest, gint64 max_wait_us)
+{
+  guint n = ingest->queue->len;
+  if (n == 0)
+    return -1;
+  if (n >= INGEST_QUEUE_MAX)
+    return 0;
+  gint64 age = g_get_monotonic_time() - ingest->oldest_mono_us;
+  gint64 left = max_wait_us / 2 - age - flush_estimate_us(ingest, n);
+  return MAX(left, 0);
+}
+
 gboolean
 muster_ingest_due(MusterIngest *ingest, gint64 max_wait_us)
 {
-  if (ingest->queue->len == 0)
-    return FALSE;
-  return ingest->queue->len >= INGEST_QUEUE_MAX ||
-         g_get_monotonic_time() - ingest->oldest_mono_us >= max_wait_us;
+  return muster_ingest_due_in(ingest, max_wait_us) == 0;
+}
+
+/* Learns from a flush of n scans that took us: halving the weight of the past at each
+ * flush follows a count as its database grows or the machine gets busier. */
+static void
+flush_learn(MusterIngest *ingest, guint n, gint64 us)
+{
+  ingest->flushed_us = ingest->flushed_us / 2 + (double)us;
+  ingest->flushed_scans = ingest->flushed_scans / 2 + (double)n;
 }
 
 gint64
@@ -391,86 +464,50 @@ muster_ingest_scans(MusterIngest *ingest)
 
 /* ---- flushing ---------------------------------------------------------------------- */
 
-/* The statements of one flush, fetched once from the store's cache. */
+/* One flush, worked out chunk by chunk as the marking lookups come in. */
 typedef struct {
-  sqlite3_stmt *lookup;
-  sqlite3_stmt *insert_scan;
+  sqlite3_stmt *insert_one;   /* the scan INSERTs, taken from the store's cache once a */
+  sqlite3_stmt *insert_many;  /* flush: the cache hashes their SQL, long for many rows */
   const char *stored_at;
+  gint64 first_scan;          /* scan i of the queue gets id first_scan + i */
+  gint64 last_scan;
+  const char **values;        /* each queued scan's marking value, for the lookups */
+  MusterLookupHit *hits;      /* what each resolved to */
+  const char **paths;         /* where each item is recorded (the ingest's cache), or NULL */
+  MusterOutcome *outcomes;
   GArray *new_finds;          /* gint64 item ids added to ingest->found in this batch */
   GArray *results;            /* MusterIngestResult, or NULL when nobody asked */
-  gint64 first_scan;
-  gint64 last_scan;
 } Batch;
 
-static const char sql_lookup[] =
-    "SELECT m.item_id, i.status, i.location_id, i.uuid, i.manufacturer, i.model, "
-    "i.calibre, i.serial FROM marking m JOIN item i ON i.id = m.item_id "
-    "WHERE m.value = ? AND m.retired_at IS NULL";
-static const char sql_insert_scan[] =
-    "INSERT INTO scan (count_id, reader, reader_kind, symbology, raw, text, marking_kind, "
-    "marking_value, check_group, component, location_id, read_at, stored_at, authenticity, "
-    "outcome, item_id, item_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* Scans are decided and stored in chunks of this many, each as soon as its lookups are
+ * in, while the lookup thread works on the next. */
+#define STORE_CHUNK 256
+
+/* Scans go in INSERT_ROWS to a statement: a run of the statement opens and closes
+ * cursors on the table, its indexes and its foreign keys' parents, and 16 rows a run
+ * took a quarter less time per scan than one. Ids are given explicitly (the next free
+ * ones; the write lock is ours), so each scan's id is known. */
+#define INSERT_ROWS 16
+#define SCAN_COLUMNS 18
+#define SCAN_VALUES_1 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define SCAN_VALUES_4 SCAN_VALUES_1 ", " SCAN_VALUES_1 ", " SCAN_VALUES_1 ", " SCAN_VALUES_1
+#define SCAN_VALUES_16 SCAN_VALUES_4 ", " SCAN_VALUES_4 ", " SCAN_VALUES_4 ", " SCAN_VALUES_4
+#define SQL_INSERT_SCANS                                                                     \
+  "INSERT INTO scan (id, count_id, reader, reader_kind, symbology, raw, text, marking_kind, " \
+  "marking_value, check_group, component, location_id, read_at, stored_at, authenticity, "   \
+  "outcome, item_id, item_status) VALUES "
+static const char sql_insert_scan[] = SQL_INSERT_SCANS SCAN_VALUES_1;
+static const char sql_insert_scans[] = SQL_INSERT_SCANS SCAN_VALUES_16;
+G_STATIC_ASSERT(INSERT_ROWS == 16);
+
+/* The batch's rows are read by id alone ("+count_id" keeps the planner off the
+ * scan_count index, which would cost a second search per row), and the outcome is
+ * tested without an IN list: together a tenth less per find. */
 static const char sql_insert_finds[] =
     "INSERT INTO count_find (count_id, item_id, scan_id, location_id) "
-    "SELECT count_id, item_id, id, location_id FROM scan WHERE count_id = ?1 "
-    "AND id BETWEEN ?2 AND ?3 AND outcome IN ('accepted', 'wrong_location', "
-    "'status_conflict') ORDER BY id";
-
-/* What the marking resolved to. */
-typedef struct {
-  int n_items;                /* 0, 1, or 2 meaning "more than one" */
-  gint64 item_id;
-  const char *status;         /* a static string */
-  gint64 location_id;         /* recorded location; 0 when none */
-  const char *path;           /* its path (owned by the ingest's cache) */
-  char *uuid;                 /* for results only */
-  char *summary;
-} Resolved;
-
-static void
-resolved_clear(Resolved *r)
-{
-  g_clear_pointer(&r->uuid, g_free);
-  g_clear_pointer(&r->summary, g_free);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Resolved, resolved_clear)
-
-static const char *
-static_status(const char *status)
-{
-  static const char *const names[] = {"in_store", "issued", "in_repair", "in_transit",
-                                      "lost", "stolen", "destroyed", "seized"};
-  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
-    if (g_strcmp0(status, names[i]) == 0)
-      return names[i];
-  return "in_store"; /* the schema's CHECK allows nothing else */
-}
-
-/* "Glock 17 9x19 SN GL-123456" from the lookup row. */
-static char *
-item_summary(sqlite3_stmt *lookup)
-{
-  const char *calibre = (const char *)sqlite3_column_text(lookup, 6);
-  return g_strconcat((const char *)sqlite3_column_text(lookup, 4), " ",
-                     (const char *)sqlite3_column_text(lookup, 5), calibre != NULL ? " " : "",
-                     calibre != NULL ? calibre : "", " SN ",
-                     (const char *)sqlite3_column_text(lookup, 7), NULL);
-}
-
-/* Copies what the first row says; the row is gone once the statement steps on. */
-static void
-take_first_row(Batch *b, Resolved *r)
-{
-  sqlite3_stmt *st = b->lookup;
-  r->n_items = 1;
-  r->item_id = sqlite3_column_int64(st, 0);
-  r->status = static_status((const char *)sqlite3_column_text(st, 1));
-  r->location_id = sqlite3_column_int64(st, 2);
-  if (b->results != NULL) {
-    r->uuid = muster_column_dup(st, 3);
-    r->summary = item_summary(st);
-  }
-}
+    "SELECT count_id, item_id, id, location_id FROM scan WHERE +count_id = ?1 "
+    "AND id BETWEEN ?2 AND ?3 AND (outcome = 'accepted' OR outcome = 'wrong_location' "
+    "OR outcome = 'status_conflict') ORDER BY id";
 
 /* Paths never change and there are few locations, so each is read once per ingest:
  * that spares the marking lookup a join. */
@@ -496,29 +533,17 @@ location_path(MusterIngest *ingest, gint64 id, const char **path, GError **error
   return TRUE;
 }
 
+/* The recorded paths of scans [from, to), whose lookups are in. */
 static gboolean
-resolve(MusterIngest *ingest, Batch *b, const Queued *q, Resolved *r, GError **error)
+resolve_paths(MusterIngest *ingest, Batch *b, guint from, guint to, GError **error)
 {
-  sqlite3_reset(b->lookup);
-  sqlite3_bind_text(b->lookup, 1, q->marking_value, -1, SQLITE_STATIC);
-  int rc;
-  while ((rc = sqlite3_step(b->lookup)) == SQLITE_ROW) {
-    if (r->n_items == 0) {
-      take_first_row(b, r);
-    } else if (sqlite3_column_int64(b->lookup, 0) != r->item_id) {
-      /* the same value on two items: which one is here cannot be told */
-      resolved_clear(r);
-      r->n_items = 2;
-      r->item_id = 0;
-      r->status = NULL;
-      r->location_id = 0;
-      break;
-    }
+  for (guint i = from; i < to; i++) {
+    gint64 loc = b->hits[i].location_id;
+    b->paths[i] = NULL;
+    if (loc != 0 && !location_path(ingest, loc, &b->paths[i], error))
+      return FALSE;
   }
-  sqlite3_reset(b->lookup);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return muster_store_fail(ingest->store, rc, "Looking up a marking", error);
-  return r->location_id == 0 || location_path(ingest, r->location_id, &r->path, error);
+  return TRUE;
 }
 
 static gboolean
@@ -544,7 +569,7 @@ where_expected(MusterIngest *ingest, const Queued *q, const char *recorded)
 }
 
 static MusterOutcome
-decide(MusterIngest *ingest, const Queued *q, const Resolved *r)
+decide(MusterIngest *ingest, const Queued *q, const MusterLookupHit *r, const char *path)
 {
   if (q->marking_value == NULL)
     return MUSTER_OUTCOME_UNREADABLE;
@@ -558,9 +583,26 @@ decide(MusterIngest *ingest, const Queued *q, const Resolved *r)
     return MUSTER_OUTCOME_DUPLICATE;
   if (status_conflicts(r->status))
     return MUSTER_OUTCOME_STATUS_CONFLICT;
-  if (!where_expected(ingest, q, r->path))
+  if (!where_expected(ingest, q, path))
     return MUSTER_OUTCOME_WRONG_LOCATION;
   return MUSTER_OUTCOME_ACCEPTED;
+}
+
+/* Decides scans [from, to) in queue order; the first find of an item makes it a
+ * duplicate from the next scan on. */
+static void
+decide_range(MusterIngest *ingest, Batch *b, guint from, guint to)
+{
+  for (guint i = from; i < to; i++) {
+    const MusterLookupHit *r = &b->hits[i];
+    MusterOutcome o = decide(ingest, &g_array_index(ingest->queue, Queued, i), r, b->paths[i]);
+    b->outcomes[i] = o;
+    if (o == MUSTER_OUTCOME_ACCEPTED || o == MUSTER_OUTCOME_WRONG_LOCATION ||
+        o == MUSTER_OUTCOME_STATUS_CONFLICT) {
+      g_hash_table_add(ingest->found, GSIZE_TO_POINTER((gsize)r->item_id));
+      g_array_append_val(b->new_finds, r->item_id);
+    }
+  }
 }
 
 static void
@@ -572,48 +614,85 @@ bind_text(sqlite3_stmt *stmt, int idx, const char *s)
     sqlite3_bind_null(stmt, idx);
 }
 
-static gboolean
-insert_scan(MusterIngest *ingest, Batch *b, const Queued *q, MusterOutcome outcome,
-            const Resolved *r, gint64 *scan_id, GError **error)
+/* Binds scan i of the queue as the row whose first parameter is at + 1. */
+static void
+bind_scan(MusterIngest *ingest, Batch *b, sqlite3_stmt *s, int at, guint i)
 {
-  sqlite3_stmt *s = b->insert_scan;
-  sqlite3_reset(s);
-  sqlite3_bind_int64(s, 1, ingest->count_id);
-  bind_text(s, 2, q->reader);
-  bind_text(s, 3, q->reader_kind);
-  bind_text(s, 4, q->symbology);
+  const Queued *q = &g_array_index(ingest->queue, Queued, i);
+  const MusterLookupHit *r = &b->hits[i];
+  sqlite3_bind_int64(s, at + 1, b->first_scan + i);
+  sqlite3_bind_int64(s, at + 2, ingest->count_id);
+  bind_text(s, at + 3, q->reader);
+  bind_text(s, at + 4, q->reader_kind);
+  bind_text(s, at + 5, q->symbology);
   gsize raw_len = 0;
   const void *raw = q->raw != NULL ? g_bytes_get_data(q->raw, &raw_len) : NULL;
   if (raw_len > 0)
-    sqlite3_bind_blob(s, 5, raw, (int)raw_len, SQLITE_STATIC);
+    sqlite3_bind_blob(s, at + 6, raw, (int)raw_len, SQLITE_STATIC);
   else
-    sqlite3_bind_zeroblob(s, 5, 0);
-  bind_text(s, 6, q->text);
-  bind_text(s, 7, q->marking_kind);
-  bind_text(s, 8, q->marking_value);
-  bind_text(s, 9, q->check_group);
-  bind_text(s, 10, q->component);
+    sqlite3_bind_zeroblob(s, at + 6, 0);
+  bind_text(s, at + 7, q->text);
+  bind_text(s, at + 8, q->marking_kind);
+  bind_text(s, at + 9, q->marking_value);
+  bind_text(s, at + 10, q->check_group);
+  bind_text(s, at + 11, q->component);
   if (q->location_id != 0)
-    sqlite3_bind_int64(s, 11, q->location_id);
+    sqlite3_bind_int64(s, at + 12, q->location_id);
   else
-    sqlite3_bind_null(s, 11);
-  bind_text(s, 12, q->read_at);
-  bind_text(s, 13, b->stored_at);
-  bind_text(s, 14, muster_authenticity_to_string(q->authenticity));
-  bind_text(s, 15, muster_outcome_to_string(outcome));
+    sqlite3_bind_null(s, at + 12);
+  bind_text(s, at + 13, q->read_at);
+  bind_text(s, at + 14, b->stored_at);
+  bind_text(s, at + 15, muster_authenticity_to_string(q->authenticity));
+  bind_text(s, at + 16, muster_outcome_to_string(b->outcomes[i]));
   if (r->n_items == 1) {
-    sqlite3_bind_int64(s, 16, r->item_id);
-    bind_text(s, 17, r->status);
+    sqlite3_bind_int64(s, at + 17, r->item_id);
+    bind_text(s, at + 18, r->status);
   } else {
-    sqlite3_bind_null(s, 16);
-    sqlite3_bind_null(s, 17);
+    sqlite3_bind_null(s, at + 17);
+    sqlite3_bind_null(s, at + 18);
   }
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(ingest->store, rc, "Storing a scan", error);
-  *scan_id = sqlite3_last_insert_rowid(muster_store_db(ingest->store));
+}
+
+/* The ids the batch's scans get: the next free ones. */
+static gboolean
+next_scan_id(MusterIngest *ingest, gint64 *id, GError **error)
+{
+  sqlite3_stmt *st = muster_store_stmt(ingest->store, "SELECT coalesce(max(id), 0) FROM scan",
+                                       error);
+  if (st == NULL)
+    return FALSE;
+  int rc = sqlite3_step(st);
+  *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || muster_store_fail(ingest->store, rc, "Reading the scans", error);
+}
+
+/* Stores scans [from, to). */
+static gboolean
+insert_range(MusterIngest *ingest, Batch *b, guint from, guint to, GError **error)
+{
+  for (guint i = from; i < to;) {
+    guint rows = to - i >= INSERT_ROWS ? INSERT_ROWS : 1;
+    sqlite3_stmt *s = rows > 1 ? b->insert_many : b->insert_one;
+    for (guint k = 0; k < rows; k++)
+      bind_scan(ingest, b, s, (int)(k * SCAN_COLUMNS), i + k);
+    if (!muster_store_step_done(ingest->store, s, "Storing the scans", error))
+      return FALSE;
+    i += rows;
+  }
   return TRUE;
+}
+
+/* Holding the connection's mutex across the chunk makes the one every SQLite call takes
+ * a cheap re-entry: 18 binds a scan made the locking alone a few percent of a flush. */
+static gboolean
+insert_scans(MusterIngest *ingest, Batch *b, guint from, guint to, GError **error)
+{
+  sqlite3_mutex *mutex = sqlite3_db_mutex(muster_store_db(ingest->store));
+  sqlite3_mutex_enter(mutex);
+  gboolean ok = insert_range(ingest, b, from, to, error);
+  sqlite3_mutex_leave(mutex);
+  return ok;
 }
 
 /* The finds of the batch, in one statement from the scan rows just stored: cheaper
@@ -640,50 +719,45 @@ insert_finds(MusterIngest *ingest, Batch *b, GError **error)
   return FALSE;
 }
 
+/* Appends s (when set) to the result's block, pointing *field at the copy. */
 static void
-add_result(Batch *b, const Queued *q, MusterOutcome outcome, Resolved *r, gint64 scan_id)
+put_string(char **field, char **at, const char *s, gsize len)
 {
-  MusterIngestResult res = {
-      .scan_id = scan_id,
-      .outcome = outcome,
-      .item_id = r->item_id,
-      .item_uuid = g_steal_pointer(&r->uuid),
-      .summary = g_steal_pointer(&r->summary),
-      .recorded_location = g_strdup(r->path),
-      .item_status = g_strdup(r->status),
-      .marking_value = g_strdup(q->marking_value),
-      .location_path = g_strdup(q->location_path),
-  };
-  if (res.summary == NULL)
-    res.summary = g_strdup(q->marking_value != NULL ? q->marking_value
-                           : q->text != NULL        ? q->text
-                                                    : "unreadable scan");
-  g_array_append_val(b->results, res);
+  if (s == NULL)
+    return;
+  memcpy(*at, s, len);
+  (*at)[len] = '\0';
+  *field = *at;
+  *at += len + 1;
 }
 
-static gboolean
-ingest_one(MusterIngest *ingest, Batch *b, const Queued *q, GError **error)
+/* A result's strings share one allocation: a flush hands back thousands of results,
+ * and six allocations each were a noticeable part of it. */
+static void
+add_result(MusterIngest *ingest, Batch *b, guint i)
 {
-  g_auto(Resolved) r = {0};
-  if (q->marking_value != NULL && !resolve(ingest, b, q, &r, error))
-    return FALSE;
-  MusterOutcome outcome = decide(ingest, q, &r);
-  gint64 scan_id = 0;
-  if (!insert_scan(ingest, b, q, outcome, &r, &scan_id, error))
-    return FALSE;
-  if (b->first_scan == 0)
-    b->first_scan = scan_id;
-  b->last_scan = scan_id;
-  gboolean is_find = outcome == MUSTER_OUTCOME_ACCEPTED ||
-                     outcome == MUSTER_OUTCOME_WRONG_LOCATION ||
-                     outcome == MUSTER_OUTCOME_STATUS_CONFLICT;
-  if (is_find) {
-    g_hash_table_add(ingest->found, GSIZE_TO_POINTER((gsize)r.item_id));
-    g_array_append_val(b->new_finds, r.item_id);
+  const Queued *q = &g_array_index(ingest->queue, Queued, i);
+  const MusterLookupHit *r = &b->hits[i];
+  const char *uuid = r->text;
+  const char *summary = uuid != NULL             ? uuid + strlen(uuid) + 1
+                        : q->marking_value != NULL ? q->marking_value
+                        : q->text != NULL          ? q->text
+                                                   : "unreadable scan";
+  const char *parts[] = {uuid, summary, b->paths[i], r->status, q->marking_value,
+                         q->location_path};
+  gsize lens[G_N_ELEMENTS(parts)], total = 0;
+  for (guint k = 0; k < G_N_ELEMENTS(parts); k++) {
+    lens[k] = parts[k] != NULL ? strlen(parts[k]) : 0;
+    total += lens[k] + 1;
   }
-  if (b->results != NULL)
-    add_result(b, q, outcome, &r, scan_id);
-  return TRUE;
+  MusterIngestResult res = {
+      .scan_id = b->first_scan + i, .outcome = b->outcomes[i], .item_id = r->item_id};
+  char *at = res.strings = g_malloc(total);
+  char **fields[] = {&res.item_uuid,   &res.summary,       &res.recorded_location,
+                     &res.item_status, &res.marking_value, &res.location_path};
+  for (guint k = 0; k < G_N_ELEMENTS(parts); k++)
+    put_string(fields[k], &at, parts[k], lens[k]);
+  g_array_append_val(b->results, res);
 }
 
 /* Another program may have closed the count since ingest started. */
@@ -720,23 +794,46 @@ audit_batch(MusterIngest *ingest, Batch *b, GError **error)
                              ingest->count_uuid, detail, error);
 }
 
+/* Decides and stores the queued scans, a chunk at a time as their lookups come in. */
+static gboolean
+store_scans(MusterIngest *ingest, Batch *b, GError **error)
+{
+  guint n = ingest->queue->len;
+  for (guint from = 0; from < n; from += STORE_CHUNK) {
+    guint to = MIN(from + STORE_CHUNK, n);
+    if (!muster_lookup_wait(ingest->lookup, to, error) ||
+        !resolve_paths(ingest, b, from, to, error))
+      return FALSE;
+    decide_range(ingest, b, from, to);
+    if (!insert_scans(ingest, b, from, to, error))
+      return FALSE;
+  }
+  if (b->results != NULL)
+    for (guint i = 0; i < n; i++)
+      add_result(ingest, b, i);
+  return TRUE;
+}
+
 static gboolean
 flush_in_tx(MusterIngest *ingest, Batch *b, GError **error)
 {
-  if (!check_still_open(ingest, error))
+  if (!check_still_open(ingest, error) || !next_scan_id(ingest, &b->first_scan, error))
     return FALSE;
-  /* The store keeps these prepared for its lifetime; holding the pointers for one flush
-   * spares a cache lookup per scan. */
-  b->lookup = muster_store_stmt(ingest->store, sql_lookup, error);
-  if (b->lookup == NULL)
+  b->insert_one = muster_store_stmt(ingest->store, sql_insert_scan, error);
+  b->insert_many = b->insert_one != NULL
+                       ? muster_store_stmt(ingest->store, sql_insert_scans, error)
+                       : NULL;
+  if (b->insert_many == NULL)
     return FALSE;
-  b->insert_scan = muster_store_stmt(ingest->store, sql_insert_scan, error);
-  if (b->insert_scan == NULL)
-    return FALSE;
-  for (guint i = 0; i < ingest->queue->len; i++)
-    if (!ingest_one(ingest, b, &g_array_index(ingest->queue, Queued, i), error))
-      return FALSE;
-  return insert_finds(ingest, b, error) && audit_batch(ingest, b, error) &&
+  guint n = ingest->queue->len;
+  b->last_scan = b->first_scan + n - 1;
+  for (guint i = 0; i < n; i++)
+    b->values[i] = g_array_index(ingest->queue, Queued, i).marking_value;
+  /* we hold the write lock now: the lookups see what this transaction builds on */
+  muster_lookup_start(ingest->lookup, b->values, n, b->results != NULL, b->hits);
+  gboolean ok = store_scans(ingest, b, error);
+  muster_lookup_finish(ingest->lookup);
+  return ok && insert_finds(ingest, b, error) && audit_batch(ingest, b, error) &&
          muster_store_commit(ingest->store, error);
 }
 
@@ -758,6 +855,7 @@ queue_reset(MusterIngest *ingest)
     queued_clear(&g_array_index(ingest->queue, Queued, i));
   g_array_set_size(ingest->queue, 0);
   g_string_chunk_clear(ingest->strings);
+  memset(ingest->last, 0, sizeof ingest->last);
 }
 
 gboolean
@@ -766,6 +864,7 @@ muster_ingest_flush(MusterIngest *ingest, GArray *results, GError **error)
   guint n = ingest->queue->len;
   if (n == 0)
     return TRUE;
+  gint64 t0 = g_get_monotonic_time();
   g_autoptr(GArray) new_finds = g_array_new(FALSE, FALSE, sizeof(gint64));
   g_autoptr(GArray) batch_results =
       results != NULL ? g_array_sized_new(FALSE, TRUE, sizeof(MusterIngestResult), n) : NULL;
@@ -776,7 +875,17 @@ muster_ingest_flush(MusterIngest *ingest, GArray *results, GError **error)
   }
   /* after BEGIN, which may have waited for another program's lock */
   g_autofree char *stored_at = muster_now_iso();
-  Batch b = {.stored_at = stored_at, .new_finds = new_finds, .results = batch_results};
+  g_autofree const char **values = g_new(const char *, n);
+  g_autofree MusterLookupHit *hits = g_new(MusterLookupHit, n);
+  g_autofree const char **paths = g_new0(const char *, n);
+  g_autofree MusterOutcome *outcomes = g_new(MusterOutcome, n);
+  Batch b = {.stored_at = stored_at,
+             .values = values,
+             .hits = hits,
+             .paths = paths,
+             .outcomes = outcomes,
+             .new_finds = new_finds,
+             .results = batch_results};
   if (!flush_in_tx(ingest, &b, error)) {
     muster_store_rollback(ingest->store); /* no-op when commit already rolled back */
     batch_undo(ingest, &b);
@@ -789,5 +898,6 @@ muster_ingest_flush(MusterIngest *ingest, GArray *results, GError **error)
   if (results != NULL)
     g_array_append_vals(results, batch_results->data, batch_results->len);
   queue_reset(ingest);
+  flush_learn(ingest, n, g_get_monotonic_time() - t0);
   return TRUE;
 }

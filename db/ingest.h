@@ -5,8 +5,9 @@
  * found many times is one find), store the scan with its raw payload, and update the
  * progress. Scans are queued and committed in batches, one transaction each (WAL,
  * synchronous=FULL), and only after the commit are their outcomes handed back: a scan
- * whose outcome anyone has seen is on disk. A caller flushes at least every 50 ms while
- * scans arrive (muster_ingest_due()), which bounds the time to durability.
+ * whose outcome anyone has seen is on disk. A caller flushes when muster_ingest_due()
+ * says, which starts each flush early enough for every scan to be committed within the
+ * bound it is given (50 ms for a count).
  */
 #pragma once
 #include "db/store.h"
@@ -28,6 +29,8 @@ typedef enum {
 
 const char *muster_outcome_to_string(MusterOutcome o);
 
+/* The strings live in one allocation (strings), freed by muster_ingest_result_clear():
+ * read them, never free or replace one alone. */
 typedef struct {
   gint64 scan_id;
   MusterOutcome outcome;
@@ -38,6 +41,7 @@ typedef struct {
   char *item_status;
   char *marking_value;
   char *location_path;     /* where it was scanned */
+  gpointer strings;        /* private: the block the strings above live in */
 } MusterIngestResult;
 
 void muster_ingest_result_clear(MusterIngestResult *r);
@@ -60,8 +64,14 @@ gboolean muster_ingest_set_location(MusterIngest *ingest, const char *path, GErr
  * counted. */
 void muster_ingest_add(MusterIngest *ingest, const MusterScan *scan);
 guint muster_ingest_pending(MusterIngest *ingest);
-/* TRUE when the oldest queued scan has waited max_wait_us or the queue is full. */
+/* TRUE when a flush must start now for the oldest queued scan to be committed within
+ * max_wait_us of its muster_ingest_add(), judging by what flushes have cost so far (it
+ * plans for half of max_wait_us and keeps the rest in reserve), or when the queue is
+ * full. A feed calls it after each scan it adds. */
 gboolean muster_ingest_due(MusterIngest *ingest, gint64 max_wait_us);
+/* Microseconds until muster_ingest_due() becomes TRUE if no scan is added (0: it is
+ * due), for a feed that waits for input; -1 when nothing is queued. */
+gint64 muster_ingest_due_in(MusterIngest *ingest, gint64 max_wait_us);
 
 /* Commits every queued scan in one transaction and appends one MusterIngestResult per
  * scan to results (GArray of MusterIngestResult, may be NULL). On failure nothing of

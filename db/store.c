@@ -344,6 +344,10 @@ store_connect(const char *path, int flags, GError **error)
 {
   static gsize registered = 0;
   if (g_once_init_enter(&registered)) {
+    /* Memory statistics take a global mutex on every allocation, and the ingest worker
+     * and the writer allocate on two threads at once. Only effective before SQLite's
+     * first use in this process; harmless (SQLITE_MISUSE) after it. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     muster_register_resource();
     g_once_init_leave(&registered, 1);
   }

@@ -11,6 +11,9 @@
  * 15434 data (Data Matrix UIIs) and stripping them would destroy the evidence of what
  * was read. The marking normaliser refuses them, so such a line is kept unreadable
  * until a 15434 decoder exists, with a problem naming the format.
+ *
+ * A JSON line that is one flat object of plain ASCII strings (what readers send) is
+ * read here directly; any other goes through json-glib (some 30,000 instructions a line).
  */
 #include "scan/scan.h"
 #include "marking/marking.h"
@@ -46,6 +49,24 @@ muster_scan_free(MusterScan *scan)
   g_free(scan->location_path);
   g_free(scan->problem);
   g_free(scan);
+}
+
+MusterScan *
+muster_scan_copy(const MusterScan *scan)
+{
+  MusterScan *copy = g_memdup2(scan, sizeof *scan);
+  copy->reader = g_strdup(scan->reader);
+  copy->reader_kind = g_strdup(scan->reader_kind);
+  copy->symbology = g_strdup(scan->symbology);
+  copy->raw = scan->raw != NULL ? g_bytes_ref(scan->raw) : NULL;
+  copy->text = g_strdup(scan->text);
+  copy->marking_kind = g_strdup(scan->marking_kind);
+  copy->marking_value = g_strdup(scan->marking_value);
+  copy->check_group = g_strdup(scan->check_group);
+  copy->component = g_strdup(scan->component);
+  copy->location_path = g_strdup(scan->location_path);
+  copy->problem = g_strdup(scan->problem);
+  return copy;
 }
 
 static const char *const authenticity_names[] = {"unknown", "genuine", "not_genuine"};
@@ -138,12 +159,12 @@ describe_unmarking(MusterScan *scan, const char *text)
     add_problem(scan, "The text cannot be read as a marking");
 }
 
-/* Fills text and marking_value from text of unknown kind. */
+/* Fills text (taking it) and marking_value from text of unknown kind. */
 static void
-set_text_any(MusterScan *scan, const char *text)
+set_text_any(MusterScan *scan, char *text)
 {
   g_free(scan->text);
-  scan->text = g_strdup(text);
+  scan->text = text; /* taken: no copy per line */
   scan->marking_value = muster_marking_normalise_any(text);
   if (scan->marking_value == NULL)
     describe_unmarking(scan, text);
@@ -158,15 +179,52 @@ parse_plain(MusterScan *scan, const char *line, gsize len)
     add_problem(scan, "The line %s", why);
     return;
   }
-  g_autofree char *text = g_strndup(line, len);
-  set_text_any(scan, text);
+  set_text_any(scan, g_strndup(line, len));
+}
+
+/* The members of a JSON line object. A flat line (see flat_members()) is read in place:
+ * its names and values are cut out of a copy of the line. Any other line is json-glib's
+ * object. */
+#define FLAT_MAX 16
+
+typedef struct {
+  JsonObject *obj;            /* json-glib's object; NULL for a flat line */
+  char *copy;                 /* the flat line, names and values NUL-terminated in it */
+  const char *names[FLAT_MAX];
+  const char *values[FLAT_MAX];
+  guint n;
+} Members;
+
+static void
+members_clear(Members *m)
+{
+  g_clear_pointer(&m->obj, json_object_unref);
+  g_clear_pointer(&m->copy, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Members, members_clear)
+
+static const char *
+flat_value(const Members *m, const char *name)
+{
+  for (guint i = 0; i < m->n; i++)
+    if (strcmp(m->names[i], name) == 0)
+      return m->values[i];
+  return NULL;
+}
+
+static gboolean
+has_member(const Members *m, const char *name)
+{
+  return m->obj != NULL ? json_object_has_member(m->obj, name) : flat_value(m, name) != NULL;
 }
 
 /* A string member; NULL when absent or null. Other types are a problem. */
 static const char *
-member_string(MusterScan *scan, JsonObject *obj, const char *name)
+member_string(MusterScan *scan, const Members *m, const char *name)
 {
-  JsonNode *node = json_object_get_member(obj, name);
+  if (m->obj == NULL)
+    return flat_value(m, name); /* only strings, printable ASCII */
+  JsonNode *node = json_object_get_member(m->obj, name);
   if (node == NULL || JSON_NODE_HOLDS_NULL(node))
     return NULL;
   if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
@@ -213,7 +271,7 @@ decode_hex(const char *hex)
 }
 
 static void
-json_read_meta(MusterScan *scan, JsonObject *obj)
+json_read_meta(MusterScan *scan, const Members *obj)
 {
   replace_str(&scan->reader, member_string(scan, obj, "reader"));
   replace_str(&scan->reader_kind, member_string(scan, obj, "reader_kind"));
@@ -282,7 +340,7 @@ json_read_raw(MusterScan *scan, const char *value, const char *raw_hex)
 }
 
 static void
-json_read_marking(MusterScan *scan, JsonObject *obj)
+json_read_marking(MusterScan *scan, const Members *obj)
 {
   const char *value = member_string(scan, obj, "value");
   const char *kind_text = member_string(scan, obj, "kind");
@@ -304,7 +362,7 @@ json_read_marking(MusterScan *scan, JsonObject *obj)
   if (text == NULL)
     return;
   if (kind_text == NULL) {
-    set_text_any(scan, text);
+    set_text_any(scan, g_steal_pointer(&text));
     return;
   }
   /* A reader that names a wrong kind is misconfigured: keep the text, guess nothing. */
@@ -318,17 +376,90 @@ json_read_marking(MusterScan *scan, JsonObject *obj)
     add_problem(scan, "%s", error->message);
 }
 
-/* Parses a JSON line into scan. Returns TRUE when the object only says where the
- * counter is ({"location": "R1/A"}, no value): a location change, not a scan. */
-static gboolean
-parse_json(MusterScan *scan, const char *line, gsize len)
+/* A JSON string without escapes at *p, in printable ASCII: its text, cut out in place
+ * (the closing quote becomes its NUL), with *p moved past it; NULL when it is anything
+ * else. */
+static const char *
+flat_string(char **p, const char *end)
 {
-  scan->raw = g_bytes_new(line, len);
-  g_autofree char *why = bytes_problem(line, len);
-  if (why != NULL) {
-    add_problem(scan, "The JSON line %s", why);
-    return FALSE;
+  char *s = *p;
+  if (s >= end || *s != '"')
+    return NULL;
+  for (char *c = s + 1; c < end; c++) {
+    guchar ch = (guchar)*c;
+    if (ch == '"') {
+      *c = '\0';
+      *p = c + 1;
+      return s + 1;
+    }
+    if (ch == '\\' || ch < 0x20 || ch > 0x7E)
+      return NULL;
   }
+  return NULL;
+}
+
+static char *
+flat_blanks(char *p, const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  return p;
+}
+
+/* One "name": "value" member into m, *p moved past it; FALSE when it is not one. */
+static gboolean
+flat_member(Members *m, char **p, const char *end)
+{
+  const char *name = flat_string(p, end);
+  if (name == NULL || *name == '\0' || m->n == FLAT_MAX || flat_value(m, name) != NULL)
+    return FALSE;
+  *p = flat_blanks(*p, end);
+  if (*p >= end || **p != ':')
+    return FALSE;
+  *p = flat_blanks(*p + 1, end);
+  const char *value = flat_string(p, end);
+  if (value == NULL)
+    return FALSE;
+  m->names[m->n] = name;
+  m->values[m->n++] = value;
+  *p = flat_blanks(*p, end);
+  return TRUE;
+}
+
+/* Readers send one flat object of plain string members ({"value":"GL-1","kind":...}),
+ * and json-glib took some 40,000 instructions to parse one (a GScanner and a GObject
+ * per line), most of what a JSON scan cost. Such a line is read here, in place. Anything
+ * else (an escape, a number, nesting, non-ASCII bytes, an empty or repeated name, more
+ * than FLAT_MAX members, a trailing comma, any syntax error) gives FALSE and goes to
+ * json-glib as before, which reads the same members from the lines taken here. */
+static gboolean
+flat_members(Members *m, const char *line, gsize len)
+{
+  m->copy = g_strndup(line, len);
+  const char *end = m->copy + len;
+  char *p = flat_blanks(m->copy, end);
+  if (p >= end || *p != '{')
+    return FALSE;
+  p = flat_blanks(p + 1, end);
+  for (gboolean more = p < end && *p != '}'; more;) {
+    if (!flat_member(m, &p, end))
+      return FALSE;
+    more = p < end && *p == ',';
+    if (more)
+      p = flat_blanks(p + 1, end);
+  }
+  return p < end && *p == '}' && flat_blanks(p + 1, end) == end;
+}
+
+/* The members of a JSON line, read flat or else by json-glib; FALSE with a problem noted
+ * when the line is not a JSON object. */
+static gboolean
+json_line_members(MusterScan *scan, Members *m, const char *line, gsize len)
+{
+  if (flat_members(m, line, len))
+    return TRUE;
+  members_clear(m);
+  m->n = 0;
   g_autoptr(JsonParser) parser = json_parser_new_immutable();
   g_autoptr(GError) error = NULL;
   if (!json_parser_load_from_data(parser, line, (gssize)len, &error)) {
@@ -340,12 +471,29 @@ parse_json(MusterScan *scan, const char *line, gsize len)
     add_problem(scan, "The line is JSON but not an object");
     return FALSE;
   }
-  JsonObject *obj = json_node_get_object(root);
-  json_read_meta(scan, obj);
-  if (scan->location_path != NULL && !json_object_has_member(obj, "value") &&
-      !json_object_has_member(obj, "raw_hex"))
+  m->obj = json_object_ref(json_node_get_object(root));
+  return TRUE;
+}
+
+/* Parses a JSON line into scan. Returns TRUE when the object only says where the
+ * counter is ({"location": "R1/A"}, no value): a location change, not a scan. */
+static gboolean
+parse_json(MusterScan *scan, const char *line, gsize len)
+{
+  scan->raw = g_bytes_new(line, len);
+  g_autofree char *why = bytes_problem(line, len);
+  if (why != NULL) {
+    add_problem(scan, "The JSON line %s", why);
+    return FALSE;
+  }
+  g_auto(Members) members = {0};
+  if (!json_line_members(scan, &members, line, len))
+    return FALSE;
+  json_read_meta(scan, &members);
+  if (scan->location_path != NULL && !has_member(&members, "value") &&
+      !has_member(&members, "raw_hex"))
     return TRUE;
-  json_read_marking(scan, obj);
+  json_read_marking(scan, &members);
   return FALSE;
 }
 

@@ -37,6 +37,8 @@ typedef struct {
 
 MusterScan *muster_scan_new(void);
 void muster_scan_free(MusterScan *scan);
+/* A deep copy (raw is shared, it is immutable). */
+MusterScan *muster_scan_copy(const MusterScan *scan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterScan, muster_scan_free)
 
 const char *muster_authenticity_to_string(MusterAuthenticity a);
