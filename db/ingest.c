@@ -11,6 +11,8 @@
  *    count): the queue waits until the oldest scan's age plus the flush's expected time
  *    (learnt from the flushes so far) reach half the bound, so batches size themselves
  *    to the feed and the machine.
+ *  - WAL checkpoints run on a thread of their own while the ingest lives (checkpointer.c):
+ *    a checkpoint inside a commit was what made the slowest flushes.
  *  - Queued scans are copied into one GStringChunk (a bump allocator cleared after each
  *    commit) and their raw GBytes are referenced, not copied: no malloc per field.
  *  - The markings of a batch are looked up on a second thread and connection
@@ -39,6 +41,7 @@
  */
 #include "db/ingest.h"
 #include "db/audit.h"
+#include "db/checkpointer.h"
 #include "db/ingest-lookup.h"
 #include "db/locations.h"
 
@@ -95,6 +98,7 @@ struct _MusterIngest {
   GHashTable *found;          /* item ids found in this count */
   GHashTable *paths;          /* location id -> path, read as needed */
   MusterLookup *lookup;       /* the marking lookups, on their own thread */
+  MusterCheckpointer *checkpointer; /* WAL checkpoints, off the flush's path */
   gint64 n_found;
   gint64 n_scans;
   double flushed_us;          /* time and scans of recent flushes, older ones decayed */
@@ -141,6 +145,7 @@ muster_ingest_free(MusterIngest *ingest)
   g_hash_table_unref(ingest->paths);
   g_ptr_array_unref(ingest->scope_paths);
   g_clear_pointer(&ingest->lookup, muster_lookup_free);
+  g_clear_pointer(&ingest->checkpointer, muster_checkpointer_free);
   g_free(ingest->actor_name);
   g_free(ingest->count_uuid);
   g_free(ingest->loc_path);
@@ -261,7 +266,10 @@ muster_ingest_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
       !load_progress(ingest, error))
     return NULL;
   ingest->lookup = muster_lookup_new(muster_store_path(store), error);
-  if (ingest->lookup == NULL) {
+  if (ingest->lookup != NULL)
+    ingest->checkpointer =
+        muster_checkpointer_new(muster_store_db(store), muster_store_path(store), error);
+  if (ingest->lookup == NULL || ingest->checkpointer == NULL) {
     g_prefix_error(error, "Scanning into count %" G_GINT64_FORMAT ": ", count_id);
     return NULL;
   }
