@@ -84,5 +84,6 @@ extern const MusterCliCommand muster_cmd_overdue[];
 extern const MusterCliCommand muster_cmd_audit[];
 extern const MusterCliCommand muster_cmd_settings[];
 extern const MusterCliCommand muster_cmd_demo[];
+extern const MusterCliCommand muster_cmd_readers[];
 
 G_END_DECLS

@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "drivers/manager.h"
+#include "live/live-count.h"
+#include <glib-unix.h>
 #include "app/output.h"
 #include "db/counts.h"
 #include "db/ingest.h"
@@ -297,17 +300,147 @@ feed_stdin(MusterIngest *ingest, const char *reader, GError **error)
   return TRUE;
 }
 
+/* ---- scans from the readers --------------------------------------------------------- */
+
+typedef struct {
+  GMainLoop *loop;
+  guint idle_timer;
+  double idle_seconds; /* 0: until interrupted */
+  gboolean failed;
+} ReaderFeed;
+
+static gboolean
+feed_quit(gpointer data)
+{
+  ReaderFeed *f = data;
+  f->idle_timer = 0;
+  g_main_loop_quit(f->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+feed_signal(gpointer data)
+{
+  g_main_loop_quit(((ReaderFeed *)data)->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+feed_rearm(ReaderFeed *f)
+{
+  if (f->idle_seconds <= 0)
+    return;
+  g_clear_handle_id(&f->idle_timer, g_source_remove);
+  f->idle_timer = g_timeout_add((guint)(f->idle_seconds * 1000), feed_quit, f);
+}
+
+static void
+on_feed_result(MusterLiveCount *live, const MusterIngestResult *r, ReaderFeed *f)
+{
+  (void)live;
+  print_ack(r);
+  fflush(stdout);
+  feed_rearm(f);
+}
+
+static void
+on_feed_location(MusterLiveCount *live, const char *path, ReaderFeed *f)
+{
+  (void)live;
+  if (!cli.json)
+    printf("@ %s\n", *path ? path : "(count scope)");
+  feed_rearm(f);
+}
+
+static void
+on_feed_error(MusterLiveCount *live, const GError *error, ReaderFeed *f)
+{
+  (void)live;
+  (void)f;
+  g_printerr("muster: %s\n", error->message);
+}
+
+static void
+on_feed_reader(MusterReaderManager *manager, MusterReader *reader, gpointer data)
+{
+  (void)manager;
+  (void)data;
+  g_autofree char *error = muster_reader_dup_last_error(reader);
+  g_printerr("reader %s: %s%s%s\n", muster_reader_get_id(reader),
+             muster_reader_state_to_string(muster_reader_get_state(reader)),
+             error != NULL ? " — " : "", error != NULL ? error : "");
+}
+
+static gboolean
+feed_readers(MusterStore *store, const MusterUser *actor, const MusterCount *count,
+             const char *readers_file, const char *location, double idle_seconds, GError **error)
+{
+  g_autoptr(MusterReaderManager) manager = muster_reader_manager_new(readers_file, error);
+  if (manager == NULL || !muster_reader_manager_claim(manager, error))
+    return FALSE;
+  g_autoptr(MusterLiveCount) live = muster_live_count_new(store, actor, count->id, manager, error);
+  if (live == NULL)
+    return FALSE;
+  if (location != NULL &&
+      !muster_ingest_set_location(muster_live_count_get_ingest(live), location, error))
+    return FALSE;
+  g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+  ReaderFeed f = {.loop = loop, .idle_seconds = idle_seconds};
+  g_signal_connect(live, "result", G_CALLBACK(on_feed_result), &f);
+  g_signal_connect(live, "location", G_CALLBACK(on_feed_location), &f);
+  g_signal_connect(live, "error", G_CALLBACK(on_feed_error), &f);
+  g_signal_connect(manager, "reader-changed", G_CALLBACK(on_feed_reader), NULL);
+  guint sigint = g_unix_signal_add(SIGINT, feed_signal, &f);
+  guint sigterm = g_unix_signal_add(SIGTERM, feed_signal, &f);
+  if (!muster_reader_manager_start(manager, error))
+    return FALSE;
+  feed_rearm(&f);
+  g_main_loop_run(loop);
+  g_source_remove(sigint);
+  g_source_remove(sigterm);
+  g_clear_handle_id(&f.idle_timer, g_source_remove);
+  muster_reader_manager_stop(manager);
+  /* scans read before the stop are stored and acknowledged before we return */
+  while (g_main_context_iteration(NULL, FALSE))
+    ;
+  return muster_live_count_flush(live, error);
+}
+
+static void
+print_scan_summary(const MusterCount *count, MusterIngest *ingest)
+{
+  if (cli.json) {
+    printf("{\"type\":\"summary\",\"count\":\"%s\",\"scans\":%" G_GINT64_FORMAT
+           ",\"found\":%" G_GINT64_FORMAT "}\n",
+           count->uuid, muster_ingest_scans(ingest), muster_ingest_found(ingest));
+  } else {
+    printf("Count %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " scans stored, %" G_GINT64_FORMAT
+           " items found so far\n",
+           count->id, muster_ingest_scans(ingest), muster_ingest_found(ingest));
+  }
+}
+
 static int
 run_scan(int argc, char **argv)
 {
   const MusterCliCommand *cmd = &muster_cmd_count[1];
-  g_autofree char *actor_name = NULL, *reader = NULL, *location = NULL;
+  g_autofree char *actor_name = NULL, *reader = NULL, *location = NULL, *readers_file = NULL;
+  gboolean from_readers = FALSE;
+  double idle = 0;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who is scanning", "NAME"},
       {"reader", 0, 0, G_OPTION_ARG_STRING, &reader, "Reader name recorded with each scan "
        "(default stdin)", "NAME"},
       {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Where the scans are taken",
        "PATH"},
+      {"from-readers", 0, 0, G_OPTION_ARG_NONE, &from_readers,
+       "Take scans from the appliance's readers instead of stdin", NULL},
+      {"readers", 0, 0, G_OPTION_ARG_FILENAME, &readers_file,
+       "Readers file for --from-readers (default $MUSTER_READERS, else "
+       MUSTER_DEFAULT_READERS_FILE ")", "FILE"},
+      {"idle-exit", 0, 0, G_OPTION_ARG_DOUBLE, &idle,
+       "With --from-readers: stop after this long without a scan (default: at Ctrl+C)",
+       "SECONDS"},
       {NULL}};
   g_autoptr(GOptionContext) ctx = cli_context(
       cmd, entries,
@@ -315,16 +448,25 @@ run_scan(int argc, char **argv)
       "or a JSON object {\"value\": ..., \"kind\": ..., \"group\": ..., \"component\": ...,\n"
       "\"location\": ..., \"reader\": ..., \"authenticity\": ...}. A line \"@R1/A\" sets the\n"
       "location of the scans that follow. Garbage lines are kept as unreadable scans.\n"
+      "With --from-readers the scans come from the readers (tags, barcodes, Data Matrix;\n"
+      "a scanned rack label \"@R1/A/03\" sets the location) until Ctrl+C or --idle-exit.\n"
       "Each scan is acknowledged on stdout (with --json: one JSON object per line) only\n"
       "after it is committed to disk.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return 2;
   if (argc != 2)
     return cli_usage_error(cmd, "give exactly one COUNT");
+  if (!from_readers && (readers_file != NULL || idle != 0))
+    return cli_usage_error(cmd, "--readers and --idle-exit go with --from-readers");
   g_autoptr(GError) error = NULL;
   g_auto(CountCtx) c = {0};
   if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error))
     return cli_fail(error);
+  if (from_readers) {
+    if (!feed_readers(c.store, c.actor, c.count, readers_file, location, idle, &error))
+      return cli_fail(error);
+    return cli.json ? 0 : print_count(c.store, c.count->id, c.actor);
+  }
   g_autoptr(MusterIngest) ingest = muster_ingest_new(c.store, c.actor, c.count->id, &error);
   if (ingest == NULL)
     return cli_fail(error);
@@ -332,15 +474,7 @@ run_scan(int argc, char **argv)
     return cli_fail(error);
   if (!feed_stdin(ingest, reader ? reader : "stdin", &error))
     return cli_fail(error);
-  if (cli.json) {
-    printf("{\"type\":\"summary\",\"count\":\"%s\",\"scans\":%" G_GINT64_FORMAT
-           ",\"found\":%" G_GINT64_FORMAT "}\n",
-           c.count->uuid, muster_ingest_scans(ingest), muster_ingest_found(ingest));
-  } else {
-    printf("Count %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " scans stored, %" G_GINT64_FORMAT
-           " items found so far\n",
-           c.count->id, muster_ingest_scans(ingest), muster_ingest_found(ingest));
-  }
+  print_scan_summary(c.count, ingest);
   return 0;
 }
 

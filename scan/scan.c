@@ -69,6 +69,24 @@ muster_scan_copy(const MusterScan *scan)
   return copy;
 }
 
+MusterScan *
+muster_scan_new_location(const char *path)
+{
+  MusterScan *scan = muster_scan_new();
+  scan->location_path = g_strdup(path);
+  return scan;
+}
+
+const char *
+muster_scan_location_label(const MusterScan *scan)
+{
+  if (scan->raw == NULL && scan->text == NULL && scan->marking_value == NULL)
+    return scan->location_path;
+  if (scan->text != NULL && scan->text[0] == '@')
+    return scan->text + 1;
+  return NULL;
+}
+
 static const char *const authenticity_names[] = {"unknown", "genuine", "not_genuine"};
 
 const char *

@@ -39,6 +39,14 @@ MusterScan *muster_scan_new(void);
 void muster_scan_free(MusterScan *scan);
 /* A deep copy (raw is shared, it is immutable). */
 MusterScan *muster_scan_copy(const MusterScan *scan);
+
+/* The counter moved to path: not a read of a weapon, and not stored as a scan. Readers
+ * emit it for a scripted "@R1/A" line. */
+MusterScan *muster_scan_new_location(const char *path);
+/* The location a scan moves the counter to, or NULL when it is a read of a weapon: a
+ * muster_scan_new_location() event, or a scanned rack label whose text is "@R1/A/03"
+ * (labels printed on racks so a scanner sets where the counter is). */
+const char *muster_scan_location_label(const MusterScan *scan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterScan, muster_scan_free)
 
 const char *muster_authenticity_to_string(MusterAuthenticity a);

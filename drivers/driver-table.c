@@ -1,0 +1,13 @@
+/*
+ * driver-table.c: the reader drivers compiled into Muster, for the readers file.
+ *
+ * A new driver adds its MusterReaderDriver here, and nothing else changes.
+ */
+#include "drivers/manager.h"
+
+extern const MusterReaderDriver muster_sim_driver;
+
+const MusterReaderDriver *const muster_reader_drivers[] = {
+    &muster_sim_driver,
+    NULL,
+};

@@ -1,0 +1,23 @@
+/*
+ * sim-source.h: the scripted reader as a MusterReader, for the readers file and the kiosk.
+ *
+ * Wraps MusterSimReader (sim-reader.h): plays a feed file at a set pace and emits each
+ * line as a scan, each "@R1/A" line as a location event (muster_scan_new_location()). The
+ * demo and the tests without hardware use it where a real reader would be.
+ *
+ * Readers file:   [reader sim0]  kind=sim  feed=/path/to/feed.txt  rate=2  (scans/s)
+ */
+#pragma once
+#include "drivers/reader.h"
+
+G_BEGIN_DECLS
+
+#define MUSTER_TYPE_SIM_SOURCE (muster_sim_source_get_type())
+G_DECLARE_FINAL_TYPE(MusterSimSource, muster_sim_source, MUSTER, SIM_SOURCE, MusterReader)
+
+/* lines: the feed (copied). rate <= 0: as fast as the main loop allows. */
+MusterSimSource *muster_sim_source_new(const char *id, GPtrArray *lines, double rate);
+/* TRUE once every line has been played. */
+gboolean muster_sim_source_is_done(MusterSimSource *self);
+
+G_END_DECLS

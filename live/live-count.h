@@ -1,0 +1,42 @@
+/*
+ * live-count.h: readers feeding an open count, on the main loop.
+ *
+ * The one place where the data flow's two halves meet: scans from a MusterReaderManager
+ * go into a MusterIngest, are committed in batches within 50 ms of being read, and only
+ * then reported ("result"), so anything that shows or prints a scan shows a committed
+ * one. A rack label ("@R1/A/03") or a scripted location line moves the counter: scans
+ * already queued are committed at the old place first.
+ *
+ * A failed commit (database busy, disk full) keeps the scans queued and retries; the
+ * "error" signal says what is wrong, so a screen can tell the counter at once.
+ * `muster count scan --readers` and the kiosk both use this.
+ */
+#pragma once
+#include "db/ingest.h"
+#include "drivers/manager.h"
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define MUSTER_TYPE_LIVE_COUNT (muster_live_count_get_type())
+G_DECLARE_FINAL_TYPE(MusterLiveCount, muster_live_count, MUSTER, LIVE_COUNT, GObject)
+
+/* Signals:
+ *  "result" (const MusterIngestResult *r): a scan, committed;
+ *  "location" (const char *path): the counter moved ("" = the count's scope);
+ *  "error" (const GError *error): a commit failed (retried) or a location was refused. */
+
+/* The store and manager must outlive the live count. actor: as for muster_ingest_new(). */
+MusterLiveCount *muster_live_count_new(MusterStore *store, const MusterUser *actor,
+                                       gint64 count_id, MusterReaderManager *manager,
+                                       GError **error);
+
+/* Commits whatever is queued now (e.g. before closing the count). */
+gboolean muster_live_count_flush(MusterLiveCount *self, GError **error);
+
+MusterIngest *muster_live_count_get_ingest(MusterLiveCount *self);
+
+/* Scans waiting to be committed. */
+guint muster_live_count_pending(MusterLiveCount *self);
+
+G_END_DECLS

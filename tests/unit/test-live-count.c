@@ -1,0 +1,178 @@
+/*
+ * test-live-count.c: readers feeding an open count through the main loop.
+ *
+ * Every result is reported only once its scan is in the file; a rack label or scripted
+ * location line moves the counter and the scans after it are stored there; a location
+ * outside the count is refused with an error and the scans stay at the old place; scans
+ * still queued when the live count ends are stored, not dropped.
+ */
+#include "db/counts.h"
+#include "db/items.h"
+#include "drivers/sim/sim-source.h"
+#include "live/live-count.h"
+#include "test-util.h"
+
+#include <string.h>
+
+typedef struct {
+  TestDb db;
+  gint64 count_id;
+  GPtrArray *outcomes;  /* char*: "outcome@location" per result, in order */
+  GPtrArray *errors;    /* char* */
+  GPtrArray *locations; /* char* */
+  guint not_on_disk;    /* results reported before their scan was in the file */
+} Fixture;
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+  test_db_setup(&f->db, data);
+  const char *csv = "manufacturer,country_of_manufacture,serial,model,category,calibre,status,"
+                    "location,markings\n"
+                    "Glock,AT,GL-1,G17,pistol,9x19,in_store,R1/A/01,hf_uid:frame:04A1B2C3D4E501\n"
+                    "Glock,AT,GL-2,G17,pistol,9x19,in_store,R1/B/01,\n"
+                    "Glock,AT,GL-3,G17,pistol,9x19,in_store,R2/A/01,\n";
+  MusterImportResult result = {0};
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_items_import_csv(f->db.store, f->db.admin, csv, strlen(csv), &result,
+                                        &errors, &error));
+  g_autoptr(MusterUser) witness = test_db_add_user(&f->db, "will", MUSTER_ROLE_STAFF);
+  const char *scope[] = {"R1", NULL};
+  g_autoptr(MusterCount) c =
+      muster_counts_start(f->db.store, f->db.admin, witness, scope, FALSE, &error);
+  g_assert_no_error(error);
+  f->count_id = c->id;
+  f->outcomes = g_ptr_array_new_with_free_func(g_free);
+  f->errors = g_ptr_array_new_with_free_func(g_free);
+  f->locations = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+  g_ptr_array_unref(f->outcomes);
+  g_ptr_array_unref(f->errors);
+  g_ptr_array_unref(f->locations);
+  test_db_teardown(&f->db, data);
+}
+
+static void
+on_result(MusterLiveCount *live, const MusterIngestResult *r, Fixture *f)
+{
+  (void)live;
+  g_autofree char *sql =
+      g_strdup_printf("SELECT count(*) FROM scan WHERE id = %" G_GINT64_FORMAT, r->scan_id);
+  if (test_sql_int(&f->db, sql) != 1)
+    f->not_on_disk++;
+  g_ptr_array_add(f->outcomes, g_strdup_printf("%s@%s", muster_outcome_to_string(r->outcome),
+                                               r->location_path ? r->location_path : "-"));
+}
+
+static void
+on_error(MusterLiveCount *live, const GError *error, Fixture *f)
+{
+  (void)live;
+  g_ptr_array_add(f->errors, g_strdup(error->message));
+}
+
+static void
+on_location(MusterLiveCount *live, const char *path, Fixture *f)
+{
+  (void)live;
+  g_ptr_array_add(f->locations, g_strdup(path));
+}
+
+/* Plays feed through a sim reader into the count until every line has been handled. */
+static void
+play(Fixture *f, const char *feed, guint expect_results)
+{
+  g_autoptr(MusterSimSource) sim = NULL;
+  g_auto(GStrv) lines = g_strsplit(feed, "\n", -1);
+  g_autoptr(GPtrArray) arr = g_ptr_array_new();
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_ptr_array_add(arr, lines[i]);
+  sim = muster_sim_source_new("sim:test", arr, 200);
+  g_autoptr(GPtrArray) readers = g_ptr_array_new();
+  g_ptr_array_add(readers, sim);
+  g_autoptr(MusterReaderManager) m = muster_reader_manager_new_for_readers(readers);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterLiveCount) live =
+      muster_live_count_new(f->db.store, f->db.admin, f->count_id, m, &error);
+  g_assert_no_error(error);
+  g_signal_connect(live, "result", G_CALLBACK(on_result), f);
+  g_signal_connect(live, "error", G_CALLBACK(on_error), f);
+  g_signal_connect(live, "location", G_CALLBACK(on_location), f);
+  g_assert_true(muster_reader_manager_start(m, &error));
+  gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+  while (f->outcomes->len < expect_results && g_get_monotonic_time() < deadline)
+    g_main_context_iteration(NULL, TRUE);
+  muster_reader_manager_stop(m);
+}
+
+static char *
+joined(GPtrArray *a)
+{
+  g_ptr_array_add(a, NULL);
+  char *s = g_strjoinv(" ", (char **)a->pdata);
+  g_ptr_array_remove_index(a, a->len - 1);
+  return s;
+}
+
+static void
+test_results_after_commit(Fixture *f, gconstpointer data)
+{
+  play(f, "@R1/A\nGL-1\n04:A1:B2:C3:D4:E5:01\n@R1/B\nGL-2\nNOPE-9\n\x01", 5);
+  g_autofree char *got = joined(f->outcomes);
+  g_assert_cmpstr(got, ==,
+                  "accepted@R1/A duplicate@R1/A accepted@R1/B unknown@R1/B unreadable@R1/B");
+  g_assert_cmpuint(f->not_on_disk, ==, 0);
+  g_autofree char *moves = joined(f->locations);
+  g_assert_cmpstr(moves, ==, "R1/A R1/B");
+  g_assert_cmpuint(f->errors->len, ==, 0);
+  g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM scan WHERE reader = 'sim:test'"), ==,
+                  5);
+}
+
+/* A move outside the count is refused: an error, and the scans stay where they were. */
+static void
+test_location_outside_refused(Fixture *f, gconstpointer data)
+{
+  play(f, "@R1/A\nGL-1\n@R2/A\nGL-3", 2);
+  g_autofree char *got = joined(f->outcomes);
+  g_assert_cmpstr(got, ==, "accepted@R1/A wrong_location@R1/A");
+  g_assert_cmpuint(f->errors->len, ==, 1);
+  g_test_message("%s", (char *)f->errors->pdata[0]);
+  g_assert_nonnull(strstr(f->errors->pdata[0], "R2/A"));
+}
+
+/* Scans queued when the live count ends are stored, not dropped. */
+static void
+test_queued_stored_at_end(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) readers = g_ptr_array_new();
+  g_autoptr(MusterReaderManager) m = muster_reader_manager_new_for_readers(readers);
+  MusterLiveCount *live = muster_live_count_new(f->db.store, f->db.admin, f->count_id, m, &error);
+  g_assert_no_error(error);
+  g_autoptr(MusterScan) scan = muster_scan_new();
+  scan->text = g_strdup("GL-1");
+  scan->marking_value = g_strdup("GL-1");
+  scan->reader = g_strdup("late");
+  g_signal_emit_by_name(m, "scan", NULL, scan);
+  g_assert_cmpuint(muster_live_count_pending(live), ==, 1);
+  g_object_unref(live);
+  g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM scan WHERE reader = 'late'"), ==, 1);
+}
+
+#define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  ADD("/live-count/results-after-commit", test_results_after_commit);
+  ADD("/live-count/location-outside-refused", test_location_outside_refused);
+  ADD("/live-count/queued-stored-at-end", test_queued_stored_at_end);
+  return g_test_run();
+}
