@@ -5,9 +5,11 @@
  */
 #include "drivers/manager.h"
 
+extern const MusterReaderDriver muster_nfc_driver;
 extern const MusterReaderDriver muster_sim_driver;
 
 const MusterReaderDriver *const muster_reader_drivers[] = {
+    &muster_nfc_driver,
     &muster_sim_driver,
     NULL,
 };

@@ -8,15 +8,17 @@
  * why, with the raw bytes kept (at most MUSTER_SCAN_RAW_MAX of them).
  *
  * Control characters are kept in text: GS, RS and EOT are the separators of ISO/IEC
- * 15434 data (Data Matrix UIIs) and stripping them would destroy the evidence of what
- * was read. The marking normaliser refuses them, so such a line is kept unreadable
- * until a 15434 decoder exists, with a problem naming the format.
+ * 15434 and GS1 data (Data Matrix UIIs) and stripping them would destroy the evidence of
+ * what was read. Text holding them goes to the payload parsers (marking/payload.h), so a
+ * keyboard-wedge scan of an IUID Data Matrix gets its UII; what they cannot read stays
+ * unreadable with their problem.
  *
  * A JSON line that is one flat object of plain ASCII strings (what readers send) is
  * read here directly; any other goes through json-glib (some 30,000 instructions a line).
  */
 #include "scan/scan.h"
 #include "marking/marking.h"
+#include "marking/payload.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -156,9 +158,10 @@ describe_unmarking(MusterScan *scan, const char *text)
   gboolean iso15434 = g_str_has_prefix(text, "[)>");
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p), pos++) {
     gunichar c = g_utf8_get_char(p);
-    if (iso15434 || is_15434_separator(c)) {
-      add_problem(scan, "The text holds ISO/IEC 15434 data (GS/RS/EOT separators), which "
-                        "Muster cannot decode into a marking yet; the raw data is kept");
+    if (iso15434 || is_15434_separator(c)) { /* "[)>" without its separators */
+      add_problem(scan, "The text starts like ISO/IEC 15434 data but lacks its GS/RS/EOT "
+                        "separators (a scanner set to drop control characters?); the raw "
+                        "data is kept");
       return;
     }
     if (g_unichar_iscntrl(c)) {
@@ -177,12 +180,36 @@ describe_unmarking(MusterScan *scan, const char *text)
     add_problem(scan, "The text cannot be read as a marking");
 }
 
+/* ISO/IEC 15434 or GS1 data (it holds GS, RS or EOT): the payload parsers' marking. */
+static void
+set_payload_marking(MusterScan *scan, const char *text)
+{
+  g_autoptr(MusterPayload) payload =
+      muster_payload_parse_barcode((const guint8 *)text, strlen(text), scan->symbology);
+  if (payload->value != NULL) {
+    scan->marking_kind = g_strdup(muster_marking_kind_to_string(payload->kind));
+    scan->marking_value = g_steal_pointer(&payload->value);
+  }
+  if (payload->problem != NULL)
+    add_problem(scan, "%s", payload->problem);
+}
+
+static gboolean
+has_15434_separator(const char *text)
+{
+  return strpbrk(text, "\x1d\x1e\x04") != NULL;
+}
+
 /* Fills text (taking it) and marking_value from text of unknown kind. */
 static void
 set_text_any(MusterScan *scan, char *text)
 {
   g_free(scan->text);
   scan->text = text; /* taken: no copy per line */
+  if (has_15434_separator(text)) {
+    set_payload_marking(scan, text);
+    return;
+  }
   scan->marking_value = muster_marking_normalise_any(text);
   if (scan->marking_value == NULL)
     describe_unmarking(scan, text);

@@ -392,7 +392,8 @@ test_garbage_kept(Fixture *f, gconstpointer data)
   g_autoptr(MusterIngest) ingest = ingest_at(f, NULL);
   const char nul[] = "GL\0-1001";
   const char bad[] = "\xc3\x28GL";
-  const char uii[] = "[)>\x1e" "06\x1d" "18SABC\x1e\x04";
+  /* an ISO/IEC 15434 envelope with no data element in it: nothing to match */
+  const char uii[] = "[)>\x1e" "06\x1d" "\x1e\x04";
   gsize huge_len = 9000;
   g_autofree char *huge = g_malloc(huge_len);
   memset(huge, 'Z', huge_len);

@@ -277,23 +277,61 @@ test_nul_and_bad_utf8(void)
 }
 
 static void
-test_iso15434_kept(void)
+test_iso15434_decoded(void)
 {
-  /* [)> RS 06 GS 18SABC123 RS EOT: a MIL-STD-130 UII in a Data Matrix */
+  /* [)> RS 06 GS 18SABC123 RS EOT: a MIL-STD-130 UII (CAGE + serial) in a Data Matrix,
+   * typed in by a keyboard-wedge scanner */
   const char data[] = "[)>\x1e" "06\x1d" "18SABC123\x1e\x04";
   g_autoptr(MusterScan) scan = parse(data, sizeof data - 1, NULL);
-  g_assert_null(scan->marking_value);
+  g_assert_cmpstr(scan->marking_value, ==, "DABC123");
+  g_assert_cmpstr(scan->marking_kind, ==, "datamatrix_uii");
+  g_assert_null(scan->problem);
   g_assert_cmpstr(scan->text, ==, data); /* GS, RS, EOT kept */
   assert_raw(scan, data, sizeof data - 1);
-  assert_problem(scan, "ISO/IEC 15434");
 
   /* the same through JSON escapes */
   g_autoptr(MusterScan) json =
       parse_str("{\"value\": \"[)>\\u001e06\\u001d18SABC123\\u001e\\u0004\", "
                 "\"symbology\": \"datamatrix\"}");
   g_assert_cmpstr(json->text, ==, data);
-  g_assert_null(json->marking_value);
-  assert_problem(json, "ISO/IEC 15434");
+  g_assert_cmpstr(json->marking_value, ==, "DABC123");
+  g_assert_cmpstr(json->marking_kind, ==, "datamatrix_uii");
+
+  /* a GS1 Data Matrix from a wedge scanner that dropped the leading FNC1 */
+  const char gs1[] = "8004061414112345\x1d" "2400-7";
+  g_autoptr(MusterScan) g = parse(gs1, sizeof gs1 - 1, NULL);
+  g_assert_cmpstr(g->marking_value, ==, "061414112345");
+  g_assert_cmpstr(g->marking_kind, ==, "datamatrix_uii");
+
+  /* a scanner that dropped the EOT: read, and the problem says so */
+  const char no_eot[] = "[)>\x1e" "06\x1d" "18SABC123\x1e";
+  g_autoptr(MusterScan) n = parse(no_eot, sizeof no_eot - 1, NULL);
+  g_assert_cmpstr(n->marking_value, ==, "DABC123");
+  assert_problem(n, "EOT");
+}
+
+static void
+test_iso15434_unreadable(void)
+{
+  /* elements that make no UII: unreadable, the raw data kept, the problem says why */
+  const char data[] = "[)>\x1e" "06\x1d" "1P1234\x1e\x04";
+  g_autoptr(MusterScan) scan = parse(data, sizeof data - 1, NULL);
+  g_assert_null(scan->marking_value);
+  g_assert_null(scan->marking_kind);
+  g_assert_cmpstr(scan->text, ==, data);
+  assert_raw(scan, data, sizeof data - 1);
+  assert_problem(scan, "make no UII");
+
+  /* separators without a header */
+  const char stray[] = "GL-1\x1d" "X";
+  g_autoptr(MusterScan) s = parse(stray, sizeof stray - 1, NULL);
+  g_assert_null(s->marking_value);
+  assert_problem(s, "GS/RS/EOT");
+
+  /* the header but a tab instead of the separators */
+  g_autoptr(MusterScan) tab = parse_str("[)>\t06\t18SABC123");
+  g_assert_null(tab->marking_value);
+  assert_problem(tab, "lacks its GS/RS/EOT separators");
 }
 
 static void
@@ -334,7 +372,8 @@ main(int argc, char **argv)
   g_test_add_func("/scan/json-broken", test_json_broken);
   g_test_add_func("/scan/huge-line", test_huge_line);
   g_test_add_func("/scan/nul-and-bad-utf8", test_nul_and_bad_utf8);
-  g_test_add_func("/scan/iso15434-kept", test_iso15434_kept);
+  g_test_add_func("/scan/iso15434-decoded", test_iso15434_decoded);
+  g_test_add_func("/scan/iso15434-unreadable", test_iso15434_unreadable);
   g_test_add_func("/scan/control-character", test_control_character);
   g_test_add_func("/scan/authenticity-strings", test_authenticity_strings);
   return g_test_run();
