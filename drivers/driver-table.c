@@ -7,9 +7,11 @@
 
 extern const MusterReaderDriver muster_nfc_driver;
 extern const MusterReaderDriver muster_sim_driver;
+extern const MusterReaderDriver muster_usbhid_driver;
 
 const MusterReaderDriver *const muster_reader_drivers[] = {
     &muster_nfc_driver,
+    &muster_usbhid_driver,
     &muster_sim_driver,
     NULL,
 };
