@@ -35,7 +35,7 @@ typedef enum {
 
 const char *muster_payload_format_to_string(MusterPayloadFormat format);
 
-typedef struct {
+typedef struct _MusterPayload {
   MusterPayloadFormat format;
   MusterMarkingKind kind; /* meaningful when value != NULL */
   char *value;            /* normalised marking, NULL when nothing usable was found */

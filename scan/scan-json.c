@@ -58,6 +58,17 @@ muster_scan_to_json(const MusterScan *scan)
   } else {
     json_builder_add_null_value(b);
   }
+  add_str(b, "payload_format", scan->payload_format);
+  json_builder_set_member_name(b, "fields");
+  if (scan->fields != NULL) {
+    json_builder_begin_object(b);
+    g_autoptr(GList) keys = g_list_sort(g_hash_table_get_keys(scan->fields), (GCompareFunc)g_strcmp0);
+    for (GList *k = keys; k != NULL; k = k->next)
+      add_str(b, k->data, g_hash_table_lookup(scan->fields, k->data));
+    json_builder_end_object(b);
+  } else {
+    json_builder_add_null_value(b);
+  }
   add_str(b, "authenticity", muster_authenticity_to_string(scan->authenticity));
   add_str(b, "read_at", at);
   add_str(b, "location", scan->location_path);

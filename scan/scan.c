@@ -50,6 +50,8 @@ muster_scan_free(MusterScan *scan)
   g_free(scan->component);
   g_free(scan->location_path);
   g_free(scan->problem);
+  g_free(scan->payload_format);
+  g_clear_pointer(&scan->fields, g_hash_table_unref);
   g_free(scan);
 }
 
@@ -68,6 +70,8 @@ muster_scan_copy(const MusterScan *scan)
   copy->component = g_strdup(scan->component);
   copy->location_path = g_strdup(scan->location_path);
   copy->problem = g_strdup(scan->problem);
+  copy->payload_format = g_strdup(scan->payload_format);
+  copy->fields = scan->fields != NULL ? g_hash_table_ref(scan->fields) : NULL; /* never changed */
   return copy;
 }
 
@@ -180,18 +184,30 @@ describe_unmarking(MusterScan *scan, const char *text)
     add_problem(scan, "The text cannot be read as a marking");
 }
 
+void
+muster_scan_take_payload(MusterScan *scan, MusterPayload *payload, gboolean set_marking)
+{
+  if (set_marking && payload->value != NULL) {
+    g_free(scan->marking_kind);
+    g_free(scan->marking_value);
+    scan->marking_kind = g_strdup(muster_marking_kind_to_string(payload->kind));
+    scan->marking_value = g_steal_pointer(&payload->value);
+  }
+  g_free(scan->payload_format);
+  scan->payload_format = g_strdup(muster_payload_format_to_string(payload->format));
+  g_clear_pointer(&scan->fields, g_hash_table_unref);
+  scan->fields = g_steal_pointer(&payload->fields);
+  if (payload->problem != NULL)
+    add_problem(scan, "%s", payload->problem);
+}
+
 /* ISO/IEC 15434 or GS1 data (it holds GS, RS or EOT): the payload parsers' marking. */
 static void
 set_payload_marking(MusterScan *scan, const char *text)
 {
   g_autoptr(MusterPayload) payload =
       muster_payload_parse_barcode((const guint8 *)text, strlen(text), scan->symbology);
-  if (payload->value != NULL) {
-    scan->marking_kind = g_strdup(muster_marking_kind_to_string(payload->kind));
-    scan->marking_value = g_steal_pointer(&payload->value);
-  }
-  if (payload->problem != NULL)
-    add_problem(scan, "%s", payload->problem);
+  muster_scan_take_payload(scan, payload, TRUE);
 }
 
 static gboolean

@@ -30,6 +30,10 @@ typedef struct {
   gint64 read_at_us;     /* wall clock, UTC microseconds */
   gint64 read_mono_us;   /* monotonic, for latency and debounce */
   MusterAuthenticity authenticity;
+  char *payload_format;  /* "iso15434", "gs1", "ndef", "plain"...: how the payload was
+                            parsed (marking/payload.h); NULL when not parsed */
+  GHashTable *fields;    /* char* -> char*: the payload's data elements (GS1 AIs, 15434
+                            data identifiers, NDEF text/uri); NULL when none */
   char *problem;         /* what was wrong with the line: why it is unreadable, or which
                             field was ignored; NULL when fine. Unreadable means
                             marking_value == NULL. */
@@ -39,6 +43,12 @@ MusterScan *muster_scan_new(void);
 void muster_scan_free(MusterScan *scan);
 /* A deep copy (raw is shared, it is immutable). */
 MusterScan *muster_scan_copy(const MusterScan *scan);
+
+typedef struct _MusterPayload MusterPayload;
+/* Takes what a payload parser found (marking/payload.h): marking kind and value when it
+ * found one (set_marking FALSE keeps the scan's own, e.g. a tag's UID), the format and
+ * data elements, and its problem added to the scan's. Steals from payload. */
+void muster_scan_take_payload(MusterScan *scan, MusterPayload *payload, gboolean set_marking);
 
 /* The counter moved to path: not a read of a weapon, and not stored as a scan. Readers
  * emit it for a scripted "@R1/A" line. */

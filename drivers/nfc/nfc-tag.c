@@ -127,6 +127,9 @@ apply_ndef(MusterScan *scan, GBytes *ndef)
   }
   if (payload->problem != NULL)
     add_problem(scan, "NDEF message: %s", payload->problem);
+  g_clear_pointer(&payload->problem, g_free);
+  /* the marking stays the UID (see README.md); the records' fields go with the scan */
+  muster_scan_take_payload(scan, payload, FALSE);
 }
 
 /* GET_VERSION, and READ_SIG when the product is signed: symbology and authenticity. */

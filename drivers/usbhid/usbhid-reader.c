@@ -99,11 +99,7 @@ emit_scan(Scanner *s, GBytes *bytes, const char *symbology)
   scan->text = g_utf8_make_valid((const char *)data, (gssize)len);
   scan->symbology = g_strdup(symbology);
   g_autoptr(MusterPayload) payload = muster_payload_parse_barcode(data, len, symbology);
-  if (payload->value != NULL) {
-    scan->marking_kind = g_strdup(muster_marking_kind_to_string(payload->kind));
-    scan->marking_value = g_steal_pointer(&payload->value);
-  }
-  scan->problem = g_steal_pointer(&payload->problem);
+  muster_scan_take_payload(scan, payload, TRUE);
   muster_reader_emit_scan(MUSTER_READER(s->reader), scan);
 }
 

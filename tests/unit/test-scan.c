@@ -6,6 +6,7 @@
  * problem that says what is wrong.
  */
 #include "scan/scan.h"
+#include "scan/scan-json.h"
 
 #include <string.h>
 
@@ -356,6 +357,32 @@ test_authenticity_strings(void)
   muster_scan_free(NULL);
 }
 
+/* A 15434 scan as `readers watch --json` prints it: the parsed marking, the format and
+ * the data elements, the raw bytes in hex, the separators kept in text. A copy of the
+ * scan says the same. */
+static void
+test_json_carries_payload(void)
+{
+  const char line[] = "[)>\x1e" "06\x1d" "25SDABC123\x1e\x04";
+  g_autofree char *loc = NULL;
+  g_autoptr(MusterScan) parsed = muster_scan_parse_line(line, sizeof line - 1, "wedge", &loc, NULL);
+  g_autoptr(MusterScan) scan = muster_scan_copy(parsed);
+  g_autoptr(JsonNode) node = muster_scan_to_json(scan);
+  JsonObject *o = json_node_get_object(node);
+  g_assert_cmpstr(json_object_get_string_member(o, "type"), ==, "scan");
+  g_assert_cmpstr(json_object_get_string_member(o, "payload_format"), ==, "iso15434");
+  JsonObject *fields = json_object_get_object_member(o, "fields");
+  g_assert_nonnull(fields);
+  g_assert_cmpstr(json_object_get_string_member(fields, "25S"), ==, "DABC123");
+  JsonObject *marking = json_object_get_object_member(o, "marking");
+  g_assert_cmpstr(json_object_get_string_member(marking, "kind"), ==, "datamatrix_uii");
+  g_assert_cmpstr(json_object_get_string_member(marking, "value"), ==, "DABC123");
+  g_assert_cmpstr(json_object_get_string_member(o, "raw_hex"), ==,
+                  "5B293E1E30361D323553444142433132331E04");
+  g_autofree char *visible = muster_scan_visible_text(scan->text);
+  g_assert_cmpstr(visible, ==, "[)><RS>06<GS>25SDABC123<RS><EOT>");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -376,5 +403,6 @@ main(int argc, char **argv)
   g_test_add_func("/scan/iso15434-unreadable", test_iso15434_unreadable);
   g_test_add_func("/scan/control-character", test_control_character);
   g_test_add_func("/scan/authenticity-strings", test_authenticity_strings);
+  g_test_add_func("/scan/json-carries-payload", test_json_carries_payload);
   return g_test_run();
 }
