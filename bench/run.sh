@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# bench/run.sh [--quick]: the one benchmark command (see bench/README.md).
+# bench/run.sh [--quick] [BENCHMARK...]: the one benchmark command (see bench/README.md).
 #
-# Builds a Release tree in build/bench-release if needed, runs the ingest and reconcile
-# benchmarks (1,000,000 items and scans; --quick: 100,000), shows their progress on
+# Builds a Release tree in build/bench-release if needed, runs the benchmarks (ingest and
+# reconcile: 1,000,000 items and scans, --quick: 100,000; reader latencies and idle CPU
+# against the emulated NFC reader and USB scanner), shows their progress on
 # stderr, and prints a Markdown table of the results and of the machine on stdout, ready
 # to paste into the README. The raw output of each program is kept in
 # build/bench-release/results/. Exits 0 when the benchmarks ran, even if a goal was
@@ -13,18 +14,27 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+all_benchmarks=(ingest reconcile nfc-latency usb-latency)
+
 usage() {
-  echo "usage: bench/run.sh [--quick]"
-  echo "  --quick   100,000 items and scans instead of 1,000,000 (a fast check)"
+  echo "usage: bench/run.sh [--quick] [BENCHMARK...]"
+  echo "  --quick     smaller runs (100,000 items and scans instead of 1,000,000; fewer taps)"
+  echo "  BENCHMARK   any of: ${all_benchmarks[*]} (default: all)"
 }
 
 size_args=()
-case "${1:-}" in
-  "") ;;
-  --quick) size_args=(--quick) ;;
-  -h | --help) usage; exit 0 ;;
-  *) usage >&2; exit 2 ;;
-esac
+selected=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) size_args=(--quick) ;;
+    -h | --help) usage; exit 0 ;;
+    -*) usage >&2; exit 2 ;;
+    *)
+      [[ " ${all_benchmarks[*]} " == *" $arg "* ]] || { usage >&2; exit 2; }
+      selected+=("$arg") ;;
+  esac
+done
+[[ ${#selected[@]} -gt 0 ]] || selected=("${all_benchmarks[@]}")
 
 build_dir=build/bench-release
 results_dir=$build_dir/results
@@ -38,9 +48,8 @@ log() {
 build() {
   local blog=$results_dir/build.log
   log "building the benchmarks (Release, $build_dir; log in $blog)"
-  if ! { [[ -f $build_dir/CMakeCache.txt ]] ||
-           cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release; } >"$blog" 2>&1 ||
-     ! cmake --build "$build_dir" --target muster-bench-ingest muster-bench-reconcile \
+  if ! cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >"$blog" 2>&1 ||
+     ! cmake --build "$build_dir" --target "${selected[@]/#/muster-bench-}" \
          -j"$(nproc)" >>"$blog" 2>&1; then
     cat "$blog" >&2
     log "the build failed (see above)"
@@ -48,12 +57,16 @@ build() {
   fi
 }
 
-# run NAME: runs muster-bench-NAME, progress to stderr, output kept in results/NAME.txt.
+# run NAME [PREFIX...]: runs muster-bench-NAME (under PREFIX, e.g. umockdev-wrapper),
+# progress to stderr, output kept in results/NAME.txt.
 run() {
   local name=$1 out=$results_dir/$1.txt
+  shift
   log "running the $name benchmark (output in $out)"
-  "$build_dir/bench/muster-bench-$name" "${size_args[@]}" --dir "$tmp_parent" |
-    tee "$out" >&2
+  local bin=$build_dir/bench/muster-bench-$name dir_args=()
+  # benchmarks with databases take --dir; the reader ones have nothing to put on disk
+  if "$bin" --help 2>&1 | grep -q -- '--dir'; then dir_args=(--dir "$tmp_parent"); fi
+  "$@" "$bin" "${size_args[@]}" "${dir_args[@]}" | tee "$out" >&2
 }
 
 # get FILE KEY: the value of KEY=... in FILE.
@@ -76,7 +89,7 @@ machine_table() {
   dev=$(df -PT "$tmp_parent" | awk 'NR == 2 { print $1 }')
   kernel=$(uname -sr)
   shell_v=$(/usr/bin/sqlite3 --version | cut -d' ' -f1)
-  lib_v=$(get "$results_dir/ingest.txt" sqlite_version)
+  lib_v=$(get "$results_dir/ingest.txt" sqlite_version 2>/dev/null || echo "?")
   commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
   if [[ -n $(git status --porcelain 2>/dev/null | head -n1) ]]; then commit="$commit (with uncommitted changes)"; fi
   echo "| Machine | |"
@@ -90,32 +103,41 @@ machine_table() {
   echo "| Commit, date | $commit, $(date -u +%Y-%m-%dT%H:%MZ) |"
 }
 
-results_table() {
-  local i=$results_dir/ingest.txt r=$results_dir/reconcile.txt
-  local items scans rate raw ratio imp_s imp_rate eng shell eratio
-  items=$(get "$r" items)
-  scans=$(get "$i" scans)
-  rate=$(get "$i" ingest_scans_per_s)
-  raw=$(get "$i" raw_rows_per_s)
-  ratio=$(get "$i" ingest_vs_raw)
-  eng=$(get "$r" engine_seconds)
-  shell=$(get "$r" shell_query_seconds)
-  eratio=$(get "$r" engine_vs_shell)
-  imp_s=$(get "$r" import_seconds)
-  imp_rate=$(get "$r" import_items_per_s)
-  local imp_verdict=ok
-  ge "$imp_s" 60 && imp_verdict="over 60 s"
-  echo "| Benchmark ($(n0 "$items") items) | Measured | Goal | |"
-  echo "|---|---|---|---|"
-  echo "| Ingest, $(n0 "$scans") scans through the engine | $(n0 "$rate") scans/s | ≥ 100,000 scans/s | $(get "$i" goal_rate) |"
-  echo "| Ingest vs raw SQLite insert loop of the same rows | $(n2 "$ratio")× (raw $(n0 "$raw") rows/s) | ≥ 0.5× | $(get "$i" goal_ratio) |"
+rows_ingest() {
+  local i=$results_dir/ingest.txt
+  echo "| Ingest, $(n0 "$(get "$i" scans)") scans through the engine ($(n0 "$(get "$i" items)") items) | $(n0 "$(get "$i" ingest_scans_per_s)") scans/s | ≥ 100,000 scans/s | $(get "$i" goal_rate) |"
+  echo "| Ingest vs raw SQLite insert loop of the same rows | $(n2 "$(get "$i" ingest_vs_raw)")× (raw $(n0 "$(get "$i" raw_rows_per_s)") rows/s) | ≥ 0.5× | $(get "$i" goal_ratio) |"
   echo "| Scan durable: add → committed | median $(n1 "$(get "$i" latency_median_ms)") ms, p99 $(n1 "$(get "$i" latency_p99_ms)") ms, max $(n1 "$(get "$i" latency_max_ms)") ms | ≤ 50 ms | $(get "$i" goal_latency) |"
-  echo "| Reconcile: close + reconcile | $(n3 "$eng") s | < 1 s | $(get "$r" goal_time) |"
-  echo "| Reconcile vs \`sqlite3\` shell anti-join | $(n2 "$eratio")× (shell $(n3 "$shell") s) | ≤ 1.5× | $(get "$r" goal_ratio) |"
-  echo "| Reconcile vs the same question as an EXCEPT merge (the engine's form), for information | $(n2 "$(get "$r" engine_vs_merge)")× (shell $(n3 "$(get "$r" merge_query_seconds)") s) | | |"
   echo "| Peak memory, ingest | engine $(mib "$(get "$i" ingest_peak_rss_kib)"); raw loop $(mib "$(get "$i" raw_peak_rss_kib)") (holds its rows) | | |"
+}
+
+rows_reconcile() {
+  local r=$results_dir/reconcile.txt imp_s imp_verdict=ok
+  imp_s=$(get "$r" import_seconds)
+  ge "$imp_s" 60 && imp_verdict="over 60 s"
+  echo "| Reconcile: close + reconcile, $(n0 "$(get "$r" items)") items | $(n3 "$(get "$r" engine_seconds)") s | < 1 s | $(get "$r" goal_time) |"
+  echo "| Reconcile vs \`sqlite3\` shell anti-join | $(n2 "$(get "$r" engine_vs_shell)")× (shell $(n3 "$(get "$r" shell_query_seconds)") s) | ≤ 1.5× | $(get "$r" goal_ratio) |"
+  echo "| Reconcile vs the same question as an EXCEPT merge (the engine's form), for information | $(n2 "$(get "$r" engine_vs_merge)")× (shell $(n3 "$(get "$r" merge_query_seconds)") s) | | |"
   echo "| Peak memory, reconcile | engine $(mib "$(get "$r" engine_peak_rss_kib)"); \`sqlite3\` shell $(mib "$(get "$r" shell_peak_rss_kib)") | | |"
-  echo "| Set-up: import the register from CSV | $(n1 "$imp_s") s ($(n0 "$imp_rate") items/s) | about 60 s | $imp_verdict |"
+  echo "| Set-up: import the register from CSV | $(n1 "$imp_s") s ($(n0 "$(get "$r" import_items_per_s)") items/s) | about 60 s | $imp_verdict |"
+}
+
+rows_nfc-latency() {
+  local n=$results_dir/nfc-latency.txt
+  echo "| NFC tap → scan (NTAG215, NDEF + signature; PN532 emulator on a pty) | median $(n1 "$(get "$n" ntag215_latency_median_ms)") ms, p99 $(n1 "$(get "$n" ntag215_latency_p99_ms)") ms (UID only: median $(n1 "$(get "$n" uid_only_latency_median_ms)") ms) | p99 < 500 ms | $(get "$n" goal_latency) |"
+  echo "| NFC idle CPU, reader thread, no tag for 5 s | $(n2 "$(get "$n" idle_reader_thread_cpu_percent)") % of a core (process $(n2 "$(get "$n" idle_process_cpu_percent)") %) | ≤ 1 % | $(get "$n" goal_idle) |"
+}
+
+rows_usb-latency() {
+  local u=$results_dir/usb-latency.txt
+  echo "| USB scanner: report → scan event ($(get "$u" scans) scans, umockdev) | median $(n3 "$(get "$u" latency_median_ms)") ms, p99 $(n3 "$(get "$u" latency_p99_ms)") ms | p99 ≤ 50 ms | $(get "$u" goal_latency) |"
+  echo "| USB scanner: idle CPU, attached / none | $(n2 "$(get "$u" idle_attached_cpu_percent)") % / $(n2 "$(get "$u" idle_detached_cpu_percent)") % | ≤ 1 % | $(get "$u" goal_idle) |"
+}
+
+results_table() {
+  echo "| Benchmark | Measured | Goal | |"
+  echo "|---|---|---|---|"
+  for b in "${selected[@]}"; do "rows_$b"; done
 }
 
 main() {
@@ -125,8 +147,12 @@ main() {
   if ge "${load_before%% *}" 0.5; then
     log "warning: load average $load_before; other work on the machine skews the figures"
   fi
-  run ingest
-  run reconcile
+  for b in "${selected[@]}"; do
+    case $b in
+      usb-latency) run "$b" umockdev-wrapper env ASAN_OPTIONS=verify_asan_link_order=0 ;;
+      *) run "$b" env ;;
+    esac
+  done
   echo
   results_table
   echo
