@@ -85,5 +85,6 @@ extern const MusterCliCommand muster_cmd_audit[];
 extern const MusterCliCommand muster_cmd_settings[];
 extern const MusterCliCommand muster_cmd_demo[];
 extern const MusterCliCommand muster_cmd_readers[];
+extern const MusterCliCommand muster_cmd_decode[];
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-all_benchmarks=(ingest reconcile nfc-latency usb-latency)
+all_benchmarks=(ingest reconcile nfc-latency usb-latency decode)
 
 usage() {
   echo "usage: bench/run.sh [--quick] [BENCHMARK...]"
@@ -132,6 +132,19 @@ rows_usb-latency() {
   local u=$results_dir/usb-latency.txt
   echo "| USB scanner: report → scan event ($(get "$u" scans) scans, umockdev) | median $(n3 "$(get "$u" latency_median_ms)") ms, p99 $(n3 "$(get "$u" latency_p99_ms)") ms | p99 ≤ 50 ms | $(get "$u" goal_latency) |"
   echo "| USB scanner: idle CPU, attached / none | $(n2 "$(get "$u" idle_attached_cpu_percent)") % / $(n2 "$(get "$u" idle_detached_cpu_percent)") % | ≤ 1 % | $(get "$u" goal_idle) |"
+}
+
+rows_decode() {
+  local d=$results_dir/decode.txt
+  echo "| Decode a 640×480 frame (zbar + libdmtx, ours) | median $(n1 "$(get "$d" engine_median_ms)") ms, p99 $(n1 "$(get "$d" engine_p99_ms)") ms; read $(get "$d" engine_read) (Data Matrix median $(n1 "$(get "$d" engine_datamatrix_median_ms)") ms, empty frame $(n1 "$(get "$d" engine_empty_median_ms)") ms) | | |"
+  echo "| \`zbarimg --nodbus\` on the same frames | median $(n1 "$(get "$d" zbarimg_process_median_ms)") ms a process, p99 $(n1 "$(get "$d" zbarimg_process_p99_ms)") ms; $(n1 "$(get "$d" zbarimg_batch_per_frame_ms)") ms a frame in one batch; read $(get "$d" zbarimg_read) | | |"
+  local set
+  for set in datamatrix-1 qrcode-1 code39-1 code128-2 ean13-1 falsepositives; do
+    local v
+    v=$(get "$d" "rate_$set")
+    [[ -n $v ]] && echo "| ZXing blackbox \`$set\` | ${v% *} | ZXing's threshold | ${v##* } |"
+  done
+  return 0
 }
 
 results_table() {

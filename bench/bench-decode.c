@@ -1,0 +1,446 @@
+/*
+ * bench-decode.c: decoding barcodes and Data Matrix marks in 640×480 frames, against
+ * `zbarimg --nodbus` on the same images in the same run, and the decode rate on ZXing's
+ * black-box images (issue 3). See bench/README.md.
+ *
+ * Shape, and why:
+ *  - Frames are made here, as a camera at a kiosk would see marks: zint renders each
+ *    mark (Code 128, Code 39, EAN-13, QR, a MIL-STD-130 Data Matrix, a GS1 Data Matrix,
+ *    one light-on-dark), pasted into a 640×480 grey scene with uneven light and noise,
+ *    plus frames with nothing in them. They are saved as PNG so zbarimg reads exactly
+ *    the pixels the engine decodes.
+ *  - The engine's figure is muster_decoder_decode() on the frame in memory (what the
+ *    camera reader does per frame), each frame several times; median and p99 over all.
+ *    The decoder's libdmtx budget is the camera reader's (120 ms), so frames without a
+ *    Data Matrix show what that search costs.
+ *  - zbarimg runs once per frame (process start and PNG decoding included: that is what
+ *    the tool costs a user) and once over all frames (divided by their number: close to
+ *    its pure decode time). zbarimg reads no Data Matrix; its rate is reported for the
+ *    frames it can read.
+ *  - Decode rate: every image of each set of $MUSTER_ZXING_BLACKBOX (default
+ *    ../shared/data/zxing-blackbox beside the source tree), default decoder settings,
+ *    against ZXing's thresholds (bench_blackbox_sets); misreads and false positives
+ *    counted separately. Absent images: the rate is reported as skipped.
+ */
+#include "drivers/image/decoder.h"
+#include "drivers/image/image-file.h"
+#include "harness.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FRAME_W 640
+#define FRAME_H 480
+#define CAMERA_DMTX_BUDGET_MS 120
+
+typedef struct {
+  const char *name;
+  const char *zint_args; /* space-separated, no quoting needed */
+  const char *expected;  /* decoded text */
+  gboolean light_on_dark;
+  gboolean zbar_reads; /* zbarimg can read it (not Data Matrix) */
+} Mark;
+
+static const Mark marks[] = {
+    {"code128", "--barcode=CODE128 --data=HA112-X/9 --scale=1.5", "HA112-X/9", FALSE, TRUE},
+    {"code39", "--barcode=CODE39 --data=SN12345 --scale=1.5", "SN12345", FALSE, TRUE},
+    {"ean13", "--barcode=EANX --data=590123412345 --scale=2", "5901234123457", FALSE, TRUE},
+    {"qrcode", "--barcode=QRCODE --data=MFR:GL;SN:GL-123456 --scale=4", "MFR:GL;SN:GL-123456",
+     FALSE, TRUE},
+    {"iuid",
+     "--barcode=DATAMATRIX --esc --data=[)>\\R06\\G17V1A2B3\\G1PAK47\\GSGL-123456\\R\\E --scale=5",
+     "[)>\x1e"
+     "06\x1d"
+     "17V1A2B3\x1d"
+     "1PAK47\x1dSGL-123456\x1e\x04",
+     FALSE, FALSE},
+    {"gs1dm", "--barcode=DATAMATRIX --gs1 --data=[01]09506000134352[21]ABC123 --scale=5",
+     "\x1d"
+     "0109506000134352"
+     "21ABC123",
+     FALSE, FALSE},
+    {"qr-light", "--barcode=QRCODE --data=GL-77 --scale=5", "GL-77", TRUE, TRUE},
+    {"empty", NULL, NULL, FALSE, FALSE},
+};
+
+typedef struct {
+  const char *set;
+  const char *symbology;
+  guint must_decode;
+  guint max_detections; /* falsepositives */
+} BlackboxSet;
+
+static const BlackboxSet bench_blackbox_sets[] = {
+    {"datamatrix-1", "datamatrix", 23, 0}, {"qrcode-1", "qrcode", 17, 0},
+    {"code39-1", "code39", 4, 0},          {"code128-2", "code128", 36, 0},
+    {"ean13-1", "ean13", 30, 0},           {"falsepositives", NULL, 0, 2},
+};
+
+typedef struct {
+  BenchHarness h;
+  GPtrArray *frames;   /* path of each frame's PNG */
+  GPtrArray *expected; /* its mark (const Mark*) */
+  char *blackbox;
+  guint repeats; /* decodes of each frame: 5, --quick 2 */
+  gboolean all_met;
+} Bench;
+
+static void record(Bench *b, const char *key, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void
+record(Bench *b, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *value = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  bench_record(&b->h, key, value);
+}
+
+/* ---- frames -------------------------------------------------------------------- */
+
+static gboolean
+run_zint(const char *out, const Mark *mark, GError **error)
+{
+  g_auto(GStrv) args = g_strsplit(mark->zint_args, " ", -1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, "zint");
+  g_autofree char *o = g_strconcat("--output=", out, NULL);
+  g_ptr_array_add(argv, o);
+  g_ptr_array_add(argv, "--quietzones");
+  for (char **a = args; *a != NULL; a++)
+    g_ptr_array_add(argv, *a);
+  g_ptr_array_add(argv, NULL);
+  int status = 0;
+  g_autofree char *err = NULL;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                    &status, error) ||
+      !g_spawn_check_wait_status(status, error)) {
+    g_prefix_error(error, "zint (install the zint package) for %s: ", mark->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+scene(MusterGreyImage *frame, GRand *rand)
+{
+  for (guint y = 0; y < frame->height; y++)
+    for (guint x = 0; x < frame->width; x++) {
+      double v = 90 + 70.0 * x / frame->width + 40.0 * y / frame->height;
+      double u1 = g_rand_double_range(rand, 1e-12, 1.0), u2 = g_rand_double(rand);
+      v += 8 * sqrt(-2 * log(u1)) * cos(2 * G_PI * u2);
+      frame->pixels[(gsize)y * frame->width + x] = (guint8)CLAMP(v, 0, 255);
+    }
+}
+
+static void
+paste(MusterGreyImage *frame, const MusterGreyImage *mark, guint x0, guint y0, gboolean invert)
+{
+  for (guint y = 0; y < mark->height && y0 + y < frame->height; y++)
+    for (guint x = 0; x < mark->width && x0 + x < frame->width; x++) {
+      guint8 v = mark->pixels[(gsize)y * mark->width + x];
+      frame->pixels[(gsize)(y0 + y) * frame->width + x0 + x] = invert ? 255 - v : v;
+    }
+}
+
+static gboolean
+save_png(const MusterGreyImage *grey, const char *path, GError **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf =
+      gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, (int)grey->width, (int)grey->height);
+  guint8 *p = gdk_pixbuf_get_pixels(pixbuf);
+  int stride = gdk_pixbuf_get_rowstride(pixbuf);
+  for (guint y = 0; y < grey->height; y++)
+    for (guint x = 0; x < grey->width; x++)
+      memset(p + (gsize)y * stride + 3 * x, grey->pixels[(gsize)y * grey->width + x], 3);
+  return gdk_pixbuf_save(pixbuf, path, "png", error, NULL);
+}
+
+/* Four frames of each mark, at different places in different scenes. */
+static gboolean
+make_frames(Bench *b, GError **error)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(42);
+  for (guint m = 0; m < G_N_ELEMENTS(marks); m++) {
+    g_autoptr(MusterGreyImage) mark = NULL;
+    if (marks[m].zint_args != NULL) {
+      g_autofree char *name = g_strconcat(marks[m].name, "-mark.png", NULL);
+      const char *path = bench_harness_path(&b->h, name);
+      if (!run_zint(path, &marks[m], error) || (mark = muster_image_file_load(path, error)) == NULL)
+        return FALSE;
+    }
+    for (guint k = 0; k < 4; k++) {
+      g_autoptr(MusterGreyImage) frame = muster_grey_image_new(FRAME_W, FRAME_H);
+      scene(frame, rand);
+      if (mark != NULL) {
+        guint x = g_rand_int_range(rand, 0, (gint32)MAX(FRAME_W - (int)mark->width, 1));
+        guint y = g_rand_int_range(rand, 0, (gint32)MAX(FRAME_H - (int)mark->height, 1));
+        paste(frame, mark, x, y, marks[m].light_on_dark);
+      }
+      g_autofree char *name = g_strdup_printf("frame-%s-%u.png", marks[m].name, k);
+      const char *path = bench_harness_path(&b->h, name);
+      if (!save_png(frame, path, error))
+        return FALSE;
+      g_ptr_array_add(b->frames, (gpointer)path);
+      g_ptr_array_add(b->expected, (gpointer)&marks[m]);
+    }
+  }
+  return TRUE;
+}
+
+/* ---- timing -------------------------------------------------------------------- */
+
+static int
+compare_double(gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double
+percentile(GArray *ms, double p)
+{
+  g_array_sort(ms, compare_double);
+  guint i = (guint)ceil(p * ms->len) - 1;
+  return g_array_index(ms, double, MIN(i, ms->len - 1));
+}
+
+static gboolean
+found(GPtrArray *symbols, const Mark *mark)
+{
+  for (guint i = 0; i < symbols->len; i++)
+    if (mark->expected != NULL &&
+        g_str_equal(((const MusterSymbol *)symbols->pdata[i])->text, mark->expected))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+bench_engine(Bench *b, GError **error)
+{
+  g_autoptr(MusterDecoder) decoder = muster_decoder_new(CAMERA_DMTX_BUDGET_MS);
+  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(double));
+  g_autoptr(GArray) with_dm = g_array_new(FALSE, FALSE, sizeof(double));
+  g_autoptr(GArray) empty = g_array_new(FALSE, FALSE, sizeof(double));
+  guint read = 0, wrong = 0;
+  for (guint i = 0; i < b->frames->len; i++) {
+    const Mark *mark = b->expected->pdata[i];
+    g_autoptr(MusterGreyImage) frame = muster_image_file_load(b->frames->pdata[i], error);
+    if (frame == NULL)
+      return FALSE;
+    for (guint r = 0; r < b->repeats; r++) {
+      gint64 t0 = g_get_monotonic_time();
+      g_autoptr(GPtrArray) symbols = muster_decoder_decode(decoder, frame, error);
+      double ms = (g_get_monotonic_time() - t0) / 1000.0;
+      if (symbols == NULL)
+        return FALSE;
+      g_array_append_val(all, ms);
+      if (!mark->zbar_reads && mark->expected != NULL)
+        g_array_append_val(with_dm, ms);
+      if (mark->expected == NULL)
+        g_array_append_val(empty, ms);
+      if (r == 0) {
+        read += mark->expected != NULL && found(symbols, mark);
+        wrong += mark->expected == NULL ? symbols->len : symbols->len - found(symbols, mark);
+      }
+    }
+  }
+  guint with_marks = b->frames->len - 4;
+  record(b, "frames", "%u", b->frames->len);
+  record(b, "engine_read", "%u/%u", read, with_marks);
+  record(b, "engine_wrong", "%u", wrong);
+  record(b, "engine_median_ms", "%.2f", percentile(all, 0.5));
+  record(b, "engine_p99_ms", "%.2f", percentile(all, 0.99));
+  record(b, "engine_datamatrix_median_ms", "%.2f", percentile(with_dm, 0.5));
+  record(b, "engine_empty_median_ms", "%.2f", percentile(empty, 0.5));
+  /* Reads depend on the machine's load (libdmtx's budget is wall-clock time): reported,
+   * not a goal. Wrong readings are. */
+  b->all_met = b->all_met && wrong == 0;
+  return TRUE;
+}
+
+/* zbarimg on one or more frames; its output (one "TYPE:text" per symbol) in out. */
+static gboolean
+zbarimg(char **paths, guint n, char **out, GError **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, "zbarimg");
+  g_ptr_array_add(argv, "--nodbus");
+  g_ptr_array_add(argv, "-q");
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(argv, paths[i]);
+  g_ptr_array_add(argv, NULL);
+  int status = 0;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, out, NULL,
+                    &status, error)) {
+    g_prefix_error(error, "zbarimg (install zbar-tools): ");
+    return FALSE;
+  }
+  return TRUE; /* exit 4 = nothing found: not an error */
+}
+
+static gboolean
+bench_zbarimg(Bench *b, GError **error)
+{
+  g_autoptr(GArray) each = g_array_new(FALSE, FALSE, sizeof(double));
+  guint read = 0, readable = 0;
+  for (guint i = 0; i < b->frames->len; i++) {
+    const Mark *mark = b->expected->pdata[i];
+    g_autofree char *out = NULL;
+    gint64 t0 = g_get_monotonic_time();
+    if (!zbarimg((char **)&b->frames->pdata[i], 1, &out, error))
+      return FALSE;
+    double ms = (g_get_monotonic_time() - t0) / 1000.0;
+    g_array_append_val(each, ms);
+    if (mark->zbar_reads) {
+      readable++;
+      read += strstr(out, mark->expected) != NULL;
+    }
+  }
+  g_autofree char *out = NULL;
+  gint64 t0 = g_get_monotonic_time();
+  if (!zbarimg((char **)b->frames->pdata, b->frames->len, &out, error))
+    return FALSE;
+  double batch = (g_get_monotonic_time() - t0) / 1000.0 / b->frames->len;
+  record(b, "zbarimg_read", "%u/%u", read, readable);
+  record(b, "zbarimg_process_median_ms", "%.2f", percentile(each, 0.5));
+  record(b, "zbarimg_process_p99_ms", "%.2f", percentile(each, 0.99));
+  record(b, "zbarimg_batch_per_frame_ms", "%.2f", batch);
+  return TRUE;
+}
+
+/* ---- decode rate on ZXing's black-box images ----------------------------------- */
+
+static char *
+expected_text(const char *dir, const char *name)
+{
+  g_autofree char *stem = g_strndup(name, strrchr(name, '.') - name);
+  g_autofree char *txt = g_strconcat(stem, ".txt", NULL);
+  g_autofree char *path = g_build_filename(dir, txt, NULL);
+  char *text = NULL;
+  return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
+}
+
+static gboolean
+bench_set(Bench *b, MusterDecoder *decoder, const BlackboxSet *set, GError **error)
+{
+  g_autofree char *dir = g_build_filename(b->blackbox, set->set, NULL);
+  g_autoptr(GDir) d = g_dir_open(dir, 0, error);
+  if (d == NULL)
+    return FALSE;
+  guint images = 0, decoded = 0, misread = 0, detections = 0;
+  double total_ms = 0;
+  const char *name;
+  while ((name = g_dir_read_name(d)) != NULL) {
+    if (!g_str_has_suffix(name, ".png") && !g_str_has_suffix(name, ".jpg"))
+      continue;
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autoptr(MusterGreyImage) image = muster_image_file_load(path, error);
+    if (image == NULL)
+      return FALSE;
+    gint64 t0 = g_get_monotonic_time();
+    g_autoptr(GPtrArray) symbols = muster_decoder_decode(decoder, image, error);
+    total_ms += (g_get_monotonic_time() - t0) / 1000.0;
+    if (symbols == NULL)
+      return FALSE;
+    g_autofree char *expected = set->symbology != NULL ? expected_text(dir, name) : NULL;
+    gboolean ok = FALSE;
+    for (guint i = 0; i < symbols->len; i++) {
+      const MusterSymbol *s = symbols->pdata[i];
+      gboolean right = expected != NULL && g_str_equal(s->symbology, set->symbology) &&
+                       g_str_equal(s->text, expected);
+      ok = ok || right;
+      misread += !right && set->symbology != NULL;
+    }
+    images++;
+    decoded += ok;
+    detections += symbols->len > 0;
+  }
+  g_autofree char *key = g_strdup_printf("rate_%s", set->set);
+  gboolean met;
+  if (set->symbology != NULL) {
+    met = decoded >= set->must_decode && misread == 0;
+    record(b, key, "%u/%u zxing_threshold=%u misreads=%u mean_ms=%.1f %s", decoded, images,
+           set->must_decode, misread, total_ms / MAX(images, 1), bench_verdict(met));
+  } else {
+    met = detections <= set->max_detections;
+    record(b, key, "%u/%u_with_detection limit=%u mean_ms=%.1f %s", detections, images,
+           set->max_detections, total_ms / MAX(images, 1), bench_verdict(met));
+  }
+  b->all_met = b->all_met && met;
+  return TRUE;
+}
+
+static gboolean
+bench_rates(Bench *b, GError **error)
+{
+  if (!g_file_test(b->blackbox, G_FILE_TEST_IS_DIR)) {
+    record(b, "rate", "skipped: %s absent (set MUSTER_ZXING_BLACKBOX)", b->blackbox);
+    return TRUE;
+  }
+  g_autoptr(MusterDecoder) decoder = muster_decoder_new(0);
+  for (guint i = 0; i < G_N_ELEMENTS(bench_blackbox_sets); i++)
+    if (!bench_set(b, decoder, &bench_blackbox_sets[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+run(gpointer data, GError **error)
+{
+  Bench *b = data;
+  g_printerr("== decode: making %u frames\n", (guint)(G_N_ELEMENTS(marks) * 4));
+  if (!make_frames(b, error))
+    return FALSE;
+  g_printerr("== decode: engine, %u runs per frame\n", b->repeats);
+  if (!bench_engine(b, error))
+    return FALSE;
+  g_printerr("== decode: zbarimg on the same frames\n");
+  if (!bench_zbarimg(b, error))
+    return FALSE;
+  g_printerr("== decode: rate on %s\n", b->blackbox);
+  if (!bench_rates(b, error))
+    return FALSE;
+  bench_print_result(b->all_met, "decode");
+  return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+  char *dir = NULL, *blackbox = NULL;
+  gboolean keep = FALSE, quick = FALSE;
+  const GOptionEntry entries[] = {
+      {"quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Decode each frame twice instead of 5 times",
+       NULL},
+      {"dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Parent of the temp folder (default $TMPDIR)",
+       "DIR"},
+      {"blackbox", 0, 0, G_OPTION_ARG_FILENAME, &blackbox,
+       "ZXing's black-box images (default $MUSTER_ZXING_BLACKBOX, else "
+       "../shared/data/zxing-blackbox)",
+       "DIR"},
+      {"keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the temp folder (frames)", NULL},
+      {NULL}};
+  if (!bench_parse_options("decode", "- decode time and rate of barcodes and Data Matrix", entries,
+                           &argc, &argv))
+    return 2;
+  Bench b = {.all_met = TRUE, .repeats = quick ? 2 : 5};
+  b.frames = g_ptr_array_new();
+  b.expected = g_ptr_array_new();
+  if (blackbox != NULL)
+    b.blackbox = blackbox;
+  else if (g_getenv("MUSTER_ZXING_BLACKBOX") != NULL)
+    b.blackbox = g_strdup(g_getenv("MUSTER_ZXING_BLACKBOX"));
+  else
+    b.blackbox = g_build_filename("..", "shared", "data", "zxing-blackbox", NULL);
+  int status = bench_harness_main(&b.h, "decode", dir, keep, run, &b);
+  g_ptr_array_unref(b.frames);
+  g_ptr_array_unref(b.expected);
+  g_free(b.blackbox);
+  g_free(dir);
+  return status;
+}

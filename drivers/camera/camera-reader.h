@@ -1,0 +1,47 @@
+/*
+ * camera-reader.h: a V4L2 camera as a reader: every barcode, QR code or Data Matrix held
+ * in front of it becomes one scan.
+ *
+ * Frames come from a MusterFrameSource (zbar's video API for a real camera), are decoded
+ * by the image decoder (zbar and libdmtx, drivers/image), and a mark that stays in view
+ * across frames is one scan (drivers/camera/debounce.h). The reader reads on its own
+ * thread; scans and state changes reach listeners on the reader's main context through
+ * MusterReader. A camera that cannot be opened, or that goes away or stops sending frames,
+ * is reopened with backoff; it never stops other readers.
+ */
+#pragma once
+#include "drivers/camera/frame-source.h"
+#include "drivers/reader.h"
+
+G_BEGIN_DECLS
+
+#define MUSTER_CAMERA_READER_KIND "camera"
+
+#define MUSTER_TYPE_CAMERA_READER (muster_camera_reader_get_type())
+G_DECLARE_FINAL_TYPE(MusterCameraReader, muster_camera_reader, MUSTER, CAMERA_READER, MusterReader)
+
+/* A camera by device path ("/dev/video0"); id "camera:/dev/video0". */
+MusterCameraReader *muster_camera_reader_new(const char *device);
+/* Any frame source (the reader takes it); for tests and other kinds of camera. */
+MusterCameraReader *muster_camera_reader_new_with_source(const char *id, MusterFrameSource *source);
+
+typedef struct {
+  guint absent_frames;    /* a mark is new again after this many frames out of view... */
+  guint absent_ms;        /* ...and this long */
+  guint dmtx_budget_ms;   /* libdmtx's time per frame (see decoder.h) */
+  guint stall_ms;         /* no frame for this long: the camera has stopped */
+  guint retry_initial_ms; /* first wait before reopening; doubles each failure... */
+  guint retry_max_ms;     /* ...up to this */
+} MusterCameraReaderSettings;
+
+/* The defaults: 5 frames and 800 ms, 120 ms, 3 s, 500 ms doubling to 30 s. */
+void muster_camera_reader_get_settings(MusterCameraReader *self,
+                                       MusterCameraReaderSettings *settings);
+/* Takes effect at the next start. */
+void muster_camera_reader_set_settings(MusterCameraReader *self,
+                                       const MusterCameraReaderSettings *settings);
+
+/* Frames decoded since the reader was created (for tests and `readers list`). */
+guint muster_camera_reader_get_n_frames(MusterCameraReader *self);
+
+G_END_DECLS

@@ -1,0 +1,554 @@
+/*
+ * test-camera-reader.c: the camera reader's frame → decode → debounce → scan path, the
+ * real zbar and libdmtx decoding zint-rendered marks in generated frames.
+ *
+ * There is no camera here (nor in CI) and no v4l2loopback module, so frames come from a
+ * test MusterFrameSource: a queue the test fills with frames, failures ("unplugged") and
+ * nothing at all (a stalled camera). What this does not exercise is zbar's V4L2 capture
+ * itself (format negotiation, buffer mapping, conversion of YUYV/MJPEG to grey): the
+ * production source is only run against paths that are not cameras, where it must fail
+ * cleanly with a message naming the device.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "db/muster-error.h"
+#include "drivers/camera/camera-reader.h"
+#include "drivers/camera/debounce.h"
+#include "drivers/manager.h"
+#include "image-fixture.h"
+#include "marking/payload.h"
+
+/* ---- A frame source fed by the test ---------------------------------------------- */
+
+typedef enum { ITEM_FRAME, ITEM_UNPLUG, ITEM_WAKE } ItemKind;
+
+typedef struct {
+  ItemKind kind;
+  MusterGreyImage *frame;
+} Item;
+
+typedef struct {
+  MusterFrameSource parent;
+  GAsyncQueue *items; /* Item* */
+  gint open_failures; /* opens that fail before one succeeds */
+  gint opens;         /* attempts, atomic */
+  gint interrupted;   /* atomic */
+  gint open;          /* atomic */
+} TestSource;
+
+static void
+item_free(gpointer data)
+{
+  Item *item = data;
+  muster_grey_image_free(item->frame);
+  g_free(item);
+}
+
+static gboolean
+test_open(MusterFrameSource *base, GError **error)
+{
+  TestSource *self = (TestSource *)base;
+  g_atomic_int_inc(&self->opens);
+  g_atomic_int_set(&self->interrupted, 0);
+  if (g_atomic_int_add(&self->open_failures, -1) > 0) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "test camera cannot be opened");
+    return FALSE;
+  }
+  g_atomic_int_set(&self->open, 1);
+  return TRUE;
+}
+
+static MusterGreyImage *
+test_next_frame(MusterFrameSource *base, guint timeout_ms, GError **error)
+{
+  TestSource *self = (TestSource *)base;
+  if (g_atomic_int_get(&self->interrupted))
+    return NULL;
+  Item *item = g_async_queue_timeout_pop(self->items, (guint64)timeout_ms * 1000);
+  if (item == NULL)
+    return NULL;
+  MusterGreyImage *frame = NULL;
+  if (item->kind == ITEM_UNPLUG)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "test camera went away");
+  else if (item->kind == ITEM_FRAME)
+    frame = g_steal_pointer(&item->frame);
+  item_free(item);
+  return frame;
+}
+
+static void
+test_close(MusterFrameSource *base)
+{
+  g_atomic_int_set(&((TestSource *)base)->open, 0);
+}
+
+static void
+test_interrupt(MusterFrameSource *base)
+{
+  TestSource *self = (TestSource *)base;
+  g_atomic_int_set(&self->interrupted, 1);
+  Item *wake = g_new0(Item, 1);
+  wake->kind = ITEM_WAKE;
+  g_async_queue_push_front(self->items, wake);
+}
+
+static void
+test_free(MusterFrameSource *base)
+{
+  TestSource *self = (TestSource *)base;
+  g_async_queue_unref(self->items);
+  g_free(self);
+}
+
+static const MusterFrameSourceFuncs test_funcs = {
+    .open = test_open,
+    .next_frame = test_next_frame,
+    .close = test_close,
+    .interrupt = test_interrupt,
+    .free = test_free,
+};
+
+static TestSource *
+test_source_new(gint open_failures)
+{
+  TestSource *self = g_new0(TestSource, 1);
+  self->parent.funcs = &test_funcs;
+  self->items = g_async_queue_new_full(item_free);
+  self->open_failures = open_failures;
+  return self;
+}
+
+static void
+push_frame(TestSource *source, const MusterGreyImage *frame)
+{
+  Item *item = g_new0(Item, 1);
+  item->kind = ITEM_FRAME;
+  item->frame = muster_grey_image_copy(frame);
+  g_async_queue_push(source->items, item);
+}
+
+static void
+push_unplug(TestSource *source)
+{
+  Item *item = g_new0(Item, 1);
+  item->kind = ITEM_UNPLUG;
+  g_async_queue_push(source->items, item);
+}
+
+/* ---- The fixture: a reader, its scans and its states ----------------------------- */
+
+typedef struct {
+  char *dir;
+  TestSource *source; /* owned by the reader */
+  MusterCameraReader *reader;
+  GPtrArray *scans;  /* MusterScan* copies */
+  GPtrArray *states; /* "ready", "failed: <error>", ... */
+  MusterGreyImage *empty, *dm, *qr, *dm_qr;
+  const char *dm_bytes;
+} Fixture;
+
+#define DM_DATA "[)>\\R06\\G17V1A2B3\\G1PAK47\\GSGL-123456\\R\\E"
+#define DM_BYTES \
+  "[)>\x1e"      \
+  "06\x1d"       \
+  "17V1A2B3\x1d" \
+  "1PAK47\x1dSGL-123456\x1e\x04"
+
+static void
+on_scan(MusterReader *reader, const MusterScan *scan, gpointer data)
+{
+  Fixture *f = data;
+  g_ptr_array_add(f->scans, muster_scan_copy(scan));
+}
+
+static void
+on_state(GObject *object, GParamSpec *pspec, gpointer data)
+{
+  Fixture *f = data;
+  MusterReader *reader = MUSTER_READER(object);
+  g_autofree char *error = muster_reader_dup_last_error(reader);
+  MusterReaderState state = muster_reader_get_state(reader);
+  const char *name = muster_reader_state_to_string(state);
+  gboolean bad = state == MUSTER_READER_STATE_FAILED || state == MUSTER_READER_STATE_DISCONNECTED;
+  g_ptr_array_add(f->states, bad ? g_strdup_printf("%s: %s", name, error) : g_strdup(name));
+}
+
+static MusterGreyImage *
+frame_with(const MusterGreyImage *a, const MusterGreyImage *b, guint32 seed)
+{
+  g_autoptr(MusterGreyImage) frame = image_fixture_frame(320, 240, NULL, 0, 0, seed);
+  if (a != NULL)
+    image_fixture_paste(frame, a, 10, 40);
+  if (b != NULL)
+    image_fixture_paste(frame, b, 180, 40);
+  return g_steal_pointer(&frame);
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+  f->dir = image_fixture_tmpdir_new();
+  g_autoptr(MusterGreyImage) dm =
+      image_fixture_zint(f->dir, "dm", "--barcode=DATAMATRIX", "--esc", "--data=" DM_DATA,
+                         "--quietzones", "--scale=3", NULL);
+  g_autoptr(MusterGreyImage) qr = image_fixture_zint(
+      f->dir, "qr", "--barcode=QRCODE", "--data=GL-2", "--quietzones", "--scale=2", NULL);
+  f->empty = frame_with(NULL, NULL, 1);
+  f->dm = frame_with(dm, NULL, 2);
+  f->qr = frame_with(NULL, qr, 3);
+  f->dm_qr = frame_with(dm, qr, 4);
+  f->scans = g_ptr_array_new_with_free_func((GDestroyNotify)muster_scan_free);
+  f->states = g_ptr_array_new_with_free_func(g_free);
+  f->source = test_source_new(GPOINTER_TO_INT(data));
+  f->reader = muster_camera_reader_new_with_source("camera:test", &f->source->parent);
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(f->reader, &settings);
+  settings.absent_frames = 3;
+  settings.absent_ms = 0;
+  settings.stall_ms = 2000;
+  settings.retry_initial_ms = 20;
+  settings.retry_max_ms = 100;
+  /* More than a kiosk's 120 ms, so a loaded CI machine still finds every Data Matrix. */
+  settings.dmtx_budget_ms = 400;
+  muster_camera_reader_set_settings(f->reader, &settings);
+  g_signal_connect(f->reader, "scan", G_CALLBACK(on_scan), f);
+  g_signal_connect(f->reader, "notify::state", G_CALLBACK(on_state), f);
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+  g_object_unref(f->reader);
+  g_ptr_array_unref(f->scans);
+  g_ptr_array_unref(f->states);
+  muster_grey_image_free(f->empty);
+  muster_grey_image_free(f->dm);
+  muster_grey_image_free(f->qr);
+  muster_grey_image_free(f->dm_qr);
+  image_fixture_tmpdir_free(f->dir);
+}
+
+typedef gboolean (*Predicate)(Fixture *f, gconstpointer arg);
+
+/* Runs the main loop until pred holds; fails the test after 20 s. */
+static void
+wait_for(Fixture *f, Predicate pred, gconstpointer arg, const char *what)
+{
+  gint64 until = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+  while (!pred(f, arg)) {
+    if (g_get_monotonic_time() > until)
+      g_error("timed out waiting for %s", what);
+    g_main_context_iteration(NULL, FALSE);
+    g_usleep(1000);
+  }
+}
+
+static gboolean
+frames_done(Fixture *f, gconstpointer arg)
+{
+  /* Every frame decoded, and everything it queued delivered. */
+  return muster_camera_reader_get_n_frames(f->reader) >= GPOINTER_TO_UINT(arg) &&
+         !g_main_context_pending(NULL);
+}
+
+static gboolean
+state_is(Fixture *f, gconstpointer arg)
+{
+  return !g_main_context_pending(NULL) &&
+         (int)muster_reader_get_state(MUSTER_READER(f->reader)) == GPOINTER_TO_INT(arg);
+}
+
+static void
+push_n(Fixture *f, const MusterGreyImage *frame, guint n, guint *pushed)
+{
+  for (guint i = 0; i < n; i++)
+    push_frame(f->source, frame);
+  *pushed += n;
+}
+
+static void
+assert_scans(Fixture *f, const char *const *expected)
+{
+  GString *got = g_string_new(NULL);
+  for (guint i = 0; i < f->scans->len; i++) {
+    const MusterScan *s = f->scans->pdata[i];
+    g_string_append_printf(got, "%s%s", i ? " " : "", s->symbology);
+  }
+  g_autofree char *want = g_strjoinv(" ", (char **)expected);
+  g_autofree char *have = g_string_free(got, FALSE);
+  g_assert_cmpstr(have, ==, want);
+}
+
+static void
+start(Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_reader_start(MUSTER_READER(f->reader), &error));
+  g_assert_no_error(error);
+  wait_for(f, state_is, GINT_TO_POINTER(MUSTER_READER_STATE_READY), "ready");
+}
+
+/* A mark held in view across frames is one scan; it is a new scan only after it was out
+ * of view for absent_frames frames; a glimpse away shorter than that is not. */
+static void
+test_one_scan_per_mark_in_view(Fixture *f, gconstpointer data)
+{
+  start(f);
+  guint n = 0;
+  push_n(f, f->dm, 6, &n);    /* held: one scan */
+  push_n(f, f->empty, 3, &n); /* away 3 frames: gone */
+  push_n(f, f->dm_qr, 3, &n); /* back, with a QR: two scans */
+  push_n(f, f->qr, 2, &n);    /* the Data Matrix away 2 frames only... */
+  push_n(f, f->dm_qr, 2, &n); /* ...so not new */
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  const char *expected[] = {"datamatrix", "qrcode", "datamatrix", NULL};
+  assert_scans(f, expected);
+
+  const MusterScan *s = f->scans->pdata[0];
+  g_assert_cmpstr(s->reader, ==, "camera:test");
+  g_assert_cmpstr(s->reader_kind, ==, "camera");
+  gsize len = 0;
+  const guint8 *raw = g_bytes_get_data(s->raw, &len);
+  g_assert_cmpmem(raw, len, DM_BYTES, strlen(DM_BYTES));
+  g_assert_cmpstr(s->text, ==, DM_BYTES);
+  g_assert_cmpint(s->read_at_us, >, 0);
+  g_assert_cmpint(s->read_mono_us, >, 0);
+  /* The marking is the payload parser's, as for any other reader. */
+  g_autoptr(MusterPayload) payload = muster_payload_parse_barcode(raw, len, "datamatrix");
+  g_assert_nonnull(payload->value);
+  g_assert_cmpstr(s->marking_value, ==, payload->value);
+  g_assert_cmpstr(s->marking_kind, ==, muster_marking_kind_to_string(payload->kind));
+  g_assert_cmpstr(s->payload_format, ==, "iso15434");
+  g_assert_nonnull(s->fields);
+  g_assert_cmpuint(g_hash_table_size(s->fields), ==, g_hash_table_size(payload->fields));
+  const MusterScan *q = f->scans->pdata[1];
+  g_assert_cmpstr(q->text, ==, "GL-2");
+  g_assert_cmpstr(q->marking_value, ==, "GL-2");
+  g_assert_cmpuint(muster_reader_get_n_scans(MUSTER_READER(f->reader)), ==, 3);
+}
+
+/* Out of view for enough frames but not long enough: still the same scan. */
+static void
+test_debounce_by_time(Fixture *f, gconstpointer data)
+{
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(f->reader, &settings);
+  settings.absent_frames = 1;
+  settings.absent_ms = 1500;
+  muster_camera_reader_set_settings(f->reader, &settings);
+  start(f);
+  guint n = 0;
+  push_n(f, f->qr, 1, &n);
+  push_n(f, f->empty, 2, &n);
+  push_n(f, f->qr, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  const char *one[] = {"qrcode", NULL};
+  assert_scans(f, one);
+  g_usleep(1600 * 1000);
+  push_n(f, f->empty, 1, &n);
+  push_n(f, f->qr, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  const char *two[] = {"qrcode", "qrcode", NULL};
+  assert_scans(f, two);
+}
+
+static gboolean
+opened_twice_and_ready(Fixture *f, gconstpointer arg)
+{
+  return g_atomic_int_get(&f->source->opens) >= 2 &&
+         state_is(f, GINT_TO_POINTER(MUSTER_READER_STATE_READY));
+}
+
+static gboolean
+has_state(Fixture *f, gconstpointer prefix)
+{
+  for (guint i = 0; i < f->states->len; i++)
+    if (g_str_has_prefix(f->states->pdata[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* Unplugged in mid-stream: disconnected with the reason, reopened by itself, and a mark
+ * still in view after the reopen is read again (it may be another weapon by now). */
+static void
+test_unplug_and_reopen(Fixture *f, gconstpointer data)
+{
+  start(f);
+  guint n = 0;
+  push_n(f, f->dm, 2, &n);
+  push_unplug(f->source);
+  push_n(f, f->dm, 2, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  wait_for(f, opened_twice_and_ready, NULL, "the reopen");
+  g_assert_true(has_state(f, "disconnected: test camera went away; retrying in"));
+  const char *expected[] = {"datamatrix", "datamatrix", NULL};
+  assert_scans(f, expected);
+  g_autofree char *error = muster_reader_dup_last_error(MUSTER_READER(f->reader));
+  g_assert_nonnull(strstr(error, "test camera went away"));
+}
+
+/* A camera that cannot be opened is retried with backoff, then works. */
+static void
+test_open_fails_then_recovers(Fixture *f, gconstpointer data)
+{
+  start(f);
+  g_assert_cmpint(g_atomic_int_get(&f->source->opens), ==, 3);
+  g_assert_true(has_state(f, "failed: test camera cannot be opened; retrying in 20 ms"));
+  g_assert_true(has_state(f, "failed: test camera cannot be opened; retrying in 40 ms"));
+  guint n = 0;
+  push_n(f, f->qr, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  const char *expected[] = {"qrcode", NULL};
+  assert_scans(f, expected);
+}
+
+static gboolean
+has_stalled(Fixture *f, gconstpointer arg)
+{
+  return has_state(f, arg);
+}
+
+/* A camera that stops sending frames is noticed and reopened. */
+static void
+test_stall(Fixture *f, gconstpointer data)
+{
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(f->reader, &settings);
+  settings.stall_ms = 300;
+  muster_camera_reader_set_settings(f->reader, &settings);
+  start(f);
+  wait_for(f, has_stalled, "disconnected: no frame for 300 ms", "the stall");
+  wait_for(f, opened_twice_and_ready, NULL, "the reopen");
+}
+
+/* After stop() returns nothing more is delivered; a restart reads again. */
+static void
+test_stop_and_restart(Fixture *f, gconstpointer data)
+{
+  start(f);
+  muster_reader_stop(MUSTER_READER(f->reader));
+  g_assert_cmpint(muster_reader_get_state(MUSTER_READER(f->reader)), ==,
+                  MUSTER_READER_STATE_STOPPED);
+  g_assert_cmpint(g_atomic_int_get(&f->source->open), ==, 0);
+  guint n = 0;
+  push_n(f, f->qr, 1, &n);
+  for (int i = 0; i < 50; i++) {
+    g_main_context_iteration(NULL, FALSE);
+    g_usleep(2000);
+  }
+  g_assert_cmpuint(f->scans->len, ==, 0);
+  g_assert_cmpuint(muster_camera_reader_get_n_frames(f->reader), ==, 0);
+  start(f);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  const char *expected[] = {"qrcode", NULL};
+  assert_scans(f, expected);
+}
+
+/* The real zbar V4L2 source on things that are not cameras: a clean failure naming the
+ * device, retried, never a crash or a hang. */
+static void
+test_zbar_video_not_a_camera(gconstpointer data)
+{
+  g_autofree char *dir = image_fixture_tmpdir_new();
+  g_autofree char *file = g_build_filename(dir, "video0", NULL);
+  g_assert_true(g_file_set_contents(file, "not a camera", -1, NULL));
+  const char *devices[] = {"/nonexistent/video9", "/dev/null", file};
+  for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
+    g_autoptr(MusterCameraReader) reader = muster_camera_reader_new(devices[i]);
+    g_assert_cmpstr(muster_reader_get_kind(MUSTER_READER(reader)), ==, "camera");
+    g_autoptr(GError) error = NULL;
+    g_assert_true(muster_reader_start(MUSTER_READER(reader), &error));
+    gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (muster_reader_get_state(MUSTER_READER(reader)) != MUSTER_READER_STATE_FAILED) {
+      g_assert_cmpint(g_get_monotonic_time(), <, until);
+      g_main_context_iteration(NULL, FALSE);
+      g_usleep(1000);
+    }
+    g_autofree char *message = muster_reader_dup_last_error(MUSTER_READER(reader));
+    g_test_message("%s: %s", devices[i], message);
+    g_assert_nonnull(strstr(message, devices[i]));
+    g_assert_nonnull(strstr(message, "cannot be opened"));
+    g_assert_nonnull(strstr(message, "retrying in"));
+    muster_reader_stop(MUSTER_READER(reader));
+  }
+  g_unlink(file);
+  image_fixture_tmpdir_free(g_steal_pointer(&dir));
+}
+
+/* The debounce rule itself, on a made-up clock. */
+static void
+test_debounce_rule(void)
+{
+  g_autoptr(MusterDebounce) d = muster_debounce_new(2, 100);
+  gint64 t = 1000000;
+  g_assert_true(muster_debounce_seen(d, "a", t));
+  g_assert_false(muster_debounce_seen(d, "a", t)); /* twice in a frame: once */
+  muster_debounce_end_frame(d, t);
+  t += 10000;
+  muster_debounce_end_frame(d, t); /* absent 1 frame */
+  t += 200000;
+  g_assert_false(muster_debounce_seen(d, "a", t)); /* 1 frame is not enough */
+  muster_debounce_end_frame(d, t);
+  muster_debounce_end_frame(d, t + 1000);
+  muster_debounce_end_frame(d, t + 2000); /* 2 frames, but 2 ms: not long enough */
+  g_assert_cmpuint(muster_debounce_n_in_view(d), ==, 1);
+  muster_debounce_end_frame(d, t + 100000); /* 3 frames and 100 ms: gone */
+  g_assert_cmpuint(muster_debounce_n_in_view(d), ==, 0);
+  g_assert_true(muster_debounce_seen(d, "a", t + 110000));
+  g_assert_true(muster_debounce_seen(d, "b", t + 110000));
+  muster_debounce_reset(d);
+  g_assert_true(muster_debounce_seen(d, "b", t + 120000));
+}
+
+extern const MusterReaderDriver muster_camera_driver;
+
+/* The readers file's [reader NAME] group for a camera: its keys, and bad values refused
+ * with the key named. */
+static void
+test_driver(void)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new();
+  const char *text = "[reader bench]\nkind=camera\ndevice=/nonexistent/video3\nwidth=320\n"
+                     "height=240\nabsent-frames=2\nabsent-ms=100\n"
+                     "[reader bad]\nkind=camera\nabsent-ms=soon\n";
+  g_assert_true(g_key_file_load_from_data(file, text, -1, G_KEY_FILE_NONE, NULL));
+  g_autoptr(GPtrArray) readers = g_ptr_array_new_with_free_func(g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_camera_driver.create("bench", file, "reader bench", readers, &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(readers->len, ==, 1);
+  MusterCameraReader *reader = readers->pdata[0];
+  g_assert_cmpstr(muster_reader_get_id(MUSTER_READER(reader)), ==, "camera:bench");
+  g_assert_cmpstr(muster_reader_get_kind(MUSTER_READER(reader)), ==, "camera");
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(reader, &settings);
+  g_assert_cmpuint(settings.absent_frames, ==, 2);
+  g_assert_cmpuint(settings.absent_ms, ==, 100);
+  g_assert_false(muster_camera_driver.create("bad", file, "reader bad", readers, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
+  g_assert_nonnull(strstr(error->message, "absent-ms"));
+  g_assert_cmpuint(readers->len, ==, 1);
+}
+
+static void
+add(const char *path, gint open_failures, void (*test)(Fixture *, gconstpointer))
+{
+  g_test_add(path, Fixture, GINT_TO_POINTER(open_failures), fixture_setup, test, fixture_teardown);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/camera/debounce-rule", test_debounce_rule);
+  g_test_add_func("/camera/driver", test_driver);
+  add("/camera/one-scan-per-mark-in-view", 0, test_one_scan_per_mark_in_view);
+  add("/camera/debounce-by-time", 0, test_debounce_by_time);
+  add("/camera/unplug-and-reopen", 0, test_unplug_and_reopen);
+  add("/camera/open-fails-then-recovers", 2, test_open_fails_then_recovers);
+  add("/camera/stall", 0, test_stall);
+  add("/camera/stop-and-restart", 0, test_stop_and_restart);
+  g_test_add_data_func("/camera/zbar-video/not-a-camera", NULL, test_zbar_video_not_a_camera);
+  return g_test_run();
+}
