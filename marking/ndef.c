@@ -150,7 +150,7 @@ check_header(const Header *h, guint index, GError **error)
 static MusterNdefRecord *
 read_record(Cursor *c, guint index, gboolean *last, GError **error)
 {
-  Header h;
+  Header h = {0}; /* Release builds cannot see read_header() fills it */
   if (!read_header(c, index, &h, error) || !check_header(&h, index, error))
     return NULL;
   const guint8 *type = NULL, *id = NULL, *payload = NULL;
