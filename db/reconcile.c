@@ -735,13 +735,14 @@ count_exists(MusterStore *store, gint64 count_id, GError **error)
   return load_count(store, count_id, &c, error);
 }
 
-GPtrArray *
-muster_discrepancies_list(MusterStore *store, gint64 count_id,
-                          const MusterDiscrepancyFilter *filter, GError **error)
+gboolean
+muster_discrepancies_foreach(MusterStore *store, gint64 count_id,
+                             const MusterDiscrepancyFilter *filter, MusterDiscrepancyFunc func,
+                             gpointer user_data, GError **error)
 {
   g_autofree char *path = NULL;
   if (!check_filter(filter, &path, error) || !count_exists(store, count_id, error))
-    return NULL;
+    return FALSE;
   sqlite3_stmt *stmt = muster_store_stmt(
       store,
       SQL_DISCREPANCY_SELECT
@@ -756,23 +757,36 @@ muster_discrepancies_list(MusterStore *store, gint64 count_id,
       "  WHEN 'overdue' THEN 8 ELSE 9 END, d.subject",
       error);
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   bind_named_int(stmt, ":cid", count_id);
   if (filter != NULL && filter->kind != NULL)
     bind_named_text(stmt, ":kind", filter->kind);
   if (path != NULL)
     bind_named_text(stmt, ":path", path);
   bind_named_int(stmt, ":resolved", filter != NULL ? filter->resolved : -1);
-  g_autoptr(GPtrArray) out =
-      g_ptr_array_new_with_free_func((GDestroyNotify)muster_discrepancy_free);
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    g_ptr_array_add(out, discrepancy_from_row(stmt));
+    func(discrepancy_from_row(stmt), user_data);
   sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    muster_store_fail(store, rc, "Reading the discrepancies", error);
+  if (rc != SQLITE_DONE)
+    return muster_store_fail(store, rc, "Reading the discrepancies", error);
+  return TRUE;
+}
+
+static void
+append_discrepancy(MusterDiscrepancy *d, gpointer out)
+{
+  g_ptr_array_add(out, d);
+}
+
+GPtrArray *
+muster_discrepancies_list(MusterStore *store, gint64 count_id,
+                          const MusterDiscrepancyFilter *filter, GError **error)
+{
+  g_autoptr(GPtrArray) out =
+      g_ptr_array_new_with_free_func((GDestroyNotify)muster_discrepancy_free);
+  if (!muster_discrepancies_foreach(store, count_id, filter, append_discrepancy, out, error))
     return NULL;
-  }
   return g_steal_pointer(&out);
 }
 

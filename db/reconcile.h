@@ -71,6 +71,13 @@ typedef struct {
 /* Ordered by kind then subject. Element type MusterDiscrepancy*. */
 GPtrArray *muster_discrepancies_list(MusterStore *store, gint64 count_id,
                                      const MusterDiscrepancyFilter *filter, GError **error);
+/* The same rows one at a time, without holding them all (a screen keeping only what it
+ * shows of 100,000): func takes ownership of each. */
+typedef void (*MusterDiscrepancyFunc)(MusterDiscrepancy *d, gpointer user_data);
+gboolean muster_discrepancies_foreach(MusterStore *store, gint64 count_id,
+                                      const MusterDiscrepancyFilter *filter,
+                                      MusterDiscrepancyFunc func, gpointer user_data,
+                                      GError **error);
 /* By id or uuid. */
 MusterDiscrepancy *muster_discrepancies_get(MusterStore *store, const char *id_or_uuid,
                                             GError **error);

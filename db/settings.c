@@ -7,6 +7,7 @@
 const MusterSettingInfo muster_settings_known[] = {
     {"overdue_days", 90, 1, 3650, "a location not counted for this many days is overdue"},
     {"lockout_attempts", 5, 1, 20, "wrong PINs in a row that lock an account"},
+    {"kiosk_lock_seconds", 120, 15, 3600, "idle seconds before the kiosk signs its user out"},
     {NULL}};
 
 static const MusterSettingInfo *

@@ -1,0 +1,153 @@
+/*
+ * muster-kiosk.c: the appliance's face — the GTK 4 touch kiosk.
+ *
+ *   muster-kiosk [--db PATH] [--sim-feed FILE | --sim-demo [--demo-items N]
+ *                [--demo-seed S]] [--sim-rate N] [--windowed]
+ *
+ * Opens the same database as `muster` (--db, else MUSTER_DB, else the appliance's
+ * default), fullscreen with no way out for staff. Readers: until the hardware drivers
+ * are wired in, --sim-feed plays a scan feed (scan/scan.h line format, e.g. the demo's
+ * feed) through the simulated reader at N scans per second; --sim-demo plays the feed
+ * of the armoury `muster demo` made with the same --items/--seed, so a new count on
+ * the demo database can be counted on screen. --windowed is for
+ * development and screenshots only.
+ *
+ * Everything else lives in ui/ (the muster-ui library), so the tests and the benchmark
+ * run the very same screens.
+ */
+#include "db/store.h"
+#include "demo/demo.h"
+#include "ui/feed-reader.h"
+#include "ui/i18n.h"
+#include "ui/kiosk.h"
+#include "ui/session.h"
+#include "ui/window.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+
+typedef struct {
+  char *db;
+  char *sim_feed;
+  gboolean sim_demo;
+  gint demo_items;
+  gint demo_seed;
+  double sim_rate;
+  gboolean windowed;
+  MusterKioskSession *session;
+} Options;
+
+/* A problem before any screen can work (no database, say): shown, with what to do. */
+static void
+show_fatal(GtkApplication *app, const char *message)
+{
+  GtkWidget *window = gtk_application_window_new(app);
+  GtkWidget *label = gtk_label_new(message);
+  gtk_label_set_wrap(GTK_LABEL(label), TRUE);
+  gtk_widget_add_css_class(label, "error-text");
+  gtk_window_set_child(GTK_WINDOW(window), label);
+  gtk_window_fullscreen(GTK_WINDOW(window));
+  gtk_window_present(GTK_WINDOW(window));
+}
+
+static gboolean
+add_sim_reader(Options *o, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (o->sim_demo) {
+    g_autoptr(MusterDemo) demo = muster_demo_generate((guint)o->demo_items, (guint32)o->demo_seed);
+    text = muster_demo_feed_text(demo);
+  } else if (!g_file_get_contents(o->sim_feed, &text, &len, error)) {
+    g_prefix_error(error, "Reading the scan feed for the simulated reader: ");
+    return FALSE;
+  }
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  g_autoptr(GPtrArray) list = g_ptr_array_new();
+  for (char **l = lines; *l != NULL; l++)
+    if (**l != '\0')
+      g_ptr_array_add(list, *l);
+  g_autoptr(MusterReader) reader = muster_kiosk_feed_reader_new("sim0", list, o->sim_rate);
+  muster_kiosk_session_add_reader(o->session, reader);
+  return muster_reader_start(reader, error);
+}
+
+static void
+on_activate(GtkApplication *app, Options *o)
+{
+  if (o->session != NULL) {
+    GList *windows = gtk_application_get_windows(app);
+    if (windows != NULL)
+      gtk_window_present(windows->data);
+    return;
+  }
+  muster_kiosk_init();
+  const char *path = o->db != NULL ? o->db : g_getenv("MUSTER_DB");
+  if (path == NULL || *path == '\0')
+    path = MUSTER_DEFAULT_DB;
+  g_autoptr(GError) error = NULL;
+  MusterStore *store = muster_store_open(path, &error);
+  if (store == NULL) {
+    g_autofree char *message = g_strdup_printf(
+        _("The kiosk cannot open its database %s: %s\nCreate it with 'muster init' or give "
+          "the right one with --db, then restart the kiosk."),
+        path, error->message);
+    g_printerr("%s\n", message);
+    show_fatal(app, message);
+    return;
+  }
+  o->session = muster_kiosk_session_new(store);
+  if ((o->sim_feed != NULL || o->sim_demo) && !add_sim_reader(o, &error)) {
+    g_printerr("muster-kiosk: %s\n", error->message);
+    g_clear_error(&error);
+  }
+  MusterKioskWindow *window = muster_kiosk_window_new(o->session, !o->windowed);
+  gtk_window_set_application(GTK_WINDOW(window), app);
+  if (o->windowed)
+    muster_kiosk_window_set_layout_size(window, 1280, 800);
+  gtk_window_present(GTK_WINDOW(window));
+}
+
+/* systemd stopping the kiosk (SIGTERM) or Ctrl-C: leave the main loop so that the
+ * session is released, which commits any scan still queued. */
+static gboolean
+on_stop_signal(gpointer app)
+{
+  g_message("muster-kiosk: stopping on a signal; queued scans are committed first");
+  g_application_quit(G_APPLICATION(app));
+  return G_SOURCE_REMOVE;
+}
+
+int
+main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  Options o = {.sim_rate = 2.0, .demo_items = MUSTER_DEMO_DEFAULT_ITEMS, .demo_seed = 2026};
+  GOptionEntry entries[] = {
+      {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "The armoury database (default: $MUSTER_DB)",
+       "PATH"},
+      {"sim-feed", 0, 0, G_OPTION_ARG_FILENAME, &o.sim_feed,
+       "Play this scan feed through the simulated reader", "FILE"},
+      {"sim-demo", 0, 0, G_OPTION_ARG_NONE, &o.sim_demo,
+       "Play the feed of the demo armoury (see muster demo) through the simulated reader", NULL},
+      {"demo-items", 0, 0, G_OPTION_ARG_INT, &o.demo_items, "Items of the demo armoury (2400)",
+       "N"},
+      {"demo-seed", 0, 0, G_OPTION_ARG_INT, &o.demo_seed, "Seed of the demo armoury (2026)", "S"},
+      {"sim-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o.sim_rate,
+       "Scans per second of the simulated reader (default 2)", "N"},
+      {"windowed", 0, 0, G_OPTION_ARG_NONE, &o.windowed,
+       "A window instead of fullscreen (development, screenshots)", NULL},
+      {NULL}};
+  g_autoptr(GtkApplication) app = gtk_application_new("org.muster.Kiosk", G_APPLICATION_NON_UNIQUE);
+  g_application_add_main_option_entries(G_APPLICATION(app), entries);
+  g_application_set_option_context_summary(
+      G_APPLICATION(app), "The Muster stock-count kiosk (version " MUSTER_VERSION ")");
+  g_signal_connect(app, "activate", G_CALLBACK(on_activate), &o);
+  g_unix_signal_add(SIGTERM, on_stop_signal, app);
+  g_unix_signal_add(SIGINT, on_stop_signal, app);
+  int status = g_application_run(G_APPLICATION(app), argc, argv);
+  g_clear_object(&o.session);
+  g_free(o.db);
+  g_free(o.sim_feed);
+  return status;
+}

@@ -1,0 +1,310 @@
+/*
+ * test-ui-parts.c: the kiosk's pieces and rules, each on its own.
+ *
+ * - the PIN pad: digits, erase, clear, OK hands over exactly the PIN typed, and keeps
+ *   nothing afterwards;
+ * - outcome cues: a distinct colour class and tone for every outcome, valid WAV data;
+ * - signing in: a wrong PIN stays on the sign-in screen with the engine's message, and
+ *   repeated wrong PINs lock the account;
+ * - no way out for staff: closing the window is refused; an admin's exit closes it;
+ * - the idle lock signs the user out and shows the sign-in screen;
+ * - each reader's state and last error on the live screen, following the reader, and
+ *   no expected figure in a blind count;
+ * - a database that refuses the commit (another program holds the write lock): the
+ *   scan is not shown, the screen says why, and once the lock goes the retry commits
+ *   and shows it — nothing read is lost.
+ */
+#include "ui-test.h"
+
+#include "db/counts.h"
+#include "db/items.h"
+#include "ui/count-model.h"
+#include "ui/cue.h"
+#include "ui/feed-reader.h"
+#include "ui/i18n.h"
+#include "ui/kiosk.h"
+#include "ui/pin-pad.h"
+#include "ui/screens.h"
+
+#include <locale.h>
+#include <string.h>
+
+static void
+on_submitted(MusterKioskPinPad *pad, const char *pin, char **out)
+{
+  g_free(*out);
+  *out = g_strdup(pin);
+}
+
+static void
+test_pin_pad(void)
+{
+  muster_kiosk_init();
+  GtkWidget *pad = g_object_ref_sink(muster_kiosk_pin_pad_new());
+  g_autofree char *got = NULL;
+  g_signal_connect(pad, "submitted", G_CALLBACK(on_submitted), &got);
+  MusterKioskPinPad *p = MUSTER_KIOSK_PIN_PAD(pad);
+  muster_kiosk_pin_pad_press(p, "ok"); /* nothing typed: nothing submitted */
+  g_assert_null(got);
+  for (const char *k = "12345"; *k; k++) {
+    char key[2] = {*k, 0};
+    g_signal_emit_by_name(ui_test_find(pad, key), "clicked");
+  }
+  g_assert_cmpuint(muster_kiosk_pin_pad_get_length(p), ==, 5);
+  g_signal_emit_by_name(ui_test_find(pad, "back"), "clicked");
+  g_assert_cmpuint(muster_kiosk_pin_pad_get_length(p), ==, 4);
+  g_signal_emit_by_name(ui_test_find(pad, "ok"), "clicked");
+  g_assert_cmpstr(got, ==, "1234");
+  g_assert_cmpuint(muster_kiosk_pin_pad_get_length(p), ==, 0);
+  /* At most 12 digits are kept. */
+  for (int i = 0; i < 20; i++)
+    muster_kiosk_pin_pad_press(p, "7");
+  g_assert_cmpuint(muster_kiosk_pin_pad_get_length(p), ==, 12);
+  muster_kiosk_pin_pad_press(p, "clear");
+  g_assert_cmpuint(muster_kiosk_pin_pad_get_length(p), ==, 0);
+  g_object_unref(pad);
+}
+
+static void
+test_cues(void)
+{
+  const MusterOutcome outcomes[] = {MUSTER_OUTCOME_ACCEPTED,        MUSTER_OUTCOME_DUPLICATE,
+                                    MUSTER_OUTCOME_UNKNOWN,         MUSTER_OUTCOME_WRONG_LOCATION,
+                                    MUSTER_OUTCOME_STATUS_CONFLICT, MUSTER_OUTCOME_NOT_GENUINE,
+                                    MUSTER_OUTCOME_UNREADABLE,      MUSTER_OUTCOME_AMBIGUOUS};
+  g_autoptr(GHashTable) classes = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) tones = g_hash_table_new(g_bytes_hash, g_bytes_equal);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  for (guint i = 0; i < G_N_ELEMENTS(outcomes); i++) {
+    const MusterKioskCue *cue = muster_kiosk_cue_for(outcomes[i]);
+    g_assert_cmpint(cue->outcome, ==, outcomes[i]);
+    g_assert_true(g_hash_table_add(classes, (gpointer)cue->css_class));
+    GBytes *wav = muster_kiosk_cue_wav(cue);
+    g_ptr_array_add(keep, wav);
+    gsize len;
+    const guint8 *d = g_bytes_get_data(wav, &len);
+    g_assert_cmpuint(len, >, 44);
+    g_assert_cmpmem(d, 4, "RIFF", 4);
+    g_assert_cmpmem(d + 8, 8, "WAVEfmt ", 8);
+    guint32 riff = d[4] | d[5] << 8 | d[6] << 16 | (guint32)d[7] << 24;
+    guint32 data = d[40] | d[41] << 8 | d[42] << 16 | (guint32)d[43] << 24;
+    g_assert_cmpuint(riff, ==, len - 8);
+    g_assert_cmpuint(data, ==, len - 44);
+    /* The six outcomes a counter must tell apart sound different. */
+    if (outcomes[i] <= MUSTER_OUTCOME_NOT_GENUINE)
+      g_assert_true(g_hash_table_add(tones, wav));
+  }
+  /* Cue classes are all known to muster_kiosk_cue_classes (so the previous is removed). */
+  guint n = 0;
+  for (const char *const *c = muster_kiosk_cue_classes(); *c; c++, n++)
+    g_assert_true(g_hash_table_contains(classes, *c));
+  g_assert_cmpuint(n, ==, g_hash_table_size(classes));
+}
+
+static void
+test_wrong_pin_and_lockout(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  ui_test_sign_in(&t, "bob", "9999");
+  g_assert_cmpstr(ui_test_page(&t), ==, "sign-in");
+  g_assert_null(muster_kiosk_session_get_user(t.session));
+  for (int i = 0; i < 5; i++)
+    ui_test_sign_in(&t, "bob", "9999");
+  ui_test_sign_in(&t, "bob", "1234"); /* right PIN, but locked now */
+  g_assert_cmpstr(ui_test_page(&t), ==, "sign-in");
+  g_autoptr(MusterUser) bob = muster_users_get(t.store, "bob", NULL);
+  g_assert_true(bob->locked);
+  ui_test_teardown(&t);
+}
+
+static void
+on_destroy(GtkWidget *w, gboolean *destroyed)
+{
+  *destroyed = TRUE;
+}
+
+static void
+test_no_way_out_for_staff(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  gboolean destroyed = FALSE;
+  g_signal_connect(t.window, "destroy", G_CALLBACK(on_destroy), &destroyed);
+  ui_test_sign_in(&t, "bob", "1234");
+  gtk_window_close(GTK_WINDOW(t.window)); /* what Alt-F4 asks for */
+  while (g_main_context_iteration(NULL, FALSE))
+    ;
+  g_assert_false(destroyed);
+  g_assert_true(gtk_widget_get_mapped(GTK_WIDGET(t.window)));
+  /* The engine refuses staff even if the exit were reached. */
+  g_autoptr(GError) error = NULL;
+  g_assert_false(muster_kiosk_session_request_exit(t.session, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
+  ui_test_click(&t, NULL, "sign-out-button");
+  ui_test_sign_in(&t, "admin", "123456");
+  ui_test_click(&t, NULL, "exit");
+  g_assert_true(destroyed);
+  t.window = NULL;
+  ui_test_teardown(&t);
+}
+
+static gboolean
+signed_out(gpointer data)
+{
+  return muster_kiosk_session_get_user(((UiTest *)data)->session) == NULL;
+}
+
+static void
+test_idle_lock(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  ui_test_sign_in(&t, "bob", "1234");
+  g_assert_cmpstr(ui_test_page(&t), ==, "home");
+  muster_kiosk_session_set_lock_seconds(t.session, 1);
+  g_assert_true(ui_test_wait(signed_out, &t, 3000));
+  g_assert_cmpstr(ui_test_page(&t), ==, "sign-in");
+  /* The setting exists, with its bounds, for admins to change. */
+  g_assert_cmpint(muster_kiosk_session_get_lock_seconds(t.session), ==, 1);
+  muster_kiosk_session_reload_settings(t.session);
+  g_assert_cmpint(muster_kiosk_session_get_lock_seconds(t.session), ==, 120);
+  ui_test_teardown(&t);
+}
+
+static gboolean
+has_error(gpointer data)
+{
+  MusterKioskCountModel *m = data;
+  return muster_kiosk_count_model_get_last_error(m) != NULL;
+}
+
+static gboolean
+shown_one(gpointer data)
+{
+  MusterKioskCountModel *m = data;
+  return g_list_model_get_n_items(muster_kiosk_count_model_get_recent(m)) == 1 &&
+         muster_kiosk_count_model_get_last_error(m) == NULL;
+}
+
+static void
+test_commit_refused_then_retried(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  g_autoptr(MusterReader) reader = muster_kiosk_feed_reader_new("sim0", NULL, 0);
+  muster_kiosk_session_add_reader(t.session, reader);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_reader_start(reader, &error));
+  ui_test_sign_in(&t, "bob", "1234");
+  ui_test_click(&t, NULL, "start");
+  muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(&t, "witness")), "carol");
+  ui_test_type_pin(&t, "witness-pin", "1234");
+  MusterKioskCountModel *m = muster_kiosk_session_get_count(t.session);
+  g_assert_nonnull(m);
+  muster_store_set_busy_timeout(muster_kiosk_session_get_store(t.session), 50);
+
+  /* Another program holds the write lock. */
+  g_assert_true(muster_store_begin(t.store, &error));
+  g_autoptr(MusterItem) item = muster_items_get(t.store, 1, &error);
+  g_assert_no_error(error);
+  muster_kiosk_feed_reader_push(MUSTER_KIOSK_FEED_READER(reader), item->serial);
+  g_assert_true(ui_test_wait(has_error, m, 5000));
+  ui_test_wait_frame(&t);
+  g_assert_cmpuint(g_list_model_get_n_items(muster_kiosk_count_model_get_recent(m)), ==, 0);
+  GtkWidget *error_label = ui_test_get(&t, "live-error");
+  g_assert_true(gtk_widget_get_mapped(error_label));
+  g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(error_label)), "1 waiting"));
+
+  /* The lock goes: the retry commits and only then shows the scan. */
+  muster_store_rollback(t.store);
+  g_assert_true(ui_test_wait(shown_one, m, 5000));
+  g_autoptr(MusterKioskScanRow) row =
+      g_list_model_get_item(muster_kiosk_count_model_get_recent(m), 0);
+  g_assert_cmpint(muster_kiosk_scan_row_get_outcome(row), ==, MUSTER_OUTCOME_ACCEPTED);
+  g_autoptr(MusterCount) c =
+      muster_counts_get_by_id(t.store, muster_kiosk_count_model_get_count_id(m), &error);
+  g_assert_cmpint(c->scans, ==, 1);
+  g_assert_cmpint(c->found, ==, 1);
+  muster_reader_stop(reader);
+  ui_test_teardown(&t);
+}
+
+static gboolean
+label_under_contains(GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL(root) && gtk_widget_get_mapped(root) &&
+      strstr(gtk_label_get_text(GTK_LABEL(root)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child(root); c != NULL;
+       c = gtk_widget_get_next_sibling(c))
+    if (label_under_contains(c, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  UiTest *t;
+  const char *text;
+} LabelWait;
+
+static gboolean
+readers_show(gpointer data)
+{
+  LabelWait *w = data;
+  return label_under_contains(ui_test_get(w->t, "readers"), w->text);
+}
+
+/* Each reader's state and last error are on the live screen, and follow the reader; in
+ * a blind count the expected figure is not on it. */
+static void
+test_reader_state_shown(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  g_autoptr(MusterReader) reader = muster_kiosk_feed_reader_new("usb0", NULL, 0);
+  muster_kiosk_session_add_reader(t.session, reader);
+  ui_test_sign_in(&t, "bob", "1234");
+  ui_test_click(&t, NULL, "start");
+  muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(&t, "witness")), "carol");
+  /* A blind count: the counter never sees what is expected. */
+  gtk_switch_set_active(GTK_SWITCH(ui_test_get(&t, "blind")), TRUE);
+  ui_test_type_pin(&t, "witness-pin", "1234");
+  g_assert_cmpstr(ui_test_page(&t), ==, "live");
+  ui_test_wait_frame(&t);
+  g_assert_true(muster_kiosk_session_get_count(t.session) != NULL);
+  g_assert_true(
+      muster_kiosk_count_model_get_count(muster_kiosk_session_get_count(t.session))->blind);
+  g_assert_false(gtk_widget_get_mapped(ui_test_get(&t, "expected")));
+  g_assert_true(gtk_widget_get_mapped(ui_test_get(&t, "found")));
+  LabelWait w = {&t, "usb0 (sim): stopped"};
+  g_assert_true(ui_test_wait(readers_show, &w, 2000));
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_reader_start(reader, &error));
+  w.text = "usb0 (sim): ready";
+  g_assert_true(ui_test_wait(readers_show, &w, 2000));
+  muster_reader_set_state(reader, MUSTER_READER_STATE_DISCONNECTED,
+                          "The reader on /dev/ttyUSB0 was unplugged: plug it back in");
+  w.text = "was unplugged: plug it back in";
+  g_assert_true(ui_test_wait(readers_show, &w, 2000));
+  GtkWidget *readers = ui_test_get(&t, "readers");
+  GtkWidget *line = gtk_widget_get_first_child(readers);
+  g_assert_true(gtk_widget_has_css_class(line, "reader-problem"));
+  muster_reader_stop(reader);
+  ui_test_teardown(&t);
+}
+
+int
+main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  gtk_test_init(&argc, &argv, NULL);
+  g_test_add_func("/ui/pin-pad", test_pin_pad);
+  g_test_add_func("/ui/cues", test_cues);
+  g_test_add_func("/ui/sign-in/wrong-pin-and-lockout", test_wrong_pin_and_lockout);
+  g_test_add_func("/ui/window/no-way-out-for-staff", test_no_way_out_for_staff);
+  g_test_add_func("/ui/session/idle-lock", test_idle_lock);
+  g_test_add_func("/ui/live/commit-refused-then-retried", test_commit_refused_then_retried);
+  g_test_add_func("/ui/live/reader-state-shown", test_reader_state_shown);
+  return g_test_run();
+}

@@ -1,0 +1,75 @@
+/*
+ * count-model.h: the live count between the readers and the live-count screen.
+ *
+ * It listens to the "scan" signal of any number of MusterReaders, queues each scan into
+ * the engine's ingest (db/ingest.h), flushes as soon as the main loop is idle (or
+ * earlier when ingest says a flush is due), and only after the commit turns each result
+ * into a MusterKioskScanRow, prepends it to the recent list and emits "outcome". So a
+ * scan the screen shows is on disk, and a kiosk that dies loses only scans nobody saw.
+ *
+ * A flush that fails (disk full, database busy) keeps the scans queued, sets
+ * "last-error" for the screen and retries every second.
+ */
+#pragma once
+#include "db/counts.h"
+#include "db/store.h"
+#include "db/users.h"
+#include "drivers/reader.h"
+#include "ui/scan-row.h"
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define MUSTER_KIOSK_TYPE_COUNT_MODEL (muster_kiosk_count_model_get_type())
+G_DECLARE_FINAL_TYPE(MusterKioskCountModel, muster_kiosk_count_model, MUSTER_KIOSK, COUNT_MODEL,
+                     GObject)
+
+/* Most recent scans kept for the screen. */
+#define MUSTER_KIOSK_RECENT_SCANS 50
+
+/* store must outlive the model. actor: counter, witness, supervisor or admin. */
+MusterKioskCountModel *muster_kiosk_count_model_new(MusterStore *store, const MusterUser *actor,
+                                                    gint64 count_id, GError **error);
+
+void muster_kiosk_count_model_add_reader(MusterKioskCountModel *self, MusterReader *reader);
+/* Stops listening to every reader (the readers keep running). */
+void muster_kiosk_count_model_detach_readers(MusterKioskCountModel *self);
+
+/* Commits what is queued now; the outcomes are emitted before it returns. */
+gboolean muster_kiosk_count_model_flush(MusterKioskCountModel *self, GError **error);
+
+gint64 muster_kiosk_count_model_get_count_id(MusterKioskCountModel *self);
+/* The count as it was last read from the engine (at start, after an unmarked item, at
+ * close); live figures are muster_kiosk_count_model_get_found()/_get_scans(). */
+const MusterCount *muster_kiosk_count_model_get_count(MusterKioskCountModel *self);
+/* FALSE for the counter and witness of an open blind count. */
+gboolean muster_kiosk_count_model_may_see_expected(MusterKioskCountModel *self);
+gint64 muster_kiosk_count_model_get_found(MusterKioskCountModel *self);
+gint64 muster_kiosk_count_model_get_scans(MusterKioskCountModel *self);
+/* Where scans are being counted now ("" = the count's scope). */
+const char *muster_kiosk_count_model_get_location(MusterKioskCountModel *self);
+
+/* MusterKioskScanRow, newest first, at most MUSTER_KIOSK_RECENT_SCANS. */
+GListModel *muster_kiosk_count_model_get_recent(MusterKioskCountModel *self);
+/* Progress by rack: items found (accepted, wrong location or status conflict) per
+ * location scanned at, in this kiosk session. */
+typedef struct {
+  char *path;
+  gint64 found;
+} MusterKioskRackProgress;
+/* Sorted by path; element type MusterKioskRackProgress*, freed with the array. */
+GPtrArray *muster_kiosk_count_model_dup_rack_progress(MusterKioskCountModel *self);
+/* Set while committing fails; NULL once a flush succeeds again. */
+const char *muster_kiosk_count_model_get_last_error(MusterKioskCountModel *self);
+
+/* Records an item found without a marking, where it was found. */
+gboolean muster_kiosk_count_model_record_unmarked(MusterKioskCountModel *self,
+                                                  const char *description,
+                                                  const char *location_path, GError **error);
+/* Flushes, detaches the readers and closes the count. */
+gboolean muster_kiosk_count_model_close(MusterKioskCountModel *self, GError **error);
+
+/* Signals: "outcome" (MusterKioskScanRow *row) after each committed scan; "progress"
+ * after each flush; "notify::last-error". */
+
+G_END_DECLS

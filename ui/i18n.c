@@ -1,0 +1,29 @@
+/*
+ * i18n.c: binds the kiosk's gettext domain (see i18n.h).
+ */
+#include "ui/i18n.h"
+
+#include <gtk/gtk.h>
+#include <locale.h>
+
+static const char *
+locale_dir(void)
+{
+  const char *env = g_getenv("MUSTER_KIOSK_LOCALEDIR");
+  if (env != NULL && *env != '\0')
+    return env;
+  if (g_file_test(MUSTER_KIOSK_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
+    return MUSTER_KIOSK_BUILD_LOCALEDIR;
+  return MUSTER_KIOSK_LOCALEDIR;
+}
+
+void
+muster_kiosk_i18n_init(void)
+{
+  bindtextdomain(GETTEXT_PACKAGE, locale_dir());
+  bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+  /* Translators: write "default:RTL" for a right-to-left language, else leave it. */
+  const char *direction = _("default:LTR");
+  gtk_widget_set_default_direction(g_str_equal(direction, "default:RTL") ? GTK_TEXT_DIR_RTL
+                                                                         : GTK_TEXT_DIR_LTR);
+}

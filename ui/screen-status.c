@@ -1,0 +1,124 @@
+/*
+ * screen-status.c: readers and sync (see screen-status.h).
+ */
+#include "ui/screen-status.h"
+
+#include "ui/i18n.h"
+#include "ui/screens.h"
+
+struct _MusterKioskScreenStatus {
+  GtkWidget parent_instance;
+  MusterKioskSession *session;
+  GtkBox *readers;
+  GtkLabel *sync;
+};
+
+G_DEFINE_FINAL_TYPE(MusterKioskScreenStatus, muster_kiosk_screen_status, GTK_TYPE_WIDGET)
+
+static void
+show(MusterKioskScreenStatus *self)
+{
+  muster_kiosk_box_clear(self->readers);
+  GListModel *readers = muster_kiosk_session_get_readers(self->session);
+  guint n = g_list_model_get_n_items(readers);
+  if (n == 0) {
+    GtkWidget *l = gtk_label_new(_("No reader is configured"));
+    gtk_label_set_xalign(GTK_LABEL(l), 0);
+    gtk_box_append(self->readers, l);
+  }
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(MusterReader) r = g_list_model_get_item(readers, i);
+    MusterReaderState s = muster_reader_get_state(r);
+    g_autofree char *err = muster_reader_dup_last_error(r);
+    g_autofree char *text = g_strdup_printf(
+        _("%s (%s): %s · %llu scans"), muster_reader_get_id(r), muster_reader_get_kind(r),
+        muster_kiosk_reader_state_label(s), (unsigned long long)muster_reader_get_n_scans(r));
+    GtkWidget *l = gtk_label_new(text);
+    gtk_label_set_xalign(GTK_LABEL(l), 0);
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_widget_add_css_class(l, s == MUSTER_READER_STATE_READY ? "reader-ok" : "reader-problem");
+    gtk_box_append(self->readers, l);
+    if (err != NULL) {
+      GtkWidget *e = gtk_label_new(err);
+      gtk_label_set_xalign(GTK_LABEL(e), 0);
+      gtk_label_set_wrap(GTK_LABEL(e), TRUE);
+      gtk_widget_add_css_class(e, "error-text");
+      gtk_box_append(self->readers, e);
+    }
+  }
+}
+
+static void
+on_reader_notify(GObject *reader, GParamSpec *pspec, MusterKioskScreenStatus *self)
+{
+  show(self);
+}
+
+static void
+listen(MusterKioskScreenStatus *self, gboolean on)
+{
+  GListModel *readers = muster_kiosk_session_get_readers(self->session);
+  for (guint i = 0; i < g_list_model_get_n_items(readers); i++) {
+    g_autoptr(MusterReader) r = g_list_model_get_item(readers, i);
+    if (on)
+      g_signal_connect(r, "notify", G_CALLBACK(on_reader_notify), self);
+    else
+      g_signal_handlers_disconnect_by_func(r, on_reader_notify, self);
+  }
+}
+
+static void
+muster_kiosk_screen_status_map(GtkWidget *widget)
+{
+  MusterKioskScreenStatus *self = MUSTER_KIOSK_SCREEN_STATUS(widget);
+  show(self);
+  listen(self, TRUE);
+  GTK_WIDGET_CLASS(muster_kiosk_screen_status_parent_class)->map(widget);
+}
+
+static void
+muster_kiosk_screen_status_unmap(GtkWidget *widget)
+{
+  listen(MUSTER_KIOSK_SCREEN_STATUS(widget), FALSE);
+  GTK_WIDGET_CLASS(muster_kiosk_screen_status_parent_class)->unmap(widget);
+}
+
+static void
+muster_kiosk_screen_status_dispose(GObject *object)
+{
+  MusterKioskScreenStatus *self = MUSTER_KIOSK_SCREEN_STATUS(object);
+  if (self->session != NULL)
+    listen(self, FALSE);
+  gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_STATUS);
+  for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
+    gtk_widget_unparent(c);
+  g_clear_object(&self->session);
+  G_OBJECT_CLASS(muster_kiosk_screen_status_parent_class)->dispose(object);
+}
+
+static void
+muster_kiosk_screen_status_class_init(MusterKioskScreenStatusClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+  G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_status_dispose;
+  widget_class->map = muster_kiosk_screen_status_map;
+  widget_class->unmap = muster_kiosk_screen_status_unmap;
+  gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-status.ui");
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStatus, readers);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStatus, sync);
+  gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+muster_kiosk_screen_status_init(MusterKioskScreenStatus *self)
+{
+  gtk_widget_init_template(GTK_WIDGET(self));
+}
+
+GtkWidget *
+muster_kiosk_screen_status_new(MusterKioskSession *session)
+{
+  MusterKioskScreenStatus *self = g_object_new(MUSTER_KIOSK_TYPE_SCREEN_STATUS, NULL);
+  self->session = g_object_ref(session);
+  return GTK_WIDGET(self);
+}

@@ -1,0 +1,124 @@
+/*
+ * screen-unmarked.c: recording an unmarked item (see screen-unmarked.h).
+ */
+#include "ui/screen-unmarked.h"
+
+#include "db/locations.h"
+#include "ui/i18n.h"
+#include "ui/screens.h"
+
+struct _MusterKioskScreenUnmarked {
+  GtkWidget parent_instance;
+  MusterKioskSession *session;
+  GtkFlowBox *presets;
+  GtkEntry *description;
+  GtkDropDown *location;
+  GtkLabel *error;
+};
+
+G_DEFINE_FINAL_TYPE(MusterKioskScreenUnmarked, muster_kiosk_screen_unmarked, GTK_TYPE_WIDGET)
+
+static const char *const presets[] = {
+    N_("Pistol"),         N_("Revolver"), N_("Rifle"),       N_("Carbine"),
+    N_("Submachine gun"), N_("Shotgun"),  N_("Machine gun"), N_("Frame or receiver only"),
+};
+
+static void
+on_preset_clicked(GtkButton *b, MusterKioskScreenUnmarked *self)
+{
+  gtk_editable_set_text(GTK_EDITABLE(self->description), gtk_button_get_label(b));
+}
+
+static void
+on_cancel_clicked(GtkButton *b, MusterKioskScreenUnmarked *self)
+{
+  muster_kiosk_session_navigate(self->session, "live");
+}
+
+static void
+on_save_clicked(GtkButton *b, MusterKioskScreenUnmarked *self)
+{
+  g_autoptr(GError) error = NULL;
+  MusterKioskCountModel *count = muster_kiosk_session_get_count(self->session);
+  const char *where = muster_kiosk_dropdown_get_string(self->location);
+  if (count == NULL)
+    g_set_error(&error, MUSTER_ERROR, MUSTER_ERROR_STATE, _("No count is being counted here"));
+  else if (muster_kiosk_count_model_record_unmarked(
+               count, gtk_editable_get_text(GTK_EDITABLE(self->description)),
+               where != NULL ? where : "", &error))
+    muster_kiosk_session_navigate(self->session, "live");
+  muster_kiosk_show_error(self->error, error);
+}
+
+static void
+refresh(MusterKioskScreenUnmarked *self)
+{
+  muster_kiosk_show_error(self->error, NULL);
+  gtk_editable_set_text(GTK_EDITABLE(self->description), "");
+  g_autoptr(GtkStringList) paths = gtk_string_list_new(NULL);
+  g_autoptr(GPtrArray) all =
+      muster_locations_list(muster_kiosk_session_get_store(self->session), NULL);
+  for (guint i = 0; all != NULL && i < all->len; i++) {
+    const MusterLocation *l = g_ptr_array_index(all, i);
+    if (g_strcmp0(l->kind, "armoury") != 0)
+      gtk_string_list_append(paths, l->path);
+  }
+  gtk_drop_down_set_model(self->location, G_LIST_MODEL(paths));
+  MusterKioskCountModel *count = muster_kiosk_session_get_count(self->session);
+  if (count != NULL)
+    muster_kiosk_dropdown_select(self->location, muster_kiosk_count_model_get_location(count));
+}
+
+static void
+muster_kiosk_screen_unmarked_map(GtkWidget *widget)
+{
+  refresh(MUSTER_KIOSK_SCREEN_UNMARKED(widget));
+  GTK_WIDGET_CLASS(muster_kiosk_screen_unmarked_parent_class)->map(widget);
+}
+
+static void
+muster_kiosk_screen_unmarked_dispose(GObject *object)
+{
+  MusterKioskScreenUnmarked *self = MUSTER_KIOSK_SCREEN_UNMARKED(object);
+  gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_UNMARKED);
+  for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
+    gtk_widget_unparent(c);
+  g_clear_object(&self->session);
+  G_OBJECT_CLASS(muster_kiosk_screen_unmarked_parent_class)->dispose(object);
+}
+
+static void
+muster_kiosk_screen_unmarked_class_init(MusterKioskScreenUnmarkedClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+  G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_unmarked_dispose;
+  widget_class->map = muster_kiosk_screen_unmarked_map;
+  gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-unmarked.ui");
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenUnmarked, presets);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenUnmarked, description);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenUnmarked, location);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenUnmarked, error);
+  gtk_widget_class_bind_template_callback(widget_class, on_cancel_clicked);
+  gtk_widget_class_bind_template_callback(widget_class, on_save_clicked);
+  gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+muster_kiosk_screen_unmarked_init(MusterKioskScreenUnmarked *self)
+{
+  gtk_widget_init_template(GTK_WIDGET(self));
+  for (guint i = 0; i < G_N_ELEMENTS(presets); i++) {
+    GtkWidget *b = gtk_button_new_with_label(_(presets[i]));
+    gtk_widget_add_css_class(b, "big-button");
+    g_signal_connect(b, "clicked", G_CALLBACK(on_preset_clicked), self);
+    gtk_flow_box_append(self->presets, b);
+  }
+}
+
+GtkWidget *
+muster_kiosk_screen_unmarked_new(MusterKioskSession *session)
+{
+  MusterKioskScreenUnmarked *self = g_object_new(MUSTER_KIOSK_TYPE_SCREEN_UNMARKED, NULL);
+  self->session = g_object_ref(session);
+  return GTK_WIDGET(self);
+}

@@ -1,0 +1,114 @@
+/*
+ * screens.c: the screen table and helpers the screens share (see screens.h).
+ */
+#include "ui/screens.h"
+
+#include "ui/i18n.h"
+
+#include "ui/screen-home.h"
+#include "ui/screen-live.h"
+#include "ui/screen-lookup.h"
+#include "ui/screen-review.h"
+#include "ui/screen-settings.h"
+#include "ui/screen-sign-in.h"
+#include "ui/screen-start.h"
+#include "ui/screen-status.h"
+#include "ui/screen-unmarked.h"
+
+const MusterKioskScreenInfo muster_kiosk_screens[] = {
+    {"sign-in", muster_kiosk_screen_sign_in_new},   {"home", muster_kiosk_screen_home_new},
+    {"start", muster_kiosk_screen_start_new},       {"live", muster_kiosk_screen_live_new},
+    {"unmarked", muster_kiosk_screen_unmarked_new}, {"review", muster_kiosk_screen_review_new},
+    {"lookup", muster_kiosk_screen_lookup_new},     {"status", muster_kiosk_screen_status_new},
+    {"settings", muster_kiosk_screen_settings_new}, {NULL, NULL},
+};
+
+void
+muster_kiosk_show_error(GtkLabel *label, const GError *error)
+{
+  gtk_label_set_text(label, error != NULL ? error->message : "");
+  gtk_widget_set_visible(GTK_WIDGET(label), error != NULL);
+}
+
+GtkStringList *
+muster_kiosk_user_names(MusterStore *store, const char *except)
+{
+  GtkStringList *names = gtk_string_list_new(NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = muster_users_list(store, &error);
+  if (users == NULL) {
+    g_warning("Listing the users: %s", error->message);
+    return names;
+  }
+  for (guint i = 0; i < users->len; i++) {
+    const MusterUser *u = g_ptr_array_index(users, i);
+    if (u->active && g_strcmp0(u->name, except) != 0)
+      gtk_string_list_append(names, u->name);
+  }
+  return names;
+}
+
+const char *
+muster_kiosk_dropdown_get_string(GtkDropDown *dropdown)
+{
+  GObject *item = gtk_drop_down_get_selected_item(dropdown);
+  return item != NULL ? gtk_string_object_get_string(GTK_STRING_OBJECT(item)) : NULL;
+}
+
+gboolean
+muster_kiosk_dropdown_select(GtkDropDown *dropdown, const char *value)
+{
+  GListModel *model = gtk_drop_down_get_model(dropdown);
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items(model); i++) {
+    g_autoptr(GtkStringObject) s = g_list_model_get_item(model, i);
+    if (g_strcmp0(gtk_string_object_get_string(s), value) == 0) {
+      gtk_drop_down_set_selected(dropdown, i);
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+void
+muster_kiosk_box_clear(GtkBox *box)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child(GTK_WIDGET(box))) != NULL)
+    gtk_box_remove(box, child);
+}
+
+const char *
+muster_kiosk_reader_state_label(MusterReaderState state)
+{
+  switch (state) {
+  case MUSTER_READER_STATE_STOPPED: return _("stopped");
+  case MUSTER_READER_STATE_OPENING: return _("opening");
+  case MUSTER_READER_STATE_READY: return _("ready");
+  case MUSTER_READER_STATE_DISCONNECTED: return _("disconnected: plug it back in");
+  case MUSTER_READER_STATE_FAILED: return _("failed: retrying");
+  }
+  return "?";
+}
+
+const char *
+muster_kiosk_role_label(MusterRole role)
+{
+  switch (role) {
+  case MUSTER_ROLE_STAFF: return _("staff");
+  case MUSTER_ROLE_SUPERVISOR: return _("supervisor");
+  case MUSTER_ROLE_ADMIN: return _("admin");
+  }
+  return "?";
+}
+
+const char *
+muster_kiosk_count_state_label(MusterCountState state)
+{
+  switch (state) {
+  case MUSTER_COUNT_OPEN: return _("open");
+  case MUSTER_COUNT_CLOSED: return _("closed");
+  case MUSTER_COUNT_RECONCILED: return _("reconciled");
+  case MUSTER_COUNT_SIGNED_OFF: return _("signed off");
+  }
+  return "?";
+}

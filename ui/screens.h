@@ -1,0 +1,41 @@
+/*
+ * screens.h: the table of the kiosk's screens, in the order the window adds them.
+ *
+ * Each screen is a widget with its own .c/.h and GtkBuilder template, made from the
+ * session; it refreshes from the engine whenever it is shown (GtkWidget::map), so no
+ * screen holds stale data and none needs to be told that another changed something.
+ */
+#pragma once
+#include "db/counts.h"
+#include "ui/session.h"
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *page;
+  GtkWidget *(*create)(MusterKioskSession *session);
+} MusterKioskScreenInfo;
+
+/* NULL-page-terminated. */
+extern const MusterKioskScreenInfo muster_kiosk_screens[];
+
+/* Helpers the screens share. */
+
+/* Shows an engine error in a label (the message says what, where and what to do), or
+ * hides the label when error is NULL. */
+void muster_kiosk_show_error(GtkLabel *label, const GError *error);
+/* Active users' names, sorted, except `except` (may be NULL). */
+GtkStringList *muster_kiosk_user_names(MusterStore *store, const char *except);
+/* The selected string of a dropdown over a GtkStringList, or NULL. */
+const char *muster_kiosk_dropdown_get_string(GtkDropDown *dropdown);
+/* Selects the string in a dropdown over a GtkStringList; FALSE when absent. */
+gboolean muster_kiosk_dropdown_select(GtkDropDown *dropdown, const char *value);
+/* A reader state and a role as a person reads them, translated. */
+const char *muster_kiosk_reader_state_label(MusterReaderState state);
+const char *muster_kiosk_role_label(MusterRole role);
+const char *muster_kiosk_count_state_label(MusterCountState state);
+/* Removes every child of a box. */
+void muster_kiosk_box_clear(GtkBox *box);
+
+G_END_DECLS

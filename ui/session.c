@@ -1,0 +1,290 @@
+/*
+ * session.c: the kiosk's state between screens (see session.h).
+ */
+#include "ui/session.h"
+
+#include "db/counts.h"
+#include "db/settings.h"
+#include "ui/i18n.h"
+
+struct _MusterKioskSession {
+  GObject parent_instance;
+  MusterStore *store;
+  MusterUser *user;
+  GListStore *readers;
+  MusterKioskCountModel *count;
+  gint64 review_count;
+  guint lock_seconds;
+  guint lock_source;
+};
+
+enum { SIGNAL_NAVIGATE, SIGNAL_USER_CHANGED, SIGNAL_COUNT_CHANGED, SIGNAL_EXIT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE(MusterKioskSession, muster_kiosk_session, G_TYPE_OBJECT)
+
+static void
+muster_kiosk_session_dispose(GObject *object)
+{
+  MusterKioskSession *self = MUSTER_KIOSK_SESSION(object);
+  g_clear_handle_id(&self->lock_source, g_source_remove);
+  g_clear_object(&self->count);
+  if (self->readers != NULL) {
+    for (guint i = 0; i < g_list_model_get_n_items(G_LIST_MODEL(self->readers)); i++) {
+      g_autoptr(MusterReader) r = g_list_model_get_item(G_LIST_MODEL(self->readers), i);
+      muster_reader_stop(r);
+    }
+  }
+  g_clear_object(&self->readers);
+  G_OBJECT_CLASS(muster_kiosk_session_parent_class)->dispose(object);
+}
+
+static void
+muster_kiosk_session_finalize(GObject *object)
+{
+  MusterKioskSession *self = MUSTER_KIOSK_SESSION(object);
+  g_clear_pointer(&self->user, muster_user_free);
+  g_clear_pointer(&self->store, muster_store_free);
+  G_OBJECT_CLASS(muster_kiosk_session_parent_class)->finalize(object);
+}
+
+static void
+muster_kiosk_session_class_init(MusterKioskSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS(klass);
+  object_class->dispose = muster_kiosk_session_dispose;
+  object_class->finalize = muster_kiosk_session_finalize;
+  signals[SIGNAL_NAVIGATE] = g_signal_new("navigate", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_USER_CHANGED] =
+      g_signal_new("user-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                   G_TYPE_NONE, 0);
+  signals[SIGNAL_COUNT_CHANGED] =
+      g_signal_new("count-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                   NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_EXIT] = g_signal_new("exit", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                      NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+muster_kiosk_session_init(MusterKioskSession *self)
+{
+  self->readers = g_list_store_new(MUSTER_TYPE_READER);
+}
+
+MusterKioskSession *
+muster_kiosk_session_new(MusterStore *store)
+{
+  MusterKioskSession *self = g_object_new(MUSTER_KIOSK_TYPE_SESSION, NULL);
+  self->store = store;
+  muster_kiosk_session_reload_settings(self);
+  return self;
+}
+
+MusterStore *
+muster_kiosk_session_get_store(MusterKioskSession *self)
+{
+  return self->store;
+}
+
+void
+muster_kiosk_session_reload_settings(MusterKioskSession *self)
+{
+  gint64 s = muster_settings_get(self->store, "kiosk_lock_seconds");
+  self->lock_seconds = s > 0 ? (guint)s : MUSTER_KIOSK_DEFAULT_LOCK_SECONDS;
+}
+
+void
+muster_kiosk_session_set_lock_seconds(MusterKioskSession *self, guint seconds)
+{
+  self->lock_seconds = MAX(seconds, 1);
+  muster_kiosk_session_poke(self);
+}
+
+guint
+muster_kiosk_session_get_lock_seconds(MusterKioskSession *self)
+{
+  return self->lock_seconds;
+}
+
+static gboolean
+lock_cb(gpointer user_data)
+{
+  MusterKioskSession *self = user_data;
+  self->lock_source = 0;
+  g_message("The kiosk locked itself after %u s without a touch", self->lock_seconds);
+  muster_kiosk_session_sign_out(self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+muster_kiosk_session_poke(MusterKioskSession *self)
+{
+  if (self->user == NULL)
+    return;
+  g_clear_handle_id(&self->lock_source, g_source_remove);
+  self->lock_source = g_timeout_add_seconds(self->lock_seconds, lock_cb, self);
+}
+
+gboolean
+muster_kiosk_session_sign_in(MusterKioskSession *self, const char *name, const char *pin,
+                             GError **error)
+{
+  MusterUser *user = muster_users_authenticate(self->store, name, pin, error);
+  if (user == NULL)
+    return FALSE;
+  g_clear_pointer(&self->user, muster_user_free);
+  self->user = user;
+  g_clear_object(&self->count);
+  muster_kiosk_session_poke(self);
+  g_signal_emit(self, signals[SIGNAL_USER_CHANGED], 0);
+  return TRUE;
+}
+
+void
+muster_kiosk_session_sign_out(MusterKioskSession *self)
+{
+  g_clear_handle_id(&self->lock_source, g_source_remove);
+  if (self->count != NULL) {
+    /* Commits what is queued; the count stays open in the database. */
+    g_clear_object(&self->count);
+    g_signal_emit(self, signals[SIGNAL_COUNT_CHANGED], 0);
+  }
+  g_clear_pointer(&self->user, muster_user_free);
+  g_signal_emit(self, signals[SIGNAL_USER_CHANGED], 0);
+  muster_kiosk_session_navigate(self, "sign-in");
+}
+
+const MusterUser *
+muster_kiosk_session_get_user(MusterKioskSession *self)
+{
+  return self->user;
+}
+
+GListModel *
+muster_kiosk_session_get_readers(MusterKioskSession *self)
+{
+  return G_LIST_MODEL(self->readers);
+}
+
+void
+muster_kiosk_session_add_reader(MusterKioskSession *self, MusterReader *reader)
+{
+  g_list_store_append(self->readers, reader);
+  if (self->count != NULL)
+    muster_kiosk_count_model_add_reader(self->count, reader);
+}
+
+MusterKioskCountModel *
+muster_kiosk_session_get_count(MusterKioskSession *self)
+{
+  return self->count;
+}
+
+static gboolean
+attach_count(MusterKioskSession *self, gint64 count_id, GError **error)
+{
+  MusterKioskCountModel *model =
+      muster_kiosk_count_model_new(self->store, self->user, count_id, error);
+  if (model == NULL)
+    return FALSE;
+  g_clear_object(&self->count);
+  self->count = model;
+  for (guint i = 0; i < g_list_model_get_n_items(G_LIST_MODEL(self->readers)); i++) {
+    g_autoptr(MusterReader) r = g_list_model_get_item(G_LIST_MODEL(self->readers), i);
+    muster_kiosk_count_model_add_reader(model, r);
+  }
+  g_signal_emit(self, signals[SIGNAL_COUNT_CHANGED], 0);
+  muster_kiosk_session_navigate(self, "live");
+  return TRUE;
+}
+
+static gboolean
+require_user(MusterKioskSession *self, GError **error)
+{
+  if (self->user != NULL)
+    return TRUE;
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+              _("Nobody is signed in: sign in with your PIN first"));
+  return FALSE;
+}
+
+gboolean
+muster_kiosk_session_start_count(MusterKioskSession *self, const MusterUser *witness,
+                                 const char *const *scope, gboolean blind, GError **error)
+{
+  if (!require_user(self, error))
+    return FALSE;
+  g_autoptr(MusterCount) count =
+      muster_counts_start(self->store, self->user, witness, scope, blind, error);
+  if (count == NULL)
+    return FALSE;
+  return attach_count(self, count->id, error);
+}
+
+gboolean
+muster_kiosk_session_resume_count(MusterKioskSession *self, GError **error)
+{
+  if (!require_user(self, error))
+    return FALSE;
+  g_autoptr(GPtrArray) open = muster_counts_open(self->store, error);
+  if (open == NULL)
+    return FALSE;
+  g_autoptr(GError) last = NULL;
+  for (guint i = 0; i < open->len; i++) {
+    const MusterCount *c = g_ptr_array_index(open, i);
+    g_clear_error(&last);
+    if (attach_count(self, c->id, &last))
+      return TRUE;
+  }
+  if (last != NULL) {
+    g_propagate_error(error, g_steal_pointer(&last));
+    return FALSE;
+  }
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
+              _("No count is open: start a new count"));
+  return FALSE;
+}
+
+gboolean
+muster_kiosk_session_close_count(MusterKioskSession *self, GError **error)
+{
+  if (self->count == NULL) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE, _("No count is being counted here"));
+    return FALSE;
+  }
+  if (!muster_kiosk_count_model_close(self->count, error))
+    return FALSE;
+  self->review_count = muster_kiosk_count_model_get_count_id(self->count);
+  g_clear_object(&self->count);
+  g_signal_emit(self, signals[SIGNAL_COUNT_CHANGED], 0);
+  return TRUE;
+}
+
+gint64
+muster_kiosk_session_get_review_count(MusterKioskSession *self)
+{
+  return self->review_count;
+}
+
+void
+muster_kiosk_session_set_review_count(MusterKioskSession *self, gint64 count_id)
+{
+  self->review_count = count_id;
+}
+
+void
+muster_kiosk_session_navigate(MusterKioskSession *self, const char *page)
+{
+  g_signal_emit(self, signals[SIGNAL_NAVIGATE], 0, page);
+}
+
+gboolean
+muster_kiosk_session_request_exit(MusterKioskSession *self, GError **error)
+{
+  if (!require_user(self, error) ||
+      !muster_require_role(self->user, MUSTER_ROLE_ADMIN, "Leaving the kiosk", error))
+    return FALSE;
+  g_signal_emit(self, signals[SIGNAL_EXIT], 0);
+  return TRUE;
+}

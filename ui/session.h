@@ -1,0 +1,74 @@
+/*
+ * session.h: the kiosk's state between screens — the view-model root.
+ *
+ * One session per kiosk: the record store, who is signed in, the readers, the count
+ * being counted, and the idle lock. Screens read and change it only through these
+ * functions and the engine's API; they never hold state of their own that outlives
+ * being shown, so a screen can be rebuilt (or the kiosk restarted) and show the same.
+ *
+ * Role checks stay in the engine: the session passes the signed-in user as the actor
+ * and shows the engine's refusal. Screens only hide what a role can never use.
+ */
+#pragma once
+#include "db/store.h"
+#include "db/users.h"
+#include "drivers/reader.h"
+#include "ui/count-model.h"
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define MUSTER_KIOSK_TYPE_SESSION (muster_kiosk_session_get_type())
+G_DECLARE_FINAL_TYPE(MusterKioskSession, muster_kiosk_session, MUSTER_KIOSK, SESSION, GObject)
+
+/* Idle seconds before the kiosk locks when the setting is missing. */
+#define MUSTER_KIOSK_DEFAULT_LOCK_SECONDS 120
+
+/* Takes ownership of store. */
+MusterKioskSession *muster_kiosk_session_new(MusterStore *store);
+MusterStore *muster_kiosk_session_get_store(MusterKioskSession *self);
+
+/* Signing in: on success the user is the actor of everything after, "user-changed" is
+ * emitted and the idle lock runs. Errors are the engine's (wrong PIN, locked out). */
+gboolean muster_kiosk_session_sign_in(MusterKioskSession *self, const char *name, const char *pin,
+                                      GError **error);
+/* Signs out (the open count stays open in the database) and shows the sign-in screen. */
+void muster_kiosk_session_sign_out(MusterKioskSession *self);
+/* NULL when nobody is signed in. */
+const MusterUser *muster_kiosk_session_get_user(MusterKioskSession *self);
+
+/* Readers: every reader the kiosk holds; the count model listens to all of them. */
+GListModel *muster_kiosk_session_get_readers(MusterKioskSession *self);
+void muster_kiosk_session_add_reader(MusterKioskSession *self, MusterReader *reader);
+
+/* The count being counted, or NULL. Starting or resuming sets it and navigates to the
+ * live screen; closing it clears it. */
+MusterKioskCountModel *muster_kiosk_session_get_count(MusterKioskSession *self);
+gboolean muster_kiosk_session_start_count(MusterKioskSession *self, const MusterUser *witness,
+                                          const char *const *scope, gboolean blind, GError **error);
+/* Resumes the newest open count this user may count in; FALSE with NOT_FOUND when
+ * there is none. */
+gboolean muster_kiosk_session_resume_count(MusterKioskSession *self, GError **error);
+gboolean muster_kiosk_session_close_count(MusterKioskSession *self, GError **error);
+
+/* The count under review (0 = the newest closed, reconciled or signed-off one). */
+gint64 muster_kiosk_session_get_review_count(MusterKioskSession *self);
+void muster_kiosk_session_set_review_count(MusterKioskSession *self, gint64 count_id);
+
+/* Switches the window to a page: "sign-in", "home", "start", "live", "unmarked",
+ * "review", "lookup", "status", "settings". Emits "navigate". */
+void muster_kiosk_session_navigate(MusterKioskSession *self, const char *page);
+
+/* Any touch or key: restarts the idle timer. */
+void muster_kiosk_session_poke(MusterKioskSession *self);
+/* Seconds of idleness before the lock (setting kiosk_lock_seconds). */
+guint muster_kiosk_session_get_lock_seconds(MusterKioskSession *self);
+/* Overrides the idle time until settings are next read (tests, demos). */
+void muster_kiosk_session_set_lock_seconds(MusterKioskSession *self, guint seconds);
+/* Re-reads settings (after an admin changed them). */
+void muster_kiosk_session_reload_settings(MusterKioskSession *self);
+
+/* Leaving the kiosk is for admins only: emits "exit" when allowed. */
+gboolean muster_kiosk_session_request_exit(MusterKioskSession *self, GError **error);
+
+G_END_DECLS
