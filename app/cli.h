@@ -86,5 +86,6 @@ extern const MusterCliCommand muster_cmd_settings[];
 extern const MusterCliCommand muster_cmd_demo[];
 extern const MusterCliCommand muster_cmd_readers[];
 extern const MusterCliCommand muster_cmd_decode[];
+extern const MusterCliCommand muster_cmd_sync[];
 
 G_END_DECLS

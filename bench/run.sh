@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-all_benchmarks=(ingest reconcile nfc-latency usb-latency decode)
+all_benchmarks=(ingest reconcile nfc-latency usb-latency decode sync)
 
 usage() {
   echo "usage: bench/run.sh [--quick] [BENCHMARK...]"
@@ -145,6 +145,13 @@ rows_decode() {
     [[ -n $v ]] && echo "| ZXing blackbox \`$set\` | ${v% *} | ZXing's threshold | ${v##* } |"
   done
   return 0
+}
+
+rows_sync() {
+  local y=$results_dir/sync.txt
+  echo "| Sync: push $(n0 "$(get "$y" events)") outbox events to muster-registry on loopback (TLS, PostgreSQL) | $(n1 "$(get "$y" push_seconds)") s, $(n0 "$(get "$y" push_events_per_s)") events/s, $(n0 "$(get "$y" wire_bytes_per_event)") bytes on the wire an event | < 60 s for 1,000,000 | $(get "$y" goal_push_under_60s_per_million) |"
+  echo "| Sync: registry apply rate | $(n0 "$(get "$y" registry_apply_events_per_s)") events/s | | |"
+  echo "| Sync: 1 / 4 / 16 appliances at once | $(n0 "$(get "$y" appliances_1_events_per_s)") / $(n0 "$(get "$y" appliances_4_events_per_s)") / $(n0 "$(get "$y" appliances_16_events_per_s)") events/s in all | | |"
 }
 
 results_table() {

@@ -1,0 +1,338 @@
+/*
+ * cmd-sync.c: `muster sync ...`: the registry sync, by hand or as a service.
+ *
+ * status, push, pull and key need no sign-in: they change no record by a person's
+ * authority (changes pulled from the registry are applied as the system, and audited
+ * so). configure, export and import are an administrator's, as the issue asks: a
+ * sync file carries the armoury's history out of the building.
+ */
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "app/cli.h"
+#include "db/sync-state.h"
+#include "sync/client.h"
+#include "sync/media.h"
+
+
+static int run_status(int argc, char **argv);
+static int run_configure(int argc, char **argv);
+static int run_push(int argc, char **argv);
+static int run_pull(int argc, char **argv);
+static int run_daemon(int argc, char **argv);
+static int run_export(int argc, char **argv);
+static int run_import(int argc, char **argv);
+static int run_key(int argc, char **argv);
+
+const MusterCliCommand muster_cmd_sync[] = {
+    {"sync status", "", "Last successful sync, backlog and last error", run_status},
+    {"sync configure", "--url URL [--ca FILE] [--registry-key B64]",
+     "Where the registry is and how to trust it (admin)", run_configure},
+    {"sync push", "[--batch N]", "Send every queued event to the registry now", run_push},
+    {"sync pull", "", "Fetch and apply the registry's changes now", run_pull},
+    {"sync run", "[--interval S]", "Sync in the background until stopped (a service)", run_daemon},
+    {"sync export", "FILE", "Write a sync file for removable media (admin)", run_export},
+    {"sync import", "FILE", "Apply the registry's answer file (admin)", run_import},
+    {"sync key", "", "Print this appliance's public key, to enrol at the registry", run_key},
+    {NULL}};
+
+static MusterSyncKey *
+open_key(MusterStore *store, GError **error)
+{
+  g_autofree char *path = muster_sync_key_path_for_db(muster_store_path(store));
+  return muster_sync_key_load_or_create(path, error);
+}
+
+static void
+print_state(const MusterSyncState *s)
+{
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    cli_json_str(b, "registry_url", s->registry_url);
+    cli_json_int(b, "acked_seq", s->acked_seq);
+    cli_json_int(b, "last_seq", s->last_seq);
+    cli_json_int(b, "backlog", s->backlog);
+    cli_json_int(b, "pulled_version", s->pulled_version);
+    cli_json_str(b, "last_success_at", s->last_success_at);
+    cli_json_str(b, "last_attempt_at", s->last_attempt_at);
+    cli_json_str(b, "last_error", s->last_error);
+    cli_json_int(b, "failures", s->failures);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+    return;
+  }
+  printf("Registry        %s\n", s->registry_url ? s->registry_url : "(not configured)");
+  printf("Last success    %s\n", s->last_success_at ? s->last_success_at : "never");
+  printf("Backlog         %" G_GINT64_FORMAT " events (sent up to %" G_GINT64_FORMAT
+         " of %" G_GINT64_FORMAT ")\n",
+         s->backlog, s->acked_seq, s->last_seq);
+  printf("Registry changes applied up to %" G_GINT64_FORMAT "\n", s->pulled_version);
+  if (s->last_error != NULL)
+    printf("Last error      %s (attempts failed in a row: %" G_GINT64_FORMAT ", last at %s)\n",
+           s->last_error, s->failures, s->last_attempt_at);
+}
+
+static int
+run_status(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[0];
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  g_autoptr(MusterSyncState) s = store ? muster_sync_state_get(store, &error) : NULL;
+  if (s == NULL)
+    return cli_fail(error);
+  print_state(s);
+  return 0;
+}
+
+static int
+run_configure(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[1];
+  g_autofree char *user = NULL, *url = NULL, *ca = NULL, *key = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"},
+      {"url", 0, 0, G_OPTION_ARG_STRING, &url, "the registry, https://host:port", "URL"},
+      {"ca", 0, 0, G_OPTION_ARG_FILENAME, &ca, "CA file to verify it by", "FILE"},
+      {"registry-key", 0, 0, G_OPTION_ARG_STRING, &key, "its public key ('muster-registry key')",
+       "B64"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (url == NULL)
+    return cli_usage_error(cmd, "--url is required");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  if (!cli_open_signed_in(user, &store, &actor, &error) ||
+      !muster_sync_state_configure(store, actor, url, ca, key, &error))
+    return cli_fail(error);
+  return 0;
+}
+
+static void
+print_push(const MusterPushStats *st, gint64 applied)
+{
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    cli_json_int(b, "events", st->events);
+    cli_json_int(b, "batches", st->batches);
+    cli_json_int(b, "bytes_sent", st->bytes_sent);
+    cli_json_int(b, "changes_applied", applied);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    printf("Sent %" G_GINT64_FORMAT " events in %" G_GINT64_FORMAT
+           " batches; applied %" G_GINT64_FORMAT " registry changes.\n",
+           st->events, st->batches, applied);
+  }
+}
+
+/* Push and/or pull with the configured registry, recording the outcome. */
+static int
+exchange(gboolean push, gboolean pull, guint batch)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  g_autoptr(MusterSyncKey) key = store ? open_key(store, &error) : NULL;
+  g_autoptr(MusterSyncState) s = key ? muster_sync_state_get(store, &error) : NULL;
+  if (s == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterSyncClient) client =
+      muster_sync_client_new(s->registry_url, s->registry_ca, &error);
+  if (client == NULL)
+    return cli_fail(error);
+  MusterPushStats st = {0};
+  gint64 applied = 0;
+  if ((push && !muster_sync_push(store, key, client, batch, &st, &error)) ||
+      (pull && !muster_sync_pull(store, key, client, &applied, &error))) {
+    muster_sync_record_failure(store, error->message, NULL);
+    return cli_fail(error);
+  }
+  /* A push with nothing to send talked to no one: that is no successful sync. */
+  if ((pull || st.batches > 0) && !muster_sync_record_success(store, &error))
+    return cli_fail(error);
+  print_push(&st, applied);
+  return 0;
+}
+
+static int
+run_push(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[2];
+  int batch = 0;
+  const GOptionEntry entries[] = {
+      {"batch", 0, 0, G_OPTION_ARG_INT, &batch, "events per batch (default 2000)", "N"}, {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (batch < 0)
+    return cli_usage_error(cmd, "--batch must be positive");
+  return exchange(TRUE, FALSE, (guint)batch);
+}
+
+static int
+run_pull(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[3];
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  return exchange(FALSE, TRUE, 0);
+}
+
+static gboolean
+quit_loop(gpointer loop)
+{
+  g_main_loop_quit(loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+trigger(gpointer runner)
+{
+  muster_sync_runner_trigger(runner);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_daemon(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[4];
+  int interval = 900;
+  const GOptionEntry entries[] = {
+      {"interval", 0, 0, G_OPTION_ARG_INT, &interval, "seconds between syncs (900)", "S"}, {NULL}};
+  g_autoptr(GOptionContext) ctx =
+      cli_context(cmd, entries, "SIGUSR1 syncs at once; SIGINT or SIGTERM stops.");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (interval < 1)
+    return cli_usage_error(cmd, "--interval must be at least 1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error); /* fail now, not in the thread */
+  g_autoptr(MusterSyncKey) key = store ? open_key(store, &error) : NULL;
+  if (key == NULL)
+    return cli_fail(error);
+  g_autofree char *key_path = muster_sync_key_path_for_db(muster_store_path(store));
+  MusterSyncRunner *runner =
+      muster_sync_runner_start(muster_store_path(store), key_path, (guint)interval);
+  g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+  g_unix_signal_add(SIGINT, quit_loop, loop);
+  g_unix_signal_add(SIGTERM, quit_loop, loop);
+  g_unix_signal_add(SIGUSR1, trigger, runner);
+  g_main_loop_run(loop);
+  muster_sync_runner_stop(runner);
+  return 0;
+}
+
+static int
+run_export(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[5];
+  g_autofree char *user = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"}, {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give the file to write");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  gint64 events = 0;
+  if (!cli_open_signed_in(user, &store, &actor, &error) ||
+      !muster_require_role(actor, MUSTER_ROLE_ADMIN, "Exporting a sync file", &error))
+    return cli_fail(error);
+  g_autoptr(MusterSyncKey) key = open_key(store, &error);
+  if (key == NULL || !muster_media_export(store, key, argv[1], &events, &error))
+    return cli_fail(error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    cli_json_str(b, "file", argv[1]);
+    cli_json_int(b, "events", events);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    printf("Wrote %" G_GINT64_FORMAT " events and a request for changes to %s.\n", events, argv[1]);
+  }
+  return 0;
+}
+
+static int
+run_import(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[6];
+  g_autofree char *user = NULL;
+  const GOptionEntry entries[] = {
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"}, {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return cli_usage_error(cmd, "give the registry's answer file");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  gint64 acked = 0, changes = 0;
+  if (!cli_open_signed_in(user, &store, &actor, &error) ||
+      !muster_require_role(actor, MUSTER_ROLE_ADMIN, "Importing a sync file", &error) ||
+      !muster_media_import(store, argv[1], &acked, &changes, &error))
+    return cli_fail(error);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    cli_json_int(b, "acked_seq", acked);
+    cli_json_int(b, "changes_applied", changes);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    printf("The registry holds events up to %" G_GINT64_FORMAT "; applied %" G_GINT64_FORMAT
+           " registry changes.\n",
+           acked, changes);
+  }
+  return 0;
+}
+
+static int
+run_key(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_sync[7];
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  g_autoptr(MusterSyncKey) key = store ? open_key(store, &error) : NULL;
+  if (key == NULL)
+    return cli_fail(error);
+  g_autofree char *pk = muster_sync_key_public_b64(key);
+  if (cli.json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    cli_json_str(b, "armoury_uuid", muster_store_armoury_uuid(store));
+    cli_json_str(b, "armoury_code", muster_store_armoury_code(store));
+    cli_json_str(b, "public_key", pk);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    cli_print_json(root);
+  } else {
+    printf("%s\n", pk);
+    fprintf(stderr,
+            "Enrol at the registry with: muster-registry enroll --armoury %s --code %s "
+            "--public-key %s\n",
+            muster_store_armoury_uuid(store), muster_store_armoury_code(store), pk);
+  }
+  return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * answer.c: answers to appliances. See answer.h.
+ */
+#include "registry/answer.h"
+
+#include "sync/batch.h"
+
+static const char *
+error_code_name(const GError *error)
+{
+  static const char *const names[] = {"bad_request",  "bad_signature", "unknown_armoury",
+                                      "out_of_order", "conflict",      "storage_full",
+                                      "unavailable",  "not_found"};
+  if (error->domain == REGISTRY_ERROR && error->code >= 0 && error->code < (int)G_N_ELEMENTS(names))
+    return names[error->code];
+  return "unavailable";
+}
+
+static guint
+error_status(const GError *error)
+{
+  static const guint statuses[] = {400, 401, 403, 409, 409, 503, 503, 404};
+  if (error->domain == REGISTRY_ERROR && error->code >= 0 &&
+      error->code < (int)G_N_ELEMENTS(statuses))
+    return statuses[error->code];
+  return 503;
+}
+
+char *
+registry_answer_error(const GError *error, gint64 acked, guint *http_status)
+{
+  *http_status = error_status(error);
+  GString *out = g_string_new("{\"error\":");
+  muster_json_append_string(out, error_code_name(error));
+  g_string_append(out, ",\"message\":");
+  muster_json_append_string(out, error->message);
+  if (acked >= 0)
+    g_string_append_printf(out, ",\"acked\":%" G_GINT64_FORMAT, acked);
+  g_string_append_c(out, '}');
+  return g_string_free(out, FALSE);
+}
+
+char *
+registry_answer_batch(RegistryDb *db, const void *body, gsize len, const char *signature,
+                      guint *http_status)
+{
+  RegistryAck ack;
+  g_autoptr(GError) error = NULL;
+  if (!registry_db_store_batch(db, body, len, signature, &ack, &error))
+    return registry_answer_error(
+        error, g_error_matches(error, REGISTRY_ERROR, REGISTRY_ERROR_OUT_OF_ORDER) ? ack.acked : -1,
+        http_status);
+  *http_status = 200;
+  return g_strdup_printf("{\"acked\":%" G_GINT64_FORMAT ",\"stored\":%" G_GINT64_FORMAT
+                         ",\"duplicate\":%s,\"clock_suspect\":%s}",
+                         ack.acked, ack.stored, ack.duplicate ? "true" : "false",
+                         ack.clock_suspect ? "true" : "false");
+}
+
+char *
+registry_answer_pull(RegistryDb *db, const void *body, gsize len, const char *signature,
+                     guint *http_status)
+{
+  g_autoptr(GError) error = NULL;
+  char *doc = registry_db_pull(db, body, len, signature, REGISTRY_PULL_LIMIT, &error);
+  if (doc == NULL)
+    return registry_answer_error(error, -1, http_status);
+  *http_status = 200;
+  return doc;
+}

@@ -1,0 +1,69 @@
+/*
+ * registry-db.h: the reference registry's store, PostgreSQL through libpq.
+ *
+ * One RegistryDb is one connection; the server gives each worker thread its own. Every
+ * operation is one transaction. Batches are verified here, inside the transaction that
+ * stores them, against the key read under a row lock on the armoury: two deliveries of
+ * the same batch racing on two connections are serialised, and the second is seen as a
+ * duplicate.
+ */
+#pragma once
+#include "sync/keys.h"
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define REGISTRY_ERROR (registry_error_quark())
+GQuark registry_error_quark(void);
+
+/* Each code maps to one HTTP status (registry/server.c). */
+typedef enum {
+  REGISTRY_ERROR_BAD_REQUEST,     /* malformed batch or request: 400 */
+  REGISTRY_ERROR_BAD_SIGNATURE,   /* unsigned, tampered or wrong key: 401 */
+  REGISTRY_ERROR_UNKNOWN_ARMOURY, /* not enrolled: 403 */
+  REGISTRY_ERROR_OUT_OF_ORDER,    /* a gap before this batch: 409, resend from acked + 1 */
+  REGISTRY_ERROR_CONFLICT,        /* same seqs, other content (a restored appliance): 409 */
+  REGISTRY_ERROR_STORAGE_FULL,    /* the database is out of space: 503, retry later */
+  REGISTRY_ERROR_UNAVAILABLE,     /* the database is down or failed: 503 */
+  REGISTRY_ERROR_NOT_FOUND,
+} RegistryError;
+
+typedef struct _RegistryDb RegistryDb;
+
+RegistryDb *registry_db_connect(const char *conninfo, GError **error);
+void registry_db_free(RegistryDb *db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RegistryDb, registry_db_free)
+
+/* Brings the schema (registry/schema.sql) up to date; safe to run concurrently. */
+gboolean registry_db_migrate(RegistryDb *db, GError **error);
+
+/* Enrols (or re-keys, when replace) an armoury. */
+gboolean registry_db_enroll(RegistryDb *db, const char *uuid, const char *code,
+                            const char *public_key_b64, gboolean replace, GError **error);
+
+typedef struct {
+  gint64 acked;  /* every event up to here is stored */
+  gint64 stored; /* events this delivery added (0 for a duplicate) */
+  gboolean duplicate;
+  gboolean clock_suspect;
+} RegistryAck;
+
+/* Verifies and stores one signed batch (see the error codes). On OUT_OF_ORDER, ack->acked
+ * still says where the armoury stands. */
+gboolean registry_db_store_batch(RegistryDb *db, const void *body, gsize len,
+                                 const char *signature_b64, RegistryAck *ack, GError **error);
+
+/* Verifies a signed pull request ({"format":"muster-pull/1","armoury":..,"since":V}),
+ * records that the appliance has applied changes up to V, and returns the changes
+ * document (see docs/sync-protocol.md) with up to limit changes after V. */
+char *registry_db_pull(RegistryDb *db, const void *body, gsize len, const char *signature_b64,
+                       guint limit, GError **error);
+
+/* A change made centrally for an armoury; returns its version, or 0 with error. */
+gint64 registry_db_add_change(RegistryDb *db, const char *armoury_uuid, const char *kind,
+                              const char *payload_json, const char *by, GError **error);
+
+/* The tracing answer for a marking, across every armoury, as JSON. */
+char *registry_db_trace(RegistryDb *db, const char *marking, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/*
+ * batch.h: outbox events as numbered, signed batches, the unit of sync.
+ *
+ * A batch is one JSON object (docs/sync-protocol.md, "Batches"):
+ *   {"format":"muster-batch/1","armoury":UUID,"code":CODE,"first_seq":F,"last_seq":L,
+ *    "sent_at":TIME,"events":[{"seq":F,"at":TIME,"kind":K,"entity":UUID,"payload":{..}},..]}
+ * holding every outbox event from F to L, without gaps. The signature is a detached
+ * Ed25519 signature over exactly the bytes sent; nothing is canonicalised, because
+ * the receiver verifies the bytes as they arrived and stores that digest. The same
+ * bytes and signature travel over HTTPS (signature in the Muster-Signature header) and
+ * in removable-media files, so both are verified by the same code.
+ *
+ * Events are written into the batch by hand (GString): the payload is copied
+ * verbatim from the outbox, where json-glib wrote it, rather than parsed and written
+ * again, which is most of the cost of a million-event push.
+ */
+#pragma once
+#include "db/sync-state.h"
+#include "sync/keys.h"
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define MUSTER_BATCH_FORMAT "muster-batch/1"
+/* Events per batch when nothing else is said: about 0.8 MB per request. */
+#define MUSTER_BATCH_DEFAULT_EVENTS 2000
+
+/* Encodes events (MusterOutboxEvent*, contiguous seqs, at least one). */
+GBytes *muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArray *events,
+                            const char *sent_at);
+
+/* A batch as received, after its structure was checked. */
+typedef struct {
+  char *armoury;
+  char *code;
+  gint64 first_seq;
+  gint64 last_seq;
+  char *sent_at;
+  JsonNode *root; /* the whole document; events are root.events */
+} MusterBatch;
+
+void muster_batch_free(MusterBatch *batch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterBatch, muster_batch_free)
+
+/* Parses and checks a batch: format, armoury, seqs from first_seq to last_seq each once
+ * and in order, every event with at, kind, entity and an object payload.
+ * MUSTER_ERROR_INVALID says what is wrong. */
+MusterBatch *muster_batch_parse(const void *data, gsize len, GError **error);
+
+/* Appends s to out as a JSON string. */
+void muster_json_append_string(GString *out, const char *s);
+
+G_END_DECLS

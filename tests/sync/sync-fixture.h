@@ -1,0 +1,51 @@
+/*
+ * sync-fixture.h: what the sync tests share: a real PostgreSQL cluster started in a
+ * temporary directory (unix socket only, dropped to nobody when run as root, since
+ * initdb refuses root), a test CA and server certificate made with the openssl CLI,
+ * the muster-registry binary run as a child process, and an appliance database with
+ * its key enrolled at that registry.
+ */
+#pragma once
+#include "db/store.h"
+#include "sync/client.h"
+#include "sync/keys.h"
+#include <gio/gio.h>
+#include <libpq-fe.h>
+
+/* Once per test program: cluster and certificates. Returns FALSE (after printing why)
+ * when PostgreSQL cannot be started here. */
+gboolean sync_fixture_global_start(void);
+void sync_fixture_global_stop(void);
+
+typedef struct {
+  char *dir;      /* this test's temp dir */
+  char *conninfo; /* its own registry database */
+  char *key_path; /* registry key */
+  GSubprocess *registry;
+  char *url;
+  MusterStore *store; /* the appliance */
+  MusterSyncKey *key; /* its key */
+  PGconn *pg;         /* the test's own look at the registry's database */
+} SyncFixture;
+
+void sync_fixture_setup(SyncFixture *f, gconstpointer data);
+void sync_fixture_teardown(SyncFixture *f, gconstpointer data);
+
+/* Starts (again) the registry on a free port; f->url is its address. */
+void sync_fixture_start_registry(SyncFixture *f);
+/* SIGKILL, as a crash. */
+void sync_fixture_kill_registry(SyncFixture *f);
+/* Runs muster-registry with args (NULL-terminated) against the test database; returns
+ * its stdout, asserting success. */
+char *sync_fixture_registry_cmd(SyncFixture *f, ...) G_GNUC_NULL_TERMINATED;
+/* The CA file the client verifies the registry by. */
+const char *sync_fixture_ca(void);
+/* A client for the running registry. */
+MusterSyncClient *sync_fixture_client(SyncFixture *f);
+
+/* Appends n test events to the appliance's outbox in one transaction. */
+void sync_fixture_add_events(SyncFixture *f, guint n);
+/* A single integer from the registry's database. */
+gint64 sync_fixture_pg_int(SyncFixture *f, const char *sql);
+/* Asserts the registry holds events 1..n of the appliance, each exactly once. */
+void sync_fixture_assert_stored_once(SyncFixture *f, gint64 n);
