@@ -113,6 +113,29 @@ reply_now(SoupServerMessage *msg, guint status, const char *message)
                                    strlen(answer));
 }
 
+/* A batch of 2,000 events is about 0.8 MB; anything far larger is refused before its
+ * body is read, so nobody on the network can make the registry hold gigabytes. A body
+ * of unknown length (chunked) is refused for the same reason: the appliance always
+ * sends Content-Length. */
+#define MAX_REQUEST_BYTES (16 * 1024 * 1024)
+
+static void
+check_size(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+           gpointer user_data)
+{
+  (void)soup;
+  (void)path;
+  (void)query;
+  (void)user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding(headers);
+  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    reply_now(msg, 411, "Send the request with a Content-Length.");
+  else if (soup_message_headers_get_content_length(headers) > MAX_REQUEST_BYTES)
+    reply_now(msg, 413, "The request is larger than the registry accepts (16 MiB): send "
+                        "smaller batches.");
+}
+
 static gboolean
 trace_allowed(RegistryServer *server, SoupServerMessage *msg)
 {
@@ -210,6 +233,7 @@ registry_server_start(const RegistryServerConfig *config, GError **error)
   server->key = config->key;
   server->query_token = g_strdup(config->query_token);
   server->soup = soup_server_new("tls-certificate", cert, "server-header", "muster-registry", NULL);
+  soup_server_add_early_handler(server->soup, "/v1", check_size, server, NULL);
   soup_server_add_handler(server->soup, "/v1", handle, server, NULL);
   server->pool =
       g_thread_pool_new(run_job, server, config->workers ? (int)config->workers : 8, FALSE, error);

@@ -12,6 +12,7 @@
 #include "sync-fixture.h"
 #include "sync/apply.h"
 #include "sync/batch.h"
+#include <curl/curl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -216,6 +217,72 @@ test_unknown_appliance(SyncFixture *f, gconstpointer data)
   g_autoptr(MusterSyncState) s = muster_sync_state_get(stranger, NULL);
   g_assert_cmpint(s->acked_seq, ==, 0);
   g_assert_cmpint(sync_fixture_pg_int(f, "SELECT count(*) FROM event"), ==, 0);
+}
+
+typedef struct {
+  gsize sent;
+  gsize total;
+} Upload;
+
+static size_t
+upload_read(char *buf, size_t size, size_t n, void *data)
+{
+  Upload *u = data;
+  size_t chunk = MIN(size * n, u->total - u->sent);
+  memset(buf, 'x', chunk);
+  u->sent += chunk;
+  return chunk;
+}
+
+/* POSTs total bytes to /v1/batches; chunked: without a Content-Length. Returns the
+ * HTTP status; *sent says how much of the body the registry let through. */
+static long
+post_raw(SyncFixture *f, gsize total, gboolean chunked, gsize *sent)
+{
+  Upload u = {0, total};
+  g_autofree char *base = g_strdup(f->url);
+  while (g_str_has_suffix(base, "/"))
+    base[strlen(base) - 1] = '\0';
+  g_autofree char *url = g_strdup_printf("%s/v1/batches", base);
+  CURL *curl = curl_easy_init();
+  struct curl_slist *headers = chunked ? curl_slist_append(NULL, "Transfer-Encoding: chunked")
+                                       : NULL;
+  curl_easy_setopt(curl, CURLOPT_URL, url);
+  curl_easy_setopt(curl, CURLOPT_CAINFO, sync_fixture_ca());
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, upload_read);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &u);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  if (!chunked)
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)total);
+  CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  g_test_message("POST %zu bytes%s: curl %d, HTTP %ld, %zu sent", total,
+                 chunked ? " chunked" : "", rc, status, u.sent);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  *sent = u.sent;
+  return status;
+}
+
+/* A request far larger than any batch is refused before its body is read, and so is
+ * one of unknown length; the registry then still takes a real push. */
+static void
+test_oversized_request(SyncFixture *f, gconstpointer data)
+{
+  gsize sent = 0;
+  g_assert_cmpint(post_raw(f, 64 * 1024 * 1024, FALSE, &sent), ==, 413);
+  g_assert_cmpuint(sent, <, 16 * 1024 * 1024);
+  g_assert_cmpint(post_raw(f, 1000, TRUE, &sent), ==, 411);
+  sync_fixture_add_events(f, 10);
+  g_autoptr(MusterSyncClient) c = sync_fixture_client(f);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_sync_push(f->store, f->key, c, 0, NULL, &error));
+  g_assert_no_error(error);
+  sync_fixture_assert_stored_once(f, last_seq(f)); /* the 10 and the audit anchor */
+  g_assert_cmpint(last_seq(f), ==, 11);
 }
 
 typedef struct {
@@ -742,6 +809,7 @@ main(int argc, char **argv)
   ADD("/sync/out-of-order", test_out_of_order);
   ADD("/sync/refused-batches", test_refused_batches);
   ADD("/sync/unknown-appliance", test_unknown_appliance);
+  ADD("/sync/oversized-request", test_oversized_request);
   ADD("/sync/registry-killed-mid-push", test_registry_killed_mid_push);
   ADD("/sync/connection-dropped-mid-answer", test_connection_dropped_mid_answer);
   ADD("/sync/disk-full", test_disk_full);
