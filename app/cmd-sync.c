@@ -98,9 +98,10 @@ run_configure(int argc, char **argv)
   const GOptionEntry entries[] = {
       {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"},
       {"url", 0, 0, G_OPTION_ARG_STRING, &url, "the registry, https://host:port", "URL"},
-      {"ca", 0, 0, G_OPTION_ARG_FILENAME, &ca, "CA file to verify it by", "FILE"},
-      {"registry-key", 0, 0, G_OPTION_ARG_STRING, &key, "its public key ('muster-registry key')",
-       "B64"},
+      {"ca", 0, 0, G_OPTION_ARG_FILENAME, &ca, "CA file to verify it by; kept when not given",
+       "FILE"},
+      {"registry-key", 0, 0, G_OPTION_ARG_STRING, &key,
+       "its public key ('muster-registry key'); kept when not given", "B64"},
       {NULL}};
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
   if (!cli_parse(ctx, cmd, &argc, &argv))
@@ -110,8 +111,15 @@ run_configure(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterStore) store = NULL;
   g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(user, &store, &actor, &error) ||
-      !muster_sync_state_configure(store, actor, url, ca, key, &error))
+  if (!cli_open_signed_in(user, &store, &actor, &error))
+    return cli_fail(error);
+  /* What is not given stays as it was: moving the registry to a new address must not
+   * silently forget the key its answers are checked with. */
+  g_autoptr(MusterSyncState) now = muster_sync_state_get(store, &error);
+  if (now == NULL)
+    return cli_fail(error);
+  if (!muster_sync_state_configure(store, actor, url, ca != NULL ? ca : now->registry_ca,
+                                   key != NULL ? key : now->registry_key, &error))
     return cli_fail(error);
   return 0;
 }

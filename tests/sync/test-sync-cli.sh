@@ -66,6 +66,10 @@ MUSTER_PIN=123456 m sync export --user admin "$T/out.json" >/dev/null
 MUSTER_PIN=123456 m --json sync import --user admin "$T/back.json" >"$T/import.json"
 assert_eq 0 "$(m --json sync status | jq .backlog)" "backlog after the media round trip"
 
+# A new address alone keeps the CA and the registry's key: answers still verify.
+MUSTER_PIN=123456 m sync configure --user admin --url "$URL/"
+assert_eq 0 "$(m --json sync pull | jq .changes_applied)" "pull after giving only the address"
+
 # A registry the configured CA does not vouch for: refused, recorded, nothing lost.
 MUSTER_PIN=123456 m sync configure --user admin --url "$URL" --ca /etc/ssl/certs/ca-certificates.crt \
   --registry-key "$RKEY"
