@@ -8,6 +8,7 @@
  *                                          [--replace]
  *   muster-registry [--db CONNINFO] change --armoury UUID --kind KIND --payload JSON
  *   muster-registry [--db CONNINFO] trace MARKING
+ *   muster-registry [--db CONNINFO] anchors ARMOURY
  *   muster-registry [--db CONNINFO] import FILE --answer OUT --key FILE
  *   muster-registry key --key FILE
  *
@@ -195,6 +196,27 @@ cmd_trace(int argc, char **argv)
   return 0;
 }
 
+static int
+cmd_anchors(int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx =
+      g_option_context_new("ARMOURY - the audit anchors an armoury (uuid or code) has sent");
+  const GOptionEntry entries[] = {{NULL}};
+  if (!parse(ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 2) {
+    g_printerr("muster-registry anchors: give one armoury (uuid or code)\n");
+    return 2;
+  }
+  GError *error = NULL;
+  g_autoptr(RegistryDb) db = open_db(&error);
+  g_autofree char *json = db != NULL ? registry_db_anchors(db, argv[1], &error) : NULL;
+  if (json == NULL)
+    return fail(error);
+  printf("%s\n", json);
+  return 0;
+}
+
 /* Answers each signed document of an appliance's sync file, in order. */
 static GPtrArray *
 answer_file(RegistryDb *db, const MusterSyncKey *key, MusterMediaFile *in)
@@ -270,6 +292,7 @@ static const struct {
     {"enroll", cmd_enroll, "enrol an armoury and its public key"},
     {"change", cmd_change, "record a central change for an armoury"},
     {"trace", cmd_trace, "print a weapon's history across every armoury"},
+    {"anchors", cmd_anchors, "print the audit anchors an armoury has sent (for audit verify)"},
     {"import", cmd_import, "import an appliance's removable-media sync file"},
     {"key", cmd_key, "print (making it if needed) the registry's public key"},
 };

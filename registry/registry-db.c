@@ -519,3 +519,25 @@ registry_db_trace(RegistryDb *db, const char *marking, GError **error)
       2, v, "Tracing the marking", error);
   return res != NULL ? g_strdup(PQgetvalue(res, 0, 0)) : NULL;
 }
+
+char *
+registry_db_anchors(RegistryDb *db, const char *armoury, GError **error)
+{
+  const char *v[] = {armoury};
+  g_autoptr(PGresult) res = run(
+      db,
+      "SELECT json_build_object('armoury', a.uuid, 'code', a.code, 'anchors', "
+      " (SELECT coalesce(json_agg(json_build_object('seq', e.seq, 'at', e.at, "
+      "  'audit_seq', (e.payload->>'audit_seq')::bigint, 'audit_hash', e.payload->>'audit_hash') "
+      "  ORDER BY e.seq), '[]') FROM event e WHERE e.armoury_id = a.id "
+      "  AND e.kind = 'audit.anchor'))::text FROM armoury a WHERE a.uuid = $1 OR a.code = $1",
+      1, v, "Reading the audit anchors", error);
+  if (res == NULL)
+    return NULL;
+  if (PQntuples(res) == 0) {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
+                "No armoury %s is enrolled here: check the uuid or code", armoury);
+    return NULL;
+  }
+  return g_strdup(PQgetvalue(res, 0, 0));
+}

@@ -65,5 +65,9 @@ gint64 registry_db_add_change(RegistryDb *db, const char *armoury_uuid, const ch
 
 /* The tracing answer for a marking, across every armoury, as JSON. */
 char *registry_db_trace(RegistryDb *db, const char *marking, GError **error);
+/* The audit-chain anchors an armoury (uuid or code) has sent, as JSON
+ * {"armoury","code","anchors":[{"seq","at","audit_seq","audit_hash"}...]}: what
+ * `muster audit verify --anchors` checks an appliance's history against. */
+char *registry_db_anchors(RegistryDb *db, const char *armoury, GError **error);
 
 G_END_DECLS

@@ -52,6 +52,12 @@ LAST=$(jq .last_seq "$T/status.json")
 STORED=$(psql -tA -h "$T" -U muster -d reg -c "SELECT count(*) FROM event")
 assert_eq "$LAST" "$STORED" "events at the registry"
 
+# The registry's anchors vouch for this appliance's history.
+"$MUSTER_REGISTRY" --db "$RDB" anchors "$ARMOURY" >"$T/anchors.json"
+[ "$(jq '.anchors | length' "$T/anchors.json")" -ge 1 ] || fail "no audit anchor at the registry"
+m --json audit verify --anchors "$T/anchors.json" >"$T/verify.json"
+assert_eq true "$(jq .intact "$T/verify.json")" "history intact against the anchors"
+
 # A central change comes back; a serial imported here is traced at the registry.
 ITEM=$(m --json item show GLK-1001 | jq -r ".[0].uuid")
 "$MUSTER_REGISTRY" --db "$RDB" change --armoury "$ARMOURY" --kind item.status \
