@@ -5,6 +5,7 @@
 
 #include "registry/answer.h"
 #include <libsoup/soup.h>
+#include <sodium.h>
 
 struct _RegistryServer {
   SoupServer *soup;
@@ -143,8 +144,12 @@ trace_allowed(RegistryServer *server, SoupServerMessage *msg)
     return TRUE;
   const char *auth =
       soup_message_headers_get_one(soup_server_message_get_request_headers(msg), "Authorization");
-  return auth != NULL && g_str_has_prefix(auth, "Bearer ") &&
-         g_strcmp0(auth + strlen("Bearer "), server->query_token) == 0;
+  if (auth == NULL || !g_str_has_prefix(auth, "Bearer "))
+    return FALSE;
+  /* compared in constant time, so the answer's timing tells nothing of the token */
+  const char *given = auth + strlen("Bearer ");
+  gsize len = strlen(server->query_token);
+  return strlen(given) == len && sodium_memcmp(given, server->query_token, len) == 0;
 }
 
 static void

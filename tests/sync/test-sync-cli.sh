@@ -25,8 +25,9 @@ RDB="host=$T user=muster dbname=reg"
   openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 1 \
     -extfile san) >/dev/null 2>&1
 
+echo "s3cret-query-token" >"$T/token"
 "$MUSTER_REGISTRY" --db "$RDB" serve --port 0 --cert "$T/srv.pem" --cert-key "$T/srv.key" \
-  --key "$T/registry.key" >"$T/serve.out" &
+  --key "$T/registry.key" --query-token-file "$T/token" >"$T/serve.out" &
 REGISTRY_PID=$!
 for _ in $(seq 100); do grep -q listening "$T/serve.out" && break; sleep 0.1; done
 URL=$(sed -n 's/^listening on \(https:[^ ]*[0-9]\)\/*$/\1/p' "$T/serve.out")
@@ -65,6 +66,16 @@ ITEM=$(m --json item show GLK-1001 | jq -r ".[0].uuid")
 assert_eq 1 "$(m --json sync pull | jq .changes_applied)" "changes applied"
 assert_eq stolen "$(m --json item show GLK-1001 | jq -r ".[0].status")" "status after pull"
 assert_contains "$("$MUSTER_REGISTRY" --db "$RDB" trace GLK-1001)" "$ITEM" "trace by serial"
+# The same answer over HTTPS, for the registry's query token only.
+CODE=$(curl -s -o "$T/trace.json" -w '%{http_code}' --cacert "$T/ca.pem" "$URL/v1/trace?marking=GLK-1001")
+assert_eq 401 "$CODE" "trace without the token"
+CODE=$(curl -s -o "$T/trace.json" -w '%{http_code}' --cacert "$T/ca.pem" \
+  -H "Authorization: Bearer wrong" "$URL/v1/trace?marking=GLK-1001")
+assert_eq 401 "$CODE" "trace with a wrong token"
+CODE=$(curl -s -o "$T/trace.json" -w '%{http_code}' --cacert "$T/ca.pem" \
+  -H "Authorization: Bearer s3cret-query-token" "$URL/v1/trace?marking=glk-1001")
+assert_eq 200 "$CODE" "trace with the token"
+assert_eq "$ITEM" "$(jq -r '.items[0].item_uuid' "$T/trace.json")" "traced item over HTTPS"
 
 # Removable media: export, import at the registry, answer imported here.
 MUSTER_PIN=123456 m sync export --user admin "$T/out.json" >/dev/null
