@@ -1,0 +1,89 @@
+/*
+ * fuzz-sync-changes.c: libFuzzer target over the registry's answers as the appliance
+ * applies them: acknowledgements and changes documents (new items assigned, central
+ * status changes, marking assignments) going into the record store.
+ *
+ * The signature is checked before an answer is read, so only the registry could send
+ * these; a registry bug, or a compromised one, must still never crash the appliance or
+ * leave the store half-changed. Each input is applied to one temporary database
+ * (created on the first input, synchronous=OFF) as an ack and as a changes document;
+ * afterwards no transaction may be left open, and every so often the audit chain must
+ * still verify. "@ARMOURY@" in an input is replaced by the database's armoury uuid, so
+ * seeds can be real documents for it.
+ */
+#include "db/audit.h"
+#include "db/store.h"
+#include "db/users.h"
+#include "sync/apply.h"
+
+#include <glib/gstdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static char *dir;
+static char *path;
+static MusterStore *store;
+static guint64 runs;
+
+static void
+check(gboolean ok)
+{
+  if (!ok)
+    abort();
+}
+
+static void
+remove_database(void)
+{
+  g_clear_pointer(&store, muster_store_free);
+  const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+  for (guint i = 0; path != NULL && i < G_N_ELEMENTS(suffixes); i++) {
+    g_autofree char *file = g_strconcat(path, suffixes[i], NULL);
+    g_unlink(file);
+  }
+  if (dir != NULL)
+    g_rmdir(dir);
+}
+
+static void
+create_database(void)
+{
+  GError *error = NULL;
+  dir = g_dir_make_tmp("muster-fuzz-changes-XXXXXX", &error);
+  check(dir != NULL);
+  path = g_build_filename(dir, "armoury.db", NULL);
+  store = muster_store_create(path, "FUZZ", "Fuzz armoury", &error);
+  check(store != NULL);
+  check(muster_store_exec(store, "PRAGMA synchronous=OFF", &error));
+  MusterUser *admin = muster_users_bootstrap_admin(store, "admin", "Fuzz", "123456", &error);
+  check(admin != NULL);
+  muster_user_free(admin);
+  atexit(remove_database);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  if (store == NULL)
+    create_database();
+  g_autofree char *raw = g_strndup((const char *)data, size);
+  g_autoptr(GString) text = g_string_new(raw);
+  g_string_replace(text, "@ARMOURY@", muster_store_armoury_uuid(store), 0);
+  g_autoptr(GError) ack_error = NULL;
+  gint64 acked = 0;
+  if (!muster_sync_apply_ack(store, text->str, &acked, &ack_error))
+    check(ack_error != NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 applied = 0;
+  gboolean more = FALSE;
+  if (!muster_sync_apply_changes(store, text->str, &applied, &more, &error))
+    check(error != NULL);
+  check(sqlite3_get_autocommit(muster_store_db(store)));
+  if (++runs % 512 == 0) {
+    MusterAuditReport report = {0};
+    g_autoptr(GError) audit_error = NULL;
+    check(muster_audit_verify(store, &report, &audit_error));
+    muster_audit_report_clear(&report);
+  }
+  return 0;
+}
