@@ -387,15 +387,7 @@ import_record(Import *imp, MusterCsvRecord *rec, GError **error)
 static gint64
 scalar(MusterStore *store, const char *sql, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
-  if (stmt == NULL)
-    return -1;
-  int rc = sqlite3_step(stmt);
-  gint64 v = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW)
-    muster_store_fail(store, rc, "Reading the records", error);
-  return v;
+  return muster_store_query_int(store, sql, "Reading the records", error);
 }
 
 /* Reads every record after the header; FALSE only when the database fails. An

@@ -181,15 +181,7 @@ muster_items_get_by_uuid(MusterStore *store, const char *uuid, GError **error)
 gint64
 muster_items_count(MusterStore *store, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT count(*) FROM item", error);
-  if (stmt == NULL)
-    return -1;
-  int rc = sqlite3_step(stmt);
-  gint64 n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW)
-    muster_store_fail(store, rc, "Counting items", error);
-  return n;
+  return muster_store_query_int(store, "SELECT count(*) FROM item", "Counting items", error);
 }
 
 GPtrArray *

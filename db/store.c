@@ -566,3 +566,17 @@ muster_uuid_new(void)
 {
   return g_uuid_string_random();
 }
+
+gint64
+muster_store_query_int(MusterStore *store, const char *sql, const char *doing, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return -1;
+  int rc = sqlite3_step(stmt);
+  gint64 v = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    muster_store_fail(store, rc == SQLITE_DONE ? SQLITE_ERROR : rc, doing, error);
+  return v;
+}

@@ -61,6 +61,11 @@ gboolean muster_store_exec(MusterStore *store, const char *sql, GError **error);
  * ("storing the scan") and what the user can do about it. Always returns FALSE. */
 gboolean muster_store_fail(MusterStore *store, int rc, const char *doing, GError **error);
 
+/* The integer a one-row query (cached statement, no parameters) returns; -1 with error
+ * set via muster_store_fail (saying doing) when it fails or returns no row. */
+gint64 muster_store_query_int(MusterStore *store, const char *sql, const char *doing,
+                              GError **error);
+
 /* Steps a statement that returns no rows; on failure sets error via muster_store_fail. */
 gboolean muster_store_step_done(MusterStore *store, sqlite3_stmt *stmt, const char *doing,
                                 GError **error);

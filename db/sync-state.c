@@ -36,15 +36,7 @@ muster_outbox_event_free(MusterOutboxEvent *event)
 static gint64
 query_int(MusterStore *store, const char *sql, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
-  if (stmt == NULL)
-    return -1;
-  int rc = sqlite3_step(stmt);
-  gint64 v = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW)
-    muster_store_fail(store, rc, "Reading the sync state", error);
-  return v;
+  return muster_store_query_int(store, sql, "Reading the sync state", error);
 }
 
 MusterSyncState *
