@@ -1,15 +1,19 @@
 /*
  * muster-kiosk.c: the appliance's face — the GTK 4 touch kiosk.
  *
- *   muster-kiosk [--db PATH] [--sim-feed FILE | --sim-demo [--demo-items N]
- *                [--demo-seed S]] [--sim-rate N] [--windowed]
+ *   muster-kiosk [--db PATH] [--readers FILE] [--sim-feed FILE | --sim-demo
+ *                [--demo-items N] [--demo-seed S]] [--sim-rate N] [--windowed]
  *
  * Opens the same database as `muster` (--db, else MUSTER_DB, else the appliance's
- * default), fullscreen with no way out for staff. Readers: until the hardware drivers
- * are wired in, --sim-feed plays a scan feed (scan/scan.h line format, e.g. the demo's
- * feed) through the simulated reader at N scans per second; --sim-demo plays the feed
- * of the armoury `muster demo` made with the same --items/--seed, so a new count on
- * the demo database can be counted on screen. --windowed is for
+ * default), fullscreen with no way out for staff. Readers come from a readers file as
+ * for `muster count scan --readers` (--readers, else $MUSTER_READERS, else
+ * /etc/muster/readers.conf, else every driver's defaults), claimed for this process so
+ * that `muster readers list` shows them; readers plugged in later appear on screen. If
+ * another program holds the readers, or the file is wrong, the kiosk still starts and
+ * its status screen says why. --sim-feed plays a scan feed (scan/scan.h line format)
+ * through a simulated reader added to the others at N scans per second; --sim-demo
+ * plays the feed of the armoury `muster demo` made with the same --items/--seed, so a
+ * new count on the demo database can be counted on screen. --windowed is for
  * development and screenshots only.
  *
  * Everything else lives in ui/ (the muster-ui library), so the tests and the benchmark
@@ -17,7 +21,7 @@
  */
 #include "db/store.h"
 #include "demo/demo.h"
-#include "ui/feed-reader.h"
+#include "drivers/sim/sim-source.h"
 #include "ui/i18n.h"
 #include "ui/kiosk.h"
 #include "ui/session.h"
@@ -28,6 +32,7 @@
 
 typedef struct {
   char *db;
+  char *readers;
   char *sim_feed;
   gboolean sim_demo;
   gint demo_items;
@@ -51,7 +56,7 @@ show_fatal(GtkApplication *app, const char *message)
 }
 
 static gboolean
-add_sim_reader(Options *o, GError **error)
+add_sim_reader(Options *o, MusterReaderManager *manager, GError **error)
 {
   g_autofree char *text = NULL;
   gsize len = 0;
@@ -67,9 +72,24 @@ add_sim_reader(Options *o, GError **error)
   for (char **l = lines; *l != NULL; l++)
     if (**l != '\0')
       g_ptr_array_add(list, *l);
-  g_autoptr(MusterReader) reader = muster_kiosk_feed_reader_new("sim0", list, o->sim_rate);
-  muster_kiosk_session_add_reader(o->session, reader);
-  return muster_reader_start(reader, error);
+  g_autoptr(MusterSimSource) reader = muster_sim_source_new("sim0", list, o->sim_rate);
+  muster_reader_manager_add(manager, MUSTER_READER(reader));
+  return TRUE;
+}
+
+static void
+set_up_readers(Options *o)
+{
+  muster_kiosk_session_claim_readers(o->session, o->readers);
+  MusterReaderManager *manager = muster_kiosk_session_get_reader_manager(o->session);
+  g_autoptr(GError) error = NULL;
+  if ((o->sim_feed != NULL || o->sim_demo) && !add_sim_reader(o, manager, &error)) {
+    g_printerr("muster-kiosk: %s\n", error->message);
+    g_clear_error(&error);
+  }
+  /* Readers that cannot start say why in their state, which the screens show. */
+  if (!muster_reader_manager_start(manager, &error))
+    g_message("muster-kiosk: %s", error->message);
 }
 
 static void
@@ -97,10 +117,7 @@ on_activate(GtkApplication *app, Options *o)
     return;
   }
   o->session = muster_kiosk_session_new(store);
-  if ((o->sim_feed != NULL || o->sim_demo) && !add_sim_reader(o, &error)) {
-    g_printerr("muster-kiosk: %s\n", error->message);
-    g_clear_error(&error);
-  }
+  set_up_readers(o);
   MusterKioskWindow *window = muster_kiosk_window_new(o->session, !o->windowed);
   gtk_window_set_application(GTK_WINDOW(window), app);
   if (o->windowed)
@@ -126,6 +143,10 @@ main(int argc, char **argv)
   GOptionEntry entries[] = {
       {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "The armoury database (default: $MUSTER_DB)",
        "PATH"},
+      {"readers", 0, 0, G_OPTION_ARG_FILENAME, &o.readers,
+       "The readers file (default: $MUSTER_READERS, else " MUSTER_DEFAULT_READERS_FILE
+       ", else every driver's defaults)",
+       "FILE"},
       {"sim-feed", 0, 0, G_OPTION_ARG_FILENAME, &o.sim_feed,
        "Play this scan feed through the simulated reader", "FILE"},
       {"sim-demo", 0, 0, G_OPTION_ARG_NONE, &o.sim_demo,
@@ -148,6 +169,7 @@ main(int argc, char **argv)
   int status = g_application_run(G_APPLICATION(app), argc, argv);
   g_clear_object(&o.session);
   g_free(o.db);
+  g_free(o.readers);
   g_free(o.sim_feed);
   return status;
 }

@@ -28,8 +28,8 @@
 
 #include "db/counts.h"
 #include "db/reconcile.h"
+#include "drivers/sim/sim-source.h"
 #include "ui/count-model.h"
-#include "ui/feed-reader.h"
 #include "ui/kiosk.h"
 #include "ui/screen-review.h"
 #include "ui/session.h"
@@ -211,7 +211,7 @@ measure_latency(Bench *b, MusterKioskSession *session, GString *out, GError **er
   for (char **l = lines; *l != NULL; l++)
     if (**l != '\0')
       g_ptr_array_add(feed, *l);
-  g_autoptr(MusterReader) reader = muster_kiosk_feed_reader_new("sim0", feed, b->rate);
+  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_source_new("sim0", feed, b->rate));
   muster_kiosk_session_add_reader(session, reader);
   if (!muster_reader_start(reader, error))
     return FALSE;

@@ -17,14 +17,16 @@ struct _MusterLiveCount {
   MusterIngest *ingest;
   MusterReaderManager *manager; /* a reference */
   gulong scan_handler;
-  guint timer;        /* the next flush, 0 when none is set */
-  gint64 timer_at_us; /* when it fires (monotonic) */
-  gboolean failing;   /* the last flush failed: retrying */
+  guint timer;          /* the next flush, 0 when none is set */
+  gint64 timer_at_us;   /* when it fires (monotonic) */
+  gboolean failing;     /* the last flush failed: retrying */
+  GError *commit_error; /* why, without the prefix (for screens that word it themselves) */
+  gint64 max_wait_us;
 };
 
 G_DEFINE_TYPE(MusterLiveCount, muster_live_count, G_TYPE_OBJECT)
 
-enum { SIGNAL_RESULT, SIGNAL_LOCATION, SIGNAL_ERROR, N_SIGNALS };
+enum { SIGNAL_RESULT, SIGNAL_LOCATION, SIGNAL_ERROR, SIGNAL_FLUSHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -43,6 +45,7 @@ muster_live_count_dispose(GObject *object)
                 muster_ingest_pending(self->ingest), error->message);
   }
   g_clear_pointer(&self->ingest, muster_ingest_free);
+  g_clear_error(&self->commit_error);
   G_OBJECT_CLASS(muster_live_count_parent_class)->dispose(object);
 }
 
@@ -57,12 +60,14 @@ muster_live_count_class_init(MusterLiveCountClass *klass)
                                           NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_ERROR] = g_signal_new("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                        G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_FLUSHED] = g_signal_new("flushed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
 muster_live_count_init(MusterLiveCount *self)
 {
-  (void)self;
+  self->max_wait_us = MAX_WAIT_US;
 }
 
 gboolean
@@ -72,14 +77,20 @@ muster_live_count_flush(MusterLiveCount *self, GError **error)
     return TRUE;
   g_autoptr(GArray) results = g_array_new(FALSE, TRUE, sizeof(MusterIngestResult));
   g_array_set_clear_func(results, (GDestroyNotify)muster_ingest_result_clear);
-  if (!muster_ingest_flush(self->ingest, results, error)) {
-    g_prefix_error(error, "%u scans are waiting to be stored: ",
-                   muster_ingest_pending(self->ingest));
+  g_autoptr(GError) local = NULL;
+  if (!muster_ingest_flush(self->ingest, results, &local)) {
+    g_clear_error(&self->commit_error);
+    self->commit_error = g_error_copy(local);
+    g_propagate_prefixed_error(
+        error, g_steal_pointer(&local),
+        "%u scans are waiting to be stored: ", muster_ingest_pending(self->ingest));
     return FALSE;
   }
   self->failing = FALSE;
+  g_clear_error(&self->commit_error);
   for (guint i = 0; i < results->len; i++)
     g_signal_emit(self, signals[SIGNAL_RESULT], 0, &g_array_index(results, MusterIngestResult, i));
+  g_signal_emit(self, signals[SIGNAL_FLUSHED], 0, results->len);
   return TRUE;
 }
 
@@ -105,7 +116,8 @@ schedule(MusterLiveCount *self)
 {
   if (muster_ingest_pending(self->ingest) == 0)
     return;
-  gint64 in_us = self->failing ? RETRY_MS * 1000 : muster_ingest_due_in(self->ingest, MAX_WAIT_US);
+  gint64 in_us =
+      self->failing ? RETRY_MS * 1000 : muster_ingest_due_in(self->ingest, self->max_wait_us);
   gint64 at = g_get_monotonic_time() + MAX(in_us, 0);
   if (self->timer != 0 && self->timer_at_us <= at)
     return;
@@ -168,4 +180,16 @@ guint
 muster_live_count_pending(MusterLiveCount *self)
 {
   return muster_ingest_pending(self->ingest);
+}
+
+void
+muster_live_count_set_max_wait(MusterLiveCount *self, gint64 max_wait_us)
+{
+  self->max_wait_us = CLAMP(max_wait_us, 0, MAX_WAIT_US);
+}
+
+const GError *
+muster_live_count_get_commit_error(MusterLiveCount *self)
+{
+  return self->commit_error;
 }

@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE(MusterLiveCount, muster_live_count, MUSTER, LIVE_COUNT, GOb
 /* Signals:
  *  "result" (const MusterIngestResult *r): a scan, committed;
  *  "location" (const char *path): the counter moved ("" = the count's scope);
- *  "error" (const GError *error): a commit failed (retried) or a location was refused. */
+ *  "error" (const GError *error): a commit failed (retried) or a location was refused;
+ *  "flushed" (guint n): a commit succeeded, after the "result" of each of its n scans. */
 
 /* The store and manager must outlive the live count. actor: as for muster_ingest_new(). */
 MusterLiveCount *muster_live_count_new(MusterStore *store, const MusterUser *actor,
@@ -38,5 +39,14 @@ MusterIngest *muster_live_count_get_ingest(MusterLiveCount *self);
 
 /* Scans waiting to be committed. */
 guint muster_live_count_pending(MusterLiveCount *self);
+
+/* Commits within max_wait_us of a read (at most, and by default, 50 ms). 0 commits on the
+ * next main-loop iteration: the lowest latency for a screen at human scan rates, while
+ * scans delivered together still share one transaction. */
+void muster_live_count_set_max_wait(MusterLiveCount *self, gint64 max_wait_us);
+
+/* Why the last commit failed, without the "N scans are waiting" context the "error"
+ * signal adds; NULL once a commit succeeds. */
+const GError *muster_live_count_get_commit_error(MusterLiveCount *self);
 
 G_END_DECLS

@@ -6,7 +6,9 @@
 # reconciliation. Arguments are passed on to `muster demo` (see `muster demo --help`).
 #
 # When a screen is present (X11 or Wayland) and the kiosk has been built, the kiosk is
-# opened afterwards; on a headless machine the demo ends with the printed reconciliation.
+# opened afterwards on the demo's database, its simulated reader playing the feed of the
+# same demo armoury (same --items/--seed), so a new count can be counted on screen. On a
+# headless machine the demo ends with the printed reconciliation, as it always did.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,11 +29,6 @@ build() {
   cmake --build "$build_dir" -j"$(nproc)"
 }
 
-run_demo() {
-  log "running: muster demo $*"
-  "$build_dir/muster" demo "$@"
-}
-
 has_display() {
   [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]
 }
@@ -41,13 +38,60 @@ kiosk_available() {
   has_display && [[ -x $build_dir/muster-kiosk ]]
 }
 
+# The demo's output, kept when the kiosk will need the database's path from it.
+demo_log=""
+
+run_demo() {
+  log "running: muster demo $*"
+  if ! kiosk_available; then
+    "$build_dir/muster" demo "$@"
+    return
+  fi
+  demo_log=$(mktemp)
+  trap 'rm -f "$demo_log"' EXIT
+  "$build_dir/muster" demo "$@" | tee "$demo_log"
+}
+
+# demo_option LONG SHORT ARGS...: the value ARGS give to `muster demo --LONG` (or SHORT),
+# empty when not given (the kiosk's defaults are the demo's).
+demo_option() {
+  local long=$1 short=$2 value=""
+  shift 2
+  while (($# > 0)); do
+    case $1 in
+      "--$long="*) value=${1#*=} ;;
+      "--$long" | "$short") value=${2:-}; shift ;;
+    esac
+    shift
+  done
+  echo "$value"
+}
+
+# The database the demo made: its "export MUSTER_DB=" line (or "database" with --json).
+demo_database() {
+  sed -n -e 's/^  export MUSTER_DB=//p' \
+    -e 's/^[[:space:]]*"database"[[:space:]]*:[[:space:]]*"\(.*\)",\{0,1\}$/\1/p' "$demo_log" |
+    head -n1
+}
+
+open_kiosk() {
+  local db items seed args=()
+  db=$(demo_database)
+  [[ -n $db ]] || { log "the demo did not say where its database is; not opening the kiosk"; return; }
+  items=$(demo_option items -n "$@")
+  seed=$(demo_option seed "" "$@")
+  [[ -z $items ]] || args+=(--demo-items "$items")
+  [[ -z $seed ]] || args+=(--demo-seed "$seed")
+  log "opening the kiosk on $db (sign in with the PINs above; an admin leaves from the home screen)"
+  "$build_dir/muster-kiosk" --db "$db" --windowed --sim-demo "${args[@]}"
+}
+
 main() {
   install_deps
   build
   run_demo "$@"
   if kiosk_available; then
-    log "opening the kiosk"
-    "$build_dir/muster-kiosk"
+    open_kiosk "$@"
   fi
 }
 

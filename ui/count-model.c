@@ -1,18 +1,19 @@
 /*
- * count-model.c: readers → ingest → committed rows (see count-model.h).
+ * count-model.c: committed results → the live screen's view-model (see count-model.h).
  *
- * Flushing on idle rather than on a timer gives the lowest read-to-screen latency at
- * human scan rates (one scan, one small transaction), while a burst from a bulk reader
- * is still committed as one batch: scans arriving in the same main-loop iteration share
- * the flush. muster_ingest_due() forces an earlier flush when the queue fills.
+ * live/live-count.c commits; this file only turns what it reports into rows, figures and
+ * words. The kiosk asks live-count to commit on the next main-loop iteration rather than
+ * within 50 ms: at human scan rates that is one small transaction per scan and the
+ * lowest read-to-screen latency, while a burst from a bulk reader still shares one.
+ *
+ * The read time of each queued scan is kept here (from the manager's "scan", in order)
+ * so a row can say how long it took from the read to the screen.
  */
 #include "ui/count-model.h"
 
-#include "db/ingest.h"
+#include "db/count-progress.h"
+#include "live/live-count.h"
 #include "ui/i18n.h"
-
-#define FLUSH_BOUND_US (50 * G_TIME_SPAN_MILLISECOND)
-#define RETRY_MS 1000
 
 struct _MusterKioskCountModel {
   GObject parent_instance;
@@ -20,14 +21,15 @@ struct _MusterKioskCountModel {
   MusterUser *actor; /* a copy: the session's user may sign out */
   gint64 count_id;
   MusterCount *count;
-  MusterIngest *ingest;
+  MusterReaderManager *manager; /* a reference */
+  MusterLiveCount *live;        /* NULL once the count is closed */
   GListStore *recent;
-  GHashTable *racks;         /* path -> found (GINT_TO_POINTER is too small: gint64*) */
+  GHashTable *racks;         /* rack path -> MusterKioskRackProgress* */
+  GHashTable *rack_of;       /* location path scanned at -> its rack path */
   GArray *pending_read_mono; /* read_mono_us of each queued scan, in order */
-  GPtrArray *readers;        /* MusterReader*, with a "scan" handler each */
+  gint64 closed_found, closed_scans;
   char *location;
   char *last_error;
-  guint flush_source;
 };
 
 enum { SIGNAL_OUTCOME, SIGNAL_PROGRESS, N_SIGNALS };
@@ -49,30 +51,27 @@ user_copy(const MusterUser *u)
   return c;
 }
 
-static void on_scan(MusterReader *reader, const MusterScan *scan, gpointer user_data);
-
-void
-muster_kiosk_count_model_detach_readers(MusterKioskCountModel *self)
+/* Stops counting: no more scans reach this count. Whatever is queued is committed by
+ * live-count as it goes (it was read, so it is kept). */
+static void
+stop_counting(MusterKioskCountModel *self)
 {
-  for (guint i = 0; i < self->readers->len; i++)
-    g_signal_handlers_disconnect_by_func(g_ptr_array_index(self->readers, i), on_scan, self);
-  g_ptr_array_set_size(self->readers, 0);
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data(self->manager, self);
+  if (self->live != NULL) {
+    self->closed_found = muster_kiosk_count_model_get_found(self);
+    self->closed_scans = muster_kiosk_count_model_get_scans(self);
+    g_signal_handlers_disconnect_by_data(self->live, self);
+    g_clear_object(&self->live);
+  }
 }
 
 static void
 muster_kiosk_count_model_dispose(GObject *object)
 {
   MusterKioskCountModel *self = MUSTER_KIOSK_COUNT_MODEL(object);
-  if (self->readers != NULL)
-    muster_kiosk_count_model_detach_readers(self);
-  g_clear_handle_id(&self->flush_source, g_source_remove);
-  /* Whatever is still queued is committed now: it was read, so it is kept. */
-  if (self->ingest != NULL && muster_ingest_pending(self->ingest) > 0) {
-    g_autoptr(GError) error = NULL;
-    if (!muster_kiosk_count_model_flush(self, &error))
-      g_warning("Scans of count %" G_GINT64_FORMAT " could not be committed on exit: %s",
-                self->count_id, error->message);
-  }
+  stop_counting(self);
+  g_clear_object(&self->manager);
   g_clear_object(&self->recent);
   G_OBJECT_CLASS(muster_kiosk_count_model_parent_class)->dispose(object);
 }
@@ -81,12 +80,11 @@ static void
 muster_kiosk_count_model_finalize(GObject *object)
 {
   MusterKioskCountModel *self = MUSTER_KIOSK_COUNT_MODEL(object);
-  g_clear_pointer(&self->ingest, muster_ingest_free);
   g_clear_pointer(&self->count, muster_count_free);
   g_clear_pointer(&self->actor, muster_user_free);
   g_clear_pointer(&self->racks, g_hash_table_unref);
+  g_clear_pointer(&self->rack_of, g_hash_table_unref);
   g_clear_pointer(&self->pending_read_mono, g_array_unref);
-  g_clear_pointer(&self->readers, g_ptr_array_unref);
   g_free(self->location);
   g_free(self->last_error);
   G_OBJECT_CLASS(muster_kiosk_count_model_parent_class)->finalize(object);
@@ -121,34 +119,50 @@ muster_kiosk_count_model_class_init(MusterKioskCountModelClass *klass)
 }
 
 static void
+rack_progress_free(MusterKioskRackProgress *p)
+{
+  g_free(p->path);
+  g_free(p);
+}
+
+static void
 muster_kiosk_count_model_init(MusterKioskCountModel *self)
 {
   self->recent = g_list_store_new(MUSTER_KIOSK_TYPE_SCAN_ROW);
-  self->racks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  self->racks =
+      g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)rack_progress_free);
+  self->rack_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   self->pending_read_mono = g_array_new(FALSE, FALSE, sizeof(gint64));
-  self->readers = g_ptr_array_new_with_free_func(g_object_unref);
   self->location = g_strdup("");
 }
 
-MusterKioskCountModel *
-muster_kiosk_count_model_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
-                             GError **error)
+static MusterKioskRackProgress *
+rack(MusterKioskCountModel *self, const char *path)
 {
-  g_autoptr(MusterCount) count = muster_counts_get_by_id(store, count_id, error);
-  if (count == NULL)
-    return NULL;
-  g_autoptr(MusterIngest) ingest = muster_ingest_new(store, actor, count_id, error);
-  if (ingest == NULL) {
-    g_prefix_error(error, "Counting in count %" G_GINT64_FORMAT ": ", count_id);
-    return NULL;
+  MusterKioskRackProgress *p = g_hash_table_lookup(self->racks, path);
+  if (p == NULL) {
+    p = g_new0(MusterKioskRackProgress, 1);
+    p->path = g_strdup(path);
+    g_hash_table_insert(self->racks, p->path, p);
   }
-  MusterKioskCountModel *self = g_object_new(MUSTER_KIOSK_TYPE_COUNT_MODEL, NULL);
-  self->store = store;
-  self->actor = user_copy(actor);
-  self->count_id = count_id;
-  self->count = g_steal_pointer(&count);
-  self->ingest = g_steal_pointer(&ingest);
-  return self;
+  return p;
+}
+
+/* Expected per rack is frozen at the start; found is read once (a resumed count) and
+ * then followed from the results. */
+static gboolean
+load_racks(MusterKioskCountModel *self, GError **error)
+{
+  g_autoptr(GPtrArray) progress = muster_count_progress_by_rack(self->store, self->count_id, error);
+  if (progress == NULL)
+    return FALSE;
+  for (guint i = 0; i < progress->len; i++) {
+    const MusterLocationProgress *lp = g_ptr_array_index(progress, i);
+    MusterKioskRackProgress *p = rack(self, lp->path);
+    p->expected = lp->expected;
+    p->found = lp->found;
+  }
+  return TRUE;
 }
 
 static void
@@ -161,19 +175,31 @@ set_last_error(MusterKioskCountModel *self, const char *message)
   g_object_notify_by_pspec(G_OBJECT(self), props[PROP_LAST_ERROR]);
 }
 
+/* The rack a location counts under, asked of the engine once per location. */
+static const char *
+rack_path(MusterKioskCountModel *self, const char *path)
+{
+  const char *known = g_hash_table_lookup(self->rack_of, path);
+  if (known != NULL)
+    return known;
+  g_autoptr(GError) error = NULL;
+  char *rack = muster_count_progress_rack_of(self->store, path, &error);
+  if (rack == NULL) {
+    g_warning("Progress by rack: %s", error->message);
+    rack = g_strdup(path);
+  }
+  g_hash_table_insert(self->rack_of, g_strdup(path), rack);
+  return rack;
+}
+
+/* The finds the engine records (count_find): first finds, expected here or not. */
 static void
 tally_rack(MusterKioskCountModel *self, const MusterIngestResult *r)
 {
   if (r->outcome != MUSTER_OUTCOME_ACCEPTED && r->outcome != MUSTER_OUTCOME_WRONG_LOCATION &&
       r->outcome != MUSTER_OUTCOME_STATUS_CONFLICT)
     return;
-  const char *path = r->location_path != NULL ? r->location_path : "";
-  gint64 *n = g_hash_table_lookup(self->racks, path);
-  if (n == NULL) {
-    n = g_new0(gint64, 1);
-    g_hash_table_insert(self->racks, g_strdup(path), n);
-  }
-  (*n)++;
+  rack(self, rack_path(self, r->location_path != NULL ? r->location_path : ""))->found++;
 }
 
 static void
@@ -190,87 +216,116 @@ refresh_count(MusterKioskCountModel *self)
   self->count = count;
 }
 
-/* Hands each committed result to the screen, newest first. */
 static void
-publish(MusterKioskCountModel *self, GArray *results, gint64 committed_us)
+on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
+        MusterKioskCountModel *self)
 {
-  for (guint i = 0; i < results->len; i++) {
-    const MusterIngestResult *r = &g_array_index(results, MusterIngestResult, i);
-    gint64 read_us = i < self->pending_read_mono->len
-                         ? g_array_index(self->pending_read_mono, gint64, i)
-                         : committed_us;
-    g_autoptr(MusterKioskScanRow) row = muster_kiosk_scan_row_new(r, read_us, committed_us);
-    tally_rack(self, r);
-    if (r->location_path != NULL && g_strcmp0(self->location, r->location_path) != 0) {
-      g_free(self->location);
-      self->location = g_strdup(r->location_path);
-    }
-    g_list_store_insert(self->recent, 0, row);
-    g_signal_emit(self, signals[SIGNAL_OUTCOME], 0, row);
+  if (muster_scan_location_label(scan) != NULL)
+    return; /* a move, not a scan to commit */
+  gint64 read_us = scan->read_mono_us > 0 ? scan->read_mono_us : g_get_monotonic_time();
+  g_array_append_val(self->pending_read_mono, read_us);
+}
+
+/* A committed scan: a row for the screen, newest first. */
+static void
+on_result(MusterLiveCount *live, const MusterIngestResult *r, MusterKioskCountModel *self)
+{
+  gint64 now = g_get_monotonic_time();
+  gint64 read_us = now;
+  if (self->pending_read_mono->len > 0) {
+    read_us = g_array_index(self->pending_read_mono, gint64, 0);
+    g_array_remove_index(self->pending_read_mono, 0);
   }
-  guint n = g_list_model_get_n_items(G_LIST_MODEL(self->recent));
-  if (n > MUSTER_KIOSK_RECENT_SCANS)
-    g_list_store_splice(self->recent, MUSTER_KIOSK_RECENT_SCANS, n - MUSTER_KIOSK_RECENT_SCANS,
+  g_autoptr(MusterKioskScanRow) row = muster_kiosk_scan_row_new(r, read_us, now);
+  tally_rack(self, r);
+  if (r->location_path != NULL && g_strcmp0(self->location, r->location_path) != 0) {
+    g_free(self->location);
+    self->location = g_strdup(r->location_path);
+  }
+  g_list_store_insert(self->recent, 0, row);
+  g_signal_emit(self, signals[SIGNAL_OUTCOME], 0, row);
+}
+
+/* After each commit: trim the list, clear a blocked-commit message, refresh figures.
+ * Found and scans come from ingest (in memory); the count's other figures do not change
+ * while scanning, so it is not re-read here: that query costs milliseconds on a large
+ * register, on every scan. */
+static void
+on_flushed(MusterLiveCount *live, guint n, MusterKioskCountModel *self)
+{
+  guint len = g_list_model_get_n_items(G_LIST_MODEL(self->recent));
+  if (len > MUSTER_KIOSK_RECENT_SCANS)
+    g_list_store_splice(self->recent, MUSTER_KIOSK_RECENT_SCANS, len - MUSTER_KIOSK_RECENT_SCANS,
                         NULL, 0);
+  set_last_error(self, NULL);
+  g_signal_emit(self, signals[SIGNAL_PROGRESS], 0);
+}
+
+static void
+on_location(MusterLiveCount *live, const char *path, MusterKioskCountModel *self)
+{
+  g_free(self->location);
+  self->location = g_strdup(path);
+  set_last_error(self, NULL);
+  g_signal_emit(self, signals[SIGNAL_PROGRESS], 0);
+}
+
+/* A blocked commit (scans kept and retried), or a rack label outside the count. */
+static void
+on_error(MusterLiveCount *live, const GError *error, MusterKioskCountModel *self)
+{
+  const GError *cause = muster_live_count_get_commit_error(live);
+  if (cause == NULL) {
+    set_last_error(self, error->message);
+    return;
+  }
+  g_autofree char *message =
+      g_strdup_printf(_("Scans are not saved yet (%u waiting): %s. They are kept and retried."),
+                      muster_live_count_pending(live), cause->message);
+  set_last_error(self, message);
+}
+
+MusterKioskCountModel *
+muster_kiosk_count_model_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
+                             MusterReaderManager *manager, GError **error)
+{
+  g_autoptr(MusterCount) count = muster_counts_get_by_id(store, count_id, error);
+  if (count == NULL)
+    return NULL;
+  g_autoptr(MusterKioskCountModel) self = g_object_new(MUSTER_KIOSK_TYPE_COUNT_MODEL, NULL);
+  self->store = store;
+  self->actor = user_copy(actor);
+  self->count_id = count_id;
+  self->count = g_steal_pointer(&count);
+  self->manager = g_object_ref(manager);
+  if (!load_racks(self, error))
+    return NULL;
+  self->live = muster_live_count_new(store, actor, count_id, manager, error);
+  if (self->live == NULL) {
+    g_prefix_error(error, "Counting in count %" G_GINT64_FORMAT ": ", count_id);
+    return NULL;
+  }
+  muster_live_count_set_max_wait(self->live, 0);
+  g_signal_connect(manager, "scan", G_CALLBACK(on_scan), self);
+  g_signal_connect(self->live, "result", G_CALLBACK(on_result), self);
+  g_signal_connect(self->live, "flushed", G_CALLBACK(on_flushed), self);
+  g_signal_connect(self->live, "location", G_CALLBACK(on_location), self);
+  g_signal_connect(self->live, "error", G_CALLBACK(on_error), self);
+  return g_steal_pointer(&self);
 }
 
 gboolean
 muster_kiosk_count_model_flush(MusterKioskCountModel *self, GError **error)
 {
-  if (muster_ingest_pending(self->ingest) == 0)
+  if (self->live == NULL)
     return TRUE;
-  g_autoptr(GArray) results = g_array_new(FALSE, TRUE, sizeof(MusterIngestResult));
-  g_array_set_clear_func(results, (GDestroyNotify)muster_ingest_result_clear);
   g_autoptr(GError) local = NULL;
-  if (!muster_ingest_flush(self->ingest, results, &local)) {
-    g_autofree char *message =
-        g_strdup_printf(_("Scans are not saved yet (%u waiting): %s. They are kept and retried."),
-                        muster_ingest_pending(self->ingest), local->message);
-    set_last_error(self, message);
+  if (!muster_live_count_flush(self->live, &local)) {
+    on_error(self->live, local, self);
     g_propagate_prefixed_error(error, g_steal_pointer(&local), "Committing scans: ");
     return FALSE;
   }
-  set_last_error(self, NULL);
-  publish(self, results, g_get_monotonic_time());
-  g_array_set_size(self->pending_read_mono, 0);
-  /* Found and scans come from ingest (in memory); the count's other figures do not
-   * change while scanning, so it is not re-read here: that query costs milliseconds on
-   * a large register, on every scan. */
-  g_signal_emit(self, signals[SIGNAL_PROGRESS], 0);
   return TRUE;
-}
-
-static gboolean
-flush_cb(gpointer user_data)
-{
-  MusterKioskCountModel *self = user_data;
-  self->flush_source = 0;
-  if (!muster_kiosk_count_model_flush(self, NULL))
-    self->flush_source = g_timeout_add(RETRY_MS, flush_cb, self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_scan(MusterReader *reader, const MusterScan *scan, gpointer user_data)
-{
-  MusterKioskCountModel *self = user_data;
-  muster_ingest_add(self->ingest, scan);
-  gint64 read_us = scan->read_mono_us > 0 ? scan->read_mono_us : g_get_monotonic_time();
-  g_array_append_val(self->pending_read_mono, read_us);
-  if (self->last_error == NULL && muster_ingest_due(self->ingest, FLUSH_BOUND_US)) {
-    g_clear_handle_id(&self->flush_source, g_source_remove);
-    flush_cb(self);
-    return;
-  }
-  if (self->flush_source == 0)
-    self->flush_source = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, flush_cb, self, NULL);
-}
-
-void
-muster_kiosk_count_model_add_reader(MusterKioskCountModel *self, MusterReader *reader)
-{
-  g_ptr_array_add(self->readers, g_object_ref(reader));
-  g_signal_connect(reader, "scan", G_CALLBACK(on_scan), self);
 }
 
 gint64
@@ -294,13 +349,15 @@ muster_kiosk_count_model_may_see_expected(MusterKioskCountModel *self)
 gint64
 muster_kiosk_count_model_get_found(MusterKioskCountModel *self)
 {
-  return muster_ingest_found(self->ingest);
+  return self->live != NULL ? muster_ingest_found(muster_live_count_get_ingest(self->live))
+                            : self->closed_found;
 }
 
 gint64
 muster_kiosk_count_model_get_scans(MusterKioskCountModel *self)
 {
-  return muster_ingest_scans(self->ingest);
+  return self->live != NULL ? muster_ingest_scans(muster_live_count_get_ingest(self->live))
+                            : self->closed_scans;
 }
 
 const char *
@@ -313,13 +370,6 @@ GListModel *
 muster_kiosk_count_model_get_recent(MusterKioskCountModel *self)
 {
   return G_LIST_MODEL(self->recent);
-}
-
-static void
-rack_progress_free(MusterKioskRackProgress *p)
-{
-  g_free(p->path);
-  g_free(p);
 }
 
 static int
@@ -335,12 +385,13 @@ muster_kiosk_count_model_dup_rack_progress(MusterKioskCountModel *self)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)rack_progress_free);
   GHashTableIter it;
-  gpointer key, value;
+  gpointer value;
   g_hash_table_iter_init(&it, self->racks);
-  while (g_hash_table_iter_next(&it, &key, &value)) {
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    const MusterKioskRackProgress *src = value;
     MusterKioskRackProgress *p = g_new0(MusterKioskRackProgress, 1);
-    p->path = g_strdup(key);
-    p->found = *(gint64 *)value;
+    *p = *src;
+    p->path = g_strdup(src->path);
     g_ptr_array_add(out, p);
   }
   g_ptr_array_sort(out, rack_progress_cmp);
@@ -377,8 +428,7 @@ muster_kiosk_count_model_close(MusterKioskCountModel *self, GError **error)
     g_prefix_error(error, "Closing count %" G_GINT64_FORMAT ": ", self->count_id);
     return FALSE;
   }
-  muster_kiosk_count_model_detach_readers(self);
-  g_clear_handle_id(&self->flush_source, g_source_remove);
+  stop_counting(self);
   refresh_count(self);
   return TRUE;
 }

@@ -1,20 +1,22 @@
 /*
  * count-model.h: the live count between the readers and the live-count screen.
  *
- * It listens to the "scan" signal of any number of MusterReaders, queues each scan into
- * the engine's ingest (db/ingest.h), flushes as soon as the main loop is idle (or
- * earlier when ingest says a flush is due), and only after the commit turns each result
- * into a MusterKioskScanRow, prepends it to the recent list and emits "outcome". So a
- * scan the screen shows is on disk, and a kiosk that dies loses only scans nobody saw.
+ * Readers → commit is live/live-count.h's (the same path as `muster count scan
+ * --readers`): scans from the session's MusterReaderManager are committed on the next
+ * main-loop iteration, and only then does this model turn each result into a
+ * MusterKioskScanRow, prepend it to the recent list and emit "outcome". So a scan the
+ * screen shows is on disk, and a kiosk that dies loses only scans nobody saw. What is
+ * left here is the view-model: recent rows, live figures, progress by rack, where the
+ * counter is, and the words for a commit that is blocked.
  *
- * A flush that fails (disk full, database busy) keeps the scans queued, sets
- * "last-error" for the screen and retries every second.
+ * A commit that fails (disk full, database busy) keeps the scans queued (live-count
+ * retries them); "last-error" says so for the screen until a commit succeeds.
  */
 #pragma once
 #include "db/counts.h"
 #include "db/store.h"
 #include "db/users.h"
-#include "drivers/reader.h"
+#include "drivers/manager.h"
 #include "ui/scan-row.h"
 #include <gio/gio.h>
 
@@ -27,13 +29,11 @@ G_DECLARE_FINAL_TYPE(MusterKioskCountModel, muster_kiosk_count_model, MUSTER_KIO
 /* Most recent scans kept for the screen. */
 #define MUSTER_KIOSK_RECENT_SCANS 50
 
-/* store must outlive the model. actor: counter, witness, supervisor or admin. */
+/* store and manager must outlive the model. actor: counter, witness, supervisor or admin.
+ * Every scan of every reader of manager (those added later too) is counted. */
 MusterKioskCountModel *muster_kiosk_count_model_new(MusterStore *store, const MusterUser *actor,
-                                                    gint64 count_id, GError **error);
-
-void muster_kiosk_count_model_add_reader(MusterKioskCountModel *self, MusterReader *reader);
-/* Stops listening to every reader (the readers keep running). */
-void muster_kiosk_count_model_detach_readers(MusterKioskCountModel *self);
+                                                    gint64 count_id, MusterReaderManager *manager,
+                                                    GError **error);
 
 /* Commits what is queued now; the outcomes are emitted before it returns. */
 gboolean muster_kiosk_count_model_flush(MusterKioskCountModel *self, GError **error);
@@ -51,11 +51,14 @@ const char *muster_kiosk_count_model_get_location(MusterKioskCountModel *self);
 
 /* MusterKioskScanRow, newest first, at most MUSTER_KIOSK_RECENT_SCANS. */
 GListModel *muster_kiosk_count_model_get_recent(MusterKioskCountModel *self);
-/* Progress by rack: items found (accepted, wrong location or status conflict) per
- * location scanned at, in this kiosk session. */
+/* Progress by rack: per location, the items the count expects there (frozen at its
+ * start) and the distinct items found there (read from the engine when the model is
+ * made, then followed from each committed result). Show expected only when
+ * muster_kiosk_count_model_may_see_expected(). */
 typedef struct {
   char *path;
   gint64 found;
+  gint64 expected;
 } MusterKioskRackProgress;
 /* Sorted by path; element type MusterKioskRackProgress*, freed with the array. */
 GPtrArray *muster_kiosk_count_model_dup_rack_progress(MusterKioskCountModel *self);
@@ -66,7 +69,7 @@ const char *muster_kiosk_count_model_get_last_error(MusterKioskCountModel *self)
 gboolean muster_kiosk_count_model_record_unmarked(MusterKioskCountModel *self,
                                                   const char *description,
                                                   const char *location_path, GError **error);
-/* Flushes, detaches the readers and closes the count. */
+/* Flushes, stops counting the readers' scans and closes the count. */
 gboolean muster_kiosk_count_model_close(MusterKioskCountModel *self, GError **error);
 
 /* Signals: "outcome" (MusterKioskScanRow *row) after each committed scan; "progress"

@@ -42,6 +42,53 @@ set_number(GtkLabel *label, gint64 n)
   gtk_label_set_text(label, text);
 }
 
+/* "R1/A: 12 / 40 found" (found / expected), or only what was found when expected is not
+ * for this user or the finds have no rack. */
+static char *
+rack_text(const MusterKioskRackProgress *p, gboolean see)
+{
+  if (*p->path == '\0')
+    return g_strdup_printf(_("%s: %lld found"), _("scope"), (long long)p->found);
+  if (!see)
+    return g_strdup_printf(_("%s: %lld found"), p->path, (long long)p->found);
+  /* Translators: progress of one rack: "R1/A: 12 / 40 found" (found / expected) */
+  return g_strdup_printf(_("%s: %lld / %lld found"), p->path, (long long)p->found,
+                         (long long)p->expected);
+}
+
+/* Progress by rack, refreshed after every commit: the racks listed only ever grow, so
+ * while their number stays the same the labels keep their places and only their text
+ * changes (GtkLabel ignores the same text), and hundreds of racks cost no relayout. */
+static void
+show_racks(MusterKioskScreenLive *self, MusterKioskCountModel *m, gboolean see)
+{
+  g_autoptr(GPtrArray) racks = muster_kiosk_count_model_dup_rack_progress(m);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < racks->len; i++) {
+    const MusterKioskRackProgress *p = g_ptr_array_index(racks, i);
+    /* A blind count lists only racks where something was found: the list of racks that
+     * expect items would say where to look. */
+    if (see || p->found > 0)
+      g_ptr_array_add(texts, rack_text(p, see));
+  }
+  guint shown = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child(GTK_WIDGET(self->racks)); c != NULL;
+       c = gtk_widget_get_next_sibling(c))
+    shown++;
+  if (shown != texts->len) {
+    muster_kiosk_box_clear(self->racks);
+    for (guint i = 0; i < texts->len; i++) {
+      GtkWidget *label = gtk_label_new(NULL);
+      gtk_label_set_xalign(GTK_LABEL(label), 0);
+      gtk_box_append(self->racks, label);
+    }
+  }
+  guint i = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child(GTK_WIDGET(self->racks)); c != NULL;
+       c = gtk_widget_get_next_sibling(c))
+    gtk_label_set_text(GTK_LABEL(c), g_ptr_array_index(texts, i++));
+}
+
 static void
 show_progress(MusterKioskScreenLive *self)
 {
@@ -59,16 +106,7 @@ show_progress(MusterKioskScreenLive *self)
                                              *where != '\0' ? where : _("the whole scope"));
   gtk_label_set_text(self->heading, heading);
 
-  muster_kiosk_box_clear(self->racks);
-  g_autoptr(GPtrArray) racks = muster_kiosk_count_model_dup_rack_progress(m);
-  for (guint i = 0; i < racks->len; i++) {
-    const MusterKioskRackProgress *p = g_ptr_array_index(racks, i);
-    g_autofree char *text = g_strdup_printf(
-        _("%s: %lld found"), *p->path != '\0' ? p->path : _("scope"), (long long)p->found);
-    GtkWidget *label = gtk_label_new(text);
-    gtk_label_set_xalign(GTK_LABEL(label), 0);
-    gtk_box_append(self->racks, label);
-  }
+  show_racks(self, m, see);
 }
 
 static void
@@ -110,9 +148,17 @@ static void
 show_readers(MusterKioskScreenLive *self)
 {
   muster_kiosk_box_clear(self->readers);
+  const char *problem = muster_kiosk_session_get_readers_problem(self->session);
+  if (problem != NULL) {
+    GtkWidget *label = gtk_label_new(problem);
+    gtk_label_set_xalign(GTK_LABEL(label), 0);
+    gtk_label_set_wrap(GTK_LABEL(label), TRUE);
+    gtk_widget_add_css_class(label, "reader-problem");
+    gtk_box_append(self->readers, label);
+  }
   GListModel *readers = muster_kiosk_session_get_readers(self->session);
   guint n = g_list_model_get_n_items(readers);
-  if (n == 0) {
+  if (n == 0 && problem == NULL) {
     GtkWidget *label = gtk_label_new(_("No reader: connect one, or type markings in lookup"));
     gtk_label_set_wrap(GTK_LABEL(label), TRUE);
     gtk_box_append(self->readers, label);
@@ -134,7 +180,7 @@ show_readers(MusterKioskScreenLive *self)
 }
 
 static void
-connect_readers(MusterKioskScreenLive *self, gboolean on)
+connect_each_reader(MusterKioskScreenLive *self, gboolean on)
 {
   GListModel *readers = muster_kiosk_session_get_readers(self->session);
   for (guint i = 0; i < g_list_model_get_n_items(readers); i++) {
@@ -146,6 +192,27 @@ connect_readers(MusterKioskScreenLive *self, gboolean on)
       g_signal_handlers_disconnect_by_data(r, self);
     }
   }
+}
+
+/* A reader plugged in while counting: follow it too, and show it. */
+static void
+on_readers_changed(GListModel *readers, guint position, guint removed, guint added,
+                   MusterKioskScreenLive *self)
+{
+  connect_each_reader(self, FALSE);
+  connect_each_reader(self, TRUE);
+  show_readers(self);
+}
+
+static void
+connect_readers(MusterKioskScreenLive *self, gboolean on)
+{
+  connect_each_reader(self, on);
+  GListModel *readers = muster_kiosk_session_get_readers(self->session);
+  if (on)
+    g_signal_connect(readers, "items-changed", G_CALLBACK(on_readers_changed), self);
+  else
+    g_signal_handlers_disconnect_by_func(readers, on_readers_changed, self);
 }
 
 /* The recent-scans list: a row is the outcome's word and the item. */

@@ -94,24 +94,24 @@ on_search_clicked(GtkButton *b, MusterKioskScreenLookup *self)
 }
 
 static void
-on_scan(MusterReader *reader, const MusterScan *scan, MusterKioskScreenLookup *self)
+on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
+        MusterKioskScreenLookup *self)
 {
+  if (muster_scan_location_label(scan) != NULL)
+    return; /* a rack label says where the counter is, not what to look up */
   const char *text = scan->marking_value != NULL ? scan->marking_value : scan->text;
   if (text != NULL)
     muster_kiosk_screen_lookup_run(self, text);
 }
 
+/* Every reader's scans, those plugged in while the screen is shown too. */
 static void
 listen(MusterKioskScreenLookup *self, gboolean on)
 {
-  GListModel *readers = muster_kiosk_session_get_readers(self->session);
-  for (guint i = 0; i < g_list_model_get_n_items(readers); i++) {
-    g_autoptr(MusterReader) r = g_list_model_get_item(readers, i);
-    if (on)
-      g_signal_connect(r, "scan", G_CALLBACK(on_scan), self);
-    else
-      g_signal_handlers_disconnect_by_func(r, on_scan, self);
-  }
+  MusterReaderManager *manager = muster_kiosk_session_get_reader_manager(self->session);
+  g_signal_handlers_disconnect_by_func(manager, on_scan, self);
+  if (on)
+    g_signal_connect(manager, "scan", G_CALLBACK(on_scan), self);
 }
 
 static void

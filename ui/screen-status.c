@@ -1,5 +1,9 @@
 /*
  * screen-status.c: readers and sync (see screen-status.h).
+ *
+ * The readers are the session's manager's: a reader plugged in while the screen is shown
+ * appears at once (the list model's "items-changed"). When the kiosk has no readers of its
+ * own (another program holds them), that comes first, in the error style.
  */
 #include "ui/screen-status.h"
 
@@ -19,9 +23,18 @@ static void
 show(MusterKioskScreenStatus *self)
 {
   muster_kiosk_box_clear(self->readers);
+  const char *problem = muster_kiosk_session_get_readers_problem(self->session);
+  if (problem != NULL) {
+    GtkWidget *l = gtk_label_new(problem);
+    gtk_label_set_xalign(GTK_LABEL(l), 0);
+    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+    gtk_widget_set_name(l, "readers-problem");
+    gtk_widget_add_css_class(l, "error-text");
+    gtk_box_append(self->readers, l);
+  }
   GListModel *readers = muster_kiosk_session_get_readers(self->session);
   guint n = g_list_model_get_n_items(readers);
-  if (n == 0) {
+  if (n == 0 && problem == NULL) {
     GtkWidget *l = gtk_label_new(_("No reader is configured"));
     gtk_label_set_xalign(GTK_LABEL(l), 0);
     gtk_box_append(self->readers, l);
@@ -55,7 +68,7 @@ on_reader_notify(GObject *reader, GParamSpec *pspec, MusterKioskScreenStatus *se
 }
 
 static void
-listen(MusterKioskScreenStatus *self, gboolean on)
+listen_readers(MusterKioskScreenStatus *self, gboolean on)
 {
   GListModel *readers = muster_kiosk_session_get_readers(self->session);
   for (guint i = 0; i < g_list_model_get_n_items(readers); i++) {
@@ -65,6 +78,27 @@ listen(MusterKioskScreenStatus *self, gboolean on)
     else
       g_signal_handlers_disconnect_by_func(r, on_reader_notify, self);
   }
+}
+
+/* A reader added (hotplug): listen to it too, and show it. */
+static void
+on_readers_changed(GListModel *readers, guint position, guint removed, guint added,
+                   MusterKioskScreenStatus *self)
+{
+  listen_readers(self, FALSE);
+  listen_readers(self, TRUE);
+  show(self);
+}
+
+static void
+listen(MusterKioskScreenStatus *self, gboolean on)
+{
+  listen_readers(self, on);
+  GListModel *readers = muster_kiosk_session_get_readers(self->session);
+  if (on)
+    g_signal_connect(readers, "items-changed", G_CALLBACK(on_readers_changed), self);
+  else
+    g_signal_handlers_disconnect_by_func(readers, on_readers_changed, self);
 }
 
 static void

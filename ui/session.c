@@ -11,7 +11,9 @@ struct _MusterKioskSession {
   GObject parent_instance;
   MusterStore *store;
   MusterUser *user;
-  GListStore *readers;
+  MusterReaderManager *manager;
+  GListStore *readers; /* the manager's readers, as a list model for the screens */
+  char *readers_problem;
   MusterKioskCountModel *count;
   gint64 review_count;
   guint lock_seconds;
@@ -29,11 +31,10 @@ muster_kiosk_session_dispose(GObject *object)
   MusterKioskSession *self = MUSTER_KIOSK_SESSION(object);
   g_clear_handle_id(&self->lock_source, g_source_remove);
   g_clear_object(&self->count);
-  if (self->readers != NULL) {
-    for (guint i = 0; i < g_list_model_get_n_items(G_LIST_MODEL(self->readers)); i++) {
-      g_autoptr(MusterReader) r = g_list_model_get_item(G_LIST_MODEL(self->readers), i);
-      muster_reader_stop(r);
-    }
+  if (self->manager != NULL) {
+    g_signal_handlers_disconnect_by_data(self->manager, self);
+    muster_reader_manager_stop(self->manager);
+    g_clear_object(&self->manager);
   }
   g_clear_object(&self->readers);
   G_OBJECT_CLASS(muster_kiosk_session_parent_class)->dispose(object);
@@ -45,6 +46,7 @@ muster_kiosk_session_finalize(GObject *object)
   MusterKioskSession *self = MUSTER_KIOSK_SESSION(object);
   g_clear_pointer(&self->user, muster_user_free);
   g_clear_pointer(&self->store, muster_store_free);
+  g_free(self->readers_problem);
   G_OBJECT_CLASS(muster_kiosk_session_parent_class)->finalize(object);
 }
 
@@ -67,9 +69,17 @@ muster_kiosk_session_class_init(MusterKioskSessionClass *klass)
 }
 
 static void
+on_reader_added(MusterReaderManager *manager, MusterReader *reader, MusterKioskSession *self)
+{
+  g_list_store_append(self->readers, reader);
+}
+
+static void
 muster_kiosk_session_init(MusterKioskSession *self)
 {
   self->readers = g_list_store_new(MUSTER_TYPE_READER);
+  g_autoptr(MusterReaderManager) none = muster_reader_manager_new_for_readers(NULL);
+  muster_kiosk_session_set_reader_manager(self, none);
 }
 
 MusterKioskSession *
@@ -168,11 +178,60 @@ muster_kiosk_session_get_readers(MusterKioskSession *self)
 }
 
 void
+muster_kiosk_session_set_reader_manager(MusterKioskSession *self, MusterReaderManager *manager)
+{
+  g_return_if_fail(self->count == NULL);
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data(self->manager, self);
+  g_set_object(&self->manager, manager);
+  g_list_store_remove_all(self->readers);
+  GPtrArray *readers = muster_reader_manager_get_readers(manager);
+  for (guint i = 0; i < readers->len; i++)
+    g_list_store_append(self->readers, g_ptr_array_index(readers, i));
+  g_signal_connect(manager, "reader-added", G_CALLBACK(on_reader_added), self);
+}
+
+MusterReaderManager *
+muster_kiosk_session_get_reader_manager(MusterKioskSession *self)
+{
+  return self->manager;
+}
+
+void
 muster_kiosk_session_add_reader(MusterKioskSession *self, MusterReader *reader)
 {
-  g_list_store_append(self->readers, reader);
-  if (self->count != NULL)
-    muster_kiosk_count_model_add_reader(self->count, reader);
+  muster_reader_manager_add(self->manager, reader);
+}
+
+void
+muster_kiosk_session_claim_readers(MusterKioskSession *self, const char *readers_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterReaderManager) manager = muster_reader_manager_new(readers_file, &error);
+  if (manager != NULL && muster_reader_manager_claim(manager, &error)) {
+    muster_kiosk_session_set_readers_problem(self, NULL);
+    muster_kiosk_session_set_reader_manager(self, manager);
+    return;
+  }
+  g_autofree char *problem =
+      g_strdup_printf(_("The kiosk has no readers of its own: %s"), error->message);
+  g_message("%s", problem);
+  muster_kiosk_session_set_readers_problem(self, problem);
+  g_autoptr(MusterReaderManager) none = muster_reader_manager_new_for_readers(NULL);
+  muster_kiosk_session_set_reader_manager(self, none);
+}
+
+void
+muster_kiosk_session_set_readers_problem(MusterKioskSession *self, const char *problem)
+{
+  g_free(self->readers_problem);
+  self->readers_problem = g_strdup(problem);
+}
+
+const char *
+muster_kiosk_session_get_readers_problem(MusterKioskSession *self)
+{
+  return self->readers_problem;
 }
 
 MusterKioskCountModel *
@@ -185,15 +244,11 @@ static gboolean
 attach_count(MusterKioskSession *self, gint64 count_id, GError **error)
 {
   MusterKioskCountModel *model =
-      muster_kiosk_count_model_new(self->store, self->user, count_id, error);
+      muster_kiosk_count_model_new(self->store, self->user, count_id, self->manager, error);
   if (model == NULL)
     return FALSE;
   g_clear_object(&self->count);
   self->count = model;
-  for (guint i = 0; i < g_list_model_get_n_items(G_LIST_MODEL(self->readers)); i++) {
-    g_autoptr(MusterReader) r = g_list_model_get_item(G_LIST_MODEL(self->readers), i);
-    muster_kiosk_count_model_add_reader(model, r);
-  }
   g_signal_emit(self, signals[SIGNAL_COUNT_CHANGED], 0);
   muster_kiosk_session_navigate(self, "live");
   return TRUE;

@@ -12,7 +12,7 @@
 #pragma once
 #include "db/store.h"
 #include "db/users.h"
-#include "drivers/reader.h"
+#include "drivers/manager.h"
 #include "ui/count-model.h"
 #include <gio/gio.h>
 
@@ -37,9 +37,26 @@ void muster_kiosk_session_sign_out(MusterKioskSession *self);
 /* NULL when nobody is signed in. */
 const MusterUser *muster_kiosk_session_get_user(MusterKioskSession *self);
 
-/* Readers: every reader the kiosk holds; the count model listens to all of them. */
+/* Readers: the session's MusterReaderManager (at first an empty one) holds every reader;
+ * the count model counts all of their scans. Set the manager before a count starts. */
+void muster_kiosk_session_set_reader_manager(MusterKioskSession *self,
+                                             MusterReaderManager *manager);
+MusterReaderManager *muster_kiosk_session_get_reader_manager(MusterKioskSession *self);
+/* The manager's readers (MusterReader), growing as readers are added (hotplug);
+ * "items-changed" says when. */
 GListModel *muster_kiosk_session_get_readers(MusterKioskSession *self);
+/* Adds a reader to the manager (started if the manager runs). */
 void muster_kiosk_session_add_reader(MusterKioskSession *self, MusterReader *reader);
+/* The readers of readers_file (NULL: $MUSTER_READERS, the default file or every driver's
+ * defaults, as muster_reader_manager_new()), claimed for this process so that `muster
+ * readers list` shows them. When the file is wrong or another program holds the readers,
+ * the kiosk still runs, with no readers of its own and the reason as the readers
+ * problem. Not started: add any simulated reader, then muster_reader_manager_start(). */
+void muster_kiosk_session_claim_readers(MusterKioskSession *self, const char *readers_file);
+/* Why the kiosk has no readers of its own (another program holds them, the readers file
+ * is wrong), for the status and live screens; NULL when nothing is wrong. */
+void muster_kiosk_session_set_readers_problem(MusterKioskSession *self, const char *problem);
+const char *muster_kiosk_session_get_readers_problem(MusterKioskSession *self);
 
 /* The count being counted, or NULL. Starting or resuming sets it and navigates to the
  * live screen; closing it clears it. */

@@ -3,14 +3,19 @@
  *
  * The feed plays on the main context, so scans are handed to the base class like any
  * driver's, and arrive in order through the same delivery path a threaded driver uses.
+ * The sim reader owns its lines once made, so a pushed line rebuilds it over the lines
+ * not played yet: simple, and pushes are rare (tests, a demo button).
  */
 #include "drivers/sim/sim-source.h"
 #include "drivers/sim/sim-reader.h"
 
 struct _MusterSimSource {
   MusterReader parent_instance;
+  GPtrArray *lines; /* char*, every non-blank line */
+  guint played;     /* lines played by sim readers already replaced */
+  double rate;
   MusterSimReader *sim;
-  gboolean done;
+  gboolean running;
 };
 
 G_DEFINE_TYPE(MusterSimSource, muster_sim_source, MUSTER_TYPE_READER)
@@ -28,7 +33,25 @@ static void
 on_done(MusterSimReader *sim, gpointer data)
 {
   (void)sim;
-  MUSTER_SIM_SOURCE(data)->done = TRUE;
+  (void)data;
+}
+
+static guint
+sim_position(MusterSimSource *self)
+{
+  return self->sim != NULL ? muster_sim_reader_position(self->sim) : 0;
+}
+
+/* A sim reader over the lines not played yet. */
+static void
+rebuild(MusterSimSource *self)
+{
+  self->played += sim_position(self);
+  g_clear_pointer(&self->sim, muster_sim_reader_free);
+  g_autoptr(GPtrArray) rest = g_ptr_array_new();
+  for (guint i = self->played; i < self->lines->len; i++)
+    g_ptr_array_add(rest, g_ptr_array_index(self->lines, i));
+  self->sim = muster_sim_reader_new(muster_reader_get_id(MUSTER_READER(self)), rest, self->rate);
 }
 
 static gboolean
@@ -36,6 +59,9 @@ sim_source_start(MusterReader *reader, GError **error)
 {
   (void)error;
   MusterSimSource *self = MUSTER_SIM_SOURCE(reader);
+  if (self->sim == NULL)
+    rebuild(self);
+  self->running = TRUE;
   muster_reader_set_state(reader, MUSTER_READER_STATE_READY, NULL);
   muster_sim_reader_start(self->sim, on_line, on_done, self);
   return TRUE;
@@ -44,14 +70,18 @@ sim_source_start(MusterReader *reader, GError **error)
 static void
 sim_source_stop(MusterReader *reader)
 {
-  muster_sim_reader_stop(MUSTER_SIM_SOURCE(reader)->sim);
+  MusterSimSource *self = MUSTER_SIM_SOURCE(reader);
+  self->running = FALSE;
+  if (self->sim != NULL)
+    muster_sim_reader_stop(self->sim);
 }
 
 static void
 muster_sim_source_finalize(GObject *object)
 {
   MusterSimSource *self = MUSTER_SIM_SOURCE(object);
-  muster_sim_reader_free(self->sim);
+  g_clear_pointer(&self->sim, muster_sim_reader_free);
+  g_ptr_array_unref(self->lines);
   G_OBJECT_CLASS(muster_sim_source_parent_class)->finalize(object);
 }
 
@@ -66,20 +96,48 @@ muster_sim_source_class_init(MusterSimSourceClass *klass)
 static void
 muster_sim_source_init(MusterSimSource *self)
 {
-  (void)self;
+  self->lines = g_ptr_array_new_with_free_func(g_free);
+}
+
+/* Keeps a line to play. Blank lines are nothing read: the sim reader skips them, so they
+ * are not kept either, or the count of lines played would drift. */
+static gboolean
+keep(MusterSimSource *self, const char *line)
+{
+  g_autofree char *stripped = g_strstrip(g_strdup(line != NULL ? line : ""));
+  if (*stripped == '\0')
+    return FALSE;
+  g_ptr_array_add(self->lines, g_strdup(line));
+  return TRUE;
 }
 
 MusterSimSource *
 muster_sim_source_new(const char *id, GPtrArray *lines, double rate)
 {
   MusterSimSource *self =
-      g_object_new(MUSTER_TYPE_SIM_SOURCE, "id", id, "kind", MUSTER_SIM_READER_KIND, NULL);
-  self->sim = muster_sim_reader_new(id, lines, rate);
+      g_object_new(MUSTER_TYPE_SIM_SOURCE, "id", id != NULL ? id : MUSTER_SIM_READER_ID, "kind",
+                   MUSTER_SIM_READER_KIND, NULL);
+  for (guint i = 0; lines != NULL && i < lines->len; i++)
+    keep(self, g_ptr_array_index(lines, i));
+  self->rate = rate;
   return self;
+}
+
+void
+muster_sim_source_push(MusterSimSource *self, const char *line)
+{
+  g_return_if_fail(MUSTER_IS_SIM_SOURCE(self));
+  if (!keep(self, line))
+    return;
+  if (self->sim != NULL && muster_sim_reader_is_running(self->sim))
+    muster_sim_reader_stop(self->sim);
+  rebuild(self);
+  if (self->running)
+    muster_sim_reader_start(self->sim, on_line, on_done, self);
 }
 
 gboolean
 muster_sim_source_is_done(MusterSimSource *self)
 {
-  return self->done;
+  return self->played + sim_position(self) >= self->lines->len;
 }

@@ -15,9 +15,13 @@ G_BEGIN_DECLS
 #define MUSTER_TYPE_SIM_SOURCE (muster_sim_source_get_type())
 G_DECLARE_FINAL_TYPE(MusterSimSource, muster_sim_source, MUSTER, SIM_SOURCE, MusterReader)
 
-/* lines: the feed (copied). rate <= 0: as fast as the main loop allows. */
+/* lines: the feed (copied; may be NULL). id NULL: MUSTER_SIM_READER_ID. rate <= 0: as
+ * fast as the main loop allows. */
 MusterSimSource *muster_sim_source_new(const char *id, GPtrArray *lines, double rate);
-/* TRUE once every line has been played. */
+/* Appends one line to play after the rest (a test scanning one more tag, a demo button);
+ * plays it at once if the source runs and had finished. Blank lines are ignored. */
+void muster_sim_source_push(MusterSimSource *self, const char *line);
+/* TRUE once every line (pushed ones too) has been played. */
 gboolean muster_sim_source_is_done(MusterSimSource *self);
 
 G_END_DECLS

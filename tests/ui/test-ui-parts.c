@@ -12,15 +12,23 @@
  *   no expected figure in a blind count;
  * - a database that refuses the commit (another program holds the write lock): the
  *   scan is not shown, the screen says why, and once the lock goes the retry commits
- *   and shows it — nothing read is lost.
+ *   and shows it — nothing read is lost; progress by rack then shows found / expected;
+ * - readers from a readers file, claimed: while another program holds them the status
+ *   screen says so (with its pid) and the kiosk runs on; once free, the file's reader
+ *   is the kiosk's, and `muster readers list` (the holder's status) shows it;
+ * - a reader plugged in during a count appears on the live and status screens, and
+ *   its scans are counted;
+ * - with no count attached, a scan from any reader (one plugged in while the lookup
+ *   screen is shown too) looks the item up; a rack label does not.
  */
 #include "ui-test.h"
 
+#include "db/count-progress.h"
 #include "db/counts.h"
 #include "db/items.h"
+#include "drivers/sim/sim-source.h"
 #include "ui/count-model.h"
 #include "ui/cue.h"
-#include "ui/feed-reader.h"
 #include "ui/i18n.h"
 #include "ui/kiosk.h"
 #include "ui/pin-pad.h"
@@ -28,6 +36,7 @@
 
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 on_submitted(MusterKioskPinPad *pad, const char *pin, char **out)
@@ -179,6 +188,32 @@ has_error(gpointer data)
   return muster_kiosk_count_model_get_last_error(m) != NULL;
 }
 
+static gboolean label_under_contains(GtkWidget *root, const char *text);
+
+/* The live screen's progress by rack has "RACK: found / expected found" for the rack of
+ * location, expected as the engine has it. */
+static void
+assert_rack_line(UiTest *t, MusterKioskCountModel *m, const char *location, gint64 found)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rack = muster_count_progress_rack_of(t->store, location, &error);
+  g_assert_no_error(error);
+  g_autoptr(GPtrArray) progress =
+      muster_count_progress_by_rack(t->store, muster_kiosk_count_model_get_count_id(m), &error);
+  g_assert_no_error(error);
+  gint64 expected = -1;
+  for (guint i = 0; i < progress->len; i++) {
+    const MusterLocationProgress *p = g_ptr_array_index(progress, i);
+    if (g_strcmp0(p->path, rack) == 0)
+      expected = p->expected;
+  }
+  g_assert_cmpint(expected, >, 0);
+  g_autofree char *line = g_strdup_printf("%s: %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " found",
+                                          rack, found, expected);
+  ui_test_wait_frame(t);
+  g_assert_true(label_under_contains(ui_test_get(t, "racks"), line));
+}
+
 static gboolean
 shown_one(gpointer data)
 {
@@ -192,7 +227,7 @@ test_commit_refused_then_retried(void)
 {
   UiTest t;
   ui_test_setup(&t, 200, 1024, 600);
-  g_autoptr(MusterReader) reader = muster_kiosk_feed_reader_new("sim0", NULL, 0);
+  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_source_new("sim0", NULL, 0));
   muster_kiosk_session_add_reader(t.session, reader);
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_reader_start(reader, &error));
@@ -208,7 +243,9 @@ test_commit_refused_then_retried(void)
   g_assert_true(muster_store_begin(t.store, &error));
   g_autoptr(MusterItem) item = muster_items_get(t.store, 1, &error);
   g_assert_no_error(error);
-  muster_kiosk_feed_reader_push(MUSTER_KIOSK_FEED_READER(reader), item->serial);
+  g_autofree char *at = g_strdup_printf("@%s", item->location_path);
+  muster_sim_source_push(MUSTER_SIM_SOURCE(reader), at);
+  muster_sim_source_push(MUSTER_SIM_SOURCE(reader), item->serial);
   g_assert_true(ui_test_wait(has_error, m, 5000));
   ui_test_wait_frame(&t);
   g_assert_cmpuint(g_list_model_get_n_items(muster_kiosk_count_model_get_recent(m)), ==, 0);
@@ -226,6 +263,7 @@ test_commit_refused_then_retried(void)
       muster_counts_get_by_id(t.store, muster_kiosk_count_model_get_count_id(m), &error);
   g_assert_cmpint(c->scans, ==, 1);
   g_assert_cmpint(c->found, ==, 1);
+  assert_rack_line(&t, m, item->location_path, 1);
   muster_reader_stop(reader);
   ui_test_teardown(&t);
 }
@@ -262,7 +300,7 @@ test_reader_state_shown(void)
 {
   UiTest t;
   ui_test_setup(&t, 200, 1024, 600);
-  g_autoptr(MusterReader) reader = muster_kiosk_feed_reader_new("usb0", NULL, 0);
+  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_source_new("usb0", NULL, 0));
   muster_kiosk_session_add_reader(t.session, reader);
   ui_test_sign_in(&t, "bob", "1234");
   ui_test_click(&t, NULL, "start");
@@ -277,6 +315,8 @@ test_reader_state_shown(void)
       muster_kiosk_count_model_get_count(muster_kiosk_session_get_count(t.session))->blind);
   g_assert_false(gtk_widget_get_mapped(ui_test_get(&t, "expected")));
   g_assert_true(gtk_widget_get_mapped(ui_test_get(&t, "found")));
+  /* Nor which racks expect items: nothing found, no rack listed. */
+  g_assert_null(gtk_widget_get_first_child(ui_test_get(&t, "racks")));
   LabelWait w = {&t, "usb0 (sim): stopped"};
   g_assert_true(ui_test_wait(readers_show, &w, 2000));
   g_autoptr(GError) error = NULL;
@@ -294,6 +334,165 @@ test_reader_state_shown(void)
   ui_test_teardown(&t);
 }
 
+static gboolean
+status_readers_show(gpointer data)
+{
+  LabelWait *w = data;
+  GtkWidget *status = muster_kiosk_window_get_screen(w->t->window, "status");
+  return label_under_contains(ui_test_find(status, "readers"), w->text);
+}
+
+static gboolean
+recent_has(gpointer data)
+{
+  MusterKioskCountModel *m = data;
+  return g_list_model_get_n_items(muster_kiosk_count_model_get_recent(m)) == 1;
+}
+
+/* The readers of a readers file, claimed: held elsewhere, the status screen says so and
+ * the kiosk runs on without them; once free, they are the kiosk's. */
+static void
+test_readers_held_elsewhere(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  g_setenv("MUSTER_RUNTIME_DIR", t.dir, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *feed = g_build_filename(t.dir, "feed.txt", NULL);
+  g_autofree char *conf = g_build_filename(t.dir, "readers.conf", NULL);
+  g_autoptr(MusterItem) item = muster_items_get(t.store, 1, &error);
+  g_assert_true(g_file_set_contents(feed, item->serial, -1, &error));
+  g_autofree char *text = g_strdup_printf("[reader desk0]\nkind=sim\nfeed=%s\nrate=0\n", feed);
+  g_assert_true(g_file_set_contents(conf, text, -1, &error));
+
+  /* Another program (here a second claim on the same lock) holds the readers. */
+  g_autoptr(MusterReaderManager) other = muster_reader_manager_new_for_readers(NULL);
+  g_assert_true(muster_reader_manager_claim(other, &error));
+  muster_kiosk_session_claim_readers(t.session, conf);
+  const char *problem = muster_kiosk_session_get_readers_problem(t.session);
+  g_assert_nonnull(problem);
+  g_autofree char *pid = g_strdup_printf("pid %ld", (long)getpid());
+  g_assert_nonnull(strstr(problem, "in use by another program"));
+  g_assert_nonnull(strstr(problem, pid));
+  g_assert_cmpuint(g_list_model_get_n_items(muster_kiosk_session_get_readers(t.session)), ==, 0);
+  ui_test_sign_in(&t, "bob", "1234");
+  muster_kiosk_session_navigate(t.session, "status");
+  ui_test_wait_frame(&t);
+  GtkWidget *label = ui_test_get(&t, "readers-problem");
+  g_assert_true(gtk_widget_get_mapped(label));
+  g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(label)), ==, problem);
+
+  /* Free again: the file's reader is the kiosk's, and other programs see it. */
+  g_clear_object(&other);
+  muster_kiosk_session_claim_readers(t.session, conf);
+  g_assert_null(muster_kiosk_session_get_readers_problem(t.session));
+  GListModel *readers = muster_kiosk_session_get_readers(t.session);
+  g_assert_cmpuint(g_list_model_get_n_items(readers), ==, 1);
+  g_autoptr(MusterReader) desk = g_list_model_get_item(readers, 0);
+  g_assert_cmpstr(muster_reader_get_id(desk), ==, "sim:desk0");
+  muster_kiosk_session_navigate(t.session, "home");
+  muster_kiosk_session_navigate(t.session, "status");
+  LabelWait w = {&t, "sim:desk0 (sim)"};
+  g_assert_true(ui_test_wait(status_readers_show, &w, 2000));
+  g_assert_null(ui_test_find(GTK_WIDGET(t.window), "readers-problem"));
+  g_autoptr(JsonNode) held = muster_reader_manager_read_holder_status(&error);
+  g_assert_no_error(error);
+  g_assert_nonnull(held);
+  JsonArray *a = json_node_get_array(held);
+  g_assert_cmpuint(json_array_get_length(a), ==, 1);
+  g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(a, 0), "id"), ==,
+                  "sim:desk0");
+  ui_test_teardown(&t);
+  g_unsetenv("MUSTER_RUNTIME_DIR");
+}
+
+/* A reader plugged in during a count: on the live screen at once, its scans counted,
+ * and on the status screen. */
+static void
+test_reader_plugged_in_while_counting(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  ui_test_sign_in(&t, "bob", "1234");
+  ui_test_click(&t, NULL, "start");
+  muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(&t, "witness")), "carol");
+  ui_test_type_pin(&t, "witness-pin", "1234");
+  g_assert_cmpstr(ui_test_page(&t), ==, "live");
+  MusterKioskCountModel *m = muster_kiosk_session_get_count(t.session);
+  LabelWait w = {&t, "No reader"};
+  g_assert_true(ui_test_wait(readers_show, &w, 2000));
+
+  g_autoptr(MusterSimSource) plugged = muster_sim_source_new("usb7", NULL, 0);
+  muster_kiosk_session_add_reader(t.session, MUSTER_READER(plugged));
+  w.text = "usb7 (sim)";
+  g_assert_true(ui_test_wait(readers_show, &w, 2000));
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_reader_start(MUSTER_READER(plugged), &error));
+  g_autoptr(MusterItem) item = muster_items_get(t.store, 2, &error);
+  g_assert_no_error(error);
+  g_autofree char *at = g_strdup_printf("@%s", item->location_path);
+  muster_sim_source_push(plugged, at);
+  muster_sim_source_push(plugged, item->serial);
+  g_assert_true(ui_test_wait(recent_has, m, 5000));
+  g_autoptr(MusterKioskScanRow) row =
+      g_list_model_get_item(muster_kiosk_count_model_get_recent(m), 0);
+  g_assert_cmpint(muster_kiosk_scan_row_get_outcome(row), ==, MUSTER_OUTCOME_ACCEPTED);
+  g_assert_cmpstr(muster_kiosk_count_model_get_location(m), ==, item->location_path);
+  assert_rack_line(&t, m, item->location_path, 1);
+
+  muster_kiosk_session_navigate(t.session, "status");
+  w.text = "usb7 (sim): ready · 2 scans";
+  g_assert_true(ui_test_wait(status_readers_show, &w, 2000));
+  muster_reader_stop(MUSTER_READER(plugged));
+  ui_test_teardown(&t);
+}
+
+static gboolean
+marking_is(gpointer data)
+{
+  LabelWait *w = data;
+  GtkWidget *entry = ui_test_get(w->t, "marking");
+  return g_strcmp0(gtk_editable_get_text(GTK_EDITABLE(entry)), w->text) == 0;
+}
+
+static gboolean
+played_all(gpointer data)
+{
+  return muster_sim_source_is_done(data);
+}
+
+static void
+test_scan_looks_up(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  ui_test_sign_in(&t, "bob", "1234");
+  ui_test_click(&t, NULL, "lookup");
+  g_assert_cmpstr(ui_test_page(&t), ==, "lookup");
+  g_autoptr(MusterSimSource) plugged = muster_sim_source_new("usb8", NULL, 0);
+  muster_kiosk_session_add_reader(t.session, MUSTER_READER(plugged));
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_reader_start(MUSTER_READER(plugged), &error));
+  g_autoptr(MusterItem) item = muster_items_get(t.store, 3, &error);
+  g_assert_no_error(error);
+  g_autofree char *at = g_strdup_printf("@%s", item->location_path);
+  muster_sim_source_push(plugged, item->serial);
+  muster_sim_source_push(plugged, at);
+  LabelWait w = {&t, item->serial};
+  g_assert_true(ui_test_wait(marking_is, &w, 5000));
+  g_autofree char *sn = g_strdup_printf("SN %s", item->serial);
+  GtkWidget *results = ui_test_get(&t, "results");
+  ui_test_wait_frame(&t);
+  g_assert_true(label_under_contains(results, sn));
+  /* The rack label after it changed nothing. */
+  g_assert_true(ui_test_wait(played_all, plugged, 5000));
+  ui_test_wait_frame(&t);
+  g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(ui_test_get(&t, "marking"))), ==,
+                  item->serial);
+  muster_reader_stop(MUSTER_READER(plugged));
+  ui_test_teardown(&t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -306,5 +505,9 @@ main(int argc, char **argv)
   g_test_add_func("/ui/session/idle-lock", test_idle_lock);
   g_test_add_func("/ui/live/commit-refused-then-retried", test_commit_refused_then_retried);
   g_test_add_func("/ui/live/reader-state-shown", test_reader_state_shown);
+  g_test_add_func("/ui/readers/held-elsewhere", test_readers_held_elsewhere);
+  g_test_add_func("/ui/live/reader-plugged-in-while-counting",
+                  test_reader_plugged_in_while_counting);
+  g_test_add_func("/ui/lookup/scan-looks-up", test_scan_looks_up);
   return g_test_run();
 }

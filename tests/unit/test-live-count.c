@@ -4,7 +4,9 @@
  * Every result is reported only once its scan is in the file; a rack label or scripted
  * location line moves the counter and the scans after it are stored there; a location
  * outside the count is refused with an error and the scans stay at the old place; scans
- * still queued when the live count ends are stored, not dropped.
+ * still queued when the live count ends are stored, not dropped; a commit blocked by
+ * another program's write lock says why ("error", the bare cause for screens), keeps the
+ * scans and stores them once the lock goes ("flushed").
  */
 #include "db/counts.h"
 #include "db/items.h"
@@ -165,6 +167,89 @@ test_queued_stored_at_end(Fixture *f, gconstpointer data)
   g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM scan WHERE reader = 'late'"), ==, 1);
 }
 
+static void
+on_flushed(MusterLiveCount *live, guint n, guint *flushed)
+{
+  (void)live;
+  *flushed += n;
+}
+
+static void
+emit_scan(MusterReaderManager *m, const char *value)
+{
+  g_autoptr(MusterScan) scan = muster_scan_new();
+  scan->text = g_strdup(value);
+  scan->marking_value = g_strdup(value);
+  scan->reader = g_strdup("blocked");
+  g_signal_emit_by_name(m, "scan", NULL, scan);
+}
+
+/* Runs the main loop until done (at most 10 s). */
+static void
+iterate_until(gboolean (*done)(Fixture *, guint), Fixture *f, const guint *flushed)
+{
+  gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+  while (!done(f, *flushed) && g_get_monotonic_time() < deadline)
+    g_main_context_iteration(NULL, TRUE);
+}
+
+static gboolean
+has_error(Fixture *f, guint flushed)
+{
+  (void)flushed;
+  return f->errors->len > 0;
+}
+
+static gboolean
+two_stored(Fixture *f, guint flushed)
+{
+  return flushed == 2 && f->outcomes->len == 2;
+}
+
+static void
+test_blocked_commit_retried(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterReaderManager) m = muster_reader_manager_new_for_readers(NULL);
+  g_autoptr(MusterLiveCount) live =
+      muster_live_count_new(f->db.store, f->db.admin, f->count_id, m, &error);
+  g_assert_no_error(error);
+  muster_live_count_set_max_wait(live, 0); /* the next iteration, as the kiosk asks */
+  guint flushed = 0;
+  g_signal_connect(live, "result", G_CALLBACK(on_result), f);
+  g_signal_connect(live, "error", G_CALLBACK(on_error), f);
+  g_signal_connect(live, "flushed", G_CALLBACK(on_flushed), &flushed);
+  muster_store_set_busy_timeout(f->db.store, 50);
+
+  /* Another program holds the write lock. */
+  g_autoptr(MusterStore) other = muster_store_open(f->db.path, &error);
+  g_assert_no_error(error);
+  g_assert_true(muster_store_begin(other, &error));
+  emit_scan(m, "GL-1");
+  emit_scan(m, "GL-2");
+  iterate_until(has_error, f, &flushed);
+  g_assert_cmpuint(f->errors->len, >=, 1);
+  g_assert_nonnull(strstr(f->errors->pdata[0], "2 scans are waiting to be stored: "));
+  const GError *cause = muster_live_count_get_commit_error(live);
+  g_assert_nonnull(cause);
+  g_assert_null(strstr(cause->message, "waiting to be stored"));
+  g_assert_nonnull(strstr(f->errors->pdata[0], cause->message));
+  g_assert_cmpuint(f->outcomes->len, ==, 0);
+  g_assert_cmpuint(flushed, ==, 0);
+  g_assert_cmpuint(muster_live_count_pending(live), ==, 2);
+
+  /* The lock goes: the retry stores both, then says so once. */
+  muster_store_rollback(other);
+  iterate_until(two_stored, f, &flushed);
+  g_assert_cmpuint(flushed, ==, 2);
+  g_assert_null(muster_live_count_get_commit_error(live));
+  g_autofree char *got = joined(f->outcomes);
+  g_assert_cmpstr(got, ==, "accepted@- accepted@-");
+  g_assert_cmpuint(f->not_on_disk, ==, 0);
+  g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM scan WHERE reader = 'blocked'"), ==,
+                  2);
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -174,5 +259,6 @@ main(int argc, char **argv)
   ADD("/live-count/results-after-commit", test_results_after_commit);
   ADD("/live-count/location-outside-refused", test_location_outside_refused);
   ADD("/live-count/queued-stored-at-end", test_queued_stored_at_end);
+  ADD("/live-count/blocked-commit-retried", test_blocked_commit_retried);
   return g_test_run();
 }

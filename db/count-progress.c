@@ -1,0 +1,77 @@
+/*
+ * count-progress.c: a count's expected and found items per rack (see count-progress.h).
+ *
+ * One pass over each table's rows of the count (both are keyed by count_id first); a
+ * slot is folded into its rack through its parent, so a rack of 40 slots is one line.
+ */
+#include "db/count-progress.h"
+#include "db/locations.h"
+
+#include <sqlite3.h>
+
+void
+muster_location_progress_free(MusterLocationProgress *p)
+{
+  if (p == NULL)
+    return;
+  g_free(p->path);
+  g_free(p);
+}
+
+#define SQL_PROGRESS                                                                    \
+  "SELECT coalesce(CASE WHEN l.kind = 'slot' THEN p.path END, l.path, ''),"             \
+  " sum(x.expected), sum(x.found) FROM ("                                               \
+  " SELECT location_id AS loc, 1 AS expected, 0 AS found FROM count_expected"           \
+  "  WHERE count_id = ?1"                                                               \
+  " UNION ALL"                                                                          \
+  " SELECT location_id, 0, 1 FROM count_find WHERE count_id = ?1"                       \
+  ") x LEFT JOIN location l ON l.id = x.loc LEFT JOIN location p ON p.id = l.parent_id" \
+  " GROUP BY 1 ORDER BY 1"
+
+GPtrArray *
+muster_count_progress_by_rack(MusterStore *store, gint64 count_id, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, SQL_PROGRESS, error);
+  if (stmt == NULL) {
+    g_prefix_error(error, "Count %" G_GINT64_FORMAT ", progress by rack: ", count_id);
+    return NULL;
+  }
+  sqlite3_bind_int64(stmt, 1, count_id);
+  g_autoptr(GPtrArray) out =
+      g_ptr_array_new_with_free_func((GDestroyNotify)muster_location_progress_free);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    MusterLocationProgress *p = g_new0(MusterLocationProgress, 1);
+    p->path = muster_column_dup(stmt, 0);
+    p->expected = sqlite3_column_int64(stmt, 1);
+    p->found = sqlite3_column_int64(stmt, 2);
+    g_ptr_array_add(out, p);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    muster_store_fail(store, rc, "Reading the count's progress by rack", error);
+    g_prefix_error(error, "Count %" G_GINT64_FORMAT ", progress by rack: ", count_id);
+    return NULL;
+  }
+  return g_steal_pointer(&out);
+}
+
+char *
+muster_count_progress_rack_of(MusterStore *store, const char *path, GError **error)
+{
+  if (path == NULL || *path == '\0')
+    return g_strdup("");
+  g_autoptr(MusterLocation) loc = muster_locations_get(store, path, error);
+  if (loc == NULL) {
+    g_prefix_error(error, "Finding the rack of %s: ", path);
+    return NULL;
+  }
+  if (g_strcmp0(loc->kind, "slot") != 0 || loc->parent_id == 0)
+    return g_strdup(loc->path);
+  g_autoptr(MusterLocation) rack = muster_locations_get_by_id(store, loc->parent_id, error);
+  if (rack == NULL) {
+    g_prefix_error(error, "Finding the rack of %s: ", path);
+    return NULL;
+  }
+  return g_strdup(rack->path);
+}

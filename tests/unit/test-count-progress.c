@@ -1,0 +1,184 @@
+/*
+ * test-count-progress.c: a count's expected and found items per rack.
+ *
+ * Slots fold into their rack. Expected figures follow the frozen expected list; found
+ * ones are distinct items in the rack they were scanned at, a repeat scan counting once,
+ * an item from another rack counting where it was found, an unknown marking not at all.
+ */
+#include "db/count-progress.h"
+#include "db/counts.h"
+#include "db/ingest.h"
+#include "db/items.h"
+#include "test-util.h"
+
+#include <string.h>
+
+typedef struct {
+  TestDb db;
+  gint64 count_id;
+} Fixture;
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+  test_db_setup(&f->db, data);
+  const char *csv = "manufacturer,country_of_manufacture,serial,model,category,calibre,status,"
+                    "location,markings\n"
+                    "Glock,AT,GL-1,G17,pistol,9x19,in_store,R1/A/01,\n"
+                    "Glock,AT,GL-2,G17,pistol,9x19,in_store,R1/A/02,\n"
+                    "Glock,AT,GL-3,G17,pistol,9x19,in_store,R1/B/01,\n"
+                    "Glock,AT,GL-4,G17,pistol,9x19,in_store,R2/A/01,\n";
+  MusterImportResult result = {0};
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_items_import_csv(f->db.store, f->db.admin, csv, strlen(csv), &result,
+                                        &errors, &error));
+  g_autoptr(MusterUser) witness = test_db_add_user(&f->db, "will", MUSTER_ROLE_STAFF);
+  const char *scope[] = {"R1", NULL};
+  g_autoptr(MusterCount) c =
+      muster_counts_start(f->db.store, f->db.admin, witness, scope, FALSE, &error);
+  g_assert_no_error(error);
+  f->count_id = c->id;
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+  test_db_teardown(&f->db, data);
+}
+
+/* Scans each marking at path and commits them. */
+static void
+scan_at(Fixture *f, const char *path, const char *const *markings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterIngest) ingest = muster_ingest_new(f->db.store, f->db.admin, f->count_id, &error);
+  g_assert_no_error(error);
+  g_assert_true(muster_ingest_set_location(ingest, path, &error));
+  for (guint i = 0; markings[i] != NULL; i++) {
+    g_autoptr(MusterScan) scan =
+        muster_scan_parse_line(markings[i], strlen(markings[i]), "test0", NULL, &error);
+    g_assert_no_error(error);
+    muster_ingest_add(ingest, scan);
+  }
+  g_autoptr(GArray) results = g_array_new(FALSE, TRUE, sizeof(MusterIngestResult));
+  g_array_set_clear_func(results, (GDestroyNotify)muster_ingest_result_clear);
+  g_assert_true(muster_ingest_flush(ingest, results, &error));
+  g_assert_no_error(error);
+}
+
+static const MusterLocationProgress *
+at(GPtrArray *progress, const char *path)
+{
+  for (guint i = 0; i < progress->len; i++) {
+    const MusterLocationProgress *p = g_ptr_array_index(progress, i);
+    if (g_strcmp0(p->path, path) == 0)
+      return p;
+  }
+  return NULL;
+}
+
+static void
+test_expected_before_any_scan(Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) p = muster_count_progress_by_rack(f->db.store, f->count_id, &error);
+  g_assert_no_error(error);
+  /* R2 is outside the count: nothing expected there. */
+  g_assert_cmpuint(p->len, ==, 2);
+  const MusterLocationProgress *a = g_ptr_array_index(p, 0);
+  const MusterLocationProgress *b = g_ptr_array_index(p, 1);
+  g_assert_cmpstr(a->path, ==, "R1/A"); /* two slots of one rack */
+  g_assert_cmpint(a->expected, ==, 2);
+  g_assert_cmpint(a->found, ==, 0);
+  g_assert_cmpstr(b->path, ==, "R1/B");
+  g_assert_cmpint(b->expected, ==, 1);
+  g_assert_cmpint(b->found, ==, 0);
+}
+
+static void
+test_found_where_scanned(Fixture *f, gconstpointer data)
+{
+  (void)data;
+  const char *rack_a[] = {"GL-1", "GL-1", NULL};  /* a repeat counts once */
+  const char *rack_b[] = {"GL-2", "GL-3", NULL};  /* GL-2 belongs in rack R1/A */
+  const char *nowhere[] = {"NOT-A-SERIAL", NULL}; /* unknown: found nothing */
+  scan_at(f, "R1/A/01", rack_a);
+  scan_at(f, "R1/B/01", rack_b);
+  scan_at(f, "R1/B/01", nowhere);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) p = muster_count_progress_by_rack(f->db.store, f->count_id, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(p->len, ==, 2);
+  g_assert_cmpint(at(p, "R1/A")->expected, ==, 2);
+  g_assert_cmpint(at(p, "R1/A")->found, ==, 1);
+  g_assert_cmpint(at(p, "R1/B")->expected, ==, 1);
+  g_assert_cmpint(at(p, "R1/B")->found, ==, 2);
+  /* The figures agree with the count's own totals. */
+  g_autoptr(MusterCount) c = muster_counts_get_by_id(f->db.store, f->count_id, &error);
+  g_assert_cmpint(at(p, "R1/A")->found + at(p, "R1/B")->found, ==, c->found);
+  g_assert_cmpint(at(p, "R1/A")->expected + at(p, "R1/B")->expected, ==, c->expected);
+}
+
+static void
+test_rack_of(Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *slot = muster_count_progress_rack_of(f->db.store, "R1/A/02", &error);
+  g_autofree char *rack = muster_count_progress_rack_of(f->db.store, "R1/B", &error);
+  g_autofree char *room = muster_count_progress_rack_of(f->db.store, "R2", &error);
+  g_autofree char *none = muster_count_progress_rack_of(f->db.store, "", &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(slot, ==, "R1/A");
+  g_assert_cmpstr(rack, ==, "R1/B");
+  g_assert_cmpstr(room, ==, "R2");
+  g_assert_cmpstr(none, ==, "");
+  g_autofree char *missing = muster_count_progress_rack_of(f->db.store, "R9/Z/99", &error);
+  g_assert_null(missing);
+  g_assert_nonnull(error);
+  g_assert_nonnull(strstr(error->message, "R9/Z/99"));
+}
+
+static void
+test_unknown_count_is_empty(Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) p = muster_count_progress_by_rack(f->db.store, 9999, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(p->len, ==, 0);
+}
+
+/* A database that cannot be read says so, with the count. */
+static void
+test_broken_database_is_an_error(Fixture *f, gconstpointer data)
+{
+  (void)data;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(
+      muster_store_exec(f->db.store, "ALTER TABLE count_find RENAME TO count_find_x", &error));
+  g_autoptr(GPtrArray) p = muster_count_progress_by_rack(f->db.store, f->count_id, &error);
+  g_assert_null(p);
+  g_assert_nonnull(error);
+  g_assert_nonnull(strstr(error->message, "Count "));
+  g_assert_nonnull(strstr(error->message, "progress by rack"));
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add("/count-progress/expected-before-any-scan", Fixture, NULL, fixture_setup,
+             test_expected_before_any_scan, fixture_teardown);
+  g_test_add("/count-progress/found-where-scanned", Fixture, NULL, fixture_setup,
+             test_found_where_scanned, fixture_teardown);
+  g_test_add("/count-progress/rack-of", Fixture, NULL, fixture_setup, test_rack_of,
+             fixture_teardown);
+  g_test_add("/count-progress/unknown-count-is-empty", Fixture, NULL, fixture_setup,
+             test_unknown_count_is_empty, fixture_teardown);
+  g_test_add("/count-progress/broken-database-is-an-error", Fixture, NULL, fixture_setup,
+             test_broken_database_is_an_error, fixture_teardown);
+  return g_test_run();
+}
