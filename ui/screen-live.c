@@ -119,6 +119,9 @@ on_outcome(MusterKioskCountModel *m, MusterKioskScanRow *row, MusterKioskScreenL
   g_autofree char *detail = muster_kiosk_scan_row_describe(row);
   gtk_label_set_text(self->banner_detail, detail);
   muster_kiosk_cue_show(cue, self->banner);
+  /* The newest scan is the list's first row; a list view keeps its rows still while
+   * rows are inserted above them, so bring the top back into view. */
+  gtk_widget_activate_action(GTK_WIDGET(self->recent), "list.scroll-to-item", "u", 0);
 }
 
 static void
