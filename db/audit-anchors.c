@@ -2,6 +2,7 @@
  * audit-anchors.c: the chain against the registry's anchors (see audit-anchors.h).
  */
 #include "db/audit-anchors.h"
+#include "db/json-member.h"
 #include "db/muster-error.h"
 
 #include <json-glib/json-glib.h>
@@ -34,11 +35,10 @@ entry_hash(MusterStore *store, gint64 seq, GError **error)
 static gboolean
 check_one(MusterStore *store, JsonObject *anchor, guint index, GError **error)
 {
-  if (!json_object_has_member(anchor, "audit_seq") ||
-      !json_object_has_member(anchor, "audit_hash"))
+  gint64 seq = 0;
+  const char *want = muster_json_str(anchor, "audit_hash", NULL);
+  if (!muster_json_int(anchor, "audit_seq", &seq) || want == NULL)
     return invalid(error, "an anchor without audit_seq and audit_hash");
-  gint64 seq = json_object_get_int_member(anchor, "audit_seq");
-  const char *want = json_object_get_string_member(anchor, "audit_hash");
   g_autoptr(GError) local = NULL;
   g_autofree char *have = entry_hash(store, seq, &local);
   if (local != NULL) {
@@ -74,7 +74,7 @@ muster_audit_check_anchors(MusterStore *store, const char *anchors_json, gint64 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
     return invalid(error, "not an object");
   JsonObject *o = json_node_get_object(root);
-  const char *armoury = json_object_get_string_member_with_default(o, "armoury", NULL);
+  const char *armoury = muster_json_str(o, "armoury", NULL);
   JsonNode *anchors = json_object_get_member(o, "anchors");
   if (armoury == NULL || anchors == NULL || !JSON_NODE_HOLDS_ARRAY(anchors))
     return invalid(error, "no armoury or no anchors");

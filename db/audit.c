@@ -14,6 +14,7 @@
  * altered or removed behind the engine's back is found.
  */
 #include "db/audit.h"
+#include "db/json-member.h"
 #include "db/sha256.h"
 
 #include <json-glib/json-glib.h>
@@ -357,11 +358,11 @@ verify_sealed(MusterStore *store, gint64 seq, const char *detail, gint64 sealed_
       !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
     return tampered(error, "Audit entry %" G_GINT64_FORMAT " has a damaged seal", seq);
   JsonObject *o = json_node_get_object(json_parser_get_root(parser));
-  const char *table = json_object_get_string_member_with_default(o, "table", "");
+  const char *table = muster_json_str(o, "table", "");
   int idx = sealed_index(table);
-  gint64 first = json_object_get_int_member_with_default(o, "first", -1);
-  gint64 last = json_object_get_int_member_with_default(o, "last", -1);
-  const char *want = json_object_get_string_member_with_default(o, "sha256", "");
+  gint64 first = muster_json_int_or(o, "first", -1);
+  gint64 last = muster_json_int_or(o, "last", -1);
+  const char *want = muster_json_str(o, "sha256", "");
   if (idx < 0 || first != sealed_to[idx] + 1 || last < first)
     return tampered(error, "Audit entry %" G_GINT64_FORMAT " seals rows %" G_GINT64_FORMAT
                     "..%" G_GINT64_FORMAT " of '%s' out of order", seq, first, last, table);

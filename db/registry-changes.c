@@ -6,6 +6,7 @@
  * imported one gets; only the actor differs (the system: user NULL).
  */
 #include "db/registry-changes.h"
+#include "db/json-member.h"
 
 #include "db/audit.h"
 #include "db/items-private.h"
@@ -27,18 +28,13 @@ muster_change_outcome_to_string(MusterChangeOutcome outcome)
 static const char *
 member_str(JsonObject *o, const char *name)
 {
-  JsonNode *n = o != NULL ? json_object_get_member(o, name) : NULL;
-  if (n == NULL || JSON_NODE_TYPE(n) != JSON_NODE_VALUE ||
-      json_node_get_value_type(n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string(n);
+  return muster_json_str(o, name, NULL);
 }
 
 static int
 member_int(JsonObject *o, const char *name)
 {
-  JsonNode *n = json_object_get_member(o, name);
-  return n != NULL && JSON_NODE_TYPE(n) == JSON_NODE_VALUE ? (int)json_node_get_int(n) : 0;
+  return (int)CLAMP(muster_json_int_or(o, name, 0), G_MININT, G_MAXINT);
 }
 
 static void skip(Applied *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

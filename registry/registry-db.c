@@ -6,6 +6,7 @@
  * whatever its size, which is what lets a million events be stored in seconds.
  */
 #include "registry/registry-db.h"
+#include "db/json-member.h"
 
 #include "sync/batch.h"
 #include <gio/gio.h>
@@ -368,15 +369,15 @@ parse_pull(const void *body, gsize len, char **armoury, gint64 *since, GError **
       json_parser_get_root(parser) != NULL && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
     o = json_node_get_object(json_parser_get_root(parser));
   if (o == NULL ||
-      g_strcmp0(json_object_get_string_member_with_default(o, "format", ""), "muster-pull/1") !=
+      g_strcmp0(muster_json_str(o, "format", ""), "muster-pull/1") !=
           0 ||
       !json_object_has_member(o, "armoury") || !json_object_has_member(o, "since")) {
     g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
                 "Malformed pull request: not a muster-pull/1 document with armoury and since");
     return FALSE;
   }
-  *armoury = g_strdup(json_object_get_string_member_with_default(o, "armoury", ""));
-  *since = json_object_get_int_member_with_default(o, "since", 0);
+  *armoury = g_strdup(muster_json_str(o, "armoury", ""));
+  *since = muster_json_int_or(o, "since", 0);
   return TRUE;
 }
 

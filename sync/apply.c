@@ -2,6 +2,7 @@
  * apply.c: the registry's answers, applied. See apply.h.
  */
 #include "sync/apply.h"
+#include "db/json-member.h"
 
 #include "db/registry-changes.h"
 #include "db/sync-state.h"
@@ -72,12 +73,11 @@ muster_sync_apply_ack(MusterStore *store, const char *answer, gint64 *acked, GEr
   *acked = -1;
   if (o == NULL)
     return FALSE;
-  const char *err = json_object_get_string_member_with_default(o, "error", NULL);
-  if (json_object_has_member(o, "acked"))
-    *acked = json_object_get_int_member(o, "acked");
+  const char *err = muster_json_str(o, "error", NULL);
+  *acked = muster_json_int_or(o, "acked", -1);
   if (err != NULL && g_strcmp0(err, "out_of_order") != 0) {
     g_set_error(error, MUSTER_ERROR, error_code(err), "The registry refused: %s",
-                json_object_get_string_member_with_default(o, "message", err));
+                muster_json_str(o, "message", err));
     return FALSE;
   }
   if (*acked < 0) {
@@ -93,7 +93,8 @@ apply_one(MusterStore *store, JsonNode *node, gint64 *applied, GError **error)
 {
   JsonObject *c = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
   JsonNode *payload = c != NULL ? json_object_get_member(c, "payload") : NULL;
-  if (c == NULL || !json_object_has_member(c, "version") || payload == NULL ||
+  gint64 version = 0;
+  if (c == NULL || !muster_json_int(c, "version", &version) || payload == NULL ||
       !JSON_NODE_HOLDS_OBJECT(payload)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "A registry change lacks its version or payload; nothing after it was applied.");
@@ -101,8 +102,8 @@ apply_one(MusterStore *store, JsonNode *node, gint64 *applied, GError **error)
   }
   MusterChangeOutcome outcome;
   g_autofree char *detail = NULL;
-  if (!muster_registry_change_apply(store, json_object_get_int_member(c, "version"),
-                                    json_object_get_string_member_with_default(c, "kind", ""),
+  if (!muster_registry_change_apply(store, version,
+                                    muster_json_str(c, "kind", ""),
                                     json_node_get_object(payload), &outcome, &detail, error))
     return FALSE;
   if (outcome != MUSTER_CHANGE_ALREADY_APPLIED)
@@ -122,15 +123,15 @@ muster_sync_apply_changes(MusterStore *store, const char *answer, gint64 *applie
     return FALSE;
   if (json_object_has_member(o, "error")) {
     g_set_error(error, MUSTER_ERROR,
-                error_code(json_object_get_string_member_with_default(o, "error", "")),
+                error_code(muster_json_str(o, "error", "")),
                 "The registry refused the pull: %s",
-                json_object_get_string_member_with_default(o, "message", ""));
+                muster_json_str(o, "message", ""));
     return FALSE;
   }
   JsonNode *changes = json_object_get_member(o, "changes");
-  if (g_strcmp0(json_object_get_string_member_with_default(o, "format", ""), "muster-changes/1") !=
+  if (g_strcmp0(muster_json_str(o, "format", ""), "muster-changes/1") !=
           0 ||
-      g_strcmp0(json_object_get_string_member_with_default(o, "armoury", ""),
+      g_strcmp0(muster_json_str(o, "armoury", ""),
                 muster_store_armoury_uuid(store)) != 0 ||
       changes == NULL || !JSON_NODE_HOLDS_ARRAY(changes)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
@@ -142,7 +143,7 @@ muster_sync_apply_changes(MusterStore *store, const char *answer, gint64 *applie
   for (guint i = 0; i < json_array_get_length(a); i++)
     if (!apply_one(store, json_array_get_element(a, i), applied, error))
       return FALSE;
-  *more = json_object_get_boolean_member_with_default(o, "more", FALSE);
+  *more = muster_json_bool_or(o, "more", FALSE);
   return TRUE;
 }
 

@@ -2,6 +2,7 @@
  * batch.c: encoding and checking batches. See batch.h.
  */
 #include "sync/batch.h"
+#include "db/json-member.h"
 
 #include "db/muster-error.h"
 
@@ -78,22 +79,13 @@ muster_batch_free(MusterBatch *batch)
 static const char *
 str_member(JsonObject *o, const char *name)
 {
-  JsonNode *n = json_object_get_member(o, name);
-  if (n == NULL || JSON_NODE_TYPE(n) != JSON_NODE_VALUE ||
-      json_node_get_value_type(n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string(n);
+  return muster_json_str(o, name, NULL);
 }
 
 static gboolean
 int_member(JsonObject *o, const char *name, gint64 *out)
 {
-  JsonNode *n = json_object_get_member(o, name);
-  if (n == NULL || JSON_NODE_TYPE(n) != JSON_NODE_VALUE ||
-      json_node_get_value_type(n) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int(n);
-  return TRUE;
+  return muster_json_int(o, name, out);
 }
 
 static gboolean invalid(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

@@ -2,6 +2,7 @@
  * media.c: removable-media sync files. See media.h.
  */
 #include "sync/media.h"
+#include "db/json-member.h"
 
 #include "db/sync-state.h"
 #include "sync/apply.h"
@@ -102,8 +103,8 @@ read_items(JsonArray *arr, GPtrArray *items, const char *path, GError **error)
   for (guint i = 0; i < json_array_get_length(arr); i++) {
     JsonNode *n = json_array_get_element(arr, i);
     JsonObject *o = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-    const char *body = o ? json_object_get_string_member_with_default(o, "body", NULL) : NULL;
-    const char *sig = o ? json_object_get_string_member_with_default(o, "signature", NULL) : NULL;
+    const char *body = o ? muster_json_str(o, "body", NULL) : NULL;
+    const char *sig = o ? muster_json_str(o, "signature", NULL) : NULL;
     if (body == NULL || sig == NULL)
       return bad_file(path, "an item lacks its body or signature", error);
     g_ptr_array_add(items, muster_signed_new(g_bytes_new(body, strlen(body)), sig));
@@ -123,20 +124,20 @@ muster_media_read(const char *path, const char *direction, GError **error)
   JsonObject *o = root != NULL && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
   JsonNode *items = o ? json_object_get_member(o, "items") : NULL;
   if (o == NULL ||
-      g_strcmp0(json_object_get_string_member_with_default(o, "format", ""), MEDIA_FORMAT) != 0 ||
+      g_strcmp0(muster_json_str(o, "format", ""), MEDIA_FORMAT) != 0 ||
       items == NULL || !JSON_NODE_HOLDS_ARRAY(items)) {
     bad_file(path, "not a " MEDIA_FORMAT " document", error);
     return NULL;
   }
-  if (g_strcmp0(json_object_get_string_member_with_default(o, "direction", ""), direction) != 0) {
+  if (g_strcmp0(muster_json_str(o, "direction", ""), direction) != 0) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "%s is a sync file going %s, not %s: import it at the other end.", path,
-                json_object_get_string_member_with_default(o, "direction", "?"), direction);
+                muster_json_str(o, "direction", "?"), direction);
     return NULL;
   }
   g_autoptr(MusterMediaFile) f = g_new0(MusterMediaFile, 1);
   f->direction = g_strdup(direction);
-  f->armoury = g_strdup(json_object_get_string_member_with_default(o, "armoury", ""));
+  f->armoury = g_strdup(muster_json_str(o, "armoury", ""));
   f->items = g_ptr_array_new_with_free_func((GDestroyNotify)muster_signed_free);
   if (!read_items(json_node_get_array(items), f->items, path, error))
     return NULL;

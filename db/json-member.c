@@ -1,0 +1,44 @@
+/*
+ * json-member.c: type-checked JSON members (see json-member.h).
+ */
+#include "db/json-member.h"
+
+static JsonNode *
+value_of(JsonObject *o, const char *name, GType type)
+{
+  JsonNode *n = o != NULL ? json_object_get_member(o, name) : NULL;
+  if (n == NULL || JSON_NODE_TYPE(n) != JSON_NODE_VALUE || json_node_get_value_type(n) != type)
+    return NULL;
+  return n;
+}
+
+const char *
+muster_json_str(JsonObject *o, const char *name, const char *fallback)
+{
+  JsonNode *n = value_of(o, name, G_TYPE_STRING);
+  return n != NULL ? json_node_get_string(n) : fallback;
+}
+
+gboolean
+muster_json_int(JsonObject *o, const char *name, gint64 *out)
+{
+  JsonNode *n = value_of(o, name, G_TYPE_INT64);
+  if (n == NULL)
+    return FALSE;
+  *out = json_node_get_int(n);
+  return TRUE;
+}
+
+gint64
+muster_json_int_or(JsonObject *o, const char *name, gint64 fallback)
+{
+  gint64 v = fallback;
+  return muster_json_int(o, name, &v) ? v : fallback;
+}
+
+gboolean
+muster_json_bool_or(JsonObject *o, const char *name, gboolean fallback)
+{
+  JsonNode *n = value_of(o, name, G_TYPE_BOOLEAN);
+  return n != NULL ? json_node_get_boolean(n) : fallback;
+}

@@ -1,0 +1,24 @@
+/*
+ * json-member.h: members of JSON that came from outside, read without trusting their
+ * types.
+ *
+ * json-glib's getters assert (a g_critical) when a member holds an object or an array
+ * where a value was expected. A document from the registry, a sync file or a tag must
+ * never be able to trip that, so everything that reads such documents goes through
+ * these: a member of the wrong type reads as absent.
+ */
+#pragma once
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The member's string, or fallback when it is missing or not a string. o may be NULL. */
+const char *muster_json_str(JsonObject *o, const char *name, const char *fallback);
+/* TRUE with *out set when the member is an integer. */
+gboolean muster_json_int(JsonObject *o, const char *name, gint64 *out);
+/* The member's integer, or fallback. */
+gint64 muster_json_int_or(JsonObject *o, const char *name, gint64 fallback);
+/* The member's boolean, or fallback. */
+gboolean muster_json_bool_or(JsonObject *o, const char *name, gboolean fallback);
+
+G_END_DECLS
