@@ -87,6 +87,13 @@ muster_kiosk_session_new(MusterStore *store)
 {
   MusterKioskSession *self = g_object_new(MUSTER_KIOSK_TYPE_SESSION, NULL);
   self->store = store;
+  /* The screens read a few rows at a time, and the marking lookups of a count have a
+   * connection and page cache of their own (db/ingest-lookup.c): a 16 MiB cache here
+   * instead of the store's 64 keeps the kiosk within its memory budget on a register of
+   * a million weapons. */
+  g_autoptr(GError) error = NULL;
+  if (!muster_store_exec(store, "PRAGMA cache_size=-16384", &error))
+    g_message("Kiosk page cache left as it was: %s", error->message);
   muster_kiosk_session_reload_settings(self);
   return self;
 }
