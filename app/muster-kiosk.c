@@ -139,6 +139,10 @@ int
 main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  /* libnfc logs its internals to stderr (every poll of a missing reader); the readers
+   * report trouble themselves, in `readers list` and on the kiosk. LIBNFC_LOG_LEVEL set
+   * by the user still wins. Set before any thread starts. */
+  g_setenv("LIBNFC_LOG_LEVEL", "0", FALSE);
   Options o = {.sim_rate = 2.0, .demo_items = MUSTER_DEMO_DEFAULT_ITEMS, .demo_seed = 2026};
   GOptionEntry entries[] = {
       {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "The armoury database (default: $MUSTER_DB)",

@@ -76,6 +76,10 @@ int
 main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  /* libnfc logs its internals to stderr (every poll of a missing reader); the readers
+   * report trouble themselves, in `readers list` and on the kiosk. LIBNFC_LOG_LEVEL set
+   * by the user still wins. Set before any thread starts. */
+  g_setenv("LIBNFC_LOG_LEVEL", "0", FALSE);
   /* Leading global options; the subcommand's parser takes any that follow it. */
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
