@@ -6,6 +6,7 @@
  * own (another program holds them), that comes first, in the error style.
  */
 #include "ui/screen-status.h"
+#include "db/sync-state.h"
 
 #include "ui/i18n.h"
 #include "ui/screens.h"
@@ -19,9 +20,12 @@ struct _MusterKioskScreenStatus {
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenStatus, muster_kiosk_screen_status, GTK_TYPE_WIDGET)
 
+static void show_sync(MusterKioskScreenStatus *self);
+
 static void
 show(MusterKioskScreenStatus *self)
 {
+  show_sync(self);
   muster_kiosk_box_clear(self->readers);
   const char *problem = muster_kiosk_session_get_readers_problem(self->session);
   if (problem != NULL) {
@@ -59,6 +63,38 @@ show(MusterKioskScreenStatus *self)
       gtk_box_append(self->readers, e);
     }
   }
+}
+
+/* Sync: where to, when it last worked, what waits, what went wrong (db/sync-state.h). */
+static void
+show_sync(MusterKioskScreenStatus *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterSyncState) st =
+      muster_sync_state_get(muster_kiosk_session_get_store(self->session), &error);
+  g_autoptr(GString) text = g_string_new(NULL);
+  if (st == NULL)
+    g_string_append_printf(text, _("Sync state cannot be read: %s"), error->message);
+  else if (st->registry_url == NULL)
+    g_string_append(text, _("Not configured: this appliance does not send counts to a registry yet"));
+  else {
+    g_string_append_printf(text, _("Registry %s"), st->registry_url);
+    g_string_append(text, "\n");
+    g_string_append_printf(text, _("Last successful sync: %s"),
+                           st->last_success_at != NULL ? st->last_success_at : _("never"));
+    g_string_append(text, "\n");
+    g_string_append_printf(text, _("Waiting to be sent: %lld"), (long long)st->backlog);
+    if (st->last_error != NULL) {
+      g_string_append(text, "\n");
+      g_string_append_printf(text, _("Last error: %s"), st->last_error);
+    }
+  }
+  gtk_label_set_text(self->sync, text->str);
+  gboolean bad = st == NULL || st->last_error != NULL;
+  if (bad)
+    gtk_widget_add_css_class(GTK_WIDGET(self->sync), "error-text");
+  else
+    gtk_widget_remove_css_class(GTK_WIDGET(self->sync), "error-text");
 }
 
 static void

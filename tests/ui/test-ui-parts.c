@@ -25,6 +25,7 @@
 
 #include "db/count-progress.h"
 #include "db/counts.h"
+#include "db/sync-state.h"
 #include "db/items.h"
 #include "drivers/sim/sim-source.h"
 #include "ui/count-model.h"
@@ -493,6 +494,42 @@ test_scan_looks_up(void)
   ui_test_teardown(&t);
 }
 
+/* The status screen says where sync stands, from the engine's sync state: not
+ * configured, then the registry, the backlog and the last error. */
+static void
+test_sync_status(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 50, 1024, 600);
+  ui_test_sign_in(&t, "bob", "1234");
+  muster_kiosk_session_navigate(t.session, "status");
+  ui_test_wait_frame(&t);
+  GtkLabel *sync = GTK_LABEL(ui_test_get(&t, "sync"));
+  g_assert_true(gtk_widget_get_mapped(GTK_WIDGET(sync)));
+  g_assert_nonnull(strstr(gtk_label_get_text(sync), "Not configured"));
+
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_sync_state_configure(t.store, t.admin, "https://registry.test:8443", NULL,
+                                            NULL, &error));
+  g_assert_no_error(error);
+  g_assert_true(muster_sync_record_failure(t.store, "registry.test: connection refused", &error));
+  g_autoptr(MusterSyncState) st = muster_sync_state_get(t.store, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(st->backlog, >, 0); /* the import of the test armoury is queued */
+  muster_kiosk_session_navigate(t.session, "home");
+  muster_kiosk_session_navigate(t.session, "status");
+  ui_test_wait_frame(&t);
+  const char *text = gtk_label_get_text(sync);
+  g_test_message("%s", text);
+  g_assert_nonnull(strstr(text, "https://registry.test:8443"));
+  g_autofree char *waiting = g_strdup_printf("Waiting to be sent: %lld", (long long)st->backlog);
+  g_assert_nonnull(strstr(text, waiting));
+  g_assert_nonnull(strstr(text, "Last successful sync: never"));
+  g_assert_nonnull(strstr(text, "connection refused"));
+  g_assert_true(gtk_widget_has_css_class(GTK_WIDGET(sync), "error-text"));
+  ui_test_teardown(&t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -509,5 +546,6 @@ main(int argc, char **argv)
   g_test_add_func("/ui/live/reader-plugged-in-while-counting",
                   test_reader_plugged_in_while_counting);
   g_test_add_func("/ui/lookup/scan-looks-up", test_scan_looks_up);
+  g_test_add_func("/ui/status/sync", test_sync_status);
   return g_test_run();
 }
