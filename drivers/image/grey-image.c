@@ -69,8 +69,8 @@ muster_grey_image_pad(const MusterGreyImage *image, guint margin)
   return padded;
 }
 
-static guint8
-sample(const MusterGreyImage *image, double fx, double fy)
+guint8
+muster_grey_image_sample(const MusterGreyImage *image, double fx, double fy)
 {
   fx = CLAMP(fx, 0.0, image->width - 1.0);
   fy = CLAMP(fy, 0.0, image->height - 1.0);
@@ -96,6 +96,6 @@ muster_grey_image_scale(const MusterGreyImage *image, double factor)
   for (guint y = 0; y < scaled->height; y++)
     for (guint x = 0; x < scaled->width; x++)
       scaled->pixels[(gsize)y * scaled->width + x] =
-          sample(image, (x + 0.5) / factor - 0.5, (y + 0.5) / factor - 0.5);
+          muster_grey_image_sample(image, (x + 0.5) / factor - 0.5, (y + 0.5) / factor - 0.5);
   return scaled;
 }

@@ -32,6 +32,9 @@ void muster_grey_image_invert(MusterGreyImage *image);
  * around a symbol that touches the edge of the picture). */
 MusterGreyImage *muster_grey_image_pad(const MusterGreyImage *image, guint margin);
 /* A copy resized by factor (bilinear); NULL when the result would be empty. */
+/* The grey level at (fx, fy), interpolated between the four nearest pixels (bilinear);
+ * coordinates outside the image are clamped to its edge. */
+guint8 muster_grey_image_sample(const MusterGreyImage *image, double fx, double fy);
 MusterGreyImage *muster_grey_image_scale(const MusterGreyImage *image, double factor);
 
 G_END_DECLS

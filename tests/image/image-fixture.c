@@ -81,19 +81,6 @@ image_fixture_zint(const char *dir, const char *name, ...)
   return image;
 }
 
-static guint8
-bilinear(const MusterGreyImage *image, double x, double y)
-{
-  guint x0 = (guint)x, y0 = (guint)y;
-  guint x1 = MIN(x0 + 1, image->width - 1), y1 = MIN(y0 + 1, image->height - 1);
-  double ax = x - x0, ay = y - y0;
-  const guint8 *p = image->pixels;
-  gsize w = image->width;
-  double top = p[y0 * w + x0] * (1 - ax) + p[y0 * w + x1] * ax;
-  double bottom = p[y1 * w + x0] * (1 - ax) + p[y1 * w + x1] * ax;
-  return (guint8)(top * (1 - ay) + bottom * ay + 0.5);
-}
-
 MusterGreyImage *
 image_fixture_rotate(const MusterGreyImage *image, double degrees)
 {
@@ -107,7 +94,7 @@ image_fixture_rotate(const MusterGreyImage *image, double degrees)
       double dx = x - oc, dy = y - oc;
       double sx = c * dx + s * dy + cx - 0.5, sy = -s * dx + c * dy + cy - 0.5;
       if (sx >= 0 && sy >= 0 && sx <= image->width - 1 && sy <= image->height - 1)
-        out->pixels[(gsize)y * size + x] = bilinear(image, sx, sy);
+        out->pixels[(gsize)y * size + x] = muster_grey_image_sample(image, sx, sy);
     }
   }
   return out;
