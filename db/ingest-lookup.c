@@ -24,6 +24,7 @@
  *    flush over a large register, so store_connect() turns them off.
  */
 #include "db/ingest-lookup.h"
+#include "db/json-member.h"
 #include "db/muster-error.h"
 
 #include <sqlite3.h>
@@ -69,22 +70,6 @@ static_status(const char *status)
   return "in_store"; /* the schema's CHECK allows nothing else */
 }
 
-static void
-append_json_string(GString *s, const char *v)
-{
-  g_string_append_c(s, '"');
-  for (const char *p = v; *p != '\0'; p++) {
-    guchar c = (guchar)*p;
-    if (c == '"' || c == '\\')
-      g_string_append_c(s, '\\');
-    if (c < 0x20)
-      g_string_append_printf(s, "\\u%04x", c);
-    else
-      g_string_append_c(s, (char)c);
-  }
-  g_string_append_c(s, '"');
-}
-
 /* ["GL-1",null,"04A1B2C3D4E5F6",...] for values[from..to). */
 static const char *
 chunk_json(MusterLookup *lookup, guint from, guint to)
@@ -95,7 +80,7 @@ chunk_json(MusterLookup *lookup, guint from, guint to)
     if (i > from)
       g_string_append_c(s, ',');
     if (lookup->values[i] != NULL)
-      append_json_string(s, lookup->values[i]);
+      muster_json_append_string(s, lookup->values[i]);
     else
       g_string_append(s, "null");
   }

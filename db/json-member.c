@@ -42,3 +42,20 @@ muster_json_bool_or(JsonObject *o, const char *name, gboolean fallback)
   JsonNode *n = value_of(o, name, G_TYPE_BOOLEAN);
   return n != NULL ? json_node_get_boolean(n) : fallback;
 }
+
+void
+muster_json_append_string(GString *out, const char *s)
+{
+  g_string_append_c(out, '"');
+  for (const guchar *p = (const guchar *)s; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\') {
+      g_string_append_c(out, '\\');
+      g_string_append_c(out, (char)*p);
+    } else if (*p < 0x20) {
+      g_string_append_printf(out, "\\u%04x", *p);
+    } else {
+      g_string_append_c(out, (char)*p);
+    }
+  }
+  g_string_append_c(out, '"');
+}

@@ -21,4 +21,8 @@ gint64 muster_json_int_or(JsonObject *o, const char *name, gint64 fallback);
 /* The member's boolean, or fallback. */
 gboolean muster_json_bool_or(JsonObject *o, const char *name, gboolean fallback);
 
+/* Appends s to out as a JSON string: '"' and '\\' escaped, control characters as
+ * \\u00XX, everything else (UTF-8 included) as it is. */
+void muster_json_append_string(GString *out, const char *s);
+
 G_END_DECLS

@@ -6,23 +6,6 @@
 
 #include "db/muster-error.h"
 
-void
-muster_json_append_string(GString *out, const char *s)
-{
-  g_string_append_c(out, '"');
-  for (const guchar *p = (const guchar *)s; *p != '\0'; p++) {
-    if (*p == '"' || *p == '\\') {
-      g_string_append_c(out, '\\');
-      g_string_append_c(out, (char)*p);
-    } else if (*p < 0x20) {
-      g_string_append_printf(out, "\\u%04x", *p);
-    } else {
-      g_string_append_c(out, (char)*p);
-    }
-  }
-  g_string_append_c(out, '"');
-}
-
 static void
 append_event(GString *out, const MusterOutboxEvent *e)
 {

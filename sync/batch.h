@@ -15,6 +15,7 @@
  * again, which is most of the cost of a million-event push.
  */
 #pragma once
+#include "db/json-member.h"
 #include "db/sync-state.h"
 #include "sync/keys.h"
 #include <json-glib/json-glib.h>
@@ -47,7 +48,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterBatch, muster_batch_free)
  * MUSTER_ERROR_INVALID says what is wrong. */
 MusterBatch *muster_batch_parse(const void *data, gsize len, GError **error);
 
-/* Appends s to out as a JSON string. */
-void muster_json_append_string(GString *out, const char *s);
+/* muster_json_append_string() is in db/json-member.h. */
 
 G_END_DECLS
