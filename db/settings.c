@@ -8,6 +8,8 @@ const MusterSettingInfo muster_settings_known[] = {
     {"overdue_days", 90, 1, 3650, "a location not counted for this many days is overdue"},
     {"lockout_attempts", 5, 1, 20, "wrong PINs in a row that lock an account"},
     {"kiosk_lock_seconds", 120, 15, 3600, "idle seconds before the kiosk signs its user out"},
+    {"badge_needs_pin", 1, 0, 1,
+     "1: a badge tap names its holder, who then types the PIN; 0: the tap alone signs in"},
     {NULL}};
 
 static const MusterSettingInfo *

@@ -14,7 +14,9 @@
 #include <sodium.h>
 #include <string.h>
 
-#define USER_COLUMNS "id, uuid, name, full_name, role, locked, active, failed_attempts, created_at"
+#define USER_COLUMNS                                                                      \
+  "id, uuid, name, full_name, role, locked, active, failed_attempts, created_at, "         \
+  "EXISTS (SELECT 1 FROM user_badge b WHERE b.user_id = app_user.id AND b.revoked_at IS NULL)"
 
 static const char *const role_names[] = {"staff", "supervisor", "admin"};
 
@@ -92,6 +94,7 @@ user_from_row(sqlite3_stmt *stmt)
   u->active = sqlite3_column_int(stmt, 6) != 0;
   u->failed_attempts = sqlite3_column_int(stmt, 7);
   u->created_at = muster_column_dup(stmt, 8);
+  u->has_badge = sqlite3_column_int(stmt, 9) != 0;
   return u;
 }
 
@@ -349,24 +352,30 @@ stored_hash(MusterStore *store, gint64 id, GError **error)
   return hash;
 }
 
+gboolean
+muster_user_may_sign_in(const MusterUser *user, GError **error)
+{
+  if (!user->active) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "%s's account is deactivated. Ask an admin.", user->name);
+    return FALSE;
+  }
+  if (user->locked) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_LOCKED_OUT,
+                "%s's account is locked after too many wrong PINs. An admin must unlock it "
+                "('muster user unlock %s').", user->name, user->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 MusterUser *
 muster_users_authenticate(MusterStore *store, const char *name, const char *pin,
                           GError **error)
 {
   g_autoptr(MusterUser) user = muster_users_get(store, name, error);
-  if (user == NULL)
+  if (user == NULL || !muster_user_may_sign_in(user, error))
     return NULL;
-  if (!user->active) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "%s's account is deactivated. Ask an admin.", name);
-    return NULL;
-  }
-  if (user->locked) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_LOCKED_OUT,
-                "%s's account is locked after too many wrong PINs. An admin must unlock it "
-                "('muster user unlock %s').", name, name);
-    return NULL;
-  }
   g_autofree char *hash = stored_hash(store, user->id, error);
   if (hash == NULL)
     return NULL;
@@ -458,4 +467,50 @@ muster_users_set_pin(MusterStore *store, const MusterUser *actor, const char *na
     return FALSE;
   return change_user(store, actor, name, "UPDATE app_user SET pin_hash = ? WHERE id = ?", 0,
                      hash, "user.set_pin", error);
+}
+
+gboolean
+muster_users_note_session(MusterStore *store, const MusterUser *user, const char *action,
+                          const char *detail_json, GError **error)
+{
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!muster_audit_append(store, user->name, action, user->uuid, detail_json, error) ||
+      !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+MusterUser *
+muster_users_sign_in(MusterStore *store, const char *name, const char *pin, const char *where,
+                     GError **error)
+{
+  g_autoptr(MusterUser) user = muster_users_authenticate(store, name, pin, error);
+  if (user == NULL)
+    return NULL;
+  g_autofree char *detail = g_strdup_printf("{\"by\":\"pin\",\"where\":\"%s\"}", where);
+  if (!muster_users_note_session(store, user, "user.sign_in", detail, error))
+    return NULL;
+  return g_steal_pointer(&user);
+}
+
+gboolean
+muster_users_sign_out(MusterStore *store, const MusterUser *user, const char *why,
+                      GError **error)
+{
+  g_autofree char *detail = g_strdup_printf("{\"why\":\"%s\"}", why);
+  return muster_users_note_session(store, user, "user.sign_out", detail, error);
+}
+
+MusterUser *
+muster_user_copy(const MusterUser *user)
+{
+  MusterUser *c = g_memdup2(user, sizeof *user);
+  c->uuid = g_strdup(user->uuid);
+  c->name = g_strdup(user->name);
+  c->full_name = g_strdup(user->full_name);
+  c->created_at = g_strdup(user->created_at);
+  return c;
 }

@@ -29,6 +29,7 @@ typedef struct {
   gboolean active;
   int failed_attempts;
   char *created_at;
+  gboolean has_badge; /* a badge in force (db/badges.h) */
 } MusterUser;
 
 void muster_user_free(MusterUser *user);
@@ -49,6 +50,25 @@ MusterUser *muster_users_bootstrap_admin(MusterStore *store, const char *name,
  * this returns an error; MUSTER_ERROR_AUTH, MUSTER_ERROR_LOCKED_OUT, NOT_FOUND. */
 MusterUser *muster_users_authenticate(MusterStore *store, const char *name, const char *pin,
                                       GError **error);
+
+/* An account that is deactivated or locked out may not sign in, by PIN or badge:
+ * PERMISSION or LOCKED_OUT saying what to do. */
+gboolean muster_user_may_sign_in(const MusterUser *user, GError **error);
+
+/* A person's sign-in at a terminal (where: "kiosk"): authenticate, then audited as
+ * user.sign_in. The CLI authenticates each command instead (the command is audited). */
+MusterUser *muster_users_sign_in(MusterStore *store, const char *name, const char *pin,
+                                 const char *where, GError **error);
+/* Audited as user.sign_out; why: "user", "idle". */
+gboolean muster_users_sign_out(MusterStore *store, const MusterUser *user, const char *why,
+                               GError **error);
+/* Appends one audit entry about user's session (for db/badges.c). detail_json may be
+ * NULL. */
+gboolean muster_users_note_session(MusterStore *store, const MusterUser *user,
+                                   const char *action, const char *detail_json,
+                                   GError **error);
+
+MusterUser *muster_user_copy(const MusterUser *user);
 
 /* Admin only. */
 MusterUser *muster_users_add(MusterStore *store, const MusterUser *actor, const char *name,
