@@ -14,6 +14,9 @@
 #include "db/outbox.h"
 #include "test-util.h"
 
+/* The number of the newest migration in db/migrations/. */
+#define LATEST_SCHEMA 4
+
 static void
 assert_message_has(const GError *error, const char *needle)
 {
@@ -59,7 +62,7 @@ test_reopen_keeps_identity(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   g_assert_cmpstr(muster_store_armoury_uuid(again), ==, uuid);
   g_assert_cmpstr(muster_store_armoury_code(again), ==, "TEST");
-  g_assert_cmpint(muster_store_schema_version(again), ==, 3);
+  g_assert_cmpint(muster_store_schema_version(again), ==, LATEST_SCHEMA);
 }
 
 /* A database left at an older schema is brought forward when opened, keeping its data. */
@@ -76,7 +79,7 @@ test_migrates_forward(TestDb *t, gconstpointer data)
   g_autoptr(GError) error = NULL;
   t->store = muster_store_open(t->path, &error);
   g_assert_no_error(error);
-  g_assert_cmpint(muster_store_schema_version(t->store), ==, 3);
+  g_assert_cmpint(muster_store_schema_version(t->store), ==, LATEST_SCHEMA);
   sqlite3_stmt *stmt = NULL;
   sqlite3_prepare_v2(muster_store_db(t->store),
                      "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN "
