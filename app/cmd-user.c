@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "app/cli.h"
+#include "db/badges.h"
+#include "drivers/manager.h"
 
 static int run_add(int argc, char **argv);
 static int run_list(int argc, char **argv);
@@ -11,6 +13,7 @@ static int run_unlock(int argc, char **argv);
 static int run_deactivate(int argc, char **argv);
 static int run_activate(int argc, char **argv);
 static int run_set_pin(int argc, char **argv);
+static int run_badge(int argc, char **argv);
 
 const MusterCliCommand muster_cmd_user[] = {
     {"user add", "--user ADMIN --role ROLE NAME", "Add a user (admin)", run_add},
@@ -21,6 +24,9 @@ const MusterCliCommand muster_cmd_user[] = {
     {"user activate", "--user ADMIN NAME", "Reactivate an account (admin)", run_activate},
     {"user set-pin", "--user NAME [TARGET]", "Change your PIN, or anyone's as admin",
      run_set_pin},
+    {"user badge", "--user ADMIN NAME (UID | --tap [--readers FILE]) | --revoke NAME",
+     "Give someone an NFC badge for signing in at the kiosk, or take it back (admin)",
+     run_badge},
     {NULL}};
 
 static void
@@ -34,6 +40,7 @@ user_json(JsonBuilder *b, const MusterUser *u)
   cli_json_bool(b, "active", u->active);
   cli_json_bool(b, "locked", u->locked);
   cli_json_int(b, "failed_attempts", u->failed_attempts);
+  cli_json_bool(b, "badge", u->has_badge);
   cli_json_str(b, "created_at", u->created_at);
   json_builder_end_object(b);
 }
@@ -105,11 +112,12 @@ run_list(int argc, char **argv)
     cli_print_json(root);
     return 0;
   }
-  printf("%-20s %-11s %-8s %s\n", "NAME", "ROLE", "STATE", "FULL NAME");
+  printf("%-20s %-11s %-8s %-5s %s\n", "NAME", "ROLE", "STATE", "BADGE", "FULL NAME");
   for (guint i = 0; i < users->len; i++) {
     MusterUser *u = users->pdata[i];
-    printf("%-20s %-11s %-8s %s\n", u->name, muster_role_to_string(u->role),
-           !u->active ? "inactive" : u->locked ? "locked" : "active", u->full_name);
+    printf("%-20s %-11s %-8s %-5s %s\n", u->name, muster_role_to_string(u->role),
+           !u->active ? "inactive" : u->locked ? "locked" : "active", u->has_badge ? "yes" : "-",
+           u->full_name);
   }
   return 0;
 }
@@ -197,5 +205,116 @@ run_set_pin(int argc, char **argv)
     printf("{\"user\": \"%s\", \"result\": \"pin changed\"}\n", target);
   else
     printf("%s: PIN changed\n", target);
+  return 0;
+}
+
+typedef struct {
+  GMainLoop *loop;
+  char *uid;
+  MusterAuthenticity auth;
+} BadgeTap;
+
+static void
+on_badge_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
+              BadgeTap *tap)
+{
+  if (tap->uid != NULL || g_strcmp0(scan->marking_kind, "hf_uid") != 0) {
+    if (tap->uid == NULL)
+      g_printerr("Not an NFC card (%s); tap the badge on an NFC reader.\n",
+                 scan->text != NULL ? scan->text : "unreadable");
+    return;
+  }
+  tap->uid = g_strdup(scan->marking_value);
+  tap->auth = scan->authenticity;
+  g_main_loop_quit(tap->loop);
+}
+
+static gboolean
+on_badge_timeout(gpointer data)
+{
+  g_main_loop_quit(((BadgeTap *)data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits for the first NFC card tapped on any reader of readers_file. */
+static char *
+read_badge(const char *readers_file, guint timeout_s, GError **error)
+{
+  g_autoptr(MusterReaderManager) manager = muster_reader_manager_new(readers_file, error);
+  if (manager == NULL || !muster_reader_manager_claim(manager, error))
+    return NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+  BadgeTap tap = {loop, NULL, MUSTER_AUTH_UNKNOWN};
+  g_signal_connect(manager, "scan", G_CALLBACK(on_badge_scan), &tap);
+  if (!muster_reader_manager_start(manager, error))
+    return NULL;
+  g_printerr("Tap the badge on an NFC reader (%u s)...\n", timeout_s);
+  guint timer = g_timeout_add_seconds(timeout_s, on_badge_timeout, &tap);
+  g_main_loop_run(loop);
+  if (tap.uid != NULL)
+    g_source_remove(timer);
+  muster_reader_manager_stop(manager);
+  if (tap.uid == NULL)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
+                "No badge was tapped within %u s. Check the reader ('muster readers list') and "
+                "try again.", timeout_s);
+  else if (tap.auth == MUSTER_AUTH_NOT_GENUINE)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "This card failed the tag's authenticity check (a copy?); it cannot be a "
+                "badge. Use another card.");
+  if (tap.auth == MUSTER_AUTH_NOT_GENUINE)
+    g_clear_pointer(&tap.uid, g_free);
+  return tap.uid;
+}
+
+static int
+run_badge(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_user[6];
+  g_autofree char *actor_name = NULL, *readers_file = NULL;
+  gboolean revoke = FALSE, by_tap = FALSE;
+  int timeout_s = 60;
+  const GOptionEntry entries[] = {
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"},
+      {"revoke", 0, 0, G_OPTION_ARG_NONE, &revoke, "Take NAME's badge back", NULL},
+      {"tap", 0, 0, G_OPTION_ARG_NONE, &by_tap, "Read the badge from an NFC reader", NULL},
+      {"readers", 0, 0, G_OPTION_ARG_FILENAME, &readers_file,
+       "Readers file for --tap (default $MUSTER_READERS, else " MUSTER_DEFAULT_READERS_FILE ")",
+       "FILE"},
+      {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Seconds to wait for the tap (60)", "S"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, entries,
+      "Whether a tap alone signs in or the PIN is still asked is the setting badge_needs_pin\n"
+      "(1, the default: the PIN is asked). The badge's UID is stored only as a keyed hash.");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != (revoke || by_tap ? 2 : 3) || (revoke && by_tap) || timeout_s < 1 ||
+      timeout_s > 3600)
+    return cli_usage_error(cmd, "give NAME and a UID, NAME with --tap, or --revoke NAME");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = NULL;
+  g_autoptr(MusterUser) actor = NULL;
+  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
+    return cli_fail(error);
+  const char *name = argv[1];
+  if (revoke) {
+    if (!muster_badges_revoke(store, actor, name, &error))
+      return cli_fail(error);
+  } else {
+    /* Checked before waiting for a tap: a refusal should not need a card in hand. */
+    if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge",
+                               &error))
+      return cli_fail(error);
+    g_autofree char *uid = by_tap ? read_badge(readers_file, (guint)timeout_s, &error)
+                                  : g_strdup(argv[2]);
+    if (uid == NULL || !muster_badges_assign(store, actor, name, uid, &error))
+      return cli_fail(error);
+  }
+  const char *done = revoke ? "badge taken back" : "badge given";
+  if (cli.json)
+    printf("{\"user\": \"%s\", \"result\": \"%s\"}\n", name, done);
+  else
+    printf("%s: %s\n", name, done);
   return 0;
 }
