@@ -1,5 +1,9 @@
 /*
  * screen-sign-in.c: the sign-in screen (see screen-sign-in.h).
+ *
+ * While it is shown, the screen listens to every reader: a card tapped on an NFC reader
+ * is a badge (db/badges.h), anything else read here is not counted, and the screen says
+ * so, since nobody is signed in to count it.
  */
 #include "ui/screen-sign-in.h"
 
@@ -13,22 +17,74 @@ struct _MusterKioskScreenSignIn {
   GtkFlowBox *users;
   GtkLabel *chosen;
   MusterKioskPinPad *pin_pad;
+  GtkLabel *badge_hint;
   GtkLabel *error;
   char *name;
+  MusterReaderManager *listening; /* the manager whose scans come here while shown */
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenSignIn, muster_kiosk_screen_sign_in, GTK_TYPE_WIDGET)
 
 static void
-on_user_clicked(GtkButton *button, MusterKioskScreenSignIn *self)
+choose(MusterKioskScreenSignIn *self, const char *name, const char *prompt_format)
 {
   g_free(self->name);
-  self->name = g_strdup(g_object_get_data(G_OBJECT(button), "user"));
-  g_autofree char *text = g_strdup_printf(_("PIN for %s"), self->name);
+  self->name = g_strdup(name);
+  g_autofree char *text = g_strdup_printf(prompt_format, self->name);
   gtk_label_set_text(self->chosen, text);
   muster_kiosk_pin_pad_clear(self->pin_pad);
   muster_kiosk_show_error(self->error, NULL);
   gtk_widget_grab_focus(GTK_WIDGET(self->pin_pad));
+}
+
+static void
+on_user_clicked(GtkButton *button, MusterKioskScreenSignIn *self)
+{
+  choose(self, g_object_get_data(G_OBJECT(button), "user"), _("PIN for %s"));
+}
+
+static void
+on_badge(MusterKioskScreenSignIn *self, const MusterScan *scan)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *holder = NULL;
+  if (muster_kiosk_session_tap_badge(self->session, scan, &holder, &error)) {
+    muster_kiosk_session_navigate(self->session, "home");
+    return;
+  }
+  if (holder != NULL) {
+    /* Translators: shown after a badge tap, when its holder must still type the PIN. */
+    choose(self, holder, _("Badge of %s: type your PIN"));
+    return;
+  }
+  muster_kiosk_show_error(self->error, error);
+}
+
+static void
+on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
+        MusterKioskScreenSignIn *self)
+{
+  if (muster_scan_location_label(scan) != NULL)
+    return;
+  muster_kiosk_session_poke(self->session);
+  if (g_strcmp0(scan->marking_kind, "hf_uid") == 0 && scan->marking_value != NULL) {
+    on_badge(self, scan);
+    return;
+  }
+  g_autoptr(GError) error = g_error_new_literal(
+      MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+      _("That scan was not counted: nobody is signed in. Sign in, then scan it again."));
+  muster_kiosk_show_error(self->error, error);
+}
+
+static void
+listen(MusterKioskScreenSignIn *self, MusterReaderManager *manager)
+{
+  if (self->listening != NULL)
+    g_signal_handlers_disconnect_by_func(self->listening, on_scan, self);
+  g_set_object(&self->listening, manager);
+  if (manager != NULL)
+    g_signal_connect(manager, "scan", G_CALLBACK(on_scan), self);
 }
 
 static void
@@ -53,10 +109,15 @@ refresh(MusterKioskScreenSignIn *self)
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->users))) != NULL)
     gtk_flow_box_remove(self->users, child);
-  g_autoptr(GtkStringList) names =
-      muster_kiosk_user_names(muster_kiosk_session_get_store(self->session), NULL);
-  for (guint i = 0; i < g_list_model_get_n_items(G_LIST_MODEL(names)); i++) {
-    const char *name = gtk_string_list_get_string(names, i);
+  g_autoptr(GPtrArray) users =
+      muster_users_list(muster_kiosk_session_get_store(self->session), NULL);
+  gboolean badges = FALSE;
+  for (guint i = 0; users != NULL && i < users->len; i++) {
+    const MusterUser *u = g_ptr_array_index(users, i);
+    if (!u->active)
+      continue;
+    badges = badges || u->has_badge;
+    const char *name = u->name;
     GtkWidget *button = gtk_button_new_with_label(name);
     g_autofree char *widget_name = g_strconcat("user:", name, NULL);
     gtk_widget_set_name(button, widget_name);
@@ -65,13 +126,23 @@ refresh(MusterKioskScreenSignIn *self)
     g_signal_connect(button, "clicked", G_CALLBACK(on_user_clicked), self);
     gtk_flow_box_append(self->users, button);
   }
+  gtk_widget_set_visible(GTK_WIDGET(self->badge_hint), badges);
 }
 
 static void
 muster_kiosk_screen_sign_in_map(GtkWidget *widget)
 {
-  refresh(MUSTER_KIOSK_SCREEN_SIGN_IN(widget));
+  MusterKioskScreenSignIn *self = MUSTER_KIOSK_SCREEN_SIGN_IN(widget);
+  refresh(self);
+  listen(self, muster_kiosk_session_get_reader_manager(self->session));
   GTK_WIDGET_CLASS(muster_kiosk_screen_sign_in_parent_class)->map(widget);
+}
+
+static void
+muster_kiosk_screen_sign_in_unmap(GtkWidget *widget)
+{
+  listen(MUSTER_KIOSK_SCREEN_SIGN_IN(widget), NULL);
+  GTK_WIDGET_CLASS(muster_kiosk_screen_sign_in_parent_class)->unmap(widget);
 }
 
 static void
@@ -81,6 +152,7 @@ muster_kiosk_screen_sign_in_dispose(GObject *object)
   gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_SIGN_IN);
   for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
     gtk_widget_unparent(c);
+  listen(self, NULL);
   g_clear_object(&self->session);
   g_clear_pointer(&self->name, g_free);
   G_OBJECT_CLASS(muster_kiosk_screen_sign_in_parent_class)->dispose(object);
@@ -92,11 +164,13 @@ muster_kiosk_screen_sign_in_class_init(MusterKioskScreenSignInClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_sign_in_dispose;
   widget_class->map = muster_kiosk_screen_sign_in_map;
+  widget_class->unmap = muster_kiosk_screen_sign_in_unmap;
   g_type_ensure(MUSTER_KIOSK_TYPE_PIN_PAD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-sign-in.ui");
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, users);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, chosen);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, pin_pad);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, badge_hint);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, error);
   gtk_widget_class_bind_template_callback(widget_class, on_pin_submitted);
   gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -3,6 +3,7 @@
  */
 #include "ui/session.h"
 
+#include "db/badges.h"
 #include "db/counts.h"
 #include "db/settings.h"
 #include "ui/i18n.h"
@@ -124,13 +125,15 @@ muster_kiosk_session_get_lock_seconds(MusterKioskSession *self)
   return self->lock_seconds;
 }
 
+static void sign_out(MusterKioskSession *self, const char *why);
+
 static gboolean
 lock_cb(gpointer user_data)
 {
   MusterKioskSession *self = user_data;
   self->lock_source = 0;
   g_message("The kiosk locked itself after %u s without a touch", self->lock_seconds);
-  muster_kiosk_session_sign_out(self);
+  sign_out(self, "idle");
   return G_SOURCE_REMOVE;
 }
 
@@ -143,23 +146,42 @@ muster_kiosk_session_poke(MusterKioskSession *self)
   self->lock_source = g_timeout_add_seconds(self->lock_seconds, lock_cb, self);
 }
 
-gboolean
-muster_kiosk_session_sign_in(MusterKioskSession *self, const char *name, const char *pin,
-                             GError **error)
+static void
+set_user(MusterKioskSession *self, MusterUser *user)
 {
-  MusterUser *user = muster_users_authenticate(self->store, name, pin, error);
-  if (user == NULL)
-    return FALSE;
   g_clear_pointer(&self->user, muster_user_free);
   self->user = user;
   g_clear_object(&self->count);
   muster_kiosk_session_poke(self);
   g_signal_emit(self, signals[SIGNAL_USER_CHANGED], 0);
+}
+
+gboolean
+muster_kiosk_session_sign_in(MusterKioskSession *self, const char *name, const char *pin,
+                             GError **error)
+{
+  MusterUser *user = muster_users_sign_in(self->store, name, pin, "kiosk", error);
+  if (user == NULL)
+    return FALSE;
+  set_user(self, user);
   return TRUE;
 }
 
-void
-muster_kiosk_session_sign_out(MusterKioskSession *self)
+gboolean
+muster_kiosk_session_tap_badge(MusterKioskSession *self, const MusterScan *scan,
+                               char **needs_pin_for, GError **error)
+{
+  *needs_pin_for = NULL;
+  MusterUser *user = muster_badges_tap(self->store, scan->marking_value, scan->authenticity,
+                                       "kiosk", needs_pin_for, error);
+  if (user == NULL)
+    return FALSE;
+  set_user(self, user);
+  return TRUE;
+}
+
+static void
+sign_out(MusterKioskSession *self, const char *why)
 {
   g_clear_handle_id(&self->lock_source, g_source_remove);
   if (self->count != NULL) {
@@ -167,9 +189,21 @@ muster_kiosk_session_sign_out(MusterKioskSession *self)
     g_clear_object(&self->count);
     g_signal_emit(self, signals[SIGNAL_COUNT_CHANGED], 0);
   }
+  if (self->user != NULL) {
+    g_autoptr(GError) error = NULL;
+    if (!muster_users_sign_out(self->store, self->user, why, &error))
+      g_warning("The sign-out of %s could not be audited: %s", self->user->name,
+                error->message);
+  }
   g_clear_pointer(&self->user, muster_user_free);
   g_signal_emit(self, signals[SIGNAL_USER_CHANGED], 0);
   muster_kiosk_session_navigate(self, "sign-in");
+}
+
+void
+muster_kiosk_session_sign_out(MusterKioskSession *self)
+{
+  sign_out(self, "user");
 }
 
 const MusterUser *

@@ -32,6 +32,12 @@ MusterStore *muster_kiosk_session_get_store(MusterKioskSession *self);
  * emitted and the idle lock runs. Errors are the engine's (wrong PIN, locked out). */
 gboolean muster_kiosk_session_sign_in(MusterKioskSession *self, const char *name, const char *pin,
                                       GError **error);
+/* A card tapped on a reader while nobody is signed in (scan->marking_kind "hf_uid").
+ * TRUE when the tap alone signed its holder in. Otherwise FALSE: with *needs_pin_for
+ * set to the holder's name when the PIN is still asked (setting badge_needs_pin), else
+ * with the engine's refusal (unknown badge, a copy, locked out). */
+gboolean muster_kiosk_session_tap_badge(MusterKioskSession *self, const MusterScan *scan,
+                                        char **needs_pin_for, GError **error);
 /* Signs out (the open count stays open in the database) and shows the sign-in screen. */
 void muster_kiosk_session_sign_out(MusterKioskSession *self);
 /* NULL when nobody is signed in. */

@@ -1,0 +1,263 @@
+/*
+ * test-ui-badge.c: signing in at the kiosk by tapping a badge, and what the sign-in
+ * screen does with any other scan.
+ *
+ * The card is tapped on a simulated reader (a pushed JSON line of kind hf_uid, as the
+ * NFC driver reports a tag; the driver itself is tested on the PN532 emulator). Checks:
+ * - by default a tap names its holder and the PIN pad asks that person's PIN; the right
+ *   PIN signs in, audited as a sign-in by PIN at the kiosk;
+ * - with badge_needs_pin = 0 the tap alone signs in (audited "by badge");
+ * - an unknown card, a copied card (authenticity failed) and a locked-out holder are
+ *   refused on screen with the engine's words, nobody signed in;
+ * - the hint to tap a badge shows only where someone has a badge;
+ * - a weapon scanned while the kiosk is locked mid-count is not counted, stored or
+ *   lost silently: the screen says so; the count resumed afterwards has exactly the
+ *   scans taken while someone was signed in; the idle lock is audited.
+ */
+#include "ui-test.h"
+
+#include "db/badges.h"
+#include "db/counts.h"
+#include "db/items.h"
+#include "db/settings.h"
+#include "drivers/sim/sim-source.h"
+#include "ui/screens.h"
+#include <locale.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define BOB_CARD "04A1B2C3D4E5F6"
+
+typedef struct {
+  UiTest t;
+  MusterSimSource *reader;
+} BadgeTest;
+
+/* The kiosk on a database where each name in holders (name, card, ..., NULL) has that
+ * badge, built after they were given (as a kiosk started that morning), with a simulated
+ * NFC reader. */
+static void
+badge_setup(BadgeTest *b, const char *const *holders)
+{
+  ui_test_setup(&b->t, 200, 1024, 600);
+  for (guint i = 0; holders != NULL && holders[i] != NULL; i += 2) {
+    g_autoptr(GError) error = NULL;
+    g_assert_true(muster_badges_assign(b->t.store, b->t.admin, holders[i], holders[i + 1],
+                                       &error));
+    g_assert_no_error(error);
+  }
+  ui_test_restart(&b->t, 1024, 600);
+  b->reader = muster_sim_source_new("nfc-sim", NULL, 0);
+  muster_kiosk_session_add_reader(b->t.session, MUSTER_READER(b->reader));
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_reader_start(MUSTER_READER(b->reader), &error));
+  g_assert_no_error(error);
+}
+
+static void
+badge_teardown(BadgeTest *b)
+{
+  muster_reader_stop(MUSTER_READER(b->reader));
+  g_clear_object(&b->reader);
+  ui_test_teardown(&b->t);
+}
+
+/* Taps a card: what the NFC driver emits for a tag (its UID, kind hf_uid). */
+static void
+tap_card(BadgeTest *b, const char *uid, const char *authenticity)
+{
+  g_autofree char *line = g_strdup_printf(
+      "{\"value\": \"%s\", \"kind\": \"hf_uid\", \"reader_kind\": \"nfc\"%s%s%s}", uid,
+      authenticity ? ", \"authenticity\": \"" : "", authenticity ? authenticity : "",
+      authenticity ? "\"" : "");
+  muster_sim_source_push(b->reader, line);
+}
+
+static gboolean
+reader_done(gpointer data)
+{
+  return muster_sim_source_is_done(data);
+}
+
+/* Waits until every pushed line was read and handled on the main loop. */
+static void
+wait_read(BadgeTest *b)
+{
+  g_assert_true(ui_test_wait(reader_done, b->reader, 5000));
+  while (g_main_context_iteration(NULL, FALSE))
+    ;
+  ui_test_wait_frame(&b->t);
+}
+
+static const char *
+label_text(BadgeTest *b, const char *name)
+{
+  GtkWidget *w = ui_test_get(&b->t, name);
+  return gtk_widget_get_mapped(w) ? gtk_label_get_text(GTK_LABEL(w)) : "";
+}
+
+static gint64
+sql_int(BadgeTest *b, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(b->t.store), sql, -1, &stmt, NULL), ==,
+                  SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+  gint64 v = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  return v;
+}
+
+/* The sign-in screen as the test left it, rendered and checked like every screen. */
+static void
+render(BadgeTest *b, const char *what)
+{
+  const char *dir = g_getenv("MUSTER_UI_OUT");
+  g_autofree char *tmp = NULL;
+  if (dir == NULL)
+    dir = tmp = g_dir_make_tmp("muster-badge-XXXXXX", NULL);
+  g_mkdir_with_parents(dir, 0755);
+  g_autofree char *file = g_strdup_printf("sign-in-%s-%dx%d.png", what, b->t.width, b->t.height);
+  g_autofree char *path = g_build_filename(dir, file, NULL);
+  ui_test_render_and_check(&b->t, path);
+  if (tmp != NULL) {
+    g_unlink(path);
+    g_rmdir(tmp);
+  }
+}
+
+static void
+test_tap_then_pin(void)
+{
+  BadgeTest b;
+  badge_setup(&b, NULL);
+  /* Nobody has a badge: no word of badges. */
+  g_assert_false(gtk_widget_get_mapped(ui_test_get(&b.t, "badge-hint")));
+  badge_teardown(&b);
+  badge_setup(&b, (const char *const[]){"bob", BOB_CARD, NULL});
+  g_assert_true(gtk_widget_get_mapped(ui_test_get(&b.t, "badge-hint")));
+
+  tap_card(&b, "04:a1:b2:c3:d4:e5:f6", NULL);
+  wait_read(&b);
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "sign-in");
+  g_assert_null(muster_kiosk_session_get_user(b.t.session));
+  g_assert_nonnull(strstr(label_text(&b, "sign-in-chosen"), "bob"));
+  ui_test_type_pin(&b.t, "sign-in-pin", "1234");
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "home");
+  g_assert_cmpstr(muster_kiosk_session_get_user(b.t.session)->name, ==, "bob");
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_in' "
+                              "AND user_name = 'bob' AND detail = "
+                              "'{\"by\":\"pin\",\"where\":\"kiosk\"}'"), ==, 1);
+  render(&b, "badge-pin");
+  badge_teardown(&b);
+}
+
+static void
+test_tap_alone(void)
+{
+  BadgeTest b;
+  badge_setup(&b, (const char *const[]){"carol", BOB_CARD, NULL});
+  g_assert_true(muster_settings_set(b.t.store, b.t.admin, "badge_needs_pin", 0, NULL));
+  tap_card(&b, BOB_CARD, "genuine");
+  wait_read(&b);
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "home");
+  g_assert_cmpstr(muster_kiosk_session_get_user(b.t.session)->name, ==, "carol");
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_in' "
+                              "AND detail = '{\"by\":\"badge\",\"where\":\"kiosk\"}'"), ==, 1);
+  /* Signed in, the sign-in screen is gone and a tap is no longer a sign-in. */
+  ui_test_click(&b.t, NULL, "sign-out-button");
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_out' "
+                              "AND detail = '{\"why\":\"user\"}'"), ==, 1);
+  badge_teardown(&b);
+}
+
+static void
+test_refused(void)
+{
+  BadgeTest b;
+  badge_setup(&b, (const char *const[]){"bob", BOB_CARD, NULL});
+  g_assert_true(muster_settings_set(b.t.store, b.t.admin, "badge_needs_pin", 0, NULL));
+  const struct {
+    const char *uid, *authenticity, *words;
+  } cases[] = {
+      {"04FFFFFFFFFFFF", NULL, "belongs to nobody"},
+      {BOB_CARD, "not_genuine", "authenticity"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    tap_card(&b, cases[i].uid, cases[i].authenticity);
+    wait_read(&b);
+    g_assert_cmpstr(ui_test_page(&b.t), ==, "sign-in");
+    g_assert_null(muster_kiosk_session_get_user(b.t.session));
+    g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), cases[i].words));
+  }
+  /* Locked out by wrong PINs: the card does not get round the lock. */
+  for (int i = 0; i < 5; i++)
+    ui_test_sign_in(&b.t, "bob", "0000");
+  tap_card(&b, BOB_CARD, NULL);
+  wait_read(&b);
+  g_assert_null(muster_kiosk_session_get_user(b.t.session));
+  g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "locked"));
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'badge.refused'"),
+                  ==, 3);
+  render(&b, "badge-refused");
+  badge_teardown(&b);
+}
+
+static gboolean
+signed_out(gpointer data)
+{
+  return muster_kiosk_session_get_user(data) == NULL;
+}
+
+static void
+test_scan_while_locked(void)
+{
+  BadgeTest b;
+  badge_setup(&b, NULL);
+  ui_test_sign_in(&b.t, "bob", "1234");
+  ui_test_click(&b.t, NULL, "start");
+  muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(&b.t, "witness")), "carol");
+  ui_test_type_pin(&b.t, "witness-pin", "1234");
+  MusterKioskCountModel *m = muster_kiosk_session_get_count(b.t.session);
+  g_assert_nonnull(m);
+  gint64 count_id = muster_kiosk_count_model_get_count_id(m);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterItem) one = muster_items_get(b.t.store, 1, &error);
+  g_autoptr(MusterItem) two = muster_items_get(b.t.store, 2, &error);
+  g_assert_no_error(error);
+  muster_sim_source_push(b.reader, one->serial);
+  wait_read(&b);
+
+  /* Idle: the kiosk locks; the count stays open. */
+  muster_kiosk_session_set_lock_seconds(b.t.session, 1);
+  g_assert_true(ui_test_wait(signed_out, b.t.session, 3000));
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "sign-in");
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_out' "
+                              "AND detail = '{\"why\":\"idle\"}'"), ==, 1);
+  muster_sim_source_push(b.reader, two->serial);
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "not counted"));
+  /* A rack label read meanwhile says nothing. */
+  muster_sim_source_push(b.reader, "@R1/A");
+  wait_read(&b);
+
+  ui_test_sign_in(&b.t, "bob", "1234");
+  g_assert_true(muster_kiosk_session_resume_count(b.t.session, &error));
+  g_assert_no_error(error);
+  g_autoptr(MusterCount) c = muster_counts_get_by_id(b.t.store, count_id, &error);
+  g_assert_cmpint(c->scans, ==, 1);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM scan"), ==, 1);
+  badge_teardown(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  gtk_test_init(&argc, &argv, NULL);
+  g_test_add_func("/ui/badge/tap-then-pin", test_tap_then_pin);
+  g_test_add_func("/ui/badge/tap-alone", test_tap_alone);
+  g_test_add_func("/ui/badge/refused", test_refused);
+  g_test_add_func("/ui/sign-in/scan-while-locked", test_scan_while_locked);
+  return g_test_run();
+}
