@@ -18,15 +18,12 @@ static int run_badge(int argc, char **argv);
 const MusterCliCommand muster_cmd_user[] = {
     {"user add", "--user ADMIN --role ROLE NAME", "Add a user (admin)", run_add},
     {"user list", "", "List users, their roles and lock state", run_list},
-    {"user unlock", "--user ADMIN NAME", "Unlock an account after wrong PINs (admin)",
-     run_unlock},
+    {"user unlock", "--user ADMIN NAME", "Unlock an account after wrong PINs (admin)", run_unlock},
     {"user deactivate", "--user ADMIN NAME", "Deactivate an account (admin)", run_deactivate},
     {"user activate", "--user ADMIN NAME", "Reactivate an account (admin)", run_activate},
-    {"user set-pin", "--user NAME [TARGET]", "Change your PIN, or anyone's as admin",
-     run_set_pin},
+    {"user set-pin", "--user NAME [TARGET]", "Change your PIN, or anyone's as admin", run_set_pin},
     {"user badge", "--user ADMIN NAME (UID | --tap [--readers FILE]) | --revoke NAME",
-     "Give someone an NFC badge for signing in at the kiosk, or take it back (admin)",
-     run_badge},
+     "Give someone an NFC badge for signing in at the kiosk, or take it back (admin)", run_badge},
     {NULL}};
 
 static void
@@ -116,8 +113,10 @@ run_list(int argc, char **argv)
   for (guint i = 0; i < users->len; i++) {
     MusterUser *u = users->pdata[i];
     printf("%-20s %-11s %-8s %-5s %s\n", u->name, muster_role_to_string(u->role),
-           !u->active ? "inactive" : u->locked ? "locked" : "active", u->has_badge ? "yes" : "-",
-           u->full_name);
+           !u->active  ? "inactive"
+           : u->locked ? "locked"
+                       : "active",
+           u->has_badge ? "yes" : "-", u->full_name);
   }
   return 0;
 }
@@ -137,8 +136,7 @@ do_activate(MusterStore *s, const MusterUser *a, const char *n, GError **e)
 }
 
 static int
-run_change(const MusterCliCommand *cmd, int argc, char **argv, UserChange change,
-           const char *done)
+run_change(const MusterCliCommand *cmd, int argc, char **argv, UserChange change, const char *done)
 {
   g_autofree char *actor_name = NULL;
   const GOptionEntry entries[] = {
@@ -151,7 +149,8 @@ run_change(const MusterCliCommand *cmd, int argc, char **argv, UserChange change
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterStore) store = NULL;
   g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(actor_name, &store, &actor, &error) || !change(store, actor, argv[1], &error))
+  if (!cli_open_signed_in(actor_name, &store, &actor, &error) ||
+      !change(store, actor, argv[1], &error))
     return cli_fail(error);
   if (cli.json)
     printf("{\"user\": \"%s\", \"result\": \"%s\"}\n", argv[1], done);
@@ -238,7 +237,7 @@ on_badge_timeout(gpointer data)
 
 /* Waits for the first NFC card tapped on any reader of readers_file. */
 static char *
-read_badge(const char *readers_file, guint timeout_s, GError **error)
+read_badge(const char *readers_file, guint timeout_s, MusterAuthenticity *auth, GError **error)
 {
   g_autoptr(MusterReaderManager) manager = muster_reader_manager_new(readers_file, error);
   if (manager == NULL || !muster_reader_manager_claim(manager, error))
@@ -257,13 +256,9 @@ read_badge(const char *readers_file, guint timeout_s, GError **error)
   if (tap.uid == NULL)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
                 "No badge was tapped within %u s. Check the reader ('muster readers list') and "
-                "try again.", timeout_s);
-  else if (tap.auth == MUSTER_AUTH_NOT_GENUINE)
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "This card failed the tag's authenticity check (a copy?); it cannot be a "
-                "badge. Use another card.");
-  if (tap.auth == MUSTER_AUTH_NOT_GENUINE)
-    g_clear_pointer(&tap.uid, g_free);
+                "try again.",
+                timeout_s);
+  *auth = tap.auth;
   return tap.uid;
 }
 
@@ -289,8 +284,7 @@ run_badge(int argc, char **argv)
       "(1, the default: the PIN is asked). The badge's UID is stored only as a keyed hash.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return 2;
-  if (argc != (revoke || by_tap ? 2 : 3) || (revoke && by_tap) || timeout_s < 1 ||
-      timeout_s > 3600)
+  if (argc != (revoke || by_tap ? 2 : 3) || (revoke && by_tap) || timeout_s < 1 || timeout_s > 3600)
     return cli_usage_error(cmd, "give NAME and a UID, NAME with --tap, or --revoke NAME");
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterStore) store = NULL;
@@ -303,12 +297,12 @@ run_badge(int argc, char **argv)
       return cli_fail(error);
   } else {
     /* Checked before waiting for a tap: a refusal should not need a card in hand. */
-    if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge",
-                               &error))
+    if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge", &error))
       return cli_fail(error);
-    g_autofree char *uid = by_tap ? read_badge(readers_file, (guint)timeout_s, &error)
-                                  : g_strdup(argv[2]);
-    if (uid == NULL || !muster_badges_assign(store, actor, name, uid, &error))
+    MusterAuthenticity auth = MUSTER_AUTH_UNKNOWN;
+    g_autofree char *uid =
+        by_tap ? read_badge(readers_file, (guint)timeout_s, &auth, &error) : g_strdup(argv[2]);
+    if (uid == NULL || !muster_badges_assign(store, actor, name, uid, auth, &error))
       return cli_fail(error);
   }
   const char *done = revoke ? "badge taken back" : "badge given";

@@ -35,14 +35,14 @@ badge_hash(MusterStore *store, const char *uid, GError **error)
   if (normal == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "'%s' is not a badge UID (%s). Tap the badge on an NFC reader, or give its "
-                "UID in hex, e.g. 04A1B2C3D4E5F6.", uid, local->message);
+                "UID in hex, e.g. 04A1B2C3D4E5F6.",
+                uid, local->message);
     return NULL;
   }
   g_autofree char *key = badge_key(store, error);
   if (key == NULL)
     return NULL;
-  return g_compute_hmac_for_string(G_CHECKSUM_SHA256, (const guchar *)key, strlen(key), normal,
-                                   -1);
+  return g_compute_hmac_for_string(G_CHECKSUM_SHA256, (const guchar *)key, strlen(key), normal, -1);
 }
 
 /* The holder (user id) of the badge in force with hash, 0 when none, -1 on error. */
@@ -90,11 +90,11 @@ insert_badge(MusterStore *store, const MusterUser *actor, gint64 user_id, const 
              GError **error)
 {
   g_autofree char *now = muster_now_iso();
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store,
-      "INSERT INTO user_badge (user_id, badge_hash, assigned_at, assigned_by) "
-      "VALUES (?, ?, ?, ?)",
-      error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "INSERT INTO user_badge (user_id, badge_hash, assigned_at, assigned_by) "
+                        "VALUES (?, ?, ?, ?)",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, user_id);
@@ -118,17 +118,23 @@ check_free(MusterStore *store, const char *hash, const MusterUser *user, GError 
     return FALSE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
               "This badge already belongs to %s. Take it back from them first "
-              "('muster user badge --revoke %s').", other->name, other->name);
+              "('muster user badge --revoke %s').",
+              other->name, other->name);
   return FALSE;
 }
 
 gboolean
-muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *name,
-                     const char *uid, GError **error)
+muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *name, const char *uid,
+                     MusterAuthenticity auth, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge",
-                             error))
+  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge", error))
     return FALSE;
+  if (auth == MUSTER_AUTH_NOT_GENUINE) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                "This card failed the tag's authenticity check (a copy?); it cannot be a "
+                "badge. Use another card.");
+    return FALSE;
+  }
   g_autofree char *hash = badge_hash(store, uid, error);
   g_autoptr(MusterUser) user = hash != NULL ? muster_users_get(store, name, error) : NULL;
   if (user == NULL)
@@ -140,10 +146,9 @@ muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *na
   if (!check_free(store, hash, user, error) ||
       !revoke_in_tx(store, actor, user->id, &replaced, error) ||
       !insert_badge(store, actor, user->id, hash, error) ||
-      !muster_audit_append(store, actor->name, "user.badge_assign", user->uuid,
-                           detail = g_strdup_printf("{\"replaced\":%s}",
-                                                    replaced ? "true" : "false"),
-                           error) ||
+      !muster_audit_append(
+          store, actor->name, "user.badge_assign", user->uuid,
+          detail = g_strdup_printf("{\"replaced\":%s}", replaced ? "true" : "false"), error) ||
       !muster_store_commit(store, error)) {
     muster_store_rollback(store);
     return FALSE;
@@ -152,11 +157,10 @@ muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *na
 }
 
 gboolean
-muster_badges_revoke(MusterStore *store, const MusterUser *actor, const char *name,
-                     GError **error)
+muster_badges_revoke(MusterStore *store, const MusterUser *actor, const char *name, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
-                             "Taking a badge back", error))
+  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Taking a badge back",
+                             error))
     return FALSE;
   g_autoptr(MusterUser) user = muster_users_get(store, name, error);
   if (user == NULL || !muster_store_begin(store, error))
@@ -165,8 +169,7 @@ muster_badges_revoke(MusterStore *store, const MusterUser *actor, const char *na
   if (!revoke_in_tx(store, actor, user->id, &revoked, error))
     goto fail;
   if (!revoked) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, "%s has no badge to take back.",
-                name);
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, "%s has no badge to take back.", name);
     goto fail;
   }
   if (!muster_audit_append(store, actor->name, "user.badge_revoke", user->uuid, NULL, error) ||
@@ -187,8 +190,7 @@ muster_badges_need_pin(MusterStore *store)
 /* Audits a refused tap (by nobody: the tapper is unknown or not signed in), then hands
  * the refusal on. Never loses the refusal's own error for a failing audit. */
 static MusterUser *
-refuse(MusterStore *store, const char *subject, const char *reason, GError *refusal,
-       GError **error)
+refuse(MusterStore *store, const char *subject, const char *reason, GError *refusal, GError **error)
 {
   g_autofree char *detail = g_strdup_printf("{\"reason\":\"%s\"}", reason);
   g_autoptr(GError) audit_error = NULL;
@@ -205,8 +207,8 @@ refuse(MusterStore *store, const char *subject, const char *reason, GError *refu
 }
 
 MusterUser *
-muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth,
-                  const char *where, char **holder, GError **error)
+muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth, const char *where,
+                  char **holder, GError **error)
 {
   *holder = NULL;
   g_autofree char *hash = badge_hash(store, uid, error);

@@ -19,9 +19,10 @@ G_BEGIN_DECLS
 
 /* Admin only. Gives name the badge whose UID is uid (hex, any of "04A1B2C3",
  * "04:a1:b2:c3"); a badge name already had is revoked. A badge another person holds is
- * refused (MUSTER_ERROR_EXISTS, naming them). */
+ * refused (MUSTER_ERROR_EXISTS, naming them), and so is a card read from a reader whose
+ * authenticity check failed (auth MUSTER_AUTH_NOT_GENUINE; a UID typed in is UNKNOWN). */
 gboolean muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *name,
-                              const char *uid, GError **error);
+                              const char *uid, MusterAuthenticity auth, GError **error);
 /* Admin only. Takes name's badge back (lost, left); NOT_FOUND when they have none. */
 gboolean muster_badges_revoke(MusterStore *store, const MusterUser *actor, const char *name,
                               GError **error);

@@ -22,8 +22,8 @@
 #include "db/settings.h"
 #include "drivers/sim/sim-source.h"
 #include "ui/screens.h"
-#include <locale.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 
 #define BOB_CARD "04A1B2C3D4E5F6"
@@ -42,8 +42,7 @@ badge_setup(BadgeTest *b, const char *const *holders)
   ui_test_setup(&b->t, 200, 1024, 600);
   for (guint i = 0; holders != NULL && holders[i] != NULL; i += 2) {
     g_autoptr(GError) error = NULL;
-    g_assert_true(muster_badges_assign(b->t.store, b->t.admin, holders[i], holders[i + 1],
-                                       &error));
+    g_assert_true(muster_badges_assign(b->t.store, b->t.admin, holders[i], holders[i + 1], &error));
     g_assert_no_error(error);
   }
   ui_test_restart(&b->t, 1024, 600);
@@ -66,10 +65,10 @@ badge_teardown(BadgeTest *b)
 static void
 tap_card(BadgeTest *b, const char *uid, const char *authenticity)
 {
-  g_autofree char *line = g_strdup_printf(
-      "{\"value\": \"%s\", \"kind\": \"hf_uid\", \"reader_kind\": \"nfc\"%s%s%s}", uid,
-      authenticity ? ", \"authenticity\": \"" : "", authenticity ? authenticity : "",
-      authenticity ? "\"" : "");
+  g_autofree char *line =
+      g_strdup_printf("{\"value\": \"%s\", \"kind\": \"hf_uid\", \"reader_kind\": \"nfc\"%s%s%s}",
+                      uid, authenticity ? ", \"authenticity\": \"" : "",
+                      authenticity ? authenticity : "", authenticity ? "\"" : "");
   muster_sim_source_push(b->reader, line);
 }
 
@@ -147,7 +146,8 @@ test_tap_then_pin(void)
   g_assert_cmpstr(muster_kiosk_session_get_user(b.t.session)->name, ==, "bob");
   g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_in' "
                               "AND user_name = 'bob' AND detail = "
-                              "'{\"by\":\"pin\",\"where\":\"kiosk\"}'"), ==, 1);
+                              "'{\"by\":\"pin\",\"where\":\"kiosk\"}'"),
+                  ==, 1);
   render(&b, "badge-pin");
   badge_teardown(&b);
 }
@@ -163,11 +163,13 @@ test_tap_alone(void)
   g_assert_cmpstr(ui_test_page(&b.t), ==, "home");
   g_assert_cmpstr(muster_kiosk_session_get_user(b.t.session)->name, ==, "carol");
   g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_in' "
-                              "AND detail = '{\"by\":\"badge\",\"where\":\"kiosk\"}'"), ==, 1);
+                              "AND detail = '{\"by\":\"badge\",\"where\":\"kiosk\"}'"),
+                  ==, 1);
   /* Signed in, the sign-in screen is gone and a tap is no longer a sign-in. */
   ui_test_click(&b.t, NULL, "sign-out-button");
   g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_out' "
-                              "AND detail = '{\"why\":\"user\"}'"), ==, 1);
+                              "AND detail = '{\"why\":\"user\"}'"),
+                  ==, 1);
   badge_teardown(&b);
 }
 
@@ -197,8 +199,8 @@ test_refused(void)
   wait_read(&b);
   g_assert_null(muster_kiosk_session_get_user(b.t.session));
   g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "locked"));
-  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'badge.refused'"),
-                  ==, 3);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'badge.refused'"), ==,
+                  3);
   render(&b, "badge-refused");
   badge_teardown(&b);
 }
@@ -233,7 +235,8 @@ test_scan_while_locked(void)
   g_assert_true(ui_test_wait(signed_out, b.t.session, 3000));
   g_assert_cmpstr(ui_test_page(&b.t), ==, "sign-in");
   g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_out' "
-                              "AND detail = '{\"why\":\"idle\"}'"), ==, 1);
+                              "AND detail = '{\"why\":\"idle\"}'"),
+                  ==, 1);
   muster_sim_source_push(b.reader, two->serial);
   wait_read(&b);
   g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "not counted"));

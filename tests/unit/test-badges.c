@@ -24,7 +24,8 @@ test_tap_names_holder_then_pin(TestDb *t, gconstpointer data)
   g_autoptr(MusterUser) bob = test_db_add_user(t, "bob", MUSTER_ROLE_STAFF);
   g_autoptr(GError) error = NULL;
   /* Given with separators and lower case, read back as the driver reports it. */
-  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", "04:a1:b2:c3:d4:e5:f6", &error));
+  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", "04:a1:b2:c3:d4:e5:f6",
+                                     MUSTER_AUTH_UNKNOWN, &error));
   g_assert_no_error(error);
   g_autofree char *holder = NULL;
   g_autoptr(MusterUser) none = tap(t, UID, MUSTER_AUTH_UNKNOWN, &holder, &error);
@@ -32,8 +33,8 @@ test_tap_names_holder_then_pin(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   g_assert_null(none);
   g_assert_cmpstr(holder, ==, "bob");
-  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.sign_in'"),
-                  ==, 0);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.sign_in'"), ==,
+                  0);
   g_autoptr(MusterUser) in = muster_users_sign_in(t->store, holder, "1234", "kiosk", &error);
   g_assert_no_error(error);
   g_assert_cmpstr(in->name, ==, "bob");
@@ -48,7 +49,7 @@ test_tap_alone_when_policy_allows(TestDb *t, gconstpointer data)
 {
   g_autoptr(MusterUser) bob = test_db_add_user(t, "bob", MUSTER_ROLE_STAFF);
   g_autoptr(GError) error = NULL;
-  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, &error));
+  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, MUSTER_AUTH_UNKNOWN, &error));
   /* Only an admin changes the policy. */
   g_assert_false(muster_settings_set(t->store, bob, "badge_needs_pin", 0, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
@@ -73,8 +74,9 @@ test_refusals(TestDb *t, gconstpointer data)
   g_autoptr(MusterUser) carol = test_db_add_user(t, "carol", MUSTER_ROLE_STAFF);
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_settings_set(t->store, t->admin, "badge_needs_pin", 0, &error));
-  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, &error));
-  g_assert_true(muster_badges_assign(t->store, t->admin, "carol", "04112233445566", &error));
+  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, MUSTER_AUTH_UNKNOWN, &error));
+  g_assert_true(muster_badges_assign(t->store, t->admin, "carol", "04112233445566",
+                                     MUSTER_AUTH_UNKNOWN, &error));
   g_autofree char *holder = NULL;
 
   /* A card nobody holds. */
@@ -106,11 +108,11 @@ test_refusals(TestDb *t, gconstpointer data)
   g_assert_null(holder);
   g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='badge.refused'"),
                   ==, 4);
-  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.sign_in'"),
-                  ==, 0);
-  g_autofree char *reasons = test_sql_text(
-      t, "SELECT group_concat(json_extract(detail, '$.reason'), ',') FROM "
-         "(SELECT detail FROM audit_log WHERE action='badge.refused' ORDER BY seq)");
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.sign_in'"), ==,
+                  0);
+  g_autofree char *reasons =
+      test_sql_text(t, "SELECT group_concat(json_extract(detail, '$.reason'), ',') FROM "
+                       "(SELECT detail FROM audit_log WHERE action='badge.refused' ORDER BY seq)");
   g_assert_cmpstr(reasons, ==, "unknown,not_genuine,locked,inactive");
 }
 
@@ -121,17 +123,24 @@ test_assign_revoke_history(TestDb *t, gconstpointer data)
   g_autoptr(MusterUser) carol = test_db_add_user(t, "carol", MUSTER_ROLE_SUPERVISOR);
   g_autoptr(GError) error = NULL;
   /* Only admins give badges, even to themselves. */
-  g_assert_false(muster_badges_assign(t->store, carol, "carol", UID, &error));
+  g_assert_false(muster_badges_assign(t->store, carol, "carol", UID, MUSTER_AUTH_UNKNOWN, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
   g_clear_error(&error);
-  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, &error));
+  /* A card the reader caught as a copy is no badge. */
+  g_assert_false(
+      muster_badges_assign(t->store, t->admin, "bob", UID, MUSTER_AUTH_NOT_GENUINE, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
+  g_clear_error(&error);
+  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, MUSTER_AUTH_UNKNOWN, &error));
   /* One card, one holder: carol cannot get bob's, and the message names him. */
-  g_assert_false(muster_badges_assign(t->store, t->admin, "carol", UID, &error));
+  g_assert_false(
+      muster_badges_assign(t->store, t->admin, "carol", UID, MUSTER_AUTH_UNKNOWN, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS);
   g_assert_nonnull(strstr(error->message, "bob"));
   g_clear_error(&error);
   /* bob gets a new card: the old one stops working, and both stay on record. */
-  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", "04000000000001", &error));
+  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", "04000000000001",
+                                     MUSTER_AUTH_UNKNOWN, &error));
   g_autofree char *holder = NULL;
   g_assert_null(tap(t, UID, MUSTER_AUTH_UNKNOWN, &holder, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
@@ -140,32 +149,39 @@ test_assign_revoke_history(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   g_assert_cmpstr(holder, ==, "bob");
   /* Now the old card is free for carol. */
-  g_assert_true(muster_badges_assign(t->store, t->admin, "carol", UID, &error));
+  g_assert_true(
+      muster_badges_assign(t->store, t->admin, "carol", UID, MUSTER_AUTH_UNKNOWN, &error));
   g_assert_true(muster_badges_revoke(t->store, t->admin, "bob", &error));
   g_assert_false(muster_badges_revoke(t->store, t->admin, "bob", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
   g_clear_error(&error);
   g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM user_badge"), ==, 3);
-  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM user_badge WHERE revoked_at IS NULL"),
-                  ==, 1);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM user_badge WHERE revoked_at IS NULL"), ==,
+                  1);
   g_autoptr(MusterUser) b = muster_users_get(t->store, "bob", NULL);
   g_autoptr(MusterUser) c = muster_users_get(t->store, "carol", NULL);
   g_assert_false(b->has_badge);
   g_assert_true(c->has_badge);
   /* No UID in clear anywhere in the badge table or the audit. */
   g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM user_badge WHERE badge_hash LIKE "
-                                  "'%04A1B2%' OR badge_hash LIKE '%04a1b2%'"), ==, 0);
+                                  "'%04A1B2%' OR badge_hash LIKE '%04a1b2%'"),
+                  ==, 0);
   g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE detail LIKE "
-                                  "'%04A1B2%' OR subject LIKE '%04A1B2%'"), ==, 0);
+                                  "'%04A1B2%' OR subject LIKE '%04A1B2%'"),
+                  ==, 0);
   /* History cannot be rewritten. */
   sqlite3 *db = muster_store_db(t->store);
   g_assert_cmpint(sqlite3_exec(db, "DELETE FROM user_badge", NULL, NULL, NULL), !=, SQLITE_OK);
-  g_assert_cmpint(sqlite3_exec(db, "UPDATE user_badge SET revoked_at = NULL", NULL, NULL, NULL),
+  g_assert_cmpint(sqlite3_exec(db, "UPDATE user_badge SET revoked_at = NULL", NULL, NULL, NULL), !=,
+                  SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db,
+                               "UPDATE user_badge SET badge_hash = 'x' WHERE revoked_at "
+                               "IS NULL",
+                               NULL, NULL, NULL),
                   !=, SQLITE_OK);
-  g_assert_cmpint(sqlite3_exec(db, "UPDATE user_badge SET badge_hash = 'x' WHERE revoked_at "
-                                   "IS NULL", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action LIKE "
-                                  "'user.badge_%'"), ==, 4);
+                                  "'user.badge_%'"),
+                  ==, 4);
   MusterAuditReport report;
   g_assert_true(muster_audit_verify(t->store, &report, &error));
   g_assert_no_error(error);
@@ -176,12 +192,13 @@ static void
 test_same_uid_other_database_other_hash(TestDb *t, gconstpointer data)
 {
   g_autoptr(MusterUser) bob = test_db_add_user(t, "bob", MUSTER_ROLE_STAFF);
-  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, NULL));
+  g_assert_true(muster_badges_assign(t->store, t->admin, "bob", UID, MUSTER_AUTH_UNKNOWN, NULL));
   g_autofree char *first = test_sql_text(t, "SELECT badge_hash FROM user_badge");
   TestDb other;
   test_db_setup(&other, NULL);
   g_autoptr(MusterUser) bob2 = test_db_add_user(&other, "bob", MUSTER_ROLE_STAFF);
-  g_assert_true(muster_badges_assign(other.store, other.admin, "bob", UID, NULL));
+  g_assert_true(
+      muster_badges_assign(other.store, other.admin, "bob", UID, MUSTER_AUTH_UNKNOWN, NULL));
   g_autofree char *second = test_sql_text(&other, "SELECT badge_hash FROM user_badge");
   test_db_teardown(&other, NULL);
   g_assert_cmpuint(strlen(first), ==, 64);
@@ -200,8 +217,8 @@ test_sign_out_audited(TestDb *t, gconstpointer data)
   /* A wrong PIN at the kiosk is a failure like any other, and no sign-in. */
   g_assert_null(muster_users_sign_in(t->store, "bob", "9999", "kiosk", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_AUTH);
-  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.sign_in'"),
-                  ==, 0);
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.sign_in'"), ==,
+                  0);
 }
 
 int
