@@ -42,7 +42,8 @@ badge_setup(BadgeTest *b, const char *const *holders)
   ui_test_setup(&b->t, 200, 1024, 600);
   for (guint i = 0; holders != NULL && holders[i] != NULL; i += 2) {
     g_autoptr(GError) error = NULL;
-    g_assert_true(muster_badges_assign(b->t.store, b->t.admin, holders[i], holders[i + 1], &error));
+    g_assert_true(muster_badges_assign(b->t.store, b->t.admin, holders[i], holders[i + 1],
+                                       MUSTER_AUTH_UNKNOWN, &error));
     g_assert_no_error(error);
   }
   ui_test_restart(&b->t, 1024, 600);
