@@ -10,6 +10,8 @@
  * - an unknown card, a copied card (authenticity failed) and a locked-out holder are
  *   refused on screen with the engine's words, nobody signed in;
  * - the hint to tap a badge shows only where someone has a badge;
+ * - an admin gives a badge at the kiosk (settings: choose the person, "Give a badge", tap
+ *   the card; a barcode meanwhile is refused with a word) and takes it back;
  * - a weapon scanned while the kiosk is locked mid-count is not counted, stored or
  *   lost silently: the screen says so; the count resumed afterwards has exactly the
  *   scans taken while someone was signed in; the idle lock is audited.
@@ -254,6 +256,59 @@ test_scan_while_locked(void)
   badge_teardown(&b);
 }
 
+static void
+test_given_at_kiosk(void)
+{
+  BadgeTest b;
+  badge_setup(&b, NULL);
+  ui_test_sign_in(&b.t, "admin", "123456");
+  ui_test_click(&b.t, NULL, "settings");
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "settings");
+  GtkDropDown *who = GTK_DROP_DOWN(ui_test_get(&b.t, "badge-user"));
+  g_assert_true(muster_kiosk_dropdown_select(who, "bob"));
+  /* Before "Give a badge" a tap is nobody's business here. */
+  tap_card(&b, BOB_CARD, NULL);
+  wait_read(&b);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM user_badge"), ==, 0);
+  ui_test_click(&b.t, NULL, "badge-give");
+  g_assert_nonnull(strstr(label_text(&b, "badge-status"), "bob"));
+  muster_sim_source_push(b.reader, "GLK-1001");
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "badge-status"), "not an NFC card"));
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM user_badge"), ==, 0);
+  tap_card(&b, BOB_CARD, "genuine");
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "badge-status"), "bob's now"));
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM user_badge WHERE revoked_at IS NULL AND "
+                              "user_id = (SELECT id FROM app_user WHERE name = 'bob')"),
+                  ==, 1);
+  render(&b, "settings-badge");
+  /* A second tap after the badge was given changes nothing. */
+  tap_card(&b, "04000000000009", NULL);
+  wait_read(&b);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM user_badge"), ==, 1);
+
+  /* bob signs in with it. */
+  ui_test_click(&b.t, NULL, "sign-out-button");
+  tap_card(&b, BOB_CARD, NULL);
+  wait_read(&b);
+  ui_test_type_pin(&b.t, "sign-in-pin", "1234");
+  g_assert_cmpstr(muster_kiosk_session_get_user(b.t.session)->name, ==, "bob");
+
+  /* The admin takes it back: the card names nobody any more. */
+  ui_test_click(&b.t, NULL, "sign-out-button");
+  ui_test_sign_in(&b.t, "admin", "123456");
+  ui_test_click(&b.t, NULL, "settings");
+  g_assert_true(muster_kiosk_dropdown_select(who, "bob"));
+  ui_test_click(&b.t, NULL, "badge-revoke");
+  g_assert_nonnull(strstr(label_text(&b, "badge-status"), "no longer"));
+  ui_test_click(&b.t, NULL, "sign-out-button");
+  tap_card(&b, BOB_CARD, NULL);
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "belongs to nobody"));
+  badge_teardown(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -262,6 +317,7 @@ main(int argc, char **argv)
   g_test_add_func("/ui/badge/tap-then-pin", test_tap_then_pin);
   g_test_add_func("/ui/badge/tap-alone", test_tap_alone);
   g_test_add_func("/ui/badge/refused", test_refused);
+  g_test_add_func("/ui/badge/given-at-kiosk", test_given_at_kiosk);
   g_test_add_func("/ui/sign-in/scan-while-locked", test_scan_while_locked);
   return g_test_run();
 }
