@@ -18,15 +18,23 @@ muster_location_progress_free(MusterLocationProgress *p)
   g_free(p);
 }
 
-#define SQL_PROGRESS                                                                    \
-  "SELECT coalesce(CASE WHEN l.kind = 'slot' THEN p.path END, l.path, ''),"             \
-  " sum(x.expected), sum(x.found) FROM ("                                               \
-  " SELECT location_id AS loc, 1 AS expected, 0 AS found FROM count_expected"           \
-  "  WHERE count_id = ?1"                                                               \
-  " UNION ALL"                                                                          \
-  " SELECT location_id, 0, 1 FROM count_find WHERE count_id = ?1"                       \
-  ") x LEFT JOIN location l ON l.id = x.loc LEFT JOIN location p ON p.id = l.parent_id" \
-  " GROUP BY 1 ORDER BY 1"
+/* rack: every location with the path its progress counts under. A find is unexpected
+ * when the expected list has the item in another rack, or not at all. */
+#define SQL_PROGRESS                                                                        \
+  "WITH rack(id, path) AS ("                                                                \
+  " SELECT l.id, coalesce(CASE WHEN l.kind = 'slot' THEN p.path END, l.path)"               \
+  "  FROM location l LEFT JOIN location p ON p.id = l.parent_id)"                           \
+  "SELECT coalesce(r.path, ''), sum(x.expected), sum(x.found), sum(x.unexpected) FROM ("    \
+  " SELECT location_id AS loc, 1 AS expected, 0 AS found, 0 AS unexpected"                  \
+  "  FROM count_expected WHERE count_id = ?1"                                               \
+  " UNION ALL"                                                                              \
+  " SELECT f.location_id, 0, 1,"                                                            \
+  "  e.item_id IS NULL OR coalesce(fr.path, '') IS NOT coalesce(er.path, '')"               \
+  "  FROM count_find f"                                                                     \
+  "  LEFT JOIN count_expected e ON e.count_id = f.count_id AND e.item_id = f.item_id"       \
+  "  LEFT JOIN rack fr ON fr.id = f.location_id LEFT JOIN rack er ON er.id = e.location_id" \
+  "  WHERE f.count_id = ?1"                                                                 \
+  ") x LEFT JOIN rack r ON r.id = x.loc GROUP BY 1 ORDER BY 1"
 
 GPtrArray *
 muster_count_progress_by_rack(MusterStore *store, gint64 count_id, GError **error)
@@ -45,6 +53,7 @@ muster_count_progress_by_rack(MusterStore *store, gint64 count_id, GError **erro
     p->path = muster_column_dup(stmt, 0);
     p->expected = sqlite3_column_int64(stmt, 1);
     p->found = sqlite3_column_int64(stmt, 2);
+    p->unexpected = sqlite3_column_int64(stmt, 3);
     g_ptr_array_add(out, p);
   }
   sqlite3_reset(stmt);

@@ -13,9 +13,11 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  char *path;      /* the rack's path, or the location's above racks ("" = none recorded) */
-  gint64 expected; /* items of the expected list recorded here */
-  gint64 found;    /* distinct items found here (count_find) */
+  char *path;        /* the rack's path, or the location's above racks ("" = none recorded) */
+  gint64 expected;   /* items of the expected list recorded here */
+  gint64 found;      /* distinct items found here (count_find) */
+  gint64 unexpected; /* of those, items the expected list has in another rack or not at
+                        all (wrong location, status conflict): never shown in a blind count */
 } MusterLocationProgress;
 
 void muster_location_progress_free(MusterLocationProgress *p);

@@ -3,7 +3,8 @@
  *
  * Slots fold into their rack. Expected figures follow the frozen expected list; found
  * ones are distinct items in the rack they were scanned at, a repeat scan counting once,
- * an item from another rack counting where it was found, an unknown marking not at all.
+ * an item from another rack counting where it was found (and as unexpected there), an
+ * unknown marking not at all.
  */
 #include "db/count-progress.h"
 #include "db/counts.h"
@@ -27,7 +28,8 @@ fixture_setup(Fixture *f, gconstpointer data)
                     "Glock,AT,GL-1,G17,pistol,9x19,in_store,R1/A/01,\n"
                     "Glock,AT,GL-2,G17,pistol,9x19,in_store,R1/A/02,\n"
                     "Glock,AT,GL-3,G17,pistol,9x19,in_store,R1/B/01,\n"
-                    "Glock,AT,GL-4,G17,pistol,9x19,in_store,R2/A/01,\n";
+                    "Glock,AT,GL-4,G17,pistol,9x19,in_store,R2/A/01,\n"
+                    "Glock,AT,GL-5,G17,pistol,9x19,issued,R1/B/02,\n";
   MusterImportResult result = {0};
   g_autoptr(GPtrArray) errors = NULL;
   g_autoptr(GError) error = NULL;
@@ -115,10 +117,34 @@ test_found_where_scanned(Fixture *f, gconstpointer data)
   g_assert_cmpint(at(p, "R1/A")->found, ==, 1);
   g_assert_cmpint(at(p, "R1/B")->expected, ==, 1);
   g_assert_cmpint(at(p, "R1/B")->found, ==, 2);
+  /* GL-2 was found in R1/B but is expected in R1/A; a find in another slot of its own
+   * rack is no surprise. */
+  g_assert_cmpint(at(p, "R1/A")->unexpected, ==, 0);
+  g_assert_cmpint(at(p, "R1/B")->unexpected, ==, 1);
   /* The figures agree with the count's own totals. */
   g_autoptr(MusterCount) c = muster_counts_get_by_id(f->db.store, f->count_id, &error);
   g_assert_cmpint(at(p, "R1/A")->found + at(p, "R1/B")->found, ==, c->found);
   g_assert_cmpint(at(p, "R1/A")->expected + at(p, "R1/B")->expected, ==, c->expected);
+}
+
+/* What is "not expected here": found in another slot of its own rack is expected; an
+ * issued weapon (not on the expected list) or one from another room is not. */
+static void
+test_unexpected(Fixture *f, gconstpointer data)
+{
+  (void)data;
+  const char *rack_a[] = {"GL-2", "GL-1", NULL}; /* GL-1 belongs in slot 01, read at 02 */
+  const char *rack_b[] = {"GL-5", "GL-4", NULL}; /* issued; from R2 */
+  scan_at(f, "R1/A/02", rack_a);
+  scan_at(f, "R1/B", rack_b);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) p = muster_count_progress_by_rack(f->db.store, f->count_id, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(at(p, "R1/A")->found, ==, 2);
+  g_assert_cmpint(at(p, "R1/A")->unexpected, ==, 0);
+  g_assert_cmpint(at(p, "R1/B")->expected, ==, 1);
+  g_assert_cmpint(at(p, "R1/B")->found, ==, 2);
+  g_assert_cmpint(at(p, "R1/B")->unexpected, ==, 2);
 }
 
 static void
@@ -174,6 +200,8 @@ main(int argc, char **argv)
              test_expected_before_any_scan, fixture_teardown);
   g_test_add("/count-progress/found-where-scanned", Fixture, NULL, fixture_setup,
              test_found_where_scanned, fixture_teardown);
+  g_test_add("/count-progress/unexpected", Fixture, NULL, fixture_setup, test_unexpected,
+             fixture_teardown);
   g_test_add("/count-progress/rack-of", Fixture, NULL, fixture_setup, test_rack_of,
              fixture_teardown);
   g_test_add("/count-progress/unknown-count-is-empty", Fixture, NULL, fixture_setup,
