@@ -139,7 +139,7 @@ item_event_summary(const char *kind, const char *old_value, const char *new_valu
   if (g_strcmp0(kind, "marking") == 0)
     return marking_summary(old_value, new_value);
   return correction_summary(g_strcmp0(kind, "registry") == 0 ? "Updated by the registry"
-                                                              : "Corrected",
+                                                             : "Corrected",
                             old_value, new_value);
 }
 
@@ -163,177 +163,142 @@ first_place(MusterStore *store, const MusterItem *item, char **out, GError **err
   return TRUE;
 }
 
-static gboolean
-add_item_events(MusterStore *store, const MusterItem *item, GPtrArray *events, GError **error)
+/* What a source's rows are turned into events with. */
+typedef struct {
+  MusterItemHistory *h;
+  const char *start; /* where the item was when recorded (first_place) */
+} HistoryReading;
+
+static void
+item_event_row(sqlite3_stmt *stmt, HistoryReading *r)
 {
-  g_autofree char *start = NULL;
-  if (!first_place(store, item, &start, error))
-    return FALSE;
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store,
-                        "SELECT e.at, e.kind, e.old_value, e.new_value, u.name, e.reason"
-                        " FROM item_event e LEFT JOIN app_user u ON u.id = e.user_id"
-                        " WHERE e.item_id = ? ORDER BY e.id",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, item->id);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const char *kind = (const char *)sqlite3_column_text(stmt, 1);
-    const char *old_value = (const char *)sqlite3_column_text(stmt, 2);
-    const char *new_value = (const char *)sqlite3_column_text(stmt, 3);
-    char *summary = with_reason(item_event_summary(kind, old_value, new_value, start),
-                                (const char *)sqlite3_column_text(stmt, 5));
-    MusterHistoryEvent *e = event_add(events, stmt, 0, kind, summary);
-    e->user = muster_column_dup(stmt, 4);
-    if (g_strcmp0(kind, "location") == 0)
-      e->location_path = g_strdup(new_value);
-    else if (g_strcmp0(kind, "created") == 0)
-      e->location_path = g_strdup(start);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the item's history", error);
-  return TRUE;
+  const char *kind = (const char *)sqlite3_column_text(stmt, 1);
+  const char *old_value = (const char *)sqlite3_column_text(stmt, 2);
+  const char *new_value = (const char *)sqlite3_column_text(stmt, 3);
+  char *summary = with_reason(item_event_summary(kind, old_value, new_value, r->start),
+                              (const char *)sqlite3_column_text(stmt, 5));
+  MusterHistoryEvent *e = event_add(r->h->events, stmt, 0, kind, summary);
+  e->user = muster_column_dup(stmt, 4);
+  if (g_strcmp0(kind, "location") == 0)
+    e->location_path = g_strdup(new_value);
+  else if (g_strcmp0(kind, "created") == 0)
+    e->location_path = g_strdup(r->start);
 }
 
-/* ---- counts ------------------------------------------------------------------------- */
-
-static gboolean
-add_counted(MusterStore *store, MusterItemHistory *h, GError **error)
+/* Columns 1-4 of the count sources: count uuid, count id, location path, user. */
+static MusterHistoryEvent *
+count_event(HistoryReading *r, sqlite3_stmt *stmt, const char *kind, const char *path,
+            char *summary)
 {
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store,
-                        "SELECT s.read_at, c.uuid, c.id, l.path, u.name, s.outcome, l.id IS NULL"
-                        " FROM count_find f JOIN scan s ON s.id = f.scan_id"
-                        " JOIN count_session c ON c.id = f.count_id"
-                        " JOIN app_user u ON u.id = c.counter_id"
-                        " LEFT JOIN location l ON l.id = coalesce(f.location_id, s.location_id)"
-                        " WHERE f.item_id = ? ORDER BY s.read_at, s.id",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, h->item->id);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const char *path =
-        sqlite3_column_int(stmt, 6) ? NULL : (const char *)sqlite3_column_text(stmt, 3);
-    g_autofree char *outcome = status_words((const char *)sqlite3_column_text(stmt, 5));
-    char *summary = g_strdup_printf("Found by count %" G_GINT64_FORMAT " at %s (%s)",
-                                    (gint64)sqlite3_column_int64(stmt, 2),
-                                    path ? place(path) : "an unrecorded place", outcome);
-    MusterHistoryEvent *e = event_add(h->events, stmt, 0, "counted", summary);
-    e->count_uuid = muster_column_dup(stmt, 1);
-    e->location_path = g_strdup(path);
-    e->user = muster_column_dup(stmt, 4);
-    g_free(h->last_counted_at);
-    h->last_counted_at = g_strdup(e->at);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the counts that found the item", error);
-  return TRUE;
+  MusterHistoryEvent *e = event_add(r->h->events, stmt, 0, kind, summary);
+  e->count_uuid = muster_column_dup(stmt, 1);
+  e->location_path = g_strdup(path);
+  e->user = muster_column_dup(stmt, 4);
+  return e;
 }
 
-static gboolean
-add_missed(MusterStore *store, const MusterItem *item, GPtrArray *events, GError **error)
+static void
+counted_row(sqlite3_stmt *stmt, HistoryReading *r)
 {
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store,
-                        "SELECT c.closed_at, c.uuid, c.id, l.path, u.name"
-                        " FROM count_expected e JOIN count_session c ON c.id = e.count_id"
-                        " JOIN app_user u ON u.id = c.counter_id"
-                        " LEFT JOIN location l ON l.id = e.location_id"
-                        " WHERE e.item_id = ? AND c.state IN ('closed', 'reconciled', 'signed_off')"
-                        " AND NOT EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = e.count_id"
-                        "  AND f.item_id = e.item_id) ORDER BY c.closed_at, c.id",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, item->id);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const char *path = (const char *)sqlite3_column_text(stmt, 3);
-    char *summary = g_strdup_printf("Expected at %s by count %" G_GINT64_FORMAT ", not found",
-                                    place(path), (gint64)sqlite3_column_int64(stmt, 2));
-    MusterHistoryEvent *e = event_add(events, stmt, 0, "missed", summary);
-    e->count_uuid = muster_column_dup(stmt, 1);
-    e->location_path = g_strdup(path);
-    e->user = muster_column_dup(stmt, 4);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the counts that missed the item", error);
-  return TRUE;
+  const char *path =
+      sqlite3_column_int(stmt, 6) ? NULL : (const char *)sqlite3_column_text(stmt, 3);
+  g_autofree char *outcome = status_words((const char *)sqlite3_column_text(stmt, 5));
+  char *summary = g_strdup_printf("Found by count %" G_GINT64_FORMAT " at %s (%s)",
+                                  (gint64)sqlite3_column_int64(stmt, 2),
+                                  path ? place(path) : "an unrecorded place", outcome);
+  MusterHistoryEvent *e = count_event(r, stmt, "counted", path, summary);
+  g_free(r->h->last_counted_at);
+  r->h->last_counted_at = g_strdup(e->at);
 }
 
-/* ---- discrepancies and resolutions --------------------------------------------------- */
-
-static gboolean
-add_discrepancies(MusterStore *store, const MusterItem *item, GPtrArray *events, GError **error)
+static void
+missed_row(sqlite3_stmt *stmt, HistoryReading *r)
 {
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store,
-                        "SELECT d.created_at, c.uuid, c.id, l.path, d.kind, d.detail"
-                        " FROM discrepancy d JOIN count_session c ON c.id = d.count_id"
-                        " LEFT JOIN location l ON l.id = d.location_id"
-                        " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY d.id",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, item->id);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    g_autofree char *kind = status_words((const char *)sqlite3_column_text(stmt, 4));
-    char *summary = g_strdup_printf("Discrepancy (%s) in count %" G_GINT64_FORMAT ": %s", kind,
-                                    (gint64)sqlite3_column_int64(stmt, 2),
-                                    (const char *)sqlite3_column_text(stmt, 5));
-    MusterHistoryEvent *e = event_add(events, stmt, 0, "discrepancy", summary);
-    e->count_uuid = muster_column_dup(stmt, 1);
-    e->location_path = muster_column_dup(stmt, 3);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the item's discrepancies", error);
-  return TRUE;
+  const char *path = (const char *)sqlite3_column_text(stmt, 3);
+  char *summary = g_strdup_printf("Expected at %s by count %" G_GINT64_FORMAT ", not found",
+                                  place(path), (gint64)sqlite3_column_int64(stmt, 2));
+  count_event(r, stmt, "missed", path, summary);
 }
 
-static gboolean
-add_resolutions(MusterStore *store, const MusterItem *item, GPtrArray *events, GError **error)
+static void
+discrepancy_row(sqlite3_stmt *stmt, HistoryReading *r)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store,
-      "SELECT r.resolved_at, c.uuid, c.id, l.path, d.kind, r.action, r.reason,"
-      " u.name, cu.name FROM resolution r JOIN discrepancy d ON d.id = r.discrepancy_id"
-      " JOIN count_session c ON c.id = d.count_id"
-      " JOIN app_user u ON u.id = r.resolved_by"
-      " LEFT JOIN app_user cu ON cu.id = r.confirmed_by"
-      " LEFT JOIN location l ON l.id = d.location_id"
-      " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY r.id",
-      error);
+  g_autofree char *kind = status_words((const char *)sqlite3_column_text(stmt, 5));
+  char *summary = g_strdup_printf("Discrepancy (%s) in count %" G_GINT64_FORMAT ": %s", kind,
+                                  (gint64)sqlite3_column_int64(stmt, 2),
+                                  (const char *)sqlite3_column_text(stmt, 6));
+  count_event(r, stmt, "discrepancy", (const char *)sqlite3_column_text(stmt, 3), summary);
+}
+
+static void
+resolution_row(sqlite3_stmt *stmt, HistoryReading *r)
+{
+  g_autofree char *kind = status_words((const char *)sqlite3_column_text(stmt, 5));
+  g_autofree char *action = status_words((const char *)sqlite3_column_text(stmt, 6));
+  const char *confirmer = (const char *)sqlite3_column_text(stmt, 8);
+  g_autofree char *confirmed =
+      confirmer != NULL ? g_strdup_printf(" (confirmed by %s)", confirmer) : g_strdup("");
+  char *summary =
+      g_strdup_printf("Discrepancy (%s) of count %" G_GINT64_FORMAT " resolved as %s%s: %s", kind,
+                      (gint64)sqlite3_column_int64(stmt, 2), action, confirmed,
+                      (const char *)sqlite3_column_text(stmt, 7));
+  count_event(r, stmt, "resolution", (const char *)sqlite3_column_text(stmt, 3), summary);
+}
+
+/* Every table that records the item, as one query each with the item's id as ?1; the
+ * count sources share columns 0-4 (time, count uuid, count id, location, user or NULL). */
+static const struct {
+  const char *sql;
+  void (*row)(sqlite3_stmt *stmt, HistoryReading *r);
+  const char *doing;
+} history_sources[] = {
+    {"SELECT e.at, e.kind, e.old_value, e.new_value, u.name, e.reason"
+     " FROM item_event e LEFT JOIN app_user u ON u.id = e.user_id"
+     " WHERE e.item_id = ?1 ORDER BY e.id",
+     item_event_row, "Reading the item's history"},
+    {"SELECT s.read_at, c.uuid, c.id, l.path, u.name, s.outcome, l.id IS NULL"
+     " FROM count_find f JOIN scan s ON s.id = f.scan_id"
+     " JOIN count_session c ON c.id = f.count_id"
+     " JOIN app_user u ON u.id = c.counter_id"
+     " LEFT JOIN location l ON l.id = coalesce(f.location_id, s.location_id)"
+     " WHERE f.item_id = ?1 ORDER BY s.read_at, s.id",
+     counted_row, "Reading the counts that found the item"},
+    {"SELECT c.closed_at, c.uuid, c.id, l.path, u.name"
+     " FROM count_expected e JOIN count_session c ON c.id = e.count_id"
+     " JOIN app_user u ON u.id = c.counter_id"
+     " LEFT JOIN location l ON l.id = e.location_id"
+     " WHERE e.item_id = ?1 AND c.state IN ('closed', 'reconciled', 'signed_off')"
+     " AND NOT EXISTS (SELECT 1 FROM count_find f WHERE f.count_id = e.count_id"
+     "  AND f.item_id = e.item_id) ORDER BY c.closed_at, c.id",
+     missed_row, "Reading the counts that missed the item"},
+    {"SELECT d.created_at, c.uuid, c.id, l.path, NULL, d.kind, d.detail"
+     " FROM discrepancy d JOIN count_session c ON c.id = d.count_id"
+     " LEFT JOIN location l ON l.id = d.location_id"
+     " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY d.id",
+     discrepancy_row, "Reading the item's discrepancies"},
+    {"SELECT r.resolved_at, c.uuid, c.id, l.path, u.name, d.kind, r.action, r.reason,"
+     " cu.name FROM resolution r JOIN discrepancy d ON d.id = r.discrepancy_id"
+     " JOIN count_session c ON c.id = d.count_id"
+     " JOIN app_user u ON u.id = r.resolved_by"
+     " LEFT JOIN app_user cu ON cu.id = r.confirmed_by"
+     " LEFT JOIN location l ON l.id = d.location_id"
+     " WHERE d.item_id = ?1 OR d.other_item_id = ?1 ORDER BY r.id",
+     resolution_row, "Reading the item's resolutions"},
+};
+
+static gboolean
+read_source(MusterStore *store, guint i, HistoryReading *r, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, history_sources[i].sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, item->id);
+  sqlite3_bind_int64(stmt, 1, r->h->item->id);
   int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    g_autofree char *kind = status_words((const char *)sqlite3_column_text(stmt, 4));
-    g_autofree char *action = status_words((const char *)sqlite3_column_text(stmt, 5));
-    const char *confirmer = (const char *)sqlite3_column_text(stmt, 8);
-    g_autofree char *confirmed =
-        confirmer != NULL ? g_strdup_printf(" (confirmed by %s)", confirmer) : g_strdup("");
-    char *summary =
-        g_strdup_printf("Discrepancy (%s) of count %" G_GINT64_FORMAT " resolved as %s%s: %s", kind,
-                        (gint64)sqlite3_column_int64(stmt, 2), action, confirmed,
-                        (const char *)sqlite3_column_text(stmt, 6));
-    MusterHistoryEvent *e = event_add(events, stmt, 0, "resolution", summary);
-    e->count_uuid = muster_column_dup(stmt, 1);
-    e->location_path = muster_column_dup(stmt, 3);
-    e->user = muster_column_dup(stmt, 7);
-  }
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    history_sources[i].row(stmt, r);
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the item's resolutions", error);
+    return muster_store_fail(store, rc, history_sources[i].doing, error);
   return TRUE;
 }
 
@@ -354,10 +319,12 @@ item_history(MusterStore *store, MusterItem *item, GError **error)
   g_autoptr(MusterItemHistory) h = g_new0(MusterItemHistory, 1);
   h->item = item;
   h->events = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
-  if (!add_item_events(store, item, h->events, error) || !add_counted(store, h, error) ||
-      !add_missed(store, item, h->events, error) ||
-      !add_discrepancies(store, item, h->events, error) ||
-      !add_resolutions(store, item, h->events, error)) {
+  g_autofree char *start = NULL;
+  gboolean ok = first_place(store, item, &start, error);
+  HistoryReading reading = {h, start};
+  for (guint i = 0; ok && i < G_N_ELEMENTS(history_sources); i++)
+    ok = read_source(store, i, &reading, error);
+  if (!ok) {
     g_prefix_error(error, "Tracing item %s (%s %s): ", item->uuid, item->manufacturer,
                    item->serial);
     return NULL;
@@ -389,8 +356,7 @@ GPtrArray *
 muster_history_unknown_scans(MusterStore *store, const char *marking_text, GError **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
-  g_autoptr(GPtrArray) forms =
-      muster_items_lookup_forms(marking_text != NULL ? marking_text : "");
+  g_autoptr(GPtrArray) forms = muster_items_lookup_forms(marking_text != NULL ? marking_text : "");
   if (forms->len == 0)
     return g_steal_pointer(&out);
   sqlite3_stmt *stmt =
