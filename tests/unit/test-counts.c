@@ -40,8 +40,8 @@ import_csv(TestDb *t, const char *csv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
   MusterImportResult result = {0};
-  gboolean ok = muster_items_import_csv(t->store, t->admin, csv, strlen(csv), &result,
-                                        &errors, &error);
+  gboolean ok =
+      muster_items_import_csv(t->store, t->admin, csv, strlen(csv), &result, &errors, &error);
   for (guint i = 0; !ok && errors != NULL && i < errors->len; i++)
     g_printerr("%s\n", (const char *)g_ptr_array_index(errors, i));
   g_assert_no_error(error);
@@ -73,34 +73,6 @@ start(Fixture *f, const MusterUser *counter, const MusterUser *witness, const ch
   g_assert_no_error(error);
   g_assert_nonnull(c);
   return c;
-}
-
-/* One value read straight from the file; arg binds the query's '?' if it has one. */
-static gint64
-query_int(MusterStore *store, const char *sql, gint64 arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  if (sqlite3_bind_parameter_count(stmt) > 0)
-    sqlite3_bind_int64(stmt, 1, arg);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 v = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return v;
-}
-
-static char *
-query_text(MusterStore *store, const char *sql, gint64 arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  if (sqlite3_bind_parameter_count(stmt) > 0)
-    sqlite3_bind_int64(stmt, 1, arg);
-  char *v = sqlite3_step(stmt) == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
-  sqlite3_finalize(stmt);
-  return v;
 }
 
 static void
@@ -158,9 +130,11 @@ test_start(Fixture *f, gconstpointer data)
   g_assert_cmpstr(g_ptr_array_index(c->scope, 1), ==, "R1/A");
   /* in store inside R1: not the issued GL-1004, not HK-2001 in R2, each item once */
   g_assert_cmpint(c->expected, ==, 5);
-  g_autofree char *serials = query_text(
-      f->db.store, "SELECT group_concat(serial, ',') FROM (SELECT i.serial FROM count_expected e"
-                   " JOIN item i ON i.id = e.item_id WHERE e.count_id = ? ORDER BY i.id)", c->id);
+  g_autofree char *serials = test_sql_text_arg(
+      &f->db,
+      "SELECT group_concat(serial, ',') FROM (SELECT i.serial FROM count_expected e"
+      " JOIN item i ON i.id = e.item_id WHERE e.count_id = ? ORDER BY i.id)",
+      c->id);
   g_assert_cmpstr(serials, ==, "GL-1001,GL-1002,GL-1003,SAME-1,SAME-1");
   g_assert_cmpint(c->found, ==, 0);
   g_assert_cmpint(c->scans, ==, 0);
@@ -174,9 +148,10 @@ test_start(Fixture *f, gconstpointer data)
   g_assert_cmpint(again->expected, ==, 5);
 
   /* audited as the counter, with the figures */
-  g_autofree char *detail = query_text(
-      f->db.store, "SELECT detail FROM audit_log WHERE action = 'count.start' AND "
-                   "user_name = 'carol' AND subject = (SELECT uuid FROM count_session WHERE id = ?)",
+  g_autofree char *detail = test_sql_text_arg(
+      &f->db,
+      "SELECT detail FROM audit_log WHERE action = 'count.start' AND "
+      "user_name = 'carol' AND subject = (SELECT uuid FROM count_session WHERE id = ?)",
       c->id);
   g_assert_nonnull(detail);
   g_assert_nonnull(strstr(detail, "\"expected\":5"));
@@ -221,15 +196,14 @@ test_start_refusals(Fixture *f, gconstpointer data)
   g_assert_null(muster_counts_start(f->db.store, f->carol, dave, r1, FALSE, &error));
   assert_error_mentions(error, MUSTER_ERROR_PERMISSION, "dave");
   g_clear_error(&error);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_session", 1),
-                  ==, 0);
+  g_assert_cmpint(test_sql_int_arg(&f->db, "SELECT count(*) FROM count_session", 1), ==, 0);
 
   /* overlap with an open count */
   g_autoptr(MusterCount) first = start(f, f->carol, f->db.admin, "R1", FALSE);
   const char *inner[] = {"R1/A", NULL};
   g_assert_null(muster_counts_start(f->db.store, f->db.admin, f->carol, inner, FALSE, &error));
-  g_autofree char *named = g_strdup_printf("Count %" G_GINT64_FORMAT " is still open over R1",
-                                           first->id);
+  g_autofree char *named =
+      g_strdup_printf("Count %" G_GINT64_FORMAT " is still open over R1", first->id);
   assert_error_mentions(error, MUSTER_ERROR_STATE, named);
   g_clear_error(&error);
   const char *all[] = {"", NULL};
@@ -285,12 +259,11 @@ test_progress(Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterCount) c = start(f, f->carol, f->db.admin, "R1", FALSE);
-  const char *lines[] = {"GL-1001", "GL-1001", "GL-1004", "HK-2001", "NOPE-1", "NOPE-2",
-                         "{\"value\": ", NULL};
+  const char *lines[] = {"GL-1001", "GL-1001", "GL-1004",      "HK-2001",
+                         "NOPE-1",  "NOPE-2",  "{\"value\": ", NULL};
   feed(f, f->carol, c->id, lines);
-  g_assert_true(muster_counts_record_unmarked(f->db.store, f->carol, c->id,
-                                              "Pistol, no markings", "R1/A", NULL, NULL,
-                                              &error));
+  g_assert_true(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Pistol, no markings",
+                                              "R1/A", NULL, NULL, &error));
   g_autoptr(MusterCount) p = muster_counts_get_by_id(f->db.store, c->id, &error);
   g_assert_no_error(error);
   g_assert_cmpint(p->expected, ==, 5);
@@ -326,8 +299,11 @@ test_close(Fixture *f, gconstpointer data)
   g_autoptr(MusterCount) d = start(f, f->carol, dave, "R2", FALSE);
   g_assert_true(muster_counts_close(f->db.store, f->db.admin, d->id, &error));
   g_assert_no_error(error);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'count.close'", 1), ==, 2);
+  g_assert_cmpint(test_sql_int_arg(&f->db,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'count.close'",
+                                   1),
+                  ==, 2);
   assert_audit_ok(f->db.store);
 }
 
@@ -336,29 +312,28 @@ test_unmarked(Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterCount) c = start(f, f->carol, f->db.admin, "R1", FALSE);
-  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "  \t ", "R1/A",
-                                               NULL, NULL, &error));
+  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "  \t ", "R1/A", NULL,
+                                               NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_INVALID, "empty");
   g_clear_error(&error);
   g_autofree char *too_long = g_strnfill(501, 'x');
-  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, too_long, "R1/A",
-                                               NULL, NULL, &error));
+  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, too_long, "R1/A", NULL,
+                                               NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_INVALID, "501 characters");
   g_clear_error(&error);
-  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", "R1/Q",
-                                               NULL, NULL, &error));
+  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", "R1/Q", NULL,
+                                               NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_NOT_FOUND, "R1/Q");
   g_clear_error(&error);
-  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", "R2/A",
-                                               NULL, NULL, &error));
+  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", "R2/A", NULL,
+                                               NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_INVALID, "R2/A is outside count");
   g_clear_error(&error);
-  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", NULL,
-                                               NULL, NULL, &error));
+  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", NULL, NULL,
+                                               NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_INVALID, "where");
   g_clear_error(&error);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM unmarked_item", 1),
-                  ==, 0);
+  g_assert_cmpint(test_sql_int_arg(&f->db, "SELECT count(*) FROM unmarked_item", 1), ==, 0);
 
   g_autofree char *exactly = g_strnfill(500, 'y');
   g_assert_true(muster_counts_record_unmarked(f->db.store, f->carol, c->id, exactly, "R1/A/01",
@@ -370,33 +345,41 @@ test_unmarked(Fixture *f, gconstpointer data)
                                               "/var/lib/muster/photos/1.jpg", &uuid, &error));
   g_assert_no_error(error);
   g_assert_nonnull(uuid);
-  g_autofree char *row = query_text(
-      f->db.store, "SELECT u.description || '|' || l.path || '|' || a.name || '|' || u.photo_path"
-                   " FROM unmarked_item u JOIN location l ON l.id = u.location_id"
-                   " JOIN app_user a ON a.id = u.recorded_by WHERE u.count_id = ? ORDER BY u.id"
-                   " DESC LIMIT 1", c->id);
-  g_assert_cmpstr(row, ==, "AK pattern rifle, ground-off serial|R1/B|carol|"
-                           "/var/lib/muster/photos/1.jpg");
+  g_autofree char *row = test_sql_text_arg(
+      &f->db,
+      "SELECT u.description || '|' || l.path || '|' || a.name || '|' || u.photo_path"
+      " FROM unmarked_item u JOIN location l ON l.id = u.location_id"
+      " JOIN app_user a ON a.id = u.recorded_by WHERE u.count_id = ? ORDER BY u.id"
+      " DESC LIMIT 1",
+      c->id);
+  g_assert_cmpstr(row, ==,
+                  "AK pattern rifle, ground-off serial|R1/B|carol|"
+                  "/var/lib/muster/photos/1.jpg");
   /* the registry learns of it */
-  g_autofree char *payload = query_text(
-      f->db.store, "SELECT payload FROM outbox WHERE kind = 'unmarked.recorded' ORDER BY seq"
-                   " DESC LIMIT ?", 1);
+  g_autofree char *payload =
+      test_sql_text_arg(&f->db,
+                        "SELECT payload FROM outbox WHERE kind = 'unmarked.recorded' ORDER BY seq"
+                        " DESC LIMIT ?",
+                        1);
   g_assert_nonnull(strstr(payload, uuid));
   g_assert_nonnull(strstr(payload, c->uuid));
   g_assert_nonnull(strstr(payload, "\"location\":\"R1/B\""));
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'unmarked.record'", 1), ==, 2);
+  g_assert_cmpint(test_sql_int_arg(&f->db,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'unmarked.record'",
+                                   1),
+                  ==, 2);
 
   /* someone who is not part of the count may not */
   g_autoptr(MusterUser) eve = test_db_add_user(&f->db, "eve", MUSTER_ROLE_STAFF);
-  g_assert_false(muster_counts_record_unmarked(f->db.store, eve, c->id, "Rifle", "R1/A", NULL,
-                                               NULL, &error));
+  g_assert_false(
+      muster_counts_record_unmarked(f->db.store, eve, c->id, "Rifle", "R1/A", NULL, NULL, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
   g_clear_error(&error);
   /* and not once the count is closed */
   g_assert_true(muster_counts_close(f->db.store, f->carol, c->id, &error));
-  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", "R1/A",
-                                               NULL, NULL, &error));
+  g_assert_false(muster_counts_record_unmarked(f->db.store, f->carol, c->id, "Rifle", "R1/A", NULL,
+                                               NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_STATE, "open");
   g_clear_error(&error);
   assert_audit_ok(f->db.store);
@@ -434,16 +417,15 @@ resolve_all(Fixture *f, const MusterUser *supervisor, gint64 count_id)
 {
   g_autoptr(GError) error = NULL;
   MusterDiscrepancyFilter unresolved = {.resolved = 0};
-  g_autoptr(GPtrArray) list =
-      muster_discrepancies_list(f->db.store, count_id, &unresolved, &error);
+  g_autoptr(GPtrArray) list = muster_discrepancies_list(f->db.store, count_id, &unresolved, &error);
   g_assert_no_error(error);
   for (guint i = 0; i < list->len; i++) {
     MusterDiscrepancy *d = g_ptr_array_index(list, i);
-    gboolean two_people = g_str_equal(d->kind, "missing") ||
-                          g_str_equal(d->kind, "status_conflict");
+    gboolean two_people =
+        g_str_equal(d->kind, "missing") || g_str_equal(d->kind, "status_conflict");
     g_assert_true(muster_discrepancies_resolve(f->db.store, supervisor,
-                                               two_people ? f->db.admin : NULL, d->id,
-                                               "reported", "Reported to the registry", &error));
+                                               two_people ? f->db.admin : NULL, d->id, "reported",
+                                               "Reported to the registry", &error));
     g_assert_no_error(error);
   }
 }
@@ -484,8 +466,10 @@ test_sign_off(Fixture *f, gconstpointer data)
 
   /* a resolution reopened is not in force */
   resolve_all(f, sam, c->id);
-  gint64 some = query_int(f->db.store, "SELECT min(id) FROM discrepancy WHERE count_id = ?", c->id);
-  g_autofree char *kind = query_text(f->db.store, "SELECT kind FROM discrepancy WHERE id = ?", some);
+  gint64 some =
+      test_sql_int_arg(&f->db, "SELECT min(id) FROM discrepancy WHERE count_id = ?", c->id);
+  g_autofree char *kind =
+      test_sql_text_arg(&f->db, "SELECT kind FROM discrepancy WHERE id = ?", some);
   gboolean two = g_str_equal(kind, "missing") || g_str_equal(kind, "status_conflict");
   g_assert_true(muster_discrepancies_resolve(f->db.store, sam, two ? f->db.admin : NULL, some,
                                              "reopened", "Found a mistake", &error));
@@ -495,7 +479,7 @@ test_sign_off(Fixture *f, gconstpointer data)
   g_clear_error(&error);
   resolve_all(f, sam, c->id);
 
-  gint64 outbox_before = query_int(f->db.store, "SELECT count(*) FROM outbox", 1);
+  gint64 outbox_before = test_sql_int_arg(&f->db, "SELECT count(*) FROM outbox", 1);
   g_assert_true(muster_counts_sign_off(f->db.store, sam, c->id, "All reported", &error));
   g_assert_no_error(error);
   g_autoptr(MusterCount) s = muster_counts_get_by_id(f->db.store, c->id, &error);
@@ -506,10 +490,10 @@ test_sign_off(Fixture *f, gconstpointer data)
   g_assert_cmpint(s->unresolved, ==, 0);
 
   /* the registry receives the whole count */
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM outbox", 1), ==,
+  g_assert_cmpint(test_sql_int_arg(&f->db, "SELECT count(*) FROM outbox", 1), ==,
                   outbox_before + 1);
-  g_autofree char *payload = query_text(
-      f->db.store, "SELECT payload FROM outbox WHERE kind = 'count.signed_off'", 1);
+  g_autofree char *payload =
+      test_sql_text_arg(&f->db, "SELECT payload FROM outbox WHERE kind = 'count.signed_off'", 1);
   g_autoptr(JsonParser) parser = json_parser_new();
   g_assert_true(json_parser_load_from_data(parser, payload, -1, NULL));
   JsonObject *o = json_node_get_object(json_parser_get_root(parser));
@@ -520,10 +504,12 @@ test_sign_off(Fixture *f, gconstpointer data)
   JsonObject *counter = json_object_get_object_member(o, "counter");
   g_assert_cmpstr(json_object_get_string_member(counter, "name"), ==, "carol");
   g_assert_cmpstr(json_object_get_string_member(counter, "uuid"), ==, f->carol->uuid);
-  g_assert_cmpstr(json_object_get_string_member(
-                      json_object_get_object_member(o, "witness"), "name"), ==, "admin");
-  g_assert_cmpstr(json_object_get_string_member(
-                      json_object_get_object_member(o, "signed_off_by"), "uuid"), ==, sam->uuid);
+  g_assert_cmpstr(
+      json_object_get_string_member(json_object_get_object_member(o, "witness"), "name"), ==,
+      "admin");
+  g_assert_cmpstr(
+      json_object_get_string_member(json_object_get_object_member(o, "signed_off_by"), "uuid"), ==,
+      sam->uuid);
   g_assert_false(json_object_get_boolean_member(o, "blind"));
   g_assert_cmpstr(json_object_get_string_member(o, "signed_off_at"), ==, s->signed_off_at);
   g_assert_nonnull(json_object_get_string_member(o, "closed_at"));
@@ -548,8 +534,8 @@ test_sign_off(Fixture *f, gconstpointer data)
   g_assert_false(muster_counts_close(f->db.store, sam, c->id, &error));
   assert_error_mentions(error, MUSTER_ERROR_STATE, "signed off");
   g_clear_error(&error);
-  g_assert_false(muster_counts_record_unmarked(f->db.store, sam, c->id, "Rifle", "R1", NULL,
-                                               NULL, &error));
+  g_assert_false(
+      muster_counts_record_unmarked(f->db.store, sam, c->id, "Rifle", "R1", NULL, NULL, &error));
   assert_error_mentions(error, MUSTER_ERROR_STATE, "signed off");
   g_clear_error(&error);
   g_autoptr(MusterIngest) ingest = muster_ingest_new(f->db.store, sam, c->id, &error);
@@ -562,8 +548,8 @@ test_sign_off(Fixture *f, gconstpointer data)
   /* and the database itself refuses, whatever program asks */
   char *msg = NULL;
   int rc = sqlite3_exec(muster_store_db(f->db.store),
-                        "UPDATE count_session SET state = 'open' WHERE state = 'signed_off'",
-                        NULL, NULL, &msg);
+                        "UPDATE count_session SET state = 'open' WHERE state = 'signed_off'", NULL,
+                        NULL, &msg);
   g_assert_cmpint(rc, !=, SQLITE_OK);
   g_assert_nonnull(strstr(msg, "cannot be reopened"));
   sqlite3_free(msg);
@@ -587,8 +573,11 @@ test_sign_off_own_count(Fixture *f, gconstpointer data)
   g_clear_error(&error);
   g_autoptr(MusterCount) after = muster_counts_get_by_id(f->db.store, c->id, &error);
   g_assert_cmpint(after->state, ==, MUSTER_COUNT_RECONCILED);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM outbox WHERE kind = "
-                            "'count.signed_off'", 1), ==, 0);
+  g_assert_cmpint(test_sql_int_arg(&f->db,
+                                   "SELECT count(*) FROM outbox WHERE kind = "
+                                   "'count.signed_off'",
+                                   1),
+                  ==, 0);
 }
 
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)

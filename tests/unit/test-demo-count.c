@@ -188,17 +188,11 @@ predict(const MusterDemo *demo)
   return e;
 }
 
+/* A figure of the fixture's count, read from the file (its id binds the '?'). */
 static gint64
-query_int(Fixture *f, const char *sql)
+count_int(Fixture *f, const char *sql)
 {
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(f->db.store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  sqlite3_bind_int64(stmt, 1, f->count->id);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return n;
+  return test_sql_int_arg(&f->db, sql, f->count->id);
 }
 
 static gint64
@@ -207,7 +201,7 @@ stored_outcomes(Fixture *f, MusterOutcome o)
   g_autofree char *sql =
       g_strdup_printf("SELECT count(*) FROM scan WHERE count_id = ? AND outcome = '%s'",
                       muster_outcome_to_string(o));
-  return query_int(f, sql);
+  return count_int(f, sql);
 }
 
 static gboolean
@@ -290,10 +284,11 @@ test_figures_match_manifest(Fixture *f, gconstpointer data)
   g_assert_cmpint(c->unknown, ==, muster_demo_count_kind(f->demo, "unknown_marking"));
   g_assert_cmpint(c->unreadable, ==, muster_demo_count_kind(f->demo, "unreadable"));
   g_assert_cmpint(c->unmarked, ==, muster_demo_count_kind(f->demo, "unmarked_item"));
-  g_assert_cmpint(query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==, c->found);
+  g_assert_cmpint(count_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==, c->found);
 
   /* Every scan is the sim reader's, with its raw bytes. */
-  g_assert_cmpint(query_int(f, "SELECT count(*) FROM scan WHERE count_id = ? AND "
+  g_assert_cmpint(test_sql_int(&f->db,
+                               "SELECT count(*) FROM scan WHERE count_id = ? AND "
                                "(reader <> 'sim0' OR reader_kind <> 'sim' OR length(raw) = 0)"),
                   ==, 0);
   g_autoptr(GError) error = NULL;
@@ -309,10 +304,10 @@ static void
 test_replay_finds_nothing_new(Fixture *f, gconstpointer data)
 {
   g_autoptr(GArray) first = play_feed(f);
-  gint64 found = query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?");
+  gint64 found = count_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?");
   g_autoptr(GArray) again = play_feed(f);
   g_assert_cmpuint(again->len, ==, first->len);
-  g_assert_cmpint(query_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==, found);
+  g_assert_cmpint(count_int(f, "SELECT count(*) FROM count_find WHERE count_id = ?"), ==, found);
   for (guint k = 0; k < again->len; k++) {
     MusterOutcome o = g_array_index(again, MusterIngestResult, k).outcome;
     MusterOutcome was = g_array_index(first, MusterIngestResult, k).outcome;
@@ -323,7 +318,7 @@ test_replay_finds_nothing_new(Fixture *f, gconstpointer data)
     else
       g_assert_cmpint(o, ==, was);
   }
-  g_assert_cmpint(query_int(f, "SELECT count(*) FROM scan WHERE count_id = ?"), ==,
+  g_assert_cmpint(count_int(f, "SELECT count(*) FROM scan WHERE count_id = ?"), ==,
                   2 * (gint64)first->len);
 }
 

@@ -41,8 +41,8 @@ import_register(TestDb *t)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
   MusterImportResult result = {0};
-  gboolean ok = muster_items_import_csv(t->store, t->admin, register_csv,
-                                        strlen(register_csv), &result, &errors, &error);
+  gboolean ok = muster_items_import_csv(t->store, t->admin, register_csv, strlen(register_csv),
+                                        &result, &errors, &error);
   if (!ok && errors != NULL)
     for (guint i = 0; i < errors->len; i++)
       g_printerr("%s\n", (const char *)g_ptr_array_index(errors, i));
@@ -113,35 +113,6 @@ result_at(GArray *results, guint i)
   return &g_array_index(results, MusterIngestResult, i);
 }
 
-/* One value read straight from the file; arg binds the query's '?' if it has one. */
-static gint64
-query_int(MusterStore *store, const char *sql, gint64 arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  if (sqlite3_bind_parameter_count(stmt) > 0)
-    sqlite3_bind_int64(stmt, 1, arg);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 v = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return v;
-}
-
-static char *
-query_text(MusterStore *store, const char *sql, gint64 arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  if (sqlite3_bind_parameter_count(stmt) > 0)
-    sqlite3_bind_int64(stmt, 1, arg);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  char *v = muster_column_dup(stmt, 0);
-  sqlite3_finalize(stmt);
-  return v;
-}
-
 static void
 assert_audit_ok(MusterStore *store)
 {
@@ -186,9 +157,9 @@ test_every_outcome(Fixture *f, gconstpointer data)
   add_line(ingest, "GL-1003");              /* recorded at R1/B, scanned at R1/A */
   add_line(ingest, "GL-1004");              /* issued */
   add_line(ingest, "NOPE-9");
-  add_line(ingest, "same-1");               /* on two items */
+  add_line(ingest, "same-1"); /* on two items */
   add_bytes(ingest, "\xff\xfe", 2);
-  add_line(ingest, "GL-1002");              /* the not-genuine read did not count it */
+  add_line(ingest, "GL-1002"); /* the not-genuine read did not count it */
   g_assert_cmpuint(muster_ingest_pending(ingest), ==, 9);
   g_autoptr(GArray) results = results_new();
   flush_ok(ingest, results);
@@ -196,16 +167,16 @@ test_every_outcome(Fixture *f, gconstpointer data)
   g_assert_cmpuint(results->len, ==, 9);
 
   const MusterOutcome want[] = {
-      MUSTER_OUTCOME_NOT_GENUINE,     MUSTER_OUTCOME_ACCEPTED, MUSTER_OUTCOME_DUPLICATE,
-      MUSTER_OUTCOME_WRONG_LOCATION,  MUSTER_OUTCOME_STATUS_CONFLICT, MUSTER_OUTCOME_UNKNOWN,
-      MUSTER_OUTCOME_AMBIGUOUS,       MUSTER_OUTCOME_UNREADABLE, MUSTER_OUTCOME_ACCEPTED,
+      MUSTER_OUTCOME_NOT_GENUINE,    MUSTER_OUTCOME_ACCEPTED,        MUSTER_OUTCOME_DUPLICATE,
+      MUSTER_OUTCOME_WRONG_LOCATION, MUSTER_OUTCOME_STATUS_CONFLICT, MUSTER_OUTCOME_UNKNOWN,
+      MUSTER_OUTCOME_AMBIGUOUS,      MUSTER_OUTCOME_UNREADABLE,      MUSTER_OUTCOME_ACCEPTED,
   };
   for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
     MusterIngestResult *r = result_at(results, i);
     g_assert_cmpstr(muster_outcome_to_string(r->outcome), ==, muster_outcome_to_string(want[i]));
     /* the stored row says the same */
     g_autofree char *stored =
-        query_text(f->db.store, "SELECT outcome FROM scan WHERE id = ?", r->scan_id);
+        test_sql_text_arg(&f->db, "SELECT outcome FROM scan WHERE id = ?", r->scan_id);
     g_assert_cmpstr(stored, ==, muster_outcome_to_string(want[i]));
     g_assert_cmpstr(r->location_path, ==, "R1/A");
   }
@@ -218,40 +189,50 @@ test_every_outcome(Fixture *f, gconstpointer data)
   g_assert_cmpint(result_at(results, 2)->item_id, ==, accepted->item_id);
   g_assert_cmpstr(result_at(results, 3)->recorded_location, ==, "R1/B/01");
   g_assert_cmpstr(result_at(results, 4)->item_status, ==, "issued");
-  g_assert_cmpint(result_at(results, 6)->item_id, ==, 0);   /* ambiguous: no item */
-  g_assert_cmpint(result_at(results, 5)->item_id, ==, 0);   /* unknown */
-  g_assert_cmpint(result_at(results, 0)->item_id, >, 0);    /* not genuine: who it claims */
+  g_assert_cmpint(result_at(results, 6)->item_id, ==, 0); /* ambiguous: no item */
+  g_assert_cmpint(result_at(results, 5)->item_id, ==, 0); /* unknown */
+  g_assert_cmpint(result_at(results, 0)->item_id, >, 0);  /* not genuine: who it claims */
   g_assert_cmpstr(result_at(results, 6)->marking_value, ==, "SAME-1");
   g_assert_null(result_at(results, 7)->marking_value);
 
   /* finds: accepted, wrong location, status conflict, and GL-1002; nothing else */
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_find WHERE count_id = ?",
-                            f->count_id), ==, 4);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM count_find WHERE count_id = ?", f->count_id),
+      ==, 4);
   g_assert_cmpint(muster_ingest_found(ingest), ==, 4);
   g_assert_cmpint(muster_ingest_scans(ingest), ==, 9);
-  g_autofree char *conflict_status = query_text(
-      f->db.store, "SELECT item_status FROM scan WHERE id = ?", result_at(results, 4)->scan_id);
+  g_autofree char *conflict_status = test_sql_text_arg(
+      &f->db, "SELECT item_status FROM scan WHERE id = ?", result_at(results, 4)->scan_id);
   g_assert_cmpstr(conflict_status, ==, "issued");
   /* the find records where it was found */
-  g_autofree char *found_at = query_text(
-      f->db.store, "SELECT l.path FROM count_find f JOIN location l ON l.id = f.location_id"
-                   " WHERE f.scan_id = ?", result_at(results, 3)->scan_id);
+  g_autofree char *found_at =
+      test_sql_text_arg(&f->db,
+                        "SELECT l.path FROM count_find f JOIN location l ON l.id = f.location_id"
+                        " WHERE f.scan_id = ?",
+                        result_at(results, 3)->scan_id);
   g_assert_cmpstr(found_at, ==, "R1/A");
   /* the not-genuine scan names the item it claims to be, but is not a find */
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_find WHERE scan_id = ?",
-                            result_at(results, 0)->scan_id), ==, 0);
-  g_assert_cmpint(query_int(f->db.store, "SELECT item_id FROM scan WHERE id = ?",
-                            result_at(results, 0)->scan_id), >, 0);
+  g_assert_cmpint(test_sql_int_arg(&f->db, "SELECT count(*) FROM count_find WHERE scan_id = ?",
+                                   result_at(results, 0)->scan_id),
+                  ==, 0);
+  g_assert_cmpint(test_sql_int_arg(&f->db, "SELECT item_id FROM scan WHERE id = ?",
+                                   result_at(results, 0)->scan_id),
+                  >, 0);
   /* what the reader said is kept: when, which reader, the verdict */
-  g_autofree char *read_at = query_text(
-      f->db.store, "SELECT read_at || ' ' || reader || ' ' || reader_kind || ' ' || "
-                   "authenticity FROM scan WHERE id = ?", result_at(results, 0)->scan_id);
+  g_autofree char *read_at =
+      test_sql_text_arg(&f->db,
+                        "SELECT read_at || ' ' || reader || ' ' || reader_kind || ' ' || "
+                        "authenticity FROM scan WHERE id = ?",
+                        result_at(results, 0)->scan_id);
   g_assert_cmpstr(read_at, ==, "2026-11-25T20:14:57.123Z pn532 nfc not_genuine");
   /* one audit entry for the batch */
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch' AND user_name = 'carol'", 1), ==, 1);
-  g_autofree char *detail = query_text(
-      f->db.store, "SELECT detail FROM audit_log WHERE action = 'scan.batch'", 1);
+  g_assert_cmpint(test_sql_int_arg(&f->db,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'scan.batch' AND user_name = 'carol'",
+                                   1),
+                  ==, 1);
+  g_autofree char *detail =
+      test_sql_text_arg(&f->db, "SELECT detail FROM audit_log WHERE action = 'scan.batch'", 1);
   g_autofree char *want_detail = g_strdup_printf(
       "\"first_scan\":%" G_GINT64_FORMAT ",\"last_scan\":%" G_GINT64_FORMAT ",\"scans\":9",
       result_at(results, 0)->scan_id, result_at(results, 8)->scan_id);
@@ -272,18 +253,20 @@ test_scope_location(Fixture *f, gconstpointer data)
   g_assert_cmpint(result_at(results, 1)->outcome, ==, MUSTER_OUTCOME_WRONG_LOCATION);
   g_assert_null(result_at(results, 0)->location_path);
   /* a one-location scope is where the scan was taken */
-  g_autofree char *where = query_text(
-      f->db.store, "SELECT l.path FROM scan s JOIN location l ON l.id = s.location_id"
-                   " WHERE s.id = ?", result_at(results, 0)->scan_id);
+  g_autofree char *where =
+      test_sql_text_arg(&f->db,
+                        "SELECT l.path FROM scan s JOIN location l ON l.id = s.location_id"
+                        " WHERE s.id = ?",
+                        result_at(results, 0)->scan_id);
   g_assert_cmpstr(where, ==, "R1");
 
   /* "@R1/B" then a JSON scan moving to R1/A: each applies from there on */
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_ingest_set_location(ingest, "R1/B", &error));
   g_assert_no_error(error);
-  add_line(ingest, "GL-1001");                                       /* R1/A/01 at R1/B */
+  add_line(ingest, "GL-1001");                                          /* R1/A/01 at R1/B */
   add_line(ingest, "{\"value\": \"GL-1002\", \"location\": \"R1/A\"}"); /* at R1/A */
-  add_line(ingest, "{\"value\": \"NOPE-5\", \"location\": \"R9\"}");   /* unknown place */
+  add_line(ingest, "{\"value\": \"NOPE-5\", \"location\": \"R9\"}");    /* unknown place */
   g_array_set_size(results, 0);
   flush_ok(ingest, results);
   g_assert_cmpint(result_at(results, 0)->outcome, ==, MUSTER_OUTCOME_WRONG_LOCATION);
@@ -342,12 +325,17 @@ test_duplicates_counted_once(Fixture *f, gconstpointer data)
   g_assert_cmpuint(conflict, ==, 1);
   g_assert_cmpuint(duplicate, ==, 61);
   g_assert_cmpint(muster_ingest_found(ingest), ==, 2);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_find WHERE count_id = ?",
-                            f->count_id), ==, 2);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM scan WHERE count_id = ?",
-                            f->count_id), ==, 63);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch'", 1), ==, 3);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM count_find WHERE count_id = ?", f->count_id),
+      ==, 2);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM scan WHERE count_id = ?", f->count_id), ==,
+      63);
+  g_assert_cmpint(test_sql_int_arg(&f->db,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'scan.batch'",
+                                   1),
+                  ==, 3);
 }
 
 /* A feed restarted (new process, new ingest) goes on deduping from the database. */
@@ -380,8 +368,9 @@ test_restart_continues(Fixture *f, gconstpointer data)
   g_assert_cmpint(result_at(results, 2)->outcome, ==, MUSTER_OUTCOME_WRONG_LOCATION);
   g_assert_cmpint(muster_ingest_found(again), ==, 3);
   g_assert_cmpint(muster_ingest_scans(again), ==, 6);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_find WHERE count_id = ?",
-                            f->count_id), ==, 3);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM count_find WHERE count_id = ?", f->count_id),
+      ==, 3);
   assert_audit_ok(f->db.store);
 }
 
@@ -393,7 +382,9 @@ test_garbage_kept(Fixture *f, gconstpointer data)
   const char nul[] = "GL\0-1001";
   const char bad[] = "\xc3\x28GL";
   /* an ISO/IEC 15434 envelope with no data element in it: nothing to match */
-  const char uii[] = "[)>\x1e" "06\x1d" "\x1e\x04";
+  const char uii[] = "[)>\x1e"
+                     "06\x1d"
+                     "\x1e\x04";
   gsize huge_len = 9000;
   g_autofree char *huge = g_malloc(huge_len);
   memset(huge, 'Z', huge_len);
@@ -410,8 +401,10 @@ test_garbage_kept(Fixture *f, gconstpointer data)
     g_assert_cmpint(result_at(results, i)->outcome, ==, MUSTER_OUTCOME_UNREADABLE);
   g_assert_cmpint(result_at(results, 5)->outcome, ==, MUSTER_OUTCOME_ACCEPTED);
 
-  struct { const char *data; gsize len; } want[] = {
-      {nul, sizeof nul - 1}, {bad, sizeof bad - 1}, {uii, sizeof uii - 1}, {huge, 4096}};
+  struct {
+    const char *data;
+    gsize len;
+  } want[] = {{nul, sizeof nul - 1}, {bad, sizeof bad - 1}, {uii, sizeof uii - 1}, {huge, 4096}};
   sqlite3_stmt *stmt = NULL;
   sqlite3_prepare_v2(muster_store_db(f->db.store),
                      "SELECT raw, text, marking_value FROM scan WHERE id = ?", -1, &stmt, NULL);
@@ -476,10 +469,11 @@ test_flush_busy(Fixture *f, gconstpointer data)
   g_assert_cmpint(result_at(results, 1)->outcome, ==, MUSTER_OUTCOME_ACCEPTED);
   g_assert_cmpint(result_at(results, 2)->outcome, ==, MUSTER_OUTCOME_WRONG_LOCATION);
   g_assert_cmpint(result_at(results, 3)->outcome, ==, MUSTER_OUTCOME_UNKNOWN);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM scan WHERE count_id = ?",
-                            f->count_id), ==, 5);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM count_find WHERE count_id = ?",
-                            f->count_id), ==, 3);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM scan WHERE count_id = ?", f->count_id), ==, 5);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM count_find WHERE count_id = ?", f->count_id),
+      ==, 3);
   g_assert_cmpint(muster_ingest_scans(ingest), ==, 5);
   g_assert_cmpint(muster_ingest_found(ingest), ==, 3);
   assert_audit_ok(f->db.store);
@@ -492,10 +486,12 @@ test_flush_fails_midway(Fixture *f, gconstpointer data)
 {
   g_autoptr(MusterIngest) ingest = ingest_at(f, "R1/A");
   sqlite3 *db = muster_store_db(f->db.store);
-  g_assert_cmpint(sqlite3_exec(db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.scan "
-                                   "WHEN NEW.marking_value = 'NOPE-3' BEGIN "
-                                   "SELECT RAISE(ABORT, 'simulated failure'); END",
-                               NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db,
+                               "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.scan "
+                               "WHEN NEW.marking_value = 'NOPE-3' BEGIN "
+                               "SELECT RAISE(ABORT, 'simulated failure'); END",
+                               NULL, NULL, NULL),
+                  ==, SQLITE_OK);
   add_line(ingest, "GL-1001");
   add_line(ingest, "GL-1002");
   add_line(ingest, "NOPE-3");
@@ -507,10 +503,13 @@ test_flush_fails_midway(Fixture *f, gconstpointer data)
   g_assert_cmpuint(results->len, ==, 0);
   g_assert_cmpuint(muster_ingest_pending(ingest), ==, 3);
   g_assert_cmpint(muster_ingest_found(ingest), ==, 0);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM scan WHERE count_id = ?",
-                            f->count_id), ==, 0);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch'", 1), ==, 0);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM scan WHERE count_id = ?", f->count_id), ==, 0);
+  g_assert_cmpint(test_sql_int_arg(&f->db,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'scan.batch'",
+                                   1),
+                  ==, 0);
 
   g_assert_cmpint(sqlite3_exec(db, "DROP TRIGGER temp.boom", NULL, NULL, NULL), ==, SQLITE_OK);
   flush_ok(ingest, results);
@@ -535,8 +534,8 @@ test_closed_count_refuses(Fixture *f, gconstpointer data)
   g_assert_nonnull(strstr(error->message, "closed"));
   g_clear_error(&error);
   g_assert_cmpuint(muster_ingest_pending(ingest), ==, 1);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM scan WHERE count_id = ?",
-                            f->count_id), ==, 0);
+  g_assert_cmpint(
+      test_sql_int_arg(&f->db, "SELECT count(*) FROM scan WHERE count_id = ?", f->count_id), ==, 0);
 
   g_autoptr(MusterIngest) late = muster_ingest_new(f->db.store, f->counter, f->count_id, &error);
   g_assert_null(late);
@@ -578,14 +577,17 @@ test_due(Fixture *f, gconstpointer data)
   g_assert_false(muster_ingest_due(ingest, 0));
   /* an empty flush is fine and stores nothing */
   flush_ok(ingest, NULL);
-  g_assert_cmpint(query_int(f->db.store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'scan.batch'", 1), ==, 1);
+  g_assert_cmpint(test_sql_int_arg(&f->db,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'scan.batch'",
+                                   1),
+                  ==, 1);
 }
 
 static void
 test_outcome_strings(void)
 {
-  const char *names[] = {"accepted", "duplicate", "unknown", "wrong_location",
+  const char *names[] = {"accepted",        "duplicate",   "unknown",    "wrong_location",
                          "status_conflict", "not_genuine", "unreadable", "ambiguous"};
   for (guint i = 0; i < G_N_ELEMENTS(names); i++)
     g_assert_cmpstr(muster_outcome_to_string((MusterOutcome)i), ==, names[i]);

@@ -18,62 +18,32 @@
 #include <sodium.h>
 #include <string.h>
 
-#define HEADER                                                                              \
-  "manufacturer,country_of_manufacture,serial,model,category,calibre,year,import_country,"  \
+#define HEADER                                                                             \
+  "manufacturer,country_of_manufacture,serial,model,category,calibre,year,import_country," \
   "import_year,state_marking,frame_material,status,location,custodian,markings\n"
 
 /* A shorter header (columns may come in any order, optional ones may be absent) and a
  * row for it: country, serial, year, import_country, import_year, status, location,
  * markings. */
-#define SHORT_HEADER                                                                        \
-  "manufacturer,country_of_manufacture,serial,model,category,year,import_country,"         \
+#define SHORT_HEADER                                                               \
+  "manufacturer,country_of_manufacture,serial,model,category,year,import_country," \
   "import_year,status,location,markings\n"
 #define ROW "Glock,%s,%s,G17,pistol,%s,%s,%s,%s,%s,%s\n"
 
 static const char *const good_csv =
-    HEADER
-    "Glock,AT,gl-100001,G17,pistol,9x19,2015,,,,polymer,in_store,R1/A/01,,"
-    "hf_uid:frame:04:A1:B2:C3:D4:E5:F6\n"
-    "Heckler & Koch,DE,HK-200002,G36,rifle,5.56x45,2010,,,BW,steel,in_store,R1/B/02,,"
-    "uhf_epc:frame:3034257BF7194E4000000001;engraved_serial:barrel:hk-200002\n"
-    "FN Herstal,BE,FN-300003,FAL,rifle,7.62x51,1975,DE,1980,,steel,issued,,1st Company,\n";
+    HEADER "Glock,AT,gl-100001,G17,pistol,9x19,2015,,,,polymer,in_store,R1/A/01,,"
+           "hf_uid:frame:04:A1:B2:C3:D4:E5:F6\n"
+           "Heckler & Koch,DE,HK-200002,G36,rifle,5.56x45,2010,,,BW,steel,in_store,R1/B/02,,"
+           "uhf_epc:frame:3034257BF7194E4000000001;engraved_serial:barrel:hk-200002\n"
+           "FN Herstal,BE,FN-300003,FAL,rifle,7.62x51,1975,DE,1980,,steel,issued,,1st Company,\n";
 
 /* ---- helpers -------------------------------------------------------------------------- */
-
-static gint64
-query_int(MusterStore *store, const char *sql, const char *arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  if (arg != NULL)
-    sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 v = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return v;
-}
-
-static char *
-query_text(MusterStore *store, const char *sql, const char *arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  if (arg != NULL)
-    sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(stmt);
-  g_assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
-  char *v = rc == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
-  sqlite3_finalize(stmt);
-  return v;
-}
 
 static gint64
 count(TestDb *t, const char *table)
 {
   g_autofree char *sql = g_strdup_printf("SELECT count(*) FROM %s", table);
-  return query_int(t->store, sql, NULL);
+  return test_sql_int_str(t, sql, NULL);
 }
 
 static void
@@ -101,8 +71,8 @@ snapshot_take(TestDb *t, Snapshot *s)
   s->outbox = count(t, "outbox");
   s->locations = count(t, "location");
   s->audit = count(t, "audit_log");
-  s->audit_head = query_text(t->store, "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                             NULL);
+  s->audit_head =
+      test_sql_text_str(t, "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1", NULL);
 }
 
 static void
@@ -230,45 +200,61 @@ test_import_good(TestDb *t, gconstpointer data)
   g_assert_cmpint(muster_items_count(t->store, NULL), ==, 3);
 
   /* the rows: serial normalised, markings with the engraved serial on the frame */
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM item WHERE serial = ?",
-                            "GL-100001"), ==, 1);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM item WHERE serial = ?", "GL-100001"),
+                  ==, 1);
   g_assert_cmpint(count(t, "marking"), ==, 6);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM marking WHERE kind = "
-                            "'engraved_serial' AND component = 'frame'", NULL), ==, 3);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM marking WHERE value = ?",
-                            "04A1B2C3D4E5F6"), ==, 1);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM marking WHERE kind = "
-                            "'engraved_serial' AND component = 'barrel' AND value = ?",
-                            "HK-200002"), ==, 1);
-  g_autofree char *fn_loc = query_text(t->store, "SELECT location_id FROM item WHERE serial = ?",
-                                       "FN-300003");
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM marking WHERE kind = "
+                                   "'engraved_serial' AND component = 'frame'",
+                                   NULL),
+                  ==, 3);
+  g_assert_cmpint(
+      test_sql_int_str(t, "SELECT count(*) FROM marking WHERE value = ?", "04A1B2C3D4E5F6"), ==, 1);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM marking WHERE kind = "
+                                   "'engraved_serial' AND component = 'barrel' AND value = ?",
+                                   "HK-200002"),
+                  ==, 1);
+  g_autofree char *fn_loc =
+      test_sql_text_str(t, "SELECT location_id FROM item WHERE serial = ?", "FN-300003");
   g_assert_null(fn_loc);
-  g_autofree char *custodian = query_text(t->store, "SELECT custodian FROM item WHERE serial = ?",
-                                          "FN-300003");
+  g_autofree char *custodian =
+      test_sql_text_str(t, "SELECT custodian FROM item WHERE serial = ?", "FN-300003");
   g_assert_cmpstr(custodian, ==, "1st Company");
-  g_assert_cmpint(query_int(t->store, "SELECT import_year FROM item WHERE serial = ?",
-                            "FN-300003"), ==, 1980);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT import_year FROM item WHERE serial = ?", "FN-300003"),
+                  ==, 1980);
 
   /* a 'created' event per item, by the admin, naming its line */
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM item_event WHERE kind = 'created' "
-                            "AND user_id = (SELECT id FROM app_user WHERE name = 'admin')",
-                            NULL), ==, 3);
-  g_autofree char *reason = query_text(t->store, "SELECT e.reason FROM item_event e JOIN item i "
-                                       "ON i.id = e.item_id WHERE i.serial = ?", "HK-200002");
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM item_event WHERE kind = 'created' "
+                                   "AND user_id = (SELECT id FROM app_user WHERE name = 'admin')",
+                                   NULL),
+                  ==, 3);
+  g_autofree char *reason = test_sql_text_str(t,
+                                              "SELECT e.reason FROM item_event e JOIN item i "
+                                              "ON i.id = e.item_id WHERE i.serial = ?",
+                                              "HK-200002");
   g_assert_cmpstr(reason, ==, "imported from CSV line 3");
 
   /* an outbox event per item with its fields */
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM outbox WHERE kind = 'item.created'",
-                            NULL), ==, 3);
-  g_assert_cmpint(query_int(t->store, "SELECT json_array_length(payload, '$.markings') FROM "
-                            "outbox WHERE json_extract(payload, '$.serial') = ?", "HK-200002"),
+  g_assert_cmpint(
+      test_sql_int_str(t, "SELECT count(*) FROM outbox WHERE kind = 'item.created'", NULL), ==, 3);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT json_array_length(payload, '$.markings') FROM "
+                                   "outbox WHERE json_extract(payload, '$.serial') = ?",
+                                   "HK-200002"),
                   ==, 3);
-  g_autofree char *outbox_loc = query_text(t->store, "SELECT json_extract(payload, '$.location') "
-                                           "FROM outbox WHERE json_extract(payload, '$.serial') = ?",
-                                           "GL-100001");
+  g_autofree char *outbox_loc =
+      test_sql_text_str(t,
+                        "SELECT json_extract(payload, '$.location') "
+                        "FROM outbox WHERE json_extract(payload, '$.serial') = ?",
+                        "GL-100001");
   g_assert_cmpstr(outbox_loc, ==, "R1/A/01");
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM outbox o JOIN item i ON "
-                            "i.uuid = o.entity_uuid", NULL), ==, 3);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM outbox o JOIN item i ON "
+                                   "i.uuid = o.entity_uuid",
+                                   NULL),
+                  ==, 3);
 
   /* one items.import audit entry with the count and the file's SHA-256; the five
    * locations created on the way are audited one by one */
@@ -276,15 +262,26 @@ test_import_good(TestDb *t, gconstpointer data)
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   crypto_hash_sha256(digest, (const guint8 *)good_csv, strlen(good_csv));
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'items.import'", NULL), ==, 1);
-  g_assert_cmpint(query_int(t->store, "SELECT json_extract(detail, '$.count') FROM audit_log "
-                            "WHERE action = 'items.import' AND user_name = 'admin'", NULL), ==, 3);
-  g_autofree char *sha = query_text(t->store, "SELECT json_extract(detail, '$.sha256') FROM "
-                                    "audit_log WHERE action = 'items.import'", NULL);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'items.import'",
+                                   NULL),
+                  ==, 1);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT json_extract(detail, '$.count') FROM audit_log "
+                                   "WHERE action = 'items.import' AND user_name = 'admin'",
+                                   NULL),
+                  ==, 3);
+  g_autofree char *sha = test_sql_text_str(t,
+                                           "SELECT json_extract(detail, '$.sha256') FROM "
+                                           "audit_log WHERE action = 'items.import'",
+                                           NULL);
   g_assert_cmpstr(sha, ==, hex);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'location.add'", NULL), ==, 5);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'location.add'",
+                                   NULL),
+                  ==, 5);
   /* 1 import + 5 locations + the seals of item_event and outbox */
   g_assert_cmpint(count(t, "audit_log"), ==, audit_before + 8);
   assert_audit_ok(t->store);
@@ -309,22 +306,21 @@ test_import_good(TestDb *t, gconstpointer data)
 static void
 test_import_awkward_values(TestDb *t, gconstpointer data)
 {
-  const char *csv =
-      HEADER
-      "\"Smith, Wesson & \"\"Co\"\"\",US,sw-1,\"'); DROP TABLE item;--\",pistol,\".38 \"\"Spl\"\"\","
-      ",,,\"Ⓡ BUNDESWEHR\r\n2. Zeile\",steel,in_store,\"Raum 1/Ständer A\",,\n"
-      "Ижмаш,RU,АК-74 №12,АК-74,автомат,5.45x39,1985,,,,,in_store,/,,\n";
+  const char *csv = HEADER "\"Smith, Wesson & \"\"Co\"\"\",US,sw-1,\"'); DROP TABLE "
+                           "item;--\",pistol,\".38 \"\"Spl\"\"\","
+                           ",,,\"Ⓡ BUNDESWEHR\r\n2. Zeile\",steel,in_store,\"Raum 1/Ständer A\",,\n"
+                           "Ижмаш,RU,АК-74 №12,АК-74,автомат,5.45x39,1985,,,,,in_store,/,,\n";
   import_ok(t, csv, 2);
-  g_autofree char *model = query_text(t->store, "SELECT model FROM item WHERE serial = ?", "SW-1");
+  g_autofree char *model = test_sql_text_str(t, "SELECT model FROM item WHERE serial = ?", "SW-1");
   g_assert_cmpstr(model, ==, "'); DROP TABLE item;--");
-  g_autofree char *maker = query_text(t->store, "SELECT manufacturer FROM item WHERE serial = ?",
-                                      "SW-1");
+  g_autofree char *maker =
+      test_sql_text_str(t, "SELECT manufacturer FROM item WHERE serial = ?", "SW-1");
   g_assert_cmpstr(maker, ==, "Smith, Wesson & \"Co\"");
-  g_autofree char *state = query_text(t->store, "SELECT state_marking FROM item WHERE serial = ?",
-                                      "SW-1");
+  g_autofree char *state =
+      test_sql_text_str(t, "SELECT state_marking FROM item WHERE serial = ?", "SW-1");
   g_assert_cmpstr(state, ==, "Ⓡ BUNDESWEHR\r\n2. Zeile");
-  g_autofree char *calibre = query_text(t->store, "SELECT calibre FROM item WHERE serial = ?",
-                                        "SW-1");
+  g_autofree char *calibre =
+      test_sql_text_str(t, "SELECT calibre FROM item WHERE serial = ?", "SW-1");
   g_assert_cmpstr(calibre, ==, ".38 \"Spl\"");
   /* Cyrillic serial upper-cased; "/" puts the item in the armoury itself */
   g_autoptr(MusterItem) ak = find_one(t, "ак-74 №12");
@@ -338,8 +334,11 @@ static void
 test_import_header_only_and_blank_rows(TestDb *t, gconstpointer data)
 {
   import_ok(t, HEADER, 0);
-  g_assert_cmpint(query_int(t->store, "SELECT json_extract(detail, '$.count') FROM audit_log "
-                            "WHERE action = 'items.import'", NULL), ==, 0);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT json_extract(detail, '$.count') FROM audit_log "
+                                   "WHERE action = 'items.import'",
+                                   NULL),
+                  ==, 0);
   /* spreadsheets leave rows of empty cells and blank lines at the end */
   g_autofree char *csv = g_strconcat(HEADER, "Glock,AT,X1,G17,pistol,,,,,,,in_store,,,\r\n",
                                      ",,,,,,,,,,,,,,\r\n\r\n", NULL);
@@ -380,7 +379,7 @@ test_import_bad_rows(TestDb *t, gconstpointer data)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   g_autofree char *too_late = g_strdup_printf("%d", g_date_time_get_year(now) + 2);
   g_autofree char *next_year = g_strdup_printf("%d", g_date_time_get_year(now) + 1);
-  g_autoptr(GString) csv = g_string_new(SHORT_HEADER);                             /* 1 */
+  g_autoptr(GString) csv = g_string_new(SHORT_HEADER);                                  /* 1 */
   g_string_append_printf(csv, ROW, "AT", "OK-1", "2015", "", "", "in_store", "R1", ""); /* 2 */
   g_string_append_printf(csv, ROW, "XX", "B-3", "", "", "", "in_store", "", "");
   g_string_append_printf(csv, ROW, "at", "B-4", "", "", "", "in_store", "", "");
@@ -389,31 +388,33 @@ test_import_bad_rows(TestDb *t, gconstpointer data)
   g_string_append_printf(csv, ROW, "AT", "B-7", "20x5", "", "", "in_store", "", "");
   g_string_append_printf(csv, ROW, "AT", "B-8", "2015", "DE", "2010", "in_store", "", "");
   g_string_append_printf(csv, ROW, "AT", "B-9", "", "ZZ", "", "in_store", "", "");
-  g_string_append_printf(csv, ROW, "AT", "B-10", "", "", "", "lent_out", "", "");    /* 10 */
+  g_string_append_printf(csv, ROW, "AT", "B-10", "", "", "", "lent_out", "", ""); /* 10 */
   g_string_append_printf(csv, ROW, "AT", "", "", "", "", "in_store", "", "");
-  g_string_append(csv, "Glock,AT,B-12,G17,pistol,,,,in_store,\n");                   /* 12 */
+  g_string_append(csv, "Glock,AT,B-12,G17,pistol,,,,in_store,\n"); /* 12 */
   g_string_append_printf(csv, ROW, "AT", "B-13", "", "", "", "in_store", "", "rfid:frame:04A1B2C3");
-  g_string_append_printf(csv, ROW, "AT", "B-14", "", "", "", "in_store", "", "hf_uid:stock:04A1B2C3");
+  g_string_append_printf(csv, ROW, "AT", "B-14", "", "", "", "in_store", "",
+                         "hf_uid:stock:04A1B2C3");
   g_string_append_printf(csv, ROW, "AT", "B-15", "", "", "", "in_store", "", "hf_uid:frame:04A1B");
   g_string_append_printf(csv, ROW, "AT", "B-16", "", "", "", "in_store", "", "hf_uid-04A1B2C3");
   g_string_append_printf(csv, ROW, "AT", "B-17", next_year, "", "", "in_store", "",
-                         "hf_uid:frame:04:11:22:33");                                /* 17 */
+                         "hf_uid:frame:04:11:22:33"); /* 17 */
   g_string_append_printf(csv, ROW, "AT", "B-18", "", "", "", "in_store", "",
-                         "hf_uid:barrel:04112233");                                   /* 18 */
-  g_string_append_printf(csv, ROW, "AT", " ok-1 ", "", "", "", "in_store", "", "");  /* 19 */
-  g_string_append(csv, "Glock,AT,\"B-20\nX\",G17,pistol,,,,in_store,,\n");           /* 20-21 */
-  g_string_append(csv, "Glo\x01" "ck,AT,B-22,G17,pistol,,,,in_store,,\n");           /* 22 */
+                         "hf_uid:barrel:04112233");                                 /* 18 */
+  g_string_append_printf(csv, ROW, "AT", " ok-1 ", "", "", "", "in_store", "", ""); /* 19 */
+  g_string_append(csv, "Glock,AT,\"B-20\nX\",G17,pistol,,,,in_store,,\n");          /* 20-21 */
+  g_string_append(csv, "Glo\x01"
+                       "ck,AT,B-22,G17,pistol,,,,in_store,,\n"); /* 22 */
   g_string_append_printf(csv, ROW, "AT", "B-23", "", "", "", "in_store", "R1//A", "");
-  g_string_append(csv, "Glock,AT,B-24,,pistol,,,,in_store,,\n");                     /* 24 */
+  g_string_append(csv, "Glock,AT,B-24,,pistol,,,,in_store,,\n"); /* 24 */
   g_string_append_printf(csv, ROW, "AT", "B-25", "", "", "", "", "", "");
   g_string_append_printf(csv, ROW, "AT", "B-26", "", "", "", "in_store", "",
-                         "uhf_epc:frame:3034257BF7194E40000001");                     /* 26 */
+                         "uhf_epc:frame:3034257BF7194E40000001"); /* 26 */
   g_string_append_printf(csv, ROW, "AT", "B-27", "", "", "", "in_store", "",
-                         "hf_uid:frame:04AA;hf_uid:frame:04:aa");                     /* 27 */
+                         "hf_uid:frame:04AA;hf_uid:frame:04:aa"); /* 27 */
   g_string_append_printf(csv, ROW, "AT", "B-28", "", "", "", "in_store", "",
-                         "hf_uid:frame:04112233");                                    /* 28 */
+                         "hf_uid:frame:04112233"); /* 28 */
   g_string_append_printf(csv, ROW, "AT", "'); DROP TABLE item;--", "", "", "", "in_store", "",
-                         "");                                                          /* 29 */
+                         ""); /* 29 */
 
   g_autoptr(GPtrArray) errors = import_fails(t, csv->str, csv->len);
   for (guint i = 0; i < errors->len; i++)
@@ -456,13 +457,14 @@ test_import_bad_csv_syntax(TestDb *t, gconstpointer data)
   /* bad UTF-8 and stray quotes do not hide each other: every line is reported */
   g_autoptr(GString) csv = g_string_new(SHORT_HEADER);
   g_string_append_printf(csv, ROW, "AT", "S-2", "", "", "", "in_store", "", "");
-  g_string_append_printf(csv, ROW, "AT", "S-\xff", "", "", "", "in_store", "", "");      /* 3 */
+  g_string_append_printf(csv, ROW, "AT", "S-\xff", "", "", "", "in_store", "", ""); /* 3 */
   g_string_append_printf(csv, ROW, "AT", "S-4", "", "", "", "in_store", "", "");
-  g_string_append_printf(csv, ROW, "AT", "S-\"5", "", "", "", "in_store", "", "");       /* 5 */
-  g_string_append(csv, "Glock,AT,\"S-6\"x,G17,pistol,,,,in_store,,\n");                   /* 6 */
-  g_string_append_printf(csv, ROW, "AT", "S-\xc3", "", "", "", "in_store", "", "");      /* 7 */
-  static const char nul_row[] = "Glock,AT,S-\0" "8,G17,pistol,,,,in_store,,\n";
-  g_string_append_len(csv, nul_row, sizeof nul_row - 1);                                /* 8 */
+  g_string_append_printf(csv, ROW, "AT", "S-\"5", "", "", "", "in_store", "", "");  /* 5 */
+  g_string_append(csv, "Glock,AT,\"S-6\"x,G17,pistol,,,,in_store,,\n");             /* 6 */
+  g_string_append_printf(csv, ROW, "AT", "S-\xc3", "", "", "", "in_store", "", ""); /* 7 */
+  static const char nul_row[] = "Glock,AT,S-\0"
+                                "8,G17,pistol,,,,in_store,,\n";
+  g_string_append_len(csv, nul_row, sizeof nul_row - 1); /* 8 */
   g_autoptr(GPtrArray) errors = import_fails(t, csv->str, csv->len);
   assert_line_error(errors, 3, "not valid UTF-8 (byte 0xFF)");
   assert_line_error(errors, 5, "quote inside an unquoted field");
@@ -493,8 +495,8 @@ test_import_embedded_newline_lines(TestDb *t, gconstpointer data)
 {
   g_autoptr(GString) csv = g_string_new(HEADER);
   g_string_append(csv, "Glock,AT,N-2,\"G17\nGen 5\n(MOS)\",pistol,,,,,\"line\r\nbreak\",,"
-                       "in_store,,,\n");                                                 /* 2-5 */
-  g_string_append(csv, "Glock,AT,N-6,G17,pistol,,,,,,,stolen?,,,\n");                    /* 6 */
+                       "in_store,,,\n");                              /* 2-5 */
+  g_string_append(csv, "Glock,AT,N-6,G17,pistol,,,,,,,stolen?,,,\n"); /* 6 */
   g_autoptr(GPtrArray) errors = import_fails(t, csv->str, csv->len);
   assert_line_error(errors, 6, "stolen?");
   g_assert_cmpuint(errors->len, ==, 1);
@@ -506,8 +508,7 @@ test_import_duplicate_against_database(TestDb *t, gconstpointer data)
   import_ok(t, good_csv, 3);
   g_autoptr(MusterItem) glock = find_one(t, "GL-100001");
   g_autofree char *again = g_strconcat(HEADER, "Glock,AT,X-2,G17,pistol,,,,,,,in_store,,,\n",
-                                       "Glock,AT, gl-100001 ,G17,pistol,,,,,,,in_store,,,\n",
-                                       NULL);
+                                       "Glock,AT, gl-100001 ,G17,pistol,,,,,,,in_store,,,\n", NULL);
   g_autoptr(GPtrArray) errors = import_fails(t, again, strlen(again));
   assert_line_error(errors, 3, "Glock serial GL-100001 is already recorded");
   g_assert_nonnull(strstr(g_ptr_array_index(errors, 0), glock->uuid));
@@ -516,8 +517,8 @@ test_import_duplicate_against_database(TestDb *t, gconstpointer data)
 
   /* the same serial from another manufacturer is a separate weapon (reconciliation
    * reports the shared serial, the import does not refuse it) */
-  g_autofree char *other = g_strconcat(HEADER, "Steyr,AT,GL-100001,AUG,rifle,,,,,,,in_store,,,\n",
-                                       NULL);
+  g_autofree char *other =
+      g_strconcat(HEADER, "Steyr,AT,GL-100001,AUG,rifle,,,,,,,in_store,,,\n", NULL);
   import_ok(t, other, 1);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) both = muster_items_find_by_marking(t->store, "gl-100001", &error);
@@ -534,8 +535,8 @@ test_import_error_limit(TestDb *t, gconstpointer data)
     g_string_append_printf(csv, "Glock,XX,E-%u,G17,pistol,,,,in_store,,\n", i);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
-  g_assert_false(muster_items_import_csv(t->store, t->admin, csv->str, csv->len, NULL, &errors,
-                                         &error));
+  g_assert_false(
+      muster_items_import_csv(t->store, t->admin, csv->str, csv->len, NULL, &errors, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_assert_nonnull(strstr(error->message, "more than 1000 problems"));
   g_assert_cmpuint(errors->len, ==, 1000);
@@ -567,8 +568,7 @@ test_import_roles(TestDb *t, gconstpointer data)
 
 /* ---- export and the round trip ------------------------------------------------------- */
 
-static GString *
-export(MusterStore *store)
+static GString *export(MusterStore *store)
 {
   g_autoptr(GError) error = NULL;
   GString *out = g_string_new(NULL);
@@ -596,8 +596,8 @@ test_export_round_trip(TestDb *t, gconstpointer data)
   /* later changes show in the export: status, location, a retired marking */
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterItem) g4 = find_one(t, "G-4");
-  g_assert_true(muster_items_set_status(t->store, t->admin, g4->id, MUSTER_STATUS_IN_REPAIR,
-                                        NULL, "found, sent for repair", &error));
+  g_assert_true(muster_items_set_status(t->store, t->admin, g4->id, MUSTER_STATUS_IN_REPAIR, NULL,
+                                        "found, sent for repair", &error));
   g_assert_no_error(error);
   g_autoptr(MusterLocation) loc = muster_locations_add(t->store, t->admin, "R2", NULL, &error);
   g_assert_no_error(error);
@@ -629,8 +629,8 @@ test_export_round_trip(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   g_autoptr(GPtrArray) errors = NULL;
   MusterImportResult result;
-  g_assert_true(muster_items_import_csv(store2, boot, first->str, first->len, &result, &errors,
-                                        &error));
+  g_assert_true(
+      muster_items_import_csv(store2, boot, first->str, first->len, &result, &errors, &error));
   g_assert_no_error(error);
   g_assert_cmpint(result.imported, ==, 4);
   g_autoptr(GString) second = export(store2);
@@ -684,12 +684,18 @@ test_add_item(TestDb *t, gconstpointer data)
   g_assert_cmpuint(item->markings->len, ==, 2);
   g_assert_nonnull(marking_with(item, "engraved_serial", "ABC-1"));
   g_assert_nonnull(marking_with(item, "hf_uid", "04AABBCC"));
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM audit_log WHERE action = 'item.add' "
-                            "AND subject = ?", item->uuid), ==, 1);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM outbox WHERE kind = 'item.created' "
-                            "AND entity_uuid = ?", item->uuid), ==, 1);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM item_event WHERE kind = 'created'",
-                            NULL), ==, 1);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = 'item.add' "
+                                   "AND subject = ?",
+                                   item->uuid),
+                  ==, 1);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM outbox WHERE kind = 'item.created' "
+                                   "AND entity_uuid = ?",
+                                   item->uuid),
+                  ==, 1);
+  g_assert_cmpint(
+      test_sql_int_str(t, "SELECT count(*) FROM item_event WHERE kind = 'created'", NULL), ==, 1);
   assert_audit_ok(t->store);
 
   /* the same manufacturer and serial again */
@@ -738,8 +744,8 @@ test_set_status(TestDb *t, gconstpointer data)
   g_assert_nonnull(strstr(error->message, "sue is staff"));
   g_clear_error(&error);
   /* a reason is required; issuing needs a custodian; unknown status; unknown item */
-  g_assert_false(muster_items_set_status(t->store, sup, glock->id, MUSTER_STATUS_LOST, NULL,
-                                         "  ", &error));
+  g_assert_false(
+      muster_items_set_status(t->store, sup, glock->id, MUSTER_STATUS_LOST, NULL, "  ", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_assert_nonnull(strstr(error->message, "reason"));
   g_clear_error(&error);
@@ -748,12 +754,12 @@ test_set_status(TestDb *t, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_assert_nonnull(strstr(error->message, "custodian"));
   g_clear_error(&error);
-  g_assert_false(muster_items_set_status(t->store, sup, glock->id, (MusterStatus)42, NULL,
-                                         "x", &error));
+  g_assert_false(
+      muster_items_set_status(t->store, sup, glock->id, (MusterStatus)42, NULL, "x", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_clear_error(&error);
-  g_assert_false(muster_items_set_status(t->store, sup, 9999, MUSTER_STATUS_LOST, NULL, "x",
-                                         &error));
+  g_assert_false(
+      muster_items_set_status(t->store, sup, 9999, MUSTER_STATUS_LOST, NULL, "x", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
   g_clear_error(&error);
   g_assert_false(muster_items_set_status(t->store, sup, glock->id, MUSTER_STATUS_IN_STORE, NULL,
@@ -772,33 +778,44 @@ test_set_status(TestDb *t, gconstpointer data)
   /* the location stays as recorded */
   g_assert_cmpstr(issued->location_path, ==, "R1/A/01");
   g_autofree char *id_text = g_strdup_printf("%" G_GINT64_FORMAT, glock->id);
-  g_autofree char *status_ev = query_text(
-      t->store, "SELECT old_value || '>' || new_value || '|' || reason || '|' || u.name FROM "
-                "item_event e JOIN app_user u ON u.id = e.user_id WHERE e.kind = 'status' AND "
-                "e.item_id = CAST(? AS INTEGER)", id_text);
+  g_autofree char *status_ev = test_sql_text_str(
+      t,
+      "SELECT old_value || '>' || new_value || '|' || reason || '|' || u.name FROM "
+      "item_event e JOIN app_user u ON u.id = e.user_id WHERE e.kind = 'status' AND "
+      "e.item_id = CAST(? AS INTEGER)",
+      id_text);
   g_assert_cmpstr(status_ev, ==, "in_store>issued|guard duty, order 17/26|sam");
-  g_autofree char *custody_ev = query_text(
-      t->store, "SELECT coalesce(old_value, '-') || '>' || new_value FROM item_event WHERE "
-                "kind = 'custody' AND item_id = CAST(? AS INTEGER)", id_text);
+  g_autofree char *custody_ev =
+      test_sql_text_str(t,
+                        "SELECT coalesce(old_value, '-') || '>' || new_value FROM item_event WHERE "
+                        "kind = 'custody' AND item_id = CAST(? AS INTEGER)",
+                        id_text);
   g_assert_cmpstr(custody_ev, ==, "->2nd Platoon");
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'item.status' AND user_name = 'sam' AND subject = ?", glock->uuid),
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'item.status' AND user_name = 'sam' AND subject = ?",
+                                   glock->uuid),
                   ==, 1);
-  g_autofree char *payload_status = query_text(
-      t->store, "SELECT json_extract(payload, '$.old_status') || '>' || json_extract(payload, "
-                "'$.status') || '|' || json_extract(payload, '$.custodian') FROM outbox WHERE "
-                "kind = 'item.status' AND entity_uuid = ?", glock->uuid);
+  g_autofree char *payload_status = test_sql_text_str(
+      t,
+      "SELECT json_extract(payload, '$.old_status') || '>' || json_extract(payload, "
+      "'$.status') || '|' || json_extract(payload, '$.custodian') FROM outbox WHERE "
+      "kind = 'item.status' AND entity_uuid = ?",
+      glock->uuid);
   g_assert_cmpstr(payload_status, ==, "in_store>issued|2nd Platoon");
   assert_audit_ok(t->store);
 
   /* back in store: the custodian is cleared, the admin may do it too */
-  g_assert_true(muster_items_set_status(t->store, t->admin, glock->id, MUSTER_STATUS_IN_STORE,
-                                        NULL, "returned", &error));
+  g_assert_true(muster_items_set_status(t->store, t->admin, glock->id, MUSTER_STATUS_IN_STORE, NULL,
+                                        "returned", &error));
   g_assert_no_error(error);
   g_autoptr(MusterItem) back = muster_items_get(t->store, glock->id, &error);
   g_assert_null(back->custodian);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM item_event WHERE kind IN "
-                            "('status', 'custody')", NULL), ==, 4);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM item_event WHERE kind IN "
+                                   "('status', 'custody')",
+                                   NULL),
+                  ==, 4);
   assert_audit_ok(t->store);
 }
 
@@ -824,19 +841,26 @@ test_move(TestDb *t, gconstpointer data)
   g_clear_error(&error);
   snapshot_assert_same(t, &before);
 
-  g_assert_true(muster_items_move(t->store, sup, glock->id, " R1 / B / 02 ", "rack repair",
-                                  &error));
+  g_assert_true(
+      muster_items_move(t->store, sup, glock->id, " R1 / B / 02 ", "rack repair", &error));
   g_assert_no_error(error);
   g_autoptr(MusterItem) moved = muster_items_get(t->store, glock->id, &error);
   g_assert_cmpstr(moved->location_path, ==, "R1/B/02");
-  g_autofree char *ev = query_text(t->store, "SELECT old_value || '>' || new_value || '|' || "
-                                   "reason FROM item_event WHERE kind = 'location'", NULL);
+  g_autofree char *ev = test_sql_text_str(t,
+                                          "SELECT old_value || '>' || new_value || '|' || "
+                                          "reason FROM item_event WHERE kind = 'location'",
+                                          NULL);
   g_assert_cmpstr(ev, ==, "R1/A/01>R1/B/02|rack repair");
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'item.move' AND user_name = 'sam'", NULL), ==, 1);
-  g_autofree char *payload = query_text(t->store, "SELECT json_extract(payload, '$.location') "
-                                        "FROM outbox WHERE kind = 'item.location' AND "
-                                        "entity_uuid = ?", glock->uuid);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'item.move' AND user_name = 'sam'",
+                                   NULL),
+                  ==, 1);
+  g_autofree char *payload = test_sql_text_str(t,
+                                               "SELECT json_extract(payload, '$.location') "
+                                               "FROM outbox WHERE kind = 'item.location' AND "
+                                               "entity_uuid = ?",
+                                               glock->uuid);
   g_assert_cmpstr(payload, ==, "R1/B/02");
   /* into the armoury itself, from no location at all */
   g_autoptr(MusterItem) fn = find_one(t, "FN-300003");
@@ -857,8 +881,8 @@ test_markings(TestDb *t, gconstpointer data)
   Snapshot before;
   snapshot_take(t, &before);
   /* supervisors may not add or retire markings */
-  g_assert_false(muster_items_add_marking(t->store, sup, glock->id, "barcode", "slide", "123",
-                                          &error));
+  g_assert_false(
+      muster_items_add_marking(t->store, sup, glock->id, "barcode", "slide", "123", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
   g_assert_nonnull(strstr(error->message, "admin"));
   g_clear_error(&error);
@@ -866,29 +890,29 @@ test_markings(TestDb *t, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
   g_clear_error(&error);
   /* bad kind, component, value; a marking it already carries */
-  g_assert_false(muster_items_add_marking(t->store, t->admin, glock->id, "rfid", "frame", "1",
-                                          &error));
+  g_assert_false(
+      muster_items_add_marking(t->store, t->admin, glock->id, "rfid", "frame", "1", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_assert_nonnull(strstr(error->message, "unknown kind 'rfid'"));
   g_clear_error(&error);
-  g_assert_false(muster_items_add_marking(t->store, t->admin, glock->id, "barcode", "grip", "1",
-                                          &error));
+  g_assert_false(
+      muster_items_add_marking(t->store, t->admin, glock->id, "barcode", "grip", "1", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_clear_error(&error);
-  g_assert_false(muster_items_add_marking(t->store, t->admin, glock->id, "uhf_epc", "frame",
-                                          "1234", &error));
+  g_assert_false(
+      muster_items_add_marking(t->store, t->admin, glock->id, "uhf_epc", "frame", "1234", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_clear_error(&error);
   g_assert_false(muster_items_add_marking(t->store, t->admin, glock->id, "hf_uid", "frame",
                                           "04 a1 b2 c3 d4 e5 f6", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS);
   g_clear_error(&error);
-  g_assert_false(muster_items_retire_marking(t->store, t->admin, glock->id, "GL-100001", "",
-                                             &error));
+  g_assert_false(
+      muster_items_retire_marking(t->store, t->admin, glock->id, "GL-100001", "", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_clear_error(&error);
-  g_assert_false(muster_items_retire_marking(t->store, t->admin, glock->id, "NOPE", "lost",
-                                             &error));
+  g_assert_false(
+      muster_items_retire_marking(t->store, t->admin, glock->id, "NOPE", "lost", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
   g_clear_error(&error);
   snapshot_assert_same(t, &before);
@@ -897,16 +921,27 @@ test_markings(TestDb *t, gconstpointer data)
   g_assert_true(muster_items_add_marking(t->store, t->admin, glock->id, "hf_uid", "slide",
                                          "04:bb:cc:dd", &error));
   g_assert_no_error(error);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM marking WHERE value = '04BBCCDD' "
-                            "AND component = 'slide' AND retired_at IS NULL", NULL), ==, 1);
-  g_autofree char *ev = query_text(t->store, "SELECT new_value FROM item_event WHERE kind = "
-                                   "'marking'", NULL);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM marking WHERE value = '04BBCCDD' "
+                                   "AND component = 'slide' AND retired_at IS NULL",
+                                   NULL),
+                  ==, 1);
+  g_autofree char *ev = test_sql_text_str(t,
+                                          "SELECT new_value FROM item_event WHERE kind = "
+                                          "'marking'",
+                                          NULL);
   g_assert_cmpstr(ev, ==, "hf_uid:slide:04BBCCDD");
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'marking.add' AND subject = ?", glock->uuid), ==, 1);
-  g_autofree char *added = query_text(t->store, "SELECT json_extract(payload, '$.action') || ':' "
-                                      "|| json_extract(payload, '$.value') FROM outbox WHERE "
-                                      "kind = 'item.marking'", NULL);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'marking.add' AND subject = ?",
+                                   glock->uuid),
+                  ==, 1);
+  g_autofree char *added =
+      test_sql_text_str(t,
+                        "SELECT json_extract(payload, '$.action') || ':' "
+                        "|| json_extract(payload, '$.value') FROM outbox WHERE "
+                        "kind = 'item.marking'",
+                        NULL);
   g_assert_cmpstr(added, ==, "added:04BBCCDD");
   assert_audit_ok(t->store);
 
@@ -914,14 +949,23 @@ test_markings(TestDb *t, gconstpointer data)
   g_assert_true(muster_items_retire_marking(t->store, t->admin, glock->id, "04 BB CC DD",
                                             "tag replaced", &error));
   g_assert_no_error(error);
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM marking WHERE value = '04BBCCDD' "
-                            "AND retired_at IS NOT NULL", NULL), ==, 1);
-  g_autofree char *retired_ev = query_text(t->store, "SELECT old_value || '>' || new_value || "
-                                           "'|' || reason FROM item_event WHERE kind = 'marking' "
-                                           "AND new_value = 'retired'", NULL);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM marking WHERE value = '04BBCCDD' "
+                                   "AND retired_at IS NOT NULL",
+                                   NULL),
+                  ==, 1);
+  g_autofree char *retired_ev =
+      test_sql_text_str(t,
+                        "SELECT old_value || '>' || new_value || "
+                        "'|' || reason FROM item_event WHERE kind = 'marking' "
+                        "AND new_value = 'retired'",
+                        NULL);
   g_assert_cmpstr(retired_ev, ==, "hf_uid:slide:04BBCCDD>retired|tag replaced");
-  g_assert_cmpint(query_int(t->store, "SELECT count(*) FROM audit_log WHERE action = "
-                            "'marking.retire'", NULL), ==, 1);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'marking.retire'",
+                                   NULL),
+                  ==, 1);
   g_autoptr(GPtrArray) traced = muster_items_find_by_marking(t->store, "04:bb:cc:dd", &error);
   g_assert_no_error(error);
   g_assert_cmpuint(traced->len, ==, 1);
@@ -929,8 +973,8 @@ test_markings(TestDb *t, gconstpointer data)
   g_assert_nonnull(m);
   g_assert_nonnull(m->retired_at);
   /* retired already; and a retired marking is not added back */
-  g_assert_false(muster_items_retire_marking(t->store, t->admin, glock->id, "04BBCCDD", "again",
-                                             &error));
+  g_assert_false(
+      muster_items_retire_marking(t->store, t->admin, glock->id, "04BBCCDD", "again", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
   g_clear_error(&error);
   g_assert_false(muster_items_add_marking(t->store, t->admin, glock->id, "hf_uid", "slide",
@@ -944,22 +988,24 @@ static void
 test_find_and_resolve(TestDb *t, gconstpointer data)
 {
   import_ok(t, good_csv, 3);
-  g_autofree char *more = g_strconcat(HEADER, "Steyr,AT,GL-100001,AUG,rifle,,,,,,,in_store,,,"
-                                      "datamatrix_uii:frame:D12345 ABC678\n", NULL);
+  g_autofree char *more = g_strconcat(HEADER,
+                                      "Steyr,AT,GL-100001,AUG,rifle,,,,,,,in_store,,,"
+                                      "datamatrix_uii:frame:D12345 ABC678\n",
+                                      NULL);
   import_ok(t, more, 1);
   g_autoptr(GError) error = NULL;
   struct {
     const char *text;
     const char *serial;
   } cases[] = {
-      {"04:a1:b2:c3:d4:e5:f6", "GL-100001"},  /* typed UID with colons */
-      {"04 A1 B2 C3 D4 E5 F6", "GL-100001"},  /* with spaces */
-      {"04-a1-b2-c3-d4-e5-f6", "GL-100001"},  /* with dashes */
+      {"04:a1:b2:c3:d4:e5:f6", "GL-100001"}, /* typed UID with colons */
+      {"04 A1 B2 C3 D4 E5 F6", "GL-100001"}, /* with spaces */
+      {"04-a1-b2-c3-d4-e5-f6", "GL-100001"}, /* with dashes */
       {"04a1b2c3d4e5f6", "GL-100001"},
       {"3034257bf7194e4000000001", "HK-200002"},
-      {" hk-200002 ", "HK-200002"},           /* serial, and on the barrel too */
+      {" hk-200002 ", "HK-200002"}, /* serial, and on the barrel too */
       {"fn-300003", "FN-300003"},
-      {"d12345abc678", "GL-100001"},          /* the Steyr's UII, spaces dropped */
+      {"d12345abc678", "GL-100001"}, /* the Steyr's UII, spaces dropped */
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autoptr(GPtrArray) found = muster_items_find_by_marking(t->store, cases[i].text, &error);
@@ -998,8 +1044,7 @@ test_find_and_resolve(TestDb *t, gconstpointer data)
   g_assert_null(muster_items_get(t->store, 12345, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
   g_clear_error(&error);
-  g_assert_null(muster_items_get_by_uuid(t->store, "00000000-0000-4000-8000-000000000000",
-                                         &error));
+  g_assert_null(muster_items_get_by_uuid(t->store, "00000000-0000-4000-8000-000000000000", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
 }
 
@@ -1016,8 +1061,8 @@ test_lookups_use_indexes(TestDb *t, gconstpointer data)
   };
   for (guint i = 0; i < G_N_ELEMENTS(plans); i++) {
     sqlite3_stmt *stmt = NULL;
-    g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), plans[i], -1, &stmt, NULL),
-                    ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), plans[i], -1, &stmt, NULL), ==,
+                    SQLITE_OK);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
       const char *detail = (const char *)sqlite3_column_text(stmt, 3);
       if (g_str_has_prefix(detail, "SCAN ") && strstr(detail, "INDEX") == NULL &&
@@ -1040,16 +1085,17 @@ test_import_100k(TestDb *t, gconstpointer data)
   const guint n = 100000;
   g_autoptr(GString) csv = g_string_new(HEADER);
   for (guint i = 0; i < n; i++)
-    g_string_append_printf(csv, "Glock,AT,GL-%07u,G17,pistol,9x19,2015,,,,polymer,in_store,"
+    g_string_append_printf(csv,
+                           "Glock,AT,GL-%07u,G17,pistol,9x19,2015,,,,polymer,in_store,"
                            "R%u/%c/%02u,,hf_uid:frame:04%06X11223344;uhf_epc:frame:"
-                           "30340000000000%010X\n", i, 1 + i % 5, 'A' + (i / 5) % 10,
-                           1 + (i / 50) % 20, i, i);
+                           "30340000000000%010X\n",
+                           i, 1 + i % 5, 'A' + (i / 5) % 10, 1 + (i / 50) % 20, i, i);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
   MusterImportResult result;
   gint64 start = g_get_monotonic_time();
-  g_assert_true(muster_items_import_csv(t->store, t->admin, csv->str, csv->len, &result, &errors,
-                                        &error));
+  g_assert_true(
+      muster_items_import_csv(t->store, t->admin, csv->str, csv->len, &result, &errors, &error));
   gint64 import_us = g_get_monotonic_time() - start;
   g_assert_no_error(error);
   g_assert_cmpint(result.imported, ==, n);
@@ -1071,8 +1117,7 @@ test_import_100k(TestDb *t, gconstpointer data)
   g_printerr("\n# import of %u rows (%.1f MB): %.2f s (%.0f rows/s); %u locations\n"
              "# find_by_marking: %.1f us per lookup; export: %.2f s; audit verify: %.2f s\n",
              n, csv->len / 1e6, import_us / 1e6, n / (import_us / 1e6),
-             (guint)result.locations_created, find_us / 1000.0, export_us / 1e6,
-             verify_us / 1e6);
+             (guint)result.locations_created, find_us / 1000.0, export_us / 1e6, verify_us / 1e6);
 }
 
 int

@@ -10,20 +10,6 @@
 
 #include <string.h>
 
-static gint64
-query_int(TestDb *t, const char *sql, const char *arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL), ==,
-                  SQLITE_OK);
-  if (arg != NULL)
-    sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 v = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return v;
-}
-
 static void
 assert_audit_ok(TestDb *t)
 {
@@ -41,8 +27,14 @@ test_normalise(void)
     const char *in;
     const char *out;
   } ok[] = {
-      {"", ""},         {"/", ""},           {NULL, ""},        {"R1", "R1"},
-      {" R1 / A ", "R1/A"}, {"R1/A/03", "R1/A/03"}, {"/R1/A/", "R1/A"}, {"Raum 1/Ständer", "Raum 1/Ständer"},
+      {"", ""},
+      {"/", ""},
+      {NULL, ""},
+      {"R1", "R1"},
+      {" R1 / A ", "R1/A"},
+      {"R1/A/03", "R1/A/03"},
+      {"/R1/A/", "R1/A"},
+      {"Raum 1/Ständer", "Raum 1/Ständer"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(ok); i++) {
     g_autoptr(GError) error = NULL;
@@ -54,8 +46,12 @@ test_normalise(void)
     const char *in;
     const char *words;
   } bad[] = {
-      {"R1//A", "doubled"},       {"//", "doubled"},           {"R1/ /A", "empty level"},
-      {"R1/A/03/x", "three levels"}, {"R1\n/A", "control"},     {"R1\t", "control"},
+      {"R1//A", "doubled"},
+      {"//", "doubled"},
+      {"R1/ /A", "empty level"},
+      {"R1/A/03/x", "three levels"},
+      {"R1\n/A", "control"},
+      {"R1\t", "control"},
       {"R\xff", "UTF-8"},
       {"R1/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "64 bytes"},
   };
@@ -88,9 +84,9 @@ static void
 test_add_creates_parents(TestDb *t, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  gint64 audit_before = query_int(t, "SELECT count(*) FROM audit_log", NULL);
-  g_autoptr(MusterLocation) slot = muster_locations_add(t->store, t->admin, " R1 / A / 03 ",
-                                                        "Top shelf", &error);
+  gint64 audit_before = test_sql_int_str(t, "SELECT count(*) FROM audit_log", NULL);
+  g_autoptr(MusterLocation) slot =
+      muster_locations_add(t->store, t->admin, " R1 / A / 03 ", "Top shelf", &error);
   g_assert_no_error(error);
   g_assert_cmpstr(slot->path, ==, "R1/A/03");
   g_assert_cmpstr(slot->kind, ==, "slot");
@@ -113,21 +109,28 @@ test_add_creates_parents(TestDb *t, gconstpointer data)
   g_assert_cmpint(armoury->parent_id, ==, 0);
 
   /* one audit entry per location created, naming the admin */
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM audit_log WHERE action = 'location.add' "
-                               "AND user_name = 'admin'", NULL), ==, 3);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM audit_log", NULL), ==, audit_before + 3);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM audit_log WHERE subject = ?", slot->uuid),
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE action = 'location.add' "
+                                   "AND user_name = 'admin'",
+                                   NULL),
+                  ==, 3);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM audit_log", NULL), ==,
+                  audit_before + 3);
+  g_assert_cmpint(
+      test_sql_int_str(t, "SELECT count(*) FROM audit_log WHERE subject = ?", slot->uuid), ==, 1);
+  g_assert_cmpint(test_sql_int_str(t,
+                                   "SELECT count(*) FROM audit_log WHERE json_extract(detail, "
+                                   "'$.path') = ?",
+                                   "R1/A/03"),
                   ==, 1);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM audit_log WHERE json_extract(detail, "
-                               "'$.path') = ?", "R1/A/03"), ==, 1);
   assert_audit_ok(t);
 
   /* a sibling reuses the parents */
-  g_autoptr(MusterLocation) sibling = muster_locations_add(t->store, t->admin, "R1/A/04", NULL,
-                                                           &error);
+  g_autoptr(MusterLocation) sibling =
+      muster_locations_add(t->store, t->admin, "R1/A/04", NULL, &error);
   g_assert_no_error(error);
   g_assert_cmpint(sibling->parent_id, ==, rack->id);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM location", NULL), ==, 5);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM location", NULL), ==, 5);
   assert_audit_ok(t);
 }
 
@@ -136,7 +139,7 @@ test_add_refusals(TestDb *t, gconstpointer data)
 {
   g_autoptr(MusterLocation) first = muster_locations_add(t->store, t->admin, "R1", NULL, NULL);
   g_assert_nonnull(first);
-  gint64 audit_before = query_int(t, "SELECT count(*) FROM audit_log", NULL);
+  gint64 audit_before = test_sql_int_str(t, "SELECT count(*) FROM audit_log", NULL);
 
   g_autoptr(GError) exists = NULL;
   g_assert_null(muster_locations_add(t->store, t->admin, "/R1/", NULL, &exists));
@@ -160,7 +163,7 @@ test_add_refusals(TestDb *t, gconstpointer data)
   g_assert_error(nobody, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
 
   g_autoptr(MusterUser) sup = test_db_add_user(t, "sam", MUSTER_ROLE_SUPERVISOR);
-  audit_before = query_int(t, "SELECT count(*) FROM audit_log", NULL);
+  audit_before = test_sql_int_str(t, "SELECT count(*) FROM audit_log", NULL);
   g_autoptr(GError) refused = NULL;
   g_assert_null(muster_locations_add(t->store, sup, "R4", NULL, &refused));
   g_assert_error(refused, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
@@ -168,8 +171,8 @@ test_add_refusals(TestDb *t, gconstpointer data)
   g_assert_nonnull(strstr(refused->message, "sam"));
 
   /* nothing of the refused attempts is stored */
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM location", NULL), ==, 2);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM audit_log", NULL), ==, audit_before);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM location", NULL), ==, 2);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM audit_log", NULL), ==, audit_before);
   assert_audit_ok(t);
 }
 
@@ -200,24 +203,26 @@ test_ensure_in_transaction(TestDb *t, gconstpointer data)
   g_assert_true(muster_locations_ensure(t->store, t->admin, "R2 / B / 1", &again, &error));
   g_assert_cmpint(again, ==, id);
   g_assert_true(muster_locations_ensure(t->store, t->admin, "", &root, &error));
-  g_assert_cmpint(root, ==, query_int(t, "SELECT id FROM location WHERE path = ''", NULL));
+  g_assert_cmpint(root, ==, test_sql_int_str(t, "SELECT id FROM location WHERE path = ''", NULL));
   gint64 bad = -1;
   g_assert_false(muster_locations_ensure(t->store, t->admin, "R2/B/1/x", &bad, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_clear_error(&error);
   g_assert_true(muster_store_commit(t->store, &error));
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM location", NULL), ==, 4);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM audit_log WHERE action = 'location.add'",
-                            NULL), ==, 3);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM location", NULL), ==, 4);
+  g_assert_cmpint(
+      test_sql_int_str(t, "SELECT count(*) FROM audit_log WHERE action = 'location.add'", NULL), ==,
+      3);
   assert_audit_ok(t);
 
   /* a rolled-back transaction leaves neither locations nor audit entries */
   g_assert_true(muster_store_begin(t->store, &error));
   g_assert_true(muster_locations_ensure(t->store, t->admin, "R3/C", &id, &error));
   muster_store_rollback(t->store);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM location", NULL), ==, 4);
-  g_assert_cmpint(query_int(t, "SELECT count(*) FROM audit_log WHERE action = 'location.add'",
-                            NULL), ==, 3);
+  g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM location", NULL), ==, 4);
+  g_assert_cmpint(
+      test_sql_int_str(t, "SELECT count(*) FROM audit_log WHERE action = 'location.add'", NULL), ==,
+      3);
   assert_audit_ok(t);
 }
 

@@ -53,8 +53,7 @@ MusterUser *
 test_db_add_user(TestDb *t, const char *name, MusterRole role)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterUser) u = muster_users_add(t->store, t->admin, name, name, role, "1234",
-                                             &error);
+  g_autoptr(MusterUser) u = muster_users_add(t->store, t->admin, name, name, role, "1234", &error);
   g_assert_no_error(error);
   g_assert_cmpint(u->role, ==, role);
   MusterUser *signed_in = muster_users_authenticate(t->store, name, "1234", &error);
@@ -62,33 +61,75 @@ test_db_add_user(TestDb *t, const char *name, MusterRole role)
   return signed_in;
 }
 
+/* sql's first row; its one parameter, if it has one, bound to text (when not NULL) or
+ * to number. */
 static sqlite3_stmt *
-first_row(TestDb *t, const char *sql)
+first_row(TestDb *t, const char *sql, const char *text, gint64 number)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2(muster_store_db(t->store), sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     g_error("%s: %s", sql, sqlite3_errmsg(muster_store_db(t->store)));
+  if (sqlite3_bind_parameter_count(stmt) > 0) {
+    if (text != NULL)
+      sqlite3_bind_text(stmt, 1, text, -1, SQLITE_TRANSIENT);
+    else
+      sqlite3_bind_int64(stmt, 1, number);
+  }
   g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
   return stmt;
 }
 
-gint64
-test_sql_int(TestDb *t, const char *sql)
+static gint64
+int_of(sqlite3_stmt *stmt)
 {
-  sqlite3_stmt *stmt = first_row(t, sql);
   gint64 n = sqlite3_column_int64(stmt, 0);
   sqlite3_finalize(stmt);
   return n;
 }
 
-char *
-test_sql_text(TestDb *t, const char *sql)
+static char *
+text_of(sqlite3_stmt *stmt)
 {
-  sqlite3_stmt *stmt = first_row(t, sql);
   char *s = muster_column_dup(stmt, 0);
   sqlite3_finalize(stmt);
   return s;
+}
+
+gint64
+test_sql_int(TestDb *t, const char *sql)
+{
+  return int_of(first_row(t, sql, NULL, 0));
+}
+
+char *
+test_sql_text(TestDb *t, const char *sql)
+{
+  return text_of(first_row(t, sql, NULL, 0));
+}
+
+gint64
+test_sql_int_arg(TestDb *t, const char *sql, gint64 arg)
+{
+  return int_of(first_row(t, sql, NULL, arg));
+}
+
+char *
+test_sql_text_arg(TestDb *t, const char *sql, gint64 arg)
+{
+  return text_of(first_row(t, sql, NULL, arg));
+}
+
+gint64
+test_sql_int_str(TestDb *t, const char *sql, const char *arg)
+{
+  return int_of(first_row(t, sql, arg, 0));
+}
+
+char *
+test_sql_text_str(TestDb *t, const char *sql, const char *arg)
+{
+  return text_of(first_row(t, sql, arg, 0));
 }
 
 void

@@ -7,10 +7,10 @@
 #include "db/users.h"
 
 typedef struct {
-  char *dir;            /* temp folder, removed at teardown */
-  char *path;           /* dir/armoury.db */
+  char *dir;  /* temp folder, removed at teardown */
+  char *path; /* dir/armoury.db */
   MusterStore *store;
-  MusterUser *admin;    /* "admin", PIN 123456 */
+  MusterUser *admin; /* "admin", PIN 123456 */
 } TestDb;
 
 /* A fresh database with armoury code TEST and one admin. */
@@ -24,6 +24,11 @@ MusterUser *test_db_add_user(TestDb *t, const char *name, MusterRole role);
  * from the file: tests check what was stored, not what the engine says it stored. */
 gint64 test_sql_int(TestDb *t, const char *sql);
 char *test_sql_text(TestDb *t, const char *sql);
+/* The same for a query with one parameter ('?'): a number or a text. */
+gint64 test_sql_int_arg(TestDb *t, const char *sql, gint64 arg);
+char *test_sql_text_arg(TestDb *t, const char *sql, gint64 arg);
+gint64 test_sql_int_str(TestDb *t, const char *sql, const char *arg);
+char *test_sql_text_str(TestDb *t, const char *sql, const char *arg);
 /* Runs sql, which must succeed (used to tamper with the file behind the engine). */
 void test_sql_exec(TestDb *t, const char *sql);
 
