@@ -35,24 +35,10 @@ typedef struct {
 } Fixture;
 
 static void
-import_csv(TestDb *t, const char *csv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) errors = NULL;
-  MusterImportResult result = {0};
-  gboolean ok =
-      muster_items_import_csv(t->store, t->admin, csv, strlen(csv), &result, &errors, &error);
-  for (guint i = 0; !ok && errors != NULL && i < errors->len; i++)
-    g_printerr("%s\n", (const char *)g_ptr_array_index(errors, i));
-  g_assert_no_error(error);
-  g_assert_true(ok);
-}
-
-static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
   test_db_setup(&f->db, data);
-  import_csv(&f->db, register_csv);
+  test_db_import_csv(&f->db, register_csv, -1);
   f->carol = test_db_add_user(&f->db, "carol", MUSTER_ROLE_STAFF);
 }
 
@@ -140,8 +126,10 @@ test_start(Fixture *f, gconstpointer data)
   g_assert_cmpint(c->scans, ==, 0);
 
   /* the expected list is frozen: items added later do not join it */
-  import_csv(&f->db, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
-                     "Glock,AT,GL-1009,G19,pistol,in_store,R1/A/09\n");
+  test_db_import_csv(&f->db,
+                     "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
+                     "Glock,AT,GL-1009,G19,pistol,in_store,R1/A/09\n",
+                     -1);
   g_autoptr(MusterCount) again = muster_counts_get(f->db.store, c->uuid, &error);
   g_assert_no_error(error);
   g_assert_cmpint(again->id, ==, c->id);
@@ -162,8 +150,10 @@ test_start(Fixture *f, gconstpointer data)
 static void
 test_start_whole_armoury(Fixture *f, gconstpointer data)
 {
-  import_csv(&f->db, "manufacturer,country_of_manufacture,serial,model,category,status\n"
-                     "Glock,AT,GL-1005,G17,pistol,in_store\n");
+  test_db_import_csv(&f->db,
+                     "manufacturer,country_of_manufacture,serial,model,category,status\n"
+                     "Glock,AT,GL-1005,G17,pistol,in_store\n",
+                     -1);
   g_autoptr(MusterCount) c = start(f, f->carol, f->db.admin, "", FALSE);
   /* every in-store item, even one with no recorded place */
   g_assert_cmpint(c->expected, ==, 7);

@@ -35,14 +35,8 @@ fixture_setup(Fixture *f, gconstpointer data)
   f->counter = test_db_add_user(&f->db, "counter", MUSTER_ROLE_STAFF);
   f->witness = test_db_add_user(&f->db, "witness", MUSTER_ROLE_STAFF);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) problems = NULL;
-  MusterImportResult result = {0};
-  gboolean ok = muster_items_import_csv(f->db.store, f->db.admin, f->demo->csv->str,
-                                        f->demo->csv->len, &result, &problems, &error);
-  for (guint i = 0; !ok && problems != NULL && i < problems->len && i < 5; i++)
-    g_printerr("%s\n", (const char *)g_ptr_array_index(problems, i));
-  g_assert_no_error(error);
-  g_assert_true(ok);
+  MusterImportResult result =
+      test_db_import_csv(&f->db, f->demo->csv->str, (gssize)f->demo->csv->len);
   g_assert_cmpint(result.imported, ==, f->demo->n_items);
   g_assert_cmpint(result.locations_created, >, 0);
   const char *const whole[] = {"", NULL};

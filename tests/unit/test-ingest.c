@@ -36,26 +36,10 @@ typedef struct {
 } Fixture;
 
 static void
-import_register(TestDb *t)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) errors = NULL;
-  MusterImportResult result = {0};
-  gboolean ok = muster_items_import_csv(t->store, t->admin, register_csv, strlen(register_csv),
-                                        &result, &errors, &error);
-  if (!ok && errors != NULL)
-    for (guint i = 0; i < errors->len; i++)
-      g_printerr("%s\n", (const char *)g_ptr_array_index(errors, i));
-  g_assert_no_error(error);
-  g_assert_true(ok);
-  g_assert_cmpint(result.imported, ==, 7);
-}
-
-static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
   test_db_setup(&f->db, data);
-  import_register(&f->db);
+  g_assert_cmpint(test_db_import_csv(&f->db, register_csv, -1).imported, ==, 7);
   f->counter = test_db_add_user(&f->db, "carol", MUSTER_ROLE_STAFF);
   g_autoptr(GError) error = NULL;
   const char *scope[] = {"R1", NULL};

@@ -34,17 +34,8 @@ fixture_setup(Fixture *f, gconstpointer data)
                     "Glock,AT,GL-1,G17,pistol,9x19,in_store,R1/A/01,hf_uid:frame:04A1B2C3D4E501\n"
                     "Glock,AT,GL-2,G17,pistol,9x19,in_store,R1/B/01,\n"
                     "Glock,AT,GL-3,G17,pistol,9x19,in_store,R2/A/01,\n";
-  MusterImportResult result = {0};
-  g_autoptr(GPtrArray) errors = NULL;
-  g_autoptr(GError) error = NULL;
-  g_assert_true(muster_items_import_csv(f->db.store, f->db.admin, csv, strlen(csv), &result,
-                                        &errors, &error));
-  g_autoptr(MusterUser) witness = test_db_add_user(&f->db, "will", MUSTER_ROLE_STAFF);
-  const char *scope[] = {"R1", NULL};
-  g_autoptr(MusterCount) c =
-      muster_counts_start(f->db.store, f->db.admin, witness, scope, FALSE, &error);
-  g_assert_no_error(error);
-  f->count_id = c->id;
+  test_db_import_csv(&f->db, csv, -1);
+  f->count_id = test_db_start_count(&f->db, "R1");
   f->outcomes = g_ptr_array_new_with_free_func(g_free);
   f->errors = g_ptr_array_new_with_free_func(g_free);
   f->locations = g_ptr_array_new_with_free_func(g_free);

@@ -3,6 +3,8 @@
  */
 #include "test-util.h"
 
+#include "db/counts.h"
+
 #include <glib/gstdio.h>
 
 void
@@ -63,6 +65,36 @@ test_db_add_user(TestDb *t, const char *name, MusterRole role)
 
 /* sql's first row; its one parameter, if it has one, bound to text (when not NULL) or
  * to number. */
+MusterImportResult
+test_db_import_csv(TestDb *t, const char *csv, gssize len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  MusterImportResult result = {0};
+  gboolean ok = muster_items_import_csv(t->store, t->admin, csv, len < 0 ? strlen(csv) : (gsize)len,
+                                        &result, &problems, &error);
+  for (guint i = 0; !ok && problems != NULL && i < problems->len && i < 5; i++)
+    g_printerr("%s\n", (const char *)g_ptr_array_index(problems, i));
+  g_assert_no_error(error);
+  g_assert_true(ok);
+  return result;
+}
+
+gint64
+test_db_start_count(TestDb *t, const char *scope_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterUser) known = muster_users_get(t->store, "will", NULL);
+  g_autoptr(MusterUser) witness = known != NULL
+                                      ? muster_users_authenticate(t->store, "will", "1234", &error)
+                                      : test_db_add_user(t, "will", MUSTER_ROLE_STAFF);
+  g_assert_no_error(error);
+  const char *scope[] = {scope_path, NULL};
+  g_autoptr(MusterCount) c = muster_counts_start(t->store, t->admin, witness, scope, FALSE, &error);
+  g_assert_no_error(error);
+  return c->id;
+}
+
 static sqlite3_stmt *
 first_row(TestDb *t, const char *sql, const char *text, gint64 number)
 {

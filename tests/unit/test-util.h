@@ -3,6 +3,7 @@
  * and users already signed in.
  */
 #pragma once
+#include "db/items.h"
 #include "db/store.h"
 #include "db/users.h"
 
@@ -19,6 +20,14 @@ void test_db_teardown(TestDb *t, gconstpointer data);
 
 /* Adds a user with PIN 1234 + role, returns it authenticated. */
 MusterUser *test_db_add_user(TestDb *t, const char *name, MusterRole role);
+
+/* Imports a register CSV (len -1: up to the NUL) as the admin; every row must import
+ * (the problems are printed otherwise). */
+MusterImportResult test_db_import_csv(TestDb *t, const char *csv, gssize len);
+
+/* Starts a count of scope_path ("" = the whole armoury), counted by the admin and
+ * witnessed by staff "will" (added on first use); returns its id. */
+gint64 test_db_start_count(TestDb *t, const char *scope_path);
 
 /* Reads the first column of the first row of sql (which must return a row), straight
  * from the file: tests check what was stored, not what the engine says it stored. */
