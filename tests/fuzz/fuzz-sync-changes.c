@@ -16,73 +16,35 @@
 #include "db/users.h"
 #include "sync/apply.h"
 
-#include <glib/gstdio.h>
-#include <stdint.h>
-#include <stdlib.h>
+#include "support/fuzz-temp-db.h"
 
-static char *dir;
-static char *path;
+#include <stdint.h>
+
 static MusterStore *store;
 static guint64 runs;
-
-static void
-check(gboolean ok)
-{
-  if (!ok)
-    abort();
-}
-
-static void
-remove_database(void)
-{
-  g_clear_pointer(&store, muster_store_free);
-  const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-  for (guint i = 0; path != NULL && i < G_N_ELEMENTS(suffixes); i++) {
-    g_autofree char *file = g_strconcat(path, suffixes[i], NULL);
-    g_unlink(file);
-  }
-  if (dir != NULL)
-    g_rmdir(dir);
-}
-
-static void
-create_database(void)
-{
-  GError *error = NULL;
-  dir = g_dir_make_tmp("muster-fuzz-changes-XXXXXX", &error);
-  check(dir != NULL);
-  path = g_build_filename(dir, "armoury.db", NULL);
-  store = muster_store_create(path, "FUZZ", "Fuzz armoury", &error);
-  check(store != NULL);
-  check(muster_store_exec(store, "PRAGMA synchronous=OFF", &error));
-  MusterUser *admin = muster_users_bootstrap_admin(store, "admin", "Fuzz", "123456", &error);
-  check(admin != NULL);
-  muster_user_free(admin);
-  atexit(remove_database);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (store == NULL)
-    create_database();
+    store = fuzz_temp_db_create("changes", NULL);
   g_autofree char *raw = g_strndup((const char *)data, size);
   g_autoptr(GString) text = g_string_new(raw);
   g_string_replace(text, "@ARMOURY@", muster_store_armoury_uuid(store), 0);
   g_autoptr(GError) ack_error = NULL;
   gint64 acked = 0;
   if (!muster_sync_apply_ack(store, text->str, &acked, &ack_error))
-    check(ack_error != NULL);
+    fuzz_check(ack_error != NULL);
   g_autoptr(GError) error = NULL;
   gint64 applied = 0;
   gboolean more = FALSE;
   if (!muster_sync_apply_changes(store, text->str, &applied, &more, &error))
-    check(error != NULL);
-  check(sqlite3_get_autocommit(muster_store_db(store)));
+    fuzz_check(error != NULL);
+  fuzz_check(sqlite3_get_autocommit(muster_store_db(store)));
   if (++runs % 512 == 0) {
     MusterAuditReport report = {0};
     g_autoptr(GError) audit_error = NULL;
-    check(muster_audit_verify(store, &report, &audit_error));
+    fuzz_check(muster_audit_verify(store, &report, &audit_error));
     muster_audit_report_clear(&report);
   }
   return 0;
