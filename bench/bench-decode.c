@@ -19,12 +19,13 @@
  *    frames it can read.
  *  - Decode rate: every image of each set of $MUSTER_ZXING_BLACKBOX (default
  *    ../shared/data/zxing-blackbox beside the source tree), default decoder settings,
- *    against ZXing's thresholds (bench_blackbox_sets); misreads and false positives
- *    counted separately. Absent images: the rate is reported as skipped.
+ *    against ZXing's thresholds (tests/image/zxing-blackbox.c, shared with the test); misreads and
+ * false positives counted separately. Absent images: the rate is reported as skipped.
  */
 #include "drivers/image/decoder.h"
 #include "drivers/image/image-file.h"
 #include "harness.h"
+#include "zxing-blackbox.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
@@ -63,19 +64,6 @@ static const Mark marks[] = {
      FALSE, FALSE},
     {"qr-light", "--barcode=QRCODE --data=GL-77 --scale=5", "GL-77", TRUE, TRUE},
     {"empty", NULL, NULL, FALSE, FALSE},
-};
-
-typedef struct {
-  const char *set;
-  const char *symbology;
-  guint must_decode;
-  guint max_detections; /* falsepositives */
-} BlackboxSet;
-
-static const BlackboxSet bench_blackbox_sets[] = {
-    {"datamatrix-1", "datamatrix", 23, 0}, {"qrcode-1", "qrcode", 17, 0},
-    {"code39-1", "code39", 4, 0},          {"code128-2", "code128", 36, 0},
-    {"ean13-1", "ean13", 30, 0},           {"falsepositives", NULL, 0, 2},
 };
 
 typedef struct {
@@ -315,51 +303,14 @@ bench_zbarimg(Bench *b, GError **error)
 
 /* ---- decode rate on ZXing's black-box images ----------------------------------- */
 
-static char *
-expected_text(const char *dir, const char *name)
-{
-  g_autofree char *stem = g_strndup(name, strrchr(name, '.') - name);
-  g_autofree char *txt = g_strconcat(stem, ".txt", NULL);
-  g_autofree char *path = g_build_filename(dir, txt, NULL);
-  char *text = NULL;
-  return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
-}
-
 static gboolean
-bench_set(Bench *b, MusterDecoder *decoder, const BlackboxSet *set, GError **error)
+bench_set(Bench *b, MusterDecoder *decoder, const ZxingBlackboxSet *set, GError **error)
 {
-  g_autofree char *dir = g_build_filename(b->blackbox, set->set, NULL);
-  g_autoptr(GDir) d = g_dir_open(dir, 0, error);
-  if (d == NULL)
+  ZxingBlackboxTally t = {0};
+  if (!zxing_blackbox_run_set(decoder, b->blackbox, set, &t, NULL, NULL, error))
     return FALSE;
-  guint images = 0, decoded = 0, misread = 0, detections = 0;
-  double total_ms = 0;
-  const char *name;
-  while ((name = g_dir_read_name(d)) != NULL) {
-    if (!g_str_has_suffix(name, ".png") && !g_str_has_suffix(name, ".jpg"))
-      continue;
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    g_autoptr(MusterGreyImage) image = muster_image_file_load(path, error);
-    if (image == NULL)
-      return FALSE;
-    gint64 t0 = g_get_monotonic_time();
-    g_autoptr(GPtrArray) symbols = muster_decoder_decode(decoder, image, error);
-    total_ms += (g_get_monotonic_time() - t0) / 1000.0;
-    if (symbols == NULL)
-      return FALSE;
-    g_autofree char *expected = set->symbology != NULL ? expected_text(dir, name) : NULL;
-    gboolean ok = FALSE;
-    for (guint i = 0; i < symbols->len; i++) {
-      const MusterSymbol *s = symbols->pdata[i];
-      gboolean right = expected != NULL && g_str_equal(s->symbology, set->symbology) &&
-                       g_str_equal(s->text, expected);
-      ok = ok || right;
-      misread += !right && set->symbology != NULL;
-    }
-    images++;
-    decoded += ok;
-    detections += symbols->len > 0;
-  }
+  guint images = t.images, decoded = t.decoded, misread = t.misread, detections = t.detections;
+  double total_ms = t.decode_ms;
   g_autofree char *key = g_strdup_printf("rate_%s", set->set);
   gboolean met;
   if (set->symbology != NULL) {
@@ -383,8 +334,8 @@ bench_rates(Bench *b, GError **error)
     return TRUE;
   }
   g_autoptr(MusterDecoder) decoder = muster_decoder_new(0);
-  for (guint i = 0; i < G_N_ELEMENTS(bench_blackbox_sets); i++)
-    if (!bench_set(b, decoder, &bench_blackbox_sets[i], error))
+  for (guint i = 0; i < zxing_blackbox_n_sets; i++)
+    if (!bench_set(b, decoder, &zxing_blackbox_sets[i], error))
       return FALSE;
   return TRUE;
 }
