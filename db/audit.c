@@ -22,7 +22,8 @@
 #include <string.h>
 
 static const char *const sealed_tables[MUSTER_AUDIT_N_SEALED] = {
-    "scan", "item_event", "discrepancy", "resolution", "unmarked_item", "outbox",
+    "scan",          "item_event", "discrepancy",    "resolution",
+    "unmarked_item", "outbox",     "unmarked_photo", /* the bytes too */
 };
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"

@@ -4,9 +4,10 @@
  * Every state-changing action appends an entry naming who did it. Each entry's hash
  * covers the previous entry's hash, so editing or deleting any entry breaks the chain
  * from there on. The rows that history tables gain in a transaction (scans, item
- * events, discrepancies, resolutions, unmarked items, outbox) are sealed into the chain
- * too: at commit the store appends one entry per table with the SHA-256 of the new rows,
- * so a later edit of a scan or a resolution is detected as well.
+ * events, discrepancies, resolutions, unmarked items and their photos, outbox) are
+ * sealed into the chain too: at commit the store appends one entry per table with the
+ * SHA-256 of the new rows, so a later edit of a scan, a resolution or a photo is
+ * detected as well.
  */
 #pragma once
 #include "db/store.h"
@@ -31,7 +32,7 @@ void muster_audit_report_clear(MusterAuditReport *report);
 gboolean muster_audit_verify(MusterStore *store, MusterAuditReport *report, GError **error);
 
 /* Used by the store around each transaction (see store.c). */
-#define MUSTER_AUDIT_N_SEALED 6
+#define MUSTER_AUDIT_N_SEALED 7
 void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_SEALED]);
 gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED],
                               GError **error);

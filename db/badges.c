@@ -207,8 +207,8 @@ refuse(MusterStore *store, const char *subject, const char *reason, GError *refu
 }
 
 MusterUser *
-muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth, const char *where,
-                  char **holder, GError **error)
+muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth,
+                  MusterBadgePurpose purpose, char **holder, GError **error)
 {
   *holder = NULL;
   g_autofree char *hash = badge_hash(store, uid, error);
@@ -242,8 +242,12 @@ muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth, 
     *holder = g_strdup(user->name);
     return NULL;
   }
-  g_autofree char *detail = g_strdup_printf("{\"by\":\"badge\",\"where\":\"%s\"}", where);
-  if (!muster_users_note_session(store, user, "user.sign_in", detail, error))
+  static const char *const vouched_for[] = {"sign_in", "witness", "confirm"};
+  gboolean sign_in = purpose == MUSTER_BADGE_FOR_SIGN_IN;
+  g_autofree char *detail = sign_in ? g_strdup("{\"by\":\"badge\",\"where\":\"kiosk\"}")
+                                    : g_strdup_printf("{\"for\":\"%s\"}", vouched_for[purpose]);
+  if (!muster_users_note_session(store, user, sign_in ? "user.sign_in" : "user.badge_vouch", detail,
+                                 error))
     return NULL;
   return g_steal_pointer(&user);
 }

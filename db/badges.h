@@ -30,12 +30,22 @@ gboolean muster_badges_revoke(MusterStore *store, const MusterUser *actor, const
 /* TRUE when the setting asks for the PIN after a tap (the default). */
 gboolean muster_badges_need_pin(MusterStore *store);
 
-/* A tap of uid on a reader at where ("kiosk"). When the tap alone may sign in, returns
- * the user, audited as a sign-in. When the PIN is still needed, returns NULL without an
- * error and sets *holder to the badge holder's name, for muster_users_sign_in(). Errors
- * (audited): an unknown or revoked badge (NOT_FOUND), a tag that is not genuine, a
- * deactivated holder (PERMISSION), a locked-out holder (LOCKED_OUT). */
+/* What a tap is for: signing in at the kiosk, or a second person vouching for an action
+ * of the one signed in (the witness of a count, the confirmer of a resolution). */
+typedef enum {
+  MUSTER_BADGE_FOR_SIGN_IN,
+  MUSTER_BADGE_FOR_WITNESS,
+  MUSTER_BADGE_FOR_CONFIRM,
+} MusterBadgePurpose;
+
+/* A tap of uid on a reader. When the tap alone may stand for the PIN, returns the
+ * holder, authenticated, audited ("user.sign_in" by badge, or "user.badge_vouch" with
+ * the purpose). When the PIN is still needed, returns NULL without an error and sets
+ * *holder to the badge holder's name, for muster_users_sign_in() or
+ * muster_users_authenticate(). Errors (audited as "badge.refused"): an unknown or revoked
+ * badge (NOT_FOUND), a tag that is not genuine, a deactivated holder (PERMISSION), a
+ * locked-out holder (LOCKED_OUT). */
 MusterUser *muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth,
-                              const char *where, char **holder, GError **error);
+                              MusterBadgePurpose purpose, char **holder, GError **error);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "db/audit.h"
 #include "db/locations.h"
 #include "db/outbox.h"
+#include "db/unmarked-photos.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -717,6 +718,11 @@ typedef struct {
   const MusterUser *actor;
   const char *photo_path;
   const char *now;
+  /* the photo's bytes, NULL when none; facts and when it was taken then set */
+  GBytes *photo;
+  const MusterPhotoFacts *photo_facts;
+  const char *photo_taken_at;
+  const char *photo_uuid; /* set once stored */
 } Unmarked;
 
 static gboolean
@@ -737,6 +743,29 @@ insert_unmarked(MusterStore *store, gint64 count_id, const Unmarked *u, GError *
   return muster_store_step_done(store, stmt, "Recording the unmarked item", error);
 }
 
+/* What the registry and the audit chain keep of a photo: its digest, never its bytes. */
+static void
+add_photo(JsonBuilder *b, const Unmarked *u)
+{
+  json_builder_set_member_name(b, "photo");
+  if (u->photo == NULL) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  const MusterPhotoFacts *f = u->photo_facts;
+  json_builder_begin_object(b);
+  add_str(b, "uuid", u->photo_uuid);
+  add_str(b, "media_type", f->media_type);
+  add_str(b, "sha256", f->sha256);
+  add_int(b, "size", (gint64)f->size);
+  json_builder_set_member_name(b, "width");
+  f->width > 0 ? json_builder_add_int_value(b, f->width) : json_builder_add_null_value(b);
+  json_builder_set_member_name(b, "height");
+  f->height > 0 ? json_builder_add_int_value(b, f->height) : json_builder_add_null_value(b);
+  add_str(b, "taken_at", u->photo_taken_at);
+  json_builder_end_object(b);
+}
+
 static JsonNode *
 unmarked_json(const Unmarked *u)
 {
@@ -751,14 +780,27 @@ unmarked_json(const Unmarked *u)
   add_str(b, "recorded_by_uuid", u->actor->uuid);
   add_str(b, "recorded_at", u->now);
   add_str(b, "photo_path", u->photo_path);
+  add_photo(b, u);
   json_builder_end_object(b);
   return json_builder_get_root(b);
+}
+
+/* Right after insert_unmarked(): the photo belongs to the row just inserted. */
+static gboolean
+store_photo(MusterStore *store, const Unmarked *u, char **photo_uuid, GError **error)
+{
+  if (u->photo == NULL)
+    return TRUE;
+  gint64 unmarked_id = sqlite3_last_insert_rowid(muster_store_db(store));
+  return muster_unmarked_photos_insert(store, unmarked_id, u->actor, u->photo, u->photo_facts,
+                                       u->photo_taken_at, photo_uuid, error);
 }
 
 static gboolean
 unmarked_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
                const char *description, const char *location_path, const char *photo_path,
-               char **uuid_out, GError **error)
+               const MusterPhotoInput *photo, const MusterPhotoFacts *facts, char **uuid_out,
+               GError **error)
 {
   g_auto(CountRow) c = {0};
   if (!load_row(store, count_id, &c, error) ||
@@ -773,12 +815,27 @@ unmarked_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
     return FALSE;
   g_autofree char *uuid = muster_uuid_new();
   g_autofree char *now = muster_now_iso();
-  Unmarked u = {uuid, c.uuid, text, loc, actor,
-                photo_path != NULL && *photo_path != '\0' ? photo_path : NULL, now};
+  g_autofree char *taken_at =
+      photo != NULL && photo->taken_at_us > 0 ? muster_time_iso(photo->taken_at_us) : g_strdup(now);
+  Unmarked u = {
+      .uuid = uuid,
+      .count_uuid = c.uuid,
+      .description = text,
+      .loc = loc,
+      .actor = actor,
+      .photo_path = photo_path != NULL && *photo_path != '\0' ? photo_path : NULL,
+      .now = now,
+      .photo = photo != NULL ? photo->bytes : NULL,
+      .photo_facts = facts,
+      .photo_taken_at = taken_at,
+  };
+  g_autofree char *photo_uuid = NULL;
+  if (!insert_unmarked(store, count_id, &u, error) || !store_photo(store, &u, &photo_uuid, error))
+    return FALSE;
+  u.photo_uuid = photo_uuid;
   g_autoptr(JsonNode) payload = unmarked_json(&u);
   g_autofree char *detail = json_to_string(payload, FALSE);
-  if (!insert_unmarked(store, count_id, &u, error) ||
-      !muster_audit_append(store, actor->name, "unmarked.record", uuid, detail, error) ||
+  if (!muster_audit_append(store, actor->name, "unmarked.record", uuid, detail, error) ||
       !muster_outbox_append(store, "unmarked.recorded", uuid, payload, error) ||
       !muster_store_commit(store, error))
     return FALSE;
@@ -787,17 +844,51 @@ unmarked_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
   return TRUE;
 }
 
+static gboolean
+record_unmarked(MusterStore *store, const MusterUser *actor, gint64 count_id,
+                const char *description, const char *location_path, const char *photo_path,
+                const MusterPhotoInput *photo, char **uuid_out, GError **error)
+{
+  MusterPhotoFacts facts = {0};
+  /* Checked and hashed before the write lock is taken: up to 8 MiB of SHA-256. */
+  if (photo != NULL && !muster_photo_inspect(photo->bytes, photo->media_type, &facts, error))
+    return FALSE;
+  if (photo != NULL && photo->taken_at_us > g_get_real_time() + 60 * G_USEC_PER_SEC) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "The photo is dated in the future; check the appliance's clock.");
+    return FALSE;
+  }
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!unmarked_in_tx(store, actor, count_id, description, location_path, photo_path, photo, &facts,
+                      uuid_out, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 muster_counts_record_unmarked(MusterStore *store, const MusterUser *actor, gint64 count_id,
                               const char *description, const char *location_path,
                               const char *photo_path, char **uuid_out, GError **error)
 {
-  if (!muster_store_begin(store, error) ||
-      !unmarked_in_tx(store, actor, count_id, description, location_path, photo_path,
-                      uuid_out, error)) {
-    muster_store_rollback(store);
-    g_prefix_error(error, "Recording an unmarked item in count %" G_GINT64_FORMAT ": ",
-                   count_id);
+  if (!record_unmarked(store, actor, count_id, description, location_path, photo_path, NULL,
+                       uuid_out, error)) {
+    g_prefix_error(error, "Recording an unmarked item in count %" G_GINT64_FORMAT ": ", count_id);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+muster_counts_record_unmarked_photo(MusterStore *store, const MusterUser *actor, gint64 count_id,
+                                    const char *description, const char *location_path,
+                                    const MusterPhotoInput *photo, char **uuid_out, GError **error)
+{
+  if (!record_unmarked(store, actor, count_id, description, location_path, NULL, photo, uuid_out,
+                       error)) {
+    g_prefix_error(error, "Recording an unmarked item in count %" G_GINT64_FORMAT ": ", count_id);
     return FALSE;
   }
   return TRUE;

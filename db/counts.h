@@ -14,6 +14,7 @@
  */
 #pragma once
 #include "db/store.h"
+#include "db/unmarked-photos.h"
 #include "db/users.h"
 
 G_BEGIN_DECLS
@@ -75,11 +76,21 @@ GPtrArray *muster_counts_open(MusterStore *store, GError **error);
 gboolean muster_counts_close(MusterStore *store, const MusterUser *actor, gint64 count_id,
                              GError **error);
 
-/* Records an item found without any marking, where it was found. */
+/* Records an item found without any marking, where it was found. photo_path is only
+ * noted as text (older callers; NULL for none): a photo is kept with
+ * muster_counts_record_unmarked_photo(). */
 gboolean muster_counts_record_unmarked(MusterStore *store, const MusterUser *actor,
                                        gint64 count_id, const char *description,
                                        const char *location_path, const char *photo_path,
                                        char **uuid_out, GError **error);
+/* The same with a photo (NULL for none) stored with it in one transaction: its bytes
+ * are checked (db/unmarked-photos.h) before anything is written, and the audit entry
+ * and outbox event "unmarked.recorded" carry its SHA-256, media type and size. */
+gboolean muster_counts_record_unmarked_photo(MusterStore *store, const MusterUser *actor,
+                                             gint64 count_id, const char *description,
+                                             const char *location_path,
+                                             const MusterPhotoInput *photo, char **uuid_out,
+                                             GError **error);
 
 gboolean muster_counts_sign_off(MusterStore *store, const MusterUser *actor, gint64 count_id,
                                 const char *note, GError **error);

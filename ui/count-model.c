@@ -161,6 +161,7 @@ load_racks(MusterKioskCountModel *self, GError **error)
     MusterKioskRackProgress *p = rack(self, lp->path);
     p->expected = lp->expected;
     p->found = lp->found;
+    p->unexpected = lp->unexpected;
   }
   return TRUE;
 }
@@ -192,14 +193,23 @@ rack_path(MusterKioskCountModel *self, const char *path)
   return rack;
 }
 
-/* The finds the engine records (count_find): first finds, expected here or not. */
+/* The finds the engine records (count_find): first finds, expected here or not, by the
+ * rule of db/count-progress.c: unexpected when the records put the item in another rack,
+ * or when it is not on the expected list at all (a status conflict). */
 static void
 tally_rack(MusterKioskCountModel *self, const MusterIngestResult *r)
 {
   if (r->outcome != MUSTER_OUTCOME_ACCEPTED && r->outcome != MUSTER_OUTCOME_WRONG_LOCATION &&
       r->outcome != MUSTER_OUTCOME_STATUS_CONFLICT)
     return;
-  rack(self, rack_path(self, r->location_path != NULL ? r->location_path : ""))->found++;
+  const char *here = rack_path(self, r->location_path != NULL ? r->location_path : "");
+  MusterKioskRackProgress *p = rack(self, here);
+  p->found++;
+  if (r->outcome == MUSTER_OUTCOME_STATUS_CONFLICT ||
+      (r->outcome == MUSTER_OUTCOME_WRONG_LOCATION &&
+       g_strcmp0(rack_path(self, r->recorded_location != NULL ? r->recorded_location : ""), here) !=
+           0))
+    p->unexpected++;
 }
 
 static void
@@ -406,10 +416,11 @@ muster_kiosk_count_model_get_last_error(MusterKioskCountModel *self)
 
 gboolean
 muster_kiosk_count_model_record_unmarked(MusterKioskCountModel *self, const char *description,
-                                         const char *location_path, GError **error)
+                                         const char *location_path, const MusterPhotoInput *photo,
+                                         GError **error)
 {
-  if (!muster_counts_record_unmarked(self->store, self->actor, self->count_id, description,
-                                     location_path, NULL, NULL, error)) {
+  if (!muster_counts_record_unmarked_photo(self->store, self->actor, self->count_id, description,
+                                           location_path, photo, NULL, error)) {
     g_prefix_error(error, "Recording an unmarked item in count %" G_GINT64_FORMAT ": ",
                    self->count_id);
     return FALSE;

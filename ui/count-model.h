@@ -57,18 +57,21 @@ GListModel *muster_kiosk_count_model_get_recent(MusterKioskCountModel *self);
  * muster_kiosk_count_model_may_see_expected(). */
 typedef struct {
   char *path;
-  gint64 found;
+  gint64 found;      /* distinct items found here */
   gint64 expected;
+  gint64 unexpected; /* of found, those not expected in this rack (db/count-progress.h) */
 } MusterKioskRackProgress;
 /* Sorted by path; element type MusterKioskRackProgress*, freed with the array. */
 GPtrArray *muster_kiosk_count_model_dup_rack_progress(MusterKioskCountModel *self);
 /* Set while committing fails; NULL once a flush succeeds again. */
 const char *muster_kiosk_count_model_get_last_error(MusterKioskCountModel *self);
 
-/* Records an item found without a marking, where it was found. */
+/* Records an item found without a marking, where it was found, with its photo (NULL
+ * when none: no camera, or none taken) in the same transaction. */
 gboolean muster_kiosk_count_model_record_unmarked(MusterKioskCountModel *self,
                                                   const char *description,
-                                                  const char *location_path, GError **error);
+                                                  const char *location_path,
+                                                  const MusterPhotoInput *photo, GError **error);
 /* Flushes, stops counting the readers' scans and closes the count. */
 gboolean muster_kiosk_count_model_close(MusterKioskCountModel *self, GError **error);
 

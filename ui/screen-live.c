@@ -42,8 +42,10 @@ set_number(GtkLabel *label, gint64 n)
   gtk_label_set_text(label, text);
 }
 
-/* "R1/A: 12 / 40 found" (found / expected), or only what was found when expected is not
- * for this user or the finds have no rack. */
+/* "R1/A: 12 / 40 found" (found of the expected / expected), with "+1 not expected here"
+ * for finds the records put elsewhere; or only what was found (all of it) when expected
+ * is not for this user — a blind counter must not learn what was not expected — or the
+ * finds have no rack. */
 static char *
 rack_text(const MusterKioskRackProgress *p, gboolean see)
 {
@@ -52,8 +54,14 @@ rack_text(const MusterKioskRackProgress *p, gboolean see)
   if (!see)
     return g_strdup_printf(_("%s: %lld found"), p->path, (long long)p->found);
   /* Translators: progress of one rack: "R1/A: 12 / 40 found" (found / expected) */
-  return g_strdup_printf(_("%s: %lld / %lld found"), p->path, (long long)p->found,
-                         (long long)p->expected);
+  g_autofree char *text =
+      g_strdup_printf(_("%s: %lld / %lld found"), p->path, (long long)(p->found - p->unexpected),
+                      (long long)p->expected);
+  if (p->unexpected == 0)
+    return g_steal_pointer(&text);
+  /* Translators: appended to a rack's progress: items found there that the records put
+   * elsewhere (or not in store), "R1/A: 12 / 40 found, +1 not expected here" */
+  return g_strdup_printf(_("%s, +%lld not expected here"), text, (long long)p->unexpected);
 }
 
 /* Progress by rack, refreshed after every commit: the racks listed only ever grow, so
@@ -139,14 +147,6 @@ on_last_error(MusterKioskCountModel *m, GParamSpec *pspec, MusterKioskScreenLive
 }
 
 /* Readers: one line each, "sim0 (sim): ready", with the last error when there is one. */
-static void show_readers(MusterKioskScreenLive *self);
-
-static void
-on_reader_notify(MusterReader *reader, GParamSpec *pspec, MusterKioskScreenLive *self)
-{
-  show_readers(self);
-}
-
 static void
 show_readers(MusterKioskScreenLive *self)
 {
@@ -182,40 +182,20 @@ show_readers(MusterKioskScreenLive *self)
   }
 }
 
+/* A reader plugged in while counting, or one whose state changed: show it. */
 static void
-connect_each_reader(MusterKioskScreenLive *self, gboolean on)
+on_readers_changed(MusterKioskSession *session, MusterKioskScreenLive *self)
 {
-  GListModel *readers = muster_kiosk_session_get_readers(self->session);
-  for (guint i = 0; i < g_list_model_get_n_items(readers); i++) {
-    g_autoptr(MusterReader) r = g_list_model_get_item(readers, i);
-    if (on) {
-      g_signal_connect(r, "notify::state", G_CALLBACK(on_reader_notify), self);
-      g_signal_connect(r, "notify::last-error", G_CALLBACK(on_reader_notify), self);
-    } else {
-      g_signal_handlers_disconnect_by_data(r, self);
-    }
-  }
-}
-
-/* A reader plugged in while counting: follow it too, and show it. */
-static void
-on_readers_changed(GListModel *readers, guint position, guint removed, guint added,
-                   MusterKioskScreenLive *self)
-{
-  connect_each_reader(self, FALSE);
-  connect_each_reader(self, TRUE);
   show_readers(self);
 }
 
 static void
 connect_readers(MusterKioskScreenLive *self, gboolean on)
 {
-  connect_each_reader(self, on);
-  GListModel *readers = muster_kiosk_session_get_readers(self->session);
   if (on)
-    g_signal_connect(readers, "items-changed", G_CALLBACK(on_readers_changed), self);
+    g_signal_connect(self->session, "readers-changed::state", G_CALLBACK(on_readers_changed), self);
   else
-    g_signal_handlers_disconnect_by_func(readers, on_readers_changed, self);
+    g_signal_handlers_disconnect_by_func(self->session, on_readers_changed, self);
 }
 
 /* The recent-scans list: a row is the outcome's word and the item. */

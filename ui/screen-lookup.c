@@ -6,6 +6,7 @@
 #include "db/history.h"
 #include "db/items.h"
 #include "ui/i18n.h"
+#include "ui/keyboard.h"
 #include "ui/screens.h"
 
 struct _MusterKioskScreenLookup {
@@ -13,6 +14,7 @@ struct _MusterKioskScreenLookup {
   MusterKioskSession *session;
   GtkEntry *marking;
   GtkBox *results;
+  MusterKioskKeyboard *keyboard;
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenLookup, muster_kiosk_screen_lookup, GTK_TYPE_WIDGET)
@@ -151,9 +153,11 @@ muster_kiosk_screen_lookup_class_init(MusterKioskScreenLookupClass *klass)
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_lookup_dispose;
   widget_class->map = muster_kiosk_screen_lookup_map;
   widget_class->unmap = muster_kiosk_screen_lookup_unmap;
+  g_type_ensure(MUSTER_KIOSK_TYPE_KEYBOARD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-lookup.ui");
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenLookup, marking);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenLookup, results);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenLookup, keyboard);
   gtk_widget_class_bind_template_callback(widget_class, on_activate);
   gtk_widget_class_bind_template_callback(widget_class, on_search_clicked);
   gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -163,6 +167,7 @@ static void
 muster_kiosk_screen_lookup_init(MusterKioskScreenLookup *self)
 {
   gtk_widget_init_template(GTK_WIDGET(self));
+  muster_kiosk_keyboard_attach(self->keyboard, GTK_EDITABLE(self->marking));
 }
 
 GtkWidget *

@@ -7,7 +7,9 @@
 #include "db/history.h"
 #include "db/items.h"
 #include "db/locations.h"
+#include "db/unmarked-photos.h"
 #include "ui/i18n.h"
+#include "ui/keyboard.h"
 #include "ui/pin-pad.h"
 #include "ui/review-model.h"
 #include "ui/screens.h"
@@ -40,6 +42,8 @@ struct _MusterKioskScreenReview {
   GtkDropDown *confirmer;
   MusterKioskPinPad *pin_pad;
   GtkWidget *resolve_button;
+  MusterKioskKeyboard *keyboard;
+  GtkWidget *filters; /* hidden while typing: the keyboard needs the height */
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenReview, muster_kiosk_screen_review, GTK_TYPE_WIDGET)
@@ -120,6 +124,31 @@ show_history(MusterKioskScreenReview *self, const MusterDiscrepancy *d)
   }
 }
 
+/* An unmarked item's photo, under the history: the bytes the engine checked against
+ * their recorded SHA-256 (a photo altered since is refused, and the error says so). */
+static void
+show_photo(MusterKioskScreenReview *self, const MusterDiscrepancy *d)
+{
+  if (g_strcmp0(d->kind, "unmarked_item") != 0)
+    return;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterUnmarkedPhoto) photo =
+      muster_unmarked_photos_get(store_of(self), d->subject, &error);
+  g_autoptr(GdkTexture) texture =
+      photo != NULL ? gdk_texture_new_from_bytes(photo->bytes, &error) : NULL;
+  if (texture == NULL) {
+    if (!g_error_matches(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND))
+      muster_kiosk_show_error(self->error, error);
+    return;
+  }
+  GtkWidget *picture = gtk_picture_new_for_paintable(GDK_PAINTABLE(texture));
+  gtk_widget_set_name(picture, "detail-photo");
+  gtk_widget_set_halign(picture, GTK_ALIGN_START);
+  gtk_picture_set_content_fit(GTK_PICTURE(picture), GTK_CONTENT_FIT_CONTAIN);
+  gtk_widget_set_size_request(picture, 240, 180);
+  gtk_box_append(self->history, picture);
+}
+
 static void
 show_detail(MusterKioskScreenReview *self)
 {
@@ -157,6 +186,7 @@ show_detail(MusterKioskScreenReview *self)
           : g_strdup(_("Not resolved yet"));
   gtk_label_set_text(self->detail_resolution, res);
   show_history(self, d);
+  show_photo(self, d);
   gboolean confirm = muster_kiosk_discrepancy_needs_confirmer(d->kind);
   gtk_widget_set_visible(self->resolve_box, TRUE);
   gtk_widget_set_visible(self->confirm_box, confirm);
@@ -450,6 +480,7 @@ muster_kiosk_screen_review_class_init(MusterKioskScreenReviewClass *klass)
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_review_dispose;
   widget_class->map = muster_kiosk_screen_review_map;
   g_type_ensure(MUSTER_KIOSK_TYPE_PIN_PAD);
+  g_type_ensure(MUSTER_KIOSK_TYPE_KEYBOARD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-review.ui");
 #define BIND(name) gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenReview, name)
   BIND(count_choice);
@@ -473,6 +504,8 @@ muster_kiosk_screen_review_class_init(MusterKioskScreenReviewClass *klass)
   BIND(confirmer);
   BIND(pin_pad);
   BIND(resolve_button);
+  BIND(keyboard);
+  BIND(filters);
 #undef BIND
   gtk_widget_class_bind_template_callback(widget_class, on_count_chosen);
   gtk_widget_class_bind_template_callback(widget_class, on_filter_changed);
@@ -486,6 +519,9 @@ static void
 muster_kiosk_screen_review_init(MusterKioskScreenReview *self)
 {
   gtk_widget_init_template(GTK_WIDGET(self));
+  muster_kiosk_keyboard_attach(self->keyboard, GTK_EDITABLE(self->reason));
+  muster_kiosk_keyboard_attach(self->keyboard, GTK_EDITABLE(self->note));
+  muster_kiosk_keyboard_hide_while_typing(self->keyboard, self->filters);
   self->count_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
   self->location_paths = g_ptr_array_new_with_free_func(g_free);
   self->selection = gtk_single_selection_new(NULL);

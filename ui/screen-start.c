@@ -1,8 +1,13 @@
 /*
  * screen-start.c: starting a count (see screen-start.h).
+ *
+ * The witness proves they are there with their PIN, or with their badge tapped on a
+ * reader while this screen is shown: the tap chooses them (and, where the tap alone may
+ * stand for the PIN, starts the count), as db/badges.h decides.
  */
 #include "ui/screen-start.h"
 
+#include "db/badges.h"
 #include "db/locations.h"
 #include "ui/i18n.h"
 #include "ui/pin-pad.h"
@@ -15,7 +20,9 @@ struct _MusterKioskScreenStart {
   GtkSwitch *blind;
   GtkDropDown *witness;
   MusterKioskPinPad *pin_pad;
+  GtkLabel *witness_hint;
   GtkLabel *error;
+  MusterReaderManager *listening; /* whose scans come here while shown */
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenStart, muster_kiosk_screen_start, GTK_TYPE_WIDGET)
@@ -40,6 +47,14 @@ chosen_scope(MusterKioskScreenStart *self)
 }
 
 static void
+start_with(MusterKioskScreenStart *self, const MusterUser *witness, GError **error)
+{
+  g_auto(GStrv) scope = chosen_scope(self);
+  muster_kiosk_session_start_count(self->session, witness, (const char *const *)scope,
+                                   gtk_switch_get_active(self->blind), error);
+}
+
+static void
 on_pin_submitted(MusterKioskPinPad *pad, const char *pin, MusterKioskScreenStart *self)
 {
   g_autoptr(GError) error = NULL;
@@ -50,12 +65,59 @@ on_pin_submitted(MusterKioskPinPad *pad, const char *pin, MusterKioskScreenStart
                 _("A count needs a witness: add another user first"));
   } else {
     g_autoptr(MusterUser) witness = muster_users_authenticate(store, name, pin, &error);
-    g_auto(GStrv) scope = chosen_scope(self);
     if (witness != NULL)
-      muster_kiosk_session_start_count(self->session, witness, (const char *const *)scope,
-                                       gtk_switch_get_active(self->blind), &error);
+      start_with(self, witness, &error);
   }
   muster_kiosk_show_error(self->error, error);
+}
+
+static void
+on_badge(MusterKioskScreenStart *self, const MusterScan *scan)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *holder = NULL;
+  g_autoptr(MusterUser) witness =
+      muster_badges_tap(muster_kiosk_session_get_store(self->session), scan->marking_value,
+                        scan->authenticity, MUSTER_BADGE_FOR_WITNESS, &holder, &error);
+  if (witness != NULL) {
+    muster_kiosk_dropdown_select(self->witness, witness->name);
+    start_with(self, witness, &error);
+  } else if (holder != NULL) {
+    if (!muster_kiosk_dropdown_select(self->witness, holder))
+      g_set_error(&error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                  _("%s cannot witness a count they are counting"), holder);
+    g_autofree char *text = g_strdup_printf(_("Badge of %s: the witness types their PIN"), holder);
+    gtk_label_set_text(self->witness_hint, text);
+    muster_kiosk_pin_pad_clear(self->pin_pad);
+  }
+  muster_kiosk_show_error(self->error, error);
+}
+
+static void
+on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
+        MusterKioskScreenStart *self)
+{
+  if (muster_scan_location_label(scan) != NULL)
+    return;
+  if (g_strcmp0(scan->marking_kind, "hf_uid") == 0 && scan->marking_value != NULL &&
+      muster_kiosk_session_get_count(self->session) == NULL) {
+    on_badge(self, scan);
+    return;
+  }
+  g_autoptr(GError) error = g_error_new_literal(
+      MUSTER_ERROR, MUSTER_ERROR_STATE,
+      _("That scan was not counted: no count has started. Start the count, then scan it again."));
+  muster_kiosk_show_error(self->error, error);
+}
+
+static void
+listen(MusterKioskScreenStart *self, MusterReaderManager *manager)
+{
+  if (self->listening != NULL)
+    g_signal_handlers_disconnect_by_func(self->listening, on_scan, self);
+  g_set_object(&self->listening, manager);
+  if (manager != NULL)
+    g_signal_connect(manager, "scan", G_CALLBACK(on_scan), self);
 }
 
 static void
@@ -91,6 +153,7 @@ refresh(MusterKioskScreenStart *self)
   const MusterUser *user = muster_kiosk_session_get_user(self->session);
   muster_kiosk_show_error(self->error, NULL);
   muster_kiosk_pin_pad_clear(self->pin_pad);
+  gtk_label_set_text(self->witness_hint, _("The witness types their PIN to start"));
   g_autoptr(GtkStringList) names = muster_kiosk_user_names(
       muster_kiosk_session_get_store(self->session), user != NULL ? user->name : NULL);
   gtk_drop_down_set_model(self->witness, G_LIST_MODEL(names));
@@ -100,8 +163,17 @@ refresh(MusterKioskScreenStart *self)
 static void
 muster_kiosk_screen_start_map(GtkWidget *widget)
 {
-  refresh(MUSTER_KIOSK_SCREEN_START(widget));
+  MusterKioskScreenStart *self = MUSTER_KIOSK_SCREEN_START(widget);
+  refresh(self);
+  listen(self, muster_kiosk_session_get_reader_manager(self->session));
   GTK_WIDGET_CLASS(muster_kiosk_screen_start_parent_class)->map(widget);
+}
+
+static void
+muster_kiosk_screen_start_unmap(GtkWidget *widget)
+{
+  listen(MUSTER_KIOSK_SCREEN_START(widget), NULL);
+  GTK_WIDGET_CLASS(muster_kiosk_screen_start_parent_class)->unmap(widget);
 }
 
 static void
@@ -111,6 +183,7 @@ muster_kiosk_screen_start_dispose(GObject *object)
   gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_START);
   for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
     gtk_widget_unparent(c);
+  listen(self, NULL);
   g_clear_object(&self->session);
   G_OBJECT_CLASS(muster_kiosk_screen_start_parent_class)->dispose(object);
 }
@@ -121,12 +194,14 @@ muster_kiosk_screen_start_class_init(MusterKioskScreenStartClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_start_dispose;
   widget_class->map = muster_kiosk_screen_start_map;
+  widget_class->unmap = muster_kiosk_screen_start_unmap;
   g_type_ensure(MUSTER_KIOSK_TYPE_PIN_PAD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-start.ui");
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStart, locations);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStart, blind);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStart, witness);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStart, pin_pad);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStart, witness_hint);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStart, error);
   gtk_widget_class_bind_template_callback(widget_class, on_pin_submitted);
   gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -76,7 +76,8 @@ show_sync(MusterKioskScreenStatus *self)
   if (st == NULL)
     g_string_append_printf(text, _("Sync state cannot be read: %s"), error->message);
   else if (st->registry_url == NULL)
-    g_string_append(text, _("Not configured: this appliance does not send counts to a registry yet"));
+    g_string_append(text,
+                    _("Not configured: this appliance does not send counts to a registry yet"));
   else {
     g_string_append_printf(text, _("Registry %s"), st->registry_url);
     g_string_append(text, "\n");
@@ -97,44 +98,20 @@ show_sync(MusterKioskScreenStatus *self)
     gtk_widget_remove_css_class(GTK_WIDGET(self->sync), "error-text");
 }
 
+/* A reader added (hotplug), changed or reading: show it as it is now. */
 static void
-on_reader_notify(GObject *reader, GParamSpec *pspec, MusterKioskScreenStatus *self)
+on_readers_changed(MusterKioskSession *session, MusterKioskScreenStatus *self)
 {
-  show(self);
-}
-
-static void
-listen_readers(MusterKioskScreenStatus *self, gboolean on)
-{
-  GListModel *readers = muster_kiosk_session_get_readers(self->session);
-  for (guint i = 0; i < g_list_model_get_n_items(readers); i++) {
-    g_autoptr(MusterReader) r = g_list_model_get_item(readers, i);
-    if (on)
-      g_signal_connect(r, "notify", G_CALLBACK(on_reader_notify), self);
-    else
-      g_signal_handlers_disconnect_by_func(r, on_reader_notify, self);
-  }
-}
-
-/* A reader added (hotplug): listen to it too, and show it. */
-static void
-on_readers_changed(GListModel *readers, guint position, guint removed, guint added,
-                   MusterKioskScreenStatus *self)
-{
-  listen_readers(self, FALSE);
-  listen_readers(self, TRUE);
   show(self);
 }
 
 static void
 listen(MusterKioskScreenStatus *self, gboolean on)
 {
-  listen_readers(self, on);
-  GListModel *readers = muster_kiosk_session_get_readers(self->session);
   if (on)
-    g_signal_connect(readers, "items-changed", G_CALLBACK(on_readers_changed), self);
+    g_signal_connect(self->session, "readers-changed", G_CALLBACK(on_readers_changed), self);
   else
-    g_signal_handlers_disconnect_by_func(readers, on_readers_changed, self);
+    g_signal_handlers_disconnect_by_func(self->session, on_readers_changed, self);
 }
 
 static void

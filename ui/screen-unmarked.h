@@ -3,8 +3,9 @@
  *
  * An unmarked weapon in a state armoury is a finding (ITI), never a silent skip: the
  * counter says what it is (a few common descriptions are one tap) and where it was
- * found, and the engine records it in the count. A photo is taken only where a camera
- * is present (not yet: see ui/README.md).
+ * found, and the engine records it in the count. Where a camera reader is reading, a
+ * photo can be taken (and retaken) and is recorded with the item in the same
+ * transaction; without one the screen offers none and says nothing is missing.
  */
 #pragma once
 #include "ui/session.h"

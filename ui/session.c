@@ -21,8 +21,16 @@ struct _MusterKioskSession {
   guint lock_source;
 };
 
-enum { SIGNAL_NAVIGATE, SIGNAL_USER_CHANGED, SIGNAL_COUNT_CHANGED, SIGNAL_EXIT, N_SIGNALS };
+enum {
+  SIGNAL_NAVIGATE,
+  SIGNAL_USER_CHANGED,
+  SIGNAL_COUNT_CHANGED,
+  SIGNAL_READERS_CHANGED,
+  SIGNAL_EXIT,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
+static GQuark quark_state, quark_scans;
 
 G_DEFINE_FINAL_TYPE(MusterKioskSession, muster_kiosk_session, G_TYPE_OBJECT)
 
@@ -65,6 +73,11 @@ muster_kiosk_session_class_init(MusterKioskSessionClass *klass)
   signals[SIGNAL_COUNT_CHANGED] =
       g_signal_new("count-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                    NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_READERS_CHANGED] =
+      g_signal_new("readers-changed", G_TYPE_FROM_CLASS(klass),
+                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  quark_state = g_quark_from_static_string("state");
+  quark_scans = g_quark_from_static_string("scans");
   signals[SIGNAL_EXIT] = g_signal_new("exit", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                       NULL, NULL, G_TYPE_NONE, 0);
 }
@@ -73,6 +86,20 @@ static void
 on_reader_added(MusterReaderManager *manager, MusterReader *reader, MusterKioskSession *self)
 {
   g_list_store_append(self->readers, reader);
+  g_signal_emit(self, signals[SIGNAL_READERS_CHANGED], quark_state);
+}
+
+static void
+on_reader_changed(MusterReaderManager *manager, MusterReader *reader, MusterKioskSession *self)
+{
+  g_signal_emit(self, signals[SIGNAL_READERS_CHANGED], quark_state);
+}
+
+static void
+on_reader_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
+               MusterKioskSession *self)
+{
+  g_signal_emit(self, signals[SIGNAL_READERS_CHANGED], quark_scans);
 }
 
 static void
@@ -173,7 +200,7 @@ muster_kiosk_session_tap_badge(MusterKioskSession *self, const MusterScan *scan,
 {
   *needs_pin_for = NULL;
   MusterUser *user = muster_badges_tap(self->store, scan->marking_value, scan->authenticity,
-                                       "kiosk", needs_pin_for, error);
+                                       MUSTER_BADGE_FOR_SIGN_IN, needs_pin_for, error);
   if (user == NULL)
     return FALSE;
   set_user(self, user);
@@ -192,8 +219,7 @@ sign_out(MusterKioskSession *self, const char *why)
   if (self->user != NULL) {
     g_autoptr(GError) error = NULL;
     if (!muster_users_sign_out(self->store, self->user, why, &error))
-      g_warning("The sign-out of %s could not be audited: %s", self->user->name,
-                error->message);
+      g_warning("The sign-out of %s could not be audited: %s", self->user->name, error->message);
   }
   g_clear_pointer(&self->user, muster_user_free);
   g_signal_emit(self, signals[SIGNAL_USER_CHANGED], 0);
@@ -230,6 +256,9 @@ muster_kiosk_session_set_reader_manager(MusterKioskSession *self, MusterReaderMa
   for (guint i = 0; i < readers->len; i++)
     g_list_store_append(self->readers, g_ptr_array_index(readers, i));
   g_signal_connect(manager, "reader-added", G_CALLBACK(on_reader_added), self);
+  g_signal_connect(manager, "reader-changed", G_CALLBACK(on_reader_changed), self);
+  g_signal_connect(manager, "scan", G_CALLBACK(on_reader_scan), self);
+  g_signal_emit(self, signals[SIGNAL_READERS_CHANGED], quark_state);
 }
 
 MusterReaderManager *

@@ -51,6 +51,9 @@ MusterReaderManager *muster_kiosk_session_get_reader_manager(MusterKioskSession 
 /* The manager's readers (MusterReader), growing as readers are added (hotplug);
  * "items-changed" says when. */
 GListModel *muster_kiosk_session_get_readers(MusterKioskSession *self);
+/* "readers-changed" (detailed) tells the screens that show readers when to redraw:
+ * "readers-changed::state" when a reader is added or its state or last error changes
+ * (or the manager is replaced), "readers-changed::scans" when one has read a scan. */
 /* Adds a reader to the manager (started if the manager runs). */
 void muster_kiosk_session_add_reader(MusterKioskSession *self, MusterReader *reader);
 /* The readers of readers_file (NULL: $MUSTER_READERS, the default file or every driver's

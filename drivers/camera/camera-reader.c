@@ -10,6 +10,10 @@
  * Each decoded symbol becomes a scan with its exact bytes (GS/RS/EOT kept), its text,
  * and the marking muster_payload_parse_barcode() finds in it, the same parser a USB
  * scanner's reads go through.
+ *
+ * The newest frame is kept (moved, not copied) for muster_camera_reader_snapshot(), under
+ * a mutex of its own so that a snapshot never waits for a decode; it is dropped when the
+ * camera is closed, so a still is always of what the camera sees now.
  */
 #include "drivers/camera/camera-reader.h"
 
@@ -32,7 +36,11 @@ struct _MusterCameraReader {
   GMutex lock; /* guards stopping */
   GCond wake;
   gboolean stopping;
-  gint n_frames; /* atomic */
+  gint n_frames;           /* atomic */
+  GMutex latest_lock;      /* guards the three below: snapshots come from any thread */
+  MusterGreyImage *latest; /* the newest frame, kept for snapshots */
+  gint64 latest_at;        /* monotonic µs it arrived */
+  gint64 snapshot_max_us;  /* the running thread's snapshot_max_ms */
 };
 
 G_DEFINE_FINAL_TYPE(MusterCameraReader, muster_camera_reader, MUSTER_TYPE_READER)
@@ -44,6 +52,7 @@ static const MusterCameraReaderSettings default_settings = {
     .stall_ms = 3000,
     .retry_initial_ms = 500,
     .retry_max_ms = 30000,
+    .snapshot_max_ms = 2000,
 };
 
 static gboolean
@@ -114,7 +123,19 @@ process_frame(MusterCameraReader *self, MusterDecoder *decoder, MusterDebounce *
       muster_reader_emit_scan(MUSTER_READER(self), scan_from_symbol(symbol));
   }
   muster_debounce_end_frame(debounce, now);
-  g_atomic_int_inc(&self->n_frames);
+}
+
+/* Keeps frame (taken) as the newest, or forgets the newest when frame is NULL. The
+ * frame is moved, not copied: only a snapshot pays for a copy. */
+static void
+keep_latest(MusterCameraReader *self, MusterGreyImage *frame)
+{
+  g_mutex_lock(&self->latest_lock);
+  MusterGreyImage *old = self->latest;
+  self->latest = frame;
+  self->latest_at = g_get_monotonic_time();
+  g_mutex_unlock(&self->latest_lock);
+  muster_grey_image_free(old);
 }
 
 /* Reads until stopped (TRUE) or the camera fails (FALSE, error set). */
@@ -129,6 +150,8 @@ read_frames(MusterCameraReader *self, MusterDecoder *decoder, MusterDebounce *de
     if (frame != NULL) {
       last_frame = g_get_monotonic_time();
       process_frame(self, decoder, debounce, frame);
+      keep_latest(self, g_steal_pointer(&frame));
+      g_atomic_int_inc(&self->n_frames); /* after keep_latest: a counted frame is a still */
     } else if (error != NULL && *error != NULL) {
       return FALSE;
     } else if (g_get_monotonic_time() - last_frame > (gint64)self->active.stall_ms * 1000) {
@@ -168,6 +191,7 @@ run(gpointer data)
       muster_debounce_reset(debounce);
       gboolean stopped = read_frames(self, decoder, debounce, &error);
       self->source->funcs->close(self->source);
+      keep_latest(self, NULL); /* what a closed camera saw is no still of now */
       if (stopped)
         break;
       bad = MUSTER_READER_STATE_DISCONNECTED;
@@ -189,6 +213,9 @@ camera_start(MusterReader *reader, GError **error)
     return TRUE;
   self->stopping = FALSE;
   self->active = self->settings;
+  g_mutex_lock(&self->latest_lock);
+  self->snapshot_max_us = (gint64)self->active.snapshot_max_ms * 1000;
+  g_mutex_unlock(&self->latest_lock);
   self->thread = g_thread_new("muster-camera", run, self);
   return TRUE;
 }
@@ -213,6 +240,8 @@ muster_camera_reader_finalize(GObject *object)
 {
   MusterCameraReader *self = MUSTER_CAMERA_READER(object);
   muster_frame_source_free(self->source);
+  muster_grey_image_free(self->latest);
+  g_mutex_clear(&self->latest_lock);
   g_mutex_clear(&self->lock);
   g_cond_clear(&self->wake);
   G_OBJECT_CLASS(muster_camera_reader_parent_class)->finalize(object);
@@ -230,6 +259,7 @@ static void
 muster_camera_reader_init(MusterCameraReader *self)
 {
   g_mutex_init(&self->lock);
+  g_mutex_init(&self->latest_lock);
   g_cond_init(&self->wake);
   self->settings = default_settings;
 }
@@ -268,4 +298,16 @@ guint
 muster_camera_reader_get_n_frames(MusterCameraReader *self)
 {
   return (guint)g_atomic_int_get(&self->n_frames);
+}
+
+MusterGreyImage *
+muster_camera_reader_snapshot(MusterCameraReader *self)
+{
+  g_return_val_if_fail(MUSTER_IS_CAMERA_READER(self), NULL);
+  g_mutex_lock(&self->latest_lock);
+  gboolean fresh =
+      self->latest != NULL && g_get_monotonic_time() - self->latest_at <= self->snapshot_max_us;
+  MusterGreyImage *copy = fresh ? muster_grey_image_copy(self->latest) : NULL;
+  g_mutex_unlock(&self->latest_lock);
+  return copy;
 }

@@ -32,9 +32,10 @@ typedef struct {
   guint stall_ms;         /* no frame for this long: the camera has stopped */
   guint retry_initial_ms; /* first wait before reopening; doubles each failure... */
   guint retry_max_ms;     /* ...up to this */
+  guint snapshot_max_ms;  /* a frame older than this is no snapshot (see below) */
 } MusterCameraReaderSettings;
 
-/* The defaults: 5 frames and 800 ms, 120 ms, 3 s, 500 ms doubling to 30 s. */
+/* The defaults: 5 frames and 800 ms, 120 ms, 3 s, 500 ms doubling to 30 s, 2 s. */
 void muster_camera_reader_get_settings(MusterCameraReader *self,
                                        MusterCameraReaderSettings *settings);
 /* Takes effect at the next start. */
@@ -43,5 +44,11 @@ void muster_camera_reader_set_settings(MusterCameraReader *self,
 
 /* Frames decoded since the reader was created (for tests and `readers list`). */
 guint muster_camera_reader_get_n_frames(MusterCameraReader *self);
+
+/* A still: a copy of the newest frame, as the frame source gave it (8-bit grey: what the
+ * decoders read, so the camera is never asked for a second, colour stream). NULL when
+ * the reader has no frame from the last snapshot_max_ms (not started, stopped, the
+ * camera gone or stalled). From any thread; the caller frees the copy. */
+MusterGreyImage *muster_camera_reader_snapshot(MusterCameraReader *self);
 
 G_END_DECLS

@@ -445,6 +445,139 @@ test_stop_and_restart(Fixture *f, gconstpointer data)
   assert_scans(f, expected);
 }
 
+/* ---- Snapshots: the still a kiosk photographs an unmarked item with ------------ */
+
+static void
+assert_same_image(const MusterGreyImage *got, const MusterGreyImage *want)
+{
+  g_assert_nonnull(got);
+  g_assert_cmpuint(got->width, ==, want->width);
+  g_assert_cmpuint(got->height, ==, want->height);
+  g_assert_cmpmem(got->pixels, (gsize)got->width * got->height, want->pixels,
+                  (gsize)want->width * want->height);
+}
+
+/* The newest frame, as a copy of its own; none before the first frame or once stopped. */
+static void
+test_snapshot_latest_frame(Fixture *f, gconstpointer data)
+{
+  g_assert_null(muster_camera_reader_snapshot(f->reader)); /* never started */
+  start(f);
+  g_assert_null(muster_camera_reader_snapshot(f->reader)); /* no frame yet */
+  guint n = 0;
+  push_n(f, f->dm, 1, &n);
+  push_n(f, f->qr, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  g_autoptr(MusterGreyImage) still = muster_camera_reader_snapshot(f->reader);
+  assert_same_image(still, f->qr);
+  memset(still->pixels, 0, (gsize)still->width * still->height); /* the caller's to change */
+  g_autoptr(MusterGreyImage) again = muster_camera_reader_snapshot(f->reader);
+  assert_same_image(again, f->qr);
+  g_assert_true(again->pixels != still->pixels);
+  /* Taking stills does not disturb reading: the Data Matrix and QR were both scanned. */
+  const char *expected[] = {"datamatrix", "qrcode", NULL};
+  assert_scans(f, expected);
+  muster_reader_stop(MUSTER_READER(f->reader));
+  g_assert_null(muster_camera_reader_snapshot(f->reader));
+}
+
+/* A frame older than snapshot_max_ms is no still of now; the next frame is. */
+static void
+test_snapshot_stale(Fixture *f, gconstpointer data)
+{
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(f->reader, &settings);
+  g_assert_cmpuint(settings.snapshot_max_ms, ==, 2000); /* the default */
+  settings.snapshot_max_ms = 150;
+  muster_camera_reader_set_settings(f->reader, &settings);
+  start(f);
+  guint n = 0;
+  push_n(f, f->empty, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  g_autoptr(MusterGreyImage) fresh = muster_camera_reader_snapshot(f->reader);
+  assert_same_image(fresh, f->empty);
+  g_usleep(300 * 1000);
+  g_assert_null(muster_camera_reader_snapshot(f->reader));
+  push_n(f, f->dm, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  g_autoptr(MusterGreyImage) next = muster_camera_reader_snapshot(f->reader);
+  assert_same_image(next, f->dm);
+}
+
+/* Unplugged: what the camera saw before is dropped at once, not kept for 2 s. */
+static void
+test_snapshot_after_unplug(Fixture *f, gconstpointer data)
+{
+  start(f);
+  guint n = 0;
+  push_n(f, f->dm, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  g_autoptr(MusterGreyImage) before = muster_camera_reader_snapshot(f->reader);
+  assert_same_image(before, f->dm);
+  push_unplug(f->source);
+  wait_for(f, has_stalled, "disconnected: test camera went away", "the unplug");
+  g_assert_null(muster_camera_reader_snapshot(f->reader));
+}
+
+typedef struct {
+  MusterCameraReader *reader;
+  const MusterGreyImage *frames[2]; /* what the camera is shown */
+  gint stop;                        /* atomic */
+  guint stills;                     /* snapshots that returned a frame */
+  guint torn;                       /* stills that are neither frame */
+} Snapper;
+
+static gboolean
+same_image(const MusterGreyImage *a, const MusterGreyImage *b)
+{
+  return a->width == b->width && a->height == b->height &&
+         memcmp(a->pixels, b->pixels, (gsize)a->width * a->height) == 0;
+}
+
+static gpointer
+snap_loop(gpointer data)
+{
+  Snapper *s = data;
+  while (!g_atomic_int_get(&s->stop)) {
+    g_autoptr(MusterGreyImage) still = muster_camera_reader_snapshot(s->reader);
+    g_usleep(200); /* two cores: leave the reader's thread room to decode */
+    if (still == NULL)
+      continue;
+    s->stills++;
+    if (!same_image(still, s->frames[0]) && !same_image(still, s->frames[1]))
+      s->torn++;
+  }
+  return NULL;
+}
+
+/* Stills taken on two other threads while frames stream in: each is one whole frame. */
+static void
+test_snapshot_threads(Fixture *f, gconstpointer data)
+{
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(f->reader, &settings);
+  settings.dmtx_budget_ms = 10; /* many frames; what they hold does not matter here */
+  muster_camera_reader_set_settings(f->reader, &settings);
+  start(f);
+  Snapper s[2] = {{f->reader, {f->empty, f->qr}, 0, 0, 0}, {f->reader, {f->empty, f->qr}, 0, 0, 0}};
+  GThread *threads[2];
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new("snapper", snap_loop, &s[i]);
+  guint n = 0;
+  for (guint i = 0; i < 40; i++)
+    push_n(f, i % 2 ? f->qr : f->empty, 1, &n);
+  wait_for(f, frames_done, GUINT_TO_POINTER(n), "frames decoded");
+  for (guint i = 0; i < 2; i++) {
+    g_atomic_int_set(&s[i].stop, 1);
+    g_thread_join(threads[i]);
+    g_test_message("snapper %u: %u stills", i, s[i].stills);
+    g_assert_cmpuint(s[i].stills, >, 0);
+    g_assert_cmpuint(s[i].torn, ==, 0);
+  }
+  g_autoptr(MusterGreyImage) last = muster_camera_reader_snapshot(f->reader);
+  assert_same_image(last, f->qr); /* the last frame pushed (index 39) */
+}
+
 /* The real zbar V4L2 source on things that are not cameras: a clean failure naming the
  * device, retried, never a crash or a hang. */
 static void
@@ -549,6 +682,10 @@ main(int argc, char **argv)
   add("/camera/open-fails-then-recovers", 2, test_open_fails_then_recovers);
   add("/camera/stall", 0, test_stall);
   add("/camera/stop-and-restart", 0, test_stop_and_restart);
+  add("/camera/snapshot/latest-frame", 0, test_snapshot_latest_frame);
+  add("/camera/snapshot/stale", 0, test_snapshot_stale);
+  add("/camera/snapshot/after-unplug", 0, test_snapshot_after_unplug);
+  add("/camera/snapshot/threads", 0, test_snapshot_threads);
   g_test_add_data_func("/camera/zbar-video/not-a-camera", NULL, test_zbar_video_not_a_camera);
   return g_test_run();
 }

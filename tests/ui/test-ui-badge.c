@@ -10,6 +10,8 @@
  * - an unknown card, a copied card (authenticity failed) and a locked-out holder are
  *   refused on screen with the engine's words, nobody signed in;
  * - the hint to tap a badge shows only where someone has a badge;
+ * - the witness of a count taps their badge on the start screen (then types their PIN,
+ *   or not, by the same setting); the counter's own badge cannot witness;
  * - an admin gives a badge at the kiosk (settings: choose the person, "Give a badge", tap
  *   the card; a barcode meanwhile is refused with a word) and takes it back;
  * - a weapon scanned while the kiosk is locked mid-count is not counted, stored or
@@ -219,12 +221,7 @@ test_scan_while_locked(void)
 {
   BadgeTest b;
   badge_setup(&b, NULL);
-  ui_test_sign_in(&b.t, "bob", "1234");
-  ui_test_click(&b.t, NULL, "start");
-  muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(&b.t, "witness")), "carol");
-  ui_test_type_pin(&b.t, "witness-pin", "1234");
-  MusterKioskCountModel *m = muster_kiosk_session_get_count(b.t.session);
-  g_assert_nonnull(m);
+  MusterKioskCountModel *m = ui_test_start_count(&b.t);
   gint64 count_id = muster_kiosk_count_model_get_count_id(m);
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterItem) one = muster_items_get(b.t.store, 1, &error);
@@ -309,6 +306,56 @@ test_given_at_kiosk(void)
   badge_teardown(&b);
 }
 
+/* The witness of a count by badge: by default the tap chooses the witness and their PIN
+ * starts the count; where a tap alone may stand for the PIN it starts the count. The
+ * counter's own badge cannot witness, and a weapon scanned before the start is said not
+ * to be counted. */
+static void
+test_witness_by_badge(void)
+{
+  BadgeTest b;
+  badge_setup(&b, (const char *const[]){"carol", BOB_CARD, "bob", "04000000000002", NULL});
+  ui_test_sign_in(&b.t, "bob", "1234");
+  ui_test_click(&b.t, NULL, "start");
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "start");
+  muster_sim_source_push(b.reader, "GLK-1001");
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "start-error"), "not counted"));
+  tap_card(&b, "04000000000002", NULL); /* bob's own */
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "start-error"), "cannot witness"));
+  tap_card(&b, BOB_CARD, NULL);
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "witness-hint"), "carol"));
+  g_assert_cmpstr(muster_kiosk_dropdown_get_string(GTK_DROP_DOWN(ui_test_get(&b.t, "witness"))), ==,
+                  "carol");
+  ui_test_type_pin(&b.t, "witness-pin", "1234");
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "live");
+  MusterKioskCountModel *m = muster_kiosk_session_get_count(b.t.session);
+  g_autoptr(MusterCount) first =
+      muster_counts_get_by_id(b.t.store, muster_kiosk_count_model_get_count_id(m), NULL);
+  g_assert_cmpstr(first->witness, ==, "carol");
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_kiosk_session_close_count(b.t.session, &error));
+  g_assert_no_error(error);
+
+  /* The tap alone: the count starts at the tap. */
+  g_assert_true(muster_settings_set(b.t.store, b.t.admin, "badge_needs_pin", 0, NULL));
+  muster_kiosk_session_navigate(b.t.session, "start");
+  tap_card(&b, BOB_CARD, "genuine");
+  wait_read(&b);
+  g_assert_cmpstr(ui_test_page(&b.t), ==, "live");
+  m = muster_kiosk_session_get_count(b.t.session);
+  g_autoptr(MusterCount) second =
+      muster_counts_get_by_id(b.t.store, muster_kiosk_count_model_get_count_id(m), NULL);
+  g_assert_cmpint(second->id, !=, first->id);
+  g_assert_cmpstr(second->witness, ==, "carol");
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.badge_vouch' "
+                              "AND user_name = 'carol' AND detail = '{\"for\":\"witness\"}'"),
+                  ==, 1);
+  badge_teardown(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -318,6 +365,7 @@ main(int argc, char **argv)
   g_test_add_func("/ui/badge/tap-alone", test_tap_alone);
   g_test_add_func("/ui/badge/refused", test_refused);
   g_test_add_func("/ui/badge/given-at-kiosk", test_given_at_kiosk);
+  g_test_add_func("/ui/badge/witness", test_witness_by_badge);
   g_test_add_func("/ui/sign-in/scan-while-locked", test_scan_while_locked);
   return g_test_run();
 }

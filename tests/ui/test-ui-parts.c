@@ -16,6 +16,8 @@
  * - readers from a readers file, claimed: while another program holds them the status
  *   screen says so (with its pid) and the kiosk runs on; once free, the file's reader
  *   is the kiosk's, and `muster readers list` (the holder's status) shows it;
+ * - progress by rack: a weapon the records put in another rack is shown as "+1 not
+ *   expected here", not as one of the rack's expected items, live and after a restart;
  * - a reader plugged in during a count appears on the live and status screens, and
  *   its scans are counted;
  * - with no count attached, a scan from any reader (one plugged in while the lookup
@@ -25,8 +27,8 @@
 
 #include "db/count-progress.h"
 #include "db/counts.h"
-#include "db/sync-state.h"
 #include "db/items.h"
+#include "db/sync-state.h"
 #include "drivers/sim/sim-source.h"
 #include "ui/count-model.h"
 #include "ui/cue.h"
@@ -232,12 +234,7 @@ test_commit_refused_then_retried(void)
   muster_kiosk_session_add_reader(t.session, reader);
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_reader_start(reader, &error));
-  ui_test_sign_in(&t, "bob", "1234");
-  ui_test_click(&t, NULL, "start");
-  muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(&t, "witness")), "carol");
-  ui_test_type_pin(&t, "witness-pin", "1234");
-  MusterKioskCountModel *m = muster_kiosk_session_get_count(t.session);
-  g_assert_nonnull(m);
+  MusterKioskCountModel *m = ui_test_start_count(&t);
   muster_store_set_busy_timeout(muster_kiosk_session_get_store(t.session), 50);
 
   /* Another program holds the write lock. */
@@ -286,6 +283,82 @@ typedef struct {
   UiTest *t;
   const char *text;
 } LabelWait;
+
+static gboolean
+racks_show(gpointer data)
+{
+  LabelWait *w = data;
+  return label_under_contains(ui_test_get(w->t, "racks"), w->text);
+}
+
+static gboolean
+reader_done(gpointer data)
+{
+  return muster_sim_source_is_done(data);
+}
+
+/* A weapon the records put in another rack, read in this one, is not counted towards
+ * this rack's expected items but shown beside them; after a restart the engine's figures
+ * say the same as those followed live. */
+static void
+test_rack_progress_unexpected(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 200, 1024, 600);
+  g_autoptr(MusterSimSource) reader = muster_sim_source_new("sim0", NULL, 0);
+  muster_kiosk_session_add_reader(t.session, MUSTER_READER(reader));
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_reader_start(MUSTER_READER(reader), &error));
+  MusterKioskCountModel *m = ui_test_start_count(&t);
+  /* Two weapons in store, in different racks. */
+  g_autoptr(MusterItem) here = muster_items_get(t.store, 1, &error);
+  g_autofree char *rack = muster_count_progress_rack_of(t.store, here->location_path, &error);
+  g_autoptr(MusterItem) other = NULL;
+  for (gint64 id = 2; other == NULL; id++) {
+    g_autoptr(MusterItem) i = muster_items_get(t.store, id, &error);
+    g_assert_no_error(error);
+    g_autofree char *r = muster_count_progress_rack_of(t.store, i->location_path, &error);
+    if (i->status == MUSTER_STATUS_IN_STORE && g_strcmp0(r, rack) != 0)
+      other = g_steal_pointer(&i);
+  }
+  g_autofree char *at = g_strdup_printf("@%s", here->location_path);
+  muster_sim_source_push(reader, at);
+  muster_sim_source_push(reader, here->serial);
+  muster_sim_source_push(reader, other->serial);
+  g_assert_true(ui_test_wait(reader_done, reader, 5000));
+  /* Live: the line follows the committed results. */
+  g_autoptr(MusterCount) c =
+      muster_counts_get_by_id(t.store, muster_kiosk_count_model_get_count_id(m), &error);
+  g_autoptr(GPtrArray) before = muster_count_progress_by_rack(t.store, c->id, &error);
+  gint64 expected = 0;
+  for (guint i = 0; i < before->len; i++) {
+    const MusterLocationProgress *p = g_ptr_array_index(before, i);
+    if (g_str_equal(p->path, rack))
+      expected = p->expected;
+  }
+  g_assert_cmpint(expected, >, 0);
+  g_autofree char *line =
+      g_strdup_printf("%s: 1 / %" G_GINT64_FORMAT " found, +1 not expected here", rack, expected);
+  LabelWait w = {&t, line};
+  g_assert_true(ui_test_wait(racks_show, &w, 5000));
+  /* The engine agrees. */
+  g_autoptr(GPtrArray) progress = muster_count_progress_by_rack(t.store, c->id, &error);
+  for (guint i = 0; i < progress->len; i++) {
+    const MusterLocationProgress *p = g_ptr_array_index(progress, i);
+    if (g_str_equal(p->path, rack)) {
+      g_assert_cmpint(p->found, ==, 2);
+      g_assert_cmpint(p->unexpected, ==, 1);
+    }
+  }
+
+  muster_reader_stop(MUSTER_READER(reader));
+  ui_test_restart(&t, 1024, 600);
+  ui_test_sign_in(&t, "bob", "1234");
+  g_assert_true(muster_kiosk_session_resume_count(t.session, &error));
+  g_assert_no_error(error);
+  g_assert_true(ui_test_wait(racks_show, &w, 5000));
+  ui_test_teardown(&t);
+}
 
 static gboolean
 readers_show(gpointer data)
@@ -414,11 +487,7 @@ test_reader_plugged_in_while_counting(void)
 {
   UiTest t;
   ui_test_setup(&t, 200, 1024, 600);
-  ui_test_sign_in(&t, "bob", "1234");
-  ui_test_click(&t, NULL, "start");
-  muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(&t, "witness")), "carol");
-  ui_test_type_pin(&t, "witness-pin", "1234");
-  g_assert_cmpstr(ui_test_page(&t), ==, "live");
+  ui_test_start_count(&t);
   MusterKioskCountModel *m = muster_kiosk_session_get_count(t.session);
   LabelWait w = {&t, "No reader"};
   g_assert_true(ui_test_wait(readers_show, &w, 2000));
@@ -542,6 +611,7 @@ main(int argc, char **argv)
   g_test_add_func("/ui/session/idle-lock", test_idle_lock);
   g_test_add_func("/ui/live/commit-refused-then-retried", test_commit_refused_then_retried);
   g_test_add_func("/ui/live/reader-state-shown", test_reader_state_shown);
+  g_test_add_func("/ui/live/rack-progress-unexpected", test_rack_progress_unexpected);
   g_test_add_func("/ui/readers/held-elsewhere", test_readers_held_elsewhere);
   g_test_add_func("/ui/live/reader-plugged-in-while-counting",
                   test_reader_plugged_in_while_counting);

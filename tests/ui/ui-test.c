@@ -3,6 +3,8 @@
  */
 #include "ui-test.h"
 
+#include "ui/screens.h"
+
 #include "db/items.h"
 #include "db/settings.h"
 #include "ui/kiosk.h"
@@ -220,6 +222,19 @@ ui_test_sign_in(UiTest *t, const char *name, const char *pin)
   g_autofree char *button = g_strconcat("user:", name, NULL);
   ui_test_click(t, NULL, button);
   ui_test_type_pin(t, "sign-in-pin", pin);
+}
+
+MusterKioskCountModel *
+ui_test_start_count(UiTest *t)
+{
+  ui_test_sign_in(t, "bob", "1234");
+  ui_test_click(t, NULL, "start");
+  g_assert_true(muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(t, "witness")), "carol"));
+  ui_test_type_pin(t, "witness-pin", "1234");
+  g_assert_cmpstr(ui_test_page(t), ==, "live");
+  MusterKioskCountModel *m = muster_kiosk_session_get_count(t->session);
+  g_assert_nonnull(m);
+  return m;
 }
 
 const char *

@@ -45,12 +45,15 @@ void ui_test_click(UiTest *t, GtkWidget *root, const char *name);
 void ui_test_type_pin(UiTest *t, const char *pad_name, const char *pin);
 /* Signs in through the sign-in screen. */
 void ui_test_sign_in(UiTest *t, const char *name, const char *pin);
+/* Signs bob in and starts a count of the whole armoury on the start screen, witnessed by
+ * carol's PIN; returns the count the live screen now shows. */
+MusterKioskCountModel *ui_test_start_count(UiTest *t);
 /* The page the window shows. */
 const char *ui_test_page(UiTest *t);
 
 /* Renders the window to PATH (PNG) and checks it: not blank, not overflowing its
- * size, no key label truncated or clipped, every touch target at least 48×48 px. Returns the number of distinct colours
- * seen (for the log). */
+ * size, no key label truncated or clipped, every touch target at least 48×48 px. Returns the number
+ * of distinct colours seen (for the log). */
 guint ui_test_render_and_check(UiTest *t, const char *png_path);
 /* Asserts that each named widget is present, mapped and has a non-zero size. */
 void ui_test_assert_visible(UiTest *t, const char *const *names);

@@ -15,7 +15,7 @@
 static MusterUser *
 tap(TestDb *t, const char *uid, MusterAuthenticity auth, char **holder, GError **error)
 {
-  return muster_badges_tap(t->store, uid, auth, "kiosk", holder, error);
+  return muster_badges_tap(t->store, uid, auth, MUSTER_BADGE_FOR_SIGN_IN, holder, error);
 }
 
 static void
@@ -205,6 +205,34 @@ test_same_uid_other_database_other_hash(TestDb *t, gconstpointer data)
   g_assert_cmpstr(first, !=, second);
 }
 
+/* A second person vouching by badge: the witness of a count. With the PIN still asked
+ * the tap only names them; with the tap alone it stands for their PIN, audited as such
+ * and not as a sign-in. */
+static void
+test_vouch(TestDb *t, gconstpointer data)
+{
+  g_autoptr(MusterUser) carol = test_db_add_user(t, "carol", MUSTER_ROLE_STAFF);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(
+      muster_badges_assign(t->store, t->admin, "carol", UID, MUSTER_AUTH_UNKNOWN, &error));
+  g_autofree char *holder = NULL;
+  g_assert_null(muster_badges_tap(t->store, UID, MUSTER_AUTH_UNKNOWN, MUSTER_BADGE_FOR_WITNESS,
+                                  &holder, &error));
+  g_assert_no_error(error);
+  g_assert_cmpstr(holder, ==, "carol");
+  g_clear_pointer(&holder, g_free);
+  g_assert_true(muster_settings_set(t->store, t->admin, "badge_needs_pin", 0, &error));
+  g_autoptr(MusterUser) witness = muster_badges_tap(t->store, UID, MUSTER_AUTH_UNKNOWN,
+                                                    MUSTER_BADGE_FOR_CONFIRM, &holder, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(witness->name, ==, "carol");
+  g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM audit_log WHERE action='user.sign_in'"),
+                  ==, 0);
+  g_autofree char *detail =
+      test_sql_text(t, "SELECT detail FROM audit_log WHERE action='user.badge_vouch'");
+  g_assert_cmpstr(detail, ==, "{\"for\":\"confirm\"}");
+}
+
 static void
 test_sign_out_audited(TestDb *t, gconstpointer data)
 {
@@ -234,6 +262,7 @@ main(int argc, char **argv)
              test_db_teardown);
   g_test_add("/badges/keyed-hash", TestDb, NULL, test_db_setup,
              test_same_uid_other_database_other_hash, test_db_teardown);
+  g_test_add("/badges/vouch", TestDb, NULL, test_db_setup, test_vouch, test_db_teardown);
   g_test_add("/badges/sign-out", TestDb, NULL, test_db_setup, test_sign_out_audited,
              test_db_teardown);
   return g_test_run();
