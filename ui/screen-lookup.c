@@ -95,50 +95,20 @@ on_search_clicked(GtkButton *b, MusterKioskScreenLookup *self)
   on_activate(self->marking, self);
 }
 
+/* Scans look items up only while no count is attached: during a count they count. */
 static void
-on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
-        MusterKioskScreenLookup *self)
+on_scan(GtkWidget *screen, const MusterScan *scan)
 {
-  if (muster_scan_location_label(scan) != NULL)
-    return; /* a rack label says where the counter is, not what to look up */
+  MusterKioskScreenLookup *self = MUSTER_KIOSK_SCREEN_LOOKUP(screen);
   const char *text = scan->marking_value != NULL ? scan->marking_value : scan->text;
-  if (text != NULL)
+  if (muster_kiosk_session_get_count(self->session) == NULL && text != NULL)
     muster_kiosk_screen_lookup_run(self, text);
-}
-
-/* Every reader's scans, those plugged in while the screen is shown too. */
-static void
-listen(MusterKioskScreenLookup *self, gboolean on)
-{
-  MusterReaderManager *manager = muster_kiosk_session_get_reader_manager(self->session);
-  g_signal_handlers_disconnect_by_func(manager, on_scan, self);
-  if (on)
-    g_signal_connect(manager, "scan", G_CALLBACK(on_scan), self);
-}
-
-static void
-muster_kiosk_screen_lookup_map(GtkWidget *widget)
-{
-  MusterKioskScreenLookup *self = MUSTER_KIOSK_SCREEN_LOOKUP(widget);
-  /* Scans look items up only while no count is attached: during a count they count. */
-  if (muster_kiosk_session_get_count(self->session) == NULL)
-    listen(self, TRUE);
-  GTK_WIDGET_CLASS(muster_kiosk_screen_lookup_parent_class)->map(widget);
-}
-
-static void
-muster_kiosk_screen_lookup_unmap(GtkWidget *widget)
-{
-  listen(MUSTER_KIOSK_SCREEN_LOOKUP(widget), FALSE);
-  GTK_WIDGET_CLASS(muster_kiosk_screen_lookup_parent_class)->unmap(widget);
 }
 
 static void
 muster_kiosk_screen_lookup_dispose(GObject *object)
 {
   MusterKioskScreenLookup *self = MUSTER_KIOSK_SCREEN_LOOKUP(object);
-  if (self->session != NULL)
-    listen(self, FALSE);
   gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_LOOKUP);
   for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
     gtk_widget_unparent(c);
@@ -151,8 +121,6 @@ muster_kiosk_screen_lookup_class_init(MusterKioskScreenLookupClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_lookup_dispose;
-  widget_class->map = muster_kiosk_screen_lookup_map;
-  widget_class->unmap = muster_kiosk_screen_lookup_unmap;
   g_type_ensure(MUSTER_KIOSK_TYPE_KEYBOARD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-lookup.ui");
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenLookup, marking);
@@ -175,5 +143,6 @@ muster_kiosk_screen_lookup_new(MusterKioskSession *session)
 {
   MusterKioskScreenLookup *self = g_object_new(MUSTER_KIOSK_TYPE_SCREEN_LOOKUP, NULL);
   self->session = g_object_ref(session);
+  muster_kiosk_follow_scans(GTK_WIDGET(self), session, on_scan);
   return GTK_WIDGET(self);
 }

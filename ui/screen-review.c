@@ -3,6 +3,7 @@
  */
 #include "ui/screen-review.h"
 
+#include "db/badges.h"
 #include "db/counts.h"
 #include "db/history.h"
 #include "db/items.h"
@@ -39,6 +40,7 @@ struct _MusterKioskScreenReview {
   GtkDropDown *reason_choice;
   GtkEntry *reason;
   GtkWidget *confirm_box;
+  GtkLabel *confirm_hint;
   GtkDropDown *confirmer;
   MusterKioskPinPad *pin_pad;
   GtkWidget *resolve_button;
@@ -190,6 +192,7 @@ show_detail(MusterKioskScreenReview *self)
   gboolean confirm = muster_kiosk_discrepancy_needs_confirmer(d->kind);
   gtk_widget_set_visible(self->resolve_box, TRUE);
   gtk_widget_set_visible(self->confirm_box, confirm);
+  gtk_label_set_text(self->confirm_hint, _("A second person confirms with their PIN"));
   gtk_widget_set_visible(self->resolve_button, !confirm);
   const MusterUser *user = muster_kiosk_session_get_user(self->session);
   g_autoptr(GtkStringList) names =
@@ -331,6 +334,34 @@ on_confirm_pin(MusterKioskPinPad *pad, const char *pin, MusterKioskScreenReview 
     return;
   }
   resolve(self, confirmer);
+}
+
+/* The second person taps their badge: it chooses them (and, where the tap alone may stand
+ * for the PIN, resolves), as db/badges.h decides. */
+static void
+on_scan(GtkWidget *screen, const MusterScan *scan)
+{
+  MusterKioskScreenReview *self = MUSTER_KIOSK_SCREEN_REVIEW(screen);
+  if (!muster_kiosk_scan_is_card(scan) || !gtk_widget_get_mapped(self->confirm_box))
+    return;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *holder = NULL;
+  g_autoptr(MusterUser) confirmer =
+      muster_badges_tap(store_of(self), scan->marking_value, scan->authenticity,
+                        MUSTER_BADGE_FOR_CONFIRM, &holder, &error);
+  const char *who = confirmer != NULL ? confirmer->name : holder;
+  if (who != NULL && !muster_kiosk_dropdown_select(self->confirmer, who))
+    g_set_error(&error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                _("%s cannot confirm their own resolution: another person must"), who);
+  else if (confirmer != NULL) {
+    resolve(self, confirmer);
+    return;
+  } else if (holder != NULL) {
+    g_autofree char *text = g_strdup_printf(_("Badge of %s: type their PIN to confirm"), holder);
+    gtk_label_set_text(self->confirm_hint, text);
+    muster_kiosk_pin_pad_clear(self->pin_pad);
+  }
+  muster_kiosk_show_error(self->error, error);
 }
 
 static void
@@ -501,6 +532,7 @@ muster_kiosk_screen_review_class_init(MusterKioskScreenReviewClass *klass)
   BIND(reason_choice);
   BIND(reason);
   BIND(confirm_box);
+  BIND(confirm_hint);
   BIND(confirmer);
   BIND(pin_pad);
   BIND(resolve_button);
@@ -542,6 +574,7 @@ muster_kiosk_screen_review_new(MusterKioskSession *session)
 {
   MusterKioskScreenReview *self = g_object_new(MUSTER_KIOSK_TYPE_SCREEN_REVIEW, NULL);
   self->session = g_object_ref(session);
+  muster_kiosk_follow_scans(GTK_WIDGET(self), session, on_scan);
   return GTK_WIDGET(self);
 }
 

@@ -20,7 +20,6 @@ struct _MusterKioskScreenSignIn {
   GtkLabel *badge_hint;
   GtkLabel *error;
   char *name;
-  MusterReaderManager *listening; /* the manager whose scans come here while shown */
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenSignIn, muster_kiosk_screen_sign_in, GTK_TYPE_WIDGET)
@@ -61,13 +60,11 @@ on_badge(MusterKioskScreenSignIn *self, const MusterScan *scan)
 }
 
 static void
-on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
-        MusterKioskScreenSignIn *self)
+on_scan(GtkWidget *screen, const MusterScan *scan)
 {
-  if (muster_scan_location_label(scan) != NULL)
-    return;
+  MusterKioskScreenSignIn *self = MUSTER_KIOSK_SCREEN_SIGN_IN(screen);
   muster_kiosk_session_poke(self->session);
-  if (g_strcmp0(scan->marking_kind, "hf_uid") == 0 && scan->marking_value != NULL) {
+  if (muster_kiosk_scan_is_card(scan)) {
     on_badge(self, scan);
     return;
   }
@@ -75,16 +72,6 @@ on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *sc
       MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
       _("That scan was not counted: nobody is signed in. Sign in, then scan it again."));
   muster_kiosk_show_error(self->error, error);
-}
-
-static void
-listen(MusterKioskScreenSignIn *self, MusterReaderManager *manager)
-{
-  if (self->listening != NULL)
-    g_signal_handlers_disconnect_by_func(self->listening, on_scan, self);
-  g_set_object(&self->listening, manager);
-  if (manager != NULL)
-    g_signal_connect(manager, "scan", G_CALLBACK(on_scan), self);
 }
 
 static void
@@ -132,17 +119,8 @@ refresh(MusterKioskScreenSignIn *self)
 static void
 muster_kiosk_screen_sign_in_map(GtkWidget *widget)
 {
-  MusterKioskScreenSignIn *self = MUSTER_KIOSK_SCREEN_SIGN_IN(widget);
-  refresh(self);
-  listen(self, muster_kiosk_session_get_reader_manager(self->session));
+  refresh(MUSTER_KIOSK_SCREEN_SIGN_IN(widget));
   GTK_WIDGET_CLASS(muster_kiosk_screen_sign_in_parent_class)->map(widget);
-}
-
-static void
-muster_kiosk_screen_sign_in_unmap(GtkWidget *widget)
-{
-  listen(MUSTER_KIOSK_SCREEN_SIGN_IN(widget), NULL);
-  GTK_WIDGET_CLASS(muster_kiosk_screen_sign_in_parent_class)->unmap(widget);
 }
 
 static void
@@ -152,7 +130,6 @@ muster_kiosk_screen_sign_in_dispose(GObject *object)
   gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_SIGN_IN);
   for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
     gtk_widget_unparent(c);
-  listen(self, NULL);
   g_clear_object(&self->session);
   g_clear_pointer(&self->name, g_free);
   G_OBJECT_CLASS(muster_kiosk_screen_sign_in_parent_class)->dispose(object);
@@ -164,7 +141,6 @@ muster_kiosk_screen_sign_in_class_init(MusterKioskScreenSignInClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_sign_in_dispose;
   widget_class->map = muster_kiosk_screen_sign_in_map;
-  widget_class->unmap = muster_kiosk_screen_sign_in_unmap;
   g_type_ensure(MUSTER_KIOSK_TYPE_PIN_PAD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-sign-in.ui");
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, users);
@@ -187,5 +163,6 @@ muster_kiosk_screen_sign_in_new(MusterKioskSession *session)
 {
   MusterKioskScreenSignIn *self = g_object_new(MUSTER_KIOSK_TYPE_SCREEN_SIGN_IN, NULL);
   self->session = g_object_ref(session);
+  muster_kiosk_follow_scans(GTK_WIDGET(self), session, on_scan);
   return GTK_WIDGET(self);
 }

@@ -22,7 +22,6 @@ struct _MusterKioskScreenStart {
   MusterKioskPinPad *pin_pad;
   GtkLabel *witness_hint;
   GtkLabel *error;
-  MusterReaderManager *listening; /* whose scans come here while shown */
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenStart, muster_kiosk_screen_start, GTK_TYPE_WIDGET)
@@ -94,13 +93,12 @@ on_badge(MusterKioskScreenStart *self, const MusterScan *scan)
 }
 
 static void
-on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
-        MusterKioskScreenStart *self)
+on_scan(GtkWidget *screen, const MusterScan *scan)
 {
-  if (muster_scan_location_label(scan) != NULL)
-    return;
-  if (g_strcmp0(scan->marking_kind, "hf_uid") == 0 && scan->marking_value != NULL &&
-      muster_kiosk_session_get_count(self->session) == NULL) {
+  MusterKioskScreenStart *self = MUSTER_KIOSK_SCREEN_START(screen);
+  if (muster_kiosk_session_get_count(self->session) != NULL)
+    return; /* started: the scan is the count's */
+  if (muster_kiosk_scan_is_card(scan)) {
     on_badge(self, scan);
     return;
   }
@@ -108,16 +106,6 @@ on_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *sc
       MUSTER_ERROR, MUSTER_ERROR_STATE,
       _("That scan was not counted: no count has started. Start the count, then scan it again."));
   muster_kiosk_show_error(self->error, error);
-}
-
-static void
-listen(MusterKioskScreenStart *self, MusterReaderManager *manager)
-{
-  if (self->listening != NULL)
-    g_signal_handlers_disconnect_by_func(self->listening, on_scan, self);
-  g_set_object(&self->listening, manager);
-  if (manager != NULL)
-    g_signal_connect(manager, "scan", G_CALLBACK(on_scan), self);
 }
 
 static void
@@ -163,17 +151,8 @@ refresh(MusterKioskScreenStart *self)
 static void
 muster_kiosk_screen_start_map(GtkWidget *widget)
 {
-  MusterKioskScreenStart *self = MUSTER_KIOSK_SCREEN_START(widget);
-  refresh(self);
-  listen(self, muster_kiosk_session_get_reader_manager(self->session));
+  refresh(MUSTER_KIOSK_SCREEN_START(widget));
   GTK_WIDGET_CLASS(muster_kiosk_screen_start_parent_class)->map(widget);
-}
-
-static void
-muster_kiosk_screen_start_unmap(GtkWidget *widget)
-{
-  listen(MUSTER_KIOSK_SCREEN_START(widget), NULL);
-  GTK_WIDGET_CLASS(muster_kiosk_screen_start_parent_class)->unmap(widget);
 }
 
 static void
@@ -183,7 +162,6 @@ muster_kiosk_screen_start_dispose(GObject *object)
   gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_START);
   for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
     gtk_widget_unparent(c);
-  listen(self, NULL);
   g_clear_object(&self->session);
   G_OBJECT_CLASS(muster_kiosk_screen_start_parent_class)->dispose(object);
 }
@@ -194,7 +172,6 @@ muster_kiosk_screen_start_class_init(MusterKioskScreenStartClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_start_dispose;
   widget_class->map = muster_kiosk_screen_start_map;
-  widget_class->unmap = muster_kiosk_screen_start_unmap;
   g_type_ensure(MUSTER_KIOSK_TYPE_PIN_PAD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-start.ui");
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenStart, locations);
@@ -218,5 +195,6 @@ muster_kiosk_screen_start_new(MusterKioskSession *session)
 {
   MusterKioskScreenStart *self = g_object_new(MUSTER_KIOSK_TYPE_SCREEN_START, NULL);
   self->session = g_object_ref(session);
+  muster_kiosk_follow_scans(GTK_WIDGET(self), session, on_scan);
   return GTK_WIDGET(self);
 }

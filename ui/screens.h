@@ -35,6 +35,15 @@ gboolean muster_kiosk_dropdown_select(GtkDropDown *dropdown, const char *value);
 const char *muster_kiosk_reader_state_label(MusterReaderState state);
 const char *muster_kiosk_role_label(MusterRole role);
 const char *muster_kiosk_count_state_label(MusterCountState state);
+/* Screens that take what a reader reads while they are shown (sign-in: badges; start:
+ * the witness's badge; review: the confirmer's badge; lookup: a marking) follow the
+ * session's readers with this: func gets every scan but rack labels while screen is
+ * mapped, readers plugged in meanwhile included, and nothing once it is not. */
+typedef void (*MusterKioskScanFunc)(GtkWidget *screen, const MusterScan *scan);
+void muster_kiosk_follow_scans(GtkWidget *screen, MusterKioskSession *session,
+                               MusterKioskScanFunc func);
+/* TRUE when scan is a tap of an NFC card (a badge, where a screen expects one). */
+gboolean muster_kiosk_scan_is_card(const MusterScan *scan);
 /* Removes every child of a box. */
 void muster_kiosk_box_clear(GtkBox *box);
 

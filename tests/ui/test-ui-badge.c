@@ -12,6 +12,8 @@
  * - the hint to tap a badge shows only where someone has a badge;
  * - the witness of a count taps their badge on the start screen (then types their PIN,
  *   or not, by the same setting); the counter's own badge cannot witness;
+ * - the second person confirming a resolution taps their badge on the review screen (the
+ *   resolver's own cannot confirm);
  * - an admin gives a badge at the kiosk (settings: choose the person, "Give a badge", tap
  *   the card; a barcode meanwhile is refused with a word) and takes it back;
  * - a weapon scanned while the kiosk is locked mid-count is not counted, stored or
@@ -25,6 +27,8 @@
 #include "db/items.h"
 #include "db/settings.h"
 #include "drivers/sim/sim-source.h"
+#include "ui/review-model.h"
+#include "ui/screen-review.h"
 #include "ui/screens.h"
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -356,6 +360,63 @@ test_witness_by_badge(void)
   badge_teardown(&b);
 }
 
+/* The second person confirming a resolution taps their badge on the review screen: it
+ * chooses them and their PIN confirms, or the tap alone confirms where the setting
+ * allows; the resolver's own badge cannot confirm. */
+static void
+test_confirm_by_badge(void)
+{
+  BadgeTest b;
+  badge_setup(&b, (const char *const[]){"vic", BOB_CARD, "sue", "04000000000003", NULL});
+  UiTest *t = &b.t;
+  ui_test_start_count(t);
+  ui_test_click(t, NULL, "close");
+  ui_test_click(t, NULL, "confirm-close");
+  ui_test_click(t, NULL, "sign-out-button");
+  ui_test_sign_in(t, "sue", "1234");
+  ui_test_click(t, NULL, "review");
+  MusterKioskScreenReview *review =
+      MUSTER_KIOSK_SCREEN_REVIEW(muster_kiosk_window_get_screen(t->window, "review"));
+  GListModel *model = muster_kiosk_screen_review_get_model(review);
+  gtk_check_button_set_active(GTK_CHECK_BUTTON(ui_test_get(t, "unresolved-only")), TRUE);
+  guint total = g_list_model_get_n_items(model);
+  g_assert_cmpuint(total, >, 2);
+  muster_kiosk_screen_review_select(review, 0);
+  g_autoptr(MusterKioskDiscrepancyRow) row = g_list_model_get_item(model, 0);
+  g_assert_cmpstr(muster_kiosk_discrepancy_row_get_kind(row), ==, "missing");
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(ui_test_get(t, "action")), 0); /* found */
+
+  tap_card(&b, "04000000000003", NULL); /* sue's own */
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "review-error"), "own resolution"));
+  g_assert_cmpuint(g_list_model_get_n_items(model), ==, total);
+  tap_card(&b, BOB_CARD, NULL); /* vic's */
+  wait_read(&b);
+  g_assert_nonnull(strstr(label_text(&b, "confirm-hint"), "vic"));
+  g_assert_cmpstr(muster_kiosk_dropdown_get_string(GTK_DROP_DOWN(ui_test_get(t, "confirmer"))), ==,
+                  "vic");
+  ui_test_type_pin(t, "confirm-pin", "1234");
+  g_assert_cmpuint(g_list_model_get_n_items(model), ==, total - 1);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM resolution r JOIN app_user u ON "
+                              "u.id = r.confirmed_by WHERE u.name = 'vic'"),
+                  ==, 1);
+
+  /* The tap alone confirms. */
+  g_assert_true(muster_settings_set(t->store, t->admin, "badge_needs_pin", 0, NULL));
+  muster_kiosk_screen_review_select(review, 0);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(ui_test_get(t, "action")), 0);
+  tap_card(&b, BOB_CARD, "genuine");
+  wait_read(&b);
+  g_assert_cmpuint(g_list_model_get_n_items(model), ==, total - 2);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM resolution r JOIN app_user u ON "
+                              "u.id = r.confirmed_by WHERE u.name = 'vic'"),
+                  ==, 2);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.badge_vouch' "
+                              "AND user_name = 'vic' AND detail = '{\"for\":\"confirm\"}'"),
+                  ==, 1);
+  badge_teardown(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -366,6 +427,7 @@ main(int argc, char **argv)
   g_test_add_func("/ui/badge/refused", test_refused);
   g_test_add_func("/ui/badge/given-at-kiosk", test_given_at_kiosk);
   g_test_add_func("/ui/badge/witness", test_witness_by_badge);
+  g_test_add_func("/ui/badge/confirm", test_confirm_by_badge);
   g_test_add_func("/ui/sign-in/scan-while-locked", test_scan_while_locked);
   return g_test_run();
 }
