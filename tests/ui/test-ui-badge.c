@@ -150,6 +150,7 @@ test_tap_then_pin(void)
   g_assert_cmpstr(ui_test_page(&b.t), ==, "sign-in");
   g_assert_null(muster_kiosk_session_get_user(b.t.session));
   g_assert_nonnull(strstr(label_text(&b, "sign-in-chosen"), "bob"));
+  render(&b, "badge-pin");
   ui_test_type_pin(&b.t, "sign-in-pin", "1234");
   g_assert_cmpstr(ui_test_page(&b.t), ==, "home");
   g_assert_cmpstr(muster_kiosk_session_get_user(b.t.session)->name, ==, "bob");
@@ -157,7 +158,6 @@ test_tap_then_pin(void)
                               "AND user_name = 'bob' AND detail = "
                               "'{\"by\":\"pin\",\"where\":\"kiosk\"}'"),
                   ==, 1);
-  render(&b, "badge-pin");
   badge_teardown(&b);
 }
 
