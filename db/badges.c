@@ -6,6 +6,7 @@
  * one badge, then hashed with the database's badge_key. Lookups go by that hash.
  */
 #include "db/badges.h"
+#include "db/i18n.h"
 
 #include "db/audit.h"
 #include "db/settings.h"
@@ -22,8 +23,8 @@ badge_key(MusterStore *store, GError **error)
   sqlite3_reset(stmt);
   if (key == NULL)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_FAILED,
-                "This database has no badge key (migration 004 missing); open it with "
-                "this version of muster to upgrade it.");
+                _("This database has no badge key (migration 004 missing); open it with "
+                  "this version of muster to upgrade it."));
   return key;
 }
 
@@ -34,8 +35,8 @@ badge_hash(MusterStore *store, const char *uid, GError **error)
   g_autofree char *normal = muster_marking_normalise(MUSTER_MARKING_HF_UID, uid, &local);
   if (normal == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "'%s' is not a badge UID (%s). Tap the badge on an NFC reader, or give its "
-                "UID in hex, e.g. 04A1B2C3D4E5F6.",
+                _("'%s' is not a badge UID (%s). Tap the badge on an NFC reader, or give its "
+                  "UID in hex, e.g. 04A1B2C3D4E5F6."),
                 uid, local->message);
     return NULL;
   }
@@ -117,8 +118,8 @@ check_free(MusterStore *store, const char *hash, const MusterUser *user, GError 
   if (other == NULL)
     return FALSE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
-              "This badge already belongs to %s. Take it back from them first "
-              "('muster user badge --revoke %s').",
+              _("This badge already belongs to %s. Take it back from them first "
+                "('muster user badge --revoke %s')."),
               other->name, other->name);
   return FALSE;
 }
@@ -131,8 +132,8 @@ muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *na
     return FALSE;
   if (auth == MUSTER_AUTH_NOT_GENUINE) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "This card failed the tag's authenticity check (a copy?); it cannot be a "
-                "badge. Use another card.");
+                _("This card failed the tag's authenticity check (a copy?); it cannot be a "
+                  "badge. Use another card."));
     return FALSE;
   }
   g_autofree char *hash = badge_hash(store, uid, error);
@@ -169,7 +170,8 @@ muster_badges_revoke(MusterStore *store, const MusterUser *actor, const char *na
   if (!revoke_in_tx(store, actor, user->id, &revoked, error))
     goto fail;
   if (!revoked) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, "%s has no badge to take back.", name);
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, _("%s has no badge to take back."),
+                name);
     goto fail;
   }
   if (!muster_audit_append(store, actor->name, "user.badge_revoke", user->uuid, NULL, error) ||
@@ -220,8 +222,8 @@ muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth,
   GError *refusal = NULL;
   if (auth == MUSTER_AUTH_NOT_GENUINE) {
     g_set_error(&refusal, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "This badge failed the tag's authenticity check (a copy?). It cannot sign "
-                "anyone in; report it to a supervisor.");
+                _("This badge failed the tag's authenticity check (a copy?). It cannot sign "
+                  "anyone in; report it to a supervisor."));
     return refuse(store, subject, "not_genuine", refusal, error);
   }
   gint64 id = holder_of(store, hash, error);
@@ -229,8 +231,8 @@ muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth,
     return NULL;
   if (id == 0) {
     g_set_error(&refusal, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
-                "This badge belongs to nobody here. Sign in with your PIN, or ask an admin "
-                "to register the badge.");
+                _("This badge belongs to nobody here. Sign in with your PIN, or ask an admin "
+                  "to register the badge."));
     return refuse(store, subject, "unknown", refusal, error);
   }
   g_autoptr(MusterUser) user = muster_users_get_by_id(store, id, error);

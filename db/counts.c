@@ -19,6 +19,7 @@
  */
 #include "db/counts.h"
 #include "db/audit.h"
+#include "db/i18n.h"
 #include "db/locations.h"
 #include "db/outbox.h"
 #include "db/unmarked-photos.h"
@@ -97,10 +98,10 @@ add_int(JsonBuilder *b, const char *name, gint64 value)
 
 /* ---- reading ----------------------------------------------------------------------- */
 
-#define SQL_COUNT_SELECT                                                                   \
-  "SELECT c.id, c.uuid, cu.name, wu.name, c.blind, c.state, c.started_at, c.closed_at,"   \
-  " c.reconciled_at, c.signed_off_at, su.name, c.signoff_note FROM count_session c"       \
-  " JOIN app_user cu ON cu.id = c.counter_id JOIN app_user wu ON wu.id = c.witness_id"     \
+#define SQL_COUNT_SELECT                                                                \
+  "SELECT c.id, c.uuid, cu.name, wu.name, c.blind, c.state, c.started_at, c.closed_at," \
+  " c.reconciled_at, c.signed_off_at, su.name, c.signoff_note FROM count_session c"     \
+  " JOIN app_user cu ON cu.id = c.counter_id JOIN app_user wu ON wu.id = c.witness_id"  \
   " LEFT JOIN app_user su ON su.id = c.signed_off_by "
 
 static MusterCount *
@@ -127,8 +128,10 @@ static gboolean
 load_scope(MusterStore *store, MusterCount *c, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT l.path FROM count_scope cs JOIN location l ON l.id = cs.location_id "
-             "WHERE cs.count_id = ? ORDER BY l.path", error);
+      store,
+      "SELECT l.path FROM count_scope cs JOIN location l ON l.id = cs.location_id "
+      "WHERE cs.count_id = ? ORDER BY l.path",
+      error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, c->id);
@@ -142,9 +145,9 @@ load_scope(MusterStore *store, MusterCount *c, GError **error)
 }
 
 /* A discrepancy is unresolved when its newest resolution is missing or "reopened". */
-#define SQL_UNRESOLVED                                                                     \
+#define SQL_UNRESOLVED                                                                      \
   "(SELECT count(*) FROM discrepancy d WHERE d.count_id = ?1 AND coalesce((SELECT r.action" \
-  " FROM resolution r WHERE r.discrepancy_id = d.id ORDER BY r.id DESC LIMIT 1),"          \
+  " FROM resolution r WHERE r.discrepancy_id = d.id ORDER BY r.id DESC LIMIT 1),"           \
   " 'reopened') = 'reopened')"
 
 /* Scans by outcome: one pass over the count's scan rows (the scan_count index finds
@@ -152,9 +155,11 @@ load_scope(MusterStore *store, MusterCount *c, GError **error)
 static gboolean
 load_scan_figures(MusterStore *store, MusterCount *c, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT count(*), coalesce(sum(outcome = 'unknown'), 0),"
-             " coalesce(sum(outcome = 'unreadable'), 0) FROM scan WHERE count_id = ?", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT count(*), coalesce(sum(outcome = 'unknown'), 0),"
+                        " coalesce(sum(outcome = 'unreadable'), 0) FROM scan WHERE count_id = ?",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, c->id);
@@ -219,7 +224,8 @@ muster_counts_get_by_id(MusterStore *store, gint64 id, GError **error)
   if (rc == SQLITE_DONE) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
                 "There is no count %" G_GINT64_FORMAT "; list the counts with "
-                "'muster count list'.", id);
+                "'muster count list'.",
+                id);
     return NULL;
   }
   if (rc != SQLITE_ROW) {
@@ -235,11 +241,10 @@ MusterCount *
 muster_counts_get(MusterStore *store, const char *id_or_uuid, GError **error)
 {
   guint64 id = 0;
-  if (id_or_uuid != NULL &&
-      g_ascii_string_to_unsigned(id_or_uuid, 10, 1, G_MAXINT64, &id, NULL))
+  if (id_or_uuid != NULL && g_ascii_string_to_unsigned(id_or_uuid, 10, 1, G_MAXINT64, &id, NULL))
     return muster_counts_get_by_id(store, (gint64)id, error);
-  sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT id FROM count_session WHERE uuid = ?",
-                                         error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, "SELECT id FROM count_session WHERE uuid = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text(stmt, 1, id_or_uuid != NULL ? id_or_uuid : "", -1, SQLITE_TRANSIENT);
@@ -253,7 +258,7 @@ muster_counts_get(MusterStore *store, const char *id_or_uuid, GError **error)
     return NULL;
   }
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
-              "There is no count '%s': give its number or uuid (see 'muster count list').",
+              _("There is no count '%s': give its number or uuid (see 'muster count list')."),
               id_or_uuid != NULL ? id_or_uuid : "");
   return NULL;
 }
@@ -299,10 +304,10 @@ muster_count_may_see_expected(const MusterCount *count, const MusterUser *actor)
 {
   if (!count->blind || actor == NULL)
     return !count->blind;
-  gboolean counting = g_strcmp0(actor->name, count->counter) == 0 ||
-                      g_strcmp0(actor->name, count->witness) == 0;
-  gboolean before_reconcile = count->state == MUSTER_COUNT_OPEN ||
-                              count->state == MUSTER_COUNT_CLOSED;
+  gboolean counting =
+      g_strcmp0(actor->name, count->counter) == 0 || g_strcmp0(actor->name, count->witness) == 0;
+  gboolean before_reconcile =
+      count->state == MUSTER_COUNT_OPEN || count->state == MUSTER_COUNT_CLOSED;
   return !(counting && before_reconcile);
 }
 
@@ -327,8 +332,7 @@ static gboolean
 load_row(MusterStore *store, gint64 id, CountRow *c, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT uuid, state, counter_id, witness_id FROM count_session WHERE id = ?",
-      error);
+      store, "SELECT uuid, state, counter_id, witness_id FROM count_session WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, id);
@@ -344,7 +348,8 @@ load_row(MusterStore *store, gint64 id, CountRow *c, GError **error)
   if (rc == SQLITE_DONE) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
                 "There is no count %" G_GINT64_FORMAT "; list the counts with "
-                "'muster count list'.", id);
+                "'muster count list'.",
+                id);
     return FALSE;
   }
   if (rc != SQLITE_ROW)
@@ -359,8 +364,9 @@ require_state(const CountRow *c, MusterCountState want, const char *doing, GErro
     return TRUE;
   if (c->state == MUSTER_COUNT_SIGNED_OFF) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
-                "Count %" G_GINT64_FORMAT " is signed off and can no longer be changed; "
-                "record a correction in a new count.", c->id);
+                _("Count %lld is signed off and can no longer be changed; record a "
+                  "correction in a new count."),
+                (long long)c->id);
     return FALSE;
   }
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
@@ -378,9 +384,9 @@ require_participant(const CountRow *c, const MusterUser *actor, gboolean witness
     return FALSE;
   if (actor->id == c->counter_id || (witness_may && actor->id == c->witness_id))
     return TRUE;
-  g_autofree char *why = g_strdup_printf(
-      "%s count %" G_GINT64_FORMAT " as someone other than its %s", what, c->id,
-      witness_may ? "counter or witness" : "counter");
+  g_autofree char *why =
+      g_strdup_printf("%s count %" G_GINT64_FORMAT " as someone other than its %s", what, c->id,
+                      witness_may ? "counter or witness" : "counter");
   return muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, why, error);
 }
 
@@ -408,8 +414,9 @@ check_people(MusterStore *store, const MusterUser *counter, const MusterUser *wi
     return FALSE;
   if (counter->id == witness->id) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "%s cannot be both counter and witness: a count needs two different "
-                "people. Choose another witness.", counter->name);
+                _("%s cannot be both counter and witness: a count needs two different "
+                  "people. Choose another witness."),
+                counter->name);
     return FALSE;
   }
   return TRUE;
@@ -422,7 +429,7 @@ resolve_scope(MusterStore *store, const char *const *scope, GArray *ids, GPtrArr
 {
   if (scope == NULL || scope[0] == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "A count needs at least one location (\"\" for the whole armoury).");
+                _("A count needs at least one location (\"\" for the whole armoury)."));
     return FALSE;
   }
   for (guint i = 0; scope[i] != NULL; i++) {
@@ -449,10 +456,12 @@ path_words(const char *path)
 static gboolean
 check_no_overlap(MusterStore *store, GPtrArray *paths, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT c.id, l.path FROM count_session c JOIN count_scope cs "
-             "ON cs.count_id = c.id JOIN location l ON l.id = cs.location_id "
-             "WHERE c.state = 'open' ORDER BY c.id", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "SELECT c.id, l.path FROM count_session c JOIN count_scope cs "
+                        "ON cs.count_id = c.id JOIN location l ON l.id = cs.location_id "
+                        "WHERE c.state = 'open' ORDER BY c.id",
+                        error);
   if (stmt == NULL)
     return FALSE;
   int rc;
@@ -460,8 +469,7 @@ check_no_overlap(MusterStore *store, GPtrArray *paths, GError **error)
     const char *other = (const char *)sqlite3_column_text(stmt, 1);
     for (guint i = 0; i < paths->len; i++) {
       const char *mine = g_ptr_array_index(paths, i);
-      if (!muster_location_path_within(mine, other) &&
-          !muster_location_path_within(other, mine))
+      if (!muster_location_path_within(mine, other) && !muster_location_path_within(other, mine))
         continue;
       g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
                   "Count %" G_GINT64_FORMAT " is still open over %s, which overlaps %s. "
@@ -482,9 +490,11 @@ insert_session(MusterStore *store, const char *uuid, const MusterUser *counter,
                const MusterUser *witness, gboolean blind, const char *now, gint64 *id,
                GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "INSERT INTO count_session (uuid, counter_id, witness_id, blind, state, "
-             "started_at) VALUES (?, ?, ?, ?, 'open', ?)", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "INSERT INTO count_session (uuid, counter_id, witness_id, blind, state, "
+                        "started_at) VALUES (?, ?, ?, ?, 'open', ?)",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
@@ -548,8 +558,8 @@ freeze_expected(MusterStore *store, gint64 count_id, gint64 *n, GError **error)
 }
 
 static char *
-start_detail(gint64 id, GPtrArray *paths, const MusterUser *counter,
-             const MusterUser *witness, gboolean blind, gint64 expected)
+start_detail(gint64 id, GPtrArray *paths, const MusterUser *counter, const MusterUser *witness,
+             gboolean blind, gint64 expected)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
@@ -569,8 +579,8 @@ start_detail(gint64 id, GPtrArray *paths, const MusterUser *counter,
 }
 
 static gboolean
-start_in_tx(MusterStore *store, const MusterUser *counter, const MusterUser *witness,
-            GArray *ids, GPtrArray *paths, gboolean blind, gint64 *id, GError **error)
+start_in_tx(MusterStore *store, const MusterUser *counter, const MusterUser *witness, GArray *ids,
+            GPtrArray *paths, gboolean blind, gint64 *id, GError **error)
 {
   g_autofree char *uuid = muster_uuid_new();
   g_autofree char *now = muster_now_iso();
@@ -594,16 +604,16 @@ muster_counts_start(MusterStore *store, const MusterUser *counter, const MusterU
   gint64 id = 0;
   if (!check_people(store, counter, witness, error) ||
       !resolve_scope(store, scope, ids, paths, error)) {
-    g_prefix_error(error, "Starting a count: ");
+    g_prefix_error(error, _("Starting a count: "));
     return NULL;
   }
   if (!muster_store_begin(store, error)) {
-    g_prefix_error(error, "Starting a count: ");
+    g_prefix_error(error, _("Starting a count: "));
     return NULL;
   }
   if (!start_in_tx(store, counter, witness, ids, paths, blind, &id, error)) {
     muster_store_rollback(store);
-    g_prefix_error(error, "Starting a count: ");
+    g_prefix_error(error, _("Starting a count: "));
     return NULL;
   }
   return muster_counts_get_by_id(store, id, error);
@@ -631,8 +641,10 @@ close_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, GError
       !require_state(&c, MUSTER_COUNT_OPEN, "Closing", error))
     return FALSE;
   g_autofree char *now = muster_now_iso();
-  if (!set_state(store, "UPDATE count_session SET state = 'closed', closed_at = ? "
-                        "WHERE id = ? AND state = 'open'", count_id, now, error))
+  if (!set_state(store,
+                 "UPDATE count_session SET state = 'closed', closed_at = ? "
+                 "WHERE id = ? AND state = 'open'",
+                 count_id, now, error))
     return FALSE;
   g_autofree char *detail = g_strdup_printf("{\"count\":%" G_GINT64_FORMAT "}", count_id);
   return muster_audit_append(store, actor->name, "count.close", c.uuid, detail, error) &&
@@ -640,8 +652,7 @@ close_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, GError
 }
 
 gboolean
-muster_counts_close(MusterStore *store, const MusterUser *actor, gint64 count_id,
-                    GError **error)
+muster_counts_close(MusterStore *store, const MusterUser *actor, gint64 count_id, GError **error)
 {
   if (!muster_store_begin(store, error) || !close_in_tx(store, actor, count_id, error)) {
     muster_store_rollback(store);
@@ -658,28 +669,28 @@ check_description(const char *description, GError **error)
 {
   if (description == NULL || !g_utf8_validate(description, -1, NULL)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Describe the unmarked item (make, model, calibre, what it looks like) in "
-                "valid UTF-8 text.");
+                _("Describe the unmarked item (make, model, calibre, what it looks like) in "
+                  "valid UTF-8 text."));
     return NULL;
   }
   g_autofree char *text = g_strstrip(g_strdup(description));
   if (*text == '\0') {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Describe the unmarked item (make, model, calibre, what it looks like): the "
-                "description is empty.");
+                _("Describe the unmarked item (make, model, calibre, what it looks like): the "
+                  "description is empty."));
     return NULL;
   }
   glong chars = g_utf8_strlen(text, -1);
   if (chars > UNMARKED_DESCRIPTION_MAX) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The description has %ld characters; shorten it to at most %d.", chars,
+                _("The description has %ld characters; shorten it to at most %d."), chars,
                 UNMARKED_DESCRIPTION_MAX);
     return NULL;
   }
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
     if (g_unichar_iscntrl(g_utf8_get_char(p))) {
       g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                  "The description contains a control character; write it on one line.");
+                  _("The description contains a control character; write it on one line."));
       return NULL;
     }
   }
@@ -692,7 +703,7 @@ unmarked_location(MusterStore *store, gint64 count_id, const char *path, GError 
 {
   if (path == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Say where the unmarked item was found (a location path such as R1/A/03).");
+                _("Say where the unmarked item was found (a location path such as R1/A/03)."));
     return NULL;
   }
   g_autoptr(MusterLocation) loc = muster_locations_get(store, path, error);
@@ -706,7 +717,8 @@ unmarked_location(MusterStore *store, gint64 count_id, const char *path, GError 
       return g_steal_pointer(&loc);
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
               "%s is outside count %" G_GINT64_FORMAT "; record the item in a count of the "
-              "place where it was found.", path_words(loc->path), count_id);
+              "place where it was found.",
+              path_words(loc->path), count_id);
   return NULL;
 }
 
@@ -728,9 +740,11 @@ typedef struct {
 static gboolean
 insert_unmarked(MusterStore *store, gint64 count_id, const Unmarked *u, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "INSERT INTO unmarked_item (uuid, count_id, description, location_id, "
-             "recorded_by, recorded_at, photo_path) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "INSERT INTO unmarked_item (uuid, count_id, description, location_id, "
+                        "recorded_by, recorded_at, photo_path) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text(stmt, 1, u->uuid, -1, SQLITE_TRANSIENT);
@@ -855,7 +869,7 @@ record_unmarked(MusterStore *store, const MusterUser *actor, gint64 count_id,
     return FALSE;
   if (photo != NULL && photo->taken_at_us > g_get_real_time() + 60 * G_USEC_PER_SEC) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The photo is dated in the future; check the appliance's clock.");
+                _("The photo is dated in the future; check the appliance's clock."));
     return FALSE;
   }
   if (!muster_store_begin(store, error))
@@ -914,14 +928,14 @@ count_unresolved(MusterStore *store, gint64 count_id, gint64 *n, GError **error)
 static gboolean
 require_signer(const CountRow *c, const MusterUser *actor, GError **error)
 {
-  g_autofree char *what = g_strdup_printf("Signing off count %" G_GINT64_FORMAT, c->id);
+  g_autofree char *what = g_strdup_printf(_("Signing off count %lld"), (long long)c->id);
   if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR), what, error))
     return FALSE;
   if (actor->id != c->counter_id)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-              "%s counted count %" G_GINT64_FORMAT " and cannot sign it off; another "
-              "supervisor must.", actor->name, c->id);
+              _("%s counted count %lld and cannot sign it off; another supervisor must."),
+              actor->name, (long long)c->id);
   return FALSE;
 }
 
@@ -934,11 +948,15 @@ require_resolved(MusterStore *store, const CountRow *c, GError **error)
   if (unresolved == 0)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
-              "%" G_GINT64_FORMAT " discrepanc%s of count %" G_GINT64_FORMAT " %s no "
-              "resolution; resolve every one before signing off (see 'muster count "
-              "discrepancies --unresolved %" G_GINT64_FORMAT "').", unresolved,
-              unresolved == 1 ? "y" : "ies", c->id,
-              unresolved == 1 ? "has" : "have", c->id);
+              g_dngettext(MUSTER_ENGINE_GETTEXT_DOMAIN,
+                          "%lld discrepancy of count %lld has no resolution; resolve every one "
+                          "before signing off (see 'muster count discrepancies --unresolved "
+                          "%lld').",
+                          "%lld discrepancies of count %lld have no resolution; resolve every "
+                          "one before signing off (see 'muster count discrepancies "
+                          "--unresolved %lld').",
+                          (gulong)unresolved),
+              (long long)unresolved, (long long)c->id, (long long)c->id);
   return FALSE;
 }
 
@@ -984,14 +1002,21 @@ add_discrepancies(JsonBuilder *b, MusterStore *store, gint64 count_id, GError **
       "  WHERE discrepancy_id = d.id)"
       " LEFT JOIN app_user ru ON ru.id = r.resolved_by"
       " LEFT JOIN app_user cu ON cu.id = r.confirmed_by"
-      " WHERE d.count_id = ? ORDER BY d.kind, d.subject", error);
+      " WHERE d.count_id = ? ORDER BY d.kind, d.subject",
+      error);
   if (stmt == NULL)
     return FALSE;
-  static const char *const fields[] = {"uuid", "kind", "subject", "item_uuid",
-                                       "other_item_uuid", "location", "detail", "created_at"};
-  static const char *const res_fields[] = {"uuid", "action", "reason", "resolved_by",
-                                           "resolved_by_uuid", "confirmed_by",
-                                           "confirmed_by_uuid", "resolved_at"};
+  static const char *const fields[] = {
+      "uuid",     "kind",   "subject",   "item_uuid", "other_item_uuid",
+      "location", "detail", "created_at"};
+  static const char *const res_fields[] = {"uuid",
+                                           "action",
+                                           "reason",
+                                           "resolved_by",
+                                           "resolved_by_uuid",
+                                           "confirmed_by",
+                                           "confirmed_by_uuid",
+                                           "resolved_at"};
   sqlite3_bind_int64(stmt, 1, count_id);
   json_builder_set_member_name(b, "discrepancies");
   json_builder_begin_array(b);
@@ -1016,8 +1041,7 @@ add_discrepancies(JsonBuilder *b, MusterStore *store, gint64 count_id, GError **
 
 /* The registry's whole record of the count, read after the state changed. */
 static JsonNode *
-signed_off_payload(MusterStore *store, const CountRow *row, const MusterUser *actor,
-                   GError **error)
+signed_off_payload(MusterStore *store, const CountRow *row, const MusterUser *actor, GError **error)
 {
   g_autoptr(MusterCount) c = muster_counts_get_by_id(store, row->id, error);
   if (c == NULL)
@@ -1053,10 +1077,11 @@ static gboolean
 mark_signed_off(MusterStore *store, const MusterUser *actor, gint64 id, const char *note,
                 GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "UPDATE count_session SET state = 'signed_off', signed_off_at = ?, "
-             "signed_off_by = ?, signoff_note = ? WHERE id = ? AND state = 'reconciled'",
-      error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "UPDATE count_session SET state = 'signed_off', signed_off_at = ?, "
+                        "signed_off_by = ?, signoff_note = ? WHERE id = ? AND state = 'reconciled'",
+                        error);
   if (stmt == NULL)
     return FALSE;
   g_autofree char *now = muster_now_iso();
@@ -1068,8 +1093,8 @@ mark_signed_off(MusterStore *store, const MusterUser *actor, gint64 id, const ch
 }
 
 static gboolean
-sign_off_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
-               const char *note, GError **error)
+sign_off_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, const char *note,
+               GError **error)
 {
   g_auto(CountRow) c = {0};
   if (!load_row(store, count_id, &c, error) || !require_signer(&c, actor, error) ||
@@ -1089,8 +1114,7 @@ gboolean
 muster_counts_sign_off(MusterStore *store, const MusterUser *actor, gint64 count_id,
                        const char *note, GError **error)
 {
-  if (!muster_store_begin(store, error) ||
-      !sign_off_in_tx(store, actor, count_id, note, error)) {
+  if (!muster_store_begin(store, error) || !sign_off_in_tx(store, actor, count_id, note, error)) {
     muster_store_rollback(store);
     g_prefix_error(error, "Signing off count %" G_GINT64_FORMAT ": ", count_id);
     return FALSE;

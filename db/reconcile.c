@@ -26,6 +26,7 @@
 #include "db/reconcile.h"
 #include "db/audit.h"
 #include "db/counts.h"
+#include "db/i18n.h"
 #include "db/locations.h"
 #include "db/outbox.h"
 
@@ -463,8 +464,8 @@ require_reconciler(const CountRow *c, const MusterUser *actor, GError **error)
   if (actor->id == c->counter_id || actor->role != MUSTER_ROLE_STAFF)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-              "%s needs its counter (%s), a supervisor or an admin; %s is staff.", what, c->counter,
-              actor->name);
+              _("%s needs its counter (%s), a supervisor or an admin; %s is staff."), what,
+              c->counter, actor->name);
   return FALSE;
 }
 
@@ -715,7 +716,7 @@ check_filter(const MusterDiscrepancyFilter *filter, char **path_out, GError **er
     g_autofree char *kinds =
         join_names(muster_discrepancy_kinds, G_N_ELEMENTS(muster_discrepancy_kinds));
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Unknown discrepancy kind '%s': use one of %s.", filter->kind, kinds);
+                _("Unknown discrepancy kind '%s': use one of %s."), filter->kind, kinds);
     return FALSE;
   }
   if (filter->location_path != NULL && *filter->location_path != '\0') {
@@ -819,7 +820,7 @@ muster_discrepancies_get(MusterStore *store, const char *id_or_uuid, GError **er
   sqlite3_reset(stmt);
   if (rc == SQLITE_DONE)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
-                "There is no discrepancy '%s'. 'muster count discrepancies COUNT' lists them.",
+                _("There is no discrepancy '%s'. 'muster count discrepancies COUNT' lists them."),
                 key);
   else if (rc != SQLITE_ROW)
     muster_store_fail(store, rc, "Reading the discrepancy", error);
@@ -843,13 +844,13 @@ check_action_and_reason(const char *action, const char *reason, GError **error)
   if (!known) {
     g_autofree char *list = join_names(resolution_actions, G_N_ELEMENTS(resolution_actions));
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Unknown resolution '%s': use one of %s.", action ? action : "", list);
+                _("Unknown resolution '%s': use one of %s."), action ? action : "", list);
     return FALSE;
   }
   g_autofree char *trimmed = g_strstrip(g_strdup(reason != NULL ? reason : ""));
   if (*trimmed == '\0') {
     g_set_error_literal(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                        "A resolution needs a reason: say what was done and why.");
+                        _("A resolution needs a reason: say what was done and why."));
     return FALSE;
   }
   return TRUE;
@@ -865,14 +866,14 @@ check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser
     return TRUE;
   if (confirmer == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "Resolving %s (%s) needs a second person to confirm: another user must "
-                "sign in with their PIN.",
+                _("Resolving %s (%s) needs a second person to confirm: another user must "
+                  "sign in with their PIN."),
                 what, d->subject);
     return FALSE;
   }
   if (confirmer->id == actor->id) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "%s cannot confirm their own resolution: another user must confirm it.",
+                _("%s cannot confirm their own resolution: another user must confirm it."),
                 actor->name);
     return FALSE;
   }
@@ -880,7 +881,8 @@ check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser
   g_autoptr(MusterUser) now = muster_users_get_by_id(store, confirmer->id, &local);
   if (now == NULL || !now->active || now->locked) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "%s cannot confirm: the account is %s. Ask another active user.", confirmer->name,
+                _("%s cannot confirm: the account is %s. Ask another active user."),
+                confirmer->name,
                 now == NULL   ? "unknown"
                 : now->locked ? "locked"
                               : "deactivated");

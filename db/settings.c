@@ -3,6 +3,7 @@
  */
 #include "db/settings.h"
 #include "db/audit.h"
+#include "db/i18n.h"
 
 const MusterSettingInfo muster_settings_known[] = {
     {"overdue_days", 90, 1, 3650, "a location not counted for this many days is overdue"},
@@ -29,13 +30,13 @@ muster_settings_get(MusterStore *store, const char *key)
 }
 
 gboolean
-muster_settings_set(MusterStore *store, const MusterUser *actor, const char *key,
-                    gint64 value, GError **error)
+muster_settings_set(MusterStore *store, const MusterUser *actor, const char *key, gint64 value,
+                    GError **error)
 {
   const MusterSettingInfo *info = lookup(key);
   if (info == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Unknown setting '%s'; 'muster settings get' lists them.", key);
+                _("Unknown setting '%s'; 'muster settings get' lists them."), key);
     return FALSE;
   }
   if (value < info->min || value > info->max) {

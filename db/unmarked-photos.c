@@ -8,6 +8,7 @@
  * here. Screens decode it when they show it.
  */
 #include "db/unmarked-photos.h"
+#include "db/i18n.h"
 #include "db/sha256.h"
 
 #include <string.h>
@@ -34,8 +35,8 @@ png_size(const guint8 *data, gsize len, MusterPhotoFacts *facts, GError **error)
       be32(data + 16) == 0 || be32(data + 20) == 0 || be32(data + 16) > G_MAXINT32 ||
       be32(data + 20) > G_MAXINT32) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The photo starts like a PNG image but its header is damaged (no valid IHDR "
-                "chunk): save the picture again as PNG or JPEG.");
+                _("The photo starts like a PNG image but its header is damaged (no valid IHDR "
+                  "chunk): save the picture again as PNG or JPEG."));
     return FALSE;
   }
   facts->width = be32(data + 16);
@@ -96,13 +97,13 @@ check_size(gsize len, GError **error)
 {
   if (len == 0) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The photo is empty: take it again, or give a PNG or JPEG file.");
+                _("The photo is empty: take it again, or give a PNG or JPEG file."));
     return FALSE;
   }
   if (len > MUSTER_PHOTO_MAX_BYTES) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The photo is %.1f MiB; at most %d MiB is kept: save it at a lower "
-                "resolution or as a JPEG.",
+                _("The photo is %.1f MiB; at most %d MiB is kept: save it at a lower "
+                  "resolution or as a JPEG."),
                 (double)len / (1024 * 1024), MUSTER_PHOTO_MAX_BYTES / (1024 * 1024));
     return FALSE;
   }
@@ -125,8 +126,8 @@ check_format(const guint8 *data, gsize len, MusterPhotoFacts *facts, GError **er
   for (gsize i = 0; i < MIN(len, 8); i++)
     g_string_append_printf(start, "%s%02x", i ? " " : "", data[i]);
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-              "The photo is not a PNG or JPEG image (it starts with bytes %s): give a "
-              "picture saved as PNG or JPEG.",
+              _("The photo is not a PNG or JPEG image (it starts with bytes %s): give a "
+                "picture saved as PNG or JPEG."),
               start->str);
   g_string_free(start, TRUE);
   return FALSE;
@@ -142,8 +143,8 @@ muster_photo_inspect(GBytes *bytes, const char *media_type, MusterPhotoFacts *fa
     return FALSE;
   if (media_type != NULL && g_ascii_strcasecmp(media_type, facts->media_type) != 0) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The photo was given as %s but its bytes are %s: give the right type, or "
-                "none and let the bytes say.",
+                _("The photo was given as %s but its bytes are %s: give the right type, or "
+                  "none and let the bytes say."),
                 media_type, facts->media_type);
     return FALSE;
   }
@@ -238,9 +239,9 @@ check_digest(const MusterUnmarkedPhoto *p, GError **error)
   if (g_strcmp0(got, p->sha256) == 0)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
-              "Photo %s of unmarked item %s does not match the SHA-256 recorded with it: it "
-              "was changed outside Muster. Keep this database file as evidence and run "
-              "'muster audit verify'.",
+              _("Photo %s of unmarked item %s does not match the SHA-256 recorded with it: it "
+                "was changed outside Muster. Keep this database file as evidence and run "
+                "'muster audit verify'."),
               p->uuid, p->unmarked_uuid);
   return FALSE;
 }
@@ -262,7 +263,7 @@ muster_unmarked_photos_get(MusterStore *store, const char *unmarked_uuid, GError
   g_autoptr(MusterUnmarkedPhoto) p = rc == SQLITE_ROW ? photo_from_row(stmt) : NULL;
   sqlite3_reset(stmt);
   if (rc == SQLITE_DONE) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, "Unmarked item %s has no photo.",
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, _("Unmarked item %s has no photo."),
                 unmarked_uuid != NULL ? unmarked_uuid : "");
     return NULL;
   }

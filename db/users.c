@@ -10,12 +10,13 @@
  */
 #include "db/users.h"
 #include "db/audit.h"
+#include "db/i18n.h"
 
 #include <sodium.h>
 #include <string.h>
 
-#define USER_COLUMNS                                                                      \
-  "id, uuid, name, full_name, role, locked, active, failed_attempts, created_at, "         \
+#define USER_COLUMNS                                                               \
+  "id, uuid, name, full_name, role, locked, active, failed_attempts, created_at, " \
   "EXISTS (SELECT 1 FROM user_badge b WHERE b.user_id = app_user.id AND b.revoked_at IS NULL)"
 
 static const char *const role_names[] = {"staff", "supervisor", "admin"};
@@ -36,7 +37,7 @@ muster_role_from_string(const char *s, MusterRole *role, GError **error)
     }
   }
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-              "Unknown role '%s': use staff, supervisor or admin.", s ? s : "");
+              _("Unknown role '%s': use staff, supervisor or admin."), s ? s : "");
   return FALSE;
 }
 
@@ -60,8 +61,7 @@ muster_pin_valid(const char *pin, GError **error)
   for (size_t i = 0; i < len; i++)
     digits = digits && g_ascii_isdigit(pin[i]);
   if (!digits || len < 4 || len > 12) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "A PIN must be 4 to 12 digits.");
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, _("A PIN must be 4 to 12 digits."));
     return FALSE;
   }
   return TRUE;
@@ -76,7 +76,7 @@ valid_name(const char *name, GError **error)
     ok = g_ascii_isalnum(name[i]) || name[i] == '.' || name[i] == '-' || name[i] == '_';
   if (!ok)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "User name '%s' is not valid: use 2 to 32 letters, digits, '.', '-' or '_'.",
+                _("User name '%s' is not valid: use 2 to 32 letters, digits, '.', '-' or '_'."),
                 name ? name : "");
   return ok;
 }
@@ -119,7 +119,7 @@ get_where(MusterStore *store, const char *sql, const char *name, gint64 id, GErr
   }
   if (name != NULL)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
-                "No user named '%s'. 'muster user list' shows who exists.", name);
+                _("No user named '%s'. 'muster user list' shows who exists."), name);
   else
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND, "No user with id %" G_GINT64_FORMAT,
                 id);
@@ -129,15 +129,13 @@ get_where(MusterStore *store, const char *sql, const char *name, gint64 id, GErr
 MusterUser *
 muster_users_get(MusterStore *store, const char *name, GError **error)
 {
-  return get_where(store, "SELECT " USER_COLUMNS " FROM app_user WHERE name = ?", name, 0,
-                   error);
+  return get_where(store, "SELECT " USER_COLUMNS " FROM app_user WHERE name = ?", name, 0, error);
 }
 
 MusterUser *
 muster_users_get_by_id(MusterStore *store, gint64 id, GError **error)
 {
-  return get_where(store, "SELECT " USER_COLUMNS " FROM app_user WHERE id = ?", NULL, id,
-                   error);
+  return get_where(store, "SELECT " USER_COLUMNS " FROM app_user WHERE id = ?", NULL, id, error);
 }
 
 GPtrArray *
@@ -159,39 +157,46 @@ muster_users_list(MusterStore *store, GError **error)
   return g_steal_pointer(&users);
 }
 
+/* The roles as a refusal names them, in the reader's language. */
+static const char *const role_words[] = {N_("staff"), N_("supervisor"), N_("admin")};
+
+/* what is an action in English ("Resolving a missing item"), translated here: callers
+ * pass literals, which xgettext finds as this function's third argument. */
 gboolean
-muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *what,
-                      GError **error)
+muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *what, GError **error)
 {
+  const char *action = _(what);
   if (actor == NULL) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "%s needs someone signed in.", what);
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, _("%s needs someone signed in."),
+                action);
     return FALSE;
   }
   if (!actor->active || actor->locked) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "%s refused: %s's account is %s.", what, actor->name,
-                actor->locked ? "locked" : "deactivated");
+                actor->locked ? _("%s refused: %s's account is locked.")
+                              : _("%s refused: %s's account is deactivated."),
+                action, actor->name);
     return FALSE;
   }
   if (roles_mask & MUSTER_ROLE_BIT(actor->role))
     return TRUE;
   g_autoptr(GString) allowed = g_string_new(NULL);
-  for (guint r = 0; r < G_N_ELEMENTS(role_names); r++) {
+  for (guint r = 0; r < G_N_ELEMENTS(role_words); r++) {
     if (!(roles_mask & MUSTER_ROLE_BIT(r)))
       continue;
     if (allowed->len > 0)
-      g_string_append(allowed, " or ");
-    g_string_append(allowed, role_names[r]);
+      /* Translators: between two roles in "Resolving needs a supervisor or admin" */
+      g_string_append(allowed, _(" or "));
+    g_string_append(allowed, _(role_words[r]));
   }
-  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, "%s needs a %s; %s is %s.", what,
-              allowed->str, actor->name, muster_role_to_string(actor->role));
+  /* Translators: "Resolving a missing item needs a supervisor; bob is staff." */
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, _("%s needs a %s; %s is %s."), action,
+              allowed->str, actor->name, _(role_words[actor->role]));
   return FALSE;
 }
 
 gboolean
-muster_require_role(const MusterUser *actor, MusterRole at_least, const char *what,
-                    GError **error)
+muster_require_role(const MusterUser *actor, MusterRole at_least, const char *what, GError **error)
 {
   guint mask = 0;
   for (guint r = at_least; r < G_N_ELEMENTS(role_names); r++)
@@ -206,24 +211,26 @@ hash_pin(const char *pin, GError **error)
   if (crypto_pwhash_str(out, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_FAILED,
-                "Hashing the PIN ran out of memory (argon2id needs 64 MiB).");
+                _("Hashing the PIN ran out of memory (argon2id needs 64 MiB)."));
     return NULL;
   }
   return g_strdup(out);
 }
 
 static MusterUser *
-insert_user(MusterStore *store, const char *actor_name, const char *name,
-            const char *full_name, MusterRole role, const char *pin, GError **error)
+insert_user(MusterStore *store, const char *actor_name, const char *name, const char *full_name,
+            MusterRole role, const char *pin, GError **error)
 {
   g_autofree char *hash = hash_pin(pin, error);
   if (hash == NULL)
     return NULL;
   g_autofree char *uuid = muster_uuid_new();
   g_autofree char *now = muster_now_iso();
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "INSERT INTO app_user (uuid, name, full_name, role, pin_hash, created_at) "
-             "VALUES (?, ?, ?, ?, ?, ?)", error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store,
+                        "INSERT INTO app_user (uuid, name, full_name, role, pin_hash, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
@@ -236,15 +243,15 @@ insert_user(MusterStore *store, const char *actor_name, const char *name,
   sqlite3_reset(stmt);
   if (rc == SQLITE_CONSTRAINT_UNIQUE) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
-                "A user named '%s' already exists. Choose another name.", name);
+                _("A user named '%s' already exists. Choose another name."), name);
     return NULL;
   }
   if (rc != SQLITE_DONE) {
     muster_store_fail(store, rc, "Adding the user", error);
     return NULL;
   }
-  g_autofree char *detail = g_strdup_printf("{\"name\":\"%s\",\"role\":\"%s\"}", name,
-                                            muster_role_to_string(role));
+  g_autofree char *detail =
+      g_strdup_printf("{\"name\":\"%s\",\"role\":\"%s\"}", name, muster_role_to_string(role));
   if (!muster_audit_append(store, actor_name, "user.add", uuid, detail, error))
     return NULL;
   return muster_users_get(store, name, error);
@@ -267,7 +274,7 @@ add_checked(MusterStore *store, const char *actor_name, gboolean bootstrap, cons
     if (existing->len > 0) {
       muster_store_rollback(store);
       g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
-                  "This database already has users; ask an admin to add you.");
+                  _("This database already has users; ask an admin to add you."));
       return NULL;
     }
   }
@@ -324,10 +331,10 @@ record_failure(MusterStore *store, MusterUser *user, GError **error)
     return FALSE;
   if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ?", user->id,
                       attempts, NULL, error) ||
-      (lock && !set_user_field(store, "UPDATE app_user SET locked = ? WHERE id = ?", user->id,
-                               1, NULL, error)) ||
-      !muster_audit_append(store, user->name, lock ? "user.locked" : "user.pin_failed",
-                           user->uuid, detail, error) ||
+      (lock && !set_user_field(store, "UPDATE app_user SET locked = ? WHERE id = ?", user->id, 1,
+                               NULL, error)) ||
+      !muster_audit_append(store, user->name, lock ? "user.locked" : "user.pin_failed", user->uuid,
+                           detail, error) ||
       !muster_store_commit(store, error)) {
     muster_store_rollback(store);
     return FALSE;
@@ -340,15 +347,15 @@ record_failure(MusterStore *store, MusterUser *user, GError **error)
 static char *
 stored_hash(MusterStore *store, gint64 id, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT pin_hash FROM app_user WHERE id = ?",
-                                         error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, "SELECT pin_hash FROM app_user WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64(stmt, 1, id);
   char *hash = sqlite3_step(stmt) == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
   sqlite3_reset(stmt);
   if (hash == NULL)
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_FAILED, "Reading the PIN hash failed");
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_FAILED, _("Reading the PIN hash failed"));
   return hash;
 }
 
@@ -357,21 +364,21 @@ muster_user_may_sign_in(const MusterUser *user, GError **error)
 {
   if (!user->active) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                "%s's account is deactivated. Ask an admin.", user->name);
+                _("%s's account is deactivated. Ask an admin."), user->name);
     return FALSE;
   }
   if (user->locked) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_LOCKED_OUT,
-                "%s's account is locked after too many wrong PINs. An admin must unlock it "
-                "('muster user unlock %s').", user->name, user->name);
+                _("%s's account is locked after too many wrong PINs. An admin must unlock it "
+                  "('muster user unlock %s')."),
+                user->name, user->name);
     return FALSE;
   }
   return TRUE;
 }
 
 MusterUser *
-muster_users_authenticate(MusterStore *store, const char *name, const char *pin,
-                          GError **error)
+muster_users_authenticate(MusterStore *store, const char *name, const char *pin, GError **error)
 {
   g_autoptr(MusterUser) user = muster_users_get(store, name, error);
   if (user == NULL || !muster_user_may_sign_in(user, error))
@@ -384,17 +391,16 @@ muster_users_authenticate(MusterStore *store, const char *name, const char *pin,
       return NULL;
     if (user->locked)
       g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_LOCKED_OUT,
-                  "Wrong PIN for %s. The account is now locked; an admin must unlock it.",
-                  name);
+                  _("Wrong PIN for %s. The account is now locked; an admin must unlock it."), name);
     else
-      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_AUTH, "Wrong PIN for %s. Try again.", name);
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_AUTH, _("Wrong PIN for %s. Try again."), name);
     return NULL;
   }
   if (user->failed_attempts > 0) {
     if (!muster_store_begin(store, error))
       return NULL;
-    if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ?",
-                        user->id, 0, NULL, error) ||
+    if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ?", user->id, 0,
+                        NULL, error) ||
         !muster_store_commit(store, error)) {
       muster_store_rollback(store);
       return NULL;
@@ -424,11 +430,9 @@ change_user(MusterStore *store, const MusterUser *actor, const char *name, const
 }
 
 gboolean
-muster_users_unlock(MusterStore *store, const MusterUser *actor, const char *name,
-                    GError **error)
+muster_users_unlock(MusterStore *store, const MusterUser *actor, const char *name, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Unlocking a user",
-                             error))
+  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Unlocking a user", error))
     return FALSE;
   return change_user(store, actor, name,
                      "UPDATE app_user SET locked = ?, failed_attempts = 0 WHERE id = ?", 0, NULL,
@@ -444,7 +448,7 @@ muster_users_set_active(MusterStore *store, const MusterUser *actor, const char 
     return FALSE;
   if (!active && g_strcmp0(actor->name, name) == 0) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "%s cannot deactivate their own account; ask another admin.", name);
+                _("%s cannot deactivate their own account; ask another admin."), name);
     return FALSE;
   }
   return change_user(store, actor, name, "UPDATE app_user SET active = ? WHERE id = ?",
@@ -465,8 +469,8 @@ muster_users_set_pin(MusterStore *store, const MusterUser *actor, const char *na
   g_autofree char *hash = hash_pin(new_pin, error);
   if (hash == NULL)
     return FALSE;
-  return change_user(store, actor, name, "UPDATE app_user SET pin_hash = ? WHERE id = ?", 0,
-                     hash, "user.set_pin", error);
+  return change_user(store, actor, name, "UPDATE app_user SET pin_hash = ? WHERE id = ?", 0, hash,
+                     "user.set_pin", error);
 }
 
 gboolean
@@ -497,8 +501,7 @@ muster_users_sign_in(MusterStore *store, const char *name, const char *pin, cons
 }
 
 gboolean
-muster_users_sign_out(MusterStore *store, const MusterUser *user, const char *why,
-                      GError **error)
+muster_users_sign_out(MusterStore *store, const MusterUser *user, const char *why, GError **error)
 {
   g_autofree char *detail = g_strdup_printf("{\"why\":\"%s\"}", why);
   return muster_users_note_session(store, user, "user.sign_out", detail, error);

@@ -3,6 +3,8 @@
  */
 #include "ui/i18n.h"
 
+#include "db/i18n.h"
+
 #include <gtk/gtk.h>
 #include <locale.h>
 
@@ -22,6 +24,8 @@ muster_kiosk_i18n_init(void)
 {
   bindtextdomain(GETTEXT_PACKAGE, locale_dir());
   bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+  /* The engine's refusals are shown as they come: in the screen's language too. */
+  muster_engine_i18n_bind(locale_dir());
   /* Translators: write "default:RTL" for a right-to-left language, else leave it. */
   const char *direction = _("default:LTR");
   gtk_widget_set_default_direction(g_str_equal(direction, "default:RTL") ? GTK_TEXT_DIR_RTL

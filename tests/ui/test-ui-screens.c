@@ -66,6 +66,18 @@ add_feed(UiTest *t, guint n_lines)
   return reader;
 }
 
+/* A wrong PIN's message, made by the engine (db/users.c), in the language under test. */
+static void
+assert_engine_words(GtkWidget *label)
+{
+  const char *lang = g_getenv("LANGUAGE");
+  const char *want = g_strcmp0(lang, "de") == 0   ? "Falsche PIN für bob"
+                     : g_strcmp0(lang, "ar") == 0 ? "رقم سري خاطئ لـ bob"
+                                                  : "Wrong PIN for bob";
+  g_assert_true(gtk_widget_get_mapped(label));
+  g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(label)), want));
+}
+
 static void
 test_screens(gconstpointer data)
 {
@@ -75,6 +87,11 @@ test_screens(gconstpointer data)
   g_autoptr(MusterReader) reader = add_feed(&t, 120);
 
   shot(&t, s, "sign-in", (const char *const[]){"sign-in-pin", "user:bob", "user:admin", NULL});
+
+  /* The engine's refusal is in the screen's language too, and fits. */
+  ui_test_sign_in(&t, "bob", "0000");
+  assert_engine_words(ui_test_get(&t, "sign-in-error"));
+  shot(&t, s, "sign-in-wrong-pin", (const char *const[]){"sign-in-error", NULL});
 
   ui_test_sign_in(&t, "bob", "1234");
   g_assert_cmpstr(ui_test_page(&t), ==, "home");
