@@ -13,13 +13,13 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "drivers/manager.h"
-#include "live/live-count.h"
-#include <glib-unix.h>
 #include "app/output.h"
 #include "db/counts.h"
 #include "db/ingest.h"
 #include "db/reconcile.h"
+#include "drivers/manager.h"
+#include "live/live-count.h"
+#include <glib-unix.h>
 
 static int run_start(int argc, char **argv);
 static int run_scan(int argc, char **argv);
@@ -31,6 +31,7 @@ static int run_resolve(int argc, char **argv);
 static int run_sign_off(int argc, char **argv);
 static int run_list(int argc, char **argv);
 static int run_show(int argc, char **argv);
+static int run_photo(int argc, char **argv);
 
 const MusterCliCommand muster_cmd_count[] = {
     {"count start", "--user COUNTER --witness NAME --scope PATH... [--blind]",
@@ -50,6 +51,8 @@ const MusterCliCommand muster_cmd_count[] = {
      "Sign a reconciled count off (not by its counter)", run_sign_off},
     {"count list", "[--state STATE]", "List counts, newest first", run_list},
     {"count show", "[--user NAME] COUNT", "Show a count and its progress", run_show},
+    {"count photo", "--out FILE UNMARKED",
+     "Write the photo of an unmarked item (the subject of its discrepancy) to a file", run_photo},
     {NULL}};
 
 /* Everything a count subcommand needs, opened and signed in. */
@@ -121,15 +124,17 @@ run_start(int argc, char **argv)
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "The counter", "NAME"},
       {"witness", 'w', 0, G_OPTION_ARG_STRING, &witness_name, "The witness (another person)",
        "NAME"},
-      {"scope", 's', 0, G_OPTION_ARG_STRING_ARRAY, &scope, "A location to count (repeat)",
-       "PATH"},
+      {"scope", 's', 0, G_OPTION_ARG_STRING_ARRAY, &scope, "A location to count (repeat)", "PATH"},
       {"all", 0, 0, G_OPTION_ARG_NONE, &all, "Count the whole armoury", NULL},
-      {"blind", 0, 0, G_OPTION_ARG_NONE, &blind, "Blind count: the counter sees no expected "
-       "figures", NULL},
+      {"blind", 0, 0, G_OPTION_ARG_NONE, &blind,
+       "Blind count: the counter sees no expected "
+       "figures",
+       NULL},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries, "The counter's PIN comes from $MUSTER_PIN, the witness's from "
-                    "$MUSTER_WITNESS_PIN (or prompts).");
+  g_autoptr(GOptionContext) ctx =
+      cli_context(cmd, entries,
+                  "The counter's PIN comes from $MUSTER_PIN, the witness's from "
+                  "$MUSTER_WITNESS_PIN (or prompts).");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return 2;
   if (witness_name == NULL || (scope == NULL && !all) || (scope != NULL && all) || argc != 1)
@@ -195,9 +200,9 @@ flush_and_ack(MusterIngest *ingest, GError **error)
     if (muster_ingest_flush(ingest, results, &local))
       break;
     if (!g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_DB_BUSY) || attempt >= 5) {
-      g_propagate_prefixed_error(error, g_steal_pointer(&local),
-                                 "%u scans not stored (not acknowledged): ",
-                                 muster_ingest_pending(ingest));
+      g_propagate_prefixed_error(
+          error, g_steal_pointer(&local),
+          "%u scans not stored (not acknowledged): ", muster_ingest_pending(ingest));
       return FALSE;
     }
     g_usleep(200000);
@@ -209,8 +214,7 @@ flush_and_ack(MusterIngest *ingest, GError **error)
 }
 
 static gboolean
-handle_line(MusterIngest *ingest, const char *line, gsize len, const char *reader,
-            GError **error)
+handle_line(MusterIngest *ingest, const char *line, gsize len, const char *reader, GError **error)
 {
   while (len > 0 && line[len - 1] == '\r')
     len--;
@@ -270,8 +274,7 @@ feed_stdin(MusterIngest *ingest, const char *reader, GError **error)
     if (rc > 0) {
       ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
       if (n < 0 && errno != EINTR && errno != EAGAIN) {
-        g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "Reading scans: %s",
-                    g_strerror(errno));
+        g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "Reading scans: %s", g_strerror(errno));
         return FALSE;
       }
       eof = n == 0;
@@ -293,8 +296,7 @@ feed_stdin(MusterIngest *ingest, const char *reader, GError **error)
       }
       g_string_erase(buf, 0, (gssize)start);
     }
-    if ((drained || eof || muster_ingest_due(ingest, MAX_WAIT_US)) &&
-        !flush_and_ack(ingest, error))
+    if ((drained || eof || muster_ingest_due(ingest, MAX_WAIT_US)) && !flush_and_ack(ingest, error))
       return FALSE;
   }
   return TRUE;
@@ -429,18 +431,19 @@ run_scan(int argc, char **argv)
   double idle = 0;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who is scanning", "NAME"},
-      {"reader", 0, 0, G_OPTION_ARG_STRING, &reader, "Reader name recorded with each scan "
-       "(default stdin)", "NAME"},
-      {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Where the scans are taken",
-       "PATH"},
+      {"reader", 0, 0, G_OPTION_ARG_STRING, &reader,
+       "Reader name recorded with each scan "
+       "(default stdin)",
+       "NAME"},
+      {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Where the scans are taken", "PATH"},
       {"from-readers", 0, 0, G_OPTION_ARG_NONE, &from_readers,
        "Take scans from the appliance's readers instead of stdin", NULL},
       {"readers", 0, 0, G_OPTION_ARG_FILENAME, &readers_file,
-       "Readers file for --from-readers (default $MUSTER_READERS, else "
-       MUSTER_DEFAULT_READERS_FILE ")", "FILE"},
+       "Readers file for --from-readers (default $MUSTER_READERS, else " MUSTER_DEFAULT_READERS_FILE
+       ")",
+       "FILE"},
       {"idle-exit", 0, 0, G_OPTION_ARG_DOUBLE, &idle,
-       "With --from-readers: stop after this long without a scan (default: at Ctrl+C)",
-       "SECONDS"},
+       "With --from-readers: stop after this long without a scan (default: at Ctrl+C)", "SECONDS"},
       {NULL}};
   g_autoptr(GOptionContext) ctx = cli_context(
       cmd, entries,
@@ -621,10 +624,8 @@ run_discrepancies(int argc, char **argv)
   const GOptionEntry entries[] = {
       {"kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only this kind (missing, wrong_location, ...)",
        "KIND"},
-      {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Only at or under this location",
-       "PATH"},
-      {"unresolved", 0, 0, G_OPTION_ARG_NONE, &unresolved, "Only those without a resolution",
-       NULL},
+      {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Only at or under this location", "PATH"},
+      {"unresolved", 0, 0, G_OPTION_ARG_NONE, &unresolved, "Only those without a resolution", NULL},
       {NULL}};
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
   if (!cli_parse(ctx, cmd, &argc, &argv))
@@ -668,9 +669,10 @@ run_resolve(int argc, char **argv)
        "found, recorded, corrected, written_off, reported, accepted or reopened", "ACTION"},
       {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries, "ID is the discrepancy's number or uuid ('muster count discrepancies').\n"
-                    "The confirmer's PIN comes from $MUSTER_CONFIRM_PIN (or a prompt).");
+  g_autoptr(GOptionContext) ctx =
+      cli_context(cmd, entries,
+                  "ID is the discrepancy's number or uuid ('muster count discrepancies').\n"
+                  "The confirmer's PIN comes from $MUSTER_CONFIRM_PIN (or a prompt).");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return 2;
   if (argc != 2 || action == NULL || reason == NULL)
@@ -683,9 +685,8 @@ run_resolve(int argc, char **argv)
   if (d == NULL)
     return cli_fail(error);
   g_autoptr(MusterUser) confirmer = NULL;
-  if (confirm != NULL &&
-      (confirmer = cli_sign_in(c.store, confirm, "MUSTER_CONFIRM_PIN", "confirmer", &error)) ==
-          NULL)
+  if (confirm != NULL && (confirmer = cli_sign_in(c.store, confirm, "MUSTER_CONFIRM_PIN",
+                                                  "confirmer", &error)) == NULL)
     return cli_fail(error);
   if (!muster_discrepancies_resolve(c.store, c.actor, confirmer, d->id, action, reason, &error))
     return cli_fail(error);
@@ -730,10 +731,9 @@ run_list(int argc, char **argv)
 {
   const MusterCliCommand *cmd = &muster_cmd_count[8];
   g_autofree char *state_s = NULL;
-  const GOptionEntry entries[] = {
-      {"state", 0, 0, G_OPTION_ARG_STRING, &state_s, "open, closed, reconciled or signed_off",
-       "STATE"},
-      {NULL}};
+  const GOptionEntry entries[] = {{"state", 0, 0, G_OPTION_ARG_STRING, &state_s,
+                                   "open, closed, reconciled or signed_off", "STATE"},
+                                  {NULL}};
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return 2;
@@ -760,8 +760,8 @@ run_list(int argc, char **argv)
       continue;
     }
     printf("%-5" G_GINT64_FORMAT " %-11s %s  %-10s %-10s found %" G_GINT64_FORMAT "%s\n", k->id,
-           muster_count_state_to_string(k->state), k->started_at, k->counter, k->witness,
-           k->found, k->blind ? " (blind)" : "");
+           muster_count_state_to_string(k->state), k->started_at, k->counter, k->witness, k->found,
+           k->blind ? " (blind)" : "");
   }
   json_builder_end_array(b);
   if (cli.json) {
@@ -790,4 +790,43 @@ run_show(int argc, char **argv)
   if (!count_ctx_open(&c, actor_name, actor_name != NULL, argv[1], &error))
     return cli_fail(error);
   return print_count(c.store, c.count->id, c.actor);
+}
+
+/* The stored bytes, checked against their digest by the engine, written as they are. */
+static int
+run_photo(int argc, char **argv)
+{
+  const MusterCliCommand *cmd = &muster_cmd_count[11];
+  g_autofree char *out = NULL;
+  const GOptionEntry entries[] = {
+      {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the photo (required)", "FILE"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = cli_context(
+      cmd, entries,
+      "UNMARKED is the unmarked item's uuid: the subject of its unmarked_item discrepancy\n"
+      "('muster --json count discrepancies --kind unmarked_item COUNT').");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return 2;
+  if (argc != 2 || out == NULL)
+    return cli_usage_error(cmd, "give --out FILE and one UNMARKED uuid");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) store = cli_open_store(&error);
+  if (store == NULL)
+    return cli_fail(error);
+  g_autoptr(MusterUnmarkedPhoto) photo = muster_unmarked_photos_get(store, argv[1], &error);
+  if (photo == NULL)
+    return cli_fail(error);
+  gsize size = 0;
+  const char *bytes = g_bytes_get_data(photo->bytes, &size);
+  if (!g_file_set_contents(out, bytes, (gssize)size, &error)) {
+    g_prefix_error(&error, "Writing the photo: ");
+    return cli_fail(error);
+  }
+  if (cli.json)
+    printf("{\"file\": \"%s\", \"media_type\": \"%s\", \"sha256\": \"%s\", \"size\": %zu}\n", out,
+           photo->media_type, photo->sha256, (size_t)size);
+  else
+    printf("%s: %s, %zu bytes, SHA-256 %s, taken %s by %s\n", out, photo->media_type, (size_t)size,
+           photo->sha256, photo->taken_at, photo->taken_by);
+  return 0;
 }

@@ -112,14 +112,30 @@ on_save_clicked(GtkButton *b, MusterKioskScreenUnmarked *self)
   muster_kiosk_show_error(self->error, error);
 }
 
+/* No camera reading and no photo taken: no photo, and nothing said about one. */
+static void
+show_camera(MusterKioskScreenUnmarked *self)
+{
+  gtk_widget_set_visible(self->photo_box, camera(self) != NULL || self->photo_png != NULL);
+}
+
+/* A camera plugged in or starting while the screen is shown brings the photo button.
+ * One that stops leaves it: Take photo then says why it took nothing, rather than the
+ * button vanishing under a finger. */
+static void
+on_readers_changed(MusterKioskSession *session, MusterKioskScreenUnmarked *self)
+{
+  if (camera(self) != NULL)
+    gtk_widget_set_visible(self->photo_box, TRUE);
+}
+
 static void
 refresh(MusterKioskScreenUnmarked *self)
 {
   muster_kiosk_show_error(self->error, NULL);
   gtk_editable_set_text(GTK_EDITABLE(self->description), "");
-  /* No camera reading: no photo, and nothing said about one. */
   clear_photo(self);
-  gtk_widget_set_visible(self->photo_box, camera(self) != NULL);
+  show_camera(self);
   g_autoptr(GtkStringList) paths = gtk_string_list_new(NULL);
   g_autoptr(GPtrArray) all =
       muster_locations_list(muster_kiosk_session_get_store(self->session), NULL);
@@ -137,8 +153,18 @@ refresh(MusterKioskScreenUnmarked *self)
 static void
 muster_kiosk_screen_unmarked_map(GtkWidget *widget)
 {
-  refresh(MUSTER_KIOSK_SCREEN_UNMARKED(widget));
+  MusterKioskScreenUnmarked *self = MUSTER_KIOSK_SCREEN_UNMARKED(widget);
+  refresh(self);
+  g_signal_connect(self->session, "readers-changed::state", G_CALLBACK(on_readers_changed), self);
   GTK_WIDGET_CLASS(muster_kiosk_screen_unmarked_parent_class)->map(widget);
+}
+
+static void
+muster_kiosk_screen_unmarked_unmap(GtkWidget *widget)
+{
+  MusterKioskScreenUnmarked *self = MUSTER_KIOSK_SCREEN_UNMARKED(widget);
+  g_signal_handlers_disconnect_by_func(self->session, on_readers_changed, self);
+  GTK_WIDGET_CLASS(muster_kiosk_screen_unmarked_parent_class)->unmap(widget);
 }
 
 static void
@@ -159,6 +185,7 @@ muster_kiosk_screen_unmarked_class_init(MusterKioskScreenUnmarkedClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_unmarked_dispose;
   widget_class->map = muster_kiosk_screen_unmarked_map;
+  widget_class->unmap = muster_kiosk_screen_unmarked_unmap;
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-unmarked.ui");
   g_type_ensure(MUSTER_KIOSK_TYPE_KEYBOARD);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenUnmarked, presets);

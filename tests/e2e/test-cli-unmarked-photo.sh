@@ -32,6 +32,20 @@ assert_eq "$SHA" "$(sqlite3 "$DB" "SELECT json_extract(payload, '\$.photo.sha256
 assert_eq 0 "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE payload LIKE '%iVBOR%'")" \
   "no photo bytes in the outbox"
 
+# Out again as it went in, for a report or the registry: `count photo`, by the subject of
+# the item's discrepancy.
+MUSTER_PIN=1234 m count close --user bob "$COUNT" >/dev/null
+MUSTER_PIN=1234 m count reconcile --user bob "$COUNT" >/dev/null
+SUBJECT=$(m --json count discrepancies --kind unmarked_item "$COUNT" | jq -r '.[0].subject')
+assert_eq "$UUID" "$SUBJECT" "the discrepancy names the unmarked item"
+m --json count photo --out "$T/export.png" "$SUBJECT" >"$T/export.json"
+cmp -s "$T/rifle.png" "$T/export.png" || fail "exported photo differs from the file"
+assert_eq "$SHA" "$(jq -r .sha256 "$T/export.json")" "exported SHA-256"
+expect_status 4 count photo --out "$T/none.png" 00000000-0000-4000-8000-000000000000
+[ ! -e "$T/none.png" ] || fail "a photo written for an unknown item"
+COUNT=$(MUSTER_PIN=1234 MUSTER_WITNESS_PIN=1234 m --json count start --user bob --witness carol \
+  --scope R1 | jq -r .id)
+
 # Refused, each with the file named, and nothing recorded.
 echo "just some text" >"$T/notes.txt"
 MUSTER_PIN=1234 expect_status 3 count unmarked --user bob --description Pistol --location R1/B \
@@ -57,4 +71,7 @@ m audit verify >/dev/null
 sqlite3 "$DB" "DROP TRIGGER unmarked_photo_no_update; UPDATE unmarked_photo SET bytes = zeroblob(length(bytes));"
 expect_status 15 audit verify
 assert_contains "$(cat "$T/err")" "'unmarked_photo'" "tamper message names the photos"
+# ... and the altered bytes are not handed out as the photo.
+expect_status 15 count photo --out "$T/tampered.png" "$UUID"
+[ ! -e "$T/tampered.png" ] || fail "tampered photo written"
 echo "ok"

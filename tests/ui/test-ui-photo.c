@@ -358,6 +358,30 @@ test_no_camera(void)
   ui_test_teardown(&t);
 }
 
+static gboolean
+take_photo_shown(gpointer data)
+{
+  return gtk_widget_get_mapped(ui_test_get(data, "take-photo"));
+}
+
+/* A camera plugged in while the screen is open offers its photo at once. */
+static void
+test_camera_plugged_in(void)
+{
+  UiTest t;
+  ui_test_setup(&t, 40, 1024, 600);
+  start_count(&t);
+  open_unmarked(&t, "Pistol, grip only");
+  ui_test_wait_frame(&t);
+  g_assert_false(gtk_widget_get_mapped(ui_test_get(&t, "take-photo")));
+  g_autoptr(MusterCameraReader) camera = add_camera(&t);
+  g_assert_true(ui_test_wait(take_photo_shown, &t, 5000));
+  ui_test_click(&t, NULL, "take-photo");
+  g_assert_true(gtk_widget_get_mapped(ui_test_get(&t, "photo-preview")));
+  muster_reader_stop(MUSTER_READER(camera));
+  ui_test_teardown(&t);
+}
+
 /* The camera stops while the screen is open: Take photo says so and takes nothing; the
  * item is still recorded, without a photo. */
 static void
@@ -394,6 +418,7 @@ main(int argc, char **argv)
   setlocale(LC_ALL, "");
   gtk_test_init(&argc, &argv, NULL);
   g_test_add_func("/ui/photo/take-save-review", test_take_save_review);
+  g_test_add_func("/ui/photo/camera-plugged-in", test_camera_plugged_in);
   g_test_add_func("/ui/photo/large-screen", test_large_screen);
   g_test_add_func("/ui/photo/no-camera", test_no_camera);
   g_test_add_func("/ui/photo/camera-stops", test_camera_stops);
