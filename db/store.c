@@ -12,6 +12,7 @@
  */
 #include "db/store.h"
 #include "db/audit.h"
+#include "db/i18n.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -42,25 +43,22 @@ rc_advice(int rc)
   switch (rc & 0xff) {
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
-    return "Another program (the kiosk, or another muster command) is writing to it. "
-           "Wait for it to finish and try again.";
+    return _("Another program (the kiosk, or another muster command) is writing to it. "
+             "Wait for it to finish and try again.");
   case SQLITE_READONLY:
-    return "The file or its folder is read-only. Check the permissions and that the "
-           "disk is not mounted read-only.";
+    return _("The file or its folder is read-only. Check the permissions and that the "
+             "disk is not mounted read-only.");
   case SQLITE_FULL:
-    return "The disk is full. Nothing of this change was stored; free some space and "
-           "try again.";
+    return _("The disk is full. Nothing of this change was stored; free some space and "
+             "try again.");
   case SQLITE_CORRUPT:
   case SQLITE_NOTADB:
-    return "The file is damaged or is not a Muster database. Restore it from a backup.";
-  case SQLITE_IOERR:
-    return "The disk reported an error. Check the disk and the system log.";
+    return _("The file is damaged or is not a Muster database. Restore it from a backup.");
+  case SQLITE_IOERR: return _("The disk reported an error. Check the disk and the system log.");
   case SQLITE_CANTOPEN:
-    return "Check that the path is right and that its folder exists and is writable.";
-  case SQLITE_CONSTRAINT:
-    return "The records refuse this change.";
-  default:
-    return "";
+    return _("Check that the path is right and that its folder exists and is writable.");
+  case SQLITE_CONSTRAINT: return _("The records refuse this change.");
+  default: return "";
   }
 }
 
@@ -85,17 +83,19 @@ gboolean
 muster_store_fail(MusterStore *store, int rc, const char *doing, GError **error)
 {
   const char *path = store != NULL ? store->path : "(no database)";
-  const char *msg = store != NULL && store->db != NULL ? sqlite3_errmsg(store->db)
-                                                     : sqlite3_errstr(rc);
+  const char *msg =
+      store != NULL && store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc);
   /* ENOSPC can surface as an I/O error during a WAL write or checkpoint. */
   if ((rc & 0xff) == SQLITE_IOERR && store != NULL && store->db != NULL &&
       sqlite3_system_errno(store->db) == ENOSPC)
     rc = SQLITE_FULL;
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, "%s in %s: %s", doing, path, msg);
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, _("%s in %s: %s"), _(doing), path, msg);
     return FALSE;
   }
-  g_set_error(error, MUSTER_ERROR, rc_code(rc), "%s in %s failed: %s. %s", doing, path, msg,
+  /* Translators: "Saving the change in /var/lib/muster/armoury.db failed: database is
+   * locked. Another program ..." (the third part is SQLite's own words) */
+  g_set_error(error, MUSTER_ERROR, rc_code(rc), _("%s in %s failed: %s. %s"), _(doing), path, msg,
               rc_advice(rc));
   return FALSE;
 }
@@ -117,7 +117,7 @@ muster_store_stmt(MusterStore *store, const char *sql, GError **error)
   }
   int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK) {
-    muster_store_fail(store, rc, "Preparing a query", error);
+    muster_store_fail(store, rc, N_("Preparing a query"), error);
     return NULL;
   }
   g_hash_table_insert(store->stmts, g_strdup(sql), stmt);
@@ -129,13 +129,12 @@ muster_store_exec(MusterStore *store, const char *sql, GError **error)
 {
   int rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return muster_store_fail(store, rc, "Updating the records", error);
+    return muster_store_fail(store, rc, N_("Updating the records"), error);
   return TRUE;
 }
 
 gboolean
-muster_store_step_done(MusterStore *store, sqlite3_stmt *stmt, const char *doing,
-                       GError **error)
+muster_store_step_done(MusterStore *store, sqlite3_stmt *stmt, const char *doing, GError **error)
 {
   int rc = sqlite3_step(stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -152,7 +151,7 @@ muster_store_begin(MusterStore *store, GError **error)
   g_return_val_if_fail(!store->in_tx, FALSE);
   int rc = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return muster_store_fail(store, rc, "Starting a change", error);
+    return muster_store_fail(store, rc, N_("Starting a change"), error);
   store->in_tx = TRUE;
   muster_audit_tx_snapshot(store, store->tx_base);
   return TRUE;
@@ -168,7 +167,7 @@ muster_store_commit(MusterStore *store, GError **error)
   }
   int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
-    muster_store_fail(store, rc, "Saving the change", error);
+    muster_store_fail(store, rc, N_("Saving the change"), error);
     muster_store_rollback(store);
     return FALSE;
   }
@@ -360,7 +359,7 @@ store_connect(const char *path, int flags, GError **error)
   store->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
   if (rc != SQLITE_OK) {
-    muster_store_fail(store, rc, "Opening the database", error);
+    muster_store_fail(store, rc, N_("Opening the database"), error);
     return NULL;
   }
   return g_steal_pointer(&store);
@@ -372,7 +371,8 @@ muster_store_open(const char *path, GError **error)
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
                 "No Muster database at %s. Check --db or MUSTER_DB, or create one with "
-                "'muster init'.", path);
+                "'muster init'.",
+                path);
     return NULL;
   }
   if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
@@ -387,7 +387,8 @@ muster_store_open(const char *path, GError **error)
   if (app_id != MUSTER_APPLICATION_ID) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_CORRUPT,
                 "%s is not a Muster database (it may be damaged, or another program's "
-                "file). Check --db or MUSTER_DB; it was left untouched.", path);
+                "file). Check --db or MUSTER_DB; it was left untouched.",
+                path);
     return NULL;
   }
   if (!apply_pragmas(store, error))
@@ -406,8 +407,8 @@ muster_store_open(const char *path, GError **error)
 static gboolean
 insert_meta(MusterStore *store, const char *key, const char *value, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(store, "INSERT INTO meta (key, value) VALUES (?, ?)",
-                                         error);
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, "INSERT INTO meta (key, value) VALUES (?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
@@ -467,7 +468,8 @@ muster_store_create(const char *path, const char *armoury_code, const char *armo
   if (g_file_test(path, G_FILE_TEST_EXISTS)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
                 "%s already exists. Muster never overwrites a database; choose another "
-                "path or move the old file away.", path);
+                "path or move the old file away.",
+                path);
     return NULL;
   }
   g_autofree char *dir = g_path_get_dirname(path);
@@ -516,12 +518,12 @@ muster_store_setting_int(MusterStore *store, const char *key, gint64 fallback)
 }
 
 gboolean
-muster_store_set_setting(MusterStore *store, const char *key, const char *value,
-                         GError **error)
+muster_store_set_setting(MusterStore *store, const char *key, const char *value, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "INSERT INTO setting (key, value) VALUES (?, ?) "
-             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  sqlite3_stmt *stmt = muster_store_stmt(store,
+                                         "INSERT INTO setting (key, value) VALUES (?, ?) "
+                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                         error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);

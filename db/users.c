@@ -157,8 +157,10 @@ muster_users_list(MusterStore *store, GError **error)
   return g_steal_pointer(&users);
 }
 
-/* The roles as a refusal names them, in the reader's language. */
+/* The roles as a refusal names them, in the reader's language: what someone is, and
+ * who may ("needs a supervisor or an admin"). */
 static const char *const role_words[] = {N_("staff"), N_("supervisor"), N_("admin")};
+static const char *const role_needed[] = {N_("staff"), N_("a supervisor"), N_("an admin")};
 
 /* what is an action in English ("Resolving a missing item"), translated here: callers
  * pass literals, which xgettext finds as this function's third argument. */
@@ -181,16 +183,16 @@ muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *wha
   if (roles_mask & MUSTER_ROLE_BIT(actor->role))
     return TRUE;
   g_autoptr(GString) allowed = g_string_new(NULL);
-  for (guint r = 0; r < G_N_ELEMENTS(role_words); r++) {
+  for (guint r = 0; r < G_N_ELEMENTS(role_needed); r++) {
     if (!(roles_mask & MUSTER_ROLE_BIT(r)))
       continue;
     if (allowed->len > 0)
-      /* Translators: between two roles in "Resolving needs a supervisor or admin" */
+      /* Translators: between two roles in "Resolving needs a supervisor or an admin" */
       g_string_append(allowed, _(" or "));
-    g_string_append(allowed, _(role_words[r]));
+    g_string_append(allowed, _(role_needed[r]));
   }
   /* Translators: "Resolving a missing item needs a supervisor; bob is staff." */
-  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, _("%s needs a %s; %s is %s."), action,
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, _("%s needs %s; %s is %s."), action,
               allowed->str, actor->name, _(role_words[actor->role]));
   return FALSE;
 }
