@@ -346,17 +346,14 @@ on_scan(GtkWidget *screen, const MusterScan *scan)
     return;
   g_autoptr(GError) error = NULL;
   g_autofree char *holder = NULL;
-  g_autoptr(MusterUser) confirmer =
-      muster_badges_tap(store_of(self), scan->marking_value, scan->authenticity,
-                        MUSTER_BADGE_FOR_CONFIRM, &holder, &error);
-  const char *who = confirmer != NULL ? confirmer->name : holder;
-  if (who != NULL && !muster_kiosk_dropdown_select(self->confirmer, who))
-    g_set_error(&error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                _("%s cannot confirm their own resolution: another person must"), who);
-  else if (confirmer != NULL) {
+  g_autoptr(MusterUser) confirmer = muster_kiosk_badge_choose(
+      self->session, scan, MUSTER_BADGE_FOR_CONFIRM, self->confirmer,
+      _("%s cannot confirm their own resolution: another person must"), &holder, &error);
+  if (confirmer != NULL) {
     resolve(self, confirmer);
     return;
-  } else if (holder != NULL) {
+  }
+  if (holder != NULL) {
     g_autofree char *text = g_strdup_printf(_("Badge of %s: type their PIN to confirm"), holder);
     gtk_label_set_text(self->confirm_hint, text);
     muster_kiosk_pin_pad_clear(self->pin_pad);

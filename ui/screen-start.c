@@ -76,15 +76,11 @@ on_badge(MusterKioskScreenStart *self, const MusterScan *scan)
   g_autoptr(GError) error = NULL;
   g_autofree char *holder = NULL;
   g_autoptr(MusterUser) witness =
-      muster_badges_tap(muster_kiosk_session_get_store(self->session), scan->marking_value,
-                        scan->authenticity, MUSTER_BADGE_FOR_WITNESS, &holder, &error);
+      muster_kiosk_badge_choose(self->session, scan, MUSTER_BADGE_FOR_WITNESS, self->witness,
+                                _("%s cannot witness a count they are counting"), &holder, &error);
   if (witness != NULL) {
-    muster_kiosk_dropdown_select(self->witness, witness->name);
     start_with(self, witness, &error);
   } else if (holder != NULL) {
-    if (!muster_kiosk_dropdown_select(self->witness, holder))
-      g_set_error(&error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                  _("%s cannot witness a count they are counting"), holder);
     g_autofree char *text = g_strdup_printf(_("Badge of %s: the witness types their PIN"), holder);
     gtk_label_set_text(self->witness_hint, text);
     muster_kiosk_pin_pad_clear(self->pin_pad);

@@ -6,6 +6,7 @@
  * screen holds stale data and none needs to be told that another changed something.
  */
 #pragma once
+#include "db/badges.h"
 #include "db/counts.h"
 #include "ui/session.h"
 #include <gtk/gtk.h>
@@ -44,6 +45,15 @@ void muster_kiosk_follow_scans(GtkWidget *screen, MusterKioskSession *session,
                                MusterKioskScanFunc func);
 /* TRUE when scan is a tap of an NFC card (a badge, where a screen expects one). */
 gboolean muster_kiosk_scan_is_card(const MusterScan *scan);
+/* A second person's badge tapped to vouch for purpose (the witness, the confirmer), as
+ * the engine decides (db/badges.h), and chosen in people, the dropdown of who may vouch.
+ * Returns the holder, authenticated, when the tap alone stands for their PIN. Else NULL:
+ * with *holder set when they still type their PIN, or with error set — the engine's
+ * refusal, or not_listed (one %s, the name) when people does not offer the holder (the
+ * person signed in cannot vouch for themselves). */
+MusterUser *muster_kiosk_badge_choose(MusterKioskSession *session, const MusterScan *scan,
+                                      MusterBadgePurpose purpose, GtkDropDown *people,
+                                      const char *not_listed, char **holder, GError **error);
 /* Removes every child of a box. */
 void muster_kiosk_box_clear(GtkBox *box);
 
