@@ -14,7 +14,6 @@
 #include "sync/client.h"
 #include "sync/media.h"
 
-
 static int run_status(int argc, char **argv);
 static int run_configure(int argc, char **argv);
 static int run_push(int argc, char **argv);
@@ -241,10 +240,12 @@ run_daemon(int argc, char **argv)
   return 0;
 }
 
+/* export and import: `--user ADMIN FILE`, signed in as an admin, for what. Returns -1
+ * with *store, *actor and *file set to go on, or the exit status to return. */
 static int
-run_export(int argc, char **argv)
+open_for_file(const MusterCliCommand *cmd, int argc, char **argv, const char *usage,
+              const char *what, MusterStore **store, MusterUser **actor, const char **file)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[5];
   g_autofree char *user = NULL;
   const GOptionEntry entries[] = {
       {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"}, {NULL}};
@@ -252,27 +253,40 @@ run_export(int argc, char **argv)
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return 2;
   if (argc != 2)
-    return cli_usage_error(cmd, "give the file to write");
+    return cli_usage_error(cmd, "%s", usage);
   g_autoptr(GError) error = NULL;
+  if (!cli_open_signed_in(user, store, actor, &error) ||
+      !muster_require_role(*actor, MUSTER_ROLE_ADMIN, what, &error))
+    return cli_fail(error);
+  *file = argv[1];
+  return -1;
+}
+
+static int
+run_export(int argc, char **argv)
+{
   g_autoptr(MusterStore) store = NULL;
   g_autoptr(MusterUser) actor = NULL;
+  const char *file = NULL;
+  int status = open_for_file(&muster_cmd_sync[5], argc, argv, "give the file to write",
+                             "Exporting a sync file", &store, &actor, &file);
+  if (status >= 0)
+    return status;
+  g_autoptr(GError) error = NULL;
   gint64 events = 0;
-  if (!cli_open_signed_in(user, &store, &actor, &error) ||
-      !muster_require_role(actor, MUSTER_ROLE_ADMIN, "Exporting a sync file", &error))
-    return cli_fail(error);
   g_autoptr(MusterSyncKey) key = open_key(store, &error);
-  if (key == NULL || !muster_media_export(store, key, argv[1], &events, &error))
+  if (key == NULL || !muster_media_export(store, key, file, &events, &error))
     return cli_fail(error);
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    cli_json_str(b, "file", argv[1]);
+    cli_json_str(b, "file", file);
     cli_json_int(b, "events", events);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     cli_print_json(root);
   } else {
-    printf("Wrote %" G_GINT64_FORMAT " events and a request for changes to %s.\n", events, argv[1]);
+    printf("Wrote %" G_GINT64_FORMAT " events and a request for changes to %s.\n", events, file);
   }
   return 0;
 }
@@ -280,22 +294,16 @@ run_export(int argc, char **argv)
 static int
 run_import(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[6];
-  g_autofree char *user = NULL;
-  const GOptionEntry entries[] = {
-      {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"}, {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give the registry's answer file");
-  g_autoptr(GError) error = NULL;
   g_autoptr(MusterStore) store = NULL;
   g_autoptr(MusterUser) actor = NULL;
+  const char *file = NULL;
+  int status = open_for_file(&muster_cmd_sync[6], argc, argv, "give the registry's answer file",
+                             "Importing a sync file", &store, &actor, &file);
+  if (status >= 0)
+    return status;
+  g_autoptr(GError) error = NULL;
   gint64 acked = 0, changes = 0;
-  if (!cli_open_signed_in(user, &store, &actor, &error) ||
-      !muster_require_role(actor, MUSTER_ROLE_ADMIN, "Importing a sync file", &error) ||
-      !muster_media_import(store, argv[1], &acked, &changes, &error))
+  if (!muster_media_import(store, file, &acked, &changes, &error))
     return cli_fail(error);
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
