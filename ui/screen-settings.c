@@ -2,9 +2,9 @@
  * screen-settings.c: admin settings (see screen-settings.h).
  *
  * Besides the policy settings, an admin gives badges here: choose the person, press
- * "Give a badge", tap the card on any NFC reader. The screen listens to the readers only
- * between that press and the tap (or leaving the screen), so no other scan is taken for
- * a badge.
+ * "Give a badge", tap the card on any NFC reader. A tap counts only between that press
+ * and the tap (leaving the screen forgets the press), so no other scan is taken for a
+ * badge.
  */
 #include "ui/screen-settings.h"
 
@@ -20,7 +20,7 @@ struct _MusterKioskScreenSettings {
   GtkLabel *message;
   GtkDropDown *badge_user;
   GtkLabel *badge_status;
-  MusterReaderManager *waiting; /* set while waiting for a badge tap */
+  gboolean waiting; /* between "Give a badge" and the tap */
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenSettings, muster_kiosk_screen_settings, GTK_TYPE_WIDGET)
@@ -109,30 +109,18 @@ badge_say(MusterKioskScreenSettings *self, const char *text, gboolean is_error)
     gtk_widget_remove_css_class(GTK_WIDGET(self->badge_status), "error-text");
 }
 
-static void on_badge_scan(MusterReaderManager *manager, MusterReader *reader,
-                          const MusterScan *scan, MusterKioskScreenSettings *self);
-
+/* Every reader's scans while the screen is shown; a tap counts only after "Give a badge". */
 static void
-wait_for_badge(MusterKioskScreenSettings *self, MusterReaderManager *manager)
+on_scan(GtkWidget *screen, const MusterScan *scan)
 {
-  if (self->waiting != NULL)
-    g_signal_handlers_disconnect_by_func(self->waiting, on_badge_scan, self);
-  g_set_object(&self->waiting, manager);
-  if (manager != NULL)
-    g_signal_connect(manager, "scan", G_CALLBACK(on_badge_scan), self);
-}
-
-static void
-on_badge_scan(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan,
-              MusterKioskScreenSettings *self)
-{
-  if (muster_scan_location_label(scan) != NULL)
+  MusterKioskScreenSettings *self = MUSTER_KIOSK_SCREEN_SETTINGS(screen);
+  if (!self->waiting)
     return;
-  if (g_strcmp0(scan->marking_kind, "hf_uid") != 0 || scan->marking_value == NULL) {
+  if (!muster_kiosk_scan_is_card(scan)) {
     badge_say(self, _("That was not an NFC card. Tap the badge itself on an NFC reader."), TRUE);
     return;
   }
-  wait_for_badge(self, NULL);
+  self->waiting = FALSE;
   const char *name = muster_kiosk_dropdown_get_string(self->badge_user);
   g_autoptr(GError) error = NULL;
   if (!muster_badges_assign(muster_kiosk_session_get_store(self->session),
@@ -151,7 +139,7 @@ on_badge_give_clicked(GtkButton *b, MusterKioskScreenSettings *self)
   const char *name = muster_kiosk_dropdown_get_string(self->badge_user);
   if (name == NULL)
     return;
-  wait_for_badge(self, muster_kiosk_session_get_reader_manager(self->session));
+  self->waiting = TRUE;
   g_autofree char *text = g_strdup_printf(_("Tap the badge for %s on an NFC reader."), name);
   badge_say(self, text, FALSE);
 }
@@ -159,7 +147,7 @@ on_badge_give_clicked(GtkButton *b, MusterKioskScreenSettings *self)
 static void
 on_badge_revoke_clicked(GtkButton *b, MusterKioskScreenSettings *self)
 {
-  wait_for_badge(self, NULL);
+  self->waiting = FALSE;
   const char *name = muster_kiosk_dropdown_get_string(self->badge_user);
   g_autoptr(GError) error = NULL;
   if (name == NULL ||
@@ -182,14 +170,8 @@ muster_kiosk_screen_settings_map(GtkWidget *widget)
       muster_kiosk_user_names(muster_kiosk_session_get_store(self->session), NULL);
   gtk_drop_down_set_model(self->badge_user, G_LIST_MODEL(names));
   badge_say(self, NULL, FALSE);
+  self->waiting = FALSE;
   GTK_WIDGET_CLASS(muster_kiosk_screen_settings_parent_class)->map(widget);
-}
-
-static void
-muster_kiosk_screen_settings_unmap(GtkWidget *widget)
-{
-  wait_for_badge(MUSTER_KIOSK_SCREEN_SETTINGS(widget), NULL);
-  GTK_WIDGET_CLASS(muster_kiosk_screen_settings_parent_class)->unmap(widget);
 }
 
 static void
@@ -199,7 +181,6 @@ muster_kiosk_screen_settings_dispose(GObject *object)
   gtk_widget_dispose_template(GTK_WIDGET(object), MUSTER_KIOSK_TYPE_SCREEN_SETTINGS);
   for (GtkWidget *c; (c = gtk_widget_get_first_child(GTK_WIDGET(object))) != NULL;)
     gtk_widget_unparent(c);
-  wait_for_badge(self, NULL);
   g_clear_object(&self->session);
   G_OBJECT_CLASS(muster_kiosk_screen_settings_parent_class)->dispose(object);
 }
@@ -210,7 +191,6 @@ muster_kiosk_screen_settings_class_init(MusterKioskScreenSettingsClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
   G_OBJECT_CLASS(klass)->dispose = muster_kiosk_screen_settings_dispose;
   widget_class->map = muster_kiosk_screen_settings_map;
-  widget_class->unmap = muster_kiosk_screen_settings_unmap;
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-settings.ui");
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSettings, grid);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSettings, message);
@@ -233,5 +213,6 @@ muster_kiosk_screen_settings_new(MusterKioskSession *session)
 {
   MusterKioskScreenSettings *self = g_object_new(MUSTER_KIOSK_TYPE_SCREEN_SETTINGS, NULL);
   self->session = g_object_ref(session);
+  muster_kiosk_follow_scans(GTK_WIDGET(self), session, on_scan);
   return GTK_WIDGET(self);
 }

@@ -36,7 +36,8 @@ gboolean muster_kiosk_dropdown_select(GtkDropDown *dropdown, const char *value);
 const char *muster_kiosk_reader_state_label(MusterReaderState state);
 const char *muster_kiosk_role_label(MusterRole role);
 const char *muster_kiosk_count_state_label(MusterCountState state);
-/* Screens that take what a reader reads while they are shown (sign-in: badges; start:
+/* Screens that take what a reader reads while they are shown (sign-in: badges; settings:
+ * a badge to give; start:
  * the witness's badge; review: the confirmer's badge; lookup: a marking) follow the
  * session's readers with this: func gets every scan but rack labels while screen is
  * mapped, readers plugged in meanwhile included, and nothing once it is not. */
