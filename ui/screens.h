@@ -37,9 +37,8 @@ const char *muster_kiosk_reader_state_label(MusterReaderState state);
 const char *muster_kiosk_role_label(MusterRole role);
 const char *muster_kiosk_count_state_label(MusterCountState state);
 /* Screens that take what a reader reads while they are shown (sign-in: badges; settings:
- * a badge to give; start:
- * the witness's badge; review: the confirmer's badge; lookup: a marking) follow the
- * session's readers with this: func gets every scan but rack labels while screen is
+ * a badge to give; start: the witness's badge; review: the confirmer's badge; lookup: a
+ * marking) follow the session's readers with this: func gets every scan but rack labels while screen is
  * mapped, readers plugged in meanwhile included, and nothing once it is not. */
 typedef void (*MusterKioskScanFunc)(GtkWidget *screen, const MusterScan *scan);
 void muster_kiosk_follow_scans(GtkWidget *screen, MusterKioskSession *session,
