@@ -11,16 +11,21 @@
  * stranger as an unknown marking, the unscanned weapon as missing (and the weapon the
  * clone claims to be, which nothing genuine showed); every scan stored, with the reader
  * that read it, before it was reported.
+ *
+ * The same emulated NFC reader also carries badges (test_badge_taps): a genuine card
+ * names its holder or signs in, a copy of it is refused.
  */
-#include <openssl/evp.h>
 #include <glib/gstdio.h>
+#include <openssl/evp.h>
 #include <string.h>
 #include <umockdev.h>
 #include <unistd.h>
 
+#include "db/badges.h"
 #include "db/counts.h"
 #include "db/items.h"
 #include "db/reconcile.h"
+#include "db/settings.h"
 #include "drivers/nfc/nfc-reader.h"
 #include "drivers/usbhid/usbhid-reader.h"
 #include "live/live-count.h"
@@ -44,14 +49,15 @@ typedef struct {
   MusterReaderManager *manager;
   MusterLiveCount *live;
   GPtrArray *results; /* char*: "outcome marking reader-kind" */
+  GPtrArray *badges;  /* char*: what each card tap did as a badge (test_badge_taps) */
 } Fixture;
 
 static void
 on_result(MusterLiveCount *live, const MusterIngestResult *r, Fixture *f)
 {
   (void)live;
-  g_autofree char *sql = g_strdup_printf("SELECT reader FROM scan WHERE id = %" G_GINT64_FORMAT,
-                                         r->scan_id);
+  g_autofree char *sql =
+      g_strdup_printf("SELECT reader FROM scan WHERE id = %" G_GINT64_FORMAT, r->scan_id);
   g_autofree char *reader = test_sql_text(&f->db, sql); /* committed before reported */
   g_ptr_array_add(f->results, g_strdup_printf("%s %s %s", muster_outcome_to_string(r->outcome),
                                               r->marking_value, reader));
@@ -156,6 +162,7 @@ fixture_teardown(Fixture *f, gconstpointer data)
   EVP_PKEY_free(f->key);
   EVP_PKEY_free(f->rogue_key);
   g_ptr_array_unref(f->results);
+  g_clear_pointer(&f->badges, g_ptr_array_unref);
   test_db_teardown(&f->db, data);
 }
 
@@ -218,9 +225,9 @@ test_count_from_readers(Fixture *f, gconstpointer data)
   g_assert_true(wait_results(f, 6));
 
   const char *want[] = {
-      "accepted 04A1B2C3D4E501 nfc:", "accepted GLK-1002 usb-hid:",
+      "accepted 04A1B2C3D4E501 nfc:",    "accepted GLK-1002 usb-hid:",
       "not_genuine 04A1B2C3D4E503 nfc:", "status_conflict GLK-1005 usb-hid:",
-      "unknown XX-9999 usb-hid:", "duplicate GLK-1002 usb-hid:",
+      "unknown XX-9999 usb-hid:",        "duplicate GLK-1002 usb-hid:",
   };
   for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
     g_test_message("result %u: %s", i, (char *)f->results->pdata[i]);
@@ -249,11 +256,58 @@ test_count_from_readers(Fixture *f, gconstpointer data)
   g_assert_cmpuint(list->len, ==, 5);
 }
 
+/* What the kiosk's sign-in screen does with a card (ui/screen-sign-in.c), recorded. */
+static void
+on_card(MusterReaderManager *manager, MusterReader *reader, const MusterScan *scan, Fixture *f)
+{
+  if (g_strcmp0(scan->marking_kind, "hf_uid") != 0)
+    return;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *holder = NULL;
+  g_autoptr(MusterUser) user =
+      muster_badges_tap(f->db.store, scan->marking_value, scan->authenticity,
+                        MUSTER_BADGE_FOR_SIGN_IN, &holder, &error);
+  g_ptr_array_add(f->badges, user != NULL     ? g_strdup_printf("signed in %s", user->name)
+                             : holder != NULL ? g_strdup_printf("PIN for %s", holder)
+                                              : g_strdup_printf("refused: %s", error->message));
+}
+
+/* Badges through the real NFC path: libnfc reads the card on the PN532 emulator, the
+ * driver checks its NXP originality signature, and the engine decides. A card signed by
+ * the trusted key names its holder (then, with badge_needs_pin 0, signs in alone); the
+ * same UID on a card signed by a cloner's key is refused as a copy. */
+static void
+test_badge_taps(Fixture *f, gconstpointer data)
+{
+  static const guint8 badge_uid[7] = {0x04, 0xBA, 0xD6, 0xE0, 0x00, 0x00, 0x07};
+  f->badges = g_ptr_array_new_with_free_func(g_free);
+  g_signal_connect(f->manager, "scan", G_CALLBACK(on_card), f);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_badges_assign(f->db.store, f->db.admin, "will", "04:BA:D6:E0:00:00:07",
+                                     MUSTER_AUTH_UNKNOWN, &error));
+  g_assert_no_error(error);
+  tap(f, badge_uid, f->key, 1);
+  g_assert_true(muster_settings_set(f->db.store, f->db.admin, "badge_needs_pin", 0, &error));
+  tap(f, badge_uid, f->key, 2);
+  tap(f, badge_uid, f->rogue_key, 3);
+  g_assert_cmpuint(f->badges->len, ==, 3);
+  g_assert_cmpstr(f->badges->pdata[0], ==, "PIN for will");
+  g_assert_cmpstr(f->badges->pdata[1], ==, "signed in will");
+  g_assert_true(g_str_has_prefix(f->badges->pdata[2], "refused: "));
+  g_assert_nonnull(strstr(f->badges->pdata[2], "authenticity"));
+  g_assert_cmpint(test_sql_int(&f->db,
+                               "SELECT count(*) FROM audit_log WHERE action = "
+                               "'badge.refused' AND detail = '{\"reason\":\"not_genuine\"}'"),
+                  ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add("/readers/count-from-readers", Fixture, NULL, fixture_setup, test_count_from_readers,
+             fixture_teardown);
+  g_test_add("/readers/badge-taps", Fixture, NULL, fixture_setup, test_badge_taps,
              fixture_teardown);
   return g_test_run();
 }
