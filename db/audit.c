@@ -16,6 +16,7 @@
 #include "db/audit.h"
 #include "db/json-member.h"
 #include "db/sha256.h"
+#include "db/state-seal.h"
 
 #include <json-glib/json-glib.h>
 #include <sodium.h>
@@ -24,6 +25,8 @@
 static const char *const sealed_tables[MUSTER_AUDIT_N_SEALED] = {
     "scan",          "item_event", "discrepancy",    "resolution",
     "unmarked_item", "outbox",     "unmarked_photo", /* the bytes too */
+    "row_state",     /* the digests of the state rows (db/state-seal.c) */
+    "registry_change",
 };
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -252,19 +255,11 @@ row_hash_row(RowHash *h, sqlite3_stmt *stmt, int ncol)
   }
 }
 
-/* SHA-256 over rows first..last of a sealed table. */
+/* SHA-256 over every row a prepared statement returns (every column, type-tagged). */
 static gboolean
-rows_digest(MusterStore *store, const char *table, gint64 first, gint64 last, char out[65],
-            gint64 *nrows, GError **error)
+stmt_digest(MusterStore *store, sqlite3_stmt *stmt, char out[65], gint64 *nrows,
+            GError **error)
 {
-  g_autofree char *sql =
-      g_strdup_printf("SELECT rowid, * FROM %s WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
-                      table);
-  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, first);
-  sqlite3_bind_int64(stmt, 2, last);
   g_autoptr(MusterSha256) sha = muster_sha256_new();
   g_autofree RowHash *h = g_new(RowHash, 1);
   h->sha = sha;
@@ -290,10 +285,71 @@ rows_digest(MusterStore *store, const char *table, gint64 first, gint64 last, ch
   return TRUE;
 }
 
+/* SHA-256 over rows first..last of a sealed table. */
+static gboolean
+rows_digest(MusterStore *store, const char *table, gint64 first, gint64 last, char out[65],
+            gint64 *nrows, GError **error)
+{
+  g_autofree char *sql =
+      g_strdup_printf("SELECT rowid, * FROM %s WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                      table);
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64(stmt, 1, first);
+  sqlite3_bind_int64(stmt, 2, last);
+  return stmt_digest(store, stmt, out, nrows, error);
+}
+
+/* SHA-256 over the rows of one count that a query selects (?1 is the count). */
+static gboolean
+count_digest(MusterStore *store, const char *sql, gint64 count_id, char out[65], GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64(stmt, 1, count_id);
+  gint64 n;
+  return stmt_digest(store, stmt, out, &n, error);
+}
+
+gboolean
+muster_audit_count_digests(MusterStore *store, gint64 count_id, char scope[65],
+                           char expected[65], GError **error)
+{
+  return count_digest(store,
+                      "SELECT location_id FROM count_scope WHERE count_id = ?1"
+                      " ORDER BY location_id", count_id, scope, error) &&
+         count_digest(store,
+                      "SELECT item_id, location_id FROM count_expected WHERE count_id = ?1"
+                      " ORDER BY item_id", count_id, expected, error);
+}
+
+static int sealed_index(const char *table);
+
+/* Appends the "rows.sealed" entry for rows first..last of sealed table i. */
+static gboolean
+seal_range(MusterStore *store, int i, gint64 first, gint64 last, const char *user,
+           GError **error)
+{
+  char digest[65];
+  gint64 n;
+  if (!rows_digest(store, sealed_tables[i], first, last, digest, &n, error))
+    return FALSE;
+  g_autofree char *detail = g_strdup_printf(
+      "{\"table\":\"%s\",\"first\":%" G_GINT64_FORMAT ",\"last\":%" G_GINT64_FORMAT
+      ",\"rows\":%" G_GINT64_FORMAT ",\"sha256\":\"%s\"}",
+      sealed_tables[i], first, last, n, digest);
+  return muster_audit_append(store, user, "rows.sealed", sealed_tables[i], detail, error);
+}
+
 gboolean
 muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED],
                      GError **error)
 {
+  /* First: the state rows written become row_state rows, sealed below with the rest. */
+  if (!muster_state_seal_tx(store, error))
+    return FALSE;
   g_autofree char *user = NULL;
   for (int i = 0; i < MUSTER_AUDIT_N_SEALED; i++) {
     gint64 last = max_rowid(store, sealed_tables[i]);
@@ -305,15 +361,36 @@ muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED
       if (!last_entry(store, &seq, &hash, &user, error))
         return FALSE;
     }
-    char digest[65];
-    gint64 n;
-    if (!rows_digest(store, sealed_tables[i], base[i] + 1, last, digest, &n, error))
+    if (!seal_range(store, i, base[i] + 1, last, user, error))
       return FALSE;
-    g_autofree char *detail = g_strdup_printf(
-        "{\"table\":\"%s\",\"first\":%" G_GINT64_FORMAT ",\"last\":%" G_GINT64_FORMAT
-        ",\"rows\":%" G_GINT64_FORMAT ",\"sha256\":\"%s\"}",
-        sealed_tables[i], base[i] + 1, last, n, digest);
-    if (!muster_audit_append(store, user, "rows.sealed", sealed_tables[i], detail, error))
+  }
+  return TRUE;
+}
+
+/* Tables sealed only since migration 006: their older rows are sealed as they are, once,
+ * by the state baseline. Every other table was sealed from its first row, so rows of it
+ * that no seal covers were written behind Muster's back and stay unsealed. */
+static const char *const sealed_since_006[] = {"registry_change"};
+
+gboolean
+muster_audit_seal_backlog(MusterStore *store, GError **error)
+{
+  g_return_val_if_fail(muster_store_in_transaction(store), FALSE);
+  for (gsize k = 0; k < G_N_ELEMENTS(sealed_since_006); k++) {
+    int i = sealed_index(sealed_since_006[k]);
+    sqlite3_stmt *stmt = muster_store_stmt(
+        store, "SELECT coalesce(max(json_extract(detail, '$.last')), 0) FROM audit_log"
+               " WHERE action = 'rows.sealed' AND subject = ?", error);
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_text(stmt, 1, sealed_tables[i], -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    gint64 sealed = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW)
+      return muster_store_fail(store, rc, "Reading the audit log", error);
+    gint64 last = max_rowid(store, sealed_tables[i]);
+    if (last > sealed && !seal_range(store, i, sealed + 1, last, NULL, error))
       return FALSE;
   }
   return TRUE;
@@ -349,90 +426,180 @@ tampered(GError **error, const char *fmt, ...)
   return FALSE;
 }
 
-/* Checks one "rows.sealed" entry against the rows it names. */
-static gboolean
-verify_sealed(MusterStore *store, gint64 seq, const char *detail, gint64 sealed_to[],
-              MusterAuditReport *report, GError **error)
+typedef struct {
+  MusterStore *store;
+  gboolean full;  /* re-read every sealed history row, not only row_state's */
+  gint64 sealed_to[MUSTER_AUDIT_N_SEALED];
+  MusterAuditReport *report;
+} Verify;
+
+static JsonObject *
+detail_object(JsonParser *parser, const char *detail)
 {
-  g_autoptr(JsonParser) parser = json_parser_new();
   if (!json_parser_load_from_data(parser, detail, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+    return NULL;
+  return json_node_get_object(json_parser_get_root(parser));
+}
+
+/* Checks one "rows.sealed" entry against the rows it names. */
+static gboolean
+verify_sealed(Verify *v, gint64 seq, const char *detail, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new();
+  JsonObject *o = detail_object(parser, detail);
+  if (o == NULL)
     return tampered(error, "Audit entry %" G_GINT64_FORMAT " has a damaged seal", seq);
-  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
   const char *table = muster_json_str(o, "table", "");
   int idx = sealed_index(table);
   gint64 first = muster_json_int_or(o, "first", -1);
   gint64 last = muster_json_int_or(o, "last", -1);
   const char *want = muster_json_str(o, "sha256", "");
-  if (idx < 0 || first != sealed_to[idx] + 1 || last < first)
+  if (idx < 0 || first != v->sealed_to[idx] + 1 || last < first)
     return tampered(error, "Audit entry %" G_GINT64_FORMAT " seals rows %" G_GINT64_FORMAT
                     "..%" G_GINT64_FORMAT " of '%s' out of order", seq, first, last, table);
+  v->sealed_to[idx] = last;
+  if (!v->full && !g_str_equal(table, "row_state"))
+    return TRUE;
   char got[65];
   gint64 n;
-  if (!rows_digest(store, table, first, last, got, &n, error))
+  if (!rows_digest(v->store, table, first, last, got, &n, error))
     return FALSE;
   if (n != last - first + 1 || strcmp(got, want) != 0)
     return tampered(error, "Rows %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " of '%s' (sealed by "
                     "audit entry %" G_GINT64_FORMAT ") were altered or removed",
                     first, last, table, seq);
-  sealed_to[idx] = last;
-  report->rows_covered += n;
+  v->report->rows_covered += n;
   return TRUE;
+}
+
+/* A count's scope and expected list, frozen when it started, against the digests its
+ * count.start entry recorded (counts started before schema 6 recorded none). */
+static gboolean
+verify_count_start(Verify *v, gint64 seq, const char *detail, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new();
+  JsonObject *o = detail_object(parser, detail);
+  if (o == NULL || !json_object_has_member(o, "expected_sha256"))
+    return TRUE;
+  gint64 count_id = muster_json_int_or(o, "count", -1);
+  char scope[65], expected[65];
+  if (!muster_audit_count_digests(v->store, count_id, scope, expected, error))
+    return FALSE;
+  if (strcmp(scope, muster_json_str(o, "scope_sha256", "")) != 0)
+    return tampered(error, "The scope of count %" G_GINT64_FORMAT " is not the one it started "
+                    "with (audit entry %" G_GINT64_FORMAT ")", count_id, seq);
+  if (strcmp(expected, muster_json_str(o, "expected_sha256", "")) != 0)
+    return tampered(error, "The expected list of count %" G_GINT64_FORMAT " is not the one "
+                    "frozen when it started (audit entry %" G_GINT64_FORMAT "): items were "
+                    "added to it or taken off it", count_id, seq);
+  v->report->counts_frozen++;
+  return TRUE;
+}
+
+static gboolean
+verify_entry(Verify *v, sqlite3_stmt *stmt, const char *prev, char hash[65], GError **error)
+{
+  gint64 seq = sqlite3_column_int64(stmt, 0);
+  const char *at = (const char *)sqlite3_column_text(stmt, 1);
+  const char *user = (const char *)sqlite3_column_text(stmt, 2);
+  const char *action = (const char *)sqlite3_column_text(stmt, 3);
+  const char *subject = (const char *)sqlite3_column_text(stmt, 4);
+  g_autofree char *detail = muster_column_dup(stmt, 5);
+  const char *stored_prev = (const char *)sqlite3_column_text(stmt, 6);
+  const char *stored = (const char *)sqlite3_column_text(stmt, 7);
+  entry_hash(prev, seq, at, user, action, subject, detail, hash);
+  if (seq != v->report->head_seq + 1)
+    return tampered(error, "Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+                    " are missing", v->report->head_seq + 1, seq - 1);
+  if (g_strcmp0(stored_prev, prev) != 0 || g_strcmp0(stored, hash) != 0)
+    return tampered(error, "Audit entry %" G_GINT64_FORMAT " (%s, %s) does not match its hash",
+                    seq, at ? at : "?", action ? action : "?");
+  if (g_strcmp0(action, "rows.sealed") == 0)
+    return verify_sealed(v, seq, detail, error);
+  if (v->full && g_strcmp0(action, "count.start") == 0)
+    return verify_count_start(v, seq, detail, error);
+  return TRUE;
+}
+
+static gboolean
+verify_chain(Verify *v, GError **error)
+{
+  g_autofree char *prev = g_strdup(GENESIS);
+  sqlite3_stmt *stmt = muster_store_stmt(
+      v->store, "SELECT seq, at, user_name, action, subject, detail, prev_hash, hash "
+                "FROM audit_log ORDER BY seq", error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    char hash[65];
+    if (!verify_entry(v, stmt, prev, hash, error)) {
+      sqlite3_reset(stmt);
+      return FALSE;
+    }
+    g_free(prev);
+    prev = g_strdup(hash);
+    v->report->head_seq++;
+    v->report->entries++;
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return muster_store_fail(v->store, rc, "Reading the audit log", error);
+  for (int i = 0; i < MUSTER_AUDIT_N_SEALED; i++) {
+    gint64 last = max_rowid(v->store, sealed_tables[i]);
+    if (last != v->sealed_to[i])
+      return tampered(error, "Rows after %" G_GINT64_FORMAT " of '%s' (up to %" G_GINT64_FORMAT
+                      ") are not sealed by any audit entry", v->sealed_to[i], sealed_tables[i],
+                      last);
+  }
+  v->report->head_hash = g_steal_pointer(&prev);
+  return TRUE;
+}
+
+#define MAX_STATE_PROBLEMS 20
+
+/* Every state row against its newest sealed digest; all that disagree are named. */
+static gboolean
+verify_state_rows(Verify *v, GError **error)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+  gint64 n = 0;
+  if (!muster_state_seal_verify(v->store, problems, MAX_STATE_PROBLEMS, &n,
+                                &v->report->state_rows, error))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  g_ptr_array_add(problems, NULL);
+  g_autofree char *list = g_strjoinv(";\n  ", (char **)problems->pdata);
+  g_autofree char *more =
+      n > (gint64)MAX_STATE_PROBLEMS
+          ? g_strdup_printf("\n  ... and %" G_GINT64_FORMAT " more", n - MAX_STATE_PROBLEMS)
+          : g_strdup("");
+  return tampered(error, "%" G_GINT64_FORMAT " record%s no longer match%s what Muster "
+                  "wrote and sealed:\n  %s%s", n, n == 1 ? "" : "s", n == 1 ? "es" : "",
+                  list, more);
+}
+
+static gboolean
+verify(MusterStore *store, MusterAuditReport *report, gboolean full, GError **error)
+{
+  memset(report, 0, sizeof *report);
+  Verify v = {.store = store, .full = full, .report = report};
+  return verify_chain(&v, error) && verify_state_rows(&v, error);
 }
 
 gboolean
 muster_audit_verify(MusterStore *store, MusterAuditReport *report, GError **error)
 {
-  memset(report, 0, sizeof *report);
-  gint64 sealed_to[MUSTER_AUDIT_N_SEALED] = {0};
-  g_autofree char *prev = g_strdup(GENESIS);
-  gint64 expect_seq = 1;
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT seq, at, user_name, action, subject, detail, prev_hash, hash "
-             "FROM audit_log ORDER BY seq", error);
-  if (stmt == NULL)
-    return FALSE;
-  int rc;
-  gboolean ok = TRUE;
-  while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    gint64 seq = sqlite3_column_int64(stmt, 0);
-    const char *at = (const char *)sqlite3_column_text(stmt, 1);
-    const char *user = (const char *)sqlite3_column_text(stmt, 2);
-    const char *action = (const char *)sqlite3_column_text(stmt, 3);
-    const char *subject = (const char *)sqlite3_column_text(stmt, 4);
-    g_autofree char *detail = muster_column_dup(stmt, 5);
-    const char *stored_prev = (const char *)sqlite3_column_text(stmt, 6);
-    const char *stored = (const char *)sqlite3_column_text(stmt, 7);
-    char hash[65];
-    entry_hash(prev, seq, at, user, action, subject, detail, hash);
-    if (seq != expect_seq)
-      ok = tampered(error, "Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-                    " are missing", expect_seq, seq - 1);
-    else if (g_strcmp0(stored_prev, prev) != 0 || g_strcmp0(stored, hash) != 0)
-      ok = tampered(error, "Audit entry %" G_GINT64_FORMAT " (%s, %s) does not match its hash",
-                    seq, at ? at : "?", action ? action : "?");
-    else if (g_strcmp0(action, "rows.sealed") == 0)
-      ok = verify_sealed(store, seq, detail, sealed_to, report, error);
-    if (!ok)
-      break;
-    g_free(prev);
-    prev = g_strdup(hash);
-    expect_seq++;
-    report->entries++;
-  }
-  sqlite3_reset(stmt);
-  if (!ok)
-    return FALSE;
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the audit log", error);
-  for (int i = 0; i < MUSTER_AUDIT_N_SEALED; i++) {
-    gint64 last = max_rowid(store, sealed_tables[i]);
-    if (last != sealed_to[i])
-      return tampered(error, "Rows after %" G_GINT64_FORMAT " of '%s' (up to %" G_GINT64_FORMAT
-                      ") are not sealed by any audit entry", sealed_to[i], sealed_tables[i],
-                      last);
-  }
-  report->head_seq = expect_seq - 1;
-  report->head_hash = g_steal_pointer(&prev);
-  return TRUE;
+  return verify(store, report, TRUE, error);
+}
+
+gboolean
+muster_audit_verify_state(MusterStore *store, GError **error)
+{
+  MusterAuditReport report;
+  gboolean ok = verify(store, &report, FALSE, error);
+  muster_audit_report_clear(&report);
+  return ok;
 }

@@ -22,19 +22,36 @@ gboolean muster_audit_append(MusterStore *store, const char *user_name, const ch
 typedef struct {
   gint64 entries;       /* entries checked */
   gint64 rows_covered;  /* history rows whose digests matched */
+  gint64 state_rows;    /* state rows (items, users, ...) that match their sealed digest */
+  gint64 counts_frozen; /* counts whose frozen scope and expected list were checked */
   char *head_hash;      /* hash of the last entry: an anchor the registry can keep */
   gint64 head_seq;
 } MusterAuditReport;
 void muster_audit_report_clear(MusterAuditReport *report);
 
-/* Checks the whole chain and every sealed row. On tampering returns FALSE with
- * MUSTER_ERROR_TAMPERED and a message naming the first entry or row that fails. */
+/* Checks the whole chain, every sealed history row, every state row against its
+ * sealed digest (db/state-seal.h) and every count's frozen scope and expected list. On
+ * tampering returns FALSE with MUSTER_ERROR_TAMPERED and a message naming the first
+ * entry that fails, or every state row that disagrees (the first 20 of them). */
 gboolean muster_audit_verify(MusterStore *store, MusterAuditReport *report, GError **error);
 
+/* What a count must know before it freezes its expected list: the chain, the sealed
+ * state digests, and the state rows against them. Other history rows are not re-read
+ * (their seals' ranges still must join up), so this stays fast on a big database. */
+gboolean muster_audit_verify_state(MusterStore *store, GError **error);
+
+/* SHA-256 (hex) over a count's scope and frozen expected list, as count.start records
+ * them and verification recomputes them. */
+gboolean muster_audit_count_digests(MusterStore *store, gint64 count_id, char scope[65],
+                                    char expected[65], GError **error);
+
 /* Used by the store around each transaction (see store.c). */
-#define MUSTER_AUDIT_N_SEALED 7
+#define MUSTER_AUDIT_N_SEALED 9
 void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_SEALED]);
 gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED],
                               GError **error);
+/* Inside a transaction: seals, as they are, the rows of tables that were first sealed by
+ * a later schema (for the state baseline of db/state-seal.c). */
+gboolean muster_audit_seal_backlog(MusterStore *store, GError **error);
 
 G_END_DECLS

@@ -559,7 +559,8 @@ freeze_expected(MusterStore *store, gint64 count_id, gint64 *n, GError **error)
 
 static char *
 start_detail(gint64 id, GPtrArray *paths, const MusterUser *counter, const MusterUser *witness,
-             gboolean blind, gint64 expected)
+             gboolean blind, gint64 expected, const char *scope_sha256,
+             const char *expected_sha256)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
@@ -574,6 +575,8 @@ start_detail(gint64 id, GPtrArray *paths, const MusterUser *counter, const Muste
   json_builder_set_member_name(b, "blind");
   json_builder_add_boolean_value(b, blind);
   add_int(b, "expected", expected);
+  add_str(b, "scope_sha256", scope_sha256);
+  add_str(b, "expected_sha256", expected_sha256);
   json_builder_end_object(b);
   return json_string(b);
 }
@@ -585,11 +588,16 @@ start_in_tx(MusterStore *store, const MusterUser *counter, const MusterUser *wit
   g_autofree char *uuid = muster_uuid_new();
   g_autofree char *now = muster_now_iso();
   gint64 expected = 0;
-  if (!check_no_overlap(store, paths, error) ||
+  char scope_sha[65], expected_sha[65];
+  /* The expected list is frozen from verified records only: an item whose row was
+   * edited outside Muster would otherwise be expected (or not) on the editor's word. */
+  if (!check_no_overlap(store, paths, error) || !muster_audit_verify_state(store, error) ||
       !insert_session(store, uuid, counter, witness, blind, now, id, error) ||
-      !insert_scope(store, *id, ids, error) || !freeze_expected(store, *id, &expected, error))
+      !insert_scope(store, *id, ids, error) || !freeze_expected(store, *id, &expected, error) ||
+      !muster_audit_count_digests(store, *id, scope_sha, expected_sha, error))
     return FALSE;
-  g_autofree char *detail = start_detail(*id, paths, counter, witness, blind, expected);
+  g_autofree char *detail =
+      start_detail(*id, paths, counter, witness, blind, expected, scope_sha, expected_sha);
   if (!muster_audit_append(store, counter->name, "count.start", uuid, detail, error))
     return FALSE;
   return muster_store_commit(store, error);

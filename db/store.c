@@ -12,6 +12,7 @@
  */
 #include "db/store.h"
 #include "db/audit.h"
+#include "db/state-seal.h"
 #include "db/i18n.h"
 
 #include <errno.h>
@@ -399,6 +400,8 @@ muster_store_open(const char *path, GError **error)
     g_prefix_error(error, "Upgrading %s: ", path);
     return NULL;
   }
+  if (!muster_state_seal_attach(store, error) || !muster_state_seal_baseline(store, error))
+    return NULL;
   if (!load_identity(store, error))
     return NULL;
   return g_steal_pointer(&store);
@@ -482,7 +485,8 @@ muster_store_create(const char *path, const char *armoury_code, const char *armo
       store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
   if (store == NULL || !apply_pragmas(store, error))
     return NULL;
-  if (!migrate(store, error))
+  if (!migrate(store, error) || !muster_state_seal_attach(store, error) ||
+      !muster_state_seal_baseline(store, error))
     return NULL;
   if (!muster_store_begin(store, error))
     return NULL;

@@ -1,0 +1,353 @@
+/*
+ * state-seal.c: every write of a state row leaves a sealed digest. See state-seal.h.
+ *
+ * Which rows a transaction wrote is noted by TEMP triggers into temp.state_changed: they
+ * belong to this connection only, so Muster's own writes are noted and an outside
+ * program's are not. At commit one INSERT ... SELECT per table appends the digests
+ * (computed by the SQL function muster_row_digest) to row_state; db/audit.c then seals
+ * row_state's new rows into the chain with the rest of the history.
+ *
+ * The tables are listed once, below, each with the words that name one of its rows to a
+ * person, so that `muster audit verify` can say "item Heckler & Koch MP5 SN 123 was
+ * changed outside Muster" rather than "row 42 of item".
+ */
+#include "db/state-seal.h"
+#include "db/audit.h"
+
+#include <sodium.h>
+#include <string.h>
+
+typedef struct {
+  const char *table;
+  const char *noun;  /* one row of it, in words */
+  const char *label; /* SQL naming the row t in words */
+} StateTable;
+
+static const StateTable state_tables[] = {
+    {"meta", "armoury record", "'the armoury record ' || t.key"},
+    {"setting", "setting", "'setting ' || t.key"},
+    {"location", "location", "'location ' || CASE t.path WHEN '' THEN '(the armoury)' ELSE t.path END"},
+    {"app_user", "user", "'user ' || t.name"},
+    {"user_badge", "badge",
+     "'the badge of user ' || coalesce((SELECT u.name FROM app_user u WHERE u.id = t.user_id),"
+     " t.user_id) || ' given ' || t.assigned_at"},
+    {"item", "item",
+     "'item ' || t.manufacturer || ' ' || t.model || ' SN ' || t.serial || ' (' || t.uuid || ')'"},
+    {"marking", "marking",
+     "'marking ' || t.value || ' (' || t.kind || ', ' || t.component || ') of item ' ||"
+     " coalesce((SELECT i.serial FROM item i WHERE i.id = t.item_id), t.item_id)"},
+    {"count_session", "count", "'count ' || t.id || ' (' || t.uuid || ')'"},
+    {"sync_state", "sync settings", "'the registry sync settings'"},
+};
+
+static const StateTable *
+state_table(const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++)
+    if (g_strcmp0(state_tables[i].table, name) == 0)
+      return &state_tables[i];
+  return NULL;
+}
+
+/* ---- the digest ----------------------------------------------------------------------- */
+
+static void
+put(crypto_hash_sha256_state *st, int tag, const void *data, guint64 len)
+{
+  guint8 head[9] = {(guint8)tag};
+  guint64 n = GUINT64_TO_BE(len);
+  memcpy(head + 1, &n, 8);
+  crypto_hash_sha256_update(st, head, sizeof head);
+  if (len > 0)
+    crypto_hash_sha256_update(st, data, len);
+}
+
+static void
+put_value(crypto_hash_sha256_state *st, sqlite3_value *v)
+{
+  int type = sqlite3_value_type(v);
+  if (type == SQLITE_INTEGER) {
+    guint64 be = GUINT64_TO_BE((guint64)sqlite3_value_int64(v));
+    put(st, type, &be, 8);
+  } else if (type == SQLITE_FLOAT) {
+    char num[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(num, sizeof num, "%.17g", sqlite3_value_double(v));
+    put(st, type, num, strlen(num));
+  } else {
+    const void *data = type == SQLITE_BLOB ? sqlite3_value_blob(v) : sqlite3_value_text(v);
+    put(st, type, data, (guint64)sqlite3_value_bytes(v));
+  }
+}
+
+/* muster_row_digest(table, rowid, name1, value1, name2, value2, ...): SHA-256 over the
+ * table, the rowid and every non-NULL (name, value). */
+static void
+row_digest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  if (argc < 2 || argc % 2 != 0) {
+    sqlite3_result_error(ctx, "muster_row_digest: table, rowid, then name/value pairs", -1);
+    return;
+  }
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  put_value(&st, argv[0]);
+  put_value(&st, argv[1]);
+  for (int i = 2; i < argc; i += 2) {
+    if (sqlite3_value_type(argv[i + 1]) == SQLITE_NULL)
+      continue;
+    put_value(&st, argv[i]);
+    put_value(&st, argv[i + 1]);
+  }
+  guint8 digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, digest);
+  sqlite3_result_blob(ctx, digest, sizeof digest, SQLITE_TRANSIENT);
+}
+
+/* "'item', t.rowid, 'id', t."id", 'uuid', t."uuid", ..." for every column of table. */
+static char *
+digest_args(MusterStore *store, const char *table, GError **error)
+{
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, "SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+  g_autoptr(GString) s = g_string_new(NULL);
+  g_string_append_printf(s, "'%s', t.rowid", table);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const char *col = (const char *)sqlite3_column_text(stmt, 0);
+    char *lit = sqlite3_mprintf("%Q, t.\"%w\"", col, col);
+    g_string_append_printf(s, ", %s", lit);
+    sqlite3_free(lit);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    muster_store_fail(store, rc, "Reading the layout of the state tables", error);
+    return NULL;
+  }
+  return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+/* ---- noting and sealing what this connection writes ---------------------------------- */
+
+gboolean
+muster_state_seal_attach(MusterStore *store, GError **error)
+{
+  sqlite3 *db = muster_store_db(store);
+  if (sqlite3_create_function_v2(db, "muster_row_digest", -1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                 row_digest_fn, NULL, NULL, NULL) != SQLITE_OK)
+    return muster_store_fail(store, sqlite3_errcode(db), "Preparing the state seal", error);
+  if (sqlite3_db_readonly(db, "main"))
+    return TRUE; /* nothing to note: this connection cannot write */
+  g_autoptr(GString) sql = g_string_new(
+      "CREATE TEMP TABLE IF NOT EXISTS state_changed (tbl TEXT NOT NULL, row_id INTEGER NOT "
+      "NULL, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;");
+  static const char *const events[][2] = {
+      {"INSERT", "('%1$s', NEW.rowid)"},
+      {"UPDATE", "('%1$s', OLD.rowid), ('%1$s', NEW.rowid)"},
+      {"DELETE", "('%1$s', OLD.rowid)"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++) {
+    const char *t = state_tables[i].table;
+    for (gsize e = 0; e < G_N_ELEMENTS(events); e++) {
+      g_autofree char *values = g_strdup_printf(events[e][1], t);
+      g_string_append_printf(sql,
+                             "CREATE TEMP TRIGGER IF NOT EXISTS state_%s_%s AFTER %s ON main.%s "
+                             "BEGIN INSERT OR IGNORE INTO state_changed VALUES %s; END;",
+                             t, events[e][0], events[e][0], t, values);
+    }
+  }
+  return muster_store_exec(store, sql->str, error);
+}
+
+/* The tables this transaction wrote rows of. NULL when the connection was not attached
+ * (it cannot write). */
+static GPtrArray *
+changed_tables(MusterStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT DISTINCT tbl FROM temp.state_changed", NULL);
+  if (stmt == NULL)
+    return NULL;
+  GPtrArray *tables = g_ptr_array_new_with_free_func(g_free);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    g_ptr_array_add(tables, muster_column_dup(stmt, 0));
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    g_ptr_array_unref(tables);
+    muster_store_fail(store, rc, "Sealing the state rows", error);
+    return NULL;
+  }
+  return tables;
+}
+
+static gboolean
+seal_table(MusterStore *store, const char *table, GError **error)
+{
+  g_autofree char *args = digest_args(store, table, error);
+  if (args == NULL)
+    return FALSE;
+  g_autofree char *sql = g_strdup_printf(
+      "INSERT INTO row_state (tbl, row_id, digest) SELECT c.tbl, c.row_id,"
+      " (SELECT muster_row_digest(%s) FROM main.%s t WHERE t.rowid = c.row_id)"
+      " FROM temp.state_changed c WHERE c.tbl = ?1 ORDER BY c.row_id",
+      args, table);
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+  return muster_store_step_done(store, stmt, "Sealing the state rows", error);
+}
+
+gboolean
+muster_state_seal_tx(MusterStore *store, GError **error)
+{
+  GError *local = NULL;
+  g_autoptr(GPtrArray) tables = changed_tables(store, &local);
+  if (local != NULL) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  if (tables == NULL || tables->len == 0)
+    return TRUE;
+  for (guint i = 0; i < tables->len; i++) {
+    const char *t = g_ptr_array_index(tables, i);
+    if (state_table(t) == NULL) {
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+                  "A write to '%s' was noted as a state row, which it is not", t);
+      return FALSE;
+    }
+    if (!seal_table(store, t, error))
+      return FALSE;
+  }
+  return muster_store_exec(store, "DELETE FROM temp.state_changed", error);
+}
+
+/* ---- the baseline --------------------------------------------------------------------- */
+
+static gboolean
+baseline_in_tx(MusterStore *store, GError **error)
+{
+  gint64 have = muster_store_query_int(store, "SELECT EXISTS (SELECT 1 FROM row_state)",
+                                       "Reading the sealed state", error);
+  if (have != 0)
+    return have == 1; /* another program took it meanwhile */
+  gint64 rows = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++) {
+    g_autofree char *sql = g_strdup_printf(
+        "INSERT OR IGNORE INTO state_changed SELECT '%s', rowid FROM main.%s",
+        state_tables[i].table, state_tables[i].table);
+    if (!muster_store_exec(store, sql, error))
+      return FALSE;
+    rows += sqlite3_changes64(muster_store_db(store));
+  }
+  g_autofree char *detail = g_strdup_printf("{\"rows\":%" G_GINT64_FORMAT "}", rows);
+  return muster_audit_seal_backlog(store, error) &&
+         muster_audit_append(store, NULL, "state.baseline", "", detail, error);
+}
+
+gboolean
+muster_state_seal_baseline(MusterStore *store, GError **error)
+{
+  if (sqlite3_db_readonly(muster_store_db(store), "main"))
+    return TRUE;
+  gint64 have = muster_store_query_int(store, "SELECT EXISTS (SELECT 1 FROM row_state)",
+                                       "Reading the sealed state", error);
+  if (have != 0)
+    return have == 1;
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!baseline_in_tx(store, error) || !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    g_prefix_error(error, "Sealing the state of the records as they are: ");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- verification --------------------------------------------------------------------- */
+
+typedef enum {
+  ROW_CHANGED,   /* digest differs from the newest sealed one */
+  ROW_UNSEALED,  /* no digest was ever sealed for it */
+  ROW_DELETED,   /* sealed, now gone */
+  ROW_RETURNED,  /* sealed as deleted, now back */
+} RowProblem;
+
+static char *
+describe(const StateTable *t, RowProblem kind, gint64 rowid, const char *label)
+{
+  g_autofree char *who = label != NULL ? g_strdup(label)
+                                       : g_strdup_printf("%s row %" G_GINT64_FORMAT, t->noun, rowid);
+  switch (kind) {
+  case ROW_CHANGED:
+    return g_strdup_printf("%s was changed outside Muster: it is not the state Muster last "
+                           "sealed for it", who);
+  case ROW_UNSEALED:
+    return g_strdup_printf("%s was added outside Muster: no state of it was ever sealed", who);
+  case ROW_DELETED:
+    return g_strdup_printf("%s (%s row %" G_GINT64_FORMAT ") was deleted outside Muster",
+                           t->noun, t->table, rowid);
+  case ROW_RETURNED:
+  default:
+    return g_strdup_printf("%s was put back outside Muster after Muster deleted it", who);
+  }
+}
+
+static gboolean
+verify_table(MusterStore *store, const StateTable *t, GPtrArray *problems, guint max_problems,
+             gint64 *n_problems, GError **error)
+{
+  g_autofree char *args = digest_args(store, t->table, error);
+  if (args == NULL)
+    return FALSE;
+  /* latest: the newest digest of each row (SQLite takes the bare column from the row
+   * that gives max(id)). */
+  g_autofree char *sql = g_strdup_printf(
+      "WITH latest AS (SELECT row_id, digest, max(id) FROM row_state WHERE tbl = ?1"
+      "  GROUP BY row_id) "
+      "SELECT t.rowid, %s, CASE WHEN l.row_id IS NULL THEN %d WHEN l.digest IS NULL THEN %d"
+      "  ELSE %d END FROM main.%s t LEFT JOIN latest l ON l.row_id = t.rowid"
+      " WHERE l.digest IS NULL OR l.digest <> muster_row_digest(%s) "
+      "UNION ALL SELECT l.row_id, NULL, %d FROM latest l WHERE l.digest IS NOT NULL"
+      " AND NOT EXISTS (SELECT 1 FROM main.%s t WHERE t.rowid = l.row_id)",
+      t->label, ROW_UNSEALED, ROW_RETURNED, ROW_CHANGED, t->table, args, ROW_DELETED, t->table);
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text(stmt, 1, t->table, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    (*n_problems)++;
+    if (problems->len < max_problems)
+      g_ptr_array_add(problems,
+                      describe(t, (RowProblem)sqlite3_column_int(stmt, 2),
+                               sqlite3_column_int64(stmt, 0),
+                               (const char *)sqlite3_column_text(stmt, 1)));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return muster_store_fail(store, rc, "Checking the state rows against their seals", error);
+  return TRUE;
+}
+
+gboolean
+muster_state_seal_verify(MusterStore *store, GPtrArray *problems, guint max_problems,
+                         gint64 *n_problems, gint64 *rows_checked, GError **error)
+{
+  *n_problems = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++) {
+    if (!verify_table(store, &state_tables[i], problems, max_problems, n_problems, error))
+      return FALSE;
+    if (rows_checked != NULL) {
+      g_autofree char *sql = g_strdup_printf("SELECT count(*) FROM main.%s", state_tables[i].table);
+      gint64 n = muster_store_query_int(store, sql, "Counting the state rows", error);
+      if (n < 0)
+        return FALSE;
+      *rows_checked += n;
+    }
+  }
+  return TRUE;
+}

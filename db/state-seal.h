@@ -1,0 +1,39 @@
+/*
+ * state-seal.h: the state tables sealed like history.
+ *
+ * Items, markings, users, badges, settings, locations, counts, the armoury's identity and
+ * the sync settings are rows Muster updates in place. Each time Muster writes one, the
+ * row's digest is appended to row_state in the same transaction, and row_state is sealed
+ * into the audit chain with the other history tables (db/audit.c). So every state row
+ * must equal the newest digest sealed for it; a row edited, added or deleted straight in
+ * the file does not, and verification names it.
+ *
+ * The digest covers the table, the rowid and each non-NULL column as (name, type,
+ * value): a migration that adds a nullable column leaves every digest valid.
+ */
+#pragma once
+#include "db/store.h"
+
+G_BEGIN_DECLS
+
+/* For the store, on every read-write connection: the digest function, and temporary
+ * triggers that note each state row this connection writes. Another program's writes
+ * (the sqlite3 shell, say) are not noted, which is the point. */
+gboolean muster_state_seal_attach(MusterStore *store, GError **error);
+
+/* For the audit seal at commit: one row_state row for each state row written in this
+ * transaction (a NULL digest for a deleted row). */
+gboolean muster_state_seal_tx(MusterStore *store, GError **error);
+
+/* Once per database (at creation, or when an older database is first opened): the
+ * state rows that have no sealed digest yet are sealed as they are, in one audited
+ * transaction ("state.baseline"). No-op when row_state already has rows. */
+gboolean muster_state_seal_baseline(MusterStore *store, GError **error);
+
+/* Every state row against its newest sealed digest. Each row that disagrees adds one
+ * line to problems (at most max_problems; *n_problems counts them all), naming the row
+ * in words. rows_checked may be NULL. FALSE only when the store cannot be read. */
+gboolean muster_state_seal_verify(MusterStore *store, GPtrArray *problems, guint max_problems,
+                                  gint64 *n_problems, gint64 *rows_checked, GError **error);
+
+G_END_DECLS
