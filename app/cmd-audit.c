@@ -15,6 +15,24 @@ const MusterCliCommand muster_cmd_audit[] = {
      run_verify},
     {NULL}};
 
+/* What the registry does not hold yet could still be rewritten unseen by someone who
+ * can write this file: say how much (docs/threat-model.md). */
+static void
+print_window(const MusterAnchorWindow *w)
+{
+  if (w->unanchored == 0)
+    printf("The registry holds an anchor of the whole history.\n");
+  else if (w->anchored_seq == 0)
+    printf("No part of this history is anchored at the registry yet (%" G_GINT64_FORMAT
+           " entries since %s): sync, or export to media, to anchor it.\n",
+           w->unanchored, (w->since ? w->since : "?"));
+  else
+    printf("Anchored at the registry up to entry %" G_GINT64_FORMAT " (%s); %" G_GINT64_FORMAT
+           " entries since %s are not anchored yet: they are only as safe as this file until "
+           "the next sync.\n",
+           w->anchored_seq, (w->anchored_at ? w->anchored_at : "?"), w->unanchored, (w->since ? w->since : "?"));
+}
+
 static int
 run_verify(int argc, char **argv)
 {
@@ -28,7 +46,9 @@ run_verify(int argc, char **argv)
       {NULL}};
   g_autoptr(GOptionContext) ctx = cli_context(
       cmd, entries,
-      "Exit status 0 when intact, 15 when the log or a history table was altered.");
+      "Exit status 0 when intact, 15 when the log, a history table or a record (item, user, "
+      "setting, ...) was altered outside Muster. Also says how much of the history the "
+      "registry does not hold an anchor of yet.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return 2;
   g_autoptr(GError) error = NULL;
@@ -40,9 +60,11 @@ run_verify(int argc, char **argv)
   if (store == NULL)
     return cli_fail(error);
   MusterAuditReport report;
+  g_auto(MusterAnchorWindow) window = {0};
   gint64 anchored = 0;
   gboolean ok = muster_audit_verify(store, &report, &error) &&
-                (anchors == NULL || muster_audit_check_anchors(store, anchors, &anchored, &error));
+                (anchors == NULL || muster_audit_check_anchors(store, anchors, &anchored, &error)) &&
+                muster_audit_anchor_window(store, &window, &error);
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -51,17 +73,25 @@ run_verify(int argc, char **argv)
     cli_json_int(b, "rows_covered", report.rows_covered);
     cli_json_int(b, "head_seq", report.head_seq);
     cli_json_str(b, "head_hash", report.head_hash);
+    cli_json_int(b, "state_rows", report.state_rows);
+    cli_json_int(b, "counts_checked", report.counts_frozen);
     cli_json_int(b, "anchors_checked", anchored);
+    cli_json_int(b, "anchored_seq", window.anchored_seq);
+    cli_json_int(b, "unanchored_entries", window.unanchored);
+    cli_json_str(b, "unanchored_since", window.since);
     cli_json_str(b, "problem", ok ? NULL : error->message);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     cli_print_json(root);
   } else if (ok) {
     printf("Audit log intact: %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT
-           " history rows sealed; head %" G_GINT64_FORMAT " %s\n",
-           report.entries, report.rows_covered, report.head_seq, report.head_hash);
+           " history rows sealed, %" G_GINT64_FORMAT " records as sealed, %" G_GINT64_FORMAT
+           " counts' expected lists as frozen; head %" G_GINT64_FORMAT " %s\n",
+           report.entries, report.rows_covered, report.state_rows, report.counts_frozen,
+           report.head_seq, report.head_hash);
     if (anchors != NULL)
       printf("All %" G_GINT64_FORMAT " registry anchors match.\n", anchored);
+    print_window(&window);
   }
   muster_audit_report_clear(&report);
   if (!ok)

@@ -6,6 +6,7 @@
 #include "db/muster-error.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 static gboolean
 invalid(GError **error, const char *why)
@@ -93,5 +94,44 @@ muster_audit_check_anchors(MusterStore *store, const char *anchors_json, gint64 
       return FALSE;
     (*checked)++;
   }
+  return TRUE;
+}
+
+void
+muster_anchor_window_clear(MusterAnchorWindow *w)
+{
+  g_clear_pointer(&w->anchored_at, g_free);
+  g_clear_pointer(&w->since, g_free);
+}
+
+/* The newest anchor at or below the registry's acknowledged seq is the newest it holds. */
+#define SQL_ANCHORED_SEQ                                                                    \
+  "coalesce((SELECT json_extract(payload, '$.audit_seq') FROM outbox"                      \
+  " WHERE kind = 'audit.anchor' AND seq <= (SELECT acked_seq FROM sync_state WHERE id = 1)" \
+  " ORDER BY seq DESC LIMIT 1), 0)"
+
+gboolean
+muster_audit_anchor_window(MusterStore *store, MusterAnchorWindow *w, GError **error)
+{
+  memset(w, 0, sizeof *w);
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store,
+      "WITH a(seq) AS (SELECT " SQL_ANCHORED_SEQ ") SELECT a.seq,"
+      " (SELECT at FROM audit_log WHERE seq = a.seq),"
+      " (SELECT count(*) FROM audit_log WHERE seq > a.seq),"
+      " (SELECT at FROM audit_log WHERE seq > a.seq ORDER BY seq LIMIT 1) FROM a",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    w->anchored_seq = sqlite3_column_int64(stmt, 0);
+    w->anchored_at = muster_column_dup(stmt, 1);
+    w->unanchored = sqlite3_column_int64(stmt, 2);
+    w->since = muster_column_dup(stmt, 3);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(store, rc, "Reading how far the audit log is anchored", error);
   return TRUE;
 }

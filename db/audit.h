@@ -40,6 +40,12 @@ gboolean muster_audit_verify(MusterStore *store, MusterAuditReport *report, GErr
  * (their seals' ranges still must join up), so this stays fast on a big database. */
 gboolean muster_audit_verify_state(MusterStore *store, GError **error);
 
+/* What reconciling or signing off one count relies on: its frozen scope and expected
+ * list against its count.start entry, and its finds against the scans they stand for;
+ * with_state, also what muster_audit_verify_state() checks. */
+gboolean muster_audit_verify_count(MusterStore *store, gint64 count_id, gboolean with_state,
+                                   GError **error);
+
 /* SHA-256 (hex) over a count's scope and frozen expected list, as count.start records
  * them and verification recomputes them. */
 gboolean muster_audit_count_digests(MusterStore *store, gint64 count_id, char scope[65],

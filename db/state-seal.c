@@ -139,11 +139,16 @@ muster_state_seal_attach(MusterStore *store, GError **error)
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                  row_digest_fn, NULL, NULL, NULL) != SQLITE_OK)
     return muster_store_fail(store, sqlite3_errcode(db), "Preparing the state seal", error);
+  /* The table always (verification reads it); the triggers only where this connection
+   * can write. */
+  if (!muster_store_exec(store,
+                         "CREATE TEMP TABLE IF NOT EXISTS state_changed (tbl TEXT NOT NULL,"
+                         " row_id INTEGER NOT NULL, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID",
+                         error))
+    return FALSE;
   if (sqlite3_db_readonly(db, "main"))
-    return TRUE; /* nothing to note: this connection cannot write */
-  g_autoptr(GString) sql = g_string_new(
-      "CREATE TEMP TABLE IF NOT EXISTS state_changed (tbl TEXT NOT NULL, row_id INTEGER NOT "
-      "NULL, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;");
+    return TRUE;
+  g_autoptr(GString) sql = g_string_new(NULL);
   static const char *const events[][2] = {
       {"INSERT", "('%1$s', NEW.rowid)"},
       {"UPDATE", "('%1$s', OLD.rowid), ('%1$s', NEW.rowid)"},
@@ -304,15 +309,18 @@ verify_table(MusterStore *store, const StateTable *t, GPtrArray *problems, guint
   if (args == NULL)
     return FALSE;
   /* latest: the newest digest of each row (SQLite takes the bare column from the row
-   * that gives max(id)). */
+   * that gives max(id)). A row this connection wrote and has not sealed yet is Muster's
+   * own: the next commit seals it. */
   g_autofree char *sql = g_strdup_printf(
       "WITH latest AS (SELECT row_id, digest, max(id) FROM row_state WHERE tbl = ?1"
       "  GROUP BY row_id) "
       "SELECT t.rowid, %s, CASE WHEN l.row_id IS NULL THEN %d WHEN l.digest IS NULL THEN %d"
       "  ELSE %d END FROM main.%s t LEFT JOIN latest l ON l.row_id = t.rowid"
-      " WHERE l.digest IS NULL OR l.digest <> muster_row_digest(%s) "
+      " WHERE (l.digest IS NULL OR l.digest <> muster_row_digest(%s)) AND NOT EXISTS"
+      "  (SELECT 1 FROM temp.state_changed c WHERE c.tbl = ?1 AND c.row_id = t.rowid) "
       "UNION ALL SELECT l.row_id, NULL, %d FROM latest l WHERE l.digest IS NOT NULL"
-      " AND NOT EXISTS (SELECT 1 FROM main.%s t WHERE t.rowid = l.row_id)",
+      " AND NOT EXISTS (SELECT 1 FROM main.%s t WHERE t.rowid = l.row_id) AND NOT EXISTS"
+      "  (SELECT 1 FROM temp.state_changed c WHERE c.tbl = ?1 AND c.row_id = l.row_id)",
       t->label, ROW_UNSEALED, ROW_RETURNED, ROW_CHANGED, t->table, args, ROW_DELETED, t->table);
   sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
   if (stmt == NULL)

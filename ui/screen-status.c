@@ -6,6 +6,7 @@
  * own (another program holds them), that comes first, in the error style.
  */
 #include "ui/screen-status.h"
+#include "db/audit-anchors.h"
 #include "db/sync-state.h"
 
 #include "ui/i18n.h"
@@ -65,6 +66,20 @@ show(MusterKioskScreenStatus *self)
   }
 }
 
+/* History the registry holds no anchor of yet could be rewritten unseen by someone with
+ * the file (docs/threat-model.md): the supervisor sees since when. */
+static void
+append_anchor_window(MusterKioskScreenStatus *self, GString *text)
+{
+  g_auto(MusterAnchorWindow) w = {0};
+  if (!muster_audit_anchor_window(muster_kiosk_session_get_store(self->session), &w, NULL) ||
+      w.unanchored == 0)
+    return;
+  g_string_append(text, "\n");
+  g_string_append_printf(text, _("Not yet anchored at the registry: history since %s"),
+                         w.since != NULL ? w.since : "?");
+}
+
 /* Sync: where to, when it last worked, what waits, what went wrong (db/sync-state.h). */
 static void
 show_sync(MusterKioskScreenStatus *self)
@@ -90,6 +105,7 @@ show_sync(MusterKioskScreenStatus *self)
       g_string_append_printf(text, _("Last error: %s"), st->last_error);
     }
   }
+  append_anchor_window(self, text);
   gtk_label_set_text(self->sync, text->str);
   gboolean bad = st == NULL || st->last_error != NULL;
   if (bad)

@@ -55,4 +55,26 @@ sqlite3 "$DB" "INSERT INTO count_expected (count_id, item_id, location_id)
                SELECT $COUNT, id, location_id FROM item WHERE serial = 'FN-2001';"
 expect_status 15 audit verify
 assert_contains "$(cat "$T/err")" "expected list of count $COUNT" "expected list edit named"
+MUSTER_PIN=1234 m count close --user bob "$COUNT" >/dev/null
+MUSTER_PIN=1234 expect_status 15 count reconcile --user sue "$COUNT"
+assert_contains "$(cat "$T/err")" "expected list of count $COUNT" "reconcile refuses it too"
+
+# audit/detects-forged-find: a missing weapon made "found" by a find that no scan backs.
+export MUSTER_DB="$T2/second.db"
+DB=$MUSTER_DB
+setup_armoury
+MUSTER_PIN=123456 m item import --user admin "$MUSTER_TEST_DATA/small-armoury.csv" >/dev/null
+MUSTER_PIN=1234 MUSTER_WITNESS_PIN=1234 m --json count start --user bob --witness carol \
+  --scope R1/A >"$T/start.json"
+COUNT=$(jq -r .id "$T/start.json")
+printf '@R1/A\n04A1B2C3D4E501\n' | MUSTER_PIN=1234 m count scan --user bob "$COUNT" >/dev/null
+MUSTER_PIN=1234 m count close --user bob "$COUNT" >/dev/null
+sqlite3 "$DB" "INSERT INTO count_find (count_id, item_id, scan_id, location_id)
+               SELECT $COUNT, i.id, s.id, s.location_id FROM item i, scan s
+               WHERE i.serial = 'GLK-1002' AND s.count_id = $COUNT LIMIT 1;"
+MUSTER_PIN=1234 expect_status 15 count reconcile --user sue "$COUNT"
+assert_contains "$(cat "$T/err")" "find of item GLK-1002 that no scan of it backs" \
+  "the forged find is named"
+expect_status 15 audit verify
+assert_contains "$(cat "$T/err")" "GLK-1002" "audit verify names it too"
 echo "ok"

@@ -282,8 +282,8 @@ test_import_good(TestDb *t, gconstpointer data)
                                    "'location.add'",
                                    NULL),
                   ==, 5);
-  /* 1 import + 5 locations + the seals of item_event and outbox */
-  g_assert_cmpint(count(t, "audit_log"), ==, audit_before + 8);
+  /* 1 import + 5 locations + the seals of item_event, outbox and the state rows */
+  g_assert_cmpint(count(t, "audit_log"), ==, audit_before + 9);
   assert_audit_ok(t->store);
 
   g_autoptr(MusterLocation) slot = muster_locations_get(t->store, "R1/B/02", &error);

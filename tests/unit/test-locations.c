@@ -114,8 +114,9 @@ test_add_creates_parents(TestDb *t, gconstpointer data)
                                    "AND user_name = 'admin'",
                                    NULL),
                   ==, 3);
+  /* and one rows.sealed of their state rows (db/state-seal.c) */
   g_assert_cmpint(test_sql_int_str(t, "SELECT count(*) FROM audit_log", NULL), ==,
-                  audit_before + 3);
+                  audit_before + 4);
   g_assert_cmpint(
       test_sql_int_str(t, "SELECT count(*) FROM audit_log WHERE subject = ?", slot->uuid), ==, 1);
   g_assert_cmpint(test_sql_int_str(t,
