@@ -22,7 +22,7 @@ append_event(GString *out, const MusterOutboxEvent *e)
 
 GBytes *
 muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArray *events,
-                    const char *sent_at)
+                    const char *sent_at, const char *nonce)
 {
   g_return_val_if_fail(events != NULL && events->len > 0, NULL);
   const MusterOutboxEvent *first = g_ptr_array_index(events, 0);
@@ -36,6 +36,8 @@ muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArra
       out, ",\"first_seq\":%" G_GINT64_FORMAT ",\"last_seq\":%" G_GINT64_FORMAT ",\"sent_at\":",
       first->seq, last->seq);
   muster_json_append_string(out, sent_at);
+  g_string_append(out, ",\"nonce\":");
+  muster_json_append_string(out, nonce);
   g_string_append(out, ",\"events\":[");
   for (guint i = 0; i < events->len; i++) {
     if (i > 0)
@@ -54,6 +56,7 @@ muster_batch_free(MusterBatch *batch)
   g_free(batch->armoury);
   g_free(batch->code);
   g_free(batch->sent_at);
+  g_free(batch->nonce);
   if (batch->root != NULL)
     json_node_unref(batch->root);
   g_free(batch);
@@ -123,9 +126,10 @@ muster_batch_parse(const void *data, gsize len, GError **error)
   g_autoptr(MusterBatch) b = g_new0(MusterBatch, 1);
   JsonNode *events = json_object_get_member(o, "events");
   if (str_member(o, "armoury") == NULL || str_member(o, "sent_at") == NULL ||
+      str_member(o, "nonce") == NULL ||
       !int_member(o, "first_seq", &b->first_seq) || !int_member(o, "last_seq", &b->last_seq) ||
       b->first_seq < 1 || events == NULL || !JSON_NODE_HOLDS_ARRAY(events)) {
-    invalid(error, "armoury, sent_at, first_seq, last_seq or events missing");
+    invalid(error, "armoury, sent_at, nonce, first_seq, last_seq or events missing");
     return NULL;
   }
   if (!check_events(json_node_get_array(events), b->first_seq, b->last_seq, error))
@@ -133,6 +137,7 @@ muster_batch_parse(const void *data, gsize len, GError **error)
   b->armoury = g_strdup(str_member(o, "armoury"));
   b->code = g_strdup(str_member(o, "code"));
   b->sent_at = g_strdup(str_member(o, "sent_at"));
+  b->nonce = g_strdup(str_member(o, "nonce"));
   b->root = json_node_ref(root);
   return g_steal_pointer(&b);
 }
