@@ -353,9 +353,9 @@ muster_sync_anchor_receipt(MusterStore *store, GError **error)
   g_autoptr(MusterAnchorReceipt) r = g_new0(MusterAnchorReceipt, 1);
   sqlite3_stmt *stmt = row_after(
       store,
-      "SELECT coalesce(max(r.audit_seq), 0), (SELECT registry_at FROM anchor_receipt ORDER BY "
-      "audit_seq DESC, id DESC LIMIT 1), (SELECT at FROM audit_log WHERE seq = max(r.audit_seq)) "
-      "FROM anchor_receipt r",
+      "SELECT coalesce(r.audit_seq, 0), r.registry_at, l.at FROM (SELECT 1) LEFT JOIN "
+      "(SELECT audit_seq, registry_at FROM anchor_receipt ORDER BY audit_seq DESC, id DESC "
+      "LIMIT 1) r LEFT JOIN audit_log l ON l.seq = r.audit_seq",
       0, error); /* no parameter: binding ?1 is a no-op */
   if (stmt == NULL)
     return NULL;

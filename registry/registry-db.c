@@ -552,11 +552,12 @@ static gboolean
 refuse_replay(RegistryDb *db, const ArmouryRow *row, const PullRequest *p, GError **error)
 {
   const char *v[] = {row->id, p->nonce, p->sent_at};
+  const char *t[] = {row->id, p->sent_at};
   g_autoptr(PGresult) stale = run(
       db,
-      "SELECT count(*) FROM armoury WHERE id = $1::integer AND $3::timestamptz < "
+      "SELECT count(*) FROM armoury WHERE id = $1::integer AND $2::timestamptz < "
       "last_pull_sent_at - interval '5 minutes'",
-      3, v, "Checking the pull request's time", error);
+      2, t, "Checking the pull request's time", error);
   g_autoptr(PGresult) fresh =
       stale == NULL ? NULL
                     : run(db,
@@ -574,8 +575,8 @@ refuse_replay(RegistryDb *db, const ArmouryRow *row, const PullRequest *p, GErro
   }
   return run_ok(db,
                 "UPDATE armoury SET last_pull_sent_at = greatest(last_pull_sent_at, "
-                "$3::timestamptz) WHERE id = $1::integer",
-                3, v, "Recording the pull request's time", error);
+                "$2::timestamptz) WHERE id = $1::integer",
+                2, t, "Recording the pull request's time", error);
 }
 
 static char *
