@@ -521,7 +521,8 @@ parse_pull(const void *body, gsize len, const char *armoury, PullRequest *p, GEr
 {
   g_autoptr(JsonParser) parser = json_parser_new();
   JsonObject *o = NULL;
-  if (json_parser_load_from_data(parser, body, (gssize)len, NULL) &&
+  if (muster_json_nesting_ok(body, len, MUSTER_JSON_MAX_DEPTH) &&
+      json_parser_load_from_data(parser, body, (gssize)len, NULL) &&
       json_parser_get_root(parser) != NULL && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
     o = json_node_get_object(json_parser_get_root(parser));
   if (o == NULL || g_strcmp0(muster_json_str(o, "format", ""), "muster-pull/1") != 0 ||

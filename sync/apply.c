@@ -44,7 +44,8 @@ static JsonObject *
 parse_object(JsonParser *parser, const MusterSigned *answer, char **text, GError **error)
 {
   *text = g_strndup(g_bytes_get_data(answer->body, NULL), g_bytes_get_size(answer->body));
-  if (!json_parser_load_from_data(parser, *text, -1, NULL) ||
+  if (!muster_json_nesting_ok(*text, strlen(*text), MUSTER_JSON_MAX_DEPTH) ||
+      !json_parser_load_from_data(parser, *text, -1, NULL) ||
       json_parser_get_root(parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,

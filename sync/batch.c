@@ -108,11 +108,39 @@ check_events(JsonArray *events, gint64 first, gint64 last, GError **error)
   return TRUE;
 }
 
+gboolean
+muster_json_nesting_ok(const char *data, gsize len, guint max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++) {
+    char c = data[i];
+    if (in_string) {
+      if (c == '\\')
+        i++; /* the escaped character cannot end the string */
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return FALSE;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return TRUE;
+}
+
 MusterBatch *
 muster_batch_parse(const void *data, gsize len, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable();
   g_autoptr(GError) local = NULL;
+  if (!muster_json_nesting_ok(data, len, MUSTER_JSON_MAX_DEPTH)) {
+    invalid(error, "nested deeper than %d levels", MUSTER_JSON_MAX_DEPTH);
+    return NULL;
+  }
   if (len == 0 || !json_parser_load_from_data(parser, data, (gssize)len, &local)) {
     invalid(error, "%s", local != NULL ? local->message : "empty");
     return NULL;

@@ -51,6 +51,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterBatch, muster_batch_free)
  * MUSTER_ERROR_INVALID says what is wrong. */
 MusterBatch *muster_batch_parse(const void *data, gsize len, GError **error);
 
+/* Whether JSON text nests arrays and objects at most max_depth deep, read without
+ * parsing (strings skipped). json-glib's parser recurses once per level, so a body of
+ * a few MiB of "[" overflows the stack: everything read from the network or from media
+ * is checked with this before it is parsed. */
+#define MUSTER_JSON_MAX_DEPTH 64
+gboolean muster_json_nesting_ok(const char *data, gsize len, guint max_depth);
+
 /* muster_json_append_string() is in db/json-member.h. */
 
 G_END_DECLS

@@ -204,6 +204,10 @@ muster_media_read(const char *path, const char *direction, GError **error)
   g_autoptr(JsonParser) parser = json_parser_new();
   gsize len = 0;
   const char *text = g_bytes_get_data(bytes, &len);
+  if (!muster_json_nesting_ok(text, len, MUSTER_JSON_MAX_DEPTH)) {
+    bad_file(path, "nested deeper than any sync file is", error);
+    return NULL;
+  }
   if (len == 0 || !json_parser_load_from_data(parser, text, (gssize)len, error)) {
     if (len == 0)
       bad_file(path, "it is empty", error);

@@ -804,6 +804,16 @@ test_media_bad_files(void)
     g_assert_nonnull(error);
     g_clear_error(&error);
   }
+  /* Nested deeper than json-glib's recursion survives: refused before it is parsed. */
+  g_autofree char *deep = g_strnfill(1000000, '[');
+  g_assert_true(g_file_set_contents(path, deep, -1, NULL));
+  g_autoptr(MusterMediaFile) f = muster_media_read(path, MUSTER_MEDIA_TO_APPLIANCE, &error);
+  g_assert_null(f);
+  g_assert_nonnull(strstr(error->message, "nested deeper"));
+  g_clear_error(&error);
+  g_autoptr(MusterBatch) b = muster_batch_parse(deep, strlen(deep), &error);
+  g_assert_null(b);
+  g_clear_error(&error);
   g_unlink(path);
   g_rmdir(dir);
 }
