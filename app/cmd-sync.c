@@ -42,8 +42,36 @@ open_key(MusterStore *store, GError **error)
   return muster_sync_key_load_or_create(path, error);
 }
 
+/* "history since <time> (<N> audit entries) is not anchored at the registry" */
 static void
-print_state(const MusterSyncState *s)
+print_anchor(const MusterAnchorReceipt *r)
+{
+  if (r->audit_seq > 0)
+    printf("Anchored        audit entry %" G_GINT64_FORMAT " (%s), held by the registry since %s\n",
+           r->audit_seq, r->audit_at ? r->audit_at : "?", r->registry_at);
+  else
+    printf("Anchored        never: the registry has confirmed no audit anchor\n");
+  if (r->unanchored > 0)
+    printf("Not anchored    history since %s (%" G_GINT64_FORMAT
+           " audit entries) is not anchored at the registry\n",
+           r->unanchored_since, r->unanchored);
+}
+
+static void
+json_anchor(JsonBuilder *b, const MusterAnchorReceipt *r)
+{
+  json_builder_set_member_name(b, "anchor");
+  json_builder_begin_object(b);
+  cli_json_int(b, "audit_seq", r->audit_seq);
+  cli_json_str(b, "audit_at", r->audit_at);
+  cli_json_str(b, "registry_at", r->registry_at);
+  cli_json_int(b, "unanchored_entries", r->unanchored);
+  cli_json_str(b, "unanchored_since", r->unanchored_since);
+  json_builder_end_object(b);
+}
+
+static void
+print_state(const MusterSyncState *s, const MusterAnchorReceipt *r)
 {
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -57,6 +85,7 @@ print_state(const MusterSyncState *s)
     cli_json_str(b, "last_attempt_at", s->last_attempt_at);
     cli_json_str(b, "last_error", s->last_error);
     cli_json_int(b, "failures", s->failures);
+    json_anchor(b, r);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     cli_print_json(root);
@@ -71,6 +100,7 @@ print_state(const MusterSyncState *s)
   if (s->last_error != NULL)
     printf("Last error      %s (attempts failed in a row: %" G_GINT64_FORMAT ", last at %s)\n",
            s->last_error, s->failures, s->last_attempt_at);
+  print_anchor(r);
 }
 
 static int
@@ -83,9 +113,10 @@ run_status(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterStore) store = cli_open_store(&error);
   g_autoptr(MusterSyncState) s = store ? muster_sync_state_get(store, &error) : NULL;
-  if (s == NULL)
+  g_autoptr(MusterAnchorReceipt) r = s ? muster_sync_anchor_receipt(store, &error) : NULL;
+  if (r == NULL)
     return cli_fail(error);
-  print_state(s);
+  print_state(s, r);
   return 0;
 }
 
@@ -275,7 +306,7 @@ run_export(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   gint64 events = 0;
   g_autoptr(MusterSyncKey) key = open_key(store, &error);
-  if (key == NULL || !muster_media_export(store, key, file, &events, &error))
+  if (key == NULL || !muster_media_export(store, actor, key, file, &events, &error))
     return cli_fail(error);
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -288,6 +319,12 @@ run_export(int argc, char **argv)
   } else {
     printf("Wrote %" G_GINT64_FORMAT " events and a request for changes to %s.\n", events, file);
   }
+  g_autoptr(MusterSyncState) s = muster_sync_state_get(store, NULL);
+  if (s != NULL && s->backlog > events) /* the file is full: the rest goes in the next */
+    fprintf(stderr,
+            "%" G_GINT64_FORMAT " more events did not fit; export again once the registry's "
+            "answer to this file is imported.\n",
+            s->backlog - events);
   return 0;
 }
 

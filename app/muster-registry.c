@@ -228,8 +228,10 @@ answer_file(RegistryDb *db, const MusterSyncKey *key, MusterMediaFile *in)
     const char *body = g_bytes_get_data(s->body, &len);
     guint status = 0;
     g_autofree char *answer = muster_media_is_pull(s)
-                                  ? registry_answer_pull(db, body, len, s->signature, &status)
-                                  : registry_answer_batch(db, body, len, s->signature, &status);
+                                  ? registry_answer_pull(db, in->armoury, body, len, s->signature,
+                                                         &status)
+                                  : registry_answer_batch(db, in->armoury, body, len,
+                                                          s->signature, &status);
     g_autofree char *sig = muster_sync_sign_b64(key, answer, strlen(answer));
     g_ptr_array_add(answers, muster_signed_new(g_bytes_new(answer, strlen(answer)), sig));
   }

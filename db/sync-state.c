@@ -248,23 +248,53 @@ anchor_in_transaction(MusterStore *store, GError **error)
                               error);
 }
 
+/* Audit entries after seq, not counting the one sealing the anchor of seq itself (the
+ * outbox row holding an anchor is sealed by the next entry, which no anchor can hold). */
+#define UNANCHORED_AFTER                                                                   \
+  "FROM audit_log WHERE seq > ?1 AND NOT (seq = ?1 + 1 AND ?1 > 0 AND action = "           \
+  "'rows.sealed' AND subject = 'outbox')"
+
+/* The audit seq the newest anchor in the outbox names; 0 when none, -1 on error. */
+static gint64
+last_anchored(MusterStore *store, GError **error)
+{
+  return query_int(store,
+                   "SELECT coalesce((SELECT json_extract(payload, '$.audit_seq') FROM outbox "
+                   "WHERE kind = 'audit.anchor' ORDER BY seq DESC LIMIT 1), 0)",
+                   error);
+}
+
+/* Runs a one-row query with ?1 = after; returns the statement on its row (reset by the
+ * caller), or NULL. */
+static sqlite3_stmt *
+row_after(MusterStore *store, const char *sql, gint64 after, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64(stmt, 1, after);
+  int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(stmt);
+    muster_store_fail(store, rc, "Reading the audit log", error);
+    return NULL;
+  }
+  return stmt;
+}
+
 gboolean
 muster_sync_anchor_audit(MusterStore *store, GError **error)
 {
-  gint64 waiting = query_int(store,
-                             "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE seq > (SELECT "
-                             "acked_seq FROM sync_state WHERE id = 1) AND kind <> 'audit.anchor' "
-                             "LIMIT 1)",
-                             error);
-  gint64 anchored_after = query_int(
-      store,
-      "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE kind = 'audit.anchor' AND seq = (SELECT "
-      "max(seq) FROM outbox))",
-      error);
-  if (waiting < 0 || anchored_after < 0)
+  gint64 anchored = last_anchored(store, error);
+  if (anchored < 0)
     return FALSE;
-  if (waiting == 0 || anchored_after > 0)
-    return TRUE; /* nothing new, or the newest event is already an anchor */
+  sqlite3_stmt *stmt = row_after(store, "SELECT count(*) " UNANCHORED_AFTER, anchored, error);
+  if (stmt == NULL)
+    return FALSE;
+  gint64 waiting = sqlite3_column_int64(stmt, 0);
+  sqlite3_reset(stmt);
+  if (waiting == 0)
+    return TRUE; /* the newest anchor covers the whole log */
   if (!muster_store_begin(store, error))
     return FALSE;
   if (!anchor_in_transaction(store, error) || !muster_store_commit(store, error)) {
@@ -273,4 +303,106 @@ muster_sync_anchor_audit(MusterStore *store, GError **error)
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+muster_sync_record_receipt(MusterStore *store, gint64 audit_seq, const char *audit_hash,
+                           const char *registry_at, const char *answer, const char *signature,
+                           GError **error)
+{
+  g_autofree char *now = muster_now_iso();
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store,
+      "INSERT OR IGNORE INTO anchor_receipt (audit_seq, audit_hash, registry_at, received_at, "
+      "answer, signature) VALUES (?, ?, ?, ?, ?, ?)",
+      error);
+  if (stmt == NULL) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  sqlite3_bind_int64(stmt, 1, audit_seq);
+  sqlite3_bind_text(stmt, 2, audit_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 3, registry_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 4, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 5, answer, -1, SQLITE_TRANSIENT);
+  muster_bind_text_or_null(stmt, 6, signature != NULL ? signature : "");
+  if (!muster_store_step_done(store, stmt, "Keeping the registry's anchor receipt", error) ||
+      !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+muster_anchor_receipt_free(MusterAnchorReceipt *receipt)
+{
+  if (receipt == NULL)
+    return;
+  g_free(receipt->audit_at);
+  g_free(receipt->registry_at);
+  g_free(receipt->unanchored_since);
+  g_free(receipt);
+}
+
+MusterAnchorReceipt *
+muster_sync_anchor_receipt(MusterStore *store, GError **error)
+{
+  g_autoptr(MusterAnchorReceipt) r = g_new0(MusterAnchorReceipt, 1);
+  sqlite3_stmt *stmt = row_after(
+      store,
+      "SELECT coalesce(r.audit_seq, 0), r.registry_at, l.at FROM (SELECT 1) LEFT JOIN "
+      "(SELECT audit_seq, registry_at FROM anchor_receipt ORDER BY audit_seq DESC, id DESC "
+      "LIMIT 1) r LEFT JOIN audit_log l ON l.seq = r.audit_seq",
+      0, error); /* no parameter: binding ?1 is a no-op */
+  if (stmt == NULL)
+    return NULL;
+  r->audit_seq = sqlite3_column_int64(stmt, 0);
+  r->registry_at = muster_column_dup(stmt, 1);
+  r->audit_at = muster_column_dup(stmt, 2);
+  sqlite3_reset(stmt);
+  stmt = row_after(store, "SELECT count(*), min(at) " UNANCHORED_AFTER, r->audit_seq, error);
+  if (stmt == NULL)
+    return NULL;
+  r->unanchored = sqlite3_column_int64(stmt, 0);
+  r->unanchored_since = muster_column_dup(stmt, 1);
+  sqlite3_reset(stmt);
+  return g_steal_pointer(&r);
+}
+
+gboolean
+muster_sync_request_record(MusterStore *store, const char *nonce, const char *kind,
+                           const char *file, GError **error)
+{
+  g_autofree char *now = muster_now_iso();
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "INSERT INTO sync_request (nonce, kind, file, made_at) VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text(stmt, 1, nonce, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 3, file, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 4, now, -1, SQLITE_TRANSIENT);
+  return muster_store_step_done(store, stmt, "Recording the sync file's requests", error);
+}
+
+int
+muster_sync_request_known(MusterStore *store, const char *nonce, const char *kind, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "SELECT count(*) FROM sync_request WHERE nonce = ? AND kind = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text(stmt, 1, nonce, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(stmt);
+  int known = rc == SQLITE_ROW && sqlite3_column_int64(stmt, 0) > 0;
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW) {
+    muster_store_fail(store, rc, "Reading the sync file's requests", error);
+    return -1;
+  }
+  return known;
 }

@@ -61,8 +61,39 @@ gboolean muster_sync_record_success(MusterStore *store, GError **error);
 gboolean muster_sync_record_failure(MusterStore *store, const char *message, GError **error);
 
 /* Appends an audit.anchor outbox event (the audit chain's head sequence and hash) when
- * events other than anchors wait to be sent, so that every push carries a fresh anchor
- * the registry can later hold the appliance's history against. */
+ * the audit log has entries the newest anchor does not cover, whatever else waits, so
+ * that every push and every export carries the head for the registry to hold the
+ * appliance's history against. (The entry sealing an anchor's own outbox row comes after
+ * the head it anchors and cannot be in it: it alone does not call for a new anchor.) */
 gboolean muster_sync_anchor_audit(MusterStore *store, GError **error);
+
+/* Keeps a registry-signed statement of the newest anchor it stores for this armoury
+ * (answer and signature as received, already verified), unless kept already. */
+gboolean muster_sync_record_receipt(MusterStore *store, gint64 audit_seq, const char *audit_hash,
+                                    const char *registry_at, const char *answer,
+                                    const char *signature, GError **error);
+
+/* How far the registry vouches for this appliance's audit history. */
+typedef struct {
+  gint64 audit_seq;       /* the newest anchored entry the registry confirmed; 0: none */
+  char *audit_at;         /* when that entry was written here; NULL when none */
+  char *registry_at;      /* when the registry stored the anchor (its clock) */
+  gint64 unanchored;      /* audit entries after it: history the registry does not hold */
+  char *unanchored_since; /* the time of the first of them; NULL when there are none */
+} MusterAnchorReceipt;
+
+void muster_anchor_receipt_free(MusterAnchorReceipt *receipt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterAnchorReceipt, muster_anchor_receipt_free)
+
+/* The newest receipt and the unanchored window after it. */
+MusterAnchorReceipt *muster_sync_anchor_receipt(MusterStore *store, GError **error);
+
+/* Requests written to removable media, by nonce (kind "batch" or "pull"), inside the
+ * caller's transaction; and whether an answer's nonce names one of them (1), not (0),
+ * or the database failed (-1). */
+gboolean muster_sync_request_record(MusterStore *store, const char *nonce, const char *kind,
+                                    const char *file, GError **error);
+int muster_sync_request_known(MusterStore *store, const char *nonce, const char *kind,
+                              GError **error);
 
 G_END_DECLS

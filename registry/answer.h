@@ -14,10 +14,14 @@ G_BEGIN_DECLS
 /* Changes per pull answer. */
 #define REGISTRY_PULL_LIMIT 1000
 
-char *registry_answer_batch(RegistryDb *db, const void *body, gsize len, const char *signature,
-                            guint *http_status);
-char *registry_answer_pull(RegistryDb *db, const void *body, gsize len, const char *signature,
-                           guint *http_status);
+/* armoury: the sender the request names outside its signed body (the Muster-Armoury
+ * header, or the sync file's "armoury"), whose key verifies it before it is parsed.
+ * Answers to a verified batch name the armoury and the batch's nonce; a changes document
+ * names the pull request's nonce. */
+char *registry_answer_batch(RegistryDb *db, const char *armoury, const void *body, gsize len,
+                            const char *signature, guint *http_status);
+char *registry_answer_pull(RegistryDb *db, const char *armoury, const void *body, gsize len,
+                           const char *signature, guint *http_status);
 /* An error answer for a request that never reached the store. */
 char *registry_answer_error(const GError *error, gint64 acked, guint *http_status);
 

@@ -19,6 +19,9 @@ struct _RegistryDb {
   PGconn *conn;
 };
 
+/* The version registry/schema.sql brings the database to. */
+#define SCHEMA_VERSION "2"
+
 /* Clock skew beyond which a batch's times are flagged (seconds). */
 #define CLOCK_TOLERANCE_S 300.0
 
@@ -130,8 +133,10 @@ registry_db_migrate(RegistryDb *db, GError **error)
                              "KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                              0, NULL, "Creating the schema version table", error)
           ? NULL
-          : run(db, "SELECT EXISTS (SELECT 1 FROM schema_version WHERE version >= 1)", 0, NULL,
-                "Reading the schema version", error);
+          : run(db,
+                "SELECT EXISTS (SELECT 1 FROM schema_version WHERE version >= " SCHEMA_VERSION
+                ")",
+                0, NULL, "Reading the schema version", error);
   if (have == NULL) {
     rollback(db);
     return FALSE;
@@ -161,6 +166,20 @@ registry_db_enroll(RegistryDb *db, const char *uuid, const char *code, const cha
     g_error_free(local);
     return FALSE;
   }
+  /* Codes are unique (an index says so too): checked first to say which armoury has it. */
+  const char *c[] = {code, uuid};
+  g_autoptr(PGresult) taken =
+      run(db, "SELECT uuid FROM armoury WHERE code = $1 AND uuid <> $2", 2, c,
+          "Checking the armoury code", error);
+  if (taken == NULL)
+    return FALSE;
+  if (PQntuples(taken) > 0) {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
+                "Armoury code %s is already enrolled, for armoury %s: refused. Codes name one "
+                "armoury each; give this one its own code.",
+                code, PQgetvalue(taken, 0, 0));
+    return FALSE;
+  }
   const char *v[] = {uuid, code, public_key_b64};
   const char *sql = replace ? "INSERT INTO armoury (uuid, code, public_key) VALUES ($1, $2, $3) "
                               "ON CONFLICT (uuid) DO UPDATE SET code = $2, public_key = $3"
@@ -171,15 +190,28 @@ registry_db_enroll(RegistryDb *db, const char *uuid, const char *code, const cha
 /* ---- batches ------------------------------------------------------------------------ */
 
 typedef struct {
+  gboolean found;
   char id[24];
   char public_key[64];
   gint64 acked;
 } ArmouryRow;
 
+void
+registry_ack_clear(RegistryAck *ack)
+{
+  g_clear_pointer(&ack->armoury, g_free);
+  g_clear_pointer(&ack->nonce, g_free);
+  g_clear_pointer(&ack->anchor_audit_hash, g_free);
+  g_clear_pointer(&ack->anchor_stored_at, g_free);
+}
+
+/* Reads (and with for_update, locks) the armoury's row; row->found says whether it is
+ * enrolled, which only verify() may act on. */
 static gboolean
 lock_armoury(RegistryDb *db, const char *uuid, gboolean for_update, ArmouryRow *row, GError **error)
 {
   const char *v[] = {uuid};
+  memset(row, 0, sizeof *row);
   g_autoptr(PGresult) res =
       run(db,
           for_update ? "SELECT id, public_key, acked_seq FROM armoury WHERE uuid = $1 FOR UPDATE"
@@ -187,31 +219,52 @@ lock_armoury(RegistryDb *db, const char *uuid, gboolean for_update, ArmouryRow *
           1, v, "Reading the armoury", error);
   if (res == NULL)
     return FALSE;
-  if (PQntuples(res) == 0) {
-    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_UNKNOWN_ARMOURY,
-                "Armoury %s is not enrolled with this registry; enrol its key with "
-                "'muster-registry enroll' first.",
-                uuid);
-    return FALSE;
-  }
+  if (PQntuples(res) == 0)
+    return TRUE;
+  row->found = TRUE;
   g_strlcpy(row->id, PQgetvalue(res, 0, 0), sizeof row->id);
   g_strlcpy(row->public_key, PQgetvalue(res, 0, 1), sizeof row->public_key);
   row->acked = g_ascii_strtoll(PQgetvalue(res, 0, 2), NULL, 10);
   return TRUE;
 }
 
+/* What needs no database: the request names its armoury and carries a signature. */
 static gboolean
-verify(const ArmouryRow *row, const void *body, gsize len, const char *sig, const char *what,
-       GError **error)
+check_signed(const char *armoury, const char *sig, const char *what, GError **error)
 {
+  if (armoury == NULL || *armoury == '\0') {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
+                "The %s does not name its armoury (the Muster-Armoury header, or the sync "
+                "file's \"armoury\"): refused unread.",
+                what);
+    return FALSE;
+  }
+  if (sig == NULL || *sig == '\0') {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_SIGNATURE,
+                "The %s is unsigned: refused unread. Sign it with the armoury's enrolled key.",
+                what);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Checks the signature with the armoury's enrolled key. An armoury that is not enrolled
+ * gets the same answer, after the same work (a check against a key nobody holds), as a
+ * wrong signature: a stranger learns nothing of which armouries exist. */
+static gboolean
+verify(const ArmouryRow *row, const char *armoury, const void *body, gsize len, const char *sig,
+       const char *what, GError **error)
+{
+  static guint8 nobody[crypto_sign_PUBLICKEYBYTES];
   guint8 pk[crypto_sign_PUBLICKEYBYTES];
-  if (muster_sync_public_key_parse(row->public_key, pk, NULL) &&
-      muster_sync_verify_b64(pk, body, len, sig))
+  gboolean have_key = row->found && muster_sync_public_key_parse(row->public_key, pk, NULL);
+  if (muster_sync_verify_b64(have_key ? pk : nobody, body, len, sig) && have_key)
     return TRUE;
   g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_SIGNATURE,
-              "The %s is %s: refused. It was altered on the way or signed with a key this "
-              "registry does not hold for the armoury.",
-              what, sig == NULL ? "unsigned" : "not signed by the armoury's enrolled key");
+              "The %s is not signed by a key this registry holds for armoury %s: refused. "
+              "Either the armoury is not enrolled here (enrol it with 'muster-registry "
+              "enroll'), or the request was altered on the way or signed with another key.",
+              what, armoury);
   return FALSE;
 }
 
@@ -251,6 +304,43 @@ clock_skew(const char *sent_at)
   return g_date_time_difference(sent, now) / (double)G_USEC_PER_SEC;
 }
 
+/* An armoury changes only the items it holds: it holds what it created (unless another
+ * armoury already did) and what the registry assigned to it. Run after the batch's
+ * events are inserted (seqs from..last), inside its transaction, so a refusal stores
+ * nothing. */
+static gboolean
+check_holder(RegistryDb *db, const ArmouryRow *row, const char *from, const char *last,
+             GError **error)
+{
+  const char *v[] = {row->id, from, last};
+  if (!run_ok(db,
+              "INSERT INTO item_holder (item_uuid, armoury_id) SELECT DISTINCT entity_uuid, "
+              "armoury_id FROM event WHERE armoury_id = $1::integer AND seq BETWEEN $2::bigint "
+              "AND $3::bigint AND kind = 'item.created' ON CONFLICT DO NOTHING",
+              3, v, "Recording which armoury holds each item", error))
+    return FALSE;
+  g_autoptr(PGresult) res =
+      run(db,
+          "SELECT e.seq, e.kind, e.entity_uuid, coalesce(a.code, '') FROM event e LEFT JOIN "
+          "item_holder h ON h.item_uuid = e.entity_uuid LEFT JOIN armoury a ON a.id = "
+          "h.armoury_id WHERE e.armoury_id = $1::integer AND e.seq BETWEEN $2::bigint AND "
+          "$3::bigint AND e.kind LIKE 'item.%' AND h.armoury_id IS DISTINCT FROM $1::integer "
+          "ORDER BY e.seq LIMIT 1",
+          3, v, "Checking that the armoury holds the items it changes", error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples(res) == 0)
+    return TRUE;
+  const char *holder = PQgetvalue(res, 0, 3);
+  g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_CONFLICT,
+              "Event %s (%s) is about item %s, which %s, not this armoury: the batch is "
+              "refused and nothing in it stored. An armoury changes only the items it holds; "
+              "if the item was moved here, the registry must assign it first.",
+              PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+              *holder != '\0' ? "another armoury holds" : "no armoury was ever registered as holding");
+  return FALSE;
+}
+
 static gboolean
 insert_batch(RegistryDb *db, const ArmouryRow *row, const MusterBatch *b, const char *body,
              gsize len, const char *sig, RegistryAck *ack, GError **error)
@@ -279,6 +369,7 @@ insert_batch(RegistryDb *db, const ArmouryRow *row, const MusterBatch *b, const 
               "FROM jsonb_array_elements($2::jsonb->'events') x WHERE (x->>'seq')::bigint > "
               "$3::bigint",
               4, ev, "Storing the events", error) ||
+      !check_holder(db, row, from, last, error) ||
       !run_ok(db,
               "INSERT INTO marking_index (value, item_uuid, armoury_id) "
               "SELECT DISTINCT v, entity_uuid, armoury_id FROM ("
@@ -301,21 +392,74 @@ insert_batch(RegistryDb *db, const ArmouryRow *row, const MusterBatch *b, const 
       !run_ok(db,
               "UPDATE armoury SET acked_seq = $2, last_batch_at = now(), clock_skew_s = $3 "
               "WHERE id = $1",
-              3, ar, "Recording the acknowledgement", error))
+              3, ar, "Recording the acknowledgement", error) ||
+      !run_ok(db,
+              "UPDATE armoury a SET anchor_audit_seq = (e.payload->>'audit_seq')::bigint, "
+              "anchor_audit_hash = e.payload->>'audit_hash', anchor_stored_at = e.received_at "
+              "FROM (SELECT payload, received_at FROM event WHERE armoury_id = $1::integer AND "
+              "seq BETWEEN $2::bigint AND $3::bigint AND kind = 'audit.anchor' ORDER BY seq DESC "
+              "LIMIT 1) e WHERE a.id = $1::integer",
+              3, mk, "Recording the newest audit anchor", error))
     return FALSE;
   ack->stored = b->last_seq - row->acked;
   ack->acked = b->last_seq;
   return TRUE;
 }
 
+/* The newest anchor the registry holds for the armoury, for the answer. */
 static gboolean
-store_in_transaction(RegistryDb *db, const MusterBatch *b, const char *body, gsize len,
+read_anchor(RegistryDb *db, const ArmouryRow *row, RegistryAck *ack, GError **error)
+{
+  const char *v[] = {row->id};
+  g_autoptr(PGresult) res =
+      run(db,
+          "SELECT anchor_audit_seq, anchor_audit_hash, to_char(anchor_stored_at AT TIME ZONE "
+          "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM armoury WHERE id = $1::integer",
+          1, v, "Reading the newest audit anchor", error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+    ack->anchor_audit_seq = g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    ack->anchor_audit_hash = g_strdup(PQgetvalue(res, 0, 1));
+    ack->anchor_stored_at = g_strdup(PQgetvalue(res, 0, 2));
+  }
+  return TRUE;
+}
+
+/* Parses a verified body; a malformed one is the sender's fault (400). */
+static MusterBatch *
+parse_verified_batch(const char *armoury, const void *body, gsize len, GError **error)
+{
+  GError *local = NULL;
+  g_autoptr(MusterBatch) b = muster_batch_parse(body, len, &local);
+  if (b == NULL) {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST, "%s", local->message);
+    g_error_free(local);
+    return NULL;
+  }
+  if (g_strcmp0(b->armoury, armoury) != 0) {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
+                "The batch names armoury %s in its body but was sent as armoury %s: refused.",
+                b->armoury, armoury);
+    return NULL;
+  }
+  return g_steal_pointer(&b);
+}
+
+static gboolean
+store_in_transaction(RegistryDb *db, const char *armoury, const char *body, gsize len,
                      const char *sig, RegistryAck *ack, GError **error)
 {
   ArmouryRow row;
-  if (!lock_armoury(db, b->armoury, TRUE, &row, error) ||
-      !verify(&row, body, len, sig, "batch", error))
+  if (!lock_armoury(db, armoury, TRUE, &row, error) ||
+      !verify(&row, armoury, body, len, sig, "batch", error))
     return FALSE;
+  /* Only now, with the signature good, is the body parsed. */
+  g_autoptr(MusterBatch) b = parse_verified_batch(armoury, body, len, error);
+  if (b == NULL)
+    return FALSE;
+  ack->armoury = g_strdup(armoury);
+  ack->nonce = g_strdup(b->nonce);
   ack->acked = row.acked;
   if (b->first_seq > row.acked + 1) {
     g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_OUT_OF_ORDER,
@@ -326,30 +470,25 @@ store_in_transaction(RegistryDb *db, const MusterBatch *b, const char *body, gsi
   }
   if (b->first_seq <= row.acked && !check_overlap(db, &row, body, error))
     return FALSE;
-  if (b->last_seq <= row.acked) {
+  if (b->last_seq <= row.acked)
     ack->duplicate = TRUE; /* all of it is stored already: acknowledge, change nothing */
-    return TRUE;
-  }
-  return insert_batch(db, &row, b, body, len, sig, ack, error);
+  else if (!insert_batch(db, &row, b, body, len, sig, ack, error))
+    return FALSE;
+  return read_anchor(db, &row, ack, error);
 }
 
 gboolean
-registry_db_store_batch(RegistryDb *db, const void *body, gsize len, const char *signature_b64,
-                        RegistryAck *ack, GError **error)
+registry_db_store_batch(RegistryDb *db, const char *armoury, const void *body, gsize len,
+                        const char *signature_b64, RegistryAck *ack, GError **error)
 {
   memset(ack, 0, sizeof *ack);
-  GError *local = NULL;
-  g_autoptr(MusterBatch) b = muster_batch_parse(body, len, &local);
-  if (b == NULL) {
-    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST, "%s", local->message);
-    g_error_free(local);
+  if (!check_signed(armoury, signature_b64, "batch", error))
     return FALSE;
-  }
   /* libpq wants the text NUL-terminated. */
   g_autofree char *text = g_strndup(body, len);
   if (!run_ok(db, "BEGIN", 0, NULL, "Starting to store the batch", error))
     return FALSE;
-  if (!store_in_transaction(db, b, text, len, signature_b64, ack, error) ||
+  if (!store_in_transaction(db, armoury, text, len, signature_b64, ack, error) ||
       !run_ok(db, "COMMIT", 0, NULL, "Committing the batch", error)) {
     rollback(db);
     ack->stored = 0;
@@ -360,79 +499,158 @@ registry_db_store_batch(RegistryDb *db, const void *body, gsize len, const char 
 
 /* ---- changes for the appliances ------------------------------------------------------ */
 
+typedef struct {
+  char *armoury;
+  gint64 since;
+  char *sent_at;
+  char *nonce;
+} PullRequest;
+
+static void
+pull_request_clear(PullRequest *p)
+{
+  g_free(p->armoury);
+  g_free(p->sent_at);
+  g_free(p->nonce);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PullRequest, pull_request_clear)
+
 static gboolean
-parse_pull(const void *body, gsize len, char **armoury, gint64 *since, GError **error)
+parse_pull(const void *body, gsize len, const char *armoury, PullRequest *p, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new();
   JsonObject *o = NULL;
-  if (json_parser_load_from_data(parser, body, (gssize)len, NULL) &&
+  if (muster_json_nesting_ok(body, len, MUSTER_JSON_MAX_DEPTH) &&
+      json_parser_load_from_data(parser, body, (gssize)len, NULL) &&
       json_parser_get_root(parser) != NULL && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
     o = json_node_get_object(json_parser_get_root(parser));
-  if (o == NULL ||
-      g_strcmp0(muster_json_str(o, "format", ""), "muster-pull/1") !=
-          0 ||
-      !json_object_has_member(o, "armoury") || !json_object_has_member(o, "since")) {
+  if (o == NULL || g_strcmp0(muster_json_str(o, "format", ""), "muster-pull/1") != 0 ||
+      muster_json_str(o, "armoury", NULL) == NULL || !muster_json_int(o, "since", &p->since) ||
+      muster_json_str(o, "sent_at", NULL) == NULL || muster_json_str(o, "nonce", NULL) == NULL) {
     g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
-                "Malformed pull request: not a muster-pull/1 document with armoury and since");
+                "Malformed pull request: not a muster-pull/1 document with armoury, since, "
+                "sent_at and nonce");
     return FALSE;
   }
-  *armoury = g_strdup(muster_json_str(o, "armoury", ""));
-  *since = muster_json_int_or(o, "since", 0);
+  p->armoury = g_strdup(muster_json_str(o, "armoury", ""));
+  p->sent_at = g_strdup(muster_json_str(o, "sent_at", ""));
+  p->nonce = g_strdup(muster_json_str(o, "nonce", ""));
+  if (g_strcmp0(p->armoury, armoury) != 0) {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
+                "The pull request names armoury %s in its body but was sent as armoury %s: "
+                "refused.",
+                p->armoury, armoury);
+    return FALSE;
+  }
   return TRUE;
 }
 
+/* A pull is answered once: its nonce is remembered, and one older (by the appliance's
+ * own clock, with the usual tolerance) than the newest pull answered is refused too, so
+ * an old request kept on a USB stick gets no answer even if it never reached us. */
+static gboolean
+refuse_replay(RegistryDb *db, const ArmouryRow *row, const PullRequest *p, GError **error)
+{
+  const char *v[] = {row->id, p->nonce, p->sent_at};
+  const char *t[] = {row->id, p->sent_at};
+  g_autoptr(PGresult) stale = run(
+      db,
+      "SELECT count(*) FROM armoury WHERE id = $1::integer AND $2::timestamptz < "
+      "last_pull_sent_at - interval '5 minutes'",
+      2, t, "Checking the pull request's time", error);
+  g_autoptr(PGresult) fresh =
+      stale == NULL ? NULL
+                    : run(db,
+                          "INSERT INTO pull_request (armoury_id, nonce, sent_at) VALUES "
+                          "($1::integer, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
+                          3, v, "Recording the pull request", error);
+  if (fresh == NULL)
+    return FALSE;
+  if (g_ascii_strtoll(PQgetvalue(stale, 0, 0), NULL, 10) > 0 || PQntuples(fresh) == 0) {
+    g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
+                "This pull request (nonce %s, sent %s) was answered before, or a newer one "
+                "was: refused as a replay. Make a new request (export a new sync file).",
+                p->nonce, p->sent_at);
+    return FALSE;
+  }
+  return run_ok(db,
+                "UPDATE armoury SET last_pull_sent_at = greatest(last_pull_sent_at, "
+                "$2::timestamptz) WHERE id = $1::integer",
+                2, t, "Recording the pull request's time", error);
+}
+
 static char *
-pull_in_transaction(RegistryDb *db, const char *armoury, gint64 since, const void *body, gsize len,
+pull_in_transaction(RegistryDb *db, const char *armoury, const void *body, gsize len,
                     const char *sig, guint limit, GError **error)
 {
   ArmouryRow row;
+  g_auto(PullRequest) p = {0};
+  /* As for batches: the body is parsed only once its signature is good. */
   if (!lock_armoury(db, armoury, TRUE, &row, error) ||
-      !verify(&row, body, len, sig, "pull request", error))
+      !verify(&row, armoury, body, len, sig, "pull request", error) ||
+      !parse_pull(body, len, armoury, &p, error) || !refuse_replay(db, &row, &p, error))
     return NULL;
-  g_autofree char *since_s = g_strdup_printf("%" G_GINT64_FORMAT, since);
+  g_autofree char *since_s = g_strdup_printf("%" G_GINT64_FORMAT, p.since);
   g_autofree char *limit_s = g_strdup_printf("%u", limit);
   const char *up[] = {row.id, since_s};
   const char *q[] = {row.id, since_s, limit_s};
-  if (!run_ok(db, "UPDATE armoury SET pulled_version = greatest(pulled_version, $2) WHERE id = $1",
-              2, up, "Recording what the appliance applied", error))
-    return NULL;
   g_autoptr(PGresult) res =
-      run(db,
-          "SELECT coalesce(json_agg(json_build_object('version', version, 'kind', kind, "
-          "'payload', payload) ORDER BY version), '[]'), coalesce(max(version), $2::bigint), "
-          "(SELECT count(*) FROM change WHERE armoury_id = $1::integer AND version > $2::bigint) "
-          "FROM (SELECT * FROM change WHERE armoury_id = $1::integer AND version > $2::bigint "
-          "ORDER BY version LIMIT $3::integer) c",
-          3, q, "Reading the changes", error);
+      !run_ok(db,
+              "UPDATE armoury SET pulled_version = greatest(pulled_version, $2) WHERE id = $1", 2,
+              up, "Recording what the appliance applied", error)
+          ? NULL
+          : run(db,
+                "SELECT coalesce(json_agg(json_build_object('version', version, 'kind', kind, "
+                "'payload', payload) ORDER BY version), '[]'), coalesce(max(version), "
+                "$2::bigint), (SELECT count(*) FROM change WHERE armoury_id = $1::integer AND "
+                "version > $2::bigint) FROM (SELECT * FROM change WHERE armoury_id = $1::integer "
+                "AND version > $2::bigint ORDER BY version LIMIT $3::integer) c",
+                3, q, "Reading the changes", error);
   if (res == NULL)
     return NULL;
   gint64 waiting = g_ascii_strtoll(PQgetvalue(res, 0, 2), NULL, 10);
   GString *out = g_string_new("{\"format\":\"muster-changes/1\",\"armoury\":");
   muster_json_append_string(out, armoury);
+  g_string_append(out, ",\"nonce\":");
+  muster_json_append_string(out, p.nonce);
   g_string_append_printf(out,
                          ",\"since\":%" G_GINT64_FORMAT ",\"acked_seq\":%" G_GINT64_FORMAT
                          ",\"last_version\":%s,\"more\":%s,\"changes\":%s}",
-                         since, row.acked, PQgetvalue(res, 0, 1),
+                         p.since, row.acked, PQgetvalue(res, 0, 1),
                          waiting > (gint64)limit ? "true" : "false", PQgetvalue(res, 0, 0));
   return g_string_free(out, FALSE);
 }
 
 char *
-registry_db_pull(RegistryDb *db, const void *body, gsize len, const char *signature_b64,
-                 guint limit, GError **error)
+registry_db_pull(RegistryDb *db, const char *armoury, const void *body, gsize len,
+                 const char *signature_b64, guint limit, GError **error)
 {
-  g_autofree char *armoury = NULL;
-  gint64 since = 0;
-  if (!parse_pull(body, len, &armoury, &since, error) ||
+  if (!check_signed(armoury, signature_b64, "pull request", error) ||
       !run_ok(db, "BEGIN", 0, NULL, "Starting a pull", error))
     return NULL;
-  char *doc = pull_in_transaction(db, armoury, since, body, len, signature_b64, limit, error);
+  char *doc = pull_in_transaction(db, armoury, body, len, signature_b64, limit, error);
   if (doc == NULL || !run_ok(db, "COMMIT", 0, NULL, "Committing the pull", error)) {
     rollback(db);
     g_free(doc);
     return NULL;
   }
   return doc;
+}
+
+/* An item assigned centrally is held by the armoury it is assigned to from now on. */
+static gboolean
+assign_holder(RegistryDb *db, const char *kind, const char *armoury_id, const char *payload_json,
+              GError **error)
+{
+  if (g_strcmp0(kind, "item.assigned") != 0)
+    return TRUE;
+  const char *v[] = {armoury_id, payload_json};
+  return run_ok(db,
+                "INSERT INTO item_holder (item_uuid, armoury_id) SELECT $2::jsonb->'item'->>'uuid', "
+                "$1::integer WHERE $2::jsonb->'item'->>'uuid' IS NOT NULL ON CONFLICT (item_uuid) "
+                "DO UPDATE SET armoury_id = EXCLUDED.armoury_id, since = now()",
+                2, v, "Recording the item's new holder", error);
 }
 
 gint64
@@ -462,6 +680,7 @@ registry_db_add_change(RegistryDb *db, const char *armoury_uuid, const char *kin
               "'item'->'markings', '[]')) m UNION ALL SELECT $2::jsonb->>'value') s "
               "WHERE v IS NOT NULL AND u IS NOT NULL ON CONFLICT DO NOTHING",
               2, mk, "Indexing the change's markings", error) ||
+      !assign_holder(db, kind, mk[0], payload_json, error) ||
       !run_ok(db, "COMMIT", 0, NULL, "Committing the change", error)) {
     rollback(db);
     return 0;
@@ -510,8 +729,10 @@ registry_db_trace(RegistryDb *db, const char *marking, GError **error)
       "SELECT json_build_object('marking', $2::text, 'items', coalesce(json_agg(json_build_object("
       " 'item_uuid', i.item_uuid,"
       " 'events', (SELECT coalesce(json_agg(json_build_object('armoury', a.code, 'armoury_uuid', "
-      "  a.uuid, 'seq', e.seq, 'at', e.at, 'kind', e.kind, 'clock_suspect', e.clock_suspect, "
-      "  'payload', e.payload) ORDER BY e.at, a.code, e.seq), '[]') FROM event e JOIN armoury a "
+      "  a.uuid, 'seq', e.seq, 'at', e.at, 'received_at', to_char(e.received_at AT TIME ZONE "
+      "  'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'kind', e.kind, 'clock_suspect', "
+      "  e.clock_suspect, 'payload', e.payload) ORDER BY e.received_at, a.id, e.seq), '[]') "
+      "  FROM event e JOIN armoury a "
       "  ON a.id = e.armoury_id WHERE e.entity_uuid = i.item_uuid),"
       " 'changes', (SELECT coalesce(json_agg(json_build_object('version', c.version, 'armoury', "
       "  a.code, 'kind', c.kind, 'payload', c.payload, 'created_at', c.created_at) ORDER BY "

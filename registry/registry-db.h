@@ -46,18 +46,34 @@ typedef struct {
   gint64 stored; /* events this delivery added (0 for a duplicate) */
   gboolean duplicate;
   gboolean clock_suspect;
+  /* Set once the batch's signature is verified, even when it is then refused: the
+   * answer names the armoury and the batch's nonce, so that it fits no other request. */
+  char *armoury;
+  char *nonce;
+  /* The newest audit anchor stored for the armoury (anchor_audit_seq 0: none yet). */
+  gint64 anchor_audit_seq;
+  char *anchor_audit_hash;
+  char *anchor_stored_at; /* the registry's clock, ISO 8601 UTC */
 } RegistryAck;
 
-/* Verifies and stores one signed batch (see the error codes). On OUT_OF_ORDER, ack->acked
- * still says where the armoury stands. */
-gboolean registry_db_store_batch(RegistryDb *db, const void *body, gsize len,
+void registry_ack_clear(RegistryAck *ack);
+
+/* Verifies and stores one signed batch (see the error codes). armoury is the sender the
+ * request names outside its body (the Muster-Armoury header, or the media file): its key
+ * is looked up and the signature checked before a byte of the body is parsed, and the
+ * body must then name the same armoury. An armoury that is not enrolled is refused
+ * exactly as a wrong signature is. On OUT_OF_ORDER, ack->acked still says where the
+ * armoury stands. */
+gboolean registry_db_store_batch(RegistryDb *db, const char *armoury, const void *body, gsize len,
                                  const char *signature_b64, RegistryAck *ack, GError **error);
 
-/* Verifies a signed pull request ({"format":"muster-pull/1","armoury":..,"since":V}),
- * records that the appliance has applied changes up to V, and returns the changes
- * document (see docs/sync-protocol.md) with up to limit changes after V. */
-char *registry_db_pull(RegistryDb *db, const void *body, gsize len, const char *signature_b64,
-                       guint limit, GError **error);
+/* Verifies a signed pull request ({"format":"muster-pull/1","armoury":..,"since":V,
+ * "sent_at":T,"nonce":N}) as batches are, refuses it when its nonce was seen before or it
+ * is older than the newest pull answered (a replay), records that the appliance has
+ * applied changes up to V, and returns the changes document (see docs/sync-protocol.md)
+ * with up to limit changes after V, naming the request's nonce. */
+char *registry_db_pull(RegistryDb *db, const char *armoury, const void *body, gsize len,
+                       const char *signature_b64, guint limit, GError **error);
 
 /* A change made centrally for an armoury; returns its version, or 0 with error. */
 gint64 registry_db_add_change(RegistryDb *db, const char *armoury_uuid, const char *kind,

@@ -25,6 +25,7 @@ typedef struct {
   JobKind kind;
   GBytes *body;
   char *signature;
+  char *armoury; /* Muster-Armoury: whose key verifies the body, before it is parsed */
   char *marking;
   guint status;
   char *answer;
@@ -36,6 +37,7 @@ job_free(Job *job)
   g_object_unref(job->msg);
   g_bytes_unref(job->body);
   g_free(job->signature);
+  g_free(job->armoury);
   g_free(job->marking);
   g_free(job->answer);
   g_free(job);
@@ -91,9 +93,11 @@ run_job(gpointer data, gpointer user_data)
   if (db == NULL) {
     job->answer = registry_answer_error(error, -1, &job->status);
   } else if (job->kind == JOB_BATCH) {
-    job->answer = registry_answer_batch(db, body, len, job->signature, &job->status);
+    job->answer = registry_answer_batch(db, job->armoury, body, len, job->signature,
+                                        &job->status);
   } else if (job->kind == JOB_PULL) {
-    job->answer = registry_answer_pull(db, body, len, job->signature, &job->status);
+    job->answer = registry_answer_pull(db, job->armoury, body, len, job->signature,
+                                       &job->status);
   } else {
     job->answer = registry_db_trace(db, job->marking, &error);
     job->status = 200;
@@ -179,6 +183,8 @@ handle(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *q
   job->body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
   job->signature = g_strdup(soup_message_headers_get_one(
       soup_server_message_get_request_headers(msg), "Muster-Signature"));
+  job->armoury = g_strdup(soup_message_headers_get_one(
+      soup_server_message_get_request_headers(msg), "Muster-Armoury"));
   job->marking = g_strdup(marking);
   soup_server_message_pause(msg);
   g_thread_pool_push(server->pool, job, NULL);

@@ -38,13 +38,18 @@ muster_sync_check_answer(MusterStore *store, const MusterSigned *answer, gboolea
   return TRUE;
 }
 
+/* The answer's body as text (*text, for messages and receipts) and as a JSON object
+ * owned by parser; NULL when it is not one. */
 static JsonObject *
-parse_object(JsonParser *parser, const char *text, GError **error)
+parse_object(JsonParser *parser, const MusterSigned *answer, char **text, GError **error)
 {
-  if (!json_parser_load_from_data(parser, text, -1, NULL) || json_parser_get_root(parser) == NULL ||
+  *text = g_strndup(g_bytes_get_data(answer->body, NULL), g_bytes_get_size(answer->body));
+  if (!muster_json_nesting_ok(*text, strlen(*text), MUSTER_JSON_MAX_DEPTH) ||
+      !json_parser_load_from_data(parser, *text, -1, NULL) ||
+      json_parser_get_root(parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The registry's answer is not a JSON object: %.80s", text);
+                "The registry's answer is not a JSON object: %.80s", *text);
     return NULL;
   }
   return json_node_get_object(json_parser_get_root(parser));
@@ -65,27 +70,110 @@ error_code(const char *name)
   return MUSTER_ERROR_INVALID;
 }
 
-gboolean
-muster_sync_apply_ack(MusterStore *store, const char *answer, gint64 *acked, GError **error)
+/* An answer is for this armoury and for the request with nonce (NULL: for a request of
+ * kind this appliance wrote to a sync file), or it is refused before it changes
+ * anything: a signed answer is the registry's word, but only about the request it
+ * answers. */
+static gboolean
+check_bound(MusterStore *store, JsonObject *o, const char *nonce, const char *kind,
+            GError **error)
 {
+  const char *armoury = muster_json_str(o, "armoury", NULL);
+  const char *answered = muster_json_str(o, "nonce", NULL);
+  const char *own = muster_store_armoury_uuid(store);
+  if (g_strcmp0(armoury, own) != 0) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+                "The registry's answer is for armoury %s, not this one (%s): refused, nothing "
+                "in it was applied. Was an answer meant for another armoury brought here?",
+                armoury != NULL ? armoury : "(none named)", own);
+    return FALSE;
+  }
+  int known = answered == NULL ? 0
+              : nonce != NULL  ? g_strcmp0(answered, nonce) == 0
+                               : muster_sync_request_known(store, answered, kind, error);
+  if (known < 0)
+    return FALSE;
+  if (known == 0) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+                "The registry's answer (to request %s) answers no %s request this appliance "
+                "%s: refused, nothing in it was applied.",
+                answered != NULL ? answered : "(none named)", kind,
+                nonce != NULL ? "has just sent" : "wrote to a sync file");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* A refusal by the registry, as an error; bound to this request when it names one. */
+static gboolean
+refused(MusterStore *store, JsonObject *o, const char *nonce, const char *kind, GError **error)
+{
+  if ((json_object_has_member(o, "armoury") || json_object_has_member(o, "nonce")) &&
+      !check_bound(store, o, nonce, kind, error))
+    return FALSE;
+  const char *err = muster_json_str(o, "error", "");
+  g_set_error(error, MUSTER_ERROR, error_code(err), "The registry refused the %s: %s",
+              g_str_equal(kind, "pull") ? "pull" : "batch", muster_json_str(o, "message", err));
+  return FALSE;
+}
+
+static gboolean
+keep_receipt(MusterStore *store, JsonObject *o, const MusterSigned *answer, const char *text,
+             GError **error)
+{
+  JsonNode *n = json_object_get_member(o, "anchor");
+  JsonObject *a = n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+  gint64 seq = 0;
+  if (a == NULL || !muster_json_int(a, "audit_seq", &seq) || seq <= 0 ||
+      muster_json_str(a, "audit_hash", NULL) == NULL ||
+      muster_json_str(a, "stored_at", NULL) == NULL)
+    return TRUE; /* the registry holds no anchor of ours yet */
+  return muster_sync_record_receipt(store, seq, muster_json_str(a, "audit_hash", NULL),
+                                    muster_json_str(a, "stored_at", NULL), text,
+                                    answer->signature, error);
+}
+
+gboolean
+muster_sync_check_media_answer(MusterStore *store, const MusterSigned *answer, GError **error)
+{
+  g_autofree char *text = NULL;
   g_autoptr(JsonParser) parser = json_parser_new();
-  JsonObject *o = parse_object(parser, answer, error);
+  JsonObject *o = parse_object(parser, answer, &text, error);
+  if (o == NULL)
+    return FALSE;
+  gboolean changes = g_strcmp0(muster_json_str(o, "format", ""), "muster-changes/1") == 0;
+  gboolean unbound = json_object_has_member(o, "error") && !json_object_has_member(o, "armoury") &&
+                     !json_object_has_member(o, "nonce");
+  /* A refusal of a request that never verified names none: it changes nothing. */
+  return unbound || check_bound(store, o, NULL, changes ? "pull" : "batch", error);
+}
+
+gboolean
+muster_sync_apply_ack(MusterStore *store, const MusterSigned *answer, const char *nonce,
+                      gint64 *acked, gboolean *out_of_order, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new();
+  JsonObject *o = parse_object(parser, answer, &text, error);
   *acked = -1;
+  *out_of_order = FALSE;
   if (o == NULL)
     return FALSE;
   const char *err = muster_json_str(o, "error", NULL);
-  *acked = muster_json_int_or(o, "acked", -1);
-  if (err != NULL && g_strcmp0(err, "out_of_order") != 0) {
-    g_set_error(error, MUSTER_ERROR, error_code(err), "The registry refused: %s",
-                muster_json_str(o, "message", err));
-    return FALSE;
-  }
-  if (*acked < 0) {
+  *out_of_order = g_strcmp0(err, "out_of_order") == 0;
+  if (err != NULL && !*out_of_order)
+    return refused(store, o, nonce, "batch", error);
+  gint64 stated = muster_json_int_or(o, "acked", -1);
+  if (stated < 0) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The registry's answer acknowledges nothing: %.80s", answer);
+                "The registry's answer acknowledges nothing: %.80s", text);
     return FALSE;
   }
-  return muster_sync_record_ack(store, *acked, error);
+  if (!check_bound(store, o, nonce, "batch", error) ||
+      !muster_sync_record_ack(store, stated, error) || !keep_receipt(store, o, answer, text, error))
+    return FALSE;
+  *acked = stated;
+  return TRUE;
 }
 
 static gboolean
@@ -112,33 +200,27 @@ apply_one(MusterStore *store, JsonNode *node, gint64 *applied, GError **error)
 }
 
 gboolean
-muster_sync_apply_changes(MusterStore *store, const char *answer, gint64 *applied, gboolean *more,
-                          GError **error)
+muster_sync_apply_changes(MusterStore *store, const MusterSigned *answer, const char *nonce,
+                          gint64 *applied, gboolean *more, GError **error)
 {
+  g_autofree char *text = NULL;
   g_autoptr(JsonParser) parser = json_parser_new();
-  JsonObject *o = parse_object(parser, answer, error);
+  JsonObject *o = parse_object(parser, answer, &text, error);
   *applied = 0;
   *more = FALSE;
   if (o == NULL)
     return FALSE;
-  if (json_object_has_member(o, "error")) {
-    g_set_error(error, MUSTER_ERROR,
-                error_code(muster_json_str(o, "error", "")),
-                "The registry refused the pull: %s",
-                muster_json_str(o, "message", ""));
-    return FALSE;
-  }
+  if (json_object_has_member(o, "error"))
+    return refused(store, o, nonce, "pull", error);
   JsonNode *changes = json_object_get_member(o, "changes");
-  if (g_strcmp0(muster_json_str(o, "format", ""), "muster-changes/1") !=
-          0 ||
-      g_strcmp0(muster_json_str(o, "armoury", ""),
-                muster_store_armoury_uuid(store)) != 0 ||
-      changes == NULL || !JSON_NODE_HOLDS_ARRAY(changes)) {
+  if (g_strcmp0(muster_json_str(o, "format", ""), "muster-changes/1") != 0 || changes == NULL ||
+      !JSON_NODE_HOLDS_ARRAY(changes)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "The registry's changes are not a muster-changes/1 document for armoury %s.",
-                muster_store_armoury_uuid(store));
+                "The registry's answer is not a muster-changes/1 document: %.80s", text);
     return FALSE;
   }
+  if (!check_bound(store, o, nonce, "pull", error))
+    return FALSE;
   JsonArray *a = json_node_get_array(changes);
   for (guint i = 0; i < json_array_get_length(a); i++)
     if (!apply_one(store, json_array_get_element(a, i), applied, error))
@@ -164,5 +246,6 @@ muster_sync_pull_request(MusterStore *store, const MusterSyncKey *key, GError **
   muster_json_append_string(out, nonce);
   g_string_append_c(out, '}');
   g_autofree char *sig = muster_sync_sign_b64(key, out->str, out->len);
-  return muster_signed_new(g_string_free_to_bytes(out), sig);
+  return muster_signed_request(g_string_free_to_bytes(out), sig, muster_store_armoury_uuid(store),
+                               nonce);
 }

@@ -22,7 +22,7 @@ append_event(GString *out, const MusterOutboxEvent *e)
 
 GBytes *
 muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArray *events,
-                    const char *sent_at)
+                    const char *sent_at, const char *nonce)
 {
   g_return_val_if_fail(events != NULL && events->len > 0, NULL);
   const MusterOutboxEvent *first = g_ptr_array_index(events, 0);
@@ -36,6 +36,8 @@ muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArra
       out, ",\"first_seq\":%" G_GINT64_FORMAT ",\"last_seq\":%" G_GINT64_FORMAT ",\"sent_at\":",
       first->seq, last->seq);
   muster_json_append_string(out, sent_at);
+  g_string_append(out, ",\"nonce\":");
+  muster_json_append_string(out, nonce);
   g_string_append(out, ",\"events\":[");
   for (guint i = 0; i < events->len; i++) {
     if (i > 0)
@@ -54,6 +56,7 @@ muster_batch_free(MusterBatch *batch)
   g_free(batch->armoury);
   g_free(batch->code);
   g_free(batch->sent_at);
+  g_free(batch->nonce);
   if (batch->root != NULL)
     json_node_unref(batch->root);
   g_free(batch);
@@ -105,11 +108,39 @@ check_events(JsonArray *events, gint64 first, gint64 last, GError **error)
   return TRUE;
 }
 
+gboolean
+muster_json_nesting_ok(const char *data, gsize len, guint max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++) {
+    char c = data[i];
+    if (in_string) {
+      if (c == '\\')
+        i++; /* the escaped character cannot end the string */
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return FALSE;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return TRUE;
+}
+
 MusterBatch *
 muster_batch_parse(const void *data, gsize len, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable();
   g_autoptr(GError) local = NULL;
+  if (!muster_json_nesting_ok(data, len, MUSTER_JSON_MAX_DEPTH)) {
+    invalid(error, "nested deeper than %d levels", MUSTER_JSON_MAX_DEPTH);
+    return NULL;
+  }
   if (len == 0 || !json_parser_load_from_data(parser, data, (gssize)len, &local)) {
     invalid(error, "%s", local != NULL ? local->message : "empty");
     return NULL;
@@ -123,9 +154,10 @@ muster_batch_parse(const void *data, gsize len, GError **error)
   g_autoptr(MusterBatch) b = g_new0(MusterBatch, 1);
   JsonNode *events = json_object_get_member(o, "events");
   if (str_member(o, "armoury") == NULL || str_member(o, "sent_at") == NULL ||
+      str_member(o, "nonce") == NULL ||
       !int_member(o, "first_seq", &b->first_seq) || !int_member(o, "last_seq", &b->last_seq) ||
       b->first_seq < 1 || events == NULL || !JSON_NODE_HOLDS_ARRAY(events)) {
-    invalid(error, "armoury, sent_at, first_seq, last_seq or events missing");
+    invalid(error, "armoury, sent_at, nonce, first_seq, last_seq or events missing");
     return NULL;
   }
   if (!check_events(json_node_get_array(events), b->first_seq, b->last_seq, error))
@@ -133,6 +165,7 @@ muster_batch_parse(const void *data, gsize len, GError **error)
   b->armoury = g_strdup(str_member(o, "armoury"));
   b->code = g_strdup(str_member(o, "code"));
   b->sent_at = g_strdup(str_member(o, "sent_at"));
+  b->nonce = g_strdup(str_member(o, "nonce"));
   b->root = json_node_ref(root);
   return g_steal_pointer(&b);
 }

@@ -3,8 +3,10 @@
  *
  * A batch is one JSON object (docs/sync-protocol.md, "Batches"):
  *   {"format":"muster-batch/1","armoury":UUID,"code":CODE,"first_seq":F,"last_seq":L,
- *    "sent_at":TIME,"events":[{"seq":F,"at":TIME,"kind":K,"entity":UUID,"payload":{..}},..]}
- * holding every outbox event from F to L, without gaps. The signature is a detached
+ *    "sent_at":TIME,"nonce":N,"events":[{"seq":F,"at":TIME,"kind":K,"entity":UUID,"payload":{..}},..]}
+ * holding every outbox event from F to L, without gaps. The nonce, fresh for every
+ * encoding, comes back in the registry's answer, which binds the answer to this request.
+ * The signature is a detached
  * Ed25519 signature over exactly the bytes sent; nothing is canonicalised, because
  * the receiver verifies the bytes as they arrived and stores that digest. The same
  * bytes and signature travel over HTTPS (signature in the Muster-Signature header) and
@@ -28,7 +30,7 @@ G_BEGIN_DECLS
 
 /* Encodes events (MusterOutboxEvent*, contiguous seqs, at least one). */
 GBytes *muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArray *events,
-                            const char *sent_at);
+                            const char *sent_at, const char *nonce);
 
 /* A batch as received, after its structure was checked. */
 typedef struct {
@@ -37,16 +39,24 @@ typedef struct {
   gint64 first_seq;
   gint64 last_seq;
   char *sent_at;
+  char *nonce;
   JsonNode *root; /* the whole document; events are root.events */
 } MusterBatch;
 
 void muster_batch_free(MusterBatch *batch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterBatch, muster_batch_free)
 
-/* Parses and checks a batch: format, armoury, seqs from first_seq to last_seq each once
+/* Parses and checks a batch: format, armoury, nonce, seqs from first_seq to last_seq each once
  * and in order, every event with at, kind, entity and an object payload.
  * MUSTER_ERROR_INVALID says what is wrong. */
 MusterBatch *muster_batch_parse(const void *data, gsize len, GError **error);
+
+/* Whether JSON text nests arrays and objects at most max_depth deep, read without
+ * parsing (strings skipped). json-glib's parser recurses once per level, so a body of
+ * a few MiB of "[" overflows the stack: everything read from the network or from media
+ * is checked with this before it is parsed. */
+#define MUSTER_JSON_MAX_DEPTH 64
+gboolean muster_json_nesting_ok(const char *data, gsize len, guint max_depth);
 
 /* muster_json_append_string() is in db/json-member.h. */
 

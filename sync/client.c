@@ -85,8 +85,13 @@ muster_sync_client_post(MusterSyncClient *client, const char *path, const Muster
   const void *body = g_bytes_get_data(request->body, &len);
   g_autofree char *url = g_strconcat(client->url, path, NULL);
   g_autofree char *sig_header = g_strconcat("Muster-Signature: ", request->signature, NULL);
+  /* The registry looks the armoury's key up from this header and checks the signature
+   * before it parses the body; the body must then name the same armoury. */
+  g_autofree char *armoury_header =
+      g_strconcat("Muster-Armoury: ", request->armoury != NULL ? request->armoury : "", NULL);
   struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
   headers = curl_slist_append(headers, sig_header);
+  headers = curl_slist_append(headers, armoury_header);
   headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
   g_autoptr(GByteArray) answer = g_byte_array_new();
   g_autofree char *answer_sig = NULL;
@@ -130,12 +135,13 @@ static MusterSigned *
 sign_batch(MusterStore *store, const MusterSyncKey *key, GPtrArray *events)
 {
   g_autofree char *now = muster_now_iso();
+  g_autofree char *nonce = muster_uuid_new();
   GBytes *body = muster_batch_encode(muster_store_armoury_uuid(store),
-                                     muster_store_armoury_code(store), events, now);
+                                     muster_store_armoury_code(store), events, now, nonce);
   gsize len = 0;
   const void *data = g_bytes_get_data(body, &len);
   g_autofree char *sig = muster_sync_sign_b64(key, data, len);
-  return muster_signed_new(body, sig);
+  return muster_signed_request(body, sig, muster_store_armoury_uuid(store), nonce);
 }
 
 /* A signed batch of the events after seq after, ready to send; last is its last seq.
@@ -194,13 +200,13 @@ take_answer(MusterStore *store, InFlight *f, gint64 after, gint64 *acked, Muster
     return FALSE;
   }
   stats->bytes_received += (gint64)g_bytes_get_size(f->answer->body);
-  gsize len = 0;
-  const char *data = g_bytes_get_data(f->answer->body, &len);
-  g_autofree char *text = g_strndup(data, len);
+  gboolean out_of_order = FALSE;
   if (!muster_sync_check_answer(store, f->answer, FALSE, error) ||
-      !muster_sync_apply_ack(store, text, acked, error))
+      !muster_sync_apply_ack(store, f->answer, f->req->nonce, acked, &out_of_order, error))
     return FALSE;
   if (*acked == after) { /* out of order, yet the registry holds exactly what we sent from */
+    g_autofree char *text = g_strndup(g_bytes_get_data(f->answer->body, NULL),
+                                      MIN(g_bytes_get_size(f->answer->body), 200));
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "The registry made no progress on events %" G_GINT64_FORMAT " on (HTTP %u): %s",
                 after + 1, f->status, text);
@@ -279,11 +285,8 @@ muster_sync_pull(MusterStore *store, const MusterSyncKey *key, MusterSyncClient 
         req != NULL ? muster_sync_client_post(client, "/v1/changes", req, &status, error) : NULL;
     if (answer == NULL || !muster_sync_check_answer(store, answer, FALSE, error))
       return FALSE;
-    gsize len = 0;
-    const char *data = g_bytes_get_data(answer->body, &len);
-    g_autofree char *text = g_strndup(data, len);
     gint64 n = 0;
-    if (!muster_sync_apply_changes(store, text, &n, &more, error)) {
+    if (!muster_sync_apply_changes(store, answer, req->nonce, &n, &more, error)) {
       g_prefix_error(error, "Applying the registry's changes: ");
       return FALSE;
     }

@@ -4,10 +4,16 @@
 #include "sync/media.h"
 #include "db/json-member.h"
 
+#include "db/audit.h"
 #include "db/sync-state.h"
 #include "sync/apply.h"
 #include "sync/batch.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MEDIA_FORMAT "muster-sync-file/1"
 
@@ -20,6 +26,15 @@ muster_signed_new(GBytes *body, const char *signature)
   return s;
 }
 
+MusterSigned *
+muster_signed_request(GBytes *body, const char *signature, const char *armoury, const char *nonce)
+{
+  MusterSigned *s = muster_signed_new(body, signature);
+  s->armoury = g_strdup(armoury);
+  s->nonce = g_strdup(nonce);
+  return s;
+}
+
 void
 muster_signed_free(MusterSigned *s)
 {
@@ -27,6 +42,8 @@ muster_signed_free(MusterSigned *s)
     return;
   g_bytes_unref(s->body);
   g_free(s->signature);
+  g_free(s->armoury);
+  g_free(s->nonce);
   g_free(s);
 }
 
@@ -80,10 +97,17 @@ muster_media_write(const char *path, const char *direction, const char *armoury,
   json_builder_end_object(b);
   g_autoptr(JsonNode) root = json_builder_get_root(b);
   g_autofree char *json = json_to_string(root, FALSE);
+  /* Created 0600 less the umask, never more open; then exactly 0600. */
   if (!g_file_set_contents_full(path, json, -1,
-                                G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
+                                G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
                                 error)) {
     g_prefix_error(error, "Writing the sync file: ");
+    return FALSE;
+  }
+  if (g_chmod(path, 0600) != 0) {
+    int e = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+                "Making the sync file %s private (mode 0600): %s", path, g_strerror(e));
     return FALSE;
   }
   return TRUE;
@@ -112,12 +136,83 @@ read_items(JsonArray *arr, GPtrArray *items, const char *path, GError **error)
   return TRUE;
 }
 
+static gboolean
+read_failed(const char *path, int e, GError **error)
+{
+  g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "Reading the sync file %s: %s%s",
+              path, g_strerror(e),
+              e == ELOOP ? " (it is a symbolic link: give the file itself)" : "");
+  return FALSE;
+}
+
+/* The whole of a regular file of at most MUSTER_MEDIA_MAX_BYTES, or NULL: a link to a
+ * device, a FIFO or a huge file is refused before anything is read from it. */
+static GBytes *
+read_regular(const char *path, GError **error)
+{
+  int fd = g_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0) {
+    read_failed(path, errno, error);
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    read_failed(path, e, error);
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size > MUSTER_MEDIA_MAX_BYTES) {
+    close(fd);
+    bad_file(path,
+             !S_ISREG(st.st_mode) ? "not a regular file (a device, FIFO or directory is never read)"
+                                  : "larger than a sync file can be (32 MiB)",
+             error);
+    return NULL;
+  }
+  g_autofree guint8 *data = g_malloc((gsize)st.st_size + 1);
+  gsize got = 0;
+  while (got < (gsize)st.st_size + 1) { /* one byte more: a file that grew is refused */
+    ssize_t n = read(fd, data + got, (gsize)st.st_size + 1 - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      int e = errno;
+      if (n < 0) {
+        close(fd);
+        read_failed(path, e, error);
+        return NULL;
+      }
+      break;
+    }
+    got += (gsize)n;
+  }
+  close(fd);
+  if (got != (gsize)st.st_size) {
+    bad_file(path, "it changed while it was read", error);
+    return NULL;
+  }
+  return g_bytes_new_take(g_steal_pointer(&data), got);
+}
+
 MusterMediaFile *
 muster_media_read(const char *path, const char *direction, GError **error)
 {
+  g_autoptr(GBytes) bytes = read_regular(path, error);
+  if (bytes == NULL)
+    return NULL;
   g_autoptr(JsonParser) parser = json_parser_new();
-  if (!json_parser_load_from_file(parser, path, error)) {
-    g_prefix_error(error, "Reading the sync file %s: ", path);
+  gsize len = 0;
+  const char *text = g_bytes_get_data(bytes, &len);
+  if (!muster_json_nesting_ok(text, len, MUSTER_JSON_MAX_DEPTH)) {
+    bad_file(path, "nested deeper than any sync file is", error);
+    return NULL;
+  }
+  if (len == 0 || !json_parser_load_from_data(parser, text, (gssize)len, error)) {
+    if (len == 0)
+      bad_file(path, "it is empty", error);
+    else
+      g_prefix_error(error, "Reading the sync file %s: ", path);
     return NULL;
   }
   JsonNode *root = json_parser_get_root(parser);
@@ -144,62 +239,133 @@ muster_media_read(const char *path, const char *direction, GError **error)
   return g_steal_pointer(&f);
 }
 
+/* Signed batches of the events after after, oldest first, while they fit in a file. */
+static gboolean
+export_batches(MusterStore *store, const MusterSyncKey *key, gint64 after, GPtrArray *items,
+               gint64 *events, gint64 *last, GError **error)
+{
+  g_autofree char *now = muster_now_iso();
+  gsize bytes = 0;
+  *last = after;
+  while (bytes < MUSTER_MEDIA_MAX_BYTES / 3) {
+    g_autoptr(GPtrArray) batch =
+        muster_sync_outbox_after(store, *last, MUSTER_BATCH_DEFAULT_EVENTS, error);
+    if (batch == NULL)
+      return FALSE;
+    if (batch->len == 0)
+      break;
+    g_autofree char *nonce = muster_uuid_new();
+    GBytes *body = muster_batch_encode(muster_store_armoury_uuid(store),
+                                       muster_store_armoury_code(store), batch, now, nonce);
+    gsize len = 0;
+    const void *data = g_bytes_get_data(body, &len);
+    g_autofree char *sig = muster_sync_sign_b64(key, data, len);
+    g_ptr_array_add(items,
+                    muster_signed_request(body, sig, muster_store_armoury_uuid(store), nonce));
+    bytes += len;
+    *last = ((MusterOutboxEvent *)g_ptr_array_index(batch, batch->len - 1))->seq;
+    *events += batch->len;
+  }
+  return TRUE;
+}
+
+static char *
+export_detail(const char *path, gint64 first, gint64 last, gint64 events, gint64 since)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "file");
+  json_builder_add_string_value(b, path);
+  json_builder_set_member_name(b, "events");
+  json_builder_add_int_value(b, events);
+  json_builder_set_member_name(b, "first_seq");
+  json_builder_add_int_value(b, events > 0 ? first : 0);
+  json_builder_set_member_name(b, "last_seq");
+  json_builder_add_int_value(b, events > 0 ? last : 0);
+  json_builder_set_member_name(b, "pull_since");
+  json_builder_add_int_value(b, since);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_string(root, FALSE);
+}
+
+/* Records the requests and the audit entry, and writes the file, in one transaction:
+ * no file without its audit entry, no audit entry for a file that was not written. */
+static gboolean
+write_audited(MusterStore *store, const MusterUser *actor, const char *path, GPtrArray *items,
+              const char *detail, GError **error)
+{
+  for (guint i = 0; i < items->len; i++) {
+    const MusterSigned *s = g_ptr_array_index(items, i);
+    if (!muster_sync_request_record(store, s->nonce, muster_media_is_pull(s) ? "pull" : "batch",
+                                    path, error))
+      return FALSE;
+  }
+  return muster_audit_append(store, actor->name, "sync.export", "sync-file", detail, error) &&
+         muster_media_write(path, MUSTER_MEDIA_TO_REGISTRY, muster_store_armoury_uuid(store),
+                            items, error);
+}
+
 gboolean
-muster_media_export(MusterStore *store, const MusterSyncKey *key, const char *path, gint64 *events,
-                    GError **error)
+muster_media_export(MusterStore *store, const MusterUser *actor, const MusterSyncKey *key,
+                    const char *path, gint64 *events, GError **error)
 {
   *events = 0;
+  if (!muster_require_role(actor, MUSTER_ROLE_ADMIN, "Exporting a sync file", error))
+    return FALSE;
   g_autoptr(MusterSyncState) state = NULL;
   if (!muster_sync_anchor_audit(store, error) ||
       (state = muster_sync_state_get(store, error)) == NULL)
     return FALSE;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func((GDestroyNotify)muster_signed_free);
-  g_autofree char *now = muster_now_iso();
-  for (gint64 after = state->acked_seq;;) {
-    g_autoptr(GPtrArray) batch =
-        muster_sync_outbox_after(store, after, MUSTER_BATCH_DEFAULT_EVENTS, error);
-    if (batch == NULL)
-      return FALSE;
-    if (batch->len == 0)
-      break;
-    GBytes *body = muster_batch_encode(muster_store_armoury_uuid(store),
-                                       muster_store_armoury_code(store), batch, now);
-    gsize len = 0;
-    const void *data = g_bytes_get_data(body, &len);
-    g_autofree char *sig = muster_sync_sign_b64(key, data, len);
-    g_ptr_array_add(items, muster_signed_new(body, sig));
-    after = ((MusterOutboxEvent *)g_ptr_array_index(batch, batch->len - 1))->seq;
-    *events += batch->len;
-  }
+  gint64 last = 0;
+  if (!export_batches(store, key, state->acked_seq, items, events, &last, error))
+    return FALSE;
   MusterSigned *pull = muster_sync_pull_request(store, key, error);
   if (pull == NULL)
     return FALSE;
   g_ptr_array_add(items, pull);
-  return muster_media_write(path, MUSTER_MEDIA_TO_REGISTRY, muster_store_armoury_uuid(store), items,
-                            error);
+  g_autofree char *detail =
+      export_detail(path, state->acked_seq + 1, last, *events, state->pulled_version);
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!write_audited(store, actor, path, items, detail, error) ||
+      !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    g_prefix_error(error, "Exporting the sync file %s (nothing was exported): ", path);
+    return FALSE;
+  }
+  return TRUE;
 }
 
+/* Applies one verified answer; FALSE with the registry's word when it is a refusal. */
 static gboolean
 import_answer(MusterStore *store, const MusterSigned *s, gint64 *acked, gint64 *changes,
               GError **error)
 {
   gsize len = 0;
   const char *data = g_bytes_get_data(s->body, &len);
-  g_autofree char *text = g_strndup(data, len);
-  if (!muster_sync_check_answer(store, s, TRUE, error))
-    return FALSE;
-  if (g_str_has_prefix(text, "{\"format\":\"muster-changes/1\"")) {
+  if (len > 0 && g_str_has_prefix(data, "{\"format\":\"muster-changes/1\"")) {
     gint64 n = 0;
     gboolean more = FALSE;
-    if (!muster_sync_apply_changes(store, text, &n, &more, error))
+    if (!muster_sync_apply_changes(store, s, NULL, &n, &more, error))
       return FALSE;
     *changes += n;
     return TRUE;
   }
   gint64 a = -1;
-  if (!muster_sync_apply_ack(store, text, &a, error))
+  gboolean out_of_order = FALSE;
+  if (!muster_sync_apply_ack(store, s, NULL, &a, &out_of_order, error))
     return FALSE;
   *acked = MAX(*acked, a);
+  if (out_of_order) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
+                "the registry did not store this batch: events after %" G_GINT64_FORMAT
+                " are missing there (a sync file was lost, or imported at the registry out of "
+                "order). Export a new sync file and take it to the registry.",
+                a);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -218,6 +384,13 @@ muster_media_import(MusterStore *store, const char *path, gint64 *acked, gint64 
                 muster_store_armoury_uuid(store));
     return FALSE;
   }
+  /* Every answer verified and bound to a request of ours before any is applied. */
+  for (guint i = 0; i < f->items->len; i++)
+    if (!muster_sync_check_answer(store, g_ptr_array_index(f->items, i), TRUE, error) ||
+        !muster_sync_check_media_answer(store, g_ptr_array_index(f->items, i), error)) {
+      g_prefix_error(error, "%s, answer %u: ", path, i + 1);
+      return FALSE;
+    }
   for (guint i = 0; i < f->items->len; i++)
     if (!import_answer(store, g_ptr_array_index(f->items, i), acked, changes, error)) {
       g_prefix_error(error, "%s, answer %u: ", path, i + 1);

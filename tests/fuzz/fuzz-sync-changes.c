@@ -8,8 +8,9 @@
  * leave the store half-changed. Each input is applied to one temporary database
  * (created on the first input, synchronous=OFF) as an ack and as a changes document;
  * afterwards no transaction may be left open, and every so often the audit chain must
- * still verify. "@ARMOURY@" in an input is replaced by the database's armoury uuid, so
- * seeds can be real documents for it.
+ * still verify. "@ARMOURY@" in an input is replaced by the database's armoury uuid, and
+ * answers are taken as answering the request with nonce "fuzz-nonce", so seeds can be
+ * real documents for it.
  */
 #include "db/audit.h"
 #include "db/store.h"
@@ -31,14 +32,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   g_autofree char *raw = g_strndup((const char *)data, size);
   g_autoptr(GString) text = g_string_new(raw);
   g_string_replace(text, "@ARMOURY@", muster_store_armoury_uuid(store), 0);
+  gsize len = text->len;
+  g_autoptr(MusterSigned) answer =
+      muster_signed_new(g_bytes_new_take(g_string_free(g_steal_pointer(&text), FALSE), len), "");
   g_autoptr(GError) ack_error = NULL;
   gint64 acked = 0;
-  if (!muster_sync_apply_ack(store, text->str, &acked, &ack_error))
+  gboolean out_of_order = FALSE;
+  if (!muster_sync_apply_ack(store, answer, "fuzz-nonce", &acked, &out_of_order, &ack_error))
     fuzz_check(ack_error != NULL);
+  g_autoptr(GError) media_error = NULL;
+  if (!muster_sync_check_media_answer(store, answer, &media_error))
+    fuzz_check(media_error != NULL);
   g_autoptr(GError) error = NULL;
   gint64 applied = 0;
   gboolean more = FALSE;
-  if (!muster_sync_apply_changes(store, text->str, &applied, &more, &error))
+  if (!muster_sync_apply_changes(store, answer, "fuzz-nonce", &applied, &more, &error))
     fuzz_check(error != NULL);
   fuzz_check(sqlite3_get_autocommit(muster_store_db(store)));
   if (++runs % 512 == 0) {

@@ -47,12 +47,20 @@ signed_batch(SyncFixture *f, const MusterSyncKey *key, gint64 first, guint n, co
   g_autoptr(GPtrArray) events = muster_sync_outbox_after(f->store, first - 1, n, NULL);
   g_assert_cmpuint(events->len, ==, n);
   g_autofree char *now = muster_now_iso();
+  g_autofree char *nonce = muster_uuid_new();
   GBytes *body = muster_batch_encode(muster_store_armoury_uuid(f->store), "ARM-01", events,
-                                     sent_at != NULL ? sent_at : now);
+                                     sent_at != NULL ? sent_at : now, nonce);
   gsize len = 0;
   const void *data = g_bytes_get_data(body, &len);
   g_autofree char *sig = muster_sync_sign_b64(key, data, len);
-  return muster_signed_new(body, sig);
+  return muster_signed_request(body, sig, muster_store_armoury_uuid(f->store), nonce);
+}
+
+/* A request from this appliance's armoury with any body and signature. */
+static MusterSigned *
+request(SyncFixture *f, GBytes *body, const char *sig)
+{
+  return muster_signed_request(body, sig, muster_store_armoury_uuid(f->store), NULL);
 }
 
 static char *
@@ -140,7 +148,7 @@ test_refused_batches(SyncFixture *f, gconstpointer data)
   char *n = strstr(bytes, "\"n\":1");
   g_assert_nonnull(n);
   n[4] = '7';
-  g_autoptr(MusterSigned) tampered = muster_signed_new(g_bytes_new(bytes, len), good->signature);
+  g_autoptr(MusterSigned) tampered = request(f, g_bytes_new(bytes, len), good->signature);
   g_autofree char *a1 = post(f, tampered, &status);
   g_assert_cmpuint(status, ==, 401);
   g_assert_nonnull(strstr(a1, "bad_signature"));
@@ -152,21 +160,27 @@ test_refused_batches(SyncFixture *f, gconstpointer data)
   g_assert_nonnull(strstr(a2, "bad_signature"));
   g_assert_cmpuint(status, ==, 401);
   /* Unsigned. */
-  g_autoptr(MusterSigned) unsigned_b = muster_signed_new(g_bytes_ref(good->body), "");
+  g_autoptr(MusterSigned) unsigned_b = request(f, g_bytes_ref(good->body), "");
   g_autofree char *a3 = post(f, unsigned_b, &status);
   g_assert_cmpuint(status, ==, 401);
   g_assert_nonnull(strstr(a3, "is unsigned"));
-  /* Garbage. */
-  g_autoptr(MusterSigned) garbage = muster_signed_new(g_bytes_new("{\"x\":", 5), good->signature);
+  /* Garbage: refused by its signature, before it is parsed; garbage well signed is
+   * parsed, and refused as malformed. */
+  g_autoptr(MusterSigned) garbage = request(f, g_bytes_new("{\"x\":", 5), good->signature);
   g_autofree char *a4 = post(f, garbage, &status);
-  g_assert_nonnull(strstr(a4, "bad_request"));
+  g_assert_nonnull(strstr(a4, "bad_signature"));
+  g_assert_cmpuint(status, ==, 401);
+  g_autofree char *garbage_sig = muster_sync_sign_b64(f->key, "{\"x\":", 5);
+  g_autoptr(MusterSigned) signed_garbage = request(f, g_bytes_new("{\"x\":", 5), garbage_sig);
+  g_autofree char *a4b = post(f, signed_garbage, &status);
+  g_assert_nonnull(strstr(a4b, "bad_request"));
   g_assert_cmpuint(status, ==, 400);
   /* Well signed, but text PostgreSQL cannot store: refused as the batch's fault (400),
    * not retried forever as if the registry were down (503). */
   g_autoptr(GString) nul = g_string_new_len(good_body, (gssize)len);
   g_string_replace(nul, "\"n\":1", "\"n\":\"\\u0000\"", 1);
   g_autofree char *nul_sig = muster_sync_sign_b64(f->key, nul->str, nul->len);
-  g_autoptr(MusterSigned) nul_b = muster_signed_new(g_bytes_new(nul->str, nul->len), nul_sig);
+  g_autoptr(MusterSigned) nul_b = request(f, g_bytes_new(nul->str, nul->len), nul_sig);
   g_autofree char *a_nul = post(f, nul_b, &status);
   g_assert_cmpuint(status, ==, 400);
   g_assert_nonnull(strstr(a_nul, "bad_request"));
@@ -188,7 +202,7 @@ test_refused_batches(SyncFixture *f, gconstpointer data)
   char *at = strstr(fork->str, "\"test.event\"");
   memcpy(at, "\"test.EVENT\"", 12);
   g_autofree char *fsig = muster_sync_sign_b64(f->key, fork->str, fork->len);
-  g_autoptr(MusterSigned) fb = muster_signed_new(g_bytes_new(fork->str, fork->len), fsig);
+  g_autoptr(MusterSigned) fb = request(f, g_bytes_new(fork->str, fork->len), fsig);
   g_autofree char *a7 = post(f, fb, &status);
   g_assert_cmpuint(status, ==, 409);
   g_assert_nonnull(strstr(a7, "\"error\":\"conflict\""));
@@ -582,24 +596,33 @@ test_removable_media(SyncFixture *f, gconstpointer data)
       "{\"item_uuid\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"destroyed\"}", NULL);
   g_autofree char *out = g_build_filename(f->dir, "to-registry.json", NULL);
   g_autofree char *back = g_build_filename(f->dir, "to-appliance.json", NULL);
+  g_autofree char *again = g_build_filename(f->dir, "to-appliance-again.json", NULL);
   gint64 events = 0;
-  g_assert_true(muster_media_export(f->store, f->key, out, &events, &error));
+  g_autoptr(MusterUser) a = admin(f);
+  g_assert_true(muster_media_export(f->store, a, f->key, out, &events, &error));
   g_assert_no_error(error);
   g_assert_cmpint(events, ==, last_seq(f));
   g_assert_cmpint(g_ascii_strtoll(v, NULL, 10), >, 0);
-  for (int round = 0; round < 2; round++) { /* imported twice at the registry */
-    g_autofree char *o =
-        sync_fixture_registry_cmd(f, "import", out, "--answer", back, "--key", f->key_path, NULL);
-    g_assert_cmpstr(o, ==, "");
-  }
+  /* Imported twice at the registry: the batches are duplicates the second time, and the
+   * pull request, answered once, is refused as a replay. */
+  g_autofree char *o =
+      sync_fixture_registry_cmd(f, "import", out, "--answer", back, "--key", f->key_path, NULL);
+  g_assert_cmpstr(o, ==, "");
+  g_autofree char *o2 =
+      sync_fixture_registry_cmd(f, "import", out, "--answer", again, "--key", f->key_path, NULL);
+  g_assert_cmpstr(o2, ==, "");
   sync_fixture_assert_stored_once(f, last_seq(f));
   gint64 acked = 0, changes = 0;
-  for (int round = 0; round < 2; round++) { /* and twice here */
+  for (int round = 0; round < 2; round++) { /* and the answer twice here */
     g_assert_true(muster_media_import(f->store, back, &acked, &changes, &error));
     g_assert_no_error(error);
     g_assert_cmpint(acked, ==, events);
     g_assert_cmpint(changes, ==, round == 0 ? 1 : 0);
   }
+  g_assert_cmpint(acked_seq(f), ==, events);
+  g_assert_false(muster_media_import(f->store, again, &acked, &changes, &error));
+  g_assert_nonnull(strstr(error->message, "replay"));
+  g_clear_error(&error);
   g_assert_cmpint(acked_seq(f), ==, events);
   /* An answer file altered on the way is refused whole. */
   g_autofree char *text = NULL;
@@ -625,7 +648,7 @@ expect_batch_refused(const char *json, const char *why)
 }
 
 #define EV(seq) "{\"seq\":" #seq ",\"at\":\"t\",\"kind\":\"k\",\"entity\":\"e\",\"payload\":{}}"
-#define HEAD "{\"format\":\"muster-batch/1\",\"armoury\":\"a\",\"sent_at\":\"t\","
+#define HEAD "{\"format\":\"muster-batch/1\",\"armoury\":\"a\",\"sent_at\":\"t\",\"nonce\":\"n\","
 
 static void
 test_batch_parse(void)
@@ -637,6 +660,9 @@ test_batch_parse(void)
   g_assert_cmpint(b->first_seq, ==, 4);
   g_assert_cmpint(b->last_seq, ==, 5);
   expect_batch_refused("", "empty");
+  expect_batch_refused("{\"format\":\"muster-batch/1\",\"armoury\":\"a\",\"sent_at\":\"t\","
+                       "\"first_seq\":4,\"last_seq\":4,\"events\":[" EV(4) "]}",
+                       "nonce");
   expect_batch_refused("{\"format\":", "Malformed batch");
   expect_batch_refused("[1,2]", "not a muster-batch/1");
   expect_batch_refused(HEAD "\"first_seq\":4,\"last_seq\":6,\"events\":[" EV(4) "," EV(6) "]}",
@@ -663,7 +689,8 @@ test_batch_round_trip(void)
     e->payload = g_strdup("{\"reason\":\"caf\u00e9 \\\"x\\\"\"}");
     g_ptr_array_add(events, e);
   }
-  g_autoptr(GBytes) body = muster_batch_encode("arm", "ARM-01", events, "2026-11-26T00:00:01.000Z");
+  g_autoptr(GBytes) body =
+      muster_batch_encode("arm", "ARM-01", events, "2026-11-26T00:00:01.000Z", "nonce-1");
   gsize len = 0;
   const char *data = g_bytes_get_data(body, &len);
   g_autoptr(GError) error = NULL;
@@ -740,10 +767,14 @@ test_ack_beyond_outbox(void)
   g_assert_cmpint(s->backlog, ==, 0);
   /* Answers that are not answers. */
   gint64 acked = 0;
-  g_assert_false(muster_sync_apply_ack(store, "<html>502 Bad Gateway</html>", &acked, &error));
+  gboolean out_of_order = FALSE;
+  g_autoptr(MusterSigned) html =
+      muster_signed_new(g_bytes_new_static("<html>502 Bad Gateway</html>", 28), "");
+  g_assert_false(muster_sync_apply_ack(store, html, "n1", &acked, &out_of_order, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_clear_error(&error);
-  g_assert_false(muster_sync_apply_ack(store, "{\"stored\":3}", &acked, &error));
+  g_autoptr(MusterSigned) stored = muster_signed_new(g_bytes_new_static("{\"stored\":3}", 12), "");
+  g_assert_false(muster_sync_apply_ack(store, stored, "n1", &acked, &out_of_order, &error));
   g_clear_error(&error);
   g_autoptr(MusterSyncState) s2 = muster_sync_state_get(store, &error);
   g_assert_cmpint(s2->acked_seq, ==, 1);
@@ -773,6 +804,16 @@ test_media_bad_files(void)
     g_assert_nonnull(error);
     g_clear_error(&error);
   }
+  /* Nested deeper than json-glib's recursion survives: refused before it is parsed. */
+  g_autofree char *deep = g_strnfill(1000000, '[');
+  g_assert_true(g_file_set_contents(path, deep, -1, NULL));
+  g_autoptr(MusterMediaFile) f = muster_media_read(path, MUSTER_MEDIA_TO_APPLIANCE, &error);
+  g_assert_null(f);
+  g_assert_nonnull(strstr(error->message, "nested deeper"));
+  g_clear_error(&error);
+  g_autoptr(MusterBatch) b = muster_batch_parse(deep, strlen(deep), &error);
+  g_assert_null(b);
+  g_clear_error(&error);
   g_unlink(path);
   g_rmdir(dir);
 }
