@@ -45,10 +45,11 @@ registry_db_connect(const char *conninfo, GError **error)
   db->conn = PQconnectdb(conninfo);
   PQsetNoticeProcessor(db->conn, ignore_notice, NULL); /* "already exists, skipping" */
   if (PQstatus(db->conn) != CONNECTION_OK) {
+    /* Named by its parts, never by the connection string, which may hold a password. */
     g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_UNAVAILABLE,
-                "Connecting to PostgreSQL (\"%s\"): %s Check that the server runs and the "
-                "connection string names the right host, database and user.",
-                conninfo, PQerrorMessage(db->conn));
+                "Connecting to PostgreSQL (database %s on %s, as %s): %s Check that the server "
+                "runs and the connection string names the right host, database and user.",
+                PQdb(db->conn), PQhost(db->conn), PQuser(db->conn), PQerrorMessage(db->conn));
     return NULL;
   }
   return g_steal_pointer(&db);
@@ -368,9 +369,7 @@ parse_pull(const void *body, gsize len, char **armoury, gint64 *since, GError **
   if (json_parser_load_from_data(parser, body, (gssize)len, NULL) &&
       json_parser_get_root(parser) != NULL && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
     o = json_node_get_object(json_parser_get_root(parser));
-  if (o == NULL ||
-      g_strcmp0(muster_json_str(o, "format", ""), "muster-pull/1") !=
-          0 ||
+  if (o == NULL || g_strcmp0(muster_json_str(o, "format", ""), "muster-pull/1") != 0 ||
       !json_object_has_member(o, "armoury") || !json_object_has_member(o, "since")) {
     g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_BAD_REQUEST,
                 "Malformed pull request: not a muster-pull/1 document with armoury and since");
