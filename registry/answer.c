@@ -37,7 +37,7 @@ public_message(const GError *error, guint http_status)
                               {"MESSAGE", error->message, -1}};
   g_log_structured_array(G_LOG_LEVEL_WARNING, fields, G_N_ELEMENTS(fields));
   return g_error_matches(error, REGISTRY_ERROR, REGISTRY_ERROR_STORAGE_FULL)
-             ? "The registry is out of storage; nothing was stored. Send it again later."
+             ? "The registry is out of disk space; nothing was stored. Send it again later."
              : "The registry cannot serve this request now. Send it again later.";
 }
 
