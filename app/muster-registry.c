@@ -3,7 +3,9 @@
  *
  *   muster-registry [--db CONNINFO] serve --cert PEM --cert-key PEM --key FILE
  *                                         [--listen ADDR] [--port N] [--workers N]
- *                                         [--query-token-file FILE]
+ *                                         [--query-tokens FILE] [--max-connections N]
+ *                                         [--max-per-client N] [--handshake-timeout S]
+ *                                         [--idle-timeout S] [--traces-per-minute N]
  *   muster-registry [--db CONNINFO] enroll --armoury UUID --code CODE --public-key B64
  *                                          [--replace]
  *   muster-registry [--db CONNINFO] change --armoury UUID --kind KIND --payload JSON
@@ -15,11 +17,13 @@
  * --db is a libpq connection string (default $MUSTER_REGISTRY_DB, else
  * "dbname=muster_registry"); every command brings the schema up to date first, so
  * `serve` against an empty database is the one command that starts a registry. `serve`
- * prints "listening on URL" once it accepts connections and runs until SIGINT/SIGTERM.
+ * prints "listening on URL" once it accepts connections and runs until SIGINT/SIGTERM;
+ * it refuses to listen beyond loopback without a query token (registry/server.h).
  */
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "registry/answer.h"
 #include "registry/server.h"
@@ -69,12 +73,37 @@ quit_loop(gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+/* A service's soft descriptor limit is often far below its hard one (1,024 against
+ * 524,288 under systemd); the registry uses what it is allowed, and sizes its
+ * connection cap from that. */
+static void
+raise_descriptor_limit(void)
+{
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
+static const char serve_help[] =
+    "Tracing over HTTPS needs a query token: --query-tokens names a file of \"NAME SECRET\"\n"
+    "lines (# comments; secrets of 16 characters or more), and the log names the token\n"
+    "behind each trace. Without one, /v1/trace is off, and listening on anything but a\n"
+    "loopback address is refused.\n"
+    "\n"
+    "Limits (0: the default): --max-connections defaults to the descriptor limit less a\n"
+    "reserve; when full, the oldest connection still in its TLS handshake makes room.\n"
+    "--max-per-client 64, --handshake-timeout 10 s, --idle-timeout 30 s,\n"
+    "--traces-per-minute 30 per client address (wrong tokens count).";
+
 static int
 cmd_serve(int argc, char **argv)
 {
   g_autofree char *listen = NULL, *cert = NULL, *cert_key = NULL, *key_file = NULL;
-  g_autofree char *token_file = NULL;
+  g_autofree char *tokens_file = NULL, *token_file = NULL;
   int port = 8443, workers = 8;
+  int max_connections = 0, max_per_client = 0, handshake_s = 0, idle_s = 0, traces = 0;
   const GOptionEntry entries[] = {
       {"listen", 0, 0, G_OPTION_ARG_STRING, &listen, "address (default 127.0.0.1)", "ADDR"},
       {"port", 0, 0, G_OPTION_ARG_INT, &port, "port (default 8443; 0: any free)", "N"},
@@ -82,33 +111,63 @@ cmd_serve(int argc, char **argv)
       {"cert-key", 0, 0, G_OPTION_ARG_FILENAME, &cert_key, "its private key (PEM)", "FILE"},
       {"key", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "registry signing key", "FILE"},
       {"workers", 0, 0, G_OPTION_ARG_INT, &workers, "database connections (8)", "N"},
-      {"query-token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file,
-       "bearer token the trace API requires", "FILE"},
+      {"query-tokens", 0, 0, G_OPTION_ARG_FILENAME, &tokens_file,
+       "named bearer tokens the trace API accepts", "FILE"},
+      {"query-token-file", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &token_file,
+       "the same (older name)", "FILE"},
+      {"max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+       "connections open at once (from the descriptor limit)", "N"},
+      {"max-per-client", 0, 0, G_OPTION_ARG_INT, &max_per_client,
+       "connections open at once from one address (64)", "N"},
+      {"handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_s,
+       "seconds from connecting to the end of the TLS handshake (10)", "S"},
+      {"idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_s, "seconds a connection may stay silent (30)",
+       "S"},
+      {"traces-per-minute", 0, 0, G_OPTION_ARG_INT, &traces,
+       "trace requests per client address, refused or not (30)", "N"},
       {NULL}};
   g_autoptr(GOptionContext) ctx = g_option_context_new("- serve appliances and tracing");
+  g_option_context_set_description(ctx, serve_help);
   if (!parse(ctx, entries, &argc, &argv))
     return 2;
   if (cert == NULL || cert_key == NULL || key_file == NULL) {
     g_printerr("muster-registry serve: --cert, --cert-key and --key are required\n");
     return 2;
   }
+  if (port < 0 || workers < 0 || max_connections < 0 || max_per_client < 0 || handshake_s < 0 ||
+      idle_s < 0 || traces < 0) {
+    g_printerr("muster-registry serve: numbers must not be negative\n");
+    return 2;
+  }
   GError *error = NULL;
+  const char *tokens_path = tokens_file != NULL ? tokens_file : token_file;
+  g_autoptr(GArray) tokens =
+      tokens_path != NULL ? registry_query_tokens_load(tokens_path, &error) : NULL;
+  if (tokens_path != NULL && tokens == NULL)
+    return fail(error);
+  const char *conninfo = opt_db != NULL ? opt_db : g_getenv("MUSTER_REGISTRY_DB");
+  RegistryServerConfig config = {
+      .conninfo = conninfo != NULL ? conninfo : "dbname=muster_registry",
+      .address = listen != NULL ? listen : "127.0.0.1",
+      .port = (guint)port,
+      .cert_file = cert,
+      .cert_key_file = cert_key,
+      .workers = (guint)workers,
+      .tokens = tokens != NULL ? (RegistryQueryToken *)(void *)tokens->data : NULL,
+      .n_tokens = tokens != NULL ? tokens->len : 0,
+      .limits = {(guint)max_connections, (guint)max_per_client, (guint)handshake_s, (guint)idle_s,
+                 (guint)traces}};
+  /* An unsafe configuration is refused before anything else is touched. */
+  if (!registry_server_check_config(&config, &error))
+    return fail(error);
   g_autoptr(RegistryDb) db = open_db(&error); /* the schema, and a check the DB is there */
   if (db == NULL)
     return fail(error);
   g_autoptr(MusterSyncKey) key = muster_sync_key_load_or_create(key_file, &error);
-  g_autofree char *token = NULL;
-  if (key == NULL || (token_file != NULL && !g_file_get_contents(token_file, &token, NULL, &error)))
+  if (key == NULL)
     return fail(error);
-  const char *conninfo = opt_db != NULL ? opt_db : g_getenv("MUSTER_REGISTRY_DB");
-  RegistryServerConfig config = {conninfo != NULL ? conninfo : "dbname=muster_registry",
-                                 listen != NULL ? listen : "127.0.0.1",
-                                 (guint)port,
-                                 cert,
-                                 cert_key,
-                                 key,
-                                 (guint)workers,
-                                 token != NULL ? g_strstrip(token) : NULL};
+  config.key = key;
+  raise_descriptor_limit();
   g_autoptr(RegistryServer) server = registry_server_start(&config, &error);
   if (server == NULL)
     return fail(error);

@@ -26,6 +26,21 @@ error_status(const GError *error)
   return 503;
 }
 
+/* What failed inside the registry (a PostgreSQL message, a connection string) is for
+ * its log, never for the caller, who may be anyone: a 503 only says to come back. */
+static const char *
+public_message(const GError *error, guint http_status)
+{
+  if (http_status != 503)
+    return error->message; /* about the request itself: the caller needs it */
+  const GLogField fields[] = {{"GLIB_DOMAIN", "muster-registry", -1},
+                              {"MESSAGE", error->message, -1}};
+  g_log_structured_array(G_LOG_LEVEL_WARNING, fields, G_N_ELEMENTS(fields));
+  return g_error_matches(error, REGISTRY_ERROR, REGISTRY_ERROR_STORAGE_FULL)
+             ? "The registry is out of disk space; nothing was stored. Send it again later."
+             : "The registry cannot serve this request now. Send it again later.";
+}
+
 char *
 registry_answer_error(const GError *error, gint64 acked, guint *http_status)
 {
@@ -33,7 +48,7 @@ registry_answer_error(const GError *error, gint64 acked, guint *http_status)
   GString *out = g_string_new("{\"error\":");
   muster_json_append_string(out, error_code_name(error));
   g_string_append(out, ",\"message\":");
-  muster_json_append_string(out, error->message);
+  muster_json_append_string(out, public_message(error, *http_status));
   if (acked >= 0)
     g_string_append_printf(out, ",\"acked\":%" G_GINT64_FORMAT, acked);
   g_string_append_c(out, '}');

@@ -48,10 +48,11 @@ registry_db_connect(const char *conninfo, GError **error)
   db->conn = PQconnectdb(conninfo);
   PQsetNoticeProcessor(db->conn, ignore_notice, NULL); /* "already exists, skipping" */
   if (PQstatus(db->conn) != CONNECTION_OK) {
+    /* Named by its parts, never by the connection string, which may hold a password. */
     g_set_error(error, REGISTRY_ERROR, REGISTRY_ERROR_UNAVAILABLE,
-                "Connecting to PostgreSQL (\"%s\"): %s Check that the server runs and the "
-                "connection string names the right host, database and user.",
-                conninfo, PQerrorMessage(db->conn));
+                "Connecting to PostgreSQL (database %s on %s, as %s): %s Check that the server "
+                "runs and the connection string names the right host, database and user.",
+                PQdb(db->conn), PQhost(db->conn), PQuser(db->conn), PQerrorMessage(db->conn));
     return NULL;
   }
   return g_steal_pointer(&db);

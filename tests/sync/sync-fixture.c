@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 const char *
@@ -63,24 +64,72 @@ sync_fixture_registry_cmd(SyncFixture *f, ...)
   return g_strstrip(out);
 }
 
+typedef struct {
+  guint max_files;
+} ChildSetup;
+
 /* A test that fails aborts; its registry must not outlive it. */
 static void
-die_with_parent(gpointer data)
+child_setup(gpointer data)
 {
+  const ChildSetup *setup = data;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (setup->max_files != 0) {
+    struct rlimit r = {setup->max_files, setup->max_files};
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
+GPtrArray *
+sync_fixture_serve_argv(SyncFixture *f, const SyncRegistryOptions *o)
+{
+  GPtrArray *argv = g_ptr_array_new();
+  const char *const fixed[] = {registry_binary(),
+                               "--db",
+                               o->conninfo != NULL ? o->conninfo : f->conninfo,
+                               "serve",
+                               "--port",
+                               "0",
+                               "--cert",
+                               test_env_server_cert(),
+                               "--cert-key",
+                               test_env_server_key(),
+                               "--key",
+                               f->key_path,
+                               "--workers",
+                               "4"};
+  for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
+    g_ptr_array_add(argv, (gpointer)fixed[i]);
+  for (guint i = 0; o->args != NULL && o->args[i] != NULL; i++)
+    g_ptr_array_add(argv, (gpointer)o->args[i]);
+  g_ptr_array_add(argv, NULL);
+  return argv;
 }
 
 void
 sync_fixture_start_registry(SyncFixture *f)
 {
+  sync_fixture_start_registry_with(f, NULL);
+}
+
+void
+sync_fixture_start_registry_with(SyncFixture *f, const SyncRegistryOptions *options)
+{
+  static const SyncRegistryOptions defaults = {0};
+  const SyncRegistryOptions *o = options != NULL ? options : &defaults;
   g_autoptr(GError) error = NULL;
-  const char *cert = test_env_server_cert(), *cert_key = test_env_server_key();
   g_autoptr(GSubprocessLauncher) launcher =
       g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-  f->registry = g_subprocess_launcher_spawn(
-      launcher, &error, registry_binary(), "--db", f->conninfo, "serve", "--port", "0", "--cert",
-      cert, "--cert-key", cert_key, "--key", f->key_path, "--workers", "4", NULL);
+  ChildSetup setup = {o->max_files};
+  g_subprocess_launcher_set_child_setup(launcher, child_setup, g_memdup2(&setup, sizeof setup),
+                                        g_free);
+  if (o->log) {
+    g_free(f->registry_log);
+    f->registry_log = g_build_filename(f->dir, "registry.log", NULL);
+    g_subprocess_launcher_set_stderr_file_path(launcher, f->registry_log);
+  }
+  g_autoptr(GPtrArray) argv = sync_fixture_serve_argv(f, o);
+  f->registry = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &error);
   g_assert_no_error(error);
   g_autoptr(GDataInputStream) in =
       g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->registry));
@@ -90,6 +139,14 @@ sync_fixture_start_registry(SyncFixture *f)
   g_assert_true(g_str_has_prefix(line, "listening on https://127.0.0.1:"));
   g_free(f->url);
   f->url = g_strdup(line + strlen("listening on "));
+}
+
+GPid
+sync_fixture_registry_pid(SyncFixture *f)
+{
+  const char *id = g_subprocess_get_identifier(f->registry);
+  g_assert_nonnull(id);
+  return (GPid)g_ascii_strtoll(id, NULL, 10);
 }
 
 void
@@ -163,6 +220,7 @@ sync_fixture_teardown(SyncFixture *f, gconstpointer data)
   g_free(f->conninfo);
   g_free(f->key_path);
   g_free(f->url);
+  g_free(f->registry_log);
 }
 
 void

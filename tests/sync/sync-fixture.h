@@ -26,13 +26,27 @@ typedef struct {
   MusterStore *store; /* the appliance */
   MusterSyncKey *key; /* its key */
   PGconn *pg;         /* the test's own look at the registry's database */
+  char *registry_log; /* its stderr, when started with a log (SyncRegistryOptions) */
 } SyncFixture;
+
+/* How sync_fixture_start_registry_with() starts the registry; zero: as the default. */
+typedef struct {
+  const char *const *args; /* more `serve` arguments, NULL-terminated */
+  const char *conninfo;    /* instead of the test's database */
+  guint max_files;         /* the registry's RLIMIT_NOFILE (soft and hard) */
+  gboolean log;            /* its stderr to f->registry_log rather than the test's */
+} SyncRegistryOptions;
 
 void sync_fixture_setup(SyncFixture *f, gconstpointer data);
 void sync_fixture_teardown(SyncFixture *f, gconstpointer data);
 
 /* Starts (again) the registry on a free port; f->url is its address. */
 void sync_fixture_start_registry(SyncFixture *f);
+void sync_fixture_start_registry_with(SyncFixture *f, const SyncRegistryOptions *options);
+/* The command line that starts it so (NULL-terminated; strings not owned). */
+GPtrArray *sync_fixture_serve_argv(SyncFixture *f, const SyncRegistryOptions *options);
+/* Its process id. */
+GPid sync_fixture_registry_pid(SyncFixture *f);
 /* SIGKILL, as a crash. */
 void sync_fixture_kill_registry(SyncFixture *f);
 /* Runs muster-registry with args (NULL-terminated) against the test database; returns
