@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "db/audit-anchors.h"
 #include "db/audit.h"
+#include "db/sync-state.h"
 
 static int run_verify(int argc, char **argv);
 
@@ -18,19 +19,20 @@ const MusterCliCommand muster_cmd_audit[] = {
 /* What the registry does not hold yet could still be rewritten unseen by someone who
  * can write this file: say how much (docs/threat-model.md). */
 static void
-print_window(const MusterAnchorWindow *w)
+print_window(const MusterAnchorReceipt *w)
 {
   if (w->unanchored == 0)
     printf("The registry holds an anchor of the whole history.\n");
-  else if (w->anchored_seq == 0)
+  else if (w->audit_seq == 0)
     printf("No part of this history is anchored at the registry yet (%" G_GINT64_FORMAT
            " entries since %s): sync, or export to media, to anchor it.\n",
-           w->unanchored, (w->since ? w->since : "?"));
+           w->unanchored, w->unanchored_since != NULL ? w->unanchored_since : "?");
   else
-    printf("Anchored at the registry up to entry %" G_GINT64_FORMAT " (%s); %" G_GINT64_FORMAT
-           " entries since %s are not anchored yet: they are only as safe as this file until "
-           "the next sync.\n",
-           w->anchored_seq, (w->anchored_at ? w->anchored_at : "?"), w->unanchored, (w->since ? w->since : "?"));
+    printf("Anchored at the registry up to entry %" G_GINT64_FORMAT " (%s); the %" G_GINT64_FORMAT
+           " entries since %s are not anchored yet: until the next sync they are only as safe "
+           "as this file.\n",
+           w->audit_seq, w->audit_at != NULL ? w->audit_at : "?", w->unanchored,
+           w->unanchored_since != NULL ? w->unanchored_since : "?");
 }
 
 static int
@@ -60,11 +62,12 @@ run_verify(int argc, char **argv)
   if (store == NULL)
     return cli_fail(error);
   MusterAuditReport report;
-  g_auto(MusterAnchorWindow) window = {0};
-  gint64 anchored = 0;
+  g_autoptr(MusterAnchorReceipt) window = NULL;
+  gint64 anchored = 0, receipts = 0;
   gboolean ok = muster_audit_verify(store, &report, &error) &&
+                muster_audit_check_receipts(store, &receipts, &error) &&
                 (anchors == NULL || muster_audit_check_anchors(store, anchors, &anchored, &error)) &&
-                muster_audit_anchor_window(store, &window, &error);
+                (window = muster_sync_anchor_receipt(store, &error)) != NULL;
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -76,9 +79,10 @@ run_verify(int argc, char **argv)
     cli_json_int(b, "state_rows", report.state_rows);
     cli_json_int(b, "counts_checked", report.counts_frozen);
     cli_json_int(b, "anchors_checked", anchored);
-    cli_json_int(b, "anchored_seq", window.anchored_seq);
-    cli_json_int(b, "unanchored_entries", window.unanchored);
-    cli_json_str(b, "unanchored_since", window.since);
+    cli_json_int(b, "receipts_checked", receipts);
+    cli_json_int(b, "anchored_seq", window != NULL ? window->audit_seq : 0);
+    cli_json_int(b, "unanchored_entries", window != NULL ? window->unanchored : 0);
+    cli_json_str(b, "unanchored_since", window != NULL ? window->unanchored_since : NULL);
     cli_json_str(b, "problem", ok ? NULL : error->message);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
@@ -89,9 +93,12 @@ run_verify(int argc, char **argv)
            " counts' expected lists as frozen; head %" G_GINT64_FORMAT " %s\n",
            report.entries, report.rows_covered, report.state_rows, report.counts_frozen,
            report.head_seq, report.head_hash);
+    if (receipts > 0)
+      printf("All %" G_GINT64_FORMAT " receipts the registry signed for anchors match.\n",
+             receipts);
     if (anchors != NULL)
       printf("All %" G_GINT64_FORMAT " registry anchors match.\n", anchored);
-    print_window(&window);
+    print_window(window);
   }
   muster_audit_report_clear(&report);
   if (!ok)

@@ -6,6 +6,7 @@
 #include "db/muster-error.h"
 
 #include <json-glib/json-glib.h>
+#include <sodium.h>
 #include <string.h>
 
 static gboolean
@@ -97,41 +98,66 @@ muster_audit_check_anchors(MusterStore *store, const char *anchors_json, gint64 
   return TRUE;
 }
 
-void
-muster_anchor_window_clear(MusterAnchorWindow *w)
+static gboolean
+receipt_signed(const char *key_b64, const char *answer, const char *signature_b64)
 {
-  g_clear_pointer(&w->anchored_at, g_free);
-  g_clear_pointer(&w->since, g_free);
+  guint8 key[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+  size_t key_len = 0, sig_len = 0;
+  if (key_b64 == NULL || signature_b64 == NULL ||
+      sodium_base642bin(key, sizeof key, key_b64, strlen(key_b64), NULL, &key_len, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      key_len != sizeof key ||
+      sodium_base642bin(sig, sizeof sig, signature_b64, strlen(signature_b64), NULL, &sig_len,
+                        NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      sig_len != sizeof sig)
+    return FALSE;
+  return crypto_sign_verify_detached(sig, (const guint8 *)answer, strlen(answer), key) == 0;
 }
 
-/* The newest anchor at or below the registry's acknowledged seq is the newest it holds. */
-#define SQL_ANCHORED_SEQ                                                                    \
-  "coalesce((SELECT json_extract(payload, '$.audit_seq') FROM outbox"                      \
-  " WHERE kind = 'audit.anchor' AND seq <= (SELECT acked_seq FROM sync_state WHERE id = 1)" \
-  " ORDER BY seq DESC LIMIT 1), 0)"
-
 gboolean
-muster_audit_anchor_window(MusterStore *store, MusterAnchorWindow *w, GError **error)
+muster_audit_check_receipts(MusterStore *store, gint64 *checked, GError **error)
 {
-  memset(w, 0, sizeof *w);
+  *checked = 0;
   sqlite3_stmt *stmt = muster_store_stmt(
       store,
-      "WITH a(seq) AS (SELECT " SQL_ANCHORED_SEQ ") SELECT a.seq,"
-      " (SELECT at FROM audit_log WHERE seq = a.seq),"
-      " (SELECT count(*) FROM audit_log WHERE seq > a.seq),"
-      " (SELECT at FROM audit_log WHERE seq > a.seq ORDER BY seq LIMIT 1) FROM a",
+      "SELECT r.audit_seq, r.audit_hash, r.registry_at, r.answer, r.signature, l.hash,"
+      " (SELECT registry_key FROM sync_state WHERE id = 1)"
+      " FROM anchor_receipt r LEFT JOIN audit_log l ON l.seq = r.audit_seq ORDER BY r.id",
       error);
   if (stmt == NULL)
     return FALSE;
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    w->anchored_seq = sqlite3_column_int64(stmt, 0);
-    w->anchored_at = muster_column_dup(stmt, 1);
-    w->unanchored = sqlite3_column_int64(stmt, 2);
-    w->since = muster_column_dup(stmt, 3);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    gint64 seq = sqlite3_column_int64(stmt, 0);
+    const char *want = (const char *)sqlite3_column_text(stmt, 1);
+    g_autofree char *at = muster_column_dup(stmt, 2);
+    const char *have = (const char *)sqlite3_column_text(stmt, 5);
+    gboolean signed_ok = receipt_signed((const char *)sqlite3_column_text(stmt, 6),
+                                        (const char *)sqlite3_column_text(stmt, 3),
+                                        (const char *)sqlite3_column_text(stmt, 4));
+    gboolean same = have != NULL && g_strcmp0(have, want) == 0;
+    if (!signed_ok || !same) {
+      sqlite3_reset(stmt);
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+                  !signed_ok ? "The registry's receipt for audit entry %" G_GINT64_FORMAT
+                               " (stored %s) does not verify by the registry's key: it was "
+                               "forged here, or the registry's key was changed since. The history was changed outside Muster: keep this "
+                               "database file as evidence and report it to the registry."
+                  : have == NULL ? "Audit entry %" G_GINT64_FORMAT ", which the registry holds "
+                                   "an anchor of since %s, is gone: the history was cut off. "
+                                   "Keep this database file as evidence and report it to the "
+                                   "registry."
+                                 : "Audit entry %" G_GINT64_FORMAT " is not the one the registry "
+                                   "holds an anchor of since %s: the history was rewritten. "
+                                   "Keep this database file as evidence and report it to the "
+                                   "registry.",
+                  seq, at != NULL ? at : "?");
+      return FALSE;
+    }
+    (*checked)++;
   }
   sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW)
-    return muster_store_fail(store, rc, "Reading how far the audit log is anchored", error);
+  if (rc != SQLITE_DONE)
+    return muster_store_fail(store, rc, "Reading the registry's receipts", error);
   return TRUE;
 }

@@ -21,17 +21,10 @@ G_BEGIN_DECLS
 gboolean muster_audit_check_anchors(MusterStore *store, const char *anchors_json,
                                     gint64 *checked, GError **error);
 
-/* How much of the history the registry does not hold an anchor of yet: the window in
- * which someone who can write the database could still rewrite it unseen (see
- * docs/threat-model.md). Anchors count once the registry has acknowledged them. */
-typedef struct {
-  gint64 anchored_seq; /* newest audit entry anchored at the registry; 0: none yet */
-  char *anchored_at;   /* its time; NULL when none */
-  gint64 unanchored;   /* audit entries after it */
-  char *since;         /* time of the first of them; NULL when there are none */
-} MusterAnchorWindow;
-void muster_anchor_window_clear(MusterAnchorWindow *w);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(MusterAnchorWindow, muster_anchor_window_clear)
-gboolean muster_audit_anchor_window(MusterStore *store, MusterAnchorWindow *w, GError **error);
+/* The registry-signed receipts kept by sync (db/sync-state.h, muster_sync_record_receipt)
+ * against the chain: each names an entry the registry holds an anchor of, so a chain
+ * rewritten before it no longer has that hash there. A receipt whose signature does not
+ * verify by the configured registry key was forged here. *checked says how many. */
+gboolean muster_audit_check_receipts(MusterStore *store, gint64 *checked, GError **error);
 
 G_END_DECLS

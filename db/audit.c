@@ -26,7 +26,8 @@ static const char *const sealed_tables[MUSTER_AUDIT_N_SEALED] = {
     "scan",          "item_event", "discrepancy",    "resolution",
     "unmarked_item", "outbox",     "unmarked_photo", /* the bytes too */
     "row_state",     /* the digests of the state rows (db/state-seal.c) */
-    "registry_change",
+    "registry_change", "sync_request",
+    /* (anchor_receipt is not sealed: each receipt carries the registry's signature) */
 };
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"

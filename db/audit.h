@@ -4,10 +4,11 @@
  * Every state-changing action appends an entry naming who did it. Each entry's hash
  * covers the previous entry's hash, so editing or deleting any entry breaks the chain
  * from there on. The rows that history tables gain in a transaction (scans, item
- * events, discrepancies, resolutions, unmarked items and their photos, outbox) are
+ * events, discrepancies, resolutions, unmarked items and their photos, outbox, registry
+ * changes, sync requests, and the digests of the state rows written: db/state-seal.h) are
  * sealed into the chain too: at commit the store appends one entry per table with the
- * SHA-256 of the new rows, so a later edit of a scan, a resolution or a photo is
- * detected as well.
+ * SHA-256 of the new rows, so a later edit of a scan, a resolution, a photo, an item or
+ * a user is detected as well.
  */
 #pragma once
 #include "db/store.h"
@@ -52,7 +53,7 @@ gboolean muster_audit_count_digests(MusterStore *store, gint64 count_id, char sc
                                     char expected[65], GError **error);
 
 /* Used by the store around each transaction (see store.c). */
-#define MUSTER_AUDIT_N_SEALED 9
+#define MUSTER_AUDIT_N_SEALED 10
 void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_SEALED]);
 gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED],
                               GError **error);

@@ -19,8 +19,9 @@
 
 typedef struct {
   const char *table;
-  const char *noun;  /* one row of it, in words */
-  const char *label; /* SQL naming the row t in words */
+  const char *noun;    /* one row of it, in words */
+  const char *label;   /* SQL naming the row t in words */
+  const char *columns; /* the columns sealed, comma-separated; NULL: all of them */
 } StateTable;
 
 static const StateTable state_tables[] = {
@@ -37,7 +38,10 @@ static const StateTable state_tables[] = {
      "'marking ' || t.value || ' (' || t.kind || ', ' || t.component || ') of item ' ||"
      " coalesce((SELECT i.serial FROM item i WHERE i.id = t.item_id), t.item_id)"},
     {"count_session", "count", "'count ' || t.id || ' (' || t.uuid || ')'"},
-    {"sync_state", "sync settings", "'the registry sync settings'"},
+    /* where to sync and whom to trust; the progress beside it (acked seq, last error) is
+     * checked against the registry at every sync instead, and changes at every one */
+    {"sync_state", "sync settings", "'the registry sync settings'",
+     "registry_url,registry_ca,registry_key"},
 };
 
 static const StateTable *
@@ -103,15 +107,18 @@ row_digest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   sqlite3_result_blob(ctx, digest, sizeof digest, SQLITE_TRANSIENT);
 }
 
-/* "'item', t.rowid, 'id', t."id", 'uuid', t."uuid", ..." for every column of table. */
+/* "'item', t.rowid, 'id', t."id", 'uuid', t."uuid", ..." for every sealed column. */
 static char *
-digest_args(MusterStore *store, const char *table, GError **error)
+digest_args(MusterStore *store, const StateTable *t, GError **error)
 {
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store, "SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid", error);
+  const char *table = t->table;
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store, "SELECT name FROM pragma_table_info(?1, 'main') WHERE ?2 IS NULL OR"
+             " instr(',' || ?2 || ',', ',' || name || ',') > 0 ORDER BY cid", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 2, t->columns, -1, SQLITE_STATIC);
   g_autoptr(GString) s = g_string_new(NULL);
   g_string_append_printf(s, "'%s', t.rowid", table);
   int rc;
@@ -188,16 +195,23 @@ changed_tables(MusterStore *store, GError **error)
   return tables;
 }
 
+/* A row written again as it was (an upsert of the same value, sync progress beside the
+ * sealed columns) adds nothing. */
 static gboolean
-seal_table(MusterStore *store, const char *table, GError **error)
+seal_table(MusterStore *store, const StateTable *st, GError **error)
 {
-  g_autofree char *args = digest_args(store, table, error);
+  const char *table = st->table;
+  g_autofree char *args = digest_args(store, st, error);
   if (args == NULL)
     return FALSE;
   g_autofree char *sql = g_strdup_printf(
-      "INSERT INTO row_state (tbl, row_id, digest) SELECT c.tbl, c.row_id,"
-      " (SELECT muster_row_digest(%s) FROM main.%s t WHERE t.rowid = c.row_id)"
-      " FROM temp.state_changed c WHERE c.tbl = ?1 ORDER BY c.row_id",
+      "INSERT INTO row_state (tbl, row_id, digest) SELECT tbl, row_id, d FROM"
+      " (SELECT c.tbl, c.row_id,"
+      "  (SELECT muster_row_digest(%s) FROM main.%s t WHERE t.rowid = c.row_id) AS d"
+      "  FROM temp.state_changed c WHERE c.tbl = ?1) n"
+      " WHERE d IS NOT (SELECT r.digest FROM row_state r WHERE r.tbl = n.tbl"
+      "  AND r.row_id = n.row_id ORDER BY r.id DESC LIMIT 1)"
+      " ORDER BY row_id",
       args, table);
   sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
   if (stmt == NULL)
@@ -219,12 +233,13 @@ muster_state_seal_tx(MusterStore *store, GError **error)
     return TRUE;
   for (guint i = 0; i < tables->len; i++) {
     const char *t = g_ptr_array_index(tables, i);
-    if (state_table(t) == NULL) {
+    const StateTable *st = state_table(t);
+    if (st == NULL) {
       g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
                   "A write to '%s' was noted as a state row, which it is not", t);
       return FALSE;
     }
-    if (!seal_table(store, t, error))
+    if (!seal_table(store, st, error))
       return FALSE;
   }
   return muster_store_exec(store, "DELETE FROM temp.state_changed", error);
@@ -305,7 +320,7 @@ static gboolean
 verify_table(MusterStore *store, const StateTable *t, GPtrArray *problems, guint max_problems,
              gint64 *n_problems, GError **error)
 {
-  g_autofree char *args = digest_args(store, t->table, error);
+  g_autofree char *args = digest_args(store, t, error);
   if (args == NULL)
     return FALSE;
   /* latest: the newest digest of each row (SQLite takes the bare column from the row

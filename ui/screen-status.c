@@ -6,7 +6,6 @@
  * own (another program holds them), that comes first, in the error style.
  */
 #include "ui/screen-status.h"
-#include "db/audit-anchors.h"
 #include "db/sync-state.h"
 
 #include "ui/i18n.h"
@@ -71,13 +70,13 @@ show(MusterKioskScreenStatus *self)
 static void
 append_anchor_window(MusterKioskScreenStatus *self, GString *text)
 {
-  g_auto(MusterAnchorWindow) w = {0};
-  if (!muster_audit_anchor_window(muster_kiosk_session_get_store(self->session), &w, NULL) ||
-      w.unanchored == 0)
+  g_autoptr(MusterAnchorReceipt) w =
+      muster_sync_anchor_receipt(muster_kiosk_session_get_store(self->session), NULL);
+  if (w == NULL || w->unanchored == 0)
     return;
   g_string_append(text, "\n");
   g_string_append_printf(text, _("Not yet anchored at the registry: history since %s"),
-                         w.since != NULL ? w.since : "?");
+                         w->unanchored_since != NULL ? w->unanchored_since : "?");
 }
 
 /* Sync: where to, when it last worked, what waits, what went wrong (db/sync-state.h). */

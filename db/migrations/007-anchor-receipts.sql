@@ -10,6 +10,10 @@
 -- accepted only for requests this appliance wrote: an answer made for another armoury,
 -- or for a request never made here, is refused before anything is applied.
 --
+-- Both are history, append-only. sync_request is sealed into the audit chain
+-- (db/audit.c); a receipt needs no seal, since it carries the registry's signature, and
+-- `muster audit verify` checks each one against the chain (db/audit-anchors.c).
+--
 -- Written with IF NOT EXISTS so that re-running it changes nothing.
 
 CREATE TABLE IF NOT EXISTS anchor_receipt (
@@ -34,3 +38,8 @@ CREATE TABLE IF NOT EXISTS sync_request (
   file       TEXT NOT NULL,               -- the sync file it was written to
   made_at    TEXT NOT NULL
 ) STRICT;
+
+CREATE TRIGGER IF NOT EXISTS sync_request_no_update BEFORE UPDATE ON sync_request
+BEGIN SELECT RAISE(ABORT, 'recorded sync requests are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS sync_request_no_delete BEFORE DELETE ON sync_request
+BEGIN SELECT RAISE(ABORT, 'recorded sync requests are append-only'); END;
