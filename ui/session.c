@@ -408,7 +408,7 @@ gboolean
 muster_kiosk_session_request_exit(MusterKioskSession *self, GError **error)
 {
   if (!require_user(self, error) ||
-      !muster_require_role(self->user, MUSTER_ROLE_ADMIN, "Leaving the kiosk", error))
+      !muster_require_role(self->store, self->user, MUSTER_ROLE_ADMIN, "Leaving the kiosk", error))
     return FALSE;
   g_signal_emit(self, signals[SIGNAL_EXIT], 0);
   return TRUE;
