@@ -232,6 +232,13 @@ muster_kiosk_session_sign_out(MusterKioskSession *self)
   sign_out(self, "user");
 }
 
+void
+muster_kiosk_session_terminate(MusterKioskSession *self)
+{
+  if (self->user != NULL)
+    sign_out(self, "terminated");
+}
+
 const MusterUser *
 muster_kiosk_session_get_user(MusterKioskSession *self)
 {

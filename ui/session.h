@@ -40,6 +40,9 @@ gboolean muster_kiosk_session_tap_badge(MusterKioskSession *self, const MusterSc
                                         char **needs_pin_for, GError **error);
 /* Signs out (the open count stays open in the database) and shows the sign-in screen. */
 void muster_kiosk_session_sign_out(MusterKioskSession *self);
+/* The kiosk is being stopped (SIGTERM, SIGINT, SIGHUP): signs out whoever is signed in,
+ * audited with why "terminated", so that no session ends unrecorded. */
+void muster_kiosk_session_terminate(MusterKioskSession *self);
 /* NULL when nobody is signed in. */
 const MusterUser *muster_kiosk_session_get_user(MusterKioskSession *self);
 
