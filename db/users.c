@@ -163,7 +163,8 @@ muster_users_list(MusterStore *store, GError **error)
 static const char *const role_words[] = {N_("staff"), N_("supervisor"), N_("admin")};
 static const char *const role_needed[] = {N_("staff"), N_("a supervisor"), N_("an admin")};
 
-/* When the audit log last recorded action about user (ISO time), or NULL. */
+/* When the audit log last recorded action about user, in local time to the minute as a
+ * person reads it ("2026-03-14 09:26"), or NULL. */
 static char *
 last_audited(MusterStore *store, const MusterUser *user, const char *action)
 {
@@ -175,9 +176,11 @@ last_audited(MusterStore *store, const MusterUser *user, const char *action)
     return NULL;
   sqlite3_bind_text(stmt, 1, user->uuid, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(stmt, 2, action, -1, SQLITE_STATIC);
-  char *at = sqlite3_step(stmt) == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
+  g_autofree char *at = sqlite3_step(stmt) == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
   sqlite3_reset(stmt);
-  return at;
+  g_autoptr(GDateTime) utc = at != NULL ? g_date_time_new_from_iso8601(at, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local(utc) : NULL;
+  return local != NULL ? g_date_time_format(local, "%Y-%m-%d %H:%M") : NULL;
 }
 
 /* Why someone who signed in as user may act no more: deactivated or locked since, when
@@ -196,13 +199,11 @@ set_no_longer_allowed(MusterStore *store, const MusterUser *user, GError **error
                 user->name, user->name);
   else if (!user->active)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                _("%s was deactivated at %s; sign in again once an admin has reactivated the "
-                  "account."),
+                _("%s was deactivated at %s; sign in again."),
                 user->name, at);
   else
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                _("%s was locked at %s after too many wrong PINs; sign in again once an admin "
-                  "has unlocked the account."),
+                _("%s was locked at %s; sign in again."),
                 user->name, at);
 }
 
