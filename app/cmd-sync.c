@@ -287,7 +287,7 @@ open_for_file(const MusterCliCommand *cmd, int argc, char **argv, const char *us
     return cli_usage_error(cmd, "%s", usage);
   g_autoptr(GError) error = NULL;
   if (!cli_open_signed_in(user, store, actor, &error) ||
-      !muster_require_role(*actor, MUSTER_ROLE_ADMIN, what, &error))
+      !muster_require_role(*store, *actor, MUSTER_ROLE_ADMIN, what, &error))
     return cli_fail(error);
   *file = argv[1];
   return -1;

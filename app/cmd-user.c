@@ -297,7 +297,7 @@ run_badge(int argc, char **argv)
       return cli_fail(error);
   } else {
     /* Checked before waiting for a tap: a refusal should not need a card in hand. */
-    if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge", &error))
+    if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge", &error))
       return cli_fail(error);
     MusterAuthenticity auth = MUSTER_AUTH_UNKNOWN;
     g_autofree char *uid =

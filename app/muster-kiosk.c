@@ -125,13 +125,17 @@ on_activate(GtkApplication *app, Options *o)
   gtk_window_present(GTK_WINDOW(window));
 }
 
-/* systemd stopping the kiosk (SIGTERM) or Ctrl-C: leave the main loop so that the
- * session is released, which commits any scan still queued. */
+/* systemd stopping the kiosk (SIGTERM), Ctrl-C or a closed terminal (SIGHUP): sign out
+ * whoever is signed in (audited, why "terminated"; queued scans are committed first),
+ * then leave the main loop so that the session is released. */
 static gboolean
-on_stop_signal(gpointer app)
+on_stop_signal(gpointer data)
 {
+  Options *o = data;
   g_message("muster-kiosk: stopping on a signal; queued scans are committed first");
-  g_application_quit(G_APPLICATION(app));
+  if (o->session != NULL)
+    muster_kiosk_session_terminate(o->session);
+  g_application_quit(g_application_get_default());
   return G_SOURCE_REMOVE;
 }
 
@@ -168,8 +172,9 @@ main(int argc, char **argv)
   g_application_set_option_context_summary(
       G_APPLICATION(app), "The Muster stock-count kiosk (version " MUSTER_VERSION ")");
   g_signal_connect(app, "activate", G_CALLBACK(on_activate), &o);
-  g_unix_signal_add(SIGTERM, on_stop_signal, app);
-  g_unix_signal_add(SIGINT, on_stop_signal, app);
+  g_unix_signal_add(SIGTERM, on_stop_signal, &o);
+  g_unix_signal_add(SIGINT, on_stop_signal, &o);
+  g_unix_signal_add(SIGHUP, on_stop_signal, &o);
   int status = g_application_run(G_APPLICATION(app), argc, argv);
   g_clear_object(&o.session);
   g_free(o.db);

@@ -128,7 +128,7 @@ gboolean
 muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *name, const char *uid,
                      MusterAuthenticity auth, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge", error))
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge", error))
     return FALSE;
   if (auth == MUSTER_AUTH_NOT_GENUINE) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
@@ -160,7 +160,7 @@ muster_badges_assign(MusterStore *store, const MusterUser *actor, const char *na
 gboolean
 muster_badges_revoke(MusterStore *store, const MusterUser *actor, const char *name, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Taking a badge back",
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Taking a badge back",
                              error))
     return FALSE;
   g_autoptr(MusterUser) user = muster_users_get(store, name, error);
@@ -243,6 +243,15 @@ muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth,
   if (muster_badges_need_pin(store)) {
     *holder = g_strdup(user->name);
     return NULL;
+  }
+  /* Alone, the tap is the only proof of who is there: a UID any blank card can copy
+   * proves nothing unless the tag's originality signature was checked. */
+  if (auth != MUSTER_AUTH_GENUINE) {
+    g_set_error(&refusal, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                _("This badge could not be checked as genuine (no NXP originality "
+                  "signature), so a tap alone cannot stand for a PIN. Use your PIN instead, or "
+                  "a genuine NXP badge."));
+    return refuse(store, subject, "not_verified", refusal, error);
   }
   static const char *const vouched_for[] = {"sign_in", "witness", "confirm"};
   gboolean sign_in = purpose == MUSTER_BADGE_FOR_SIGN_IN;

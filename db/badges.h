@@ -4,8 +4,11 @@
  * A badge is an NFC card (any ISO 14443A tag) known by its UID. The UID is no secret
  * and cheap cards can copy it, so by default a tap only says who is there and the PIN
  * is still typed (setting badge_needs_pin = 1, two factors); an armoury that accepts the
- * risk sets it to 0 and a tap alone signs in. A tag whose originality signature fails
- * (a clone the reader caught, MUSTER_AUTH_NOT_GENUINE) never signs anyone in.
+ * risk sets it to 0 and a tap alone signs in, but only from a tag whose NXP
+ * originality signature the reader checked (MUSTER_AUTH_GENUINE): alone, the tap is the
+ * only proof. A tag whose signature fails (a clone the reader caught,
+ * MUSTER_AUTH_NOT_GENUINE) never signs anyone in; one that could not be checked
+ * (UNKNOWN) only names its holder, whose PIN is then the proof.
  *
  * Only admins give and take back badges; both are audited and kept as history
  * (migration 004). Every badge sign-in and every refused tap is audited too.
@@ -43,7 +46,8 @@ typedef enum {
  * the purpose). When the PIN is still needed, returns NULL without an error and sets
  * *holder to the badge holder's name, for muster_users_sign_in() or
  * muster_users_authenticate(). Errors (audited as "badge.refused"): an unknown or revoked
- * badge (NOT_FOUND), a tag that is not genuine, a deactivated holder (PERMISSION), a
+ * badge (NOT_FOUND), a tag that is not genuine, a tap alone from a tag whose originality
+ * was not checked (reason "not_verified"), a deactivated holder (PERMISSION), a
  * locked-out holder (LOCKED_OUT). */
 MusterUser *muster_badges_tap(MusterStore *store, const char *uid, MusterAuthenticity auth,
                               MusterBadgePurpose purpose, char **holder, GError **error);

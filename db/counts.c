@@ -377,17 +377,17 @@ require_state(const CountRow *c, MusterCountState want, const char *doing, GErro
 
 /* The counter or witness of the count, or a supervisor or admin. */
 static gboolean
-require_participant(const CountRow *c, const MusterUser *actor, gboolean witness_may,
-                    const char *what, GError **error)
+require_participant(MusterStore *store, const CountRow *c, const MusterUser *actor,
+                    gboolean witness_may, const char *what, GError **error)
 {
-  if (!muster_require_role(actor, MUSTER_ROLE_STAFF, what, error))
+  if (!muster_require_role(store, actor, MUSTER_ROLE_STAFF, what, error))
     return FALSE;
   if (actor->id == c->counter_id || (witness_may && actor->id == c->witness_id))
     return TRUE;
   g_autofree char *why =
       g_strdup_printf("%s count %" G_GINT64_FORMAT " as someone other than its %s", what, c->id,
                       witness_may ? "counter or witness" : "counter");
-  return muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, why, error);
+  return muster_require_role(store, actor, MUSTER_ROLE_SUPERVISOR, why, error);
 }
 
 /* ---- starting ---------------------------------------------------------------------- */
@@ -396,13 +396,8 @@ static gboolean
 check_person(MusterStore *store, const MusterUser *who, const char *as, GError **error)
 {
   g_autofree char *what = g_strdup_printf("Taking part in a count as %s", as);
-  if (!muster_require_role(who, MUSTER_ROLE_STAFF, what, error))
-    return FALSE;
-  /* the caller's copy may be stale: the database decides */
-  g_autoptr(MusterUser) now = muster_users_get_by_id(store, who->id, error);
-  if (now == NULL)
-    return FALSE;
-  return muster_require_role(now, MUSTER_ROLE_STAFF, what, error);
+  /* the caller's copy may be stale: the check reads the database */
+  return muster_require_role(store, who, MUSTER_ROLE_STAFF, what, error);
 }
 
 static gboolean
@@ -645,7 +640,7 @@ close_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, GError
 {
   g_auto(CountRow) c = {0};
   if (!load_row(store, count_id, &c, error) ||
-      !require_participant(&c, actor, FALSE, "Closing", error) ||
+      !require_participant(store, &c, actor, FALSE, "Closing", error) ||
       !require_state(&c, MUSTER_COUNT_OPEN, "Closing", error))
     return FALSE;
   g_autofree char *now = muster_now_iso();
@@ -826,7 +821,7 @@ unmarked_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
 {
   g_auto(CountRow) c = {0};
   if (!load_row(store, count_id, &c, error) ||
-      !require_participant(&c, actor, TRUE, "Recording an unmarked item in", error) ||
+      !require_participant(store, &c, actor, TRUE, "Recording an unmarked item in", error) ||
       !require_state(&c, MUSTER_COUNT_OPEN, "Recording an unmarked item", error))
     return FALSE;
   g_autofree char *text = check_description(description, error);
@@ -934,10 +929,10 @@ count_unresolved(MusterStore *store, gint64 count_id, gint64 *n, GError **error)
 }
 
 static gboolean
-require_signer(const CountRow *c, const MusterUser *actor, GError **error)
+require_signer(MusterStore *store, const CountRow *c, const MusterUser *actor, GError **error)
 {
   g_autofree char *what = g_strdup_printf(_("Signing off count %lld"), (long long)c->id);
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR), what, error))
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR), what, error))
     return FALSE;
   if (actor->id != c->counter_id)
     return TRUE;
@@ -1105,7 +1100,7 @@ sign_off_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, con
                GError **error)
 {
   g_auto(CountRow) c = {0};
-  if (!load_row(store, count_id, &c, error) || !require_signer(&c, actor, error) ||
+  if (!load_row(store, count_id, &c, error) || !require_signer(store, &c, actor, error) ||
       !require_state(&c, MUSTER_COUNT_RECONCILED, "Signing off", error) ||
       !require_resolved(store, &c, error) ||
       /* a supervisor answers for these numbers: nothing they rest on may have been

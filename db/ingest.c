@@ -187,9 +187,9 @@ load_count(MusterIngest *ingest, const MusterUser *actor, GError **error)
   }
   g_autofree char *what = g_strdup_printf("Scanning into count %" G_GINT64_FORMAT
                                           " (not its counter or witness)", ingest->count_id);
-  if (!muster_require_role(actor, MUSTER_ROLE_STAFF, "Scanning", error))
+  if (!muster_require_role(ingest->store, actor, MUSTER_ROLE_STAFF, "Scanning", error))
     return FALSE;
-  return participant || muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, what, error);
+  return participant || muster_require_role(ingest->store, actor, MUSTER_ROLE_SUPERVISOR, what, error);
 }
 
 static gboolean

@@ -320,7 +320,7 @@ muster_items_correct(MusterStore *store, const MusterUser *actor, gint64 item_id
                      const char *new_value, const char *reason, GError **error)
 {
   ItemField f;
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
                              "Correcting an item's record", error))
     return FALSE;
   g_autofree char *why = item_required_reason(reason, "A correction", error);

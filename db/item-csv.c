@@ -517,7 +517,7 @@ muster_items_import_csv(MusterStore *store, const MusterUser *actor, const char 
     memset(result, 0, sizeof *result);
   if (errors != NULL)
     *errors = NULL;
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Importing weapon records",
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Importing weapon records",
                              error))
     return FALSE;
   Import imp = {

@@ -354,7 +354,7 @@ MusterItem *
 muster_items_add(MusterStore *store, const MusterUser *actor, const MusterItem *fields,
                  GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding an item", error))
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding an item", error))
     return NULL;
   g_autoptr(MusterItem) item = item_copy_fields(fields);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
@@ -482,7 +482,7 @@ muster_items_set_status(MusterStore *store, const MusterUser *actor, gint64 item
                         MusterStatus status, const char *custodian, const char *reason,
                         GError **error)
 {
-  if (!muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, "Changing an item's status", error))
+  if (!muster_require_role(store, actor, MUSTER_ROLE_SUPERVISOR, "Changing an item's status", error))
     return FALSE;
   g_autofree char *why = item_required_reason(reason, "A status change", error);
   if (why == NULL)
@@ -545,7 +545,7 @@ gboolean
 muster_items_move(MusterStore *store, const MusterUser *actor, gint64 item_id,
                   const char *location_path, const char *reason, GError **error)
 {
-  if (!muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, "Moving an item", error))
+  if (!muster_require_role(store, actor, MUSTER_ROLE_SUPERVISOR, "Moving an item", error))
     return FALSE;
   g_autoptr(MusterLocation) loc = muster_locations_get(store, location_path, error);
   if (loc == NULL)

@@ -291,7 +291,7 @@ MusterLocation *
 muster_locations_add(MusterStore *store, const MusterUser *actor, const char *path,
                      const char *name, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding a location",
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding a location",
                              error))
     return NULL;
   g_autofree char *norm = muster_location_normalise_path(path, error);

@@ -139,7 +139,7 @@ gboolean
 muster_items_add_marking(MusterStore *store, const MusterUser *actor, gint64 item_id,
                          const char *kind, const char *component, const char *value, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding a marking", error))
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding a marking", error))
     return FALSE;
   g_autoptr(MusterMarking) m = item_marking_new(kind, component, value);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
@@ -195,7 +195,7 @@ gboolean
 muster_items_retire_marking(MusterStore *store, const MusterUser *actor, gint64 item_id,
                             const char *value, const char *reason, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Retiring a marking",
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Retiring a marking",
                              error))
     return FALSE;
   g_autofree char *why = item_required_reason(reason, "Retiring a marking", error);

@@ -453,15 +453,17 @@ load_count(MusterStore *store, gint64 count_id, CountRow *c, GError **error)
 }
 
 static gboolean
-require_reconciler(const CountRow *c, const MusterUser *actor, GError **error)
+require_reconciler(MusterStore *store, const CountRow *c, const MusterUser *actor,
+                   GError **error)
 {
   g_autofree char *what = g_strdup_printf("Reconciling count %" G_GINT64_FORMAT, c->id);
   guint anyone = MUSTER_ROLE_BIT(MUSTER_ROLE_STAFF) | MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR) |
                  MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN);
   /* Refuses locked and deactivated accounts, whatever their role. */
-  if (!muster_require_one_of(actor, anyone, what, error))
+  if (!muster_require_one_of(store, actor, anyone, what, error))
     return FALSE;
-  if (actor->id == c->counter_id || actor->role != MUSTER_ROLE_STAFF)
+  if (actor->id == c->counter_id ||
+      muster_require_role(store, actor, MUSTER_ROLE_SUPERVISOR, what, NULL))
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
               _("%s needs its counter (%s), a supervisor or an admin; %s is staff."), what,
@@ -609,7 +611,7 @@ reconcile_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
   g_auto(CountRow) c = {0};
   /* Reconciliation believes the frozen expected list and the finds: both must still be
    * what Muster wrote (the records themselves were verified when the count started). */
-  if (!load_count(store, count_id, &c, error) || !require_reconciler(&c, actor, error) ||
+  if (!load_count(store, count_id, &c, error) || !require_reconciler(store, &c, actor, error) ||
       !require_reconcilable(&c, error) || !muster_audit_verify_count(store, c.id, FALSE, error))
     return FALSE;
   g_autofree char *now = muster_now_iso();
@@ -894,15 +896,16 @@ check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser
 }
 
 static gboolean
-require_resolver(const MusterDiscrepancy *d, const MusterUser *actor, GError **error)
+require_resolver(MusterStore *store, const MusterDiscrepancy *d, const MusterUser *actor,
+                 GError **error)
 {
   g_autofree char *what = g_strdup_printf("Resolving discrepancy %" G_GINT64_FORMAT " (%s %s)",
                                           d->id, d->kind, d->subject);
   /* A missing weapon or one recorded stolen yet found is a finding a supervisor answers
    * for; an admin keeps the system, not the stock. */
   if (needs_confirmation(d->kind))
-    return muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR), what, error);
-  return muster_require_role(actor, MUSTER_ROLE_SUPERVISOR, what, error);
+    return muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR), what, error);
+  return muster_require_role(store, actor, MUSTER_ROLE_SUPERVISOR, what, error);
 }
 
 typedef struct {
@@ -1029,7 +1032,7 @@ resolve_in_tx(MusterStore *store, const MusterUser *actor, const MusterUser *con
   g_autoptr(MusterDiscrepancy) d = muster_discrepancies_get(store, key, error);
   g_auto(ResolveContext) ctx = {0};
   if (d == NULL || !load_resolve_context(store, d, &ctx, error) ||
-      !require_resolver(d, actor, error) || !check_confirmer(store, d, actor, confirmer, error) ||
+      !require_resolver(store, d, actor, error) || !check_confirmer(store, d, actor, confirmer, error) ||
       !check_action_and_reason(action, reason, error))
     return FALSE;
   g_autofree char *uuid = muster_uuid_new();

@@ -45,7 +45,7 @@ muster_settings_set(MusterStore *store, const MusterUser *actor, const char *key
                 info->max);
     return FALSE;
   }
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Changing a setting",
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Changing a setting",
                              error))
     return FALSE;
   g_autofree char *text = g_strdup_printf("%" G_GINT64_FORMAT, value);

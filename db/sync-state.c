@@ -109,7 +109,7 @@ gboolean
 muster_sync_state_configure(MusterStore *store, const MusterUser *actor, const char *url,
                             const char *ca, const char *key, GError **error)
 {
-  if (!muster_require_role(actor, MUSTER_ROLE_ADMIN, "Configuring the registry sync", error))
+  if (!muster_require_role(store, actor, MUSTER_ROLE_ADMIN, "Configuring the registry sync", error))
     return FALSE;
   if (url == NULL || !g_str_has_prefix(url, "https://")) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,

@@ -11,6 +11,7 @@
 #include "db/users.h"
 #include "db/audit.h"
 #include "db/i18n.h"
+#include "db/settings.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -162,10 +163,78 @@ muster_users_list(MusterStore *store, GError **error)
 static const char *const role_words[] = {N_("staff"), N_("supervisor"), N_("admin")};
 static const char *const role_needed[] = {N_("staff"), N_("a supervisor"), N_("an admin")};
 
+/* When the audit log last recorded action about user, in local time to the minute as a
+ * person reads it ("2026-03-14 09:26"), or NULL. */
+static char *
+last_audited(MusterStore *store, const MusterUser *user, const char *action)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(
+      store,
+      "SELECT at FROM audit_log WHERE subject = ? AND action = ? ORDER BY seq DESC LIMIT 1",
+      NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text(stmt, 1, user->uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 2, action, -1, SQLITE_STATIC);
+  g_autofree char *at = sqlite3_step(stmt) == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
+  sqlite3_reset(stmt);
+  g_autoptr(GDateTime) utc = at != NULL ? g_date_time_new_from_iso8601(at, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local(utc) : NULL;
+  return local != NULL ? g_date_time_format(local, "%Y-%m-%d %H:%M") : NULL;
+}
+
+/* Why someone who signed in as user may act no more: deactivated or locked since, when
+ * the audit log says when. */
+static void
+set_no_longer_allowed(MusterStore *store, const MusterUser *user, GError **error)
+{
+  g_autofree char *at = last_audited(store, user, user->active ? "user.locked" : "user.deactivate");
+  if (at == NULL && !user->active)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                _("%s's account is deactivated. Ask an admin."), user->name);
+  else if (at == NULL)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                _("%s's account is locked after too many wrong PINs. An admin must unlock it "
+                  "('muster user unlock %s')."),
+                user->name, user->name);
+  else if (!user->active)
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                _("%s was deactivated at %s; sign in again."),
+                user->name, at);
+  else
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                _("%s was locked at %s; sign in again."),
+                user->name, at);
+}
+
+MusterUser *
+muster_users_current(MusterStore *store, const MusterUser *actor, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MusterUser) now = muster_users_get_by_id(store, actor->id, &local);
+  if (now == NULL) {
+    if (!g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND)) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
+                _("%s is not a user of this database; sign in again."), actor->name);
+    return NULL;
+  }
+  if (!now->active || now->locked) {
+    set_no_longer_allowed(store, now, error);
+    return NULL;
+  }
+  return g_steal_pointer(&now);
+}
+
 /* what is an action in English ("Resolving a missing item"), translated here: callers
- * pass literals, which xgettext finds as this function's third argument. */
+ * pass literals, which xgettext finds as this function's fourth argument. The actor is
+ * checked as the store has them now, not as the caller's copy says: someone deactivated,
+ * locked out or given another role since they signed in is refused at once. */
 gboolean
-muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *what, GError **error)
+muster_require_one_of(MusterStore *store, const MusterUser *actor, guint roles_mask,
+                      const char *what, GError **error)
 {
   const char *action = _(what);
   if (actor == NULL) {
@@ -173,14 +242,13 @@ muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *wha
                 action);
     return FALSE;
   }
-  if (!actor->active || actor->locked) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                actor->locked ? _("%s refused: %s's account is locked.")
-                              : _("%s refused: %s's account is deactivated."),
-                action, actor->name);
+  g_autoptr(MusterUser) now = muster_users_current(store, actor, error);
+  if (now == NULL) {
+    /* Translators: "Adding a user refused: ann was deactivated at ..." */
+    g_prefix_error(error, _("%s refused: "), action);
     return FALSE;
   }
-  if (roles_mask & MUSTER_ROLE_BIT(actor->role))
+  if (roles_mask & MUSTER_ROLE_BIT(now->role))
     return TRUE;
   g_autoptr(GString) allowed = g_string_new(NULL);
   for (guint r = 0; r < G_N_ELEMENTS(role_needed); r++) {
@@ -193,17 +261,18 @@ muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *wha
   }
   /* Translators: "Resolving a missing item needs a supervisor; bob is staff." */
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, _("%s needs %s; %s is %s."), action,
-              allowed->str, actor->name, _(role_words[actor->role]));
+              allowed->str, now->name, _(role_words[now->role]));
   return FALSE;
 }
 
 gboolean
-muster_require_role(const MusterUser *actor, MusterRole at_least, const char *what, GError **error)
+muster_require_role(MusterStore *store, const MusterUser *actor, MusterRole at_least,
+                    const char *what, GError **error)
 {
   guint mask = 0;
   for (guint r = at_least; r < G_N_ELEMENTS(role_names); r++)
     mask |= MUSTER_ROLE_BIT(r);
-  return muster_require_one_of(actor, mask, what, error);
+  return muster_require_one_of(store, actor, mask, what, error);
 }
 
 static char *
@@ -299,7 +368,7 @@ MusterUser *
 muster_users_add(MusterStore *store, const MusterUser *actor, const char *name,
                  const char *full_name, MusterRole role, const char *pin, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding a user", error))
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Adding a user", error))
     return NULL;
   return add_checked(store, actor->name, FALSE, name, full_name, role, pin, error);
 }
@@ -319,31 +388,57 @@ set_user_field(MusterStore *store, const char *sql, gint64 id, gint64 value, con
   return muster_store_step_done(store, stmt, "Updating the user", error);
 }
 
+/* Adds one to user's wrong PINs under the write lock, so wrong PINs typed at once on
+ * several terminals all count; says how many there are now and whether the account was
+ * already locked. */
+static gboolean
+count_failure(MusterStore *store, gint64 id, int *attempts, gboolean *was_locked, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store,
+                                         "UPDATE app_user SET failed_attempts = failed_attempts + 1 "
+                                         "WHERE id = ? RETURNING failed_attempts, locked",
+                                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64(stmt, 1, id);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    *attempts = sqlite3_column_int(stmt, 0);
+    *was_locked = sqlite3_column_int(stmt, 1) != 0;
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(store, rc, "Counting the wrong PIN", error);
+  return TRUE;
+}
+
 /* Records a wrong PIN in its own committed transaction: the count must survive even
- * though the caller gets an error. */
+ * though the caller gets an error. Counted, compared with the limit and locked in that
+ * one transaction, never from what was read before it. */
 static gboolean
 record_failure(MusterStore *store, MusterUser *user, GError **error)
 {
-  gint64 limit = muster_store_setting_int(store, "lockout_attempts", 5);
-  int attempts = user->failed_attempts + 1;
-  gboolean lock = attempts >= limit;
-  g_autofree char *detail =
-      g_strdup_printf("{\"attempts\":%d,\"locked\":%s}", attempts, lock ? "true" : "false");
   if (!muster_store_begin(store, error))
     return FALSE;
-  if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ?", user->id,
-                      attempts, NULL, error) ||
-      (lock && !set_user_field(store, "UPDATE app_user SET locked = ? WHERE id = ?", user->id, 1,
+  int attempts = 0;
+  gboolean was_locked = FALSE;
+  if (!count_failure(store, user->id, &attempts, &was_locked, error))
+    goto fail;
+  gboolean lock = !was_locked && attempts >= muster_settings_get(store, "lockout_attempts");
+  g_autofree char *detail = g_strdup_printf("{\"attempts\":%d,\"locked\":%s}", attempts,
+                                            lock || was_locked ? "true" : "false");
+  if ((lock && !set_user_field(store, "UPDATE app_user SET locked = ? WHERE id = ?", user->id, 1,
                                NULL, error)) ||
       !muster_audit_append(store, user->name, lock ? "user.locked" : "user.pin_failed", user->uuid,
                            detail, error) ||
-      !muster_store_commit(store, error)) {
-    muster_store_rollback(store);
-    return FALSE;
-  }
+      !muster_store_commit(store, error))
+    goto fail;
   user->failed_attempts = attempts;
-  user->locked = lock;
+  user->locked = lock || was_locked;
   return TRUE;
+fail:
+  muster_store_rollback(store);
+  return FALSE;
 }
 
 static char *
@@ -379,6 +474,27 @@ muster_user_may_sign_in(const MusterUser *user, GError **error)
   return TRUE;
 }
 
+/* A right PIN restarts the count, unless a wrong one locked the account meanwhile. */
+static gboolean
+reset_failures(MusterStore *store, MusterUser *user, GError **error)
+{
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ? AND locked = 0",
+                      user->id, 0, NULL, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  gboolean reset = sqlite3_changes(muster_store_db(store)) > 0;
+  if (!muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  user->locked = !reset;
+  user->failed_attempts = reset ? 0 : user->failed_attempts;
+  return muster_user_may_sign_in(user, error);
+}
+
 MusterUser *
 muster_users_authenticate(MusterStore *store, const char *name, const char *pin, GError **error)
 {
@@ -398,17 +514,13 @@ muster_users_authenticate(MusterStore *store, const char *name, const char *pin,
       g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_AUTH, _("Wrong PIN for %s. Try again."), name);
     return NULL;
   }
-  if (user->failed_attempts > 0) {
-    if (!muster_store_begin(store, error))
-      return NULL;
-    if (!set_user_field(store, "UPDATE app_user SET failed_attempts = ? WHERE id = ?", user->id, 0,
-                        NULL, error) ||
-        !muster_store_commit(store, error)) {
-      muster_store_rollback(store);
-      return NULL;
-    }
-    user->failed_attempts = 0;
-  }
+  /* Read again after the slow check: a guess elsewhere may have locked the account. */
+  g_clear_pointer(&user, muster_user_free);
+  user = muster_users_get(store, name, error);
+  if (user == NULL || !muster_user_may_sign_in(user, error))
+    return NULL;
+  if (user->failed_attempts > 0 && !reset_failures(store, user, error))
+    return NULL;
   return g_steal_pointer(&user);
 }
 
@@ -434,7 +546,7 @@ change_user(MusterStore *store, const MusterUser *actor, const char *name, const
 gboolean
 muster_users_unlock(MusterStore *store, const MusterUser *actor, const char *name, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Unlocking a user", error))
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Unlocking a user", error))
     return FALSE;
   return change_user(store, actor, name,
                      "UPDATE app_user SET locked = ?, failed_attempts = 0 WHERE id = ?", 0, NULL,
@@ -445,7 +557,7 @@ gboolean
 muster_users_set_active(MusterStore *store, const MusterUser *actor, const char *name,
                         gboolean active, GError **error)
 {
-  if (!muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
+  if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
                              active ? "Reactivating a user" : "Deactivating a user", error))
     return FALSE;
   if (!active && g_strcmp0(actor->name, name) == 0) {
@@ -462,10 +574,10 @@ muster_users_set_pin(MusterStore *store, const MusterUser *actor, const char *na
                      const char *new_pin, GError **error)
 {
   if (g_strcmp0(actor ? actor->name : NULL, name) != 0 &&
-      !muster_require_one_of(actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
+      !muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
                              "Changing someone else's PIN", error))
     return FALSE;
-  if (!muster_require_role(actor, MUSTER_ROLE_STAFF, "Changing a PIN", error) ||
+  if (!muster_require_role(store, actor, MUSTER_ROLE_STAFF, "Changing a PIN", error) ||
       !muster_pin_valid(new_pin, error))
     return FALSE;
   g_autofree char *hash = hash_pin(new_pin, error);

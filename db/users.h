@@ -59,7 +59,8 @@ gboolean muster_user_may_sign_in(const MusterUser *user, GError **error);
  * user.sign_in. The CLI authenticates each command instead (the command is audited). */
 MusterUser *muster_users_sign_in(MusterStore *store, const char *name, const char *pin,
                                  const char *where, GError **error);
-/* Audited as user.sign_out; why: "user", "idle". */
+/* Audited as user.sign_out; why: "user", "idle", "terminated" (the kiosk was stopped),
+ * "revoked" (the person may act no more). */
 gboolean muster_users_sign_out(MusterStore *store, const MusterUser *user, const char *why,
                                GError **error);
 /* Appends one audit entry about user's session (for db/badges.c). detail_json may be
@@ -88,11 +89,19 @@ MusterUser *muster_users_get_by_id(MusterStore *store, gint64 id, GError **error
 GPtrArray *muster_users_list(MusterStore *store, GError **error);
 
 /* Role checks for engine modules: sets MUSTER_ERROR_PERMISSION with a message that says
- * what was refused ("Resolving a missing item needs a supervisor; alice is staff"). */
-gboolean muster_require_role(const MusterUser *actor, MusterRole at_least, const char *what,
-                             GError **error);
-gboolean muster_require_one_of(const MusterUser *actor, guint roles_mask, const char *what,
-                               GError **error);
+ * what was refused ("Resolving a missing item needs a supervisor; alice is staff"). The
+ * actor is checked as store has them now (read inside the caller's transaction when
+ * there is one), not as the caller's copy says: someone deactivated, locked out or
+ * given another role since they signed in is refused at once ("Adding a user refused:
+ * ann was deactivated at ...; sign in again once ..."). */
+gboolean muster_require_role(MusterStore *store, const MusterUser *actor, MusterRole at_least,
+                             const char *what, GError **error);
+gboolean muster_require_one_of(MusterStore *store, const MusterUser *actor, guint roles_mask,
+                               const char *what, GError **error);
+/* actor as store has them now, or NULL with PERMISSION when they may act no more
+ * (deactivated or locked out since they signed in, saying when; or gone). For a terminal
+ * to send such a person back to sign-in. */
+MusterUser *muster_users_current(MusterStore *store, const MusterUser *actor, GError **error);
 #define MUSTER_ROLE_BIT(r) (1u << (r))
 
 G_END_DECLS

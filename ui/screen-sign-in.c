@@ -92,7 +92,11 @@ refresh(MusterKioskScreenSignIn *self)
   g_clear_pointer(&self->name, g_free);
   gtk_label_set_text(self->chosen, _("Choose your name"));
   muster_kiosk_pin_pad_clear(self->pin_pad);
-  muster_kiosk_show_error(self->error, NULL);
+  /* Sent back here because the engine refused the person signed in: say why. */
+  g_autofree char *why = muster_kiosk_session_take_sign_out_reason(self->session);
+  g_autoptr(GError) reason =
+      why != NULL ? g_error_new_literal(MUSTER_ERROR, MUSTER_ERROR_PERMISSION, why) : NULL;
+  muster_kiosk_show_error(self->error, reason);
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->users))) != NULL)
     gtk_flow_box_remove(self->users, child);

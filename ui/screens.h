@@ -24,7 +24,9 @@ extern const MusterKioskScreenInfo muster_kiosk_screens[];
 /* Helpers the screens share. */
 
 /* Shows an engine error in a label (the message says what, where and what to do), or
- * hides the label when error is NULL. */
+ * hides the label when error is NULL. After a refusal (PERMISSION) in the kiosk window,
+ * someone who may act no more is sent back to sign-in
+ * (muster_kiosk_session_check_user()). */
 void muster_kiosk_show_error(GtkLabel *label, const GError *error);
 /* Active users' names, sorted, except `except` (may be NULL). */
 GtkStringList *muster_kiosk_user_names(MusterStore *store, const char *except);

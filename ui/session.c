@@ -19,6 +19,8 @@ struct _MusterKioskSession {
   gint64 review_count;
   guint lock_seconds;
   guint lock_source;
+  guint revoke_source;     /* the sign-out of someone who may act no more, pending */
+  char *sign_out_reason;   /* why they were signed out, for the sign-in screen */
 };
 
 enum {
@@ -39,6 +41,7 @@ muster_kiosk_session_dispose(GObject *object)
 {
   MusterKioskSession *self = MUSTER_KIOSK_SESSION(object);
   g_clear_handle_id(&self->lock_source, g_source_remove);
+  g_clear_handle_id(&self->revoke_source, g_source_remove);
   g_clear_object(&self->count);
   if (self->manager != NULL) {
     g_signal_handlers_disconnect_by_data(self->manager, self);
@@ -56,6 +59,7 @@ muster_kiosk_session_finalize(GObject *object)
   g_clear_pointer(&self->user, muster_user_free);
   g_clear_pointer(&self->store, muster_store_free);
   g_free(self->readers_problem);
+  g_free(self->sign_out_reason);
   G_OBJECT_CLASS(muster_kiosk_session_parent_class)->finalize(object);
 }
 
@@ -167,7 +171,7 @@ lock_cb(gpointer user_data)
 void
 muster_kiosk_session_poke(MusterKioskSession *self)
 {
-  if (self->user == NULL)
+  if (self->user == NULL || !muster_kiosk_session_check_user(self))
     return;
   g_clear_handle_id(&self->lock_source, g_source_remove);
   self->lock_source = g_timeout_add_seconds(self->lock_seconds, lock_cb, self);
@@ -190,6 +194,7 @@ muster_kiosk_session_sign_in(MusterKioskSession *self, const char *name, const c
   MusterUser *user = muster_users_sign_in(self->store, name, pin, "kiosk", error);
   if (user == NULL)
     return FALSE;
+  g_clear_pointer(&self->sign_out_reason, g_free);
   set_user(self, user);
   return TRUE;
 }
@@ -232,10 +237,57 @@ muster_kiosk_session_sign_out(MusterKioskSession *self)
   sign_out(self, "user");
 }
 
+void
+muster_kiosk_session_terminate(MusterKioskSession *self)
+{
+  if (self->user != NULL)
+    sign_out(self, "terminated");
+}
+
 const MusterUser *
 muster_kiosk_session_get_user(MusterKioskSession *self)
 {
   return self->user;
+}
+
+static gboolean
+revoked_cb(gpointer user_data)
+{
+  MusterKioskSession *self = user_data;
+  self->revoke_source = 0;
+  if (self->user != NULL) {
+    g_message("%s may act no more: %s", self->user->name, self->sign_out_reason);
+    sign_out(self, "revoked");
+  }
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+muster_kiosk_session_check_user(MusterKioskSession *self)
+{
+  if (self->user == NULL)
+    return FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterUser) now = muster_users_current(self->store, self->user, &error);
+  if (now != NULL)
+    return TRUE;
+  /* A busy or failing database says nothing about the person: they stay. */
+  if (!g_error_matches(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION)) {
+    g_warning("Checking %s's account: %s", self->user->name, error->message);
+    return TRUE;
+  }
+  g_free(self->sign_out_reason);
+  self->sign_out_reason = g_strdup(error->message);
+  /* Not now: the screen that noticed may still be using the user it was given. */
+  if (self->revoke_source == 0)
+    self->revoke_source = g_idle_add(revoked_cb, self);
+  return FALSE;
+}
+
+char *
+muster_kiosk_session_take_sign_out_reason(MusterKioskSession *self)
+{
+  return g_steal_pointer(&self->sign_out_reason);
 }
 
 GListModel *
@@ -408,7 +460,7 @@ gboolean
 muster_kiosk_session_request_exit(MusterKioskSession *self, GError **error)
 {
   if (!require_user(self, error) ||
-      !muster_require_role(self->user, MUSTER_ROLE_ADMIN, "Leaving the kiosk", error))
+      !muster_require_role(self->store, self->user, MUSTER_ROLE_ADMIN, "Leaving the kiosk", error))
     return FALSE;
   g_signal_emit(self, signals[SIGNAL_EXIT], 0);
   return TRUE;

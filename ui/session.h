@@ -40,8 +40,20 @@ gboolean muster_kiosk_session_tap_badge(MusterKioskSession *self, const MusterSc
                                         char **needs_pin_for, GError **error);
 /* Signs out (the open count stays open in the database) and shows the sign-in screen. */
 void muster_kiosk_session_sign_out(MusterKioskSession *self);
+/* The kiosk is being stopped (SIGTERM, SIGINT, SIGHUP): signs out whoever is signed in,
+ * audited with why "terminated", so that no session ends unrecorded. */
+void muster_kiosk_session_terminate(MusterKioskSession *self);
 /* NULL when nobody is signed in. */
 const MusterUser *muster_kiosk_session_get_user(MusterKioskSession *self);
+/* Asks the engine whether the person signed in may still act. When they were
+ * deactivated or locked out since signing in, returns FALSE and, once the caller's
+ * handler has returned (an idle callback), signs them out (audited, why "revoked") and
+ * shows the sign-in screen, which then says why. Called on every touch and key
+ * (muster_kiosk_session_poke()) and on every refusal a screen shows. */
+gboolean muster_kiosk_session_check_user(MusterKioskSession *self);
+/* Why the last person signed in was sent back to sign-in, once (the caller frees it);
+ * NULL when they signed out themselves or nobody was. */
+char *muster_kiosk_session_take_sign_out_reason(MusterKioskSession *self);
 
 /* Readers: the session's MusterReaderManager (at first an empty one) holds every reader;
  * the count model counts all of their scans. Set the manager before a count starts. */
@@ -85,7 +97,8 @@ void muster_kiosk_session_set_review_count(MusterKioskSession *self, gint64 coun
  * "review", "lookup", "status", "settings". Emits "navigate". */
 void muster_kiosk_session_navigate(MusterKioskSession *self, const char *page);
 
-/* Any touch or key: restarts the idle timer. */
+/* Any touch or key: restarts the idle timer, and checks that the person signed in may
+ * still act (muster_kiosk_session_check_user()). */
 void muster_kiosk_session_poke(MusterKioskSession *self);
 /* Seconds of idleness before the lock (setting kiosk_lock_seconds). */
 guint muster_kiosk_session_get_lock_seconds(MusterKioskSession *self);

@@ -18,7 +18,10 @@
  *   the card; a barcode meanwhile is refused with a word) and takes it back;
  * - a weapon scanned while the kiosk is locked mid-count is not counted, stored or
  *   lost silently: the screen says so; the count resumed afterwards has exactly the
- *   scans taken while someone was signed in; the idle lock is audited.
+ *   scans taken while someone was signed in; the idle lock is audited;
+ * - someone deactivated or locked out elsewhere while signed in here is sent back to
+ *   sign-in at their next action (the engine's refusal) or touch, audited, and the
+ *   sign-in screen says why.
  */
 #include "ui-test.h"
 
@@ -417,6 +420,49 @@ test_confirm_by_badge(void)
   badge_teardown(&b);
 }
 
+static gboolean
+on_sign_in_page(gpointer data)
+{
+  return g_strcmp0(ui_test_page(data), "sign-in") == 0;
+}
+
+static void
+test_revoked_sent_back(void)
+{
+  BadgeTest b;
+  badge_setup(&b, NULL);
+  UiTest *t = &b.t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) shell = muster_store_open(t->path, &error);
+  g_assert_no_error(error);
+  /* bob is about to start a count when an admin deactivates him elsewhere. */
+  ui_test_sign_in(t, "bob", "1234");
+  ui_test_click(t, NULL, "start");
+  g_assert_true(muster_users_set_active(shell, t->admin, "bob", FALSE, &error));
+  g_assert_no_error(error);
+  g_assert_true(muster_kiosk_dropdown_select(GTK_DROP_DOWN(ui_test_get(t, "witness")), "carol"));
+  ui_test_type_pin(t, "witness-pin", "1234");
+  g_assert_true(ui_test_wait(on_sign_in_page, t, 5000));
+  g_assert_null(muster_kiosk_session_get_user(t->session));
+  g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "bob was deactivated at"));
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM count_session"), ==, 0);
+  g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_out' "
+                              "AND user_name = 'bob' AND detail = '{\"why\":\"revoked\"}'"),
+                  ==, 1);
+
+  /* sue is locked out by wrong PINs typed elsewhere: her next touch sends her back. */
+  ui_test_sign_in(t, "sue", "1234");
+  g_assert_cmpstr(ui_test_page(t), ==, "home");
+  for (int i = 0; i < 5; i++) {
+    g_autoptr(MusterUser) none = muster_users_authenticate(shell, "sue", "0000", NULL);
+  }
+  muster_kiosk_session_poke(t->session); /* what the window does on any touch or key */
+  g_assert_true(ui_test_wait(on_sign_in_page, t, 5000));
+  g_assert_null(muster_kiosk_session_get_user(t->session));
+  g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "sue was locked at"));
+  badge_teardown(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -429,5 +475,6 @@ main(int argc, char **argv)
   g_test_add_func("/ui/badge/witness", test_witness_by_badge);
   g_test_add_func("/ui/badge/confirm", test_confirm_by_badge);
   g_test_add_func("/ui/sign-in/scan-while-locked", test_scan_while_locked);
+  g_test_add_func("/ui/sign-in/revoked-sent-back", test_revoked_sent_back);
   return g_test_run();
 }

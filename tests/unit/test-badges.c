@@ -222,7 +222,7 @@ test_vouch(TestDb *t, gconstpointer data)
   g_assert_cmpstr(holder, ==, "carol");
   g_clear_pointer(&holder, g_free);
   g_assert_true(muster_settings_set(t->store, t->admin, "badge_needs_pin", 0, &error));
-  g_autoptr(MusterUser) witness = muster_badges_tap(t->store, UID, MUSTER_AUTH_UNKNOWN,
+  g_autoptr(MusterUser) witness = muster_badges_tap(t->store, UID, MUSTER_AUTH_GENUINE,
                                                     MUSTER_BADGE_FOR_CONFIRM, &holder, &error);
   g_assert_no_error(error);
   g_assert_cmpstr(witness->name, ==, "carol");

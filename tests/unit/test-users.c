@@ -101,8 +101,8 @@ test_roles_enforced(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   g_autoptr(MusterUser) again = muster_users_authenticate(t->store, "bob", "5555", &error);
   g_assert_no_error(error);
-  g_assert_true(muster_require_role(sup, MUSTER_ROLE_SUPERVISOR, "x", NULL));
-  g_assert_false(muster_require_role(staff, MUSTER_ROLE_SUPERVISOR, "Resolving", &error));
+  g_assert_true(muster_require_role(t->store, sup, MUSTER_ROLE_SUPERVISOR, "x", NULL));
+  g_assert_false(muster_require_role(t->store, staff, MUSTER_ROLE_SUPERVISOR, "Resolving", &error));
   g_assert_nonnull(strstr(error->message, "Resolving needs a supervisor or an admin"));
 }
 
