@@ -311,7 +311,7 @@ muster_media_export(MusterStore *store, const MusterUser *actor, const MusterSyn
                     const char *path, gint64 *events, GError **error)
 {
   *events = 0;
-  if (!muster_require_role(actor, MUSTER_ROLE_ADMIN, "Exporting a sync file", error))
+  if (!muster_require_role(store, actor, MUSTER_ROLE_ADMIN, "Exporting a sync file", error))
     return FALSE;
   g_autoptr(MusterSyncState) state = NULL;
   if (!muster_sync_anchor_audit(store, error) ||
