@@ -75,6 +75,8 @@ list_group(const char *word)
 int
 main(int argc, char **argv)
 {
+  /* before any thread, and before anything could leak them */
+  cli_secrets_take();
   setlocale(LC_ALL, "");
   /* libnfc logs its internals to stderr (every poll of a missing reader); the readers
    * report trouble themselves, in `readers list` and on the kiosk. LIBNFC_LOG_LEVEL set
@@ -125,5 +127,6 @@ main(int argc, char **argv)
     sub_argv[k] = argv[i + words + k - 1];
   int status = cmd->run(sub_argc, sub_argv);
   g_free(cli.db_path);
+  cli_secrets_wipe();
   return status;
 }
