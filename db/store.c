@@ -10,11 +10,11 @@
  * power loss. Ingest batches scans into one transaction, which is what keeps that
  * affordable (see db/ingest.c).
  *
- * Privacy: the file holds PIN hashes and the badge key, so it is only ever its owner's.
- * create makes it itself, 0600 whatever the umask, before SQLite opens it; SQLite gives
- * the -wal, -shm and -journal files it makes the database file's mode. open takes away
- * what others may do with a database and its companions an older version left readable
- * to all (the group is left alone: an appliance may share the file with its group).
+ * Privacy: the file holds PIN hashes and the badge key. create makes it itself, 0600
+ * whatever the umask, before SQLite opens it; SQLite gives the -wal, -shm and -journal
+ * files it makes the database file's mode. open takes away what others may do with a
+ * database and its companions an older version left readable to all (the group is left
+ * alone: an appliance may share the file with its group on purpose).
  *
  * A database that cannot be written because of where it is (a read-only file system, a
  * folder or file this user may not write; in WAL mode even a read needs the -shm file)
