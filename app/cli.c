@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <termios.h>
@@ -98,6 +99,13 @@ take_from_environment(const char *name)
   return value;
 }
 
+static void
+secrets_wipe(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(secret_names); i++)
+    g_clear_pointer(&secret_values[i], cli_pin_free);
+}
+
 void
 cli_secrets_take(void)
 {
@@ -105,13 +113,7 @@ cli_secrets_take(void)
     g_warning("could not make the process undumpable: %s", g_strerror(errno));
   for (guint i = 0; i < G_N_ELEMENTS(secret_names); i++)
     secret_values[i] = take_from_environment(secret_names[i]);
-}
-
-void
-cli_secrets_wipe(void)
-{
-  for (guint i = 0; i < G_N_ELEMENTS(secret_names); i++)
-    g_clear_pointer(&secret_values[i], cli_pin_free);
+  atexit(secrets_wipe);
 }
 
 /* The PIN given in the environment variable name, or NULL. */

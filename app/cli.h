@@ -49,9 +49,8 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC(CliPin, cli_pin_free, NULL)
  * (MUSTER_PIN, MUSTER_WITNESS_PIN, MUSTER_CONFIRM_PIN, MUSTER_NEW_PIN) out of it,
  * wiping the copy the process was started with (the one /proc/PID/environ shows), and
  * makes the process not dumpable: no core file, and no other process of the same user
- * may read its memory. The PINs are then read from here; cli_secrets_wipe() at exit. */
+ * may read its memory. The PINs are then read from here, and wiped at exit. */
 void cli_secrets_take(void);
-void cli_secrets_wipe(void);
 
 /* Signs name in. The PIN comes from the environment variable pin_env (MUSTER_PIN,
  * MUSTER_WITNESS_PIN, ...) or, when stdin or /dev/tty is a terminal, a prompt naming

@@ -127,6 +127,5 @@ main(int argc, char **argv)
     sub_argv[k] = argv[i + words + k - 1];
   int status = cmd->run(sub_argc, sub_argv);
   g_free(cli.db_path);
-  cli_secrets_wipe();
   return status;
 }
