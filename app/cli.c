@@ -7,9 +7,13 @@
 #include <sodium.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
+
+extern char **environ;
 
 MusterCliGlobals cli;
 
@@ -61,6 +65,67 @@ cli_open_store(GError **error)
   return muster_store_open(cli_db_path(), error);
 }
 
+void
+cli_pin_free(char *pin)
+{
+  if (pin == NULL)
+    return;
+  sodium_memzero(pin, strlen(pin));
+  g_free(pin);
+}
+
+/* The environment variables that carry PINs, and their values once taken. */
+static const char *const secret_names[] = {"MUSTER_PIN", "MUSTER_WITNESS_PIN",
+                                           "MUSTER_CONFIRM_PIN", "MUSTER_NEW_PIN"};
+static char *secret_values[G_N_ELEMENTS(secret_names)];
+
+/* Takes name's value out of the environment. Every NAME= entry is wiped where it lies:
+ * unsetenv() alone only drops the pointer, and the block the process was started with
+ * stays readable in /proc/PID/environ. */
+static char *
+take_from_environment(const char *name)
+{
+  gsize len = strlen(name);
+  char *value = NULL;
+  for (char **e = environ; e != NULL && *e != NULL; e++) {
+    if (strncmp(*e, name, len) != 0 || (*e)[len] != '=')
+      continue;
+    char *v = *e + len + 1;
+    if (value == NULL)
+      value = g_strdup(v);
+    sodium_memzero(v, strlen(v));
+  }
+  g_unsetenv(name);
+  return value;
+}
+
+static void
+secrets_wipe(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(secret_names); i++)
+    g_clear_pointer(&secret_values[i], cli_pin_free);
+}
+
+void
+cli_secrets_take(void)
+{
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_warning("could not make the process undumpable: %s", g_strerror(errno));
+  for (guint i = 0; i < G_N_ELEMENTS(secret_names); i++)
+    secret_values[i] = take_from_environment(secret_names[i]);
+  atexit(secrets_wipe);
+}
+
+/* The PIN given in the environment variable name, or NULL. */
+static char *
+secret_from_environment(const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(secret_names); i++)
+    if (g_str_equal(name, secret_names[i]))
+      return g_strdup(secret_values[i]);
+  g_return_val_if_reached(NULL);
+}
+
 /* Reads one line from fd with echo off when it is a terminal. */
 static char *
 prompt_secret(const char *prompt, GError **error)
@@ -90,15 +155,18 @@ prompt_secret(const char *prompt, GError **error)
   if (write(fd, "\n", 1) < 0)
     g_debug("newline write failed");
   close(fd);
-  return g_strdup(buf);
+  char *pin = g_strdup(buf);
+  sodium_memzero(buf, sizeof buf);
+  sodium_memzero(&c, sizeof c);
+  return pin;
 }
 
 static char *
 read_pin(const char *pin_env, const char *who, GError **error)
 {
-  const char *env = g_getenv(pin_env);
+  char *env = secret_from_environment(pin_env);
   if (env != NULL)
-    return g_strdup(env);
+    return env;
   if (!isatty(STDIN_FILENO) && !isatty(STDERR_FILENO)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_AUTH,
                 "No PIN for %s: set %s, or run the command on a terminal to be asked.", who,
@@ -114,12 +182,10 @@ cli_sign_in(MusterStore *store, const char *name, const char *pin_env, const cha
             GError **error)
 {
   g_autofree char *label = g_strdup_printf("%s %s", who, name);
-  g_autofree char *pin = read_pin(pin_env, label, error);
+  g_auto(CliPin) pin = read_pin(pin_env, label, error);
   if (pin == NULL)
     return NULL;
-  MusterUser *user = muster_users_authenticate(store, name, pin, error);
-  sodium_memzero(pin, strlen(pin));
-  return user;
+  return muster_users_authenticate(store, name, pin, error);
 }
 
 MusterUser *
@@ -151,15 +217,15 @@ cli_open_signed_in(const char *user_opt, MusterStore **store, MusterUser **actor
 char *
 cli_read_new_pin(const char *pin_env, const char *who, GError **error)
 {
-  const char *env = g_getenv(pin_env);
+  char *env = secret_from_environment(pin_env);
   if (env != NULL)
-    return g_strdup(env);
+    return env;
   g_autofree char *label = g_strdup_printf("new %s", who);
-  g_autofree char *first = read_pin(pin_env, label, error);
+  g_auto(CliPin) first = read_pin(pin_env, label, error);
   if (first == NULL)
     return NULL;
   g_autofree char *again_label = g_strdup_printf("new %s (again)", who);
-  g_autofree char *second = read_pin(pin_env, again_label, error);
+  g_auto(CliPin) second = read_pin(pin_env, again_label, error);
   if (second == NULL)
     return NULL;
   if (g_strcmp0(first, second) != 0) {

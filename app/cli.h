@@ -40,6 +40,18 @@ const char *cli_db_path(void);
 /* Opens the database named by --db/MUSTER_DB (never creates one). */
 MusterStore *cli_open_store(GError **error);
 
+/* A PIN in memory, wiped when freed: g_auto(CliPin) pin = cli_read_new_pin(...). */
+typedef char *CliPin;
+void cli_pin_free(char *pin);
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC(CliPin, cli_pin_free, NULL)
+
+/* First thing in main, before any thread: takes the PINs given in the environment
+ * (MUSTER_PIN, MUSTER_WITNESS_PIN, MUSTER_CONFIRM_PIN, MUSTER_NEW_PIN) out of it,
+ * wiping the copy the process was started with (the one /proc/PID/environ shows), and
+ * makes the process not dumpable: no core file, and no other process of the same user
+ * may read its memory. The PINs are then read from here, and wiped at exit. */
+void cli_secrets_take(void);
+
 /* Signs name in. The PIN comes from the environment variable pin_env (MUSTER_PIN,
  * MUSTER_WITNESS_PIN, ...) or, when stdin or /dev/tty is a terminal, a prompt naming
  * who is asked ("PIN for witness bob: "). */

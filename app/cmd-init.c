@@ -1,5 +1,9 @@
 /*
  * cmd-init.c: `muster init`, the only command that creates a database.
+ *
+ * Everything that can be refused (the admin's name, the PIN, the armoury code) is
+ * checked before the file is made, and a database whose admin could not be added after
+ * all is removed again: a failed init leaves no file behind, never one without an admin.
  */
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -35,6 +39,11 @@ run_init(int argc, char **argv)
   if (code == NULL || admin == NULL)
     return cli_usage_error(&muster_cmd_init[0], "--code and --admin are required");
   g_autoptr(GError) error = NULL;
+  if (!muster_store_code_valid(code, &error) || !muster_user_name_valid(admin, &error))
+    return cli_fail(error);
+  g_auto(CliPin) pin = cli_read_new_pin("MUSTER_PIN", "PIN for admin", &error);
+  if (pin == NULL || !muster_pin_valid(pin, &error))
+    return cli_fail(error);
   const char *path = cli_db_path();
   g_autofree char *dir = g_path_get_dirname(path);
   /* The appliance default lives in /var/lib/muster, which a fresh system lacks. */
@@ -43,16 +52,15 @@ run_init(int argc, char **argv)
                 g_strerror(errno));
     return cli_fail(error);
   }
-  g_autofree char *pin = cli_read_new_pin("MUSTER_PIN", "PIN for admin", &error);
-  if (pin == NULL || !muster_pin_valid(pin, &error))
-    return cli_fail(error);
   g_autoptr(MusterStore) store = muster_store_create(path, code, name ? name : code, &error);
   if (store == NULL)
     return cli_fail(error);
   g_autoptr(MusterUser) user =
       muster_users_bootstrap_admin(store, admin, admin_full ? admin_full : admin, pin, &error);
   if (user == NULL) {
-    g_prefix_error(&error, "The database %s was created but its admin was not: ", path);
+    muster_store_discard_new(g_steal_pointer(&store));
+    g_prefix_error(&error, "The database %s could not be given its admin, so it was not "
+                   "created: ", path);
     return cli_fail(error);
   }
   if (cli.json) {

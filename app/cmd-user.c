@@ -67,7 +67,7 @@ run_add(int argc, char **argv)
   if (!cli_open_signed_in(actor_name, &store, &actor, &error))
     return cli_fail(error);
   g_autofree char *label = g_strdup_printf("PIN for %s", argv[1]);
-  g_autofree char *pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
+  g_auto(CliPin) pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
   if (pin == NULL)
     return cli_fail(error);
   g_autoptr(MusterUser) user =
@@ -197,7 +197,7 @@ run_set_pin(int argc, char **argv)
     return cli_fail(error);
   const char *target = argc == 2 ? argv[1] : actor->name;
   g_autofree char *label = g_strdup_printf("PIN for %s", target);
-  g_autofree char *pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
+  g_auto(CliPin) pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
   if (pin == NULL || !muster_users_set_pin(store, actor, target, pin, &error))
     return cli_fail(error);
   if (cli.json)

@@ -75,6 +75,8 @@ list_group(const char *word)
 int
 main(int argc, char **argv)
 {
+  /* before any thread, and before anything could leak them */
+  cli_secrets_take();
   setlocale(LC_ALL, "");
   /* libnfc logs its internals to stderr (every poll of a missing reader); the readers
    * report trouble themselves, in `readers list` and on the kiosk. LIBNFC_LOG_LEVEL set

@@ -25,7 +25,11 @@
  *  - Dedupe is a hash lookup in the in-memory set of items found so far, loaded from
  *    count_find when ingest starts, so a restarted feed dedupes exactly as before; the
  *    count_find primary key backs it in the database. A failed flush takes its finds
- *    back out of the set.
+ *    back out of the set. Another program may scan into the same count (a second
+ *    `count scan`, the kiosk): once a flush holds the write lock, the scans stored since
+ *    this ingest last looked (ids are given in order, so they are the ones above the
+ *    newest it knows) bring their finds into the set before anything is decided. Alone
+ *    on the count, that costs a comparison with the max(id) the flush reads anyway.
  *  - Location paths are cached per ingest (locations are few and never renamed), so the
  *    marking lookup needs no join to say where an item is recorded.
  *  - No in-memory map of every marking: it would cost tens of MiB for a large register
@@ -99,6 +103,7 @@ struct _MusterIngest {
   GHashTable *paths;          /* location id -> path, read as needed */
   MusterLookup *lookup;       /* the marking lookups, on their own thread */
   MusterCheckpointer *checkpointer; /* WAL checkpoints, off the flush's path */
+  gint64 seen_scan;           /* every scan up to this id is known: its find is in found */
   gint64 n_found;
   gint64 n_scans;
   double flushed_us;          /* time and scans of recent flushes, older ones decayed */
@@ -214,33 +219,38 @@ load_scope(MusterIngest *ingest, GError **error)
   return TRUE;
 }
 
-/* The items already found and the scans already stored: a restarted feed goes on. */
+/* The scans already stored and the items already found: a restarted feed goes on. The
+ * newest scan id and the count's scans are read in one statement (one snapshot), before
+ * the finds: a find stored in between is then also above seen_scan, and the first flush
+ * reads it again, harmlessly. */
 static gboolean
 load_progress(MusterIngest *ingest, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(
-      ingest->store, "SELECT item_id FROM count_find WHERE count_id = ?", error);
+      ingest->store, "SELECT coalesce(max(id), 0), (SELECT count(*) FROM scan WHERE "
+                     "count_id = ?) FROM scan", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, ingest->count_id);
-  int rc;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    ingest->seen_scan = sqlite3_column_int64(stmt, 0);
+    ingest->n_scans = sqlite3_column_int64(stmt, 1);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(ingest->store, rc, "Counting the count's scans", error);
+  stmt = muster_store_stmt(ingest->store, "SELECT item_id FROM count_find WHERE count_id = ?",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64(stmt, 1, ingest->count_id);
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
     g_hash_table_add(ingest->found, GSIZE_TO_POINTER((gsize)sqlite3_column_int64(stmt, 0)));
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE)
     return muster_store_fail(ingest->store, rc, "Reading the count's finds", error);
   ingest->n_found = g_hash_table_size(ingest->found);
-  stmt = muster_store_stmt(ingest->store, "SELECT count(*) FROM scan WHERE count_id = ?",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, ingest->count_id);
-  rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW)
-    ingest->n_scans = sqlite3_column_int64(stmt, 0);
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW)
-    return muster_store_fail(ingest->store, rc, "Counting the count's scans", error);
   return TRUE;
 }
 
@@ -822,10 +832,42 @@ store_scans(MusterIngest *ingest, Batch *b, GError **error)
   return TRUE;
 }
 
+/* The finds and scans other programs stored in this count since this ingest last
+ * looked, up to last_id: read by id alone ("+count_id" keeps the planner on the rowid
+ * range), so the cost is that of their scans, not the count's. */
+static gboolean
+catch_up(MusterIngest *ingest, gint64 last_id, GError **error)
+{
+  sqlite3_stmt *st = muster_store_stmt(
+      ingest->store, "SELECT item_id, outcome = 'accepted' OR outcome = 'wrong_location' OR "
+                     "outcome = 'status_conflict' FROM scan WHERE id > ?1 AND id <= ?2 AND "
+                     "+count_id = ?3", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, ingest->seen_scan);
+  sqlite3_bind_int64(st, 2, last_id);
+  sqlite3_bind_int64(st, 3, ingest->count_id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    ingest->n_scans++;
+    if (sqlite3_column_int(st, 1))
+      g_hash_table_add(ingest->found, GSIZE_TO_POINTER((gsize)sqlite3_column_int64(st, 0)));
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE)
+    return muster_store_fail(ingest->store, rc, "Reading the scans stored meanwhile", error);
+  /* those rows are committed: they stay known even if this flush fails */
+  ingest->seen_scan = last_id;
+  ingest->n_found = g_hash_table_size(ingest->found);
+  return TRUE;
+}
+
 static gboolean
 flush_in_tx(MusterIngest *ingest, Batch *b, GError **error)
 {
   if (!check_still_open(ingest, error) || !next_scan_id(ingest, &b->first_scan, error))
+    return FALSE;
+  if (b->first_scan - 1 > ingest->seen_scan && !catch_up(ingest, b->first_scan - 1, error))
     return FALSE;
   b->insert_one = muster_store_stmt(ingest->store, sql_insert_scan, error);
   b->insert_many = b->insert_one != NULL
@@ -903,6 +945,7 @@ muster_ingest_flush(MusterIngest *ingest, GArray *results, GError **error)
   }
   ingest->n_scans += n;
   ingest->n_found += new_finds->len;
+  ingest->seen_scan = b.last_scan;
   if (results != NULL)
     g_array_append_vals(results, batch_results->data, batch_results->len);
   queue_reset(ingest);

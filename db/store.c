@@ -9,6 +9,16 @@
  * Durability: WAL with synchronous=FULL, so a committed transaction survives a crash or
  * power loss. Ingest batches scans into one transaction, which is what keeps that
  * affordable (see db/ingest.c).
+ *
+ * Privacy: the file holds PIN hashes and the badge key. create makes it itself, 0600
+ * whatever the umask, before SQLite opens it; SQLite gives the -wal, -shm and -journal
+ * files it makes the database file's mode. open takes away what others may do with a
+ * database and its companions an older version left readable to all (the group is left
+ * alone: an appliance may share the file with its group on purpose).
+ *
+ * A database that cannot be written because of where it is (a read-only file system, a
+ * folder or file this user may not write; in WAL mode even a read needs the -shm file)
+ * is said to be read-only, naming the place, rather than damaged.
  */
 #include "db/store.h"
 #include "db/audit.h"
@@ -16,9 +26,14 @@
 #include "db/i18n.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #define MUSTER_APPLICATION_ID 0x4D555354 /* "MUST" */
 
@@ -80,6 +95,39 @@ rc_code(int rc)
   }
 }
 
+/* Why path cannot be written, when it is where it lies: a read-only file system, or a
+ * folder or file this user may not write. NULL otherwise. */
+static char *
+unwritable_reason(const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname(path);
+  struct statvfs fs;
+  if (statvfs(dir, &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0)
+    return g_strdup_printf(_("The file system holding %s is mounted read-only: remount it "
+                             "read-write, or copy the database to a writable disk."), dir);
+  if (faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) != 0 && errno == EACCES)
+    return g_strdup_printf(_("The folder %s is read-only for this user, and the database "
+                             "needs to make its -wal and -shm files there: run as the "
+                             "database's owner, or let this user write to the folder."), dir);
+  if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 && errno == EACCES)
+    return g_strdup_printf(_("The file %s is read-only for this user: run as the database's "
+                             "owner, or let this user write to it."), path);
+  return NULL;
+}
+
+/* Results that may mean the file or its folder cannot be written. */
+static gboolean
+maybe_unwritable(int rc)
+{
+  switch (rc & 0xff) {
+  case SQLITE_READONLY:
+  case SQLITE_CANTOPEN:
+  case SQLITE_PERM:
+  case SQLITE_IOERR: return TRUE;
+  default: return FALSE;
+  }
+}
+
 gboolean
 muster_store_fail(MusterStore *store, int rc, const char *doing, GError **error)
 {
@@ -92,6 +140,13 @@ muster_store_fail(MusterStore *store, int rc, const char *doing, GError **error)
     rc = SQLITE_FULL;
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, _("%s in %s: %s"), _(doing), path, msg);
+    return FALSE;
+  }
+  g_autofree char *unwritable =
+      store != NULL && maybe_unwritable(rc) ? unwritable_reason(store->path) : NULL;
+  if (unwritable != NULL) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_READONLY, _("%s in %s failed: %s. %s"),
+                _(doing), path, msg, unwritable);
     return FALSE;
   }
   /* Translators: "Saving the change in /var/lib/muster/armoury.db failed: database is
@@ -249,16 +304,25 @@ muster_store_free(MusterStore *store)
   g_free(store);
 }
 
+/* A pragma's value; -1 when it cannot be read, with the result in *rc when asked. */
 static gint64
-pragma_int(MusterStore *store, const char *sql)
+pragma_int_rc(MusterStore *store, const char *sql, int *rc)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 v = -1;
-  if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW)
+  int r = sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL);
+  if (r == SQLITE_OK && (r = sqlite3_step(stmt)) == SQLITE_ROW)
     v = sqlite3_column_int64(stmt, 0);
   sqlite3_finalize(stmt);
+  if (rc != NULL)
+    *rc = r;
   return v;
+}
+
+static gint64
+pragma_int(MusterStore *store, const char *sql)
+{
+  return pragma_int_rc(store, sql, NULL);
 }
 
 static gboolean
@@ -366,6 +430,33 @@ store_connect(const char *path, int flags, GError **error)
   return g_steal_pointer(&store);
 }
 
+/* The database and the files SQLite keeps beside it. */
+static const char *const companions[] = {"", "-wal", "-shm", "-journal"};
+
+/* Takes away what others may do with the database and its companions, where this user
+ * owns them: older versions made them under the umask, readable to all. */
+static void
+close_to_others(const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(companions); i++) {
+    g_autofree char *p = g_strconcat(path, companions[i], NULL);
+    GStatBuf st;
+    if (g_stat(p, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 007) != 0 &&
+        g_chmod(p, st.st_mode & 0770) != 0)
+      g_debug("could not close %s to others: %s", p, g_strerror(errno));
+  }
+}
+
+/* Removes a database create could not finish, companions included. */
+static void
+remove_unfinished(const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(companions); i++) {
+    g_autofree char *p = g_strconcat(path, companions[i], NULL);
+    g_unlink(p);
+  }
+}
+
 MusterStore *
 muster_store_open(const char *path, GError **error)
 {
@@ -381,10 +472,18 @@ muster_store_open(const char *path, GError **error)
                 "%s is not a file. Give the path of the database file with --db.", path);
     return NULL;
   }
+  close_to_others(path);
   g_autoptr(MusterStore) store = store_connect(path, SQLITE_OPEN_READWRITE, error);
   if (store == NULL)
     return NULL;
-  gint64 app_id = pragma_int(store, "PRAGMA application_id");
+  /* the first read: in WAL mode it needs the -shm file, so a place that cannot be
+   * written fails here, and must not be taken for a damaged file */
+  int rc;
+  gint64 app_id = pragma_int_rc(store, "PRAGMA application_id", &rc);
+  if (rc != SQLITE_ROW && (rc & 0xff) != SQLITE_NOTADB && (rc & 0xff) != SQLITE_CORRUPT) {
+    muster_store_fail(store, rc, N_("Opening the database"), error);
+    return NULL;
+  }
   if (app_id != MUSTER_APPLICATION_ID) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_CORRUPT,
                 "%s is not a Muster database (it may be damaged, or another program's "
@@ -447,42 +546,63 @@ seed_armoury(MusterStore *store, const char *code, const char *name, GError **er
   return muster_audit_append(store, NULL, "armoury.create", uuid, detail, error);
 }
 
-static gboolean
-valid_code(const char *code)
+gboolean
+muster_store_code_valid(const char *code, GError **error)
 {
-  if (code == NULL || *code == '\0' || strlen(code) > 32)
-    return FALSE;
-  for (const char *p = code; *p; p++)
-    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
-      return FALSE;
-  return TRUE;
-}
-
-MusterStore *
-muster_store_create(const char *path, const char *armoury_code, const char *armoury_name,
-                    GError **error)
-{
-  if (!valid_code(armoury_code)) {
+  gboolean ok = code != NULL && *code != '\0' && strlen(code) <= 32;
+  for (const char *p = code; ok && *p; p++)
+    ok = g_ascii_isalnum(*p) || *p == '-' || *p == '_';
+  if (!ok)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "Armoury code '%s' is not valid: use 1 to 32 letters, digits, '-' or '_'.",
-                armoury_code ? armoury_code : "");
-    return NULL;
-  }
-  if (g_file_test(path, G_FILE_TEST_EXISTS)) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
-                "%s already exists. Muster never overwrites a database; choose another "
-                "path or move the old file away.",
-                path);
-    return NULL;
-  }
+                code ? code : "");
+  return ok;
+}
+
+/* Makes path, empty, readable and writable by its owner alone whatever the umask (which
+ * can only take permissions away): SQLite then takes it for a new database, and gives
+ * its -wal and -shm files the same mode. O_EXCL: an existing file is never touched. */
+static gboolean
+create_private_file(const char *path, GError **error)
+{
   g_autofree char *dir = g_path_get_dirname(path);
   if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
                 "Cannot create %s: the folder %s does not exist. Create it first.", path, dir);
-    return NULL;
+    return FALSE;
   }
-  g_autoptr(MusterStore) store =
-      store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  int fd = g_open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_EXISTS,
+                "%s already exists. Muster never overwrites a database; choose another "
+                "path or move the old file away.",
+                path);
+    return FALSE;
+  }
+  if (fd < 0) {
+    int saved = errno;
+    g_autofree char *why = unwritable_reason(path);
+    g_set_error(error, MUSTER_ERROR, why != NULL ? MUSTER_ERROR_DB_READONLY : MUSTER_ERROR_IO,
+                _("Creating %s failed: %s. %s"), path, g_strerror(saved),
+                why != NULL ? why : rc_advice(SQLITE_CANTOPEN));
+    return FALSE;
+  }
+  gboolean ok = fchmod(fd, 0600) == 0;
+  int saved = errno;
+  close(fd);
+  if (!ok) {
+    g_unlink(path);
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, _("Creating %s failed: %s. %s"), path,
+                g_strerror(saved), rc_advice(SQLITE_CANTOPEN));
+  }
+  return ok;
+}
+
+/* The schema and the armoury's identity, in the empty file create made. */
+static MusterStore *
+store_fill(const char *path, const char *armoury_code, const char *armoury_name, GError **error)
+{
+  g_autoptr(MusterStore) store = store_connect(path, SQLITE_OPEN_READWRITE, error);
   if (store == NULL || !apply_pragmas(store, error))
     return NULL;
   if (!migrate(store, error) || !muster_state_seal_attach(store, error) ||
@@ -497,6 +617,30 @@ muster_store_create(const char *path, const char *armoury_code, const char *armo
   if (!muster_store_commit(store, error) || !load_identity(store, error))
     return NULL;
   return g_steal_pointer(&store);
+}
+
+MusterStore *
+muster_store_create(const char *path, const char *armoury_code, const char *armoury_name,
+                    GError **error)
+{
+  if (!muster_store_code_valid(armoury_code, error))
+    return NULL;
+  if (!create_private_file(path, error))
+    return NULL;
+  MusterStore *store = store_fill(path, armoury_code, armoury_name, error);
+  if (store == NULL)
+    remove_unfinished(path);
+  return store;
+}
+
+void
+muster_store_discard_new(MusterStore *store)
+{
+  if (store == NULL)
+    return;
+  g_autofree char *path = g_strdup(store->path);
+  muster_store_free(store);
+  remove_unfinished(path);
 }
 
 char *

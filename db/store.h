@@ -21,10 +21,16 @@ typedef struct _MusterStore MusterStore;
 /* The default database of an installed appliance. */
 #define MUSTER_DEFAULT_DB "/var/lib/muster/armoury.db"
 
+/* An armoury code: 1 to 32 letters, digits, '-' or '_' (INVALID otherwise). */
+gboolean muster_store_code_valid(const char *code, GError **error);
 /* Creates PATH (which must not exist) with the current schema and the armoury's
  * identity. code is short ("ARM-01"); name is free text. */
 MusterStore *muster_store_create(const char *path, const char *armoury_code,
                                  const char *armoury_name, GError **error);
+/* Closes a database this process has just created and removes its files: for a set-up
+ * that could not be finished (its first admin could not be added), so that a failed
+ * `muster init` leaves nothing behind. */
+void muster_store_discard_new(MusterStore *store);
 /* Opens an existing database and migrates it forward. */
 MusterStore *muster_store_open(const char *path, GError **error);
 void muster_store_free(MusterStore *store);

@@ -68,8 +68,8 @@ muster_pin_valid(const char *pin, GError **error)
   return TRUE;
 }
 
-static gboolean
-valid_name(const char *name, GError **error)
+gboolean
+muster_user_name_valid(const char *name, GError **error)
 {
   size_t len = name != NULL ? strlen(name) : 0;
   gboolean ok = len >= 2 && len <= 32;
@@ -332,7 +332,7 @@ static MusterUser *
 add_checked(MusterStore *store, const char *actor_name, gboolean bootstrap, const char *name,
             const char *full_name, MusterRole role, const char *pin, GError **error)
 {
-  if (!valid_name(name, error) || !muster_pin_valid(pin, error))
+  if (!muster_user_name_valid(name, error) || !muster_pin_valid(pin, error))
     return NULL;
   if (!muster_store_begin(store, error))
     return NULL;

@@ -40,6 +40,8 @@ gboolean muster_role_from_string(const char *s, MusterRole *role, GError **error
 
 /* PINs: 4 to 12 digits. */
 gboolean muster_pin_valid(const char *pin, GError **error);
+/* User names: 2 to 32 letters, digits, '.', '-' or '_'. */
+gboolean muster_user_name_valid(const char *name, GError **error);
 
 /* Creates the first admin of a new database; fails if any user exists. */
 MusterUser *muster_users_bootstrap_admin(MusterStore *store, const char *name,
