@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # test-kiosk-inspector.sh: /kiosk/no-inspector-keybinding (issue 10, row 7).
-# The fullscreen kiosk on the test's X server (no window manager: every mapped window
-# is a toplevel we can count) must leave no way into GTK's Inspector, whose object tree
+# The fullscreen kiosk on the test's X server must leave no way into GTK's Inspector, whose object tree
 # and property editor would let anyone at the screen change any widget:
 #  - Ctrl+Shift+I and Ctrl+Shift+D, with the inspector keybinding enabled in GSettings
 #    (GTK's default; the memory backend makes sure of it), open no window;
 #  - GTK_DEBUG=interactive and GTK_INSPECTOR_DISPLAY in the environment open none either.
-# Each check waits for the kiosk's window, sends the keys, then waits as long as an
+# Windows are counted by the kiosk's pid (_NET_WM_PID, which the Inspector's window
+# carries too). Each check waits for the kiosk's window, sends the keys, then waits as long as an
 # Inspector takes to appear on a loaded machine, and counts the windows again.
 set -euo pipefail
 dir=$(mktemp -d)
@@ -22,10 +22,10 @@ export MUSTER_RUNTIME_DIR=$dir/run
 export MUSTER_READERS=$dir/none.conf
 export GSETTINGS_BACKEND=memory
 
-"$MUSTER" --db "$dir/demo.db" demo --items 20 >/dev/null
+"$MUSTER" --db "$dir/demo.db" demo --items 200 >/dev/null
 
-windows() { # visible toplevel windows on this display
-  xdotool search --onlyvisible --name '' 2>/dev/null | wc -l
+windows() { # visible toplevel windows of the kiosk (by _NET_WM_PID)
+  xdotool search --onlyvisible --pid "$pid" 2>/dev/null | wc -l
 }
 
 # Starts the kiosk (extra environment as arguments) and waits for its window.
@@ -52,7 +52,7 @@ assert_no_new_window() { # what
   for _ in $(seq 80); do
     if [[ $(windows) -gt 1 ]]; then
       echo "not ok - /kiosk/no-inspector-keybinding: $1 opened a window:"
-      for w in $(xdotool search --onlyvisible --name ''); do xdotool getwindowname "$w"; done
+      for w in $(xdotool search --onlyvisible --pid "$pid"); do xdotool getwindowname "$w"; done
       exit 1
     fi
     sleep 0.1
@@ -61,7 +61,7 @@ assert_no_new_window() { # what
 
 start_kiosk
 [[ $(windows) -eq 1 ]] || { echo "more than one window at the start"; exit 1; }
-wid=$(xdotool search --onlyvisible --name '' | head -1)
+wid=$(xdotool search --onlyvisible --pid "$pid" | head -1)
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 xdotool key --clearmodifiers ctrl+shift+i
 assert_no_new_window "Ctrl+Shift+I"
