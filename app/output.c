@@ -87,24 +87,21 @@ guard_close(void *cookie)
   Guard *g = cookie;
   g_autoptr(GString) out = g_string_new(NULL);
   output_escape_controls(out, g->pending, g->n_pending, FALSE);
-  gboolean ok = write_raw(g->raw, out->str, out->len);
-  g_free(g);
-  return ok ? 0 : EOF;
+  return write_raw(g->raw, out->str, out->len) ? 0 : EOF;
 }
 
+/* Static: the filters live as long as the process, and stdio never closes them. */
+static Guard out_guard, err_guard;
 static FILE *raw_stdout;
 
 static FILE *
-guard_open(FILE *raw, int buffering)
+guard_open(Guard *g, FILE *raw, int buffering)
 {
-  Guard *g = g_new0(Guard, 1);
   g->raw = raw;
   cookie_io_functions_t io = {.write = guard_write, .close = guard_close};
   FILE *f = fopencookie(g, "w", io);
-  if (f == NULL) {
-    g_free(g);
+  if (f == NULL)
     return NULL;
-  }
   setvbuf(f, NULL, buffering, buffering == _IONBF ? 0 : BUFSIZ);
   return f;
 }
@@ -115,8 +112,8 @@ output_guard_streams(void)
   fflush(stdout);
   fflush(stderr);
   raw_stdout = stdout;
-  FILE *out = guard_open(stdout, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
-  FILE *err = guard_open(stderr, _IONBF);
+  FILE *out = guard_open(&out_guard, stdout, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
+  FILE *err = guard_open(&err_guard, stderr, _IONBF);
   /* Without memory for a filter the plain streams stay: printing still works. */
   if (out != NULL)
     stdout = out;
