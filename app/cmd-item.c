@@ -19,7 +19,8 @@ static int run_correct(int argc, char **argv);
 const MusterCliCommand muster_cmd_item[] = {
     {"item import", "--user ADMIN FILE.csv", "Import weapon records from CSV (all or nothing)",
      run_import},
-    {"item export", "[FILE.csv]", "Export every weapon record as CSV", run_export},
+    {"item export", "[FILE.csv]",
+     "Export every weapon record as CSV (with --json: a JSON array of items)", run_export},
     {"item show", "MARKING", "Show the record of the item carrying a marking or serial",
      run_show},
     {"item set-status", "--user SUPERVISOR --status STATUS --reason TEXT MARKING",
@@ -99,6 +100,29 @@ run_import(int argc, char **argv)
   return 0;
 }
 
+/* One item of the JSON export: the object `item show --json` prints, on one line. */
+static void
+append_item_json(const MusterItem *item, gpointer out)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  output_item_json(b, item);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autofree char *text = json_to_string(root, FALSE);
+  g_string_append(out, ((GString *)out)->len > 2 ? ",\n" : "");
+  g_string_append(out, text);
+}
+
+/* A JSON array written item by item: a million items never become one JSON tree. */
+static gboolean
+export_json(MusterStore *store, GString *out, GError **error)
+{
+  g_string_append(out, "[\n");
+  if (!muster_items_foreach(store, append_item_json, out, error))
+    return FALSE;
+  g_string_append(out, out->len > 2 ? "\n]\n" : "]\n");
+  return TRUE;
+}
+
 static int
 run_export(int argc, char **argv)
 {
@@ -113,7 +137,7 @@ run_export(int argc, char **argv)
   if (store == NULL)
     return cli_fail(error);
   g_autoptr(GString) out = g_string_new(NULL);
-  if (!muster_items_export_csv(store, out, &error))
+  if (!(cli.json ? export_json(store, out, &error) : muster_items_export_csv(store, out, &error)))
     return cli_fail(error);
   if (argc == 2 && g_strcmp0(argv[1], "-") != 0) {
     if (!g_file_set_contents(argv[1], out->str, (gssize)out->len, &error)) {
@@ -122,8 +146,7 @@ run_export(int argc, char **argv)
     }
     return 0;
   }
-  fwrite(out->str, 1, out->len, stdout);
-  return fflush(stdout) == 0 ? 0 : 14;
+  return output_write_data(out->str, out->len) ? 0 : 14;
 }
 
 static int

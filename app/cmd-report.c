@@ -64,7 +64,8 @@ report_csv(const MusterCount *count, GPtrArray *list)
     for (guint k = 0; k < G_N_ELEMENTS(row); k++)
       muster_csv_append_field(out, row[k] ? row[k] : "", k + 1 == G_N_ELEMENTS(row));
   }
-  fwrite(out->str, 1, out->len, stdout);
+  /* Data, not text for a terminal: exactly as written (see output.h). */
+  output_write_data(out->str, out->len);
 }
 
 static void

@@ -51,6 +51,7 @@ show_fatal(GtkApplication *app, const char *message)
   gtk_label_set_wrap(GTK_LABEL(label), TRUE);
   gtk_widget_add_css_class(label, "error-text");
   gtk_window_set_child(GTK_WINDOW(window), label);
+  muster_kiosk_block_inspector_keys(window);
   gtk_window_fullscreen(GTK_WINDOW(window));
   gtk_window_present(GTK_WINDOW(window));
 }
@@ -139,6 +140,22 @@ on_stop_signal(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* GTK opens its Inspector at start for GTK_DEBUG=interactive, or on another display
+ * named by GTK_INSPECTOR_DISPLAY; the kiosk offers no debugging, whoever started it.
+ * Runs before GTK reads its environment (the keys are blocked on each window). */
+static void
+refuse_inspector_env(void)
+{
+  static const char *const names[] = {"GTK_DEBUG", "GTK_INSPECTOR_DISPLAY",
+                                      "GTK_INSPECTOR_RENDERER"};
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+    if (g_getenv(names[i]) == NULL)
+      continue;
+    g_printerr("muster-kiosk: %s ignored: the kiosk has no debugging.\n", names[i]);
+    g_unsetenv(names[i]);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -147,6 +164,7 @@ main(int argc, char **argv)
    * report trouble themselves, in `readers list` and on the kiosk. LIBNFC_LOG_LEVEL set
    * by the user still wins. Set before any thread starts. */
   g_setenv("LIBNFC_LOG_LEVEL", "0", FALSE);
+  refuse_inspector_env();
   Options o = {.sim_rate = 2.0, .demo_items = MUSTER_DEMO_DEFAULT_ITEMS, .demo_seed = 2026};
   GOptionEntry entries[] = {
       {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "The armoury database (default: $MUSTER_DB)",

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/output.h"
 
 static const MusterCliCommand *const groups[] = {
     muster_cmd_init,   muster_cmd_user,    muster_cmd_location, muster_cmd_item,
@@ -82,6 +83,8 @@ main(int argc, char **argv)
    * report trouble themselves, in `readers list` and on the kiosk. LIBNFC_LOG_LEVEL set
    * by the user still wins. Set before any thread starts. */
   g_setenv("LIBNFC_LOG_LEVEL", "0", FALSE);
+  /* Names, scans and messages quoting them reach a terminal: no escape sequences. */
+  output_guard_streams();
   /* Leading global options; the subcommand's parser takes any that follow it. */
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {

@@ -1,8 +1,133 @@
 /*
  * output.c: see output.h.
+ *
+ * The stream filter is a glibc cookie stream in front of the stream it replaces: printf(),
+ * g_printerr() and every other writer keep working unchanged, and no command has to
+ * remember to escape what it quotes. It is byte-level, so it cannot tell a legitimate
+ * newline from one inside a field; tab and newline pass, everything else that moves
+ * the cursor, changes the terminal's state or reorders text does not.
  */
+#define _GNU_SOURCE
 #include "app/output.h"
 #include "app/cli.h"
+
+#include <string.h>
+#include <unistd.h>
+
+/* The Unicode code points that reorder the text around them (Trojan Source, CVE-2021-
+ * 42574): embeddings, overrides and isolates. Marks such as U+200F stay: translations
+ * use them. */
+static gboolean
+is_bidi_control(gunichar c)
+{
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+gsize
+output_escape_controls(GString *out, const char *text, gsize len, gboolean more)
+{
+  gsize i = 0;
+  while (i < len) {
+    guchar b = (guchar)text[i];
+    if (b < 0x80) {
+      if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F)
+        g_string_append_printf(out, "\\u%04X", b);
+      else
+        g_string_append_c(out, (char)b);
+      i++;
+      continue;
+    }
+    gunichar c = g_utf8_get_char_validated(text + i, (gssize)(len - i));
+    if (c == (gunichar)-2 && more)
+      break; /* the rest of the character comes with the next write */
+    if (c == (gunichar)-1 || c == (gunichar)-2) {
+      g_string_append_printf(out, "\\x%02X", b);
+      i++;
+      continue;
+    }
+    gsize n = (gsize)(g_utf8_next_char(text + i) - (text + i));
+    if (c <= 0x9F || is_bidi_control(c))
+      g_string_append_printf(out, "\\u%04X", c);
+    else
+      g_string_append_len(out, text + i, (gssize)n);
+    i += n;
+  }
+  return i;
+}
+
+typedef struct {
+  FILE *raw;       /* the stream the filter replaced, which writes to the descriptor */
+  char pending[4]; /* the start of a character split between two writes */
+  gsize n_pending;
+} Guard;
+
+/* Writes through: at exit, stdio may flush the raw stream before the filter. */
+static gboolean
+write_raw(FILE *raw, const char *data, gsize len)
+{
+  return fwrite(data, 1, len, raw) == len && fflush(raw) == 0;
+}
+
+static ssize_t
+guard_write(void *cookie, const char *buf, size_t size)
+{
+  Guard *g = cookie;
+  g_autoptr(GString) in = g_string_new_len(g->pending, (gssize)g->n_pending);
+  g_string_append_len(in, buf, (gssize)size);
+  g_autoptr(GString) out = g_string_sized_new(in->len + 16);
+  gsize taken = output_escape_controls(out, in->str, in->len, TRUE);
+  g->n_pending = in->len - taken;
+  memcpy(g->pending, in->str + taken, g->n_pending);
+  return write_raw(g->raw, out->str, out->len) ? (ssize_t)size : -1;
+}
+
+static int
+guard_close(void *cookie)
+{
+  Guard *g = cookie;
+  g_autoptr(GString) out = g_string_new(NULL);
+  output_escape_controls(out, g->pending, g->n_pending, FALSE);
+  return write_raw(g->raw, out->str, out->len) ? 0 : EOF;
+}
+
+/* Static: the filters live as long as the process, and stdio never closes them. */
+static Guard out_guard, err_guard;
+static FILE *raw_stdout;
+
+static FILE *
+guard_open(Guard *g, FILE *raw, int buffering)
+{
+  g->raw = raw;
+  cookie_io_functions_t io = {.write = guard_write, .close = guard_close};
+  FILE *f = fopencookie(g, "w", io);
+  if (f == NULL)
+    return NULL;
+  setvbuf(f, NULL, buffering, buffering == _IONBF ? 0 : BUFSIZ);
+  return f;
+}
+
+void
+output_guard_streams(void)
+{
+  fflush(stdout);
+  fflush(stderr);
+  raw_stdout = stdout;
+  FILE *out = guard_open(&out_guard, stdout, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
+  FILE *err = guard_open(&err_guard, stderr, _IONBF);
+  /* Without memory for a filter the plain streams stay: printing still works. */
+  if (out != NULL)
+    stdout = out;
+  if (err != NULL)
+    stderr = err;
+}
+
+gboolean
+output_write_data(const char *data, gsize len)
+{
+  if (fflush(stdout) != 0)
+    return FALSE;
+  return write_raw(raw_stdout != NULL ? raw_stdout : stdout, data, len);
+}
 
 void
 output_item_json(JsonBuilder *b, const MusterItem *item)

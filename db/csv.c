@@ -11,6 +11,13 @@
  * The writer quotes a field only when it must (comma, quote, CR, LF, a leading byte-order
  * mark) or when surrounding blanks would be lost by a spreadsheet, and ends rows with
  * CRLF as RFC 4180 says.
+ *
+ * Spreadsheets run a cell that starts with = + - @ tab or CR as a formula (CSV
+ * injection: =HYPERLINK(...) in a model name, say). As OWASP advises, the writer puts
+ * an apostrophe before such a field, which makes it text, and quotes it. So that this
+ * can be undone exactly, a field that already starts with apostrophes followed by one of
+ * those characters gets one more; the reader takes one apostrophe off every field of
+ * that shape. Reading what was written thus gives back every string as it was.
  */
 #include "db/csv.h"
 #include "db/muster-error.h"
@@ -109,6 +116,26 @@ lines_before(const char *text, gsize offset)
   return n;
 }
 
+/* Apostrophes (any number, none too), then a character that starts a formula. */
+static gboolean
+looks_like_formula(const char *v, gsize n)
+{
+  gsize i = 0;
+  while (i < n && v[i] == '\'')
+    i++;
+  if (i >= n)
+    return FALSE;
+  char c = v[i];
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* The writer's apostrophe (see the top of this file), taken off again. */
+static gboolean
+is_neutralised(const char *v, gsize n)
+{
+  return n > 1 && v[0] == '\'' && looks_like_formula(v + 1, n - 1);
+}
+
 static void
 add_field(MusterCsvRecord *rec, const char *text, gsize len, guint line, guint field)
 {
@@ -121,7 +148,10 @@ add_field(MusterCsvRecord *rec, const char *text, gsize len, guint line, guint f
     note_problem(rec, line + lines_before(text, bad - text), field,
                  "text that is not valid UTF-8 (byte 0x%02X). Save the file as UTF-8 CSV.",
                  (guint)(guchar)*bad);
-  g_ptr_array_add(rec->fields, g_strndup(text, len));
+  if (is_neutralised(text, len))
+    g_ptr_array_add(rec->fields, g_strndup(text + 1, len - 1));
+  else
+    g_ptr_array_add(rec->fields, g_strndup(text, len));
 }
 
 static void
@@ -270,10 +300,11 @@ muster_csv_append_field(GString *out, const char *value, gboolean last)
     g_string_append(out, "\"\"\r\n");
     return;
   }
-  if (!needs_quotes(v, n)) {
+  gboolean formula = looks_like_formula(v, n);
+  if (!formula && !needs_quotes(v, n)) {
     g_string_append_len(out, v, n);
   } else {
-    g_string_append_c(out, '"');
+    g_string_append(out, formula ? "\"'" : "\"");
     for (const char *p = v; *p != '\0'; p++) {
       if (*p == '"')
         g_string_append_c(out, '"');

@@ -14,6 +14,10 @@
  *    inside an unquoted field, text after a closing quote) is reported in the record's
  *    problem and reading goes on; only an unterminated quote ends the reading, since
  *    nothing after it can be told apart.
+ *
+ * Both take one apostrophe off a field that starts with apostrophes followed by = + - @
+ * tab or CR: the writer's neutralisation of spreadsheet formulas (see
+ * muster_csv_append_field()), and a spreadsheet's own way of saying "text".
  */
 #pragma once
 #include <glib.h>
@@ -55,7 +59,10 @@ gboolean muster_csv_reader_next(MusterCsvReader *reader, MusterCsvRecord *rec,
 
 /* Appends one field, quoted when needed (NULL is written as an empty field), then a
  * comma, or the CRLF row terminator when last. A row that is one empty field is written
- * as "" so that it is not read back as a blank line. */
+ * as "" so that it is not read back as a blank line. A field a spreadsheet would run as
+ * a formula (it starts with = + - @ tab or CR, after any apostrophes) is written quoted
+ * with an apostrophe before it, which both readers take off again: a spreadsheet shows
+ * it as text, and muster_csv_reader_next() gives back the field exactly. */
 void muster_csv_append_field(GString *out, const char *value, gboolean last);
 
 G_END_DECLS

@@ -2,8 +2,10 @@
  * item-check.c: the rules an item's fields must meet.
  *
  * One validation path serves a single add, every CSV row and every correction, so a
- * field is judged the same way wherever it comes from. It normalises in place (serial
- * and marking values through marking/marking.c, location paths through locations.c) and
+ * field is judged the same way wherever it comes from. It normalises in place what is
+ * matched (marking values through marking/marking.c, location paths through
+ * locations.c) but keeps the description as written, trimmed only: a serial engraved
+ * in lower case is recorded in lower case, and matched by its key (item_serial_key()). It
  * collects every problem instead of stopping at the first, because an administrator
  * fixing a spreadsheet wants the whole list at once. Problems are plain phrases ("year
  * 1700 is out of range ..."); the caller adds where they were found (a CSV line, an
@@ -203,20 +205,22 @@ item_marking_same_tag(const MusterMarking *a, const MusterMarking *b)
 }
 
 static gboolean
-is_serial_copy(const MusterItem *item, const MusterMarking *m)
+is_serial_copy(const char *serial_key, const MusterMarking *m)
 {
   return g_strcmp0(m->kind, "engraved_serial") == 0 && g_strcmp0(m->component, "frame") == 0 &&
-         g_strcmp0(m->value, item->serial) == 0;
+         g_strcmp0(m->value, serial_key) == 0;
 }
 
-/* Checks every marking, puts the engraved serial first as a frame marking, and drops an
- * explicit copy of it (an export lists it only implicitly, through the serial). */
+/* Checks every marking, puts the engraved serial first as a frame marking (normalised,
+ * as every marking is), and drops an explicit copy of it (an export lists it only
+ * implicitly, through the serial). */
 static void
 check_markings(GPtrArray *problems, MusterItem *item)
 {
   g_autoptr(GPtrArray) out = item_markings_new();
-  if (item->serial != NULL)
-    g_ptr_array_add(out, item_marking_new("engraved_serial", "frame", item->serial));
+  g_autofree char *serial_key = item->serial != NULL ? item_serial_key(item->serial) : NULL;
+  if (serial_key != NULL)
+    g_ptr_array_add(out, item_marking_new("engraved_serial", "frame", serial_key));
   for (guint i = 0; item->markings != NULL && i < item->markings->len; i++) {
     MusterMarking *m = g_ptr_array_index(item->markings, i);
     if (!item_check_marking(problems, m))
@@ -226,7 +230,7 @@ check_markings(GPtrArray *problems, MusterItem *item)
       dup = item_marking_same_tag(m, g_ptr_array_index(out, j));
     if (!dup)
       g_ptr_array_add(out, item_marking_new(m->kind, m->component, m->value));
-    else if (!is_serial_copy(item, m))
+    else if (!is_serial_copy(serial_key, m))
       item_problem(problems, "marking '%s:%s:%s' is listed twice", m->kind, m->component, m->value);
   }
   if (item->markings != NULL)
@@ -234,19 +238,24 @@ check_markings(GPtrArray *problems, MusterItem *item)
   item->markings = g_steal_pointer(&out);
 }
 
+/* Judged as an engraved_serial marking is, but kept as written (trimmed). */
 static void
 check_serial(GPtrArray *problems, MusterItem *item)
 {
   g_autoptr(GError) error = NULL;
+  if (item->serial != NULL)
+    g_strstrip(item->serial);
   if (item->serial == NULL || *item->serial == '\0') {
+    g_clear_pointer(&item->serial, g_free);
     item_problem(problems, "serial is required");
     return;
   }
-  char *serial = muster_marking_normalise(MUSTER_MARKING_ENGRAVED_SERIAL, item->serial, &error);
-  g_clear_pointer(&item->serial, g_free);
-  if (serial == NULL)
+  g_autofree char *key =
+      muster_marking_normalise(MUSTER_MARKING_ENGRAVED_SERIAL, item->serial, &error);
+  if (key == NULL) {
     item_problem(problems, "serial: %s", error->message);
-  item->serial = serial;
+    g_clear_pointer(&item->serial, g_free);
+  }
 }
 
 static void

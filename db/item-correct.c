@@ -111,13 +111,15 @@ corrected_copy(MusterItem *item, ItemField f, const char *value, GError **error)
   return g_steal_pointer(&copy);
 }
 
+/* The frame's engraved_serial marking of a serial (matched by its key). */
 static const MusterMarking *
 frame_serial_marking(const MusterItem *item, const char *serial)
 {
+  g_autofree char *key = item_serial_key(serial);
   for (guint i = 0; i < item->markings->len; i++) {
     const MusterMarking *m = g_ptr_array_index(item->markings, i);
     if (g_str_equal(m->kind, "engraved_serial") && g_str_equal(m->component, "frame") &&
-        g_str_equal(m->value, serial))
+        g_str_equal(m->value, key))
       return m;
   }
   return NULL;
@@ -193,7 +195,8 @@ update_item(MusterStore *store, const MusterItem *copy, GError **error)
       muster_store_stmt(store,
                         "UPDATE item SET manufacturer = ?, country_of_manufacture = ?, serial = ?, "
                         "model = ?, category = ?, calibre = ?, year = ?, import_country = ?, "
-                        "import_year = ?, state_marking = ?, frame_material = ? WHERE id = ?",
+                        "import_year = ?, state_marking = ?, frame_material = ?, serial_key = ? "
+                        "WHERE id = ?",
                         error);
   if (stmt == NULL)
     return FALSE;
@@ -208,7 +211,9 @@ update_item(MusterStore *store, const MusterItem *copy, GError **error)
   bind_year(stmt, 9, copy->import_year);
   muster_bind_text_or_null(stmt, 10, copy->state_marking);
   muster_bind_text_or_null(stmt, 11, copy->frame_material);
-  sqlite3_bind_int64(stmt, 12, copy->id);
+  g_autofree char *serial_key = item_serial_key(copy->serial);
+  sqlite3_bind_text(stmt, 12, serial_key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt, 13, copy->id);
   return muster_store_step_done(store, stmt, "Correcting the item", error);
 }
 
@@ -218,6 +223,10 @@ correct_serial_marking(MusterStore *store, const MusterUser *actor, const Muster
                        const MusterItem *copy, const char *at, const char *reason, GError **error)
 {
   g_autofree char *why = g_strdup_printf("serial corrected: %s", reason);
+  g_autofree char *old_key = item_serial_key(item->serial);
+  g_autofree char *new_key = item_serial_key(copy->serial);
+  if (g_str_equal(old_key, new_key))
+    return TRUE; /* only how it is written changed: the same marking */
   const MusterMarking *old = frame_serial_marking(item, item->serial);
   if (old != NULL && old->retired_at == NULL &&
       (!item_retire_marking_row(store, item->id, old, at, error) ||

@@ -212,11 +212,13 @@ record_is_blank(MusterCsvRecord *rec)
   return TRUE;
 }
 
-/* Keys of the pending rows, which the database cannot see yet. */
+/* Keys of the pending rows, which the database cannot see yet. The serial's key is the
+ * checked item's engraved_serial frame marking, which item_check() put first. */
 static char *
 serial_key(const MusterItem *item)
 {
-  return g_strconcat("s\x1f", item->manufacturer, "\x1f", item->serial, NULL);
+  const MusterMarking *serial = g_ptr_array_index(item->markings, 0);
+  return g_strconcat("s\x1f", item->manufacturer, "\x1f", serial->value, NULL);
 }
 
 static char *
@@ -555,6 +557,7 @@ muster_items_import_csv(MusterStore *store, const MusterUser *actor, const char 
 static void
 append_markings(GString *cell, sqlite3_stmt *markings, int *rc, gint64 item_id, const char *serial)
 {
+  g_autofree char *serial_key = item_serial_key(serial);
   gboolean serial_skipped = FALSE;
   while (*rc == SQLITE_ROW && sqlite3_column_int64(markings, 0) < item_id)
     *rc = sqlite3_step(markings);
@@ -564,7 +567,7 @@ append_markings(GString *cell, sqlite3_stmt *markings, int *rc, gint64 item_id, 
     const char *component = (const char *)sqlite3_column_text(markings, 2);
     const char *value = (const char *)sqlite3_column_text(markings, 3);
     if (!serial_skipped && g_str_equal(kind, "engraved_serial") &&
-        g_str_equal(component, "frame") && g_strcmp0(value, serial) == 0) {
+        g_str_equal(component, "frame") && g_strcmp0(value, serial_key) == 0) {
       serial_skipped = TRUE;
       continue;
     }

@@ -1,6 +1,9 @@
 /*
  * item-write.c: writing checked new items, with everything that records their creation.
  *
+ * The serial is written as it was given; serial_key beside it is the form it is
+ * matched by (item_serial_key()), which the unique index compares.
+ *
  * A new item is four kinds of row: the item, its markings, its 'created' item_event, and
  * its item.created outbox event (the audit entry is the caller's: one per add, one per
  * import). Adding one item and importing a million go through the same writer, so both
@@ -36,6 +39,7 @@ item_new_clear(gpointer p)
 {
   ItemNew *n = p;
   g_clear_pointer(&n->item, muster_item_free);
+  g_clear_pointer(&n->serial_key, g_free);
   g_clear_pointer(&n->reason, g_free);
 }
 
@@ -57,6 +61,7 @@ item_new_init(ItemNew *n, MusterItem *item, gint64 id, gint64 location_id, const
   g_free(item->created_at);
   item->created_at = g_strdup(now);
   n->item = item;
+  n->serial_key = item_serial_key(item->serial);
   n->location_id = location_id;
   n->reason = reason;
 }
@@ -132,7 +137,7 @@ bind_int_or_null(sqlite3_stmt *stmt, int idx, gint64 v)
 #define ITEM_INSERT                                                                       \
   "INSERT INTO item (id, uuid, manufacturer, country_of_manufacture, serial, model, "     \
   "category, calibre, year, import_country, import_year, state_marking, frame_material, " \
-  "status, location_id, custodian, created_at)"
+  "status, location_id, custodian, created_at, serial_key)"
 
 static void
 bind_item(sqlite3_stmt *stmt, int base, gconstpointer row, const WriteContext *ctx)
@@ -156,6 +161,7 @@ bind_item(sqlite3_stmt *stmt, int base, gconstpointer row, const WriteContext *c
   bind_int_or_null(stmt, base + 15, n->location_id);
   bind_str(stmt, base + 16, item->custodian);
   bind_str(stmt, base + 17, item->created_at);
+  bind_str(stmt, base + 18, n->serial_key);
 }
 
 #define MARKING_INSERT "INSERT INTO marking (item_id, kind, component, value, created_at)"
@@ -223,7 +229,7 @@ item_write_new(MusterStore *store, const MusterUser *actor, GArray *items, const
     NewOutbox o = {item->uuid, item_created_payload(item)};
     g_array_append_val(outbox, o);
   }
-  if (!insert_rows(store, ITEM_INSERT, 17, items, bind_item, &ctx, "Recording the items", error) ||
+  if (!insert_rows(store, ITEM_INSERT, 18, items, bind_item, &ctx, "Recording the items", error) ||
       !insert_rows(store, MARKING_INSERT, 5, markings, bind_marking, &ctx, "Recording the markings",
                    error) ||
       !insert_rows(store, CREATED_INSERT, 6, items, bind_created, &ctx,

@@ -25,7 +25,13 @@ gboolean item_status_known(MusterStatus status);
 /* A copy of an item (its markings as kind, component and value only), so that
  * validation may normalise it in place. */
 MusterItem *item_copy_fields(const MusterItem *fields);
-/* The item already recorded with this manufacturer and serial: *id 0 when none. */
+/* The form a serial is matched by (marking.c's engraved_serial normalisation): the
+ * serial itself is kept as written, and two serials with the same key are the same
+ * serial. Falls back to the text itself when it cannot be normalised (item_check()
+ * refuses such a serial before anything is written). */
+char *item_serial_key(const char *serial);
+/* The item already recorded with this manufacturer and serial (compared by key): *id 0
+ * when none. */
 gboolean item_find_same_serial(MusterStore *store, const char *manufacturer, const char *serial,
                                gint64 *id, char **uuid, GError **error);
 /* One item_event row. corrects_id 0: it corrects nothing. */
@@ -102,6 +108,7 @@ char *item_created_payload(const MusterItem *item);
  * written in bulk without waiting for each item's rowid. */
 typedef struct {
   MusterItem *item;
+  char *serial_key;   /* item_serial_key() of its serial */
   gint64 location_id; /* 0: none */
   char *reason;       /* of its 'created' event */
 } ItemNew;

@@ -171,6 +171,27 @@ muster_items_get(MusterStore *store, gint64 id, GError **error)
   return get_where(store, ITEM_SELECT "WHERE i.id = ?", id, NULL, error);
 }
 
+gboolean
+muster_items_foreach(MusterStore *store, MusterItemFunc func, gpointer user_data, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, ITEM_SELECT "ORDER BY i.id", error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    g_autoptr(MusterItem) item = item_from_row(stmt);
+    if (!item_load_markings(store, item, error)) {
+      sqlite3_reset(stmt);
+      return FALSE;
+    }
+    func(item, user_data);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return muster_store_fail(store, rc, "Reading the items", error);
+  return TRUE;
+}
+
 MusterItem *
 muster_items_get_by_uuid(MusterStore *store, const char *uuid, GError **error)
 {
@@ -213,10 +234,13 @@ muster_items_find_by_marking(MusterStore *store, const char *text, GError **erro
   g_autoptr(GPtrArray) forms = muster_items_lookup_forms(text);
   if (forms->len == 0)
     return g_steal_pointer(&found);
+  /* Items written before serials were kept as written (migration 008) have no
+   * serial_key: their serial is its own key. */
   sqlite3_stmt *stmt =
       muster_store_stmt(store,
                         "SELECT item_id FROM marking WHERE value IN (?1, ?2, ?3, ?4) "
-                        "UNION SELECT id FROM item WHERE serial IN (?1, ?2, ?3, ?4) ORDER BY 1",
+                        "UNION SELECT id FROM item WHERE coalesce(serial_key, serial) "
+                        "IN (?1, ?2, ?3, ?4) ORDER BY 1",
                         error);
   if (stmt == NULL)
     return NULL;
@@ -285,16 +309,27 @@ muster_items_resolve(MusterStore *store, const char *text, GError **error)
   return NULL;
 }
 
+char *
+item_serial_key(const char *serial)
+{
+  char *key = muster_marking_normalise(MUSTER_MARKING_ENGRAVED_SERIAL, serial, NULL);
+  return key != NULL ? key : g_strdup(serial);
+}
+
 gboolean
 item_find_same_serial(MusterStore *store, const char *manufacturer, const char *serial, gint64 *id,
                       char **uuid, GError **error)
 {
+  /* The expression of the unique index item_serial_key (migration 008). */
   sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT id, uuid FROM item WHERE manufacturer = ? AND serial = ?", error);
+      store,
+      "SELECT id, uuid FROM item WHERE coalesce(serial_key, serial) = ? AND manufacturer = ?",
+      error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text(stmt, 1, manufacturer, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 2, serial, -1, SQLITE_TRANSIENT);
+  g_autofree char *key = item_serial_key(serial);
+  sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt, 2, manufacturer, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(stmt);
   *id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
   if (uuid != NULL)

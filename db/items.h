@@ -70,6 +70,11 @@ MusterItem *muster_items_add(MusterStore *store, const MusterUser *actor,
                              const MusterItem *fields, GError **error);
 
 MusterItem *muster_items_get(MusterStore *store, gint64 id, GError **error);
+/* Calls func with every item in the order recorded, markings (retired ones too) loaded;
+ * one at a time, so that a million items are never all in memory. */
+typedef void (*MusterItemFunc)(const MusterItem *item, gpointer user_data);
+gboolean muster_items_foreach(MusterStore *store, MusterItemFunc func, gpointer user_data,
+                              GError **error);
 MusterItem *muster_items_get_by_uuid(MusterStore *store, const char *uuid, GError **error);
 
 /* Every item that carries marking text (normalised first), or whose serial is it. Empty

@@ -156,19 +156,26 @@ muster_state_seal_attach(MusterStore *store, GError **error)
   if (sqlite3_db_readonly(db, "main"))
     return TRUE;
   g_autoptr(GString) sql = g_string_new(NULL);
-  static const char *const events[][2] = {
-      {"INSERT", "('%1$s', NEW.rowid)"},
-      {"UPDATE", "('%1$s', OLD.rowid), ('%1$s', NEW.rowid)"},
-      {"DELETE", "('%1$s', OLD.rowid)"},
+  /* Each noted once, without leaning on OR IGNORE: an outer UPSERT or OR REPLACE would
+   * impose its own conflict policy on the trigger's statements. */
+  static const struct {
+    const char *event;
+    const char *rows[2];
+  } events[] = {
+      {"INSERT", {"NEW.rowid", NULL}},
+      {"UPDATE", {"OLD.rowid", "NEW.rowid"}},
+      {"DELETE", {"OLD.rowid", NULL}},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++) {
     const char *t = state_tables[i].table;
     for (gsize e = 0; e < G_N_ELEMENTS(events); e++) {
-      g_autofree char *values = g_strdup_printf(events[e][1], t);
-      g_string_append_printf(sql,
-                             "CREATE TEMP TRIGGER IF NOT EXISTS state_%s_%s AFTER %s ON main.%s "
-                             "BEGIN INSERT OR IGNORE INTO state_changed VALUES %s; END;",
-                             t, events[e][0], events[e][0], t, values);
+      g_string_append_printf(sql, "CREATE TEMP TRIGGER IF NOT EXISTS state_%s_%s AFTER %s ON "
+                             "main.%s BEGIN", t, events[e].event, events[e].event, t);
+      for (gsize r = 0; r < G_N_ELEMENTS(events[e].rows) && events[e].rows[r] != NULL; r++)
+        g_string_append_printf(sql, " INSERT INTO state_changed SELECT '%s', %s WHERE NOT EXISTS"
+                               " (SELECT 1 FROM state_changed WHERE tbl = '%s' AND row_id = %s);",
+                               t, events[e].rows[r], t, events[e].rows[r]);
+      g_string_append(sql, " END;");
     }
   }
   return muster_store_exec(store, sql->str, error);

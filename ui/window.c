@@ -180,6 +180,30 @@ muster_kiosk_window_class_init(MusterKioskWindowClass *klass)
   gtk_widget_class_bind_template_callback(widget_class, on_sign_out_clicked);
 }
 
+static gboolean
+swallow_key(GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  return TRUE;
+}
+
+/* GtkWindow binds these keys to the Inspector whenever GSettings' enable-inspector-
+ * keybinding is true, GTK's default, read at each press. A shortcut controller in the
+ * capture phase matches them exactly as that binding does (on any keyboard layout) and
+ * runs before the window's own bindings, which then never see them. */
+void
+muster_kiosk_block_inspector_keys(GtkWidget *window)
+{
+  static const guint keys[] = {GDK_KEY_I, GDK_KEY_D};
+  GtkEventController *controller = gtk_shortcut_controller_new();
+  gtk_event_controller_set_propagation_phase(controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+    gtk_shortcut_controller_add_shortcut(
+        GTK_SHORTCUT_CONTROLLER(controller),
+        gtk_shortcut_new(gtk_keyval_trigger_new(keys[i], GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                         gtk_callback_action_new(swallow_key, NULL, NULL)));
+  gtk_widget_add_controller(window, controller);
+}
+
 static void
 muster_kiosk_window_init(MusterKioskWindow *self)
 {
@@ -188,6 +212,7 @@ muster_kiosk_window_init(MusterKioskWindow *self)
   gtk_event_controller_set_propagation_phase(legacy, GTK_PHASE_CAPTURE);
   g_signal_connect(legacy, "event", G_CALLBACK(on_any_event), self);
   gtk_widget_add_controller(GTK_WIDGET(self), legacy);
+  muster_kiosk_block_inspector_keys(GTK_WIDGET(self));
 }
 
 MusterKioskWindow *

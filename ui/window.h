@@ -27,4 +27,9 @@ MusterKioskSession *muster_kiosk_window_get_session(MusterKioskWindow *self);
 const char *muster_kiosk_window_get_page(MusterKioskWindow *self);
 GtkWidget *muster_kiosk_window_get_screen(MusterKioskWindow *self, const char *page);
 
+/* Swallows GTK's own keys for its Inspector (Ctrl+Shift+I, Ctrl+Shift+D) on a window:
+ * the Inspector edits any widget, a way out of the kiosk. Every kiosk window has it;
+ * call it on any other toplevel the kiosk shows. */
+void muster_kiosk_block_inspector_keys(GtkWidget *window);
+
 G_END_DECLS

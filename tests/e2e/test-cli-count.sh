@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 setup_armoury
 MUSTER_PIN=123456 m item import --user admin "$MUSTER_TEST_DATA/small-armoury.csv" >/dev/null
-assert_eq 11 "$(m --json item export | tail -n +2 | wc -l)" "exported rows"
+assert_eq 11 "$(m item export | tail -n +2 | wc -l)" "exported rows"
 
 # Start: bob counts, carol witnesses; R1 only.
 MUSTER_PIN=1234 MUSTER_WITNESS_PIN=1234 m --json count start --user bob --witness carol \

@@ -111,11 +111,13 @@ test_lockout_setting(TestDb *t, gconstpointer data)
   g_autoptr(MusterUser) bob = test_db_add_user(t, "bob", MUSTER_ROLE_STAFF);
   g_autoptr(MusterUser) carol = test_db_add_user(t, "carol", MUSTER_ROLE_STAFF);
   g_autoptr(GError) error = NULL;
-  g_assert_true(muster_settings_set(t->store, t->admin, "lockout_attempts", 3, &error));
+  gboolean set3 = muster_settings_set(t->store, t->admin, "lockout_attempts", 3, &error);
   g_assert_no_error(error);
+  g_assert_true(set3);
   assert_locks_after(t, "bob", 3);
-  g_assert_true(muster_settings_set(t->store, t->admin, "lockout_attempts", 8, &error));
+  gboolean set = muster_settings_set(t->store, t->admin, "lockout_attempts", 8, &error);
   g_assert_no_error(error);
+  g_assert_true(set);
   assert_locks_after(t, "carol", 8);
 }
 
