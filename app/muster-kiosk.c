@@ -28,7 +28,9 @@
 #include "ui/window.h"
 
 #include <glib-unix.h>
+#include <errno.h>
 #include <locale.h>
+#include <sys/prctl.h>
 
 typedef struct {
   char *db;
@@ -165,6 +167,10 @@ main(int argc, char **argv)
    * by the user still wins. Set before any thread starts. */
   g_setenv("LIBNFC_LOG_LEVEL", "0", FALSE);
   refuse_inspector_env();
+  /* The kiosk holds typed PINs and a signed-in session: no core dumps, no ptrace by other
+   * processes of the same user. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_warning("could not make the kiosk undumpable: %s", g_strerror(errno));
   Options o = {.sim_rate = 2.0, .demo_items = MUSTER_DEMO_DEFAULT_ITEMS, .demo_seed = 2026};
   GOptionEntry entries[] = {
       {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "The armoury database (default: $MUSTER_DB)",

@@ -21,7 +21,9 @@
  * it refuses to listen beyond loopback without a query token (registry/server.h).
  */
 #include <glib-unix.h>
+#include <errno.h>
 #include <locale.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
@@ -39,10 +41,14 @@ fail(GError *error)
   return 1;
 }
 
+/* The connection string may carry the database password: taken out of the environment
+ * at start (see main), so that /proc/PID/environ does not keep it. */
+static char *env_conninfo;
+
 static RegistryDb *
 open_db(GError **error)
 {
-  const char *conninfo = opt_db != NULL ? opt_db : g_getenv("MUSTER_REGISTRY_DB");
+  const char *conninfo = opt_db != NULL ? opt_db : env_conninfo;
   g_autoptr(RegistryDb) db =
       registry_db_connect(conninfo != NULL ? conninfo : "dbname=muster_registry", error);
   if (db == NULL || !registry_db_migrate(db, error))
@@ -145,7 +151,7 @@ cmd_serve(int argc, char **argv)
       tokens_path != NULL ? registry_query_tokens_load(tokens_path, &error) : NULL;
   if (tokens_path != NULL && tokens == NULL)
     return fail(error);
-  const char *conninfo = opt_db != NULL ? opt_db : g_getenv("MUSTER_REGISTRY_DB");
+  const char *conninfo = opt_db != NULL ? opt_db : env_conninfo;
   RegistryServerConfig config = {
       .conninfo = conninfo != NULL ? conninfo : "dbname=muster_registry",
       .address = listen != NULL ? listen : "127.0.0.1",
@@ -358,10 +364,27 @@ static const struct {
     {"key", cmd_key, "print (making it if needed) the registry's public key"},
 };
 
+/* The registry holds its signing key and the database password: no core dumps, no
+ * ptrace by other processes of the same user, no password left in the environment. */
+static void
+guard_secrets(void)
+{
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_warning("could not make the process undumpable: %s", g_strerror(errno));
+  const char *db = g_getenv("MUSTER_REGISTRY_DB");
+  if (db == NULL)
+    return;
+  env_conninfo = g_strdup(db);
+  /* unsetenv() alone leaves the bytes in the block /proc/PID/environ shows */
+  memset((char *)db, 0, strlen(db));
+  g_unsetenv("MUSTER_REGISTRY_DB");
+}
+
 int
 main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  guard_secrets();
   for (int i = 1; i < argc; i++) {
     for (guint c = 0; c < G_N_ELEMENTS(commands); c++)
       if (g_str_equal(argv[i], commands[c].name)) {

@@ -416,14 +416,12 @@ count_failure(MusterStore *store, gint64 id, int *attempts, gboolean *was_locked
  * though the caller gets an error. Counted, compared with the limit and locked in that
  * one transaction, never from what was read before it. */
 static gboolean
-record_failure(MusterStore *store, MusterUser *user, GError **error)
+record_failure_in_tx(MusterStore *store, MusterUser *user, GError **error)
 {
-  if (!muster_store_begin(store, error))
-    return FALSE;
   int attempts = 0;
   gboolean was_locked = FALSE;
   if (!count_failure(store, user->id, &attempts, &was_locked, error))
-    goto fail;
+    return FALSE;
   gboolean lock = !was_locked && attempts >= muster_settings_get(store, "lockout_attempts");
   g_autofree char *detail = g_strdup_printf("{\"attempts\":%d,\"locked\":%s}", attempts,
                                             lock || was_locked ? "true" : "false");
@@ -432,13 +430,22 @@ record_failure(MusterStore *store, MusterUser *user, GError **error)
       !muster_audit_append(store, user->name, lock ? "user.locked" : "user.pin_failed", user->uuid,
                            detail, error) ||
       !muster_store_commit(store, error))
-    goto fail;
+    return FALSE;
   user->failed_attempts = attempts;
   user->locked = lock || was_locked;
   return TRUE;
-fail:
-  muster_store_rollback(store);
-  return FALSE;
+}
+
+static gboolean
+record_failure(MusterStore *store, MusterUser *user, GError **error)
+{
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!record_failure_in_tx(store, user, error)) {
+    muster_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static char *
