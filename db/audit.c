@@ -148,10 +148,11 @@ max_rowid(MusterStore *store, const char *table)
 }
 
 void
-muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_SEALED])
+muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_BASE])
 {
   for (int i = 0; i < MUSTER_AUDIT_N_SEALED; i++)
     base[i] = max_rowid(store, sealed_tables[i]);
+  muster_state_seal_tx_snapshot(store, base + MUSTER_AUDIT_N_SEALED);
 }
 
 /* Serialised rows collect here and are hashed a block at a time: sealing runs at every
@@ -345,11 +346,11 @@ seal_range(MusterStore *store, int i, gint64 first, gint64 last, const char *use
 }
 
 gboolean
-muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED],
+muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_BASE],
                      GError **error)
 {
   /* First: the state rows written become row_state rows, sealed below with the rest. */
-  if (!muster_state_seal_tx(store, error))
+  if (!muster_state_seal_tx(store, base + MUSTER_AUDIT_N_SEALED, error))
     return FALSE;
   g_autofree char *user = NULL;
   for (int i = 0; i < MUSTER_AUDIT_N_SEALED; i++) {

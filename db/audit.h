@@ -11,6 +11,7 @@
  * a user is detected as well.
  */
 #pragma once
+#include "db/state-seal.h"
 #include "db/store.h"
 
 G_BEGIN_DECLS
@@ -54,8 +55,11 @@ gboolean muster_audit_count_digests(MusterStore *store, gint64 count_id, char sc
 
 /* Used by the store around each transaction (see store.c). */
 #define MUSTER_AUDIT_N_SEALED 10
-void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_SEALED]);
-gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_SEALED],
+/* What the store keeps of each transaction's start: the newest rowid of every sealed
+ * history table, then of every state table (db/state-seal.h). */
+#define MUSTER_AUDIT_N_BASE (MUSTER_AUDIT_N_SEALED + MUSTER_STATE_N_TABLES)
+void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_BASE]);
+gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_BASE],
                               GError **error);
 /* Inside a transaction: seals, as they are, the rows of tables that were first sealed by
  * a later schema (for the state baseline of db/state-seal.c). */

@@ -1,11 +1,14 @@
 /*
  * state-seal.c: every write of a state row leaves a sealed digest. See state-seal.h.
  *
- * Which rows a transaction wrote is noted by TEMP triggers into temp.state_changed: they
- * belong to this connection only, so Muster's own writes are noted and an outside
- * program's are not. At commit one INSERT ... SELECT per table appends the digests
- * (computed by the SQL function muster_row_digest) to row_state; db/audit.c then seals
- * row_state's new rows into the chain with the rest of the history.
+ * A transaction's new rows are those above each table's newest rowid at its start (as
+ * for the history tables). The existing rows it updated or deleted are noted by TEMP
+ * triggers into temp.state_changed: they belong to this connection only, so Muster's own
+ * writes are noted and an outside program's are not. At commit one INSERT ... SELECT per
+ * table appends the digests (computed by the SQL function muster_row_digest) to
+ * row_state; db/audit.c then seals row_state's new rows into the chain with the rest of
+ * the history. An import of a million items thus costs one pass over the new rows, not
+ * a trigger per row.
  *
  * The tables are listed once, below, each with the words that name one of its rows to a
  * person, so that `muster audit verify` can say "item Heckler & Koch MP5 SN 123 was
@@ -24,7 +27,7 @@ typedef struct {
   const char *columns; /* the columns sealed, comma-separated; NULL: all of them */
 } StateTable;
 
-static const StateTable state_tables[] = {
+static const StateTable state_tables[MUSTER_STATE_N_TABLES] = {
     {"meta", "armoury record", "'the armoury record ' || t.key"},
     {"setting", "setting", "'setting ' || t.key"},
     {"location", "location", "'location ' || CASE t.path WHEN '' THEN '(the armoury)' ELSE t.path END"},
@@ -43,15 +46,6 @@ static const StateTable state_tables[] = {
     {"sync_state", "sync settings", "'the registry sync settings'",
      "registry_url,registry_ca,registry_key"},
 };
-
-static const StateTable *
-state_table(const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++)
-    if (g_strcmp0(state_tables[i].table, name) == 0)
-      return &state_tables[i];
-  return NULL;
-}
 
 /* ---- the digest ----------------------------------------------------------------------- */
 
@@ -162,7 +156,6 @@ muster_state_seal_attach(MusterStore *store, GError **error)
     const char *event;
     const char *rows[2];
   } events[] = {
-      {"INSERT", {"NEW.rowid", NULL}},
       {"UPDATE", {"OLD.rowid", "NEW.rowid"}},
       {"DELETE", {"OLD.rowid", NULL}},
   };
@@ -181,75 +174,99 @@ muster_state_seal_attach(MusterStore *store, GError **error)
   return muster_store_exec(store, sql->str, error);
 }
 
-/* The tables this transaction wrote rows of. NULL when the connection was not attached
- * (it cannot write). */
-static GPtrArray *
-changed_tables(MusterStore *store, GError **error)
+void
+muster_state_seal_tx_snapshot(MusterStore *store, gint64 base[MUSTER_STATE_N_TABLES])
 {
-  sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT DISTINCT tbl FROM temp.state_changed", NULL);
-  if (stmt == NULL)
-    return NULL;
-  GPtrArray *tables = g_ptr_array_new_with_free_func(g_free);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    g_ptr_array_add(tables, muster_column_dup(stmt, 0));
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    g_ptr_array_unref(tables);
-    muster_store_fail(store, rc, "Sealing the state rows", error);
-    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++) {
+    g_autofree char *sql =
+        g_strdup_printf("SELECT coalesce(max(rowid), 0) FROM main.%s", state_tables[i].table);
+    sqlite3_stmt *stmt = muster_store_stmt(store, sql, NULL);
+    base[i] = stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0)
+                                                                 : G_MAXINT64;
+    if (stmt != NULL)
+      sqlite3_reset(stmt);
   }
-  return tables;
 }
 
-/* A row written again as it was (an upsert of the same value, sync progress beside the
- * sealed columns) adds nothing. */
 static gboolean
-seal_table(MusterStore *store, const StateTable *st, GError **error)
+run_seal(MusterStore *store, const char *sql, const char *table, gint64 base, GError **error)
 {
-  const char *table = st->table;
-  g_autofree char *args = digest_args(store, st, error);
-  if (args == NULL)
-    return FALSE;
-  g_autofree char *sql = g_strdup_printf(
-      "INSERT INTO row_state (tbl, row_id, digest) SELECT tbl, row_id, d FROM"
-      " (SELECT c.tbl, c.row_id,"
-      "  (SELECT muster_row_digest(%s) FROM main.%s t WHERE t.rowid = c.row_id) AS d"
-      "  FROM temp.state_changed c WHERE c.tbl = ?1) n"
-      " WHERE d IS NOT (SELECT r.digest FROM row_state r WHERE r.tbl = n.tbl"
-      "  AND r.row_id = n.row_id ORDER BY r.id DESC LIMIT 1)"
-      " ORDER BY row_id",
-      args, table);
   sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(stmt, 2, base);
   return muster_store_step_done(store, stmt, "Sealing the state rows", error);
 }
 
+/* New rows (above base) in one pass; then the older rows noted as updated or deleted,
+ * where a row written again as it was (an upsert of the same value, sync progress beside
+ * the sealed columns) adds nothing. */
+static gboolean
+seal_table(MusterStore *store, const StateTable *st, gint64 base, GError **error)
+{
+  g_autofree char *args = digest_args(store, st, error);
+  if (args == NULL)
+    return FALSE;
+  g_autofree char *added = g_strdup_printf(
+      "INSERT INTO row_state (tbl, row_id, digest) SELECT ?1, t.rowid, muster_row_digest(%s)"
+      " FROM main.%s t WHERE t.rowid > ?2 ORDER BY t.rowid",
+      args, st->table);
+  g_autofree char *changed = g_strdup_printf(
+      "INSERT INTO row_state (tbl, row_id, digest) SELECT tbl, row_id, d FROM"
+      " (SELECT c.tbl, c.row_id,"
+      "  (SELECT muster_row_digest(%s) FROM main.%s t WHERE t.rowid = c.row_id) AS d"
+      "  FROM temp.state_changed c WHERE c.tbl = ?1 AND c.row_id <= ?2) n"
+      " WHERE d IS NOT (SELECT r.digest FROM row_state r WHERE r.tbl = n.tbl"
+      "  AND r.row_id = n.row_id ORDER BY r.id DESC LIMIT 1)"
+      " ORDER BY row_id",
+      args, st->table);
+  return run_seal(store, added, st->table, base, error) &&
+         run_seal(store, changed, st->table, base, error);
+}
+
+/* Which tables have rows noted; NULL when the connection cannot write (no table). */
+static GHashTable *
+noted_tables(MusterStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT DISTINCT tbl FROM temp.state_changed", NULL);
+  if (stmt == NULL)
+    return NULL;
+  GHashTable *noted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    g_hash_table_add(noted, muster_column_dup(stmt, 0));
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    g_hash_table_unref(noted);
+    muster_store_fail(store, rc, "Sealing the state rows", error);
+    return NULL;
+  }
+  return noted;
+}
+
 gboolean
-muster_state_seal_tx(MusterStore *store, GError **error)
+muster_state_seal_tx(MusterStore *store, const gint64 base[MUSTER_STATE_N_TABLES],
+                     GError **error)
 {
   GError *local = NULL;
-  g_autoptr(GPtrArray) tables = changed_tables(store, &local);
+  g_autoptr(GHashTable) noted = noted_tables(store, &local);
   if (local != NULL) {
     g_propagate_error(error, local);
     return FALSE;
   }
-  if (tables == NULL || tables->len == 0)
-    return TRUE;
-  for (guint i = 0; i < tables->len; i++) {
-    const char *t = g_ptr_array_index(tables, i);
-    const StateTable *st = state_table(t);
-    if (st == NULL) {
-      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
-                  "A write to '%s' was noted as a state row, which it is not", t);
-      return FALSE;
-    }
-    if (!seal_table(store, st, error))
+  if (noted == NULL)
+    return TRUE; /* not attached: a read-only connection */
+  gint64 now[MUSTER_STATE_N_TABLES];
+  muster_state_seal_tx_snapshot(store, now);
+  for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++) {
+    const StateTable *st = &state_tables[i];
+    if ((now[i] > base[i] || g_hash_table_contains(noted, st->table)) &&
+        !seal_table(store, st, base[i], error))
       return FALSE;
   }
-  return muster_store_exec(store, "DELETE FROM temp.state_changed", error);
+  return g_hash_table_size(noted) == 0 ||
+         muster_store_exec(store, "DELETE FROM temp.state_changed", error);
 }
 
 /* ---- the baseline --------------------------------------------------------------------- */
@@ -323,6 +340,15 @@ describe(const StateTable *t, RowProblem kind, gint64 rowid, const char *label)
   }
 }
 
+#define SQL_SEALED(rowid)                                                                  \
+  "(SELECT r.digest FROM row_state r WHERE r.tbl = ?1 AND r.row_id = " rowid               \
+  " ORDER BY r.id DESC LIMIT 1)"
+#define SQL_NOT_NOTED(rowid)                                                               \
+  " NOT EXISTS (SELECT 1 FROM temp.state_changed c WHERE c.tbl = ?1 AND c.row_id = " rowid ")"
+
+/* Every row of t against its newest sealed digest, one index probe a row; then every
+ * sealed row that is gone. A row this connection wrote and has not sealed yet is
+ * Muster's own: the next commit seals it. */
 static gboolean
 verify_table(MusterStore *store, const StateTable *t, GPtrArray *problems, guint max_problems,
              gint64 *n_problems, GError **error)
@@ -330,20 +356,15 @@ verify_table(MusterStore *store, const StateTable *t, GPtrArray *problems, guint
   g_autofree char *args = digest_args(store, t, error);
   if (args == NULL)
     return FALSE;
-  /* latest: the newest digest of each row (SQLite takes the bare column from the row
-   * that gives max(id)). A row this connection wrote and has not sealed yet is Muster's
-   * own: the next commit seals it. */
   g_autofree char *sql = g_strdup_printf(
-      "WITH latest AS (SELECT row_id, digest, max(id) FROM row_state WHERE tbl = ?1"
-      "  GROUP BY row_id) "
-      "SELECT t.rowid, %s, CASE WHEN l.row_id IS NULL THEN %d WHEN l.digest IS NULL THEN %d"
-      "  ELSE %d END FROM main.%s t LEFT JOIN latest l ON l.row_id = t.rowid"
-      " WHERE (l.digest IS NULL OR l.digest <> muster_row_digest(%s)) AND NOT EXISTS"
-      "  (SELECT 1 FROM temp.state_changed c WHERE c.tbl = ?1 AND c.row_id = t.rowid) "
-      "UNION ALL SELECT l.row_id, NULL, %d FROM latest l WHERE l.digest IS NOT NULL"
-      " AND NOT EXISTS (SELECT 1 FROM main.%s t WHERE t.rowid = l.row_id) AND NOT EXISTS"
-      "  (SELECT 1 FROM temp.state_changed c WHERE c.tbl = ?1 AND c.row_id = l.row_id)",
-      t->label, ROW_UNSEALED, ROW_RETURNED, ROW_CHANGED, t->table, args, ROW_DELETED, t->table);
+      "SELECT t.rowid, %s, CASE WHEN " SQL_SEALED("t.rowid") " IS NOT NULL THEN %d"
+      "  WHEN EXISTS (SELECT 1 FROM row_state r WHERE r.tbl = ?1 AND r.row_id = t.rowid)"
+      "  THEN %d ELSE %d END FROM main.%s t"
+      " WHERE " SQL_SEALED("t.rowid") " IS NOT muster_row_digest(%s) AND" SQL_NOT_NOTED("t.rowid")
+      " UNION ALL SELECT g.row_id, NULL, %d FROM (SELECT DISTINCT row_id FROM row_state"
+      "  WHERE tbl = ?1) g WHERE NOT EXISTS (SELECT 1 FROM main.%s t WHERE t.rowid = g.row_id)"
+      "  AND " SQL_SEALED("g.row_id") " IS NOT NULL AND" SQL_NOT_NOTED("g.row_id"),
+      t->label, ROW_CHANGED, ROW_RETURNED, ROW_UNSEALED, t->table, args, ROW_DELETED, t->table);
   sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
   if (stmt == NULL)
     return FALSE;

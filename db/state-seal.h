@@ -16,14 +16,20 @@
 
 G_BEGIN_DECLS
 
+#define MUSTER_STATE_N_TABLES 9
+
 /* For the store, on every read-write connection: the digest function, and temporary
- * triggers that note each state row this connection writes. Another program's writes
- * (the sqlite3 shell, say) are not noted, which is the point. */
+ * triggers that note each existing state row this connection updates or deletes.
+ * Another program's writes (the sqlite3 shell, say) are not noted, which is the point. */
 gboolean muster_state_seal_attach(MusterStore *store, GError **error);
 
-/* For the audit seal at commit: one row_state row for each state row written in this
- * transaction (a NULL digest for a deleted row). */
-gboolean muster_state_seal_tx(MusterStore *store, GError **error);
+/* For the audit seal. At a transaction's start: the newest rowid of each state table
+ * (rows above it are the transaction's new rows; rowids are never reused, since state
+ * rows are not deleted). At commit: one row_state row for each state row this
+ * transaction added, changed or deleted (a NULL digest for a deleted row). */
+void muster_state_seal_tx_snapshot(MusterStore *store, gint64 base[MUSTER_STATE_N_TABLES]);
+gboolean muster_state_seal_tx(MusterStore *store, const gint64 base[MUSTER_STATE_N_TABLES],
+                              GError **error);
 
 /* Once per database (at creation, or when an older database is first opened): the
  * state rows that have no sealed digest yet are sealed as they are, in one audited

@@ -50,7 +50,7 @@ struct _MusterStore {
   int schema_version;
   GHashTable *stmts; /* SQL text -> sqlite3_stmt* */
   gboolean in_tx;
-  gint64 tx_base[MUSTER_AUDIT_N_SEALED]; /* history rows before this transaction */
+  gint64 tx_base[MUSTER_AUDIT_N_BASE]; /* history and state rows before this transaction */
 };
 
 static const char *
