@@ -51,6 +51,12 @@ muster_sha256_new(void)
 }
 
 void
+muster_sha256_reset(MusterSha256 *h)
+{
+  check(EVP_DigestInit_ex2(h->ctx, sha256_method(), NULL), "init");
+}
+
+void
 muster_sha256_update(MusterSha256 *h, const void *data, gsize len)
 {
   if (len > 0)

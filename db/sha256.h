@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 typedef struct _MusterSha256 MusterSha256;
 
 MusterSha256 *muster_sha256_new(void);
+/* Starts over, for the next message (a context kept for many small ones). */
+void muster_sha256_reset(MusterSha256 *h);
 void muster_sha256_update(MusterSha256 *h, const void *data, gsize len);
 /* Writes the digest; h may not be updated afterwards. */
 void muster_sha256_final(MusterSha256 *h, guint8 digest[MUSTER_SHA256_BYTES]);

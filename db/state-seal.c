@@ -16,8 +16,8 @@
  */
 #include "db/state-seal.h"
 #include "db/audit.h"
+#include "db/sha256.h"
 
-#include <sodium.h>
 #include <string.h>
 
 typedef struct {
@@ -49,31 +49,48 @@ static const StateTable state_tables[MUSTER_STATE_N_TABLES] = {
 
 /* ---- the digest ----------------------------------------------------------------------- */
 
+/* A row is serialised into one buffer and hashed in one call: a hash update per column
+ * cost more than the hashing (as in db/audit.c's seal). The context is the function's
+ * own, one per connection, and a connection is used by one thread at a time. */
+typedef struct {
+  MusterSha256 *sha;
+  GByteArray *buf;
+} RowDigest;
+
 static void
-put(crypto_hash_sha256_state *st, int tag, const void *data, guint64 len)
+row_digest_free(void *p)
+{
+  RowDigest *d = p;
+  muster_sha256_free(d->sha);
+  g_byte_array_unref(d->buf);
+  g_free(d);
+}
+
+static void
+put(GByteArray *buf, int tag, const void *data, guint64 len)
 {
   guint8 head[9] = {(guint8)tag};
   guint64 n = GUINT64_TO_BE(len);
   memcpy(head + 1, &n, 8);
-  crypto_hash_sha256_update(st, head, sizeof head);
+  g_byte_array_append(buf, head, sizeof head);
   if (len > 0)
-    crypto_hash_sha256_update(st, data, len);
+    g_byte_array_append(buf, data, (guint)len);
 }
 
 static void
-put_value(crypto_hash_sha256_state *st, sqlite3_value *v)
+put_value(GByteArray *buf, sqlite3_value *v)
 {
   int type = sqlite3_value_type(v);
   if (type == SQLITE_INTEGER) {
     guint64 be = GUINT64_TO_BE((guint64)sqlite3_value_int64(v));
-    put(st, type, &be, 8);
+    put(buf, type, &be, 8);
   } else if (type == SQLITE_FLOAT) {
     char num[G_ASCII_DTOSTR_BUF_SIZE];
     g_ascii_formatd(num, sizeof num, "%.17g", sqlite3_value_double(v));
-    put(st, type, num, strlen(num));
+    put(buf, type, num, strlen(num));
   } else {
     const void *data = type == SQLITE_BLOB ? sqlite3_value_blob(v) : sqlite3_value_text(v);
-    put(st, type, data, (guint64)sqlite3_value_bytes(v));
+    put(buf, type, data, (guint64)sqlite3_value_bytes(v));
   }
 }
 
@@ -86,18 +103,20 @@ row_digest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_error(ctx, "muster_row_digest: table, rowid, then name/value pairs", -1);
     return;
   }
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  put_value(&st, argv[0]);
-  put_value(&st, argv[1]);
+  RowDigest *d = sqlite3_user_data(ctx);
+  g_byte_array_set_size(d->buf, 0);
+  put_value(d->buf, argv[0]);
+  put_value(d->buf, argv[1]);
   for (int i = 2; i < argc; i += 2) {
     if (sqlite3_value_type(argv[i + 1]) == SQLITE_NULL)
       continue;
-    put_value(&st, argv[i]);
-    put_value(&st, argv[i + 1]);
+    put_value(d->buf, argv[i]);
+    put_value(d->buf, argv[i + 1]);
   }
-  guint8 digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&st, digest);
+  guint8 digest[MUSTER_SHA256_BYTES];
+  muster_sha256_reset(d->sha);
+  muster_sha256_update(d->sha, d->buf->data, d->buf->len);
+  muster_sha256_final(d->sha, digest);
   sqlite3_result_blob(ctx, digest, sizeof digest, SQLITE_TRANSIENT);
 }
 
@@ -136,9 +155,13 @@ gboolean
 muster_state_seal_attach(MusterStore *store, GError **error)
 {
   sqlite3 *db = muster_store_db(store);
+  RowDigest *d = g_new0(RowDigest, 1);
+  d->sha = muster_sha256_new();
+  d->buf = g_byte_array_sized_new(1024);
+  /* SQLite frees d with the connection, or at once if registering fails */
   if (sqlite3_create_function_v2(db, "muster_row_digest", -1,
-                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                 row_digest_fn, NULL, NULL, NULL) != SQLITE_OK)
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, d,
+                                 row_digest_fn, NULL, NULL, row_digest_free) != SQLITE_OK)
     return muster_store_fail(store, sqlite3_errcode(db), "Preparing the state seal", error);
   /* The table always (verification reads it); the triggers only where this connection
    * can write. */
