@@ -181,21 +181,6 @@ make_frames(Bench *b, GError **error)
 
 /* ---- timing -------------------------------------------------------------------- */
 
-static int
-compare_double(gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double
-percentile(GArray *ms, double p)
-{
-  g_array_sort(ms, compare_double);
-  guint i = (guint)ceil(p * ms->len) - 1;
-  return g_array_index(ms, double, MIN(i, ms->len - 1));
-}
-
 static gboolean
 found(GPtrArray *symbols, const Mark *mark)
 {
@@ -240,10 +225,10 @@ bench_engine(Bench *b, GError **error)
   record(b, "frames", "%u", b->frames->len);
   record(b, "engine_read", "%u/%u", read, with_marks);
   record(b, "engine_wrong", "%u", wrong);
-  record(b, "engine_median_ms", "%.2f", percentile(all, 0.5));
-  record(b, "engine_p99_ms", "%.2f", percentile(all, 0.99));
-  record(b, "engine_datamatrix_median_ms", "%.2f", percentile(with_dm, 0.5));
-  record(b, "engine_empty_median_ms", "%.2f", percentile(empty, 0.5));
+  record(b, "engine_median_ms", "%.2f", bench_percentile(all, 0.5));
+  record(b, "engine_p99_ms", "%.2f", bench_percentile(all, 0.99));
+  record(b, "engine_datamatrix_median_ms", "%.2f", bench_percentile(with_dm, 0.5));
+  record(b, "engine_empty_median_ms", "%.2f", bench_percentile(empty, 0.5));
   /* Reads depend on the machine's load (libdmtx's budget is wall-clock time): reported,
    * not a goal. Wrong readings are. */
   b->all_met = b->all_met && wrong == 0;
@@ -295,8 +280,8 @@ bench_zbarimg(Bench *b, GError **error)
     return FALSE;
   double batch = (g_get_monotonic_time() - t0) / 1000.0 / b->frames->len;
   record(b, "zbarimg_read", "%u/%u", read, readable);
-  record(b, "zbarimg_process_median_ms", "%.2f", percentile(each, 0.5));
-  record(b, "zbarimg_process_p99_ms", "%.2f", percentile(each, 0.99));
+  record(b, "zbarimg_process_median_ms", "%.2f", bench_percentile(each, 0.5));
+  record(b, "zbarimg_process_p99_ms", "%.2f", bench_percentile(each, 0.99));
   record(b, "zbarimg_batch_per_frame_ms", "%.2f", batch);
   return TRUE;
 }

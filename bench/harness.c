@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,23 @@ bench_cpu_seconds(void)
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
          (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static int
+compare_double(gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double
+bench_percentile(GArray *values, double p)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort(values, compare_double);
+  guint i = (guint)ceil(p * values->len) - 1;
+  return g_array_index(values, double, MIN(i, values->len - 1));
 }
 
 /* ---- phases in forked children ----------------------------------------------------- */

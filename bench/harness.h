@@ -58,6 +58,8 @@ gboolean bench_errno_fail(GError **error, const char *what);
 double bench_seconds_since(gint64 monotonic_t0);
 /* User + system CPU seconds of this process so far. */
 double bench_cpu_seconds(void);
+/* The nearest-rank percentile p (0..1] of an array of doubles, which it sorts. */
+double bench_percentile(GArray *values, double p);
 
 /* The type of filesystem dir is on ("ext4", "tmpfs", ...): the figures depend on it. */
 const char *bench_fs_name(const char *dir);

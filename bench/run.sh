@@ -3,7 +3,8 @@
 #
 # Builds a Release tree in build/bench-release if needed, runs the benchmarks (ingest and
 # reconcile: 1,000,000 items and scans, --quick: 100,000; reader latencies and idle CPU
-# against the emulated NFC reader and USB scanner; the kiosk's screens, on the display or
+# against the emulated NFC reader and USB scanner; a sync push to the registry, and
+# pushes beside 1,000 idle connections; the kiosk's screens, on the display or
 # on a virtual one (Xvfb) when there is none), shows their progress on
 # stderr, and prints a Markdown table of the results and of the machine on stdout, ready
 # to paste into the README. The raw output of each program is kept in
@@ -153,6 +154,18 @@ rows_sync() {
   echo "| Sync: push $(n0 "$(get "$y" events)") outbox events to muster-registry on loopback (TLS, PostgreSQL) | $(n1 "$(get "$y" push_seconds)") s, $(n0 "$(get "$y" push_events_per_s)") events/s, $(n0 "$(get "$y" wire_bytes_per_event)") bytes on the wire an event | < 60 s for 1,000,000 | $(get "$y" goal_push_under_60s_per_million) |"
   echo "| Sync: registry apply rate | $(n0 "$(get "$y" registry_apply_events_per_s)") events/s | | |"
   echo "| Sync: 1 / 4 / 16 appliances at once | $(n0 "$(get "$y" appliances_1_events_per_s)") / $(n0 "$(get "$y" appliances_4_events_per_s)") / $(n0 "$(get "$y" appliances_16_events_per_s)") events/s in all | | |"
+  rows_sync_idle "$y"
+}
+
+# The pushes beside idle connections (issue 10): the idle registry, then beside idle TCP
+# and idle TLS connections, each with how many the registry held.
+rows_sync_idle() {
+  local y=$1 kind
+  [[ -n $(get "$y" push_idle_registry_p50_ms) ]] || return 0
+  echo "| Sync: push of $(get "$y" idle_push_events) events, fresh TLS connection, idle registry ($(get "$y" idle_pushes) pushes) | p50 $(n1 "$(get "$y" push_idle_registry_p50_ms)") ms, p99 $(n1 "$(get "$y" push_idle_registry_p99_ms)") ms (CPU $(n1 "$(get "$y" push_idle_registry_cpu_seconds)") s of $(n1 "$(get "$y" push_idle_registry_seconds)") s) | | |"
+  for kind in tcp tls; do
+    echo "| Sync: the same beside $(n0 "$(get "$y" ${kind}_idle_connections)") idle ${kind^^} connections (registry held $(get "$y" ${kind}_idle_held_before) / $(get "$y" ${kind}_idle_held_after) before / after) | p50 $(n1 "$(get "$y" push_${kind}_idle_p50_ms)") ms, p99 $(n1 "$(get "$y" push_${kind}_idle_p99_ms)") ms (CPU $(n1 "$(get "$y" push_${kind}_idle_cpu_seconds)") s of $(n1 "$(get "$y" push_${kind}_idle_seconds)") s); p99 $(n2 "$(get "$y" ${kind}_idle_p99_vs_baseline)")× the idle registry's | | |"
+  done
 }
 
 rows_kiosk() {

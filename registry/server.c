@@ -619,6 +619,19 @@ route(SoupServerMessage *msg, const char *path, JobKind *kind)
  * answers is refused before its body too. */
 #define MAX_REQUEST_BYTES (16 * 1024 * 1024)
 
+/* libsoup before 3.3 never closes a kept-alive connection whose client closes it between
+ * requests ("server: do not leak idle connections closed by the client", 3.3.0): each
+ * would keep its descriptor (CLOSE-WAIT) and its slot under the connection caps for
+ * good, so a few dozen syncs from one address would lock it out. There, every connection
+ * carries one request: libsoup closes it after the answer (it has no listener of its
+ * own, see keep_alive_possible()), and the answer says so. */
+static gboolean
+server_keeps_alive(void)
+{
+  return soup_get_major_version() > 3 ||
+         (soup_get_major_version() == 3 && soup_get_minor_version() >= 3);
+}
+
 static void
 check_request(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer user_data)
@@ -629,6 +642,9 @@ check_request(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
                        ? soup_message_headers_get_content_length(headers)
                        : 0;
   JobKind kind;
+  if (!server_keeps_alive())
+    soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection",
+                                 "close");
   if (!route(msg, path, &kind))
     refuse_unread(msg, 404, "No such endpoint: see docs/sync-protocol.md.");
   else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
@@ -965,7 +981,7 @@ registry_server_start(const RegistryServerConfig *config, GError **error)
   g_source_set_callback(server->sweep_source, sweep_clients, server, NULL);
   g_source_attach(server->sweep_source, server->context);
   server->pool = g_thread_pool_new(run_job, server, (int)workers, FALSE, error);
-  if (server->pool == NULL || !keep_alive_possible(server, error) ||
+  if (server->pool == NULL || (server_keeps_alive() && !keep_alive_possible(server, error)) ||
       !listen_on(server, config, error)) {
     g_prefix_error(error, "Starting the registry on %s: ", config->address);
     return NULL;
@@ -977,4 +993,10 @@ const char *
 registry_server_url(RegistryServer *server)
 {
   return server->url;
+}
+
+guint
+registry_server_connections(RegistryServer *server)
+{
+  return server->open;
 }

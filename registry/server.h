@@ -16,7 +16,8 @@
  * leaving it to libsoup (whose 3.2 listener is dropped for good on an accept error such
  * as EMFILE). It accepts, waits on the main loop (no thread, no TLS state) until the
  * client's first TLS record has fully arrived, does the TLS handshake under a deadline,
- * and only then hands the connection to libsoup. Open connections are capped (by
+ * and only then hands the connection to libsoup (with libsoup before 3.3, for one request:
+ * it leaks a kept-alive connection its client closes). Open connections are capped (by
  * default from the descriptor limit), per client too; when full, the oldest connection
  * that has not finished its handshake makes room, so idle or slow-handshaking clients
  * cannot lock out a real one. Running out of descriptors anyway is logged once, and
@@ -73,6 +74,10 @@ typedef struct _RegistryServer RegistryServer;
 RegistryServer *registry_server_start(const RegistryServerConfig *config, GError **error);
 /* The https:// address it listens on (with the actual port). */
 const char *registry_server_url(RegistryServer *server);
+/* Connections it holds now, at every stage (before and during the handshake, and
+ * libsoup's). Call on the server's main context (the thread-default one it started on).
+ * For monitoring and the benchmarks. */
+guint registry_server_connections(RegistryServer *server);
 void registry_server_free(RegistryServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RegistryServer, registry_server_free)
 

@@ -255,6 +255,19 @@ test_survives_fd_exhaustion(SyncFixture *f, gconstpointer data)
   }
 }
 
+/* Row 1: a connection its client closed frees its slot. libsoup 3.2 never closes a
+ * kept-alive connection its client closes between requests, so under a per-client cap of
+ * 4 the fifth sync from one address was refused, for good. */
+static void
+test_closed_connections_free_their_slot(SyncFixture *f, gconstpointer data)
+{
+  const char *const args[] = {"--max-per-client", "4", NULL};
+  const SyncRegistryOptions options = {.args = args};
+  restart_registry(f, &options);
+  for (guint i = 0; i < 12; i++)
+    g_assert_cmpfloat(timed_push(f, 3, 10), >=, 0);
+}
+
 /* Row 2: an unauthenticated request while PostgreSQL refuses the registry gets a
  * generic 503; the detail (never the password) goes to the registry's log. */
 static void
@@ -453,6 +466,7 @@ main(int argc, char **argv)
   g_test_add(path, SyncFixture, NULL, pg ? sync_fixture_setup : NULL, pg ? fn : no_pg, \
              pg ? sync_fixture_teardown : NULL)
   ADD("/registry/survives-fd-exhaustion", test_survives_fd_exhaustion);
+  ADD("/registry/closed-connections-free-their-slot", test_closed_connections_free_their_slot);
   ADD("/registry/error-hides-internals", test_error_hides_internals);
   ADD("/registry/trace-needs-token-by-default", test_trace_needs_token_by_default);
   ADD("/registry/trace-rate-limited-and-logged", test_trace_rate_limited_and_logged);
