@@ -26,8 +26,11 @@ static const char *const sealed_tables[MUSTER_AUDIT_N_SEALED] = {
     "scan",          "item_event", "discrepancy",    "resolution",
     "unmarked_item", "outbox",     "unmarked_photo", /* the bytes too */
     "row_state",     /* the digests of the state rows (db/state-seal.c) */
-    "registry_change", "sync_request",
-    /* (anchor_receipt is not sealed: each receipt carries the registry's signature) */
+    "sync_request",
+    /* Not here: anchor_receipt (each receipt carries the registry's signature), and
+     * registry_change, whose rowid is the registry's version number, not dense, so no
+     * rowid range can seal it; each change applied is mirrored by a sealed audit entry
+     * and outbox event (db/registry-changes.c). */
 };
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -327,8 +330,6 @@ muster_audit_count_digests(MusterStore *store, gint64 count_id, char scope[65],
                       " ORDER BY item_id", count_id, expected, error);
 }
 
-static int sealed_index(const char *table);
-
 /* Appends the "rows.sealed" entry for rows first..last of sealed table i. */
 static gboolean
 seal_range(MusterStore *store, int i, gint64 first, gint64 last, const char *user,
@@ -364,35 +365,6 @@ muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_BASE],
         return FALSE;
     }
     if (!seal_range(store, i, base[i] + 1, last, user, error))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-/* Tables sealed only since migration 006: their older rows are sealed as they are, once,
- * by the state baseline. Every other table was sealed from its first row, so rows of it
- * that no seal covers were written behind Muster's back and stay unsealed. */
-static const char *const sealed_since_006[] = {"registry_change"};
-
-gboolean
-muster_audit_seal_backlog(MusterStore *store, GError **error)
-{
-  g_return_val_if_fail(muster_store_in_transaction(store), FALSE);
-  for (gsize k = 0; k < G_N_ELEMENTS(sealed_since_006); k++) {
-    int i = sealed_index(sealed_since_006[k]);
-    sqlite3_stmt *stmt = muster_store_stmt(
-        store, "SELECT coalesce(max(json_extract(detail, '$.last')), 0) FROM audit_log"
-               " WHERE action = 'rows.sealed' AND subject = ?", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_text(stmt, 1, sealed_tables[i], -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    gint64 sealed = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_ROW)
-      return muster_store_fail(store, rc, "Reading the audit log", error);
-    gint64 last = max_rowid(store, sealed_tables[i]);
-    if (last > sealed && !seal_range(store, i, sealed + 1, last, NULL, error))
       return FALSE;
   }
   return TRUE;

@@ -4,8 +4,8 @@
  * Every state-changing action appends an entry naming who did it. Each entry's hash
  * covers the previous entry's hash, so editing or deleting any entry breaks the chain
  * from there on. The rows that history tables gain in a transaction (scans, item
- * events, discrepancies, resolutions, unmarked items and their photos, outbox, registry
- * changes, sync requests, and the digests of the state rows written: db/state-seal.h) are
+ * events, discrepancies, resolutions, unmarked items and their photos, outbox, sync
+ * requests, and the digests of the state rows written: db/state-seal.h) are
  * sealed into the chain too: at commit the store appends one entry per table with the
  * SHA-256 of the new rows, so a later edit of a scan, a resolution, a photo, an item or
  * a user is detected as well.
@@ -54,15 +54,13 @@ gboolean muster_audit_count_digests(MusterStore *store, gint64 count_id, char sc
                                     char expected[65], GError **error);
 
 /* Used by the store around each transaction (see store.c). */
-#define MUSTER_AUDIT_N_SEALED 10
+#define MUSTER_AUDIT_N_SEALED 9
 /* What the store keeps of each transaction's start: the newest rowid of every sealed
  * history table, then of every state table (db/state-seal.h). */
 #define MUSTER_AUDIT_N_BASE (MUSTER_AUDIT_N_SEALED + MUSTER_STATE_N_TABLES)
 void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_BASE]);
 gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_BASE],
                               GError **error);
-/* Inside a transaction: seals, as they are, the rows of tables that were first sealed by
- * a later schema (for the state baseline of db/state-seal.c). */
-gboolean muster_audit_seal_backlog(MusterStore *store, GError **error);
+
 
 G_END_DECLS

@@ -311,8 +311,7 @@ baseline_in_tx(MusterStore *store, GError **error)
     rows += sqlite3_changes64(muster_store_db(store));
   }
   g_autofree char *detail = g_strdup_printf("{\"rows\":%" G_GINT64_FORMAT "}", rows);
-  return muster_audit_seal_backlog(store, error) &&
-         muster_audit_append(store, NULL, "state.baseline", "", detail, error);
+  return muster_audit_append(store, NULL, "state.baseline", "", detail, error);
 }
 
 gboolean

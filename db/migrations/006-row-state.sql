@@ -29,5 +29,3 @@ CREATE TRIGGER IF NOT EXISTS row_state_no_update BEFORE UPDATE ON row_state
 BEGIN SELECT RAISE(ABORT, 'sealed row states are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS row_state_no_delete BEFORE DELETE ON row_state
 BEGIN SELECT RAISE(ABORT, 'sealed row states are append-only'); END;
-
--- Changes applied from the registry are history too (db/audit.c seals them from now on).

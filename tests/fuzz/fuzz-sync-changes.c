@@ -52,7 +52,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (++runs % 512 == 0) {
     MusterAuditReport report = {0};
     g_autoptr(GError) audit_error = NULL;
-    fuzz_check(muster_audit_verify(store, &report, &audit_error));
+    gboolean ok = muster_audit_verify(store, &report, &audit_error);
+    if (!ok)
+      g_printerr("audit verify: %s\n", audit_error->message);
+    fuzz_check(ok);
     muster_audit_report_clear(&report);
   }
   return 0;
