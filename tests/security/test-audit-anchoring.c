@@ -188,34 +188,18 @@ test_unanchored_window_visible(SyncFixture *f, gconstpointer data)
   g_assert_cmpint(again->unanchored, ==, 0);
 }
 
-static const struct {
-  const char *path;
-  void (*fn)(SyncFixture *, gconstpointer);
-} cases[] = {
+static const SyncFixtureCase cases[] = {
     {"/audit/rewrite-of-anchored-history-detected", test_rewrite_of_anchored_history_detected},
     {"/audit/dropped-receipts-show-as-unanchored", test_dropped_receipts_show_as_unanchored},
     {"/audit/unanchored-window-visible", test_unanchored_window_visible},
 };
-
-static void
-no_postgresql(gconstpointer data)
-{
-  if (g_getenv("CI") != NULL)
-    g_error("PostgreSQL could not be started, and CI is set: this test must run");
-  g_test_skip("PostgreSQL could not be started");
-}
 
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   gboolean pg = sync_fixture_global_start();
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
-    if (pg)
-      g_test_add(cases[i].path, SyncFixture, NULL, sync_fixture_setup, cases[i].fn,
-                 sync_fixture_teardown);
-    else
-      g_test_add_data_func(cases[i].path, NULL, no_postgresql);
+  sync_fixture_add_cases(pg, cases, G_N_ELEMENTS(cases));
   int rc = g_test_run();
   if (pg)
     sync_fixture_global_stop();

@@ -39,17 +39,21 @@ expect_status 15 audit verify
 assert_contains "$(cat "$T/err")" "SN FORGED-1 (forged-uuid) was added outside Muster" \
   "a row added behind Muster's back"
 
+# A fresh armoury at $T/NAME.db with the small register and bob counting rack R1/A
+# (witness carol): sets DB and COUNT.
+counting_armoury() { # name
+  export MUSTER_DB="$T/$1.db"
+  DB=$MUSTER_DB
+  setup_armoury
+  MUSTER_PIN=123456 m item import --user admin "$MUSTER_TEST_DATA/small-armoury.csv" >/dev/null
+  MUSTER_PIN=1234 MUSTER_WITNESS_PIN=1234 m --json count start --user bob --witness carol \
+    --scope R1/A >"$T/start.json"
+  COUNT=$(jq -r .id "$T/start.json")
+}
+
 # audit/detects-edited-expected-list: an item slipped onto a count's frozen expected
 # list after it started.
-T2=$(mktemp -d "${TMPDIR:-/tmp}/muster-e2e-XXXXXX")
-trap 'rm -rf "$T" "$T2"' EXIT
-export MUSTER_DB="$T2/armoury.db"
-DB=$MUSTER_DB
-setup_armoury
-MUSTER_PIN=123456 m item import --user admin "$MUSTER_TEST_DATA/small-armoury.csv" >/dev/null
-MUSTER_PIN=1234 MUSTER_WITNESS_PIN=1234 m --json count start --user bob --witness carol \
-  --scope R1/A >"$T/start.json"
-COUNT=$(jq -r .id "$T/start.json")
+counting_armoury expected
 m audit verify >/dev/null || fail "a count just started does not verify"
 sqlite3 "$DB" "INSERT INTO count_expected (count_id, item_id, location_id)
                SELECT $COUNT, id, location_id FROM item WHERE serial = 'FN-2001';"
@@ -61,13 +65,7 @@ MUSTER_PIN=1234 expect_status 15 count sign-off --user sue "$COUNT"
 assert_contains "$(cat "$T/err")" "expected list of count $COUNT" "sign-off refuses it"
 
 # audit/detects-forged-find: a missing weapon made "found" by a find that no scan backs.
-export MUSTER_DB="$T2/second.db"
-DB=$MUSTER_DB
-setup_armoury
-MUSTER_PIN=123456 m item import --user admin "$MUSTER_TEST_DATA/small-armoury.csv" >/dev/null
-MUSTER_PIN=1234 MUSTER_WITNESS_PIN=1234 m --json count start --user bob --witness carol \
-  --scope R1/A >"$T/start.json"
-COUNT=$(jq -r .id "$T/start.json")
+counting_armoury finds
 printf '@R1/A\n04A1B2C3D4E501\n' | MUSTER_PIN=1234 m count scan --user bob "$COUNT" >/dev/null
 MUSTER_PIN=1234 m count close --user bob "$COUNT" >/dev/null
 sqlite3 "$DB" "INSERT INTO count_find (count_id, item_id, scan_id, location_id)

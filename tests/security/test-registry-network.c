@@ -447,14 +447,15 @@ test_soak_idle_and_slow_handshakes(SyncFixture *f, gconstpointer data)
   close_all(slow);
 }
 
-/* Without PostgreSQL nothing here can run: a failure on CI, a visible skip elsewhere. */
-static void
-no_pg(SyncFixture *f, gconstpointer data)
-{
-  if (g_getenv("CI") != NULL)
-    g_error("PostgreSQL could not be started, and CI is set");
-  g_test_skip("PostgreSQL could not be started");
-}
+static const SyncFixtureCase cases[] = {
+    {"/registry/survives-fd-exhaustion", test_survives_fd_exhaustion},
+    {"/registry/closed-connections-free-their-slot", test_closed_connections_free_their_slot},
+    {"/registry/error-hides-internals", test_error_hides_internals},
+    {"/registry/trace-needs-token-by-default", test_trace_needs_token_by_default},
+    {"/registry/trace-rate-limited-and-logged", test_trace_rate_limited_and_logged},
+    {"/registry/body-limit-every-path", test_body_limit_every_path},
+    {"/registry/soak-idle-and-slow-handshakes", test_soak_idle_and_slow_handshakes},
+};
 
 int
 main(int argc, char **argv)
@@ -462,16 +463,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   gboolean pg = sync_fixture_global_start();
-#define ADD(path, fn)                                                                  \
-  g_test_add(path, SyncFixture, NULL, pg ? sync_fixture_setup : NULL, pg ? fn : no_pg, \
-             pg ? sync_fixture_teardown : NULL)
-  ADD("/registry/survives-fd-exhaustion", test_survives_fd_exhaustion);
-  ADD("/registry/closed-connections-free-their-slot", test_closed_connections_free_their_slot);
-  ADD("/registry/error-hides-internals", test_error_hides_internals);
-  ADD("/registry/trace-needs-token-by-default", test_trace_needs_token_by_default);
-  ADD("/registry/trace-rate-limited-and-logged", test_trace_rate_limited_and_logged);
-  ADD("/registry/body-limit-every-path", test_body_limit_every_path);
-  ADD("/registry/soak-idle-and-slow-handshakes", test_soak_idle_and_slow_handshakes);
+  sync_fixture_add_cases(pg, cases, G_N_ELEMENTS(cases));
   int rc = g_test_run();
   if (pg)
     sync_fixture_global_stop();

@@ -516,12 +516,7 @@ test_anchor_every_sync_and_export(SyncFixture *f, gconstpointer data)
 
 /* ---- main ------------------------------------------------------------------------------ */
 
-typedef struct {
-  const char *path;
-  void (*fn)(SyncFixture *f, gconstpointer data);
-} Case;
-
-static const Case cases[] = {
+static const SyncFixtureCase cases[] = {
     {"/sync/ack-bound-to-armoury", test_ack_bound_to_armoury},
     {"/sync/out-of-order-answer-not-silent", test_out_of_order_answer_not_silent},
     {"/registry/signature-before-parse", test_signature_before_parse},
@@ -534,25 +529,12 @@ static const Case cases[] = {
     {"/sync/anchor-every-sync-and-export", test_anchor_every_sync_and_export},
 };
 
-static void
-no_postgresql(gconstpointer data)
-{
-  if (g_getenv("CI") != NULL)
-    g_error("PostgreSQL could not be started, and CI is set: this test must run");
-  g_test_skip("PostgreSQL could not be started");
-}
-
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   gboolean pg = sync_fixture_global_start();
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
-    if (pg)
-      g_test_add(cases[i].path, SyncFixture, NULL, sync_fixture_setup, cases[i].fn,
-                 sync_fixture_teardown);
-    else
-      g_test_add_data_func(cases[i].path, NULL, no_postgresql);
+  sync_fixture_add_cases(pg, cases, G_N_ELEMENTS(cases));
   int rc = g_test_run();
   if (pg)
     sync_fixture_global_stop();

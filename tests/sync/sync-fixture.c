@@ -258,3 +258,22 @@ sync_fixture_assert_stored_once(SyncFixture *f, gint64 n)
   g_assert_cmpint(sync_fixture_pg_int(f, "SELECT coalesce(max(seq), 0) FROM event"), ==, n);
   g_assert_cmpint(sync_fixture_pg_int(f, "SELECT acked_seq FROM armoury"), ==, n);
 }
+
+static void
+no_postgresql(gconstpointer data)
+{
+  if (g_getenv("CI") != NULL)
+    g_error("PostgreSQL could not be started, and CI is set: this test must run");
+  g_test_skip("PostgreSQL could not be started");
+}
+
+void
+sync_fixture_add_cases(gboolean pg, const SyncFixtureCase *cases, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (pg)
+      g_test_add(cases[i].path, SyncFixture, NULL, sync_fixture_setup, cases[i].fn,
+                 sync_fixture_teardown);
+    else
+      g_test_add_data_func(cases[i].path, NULL, no_postgresql);
+}

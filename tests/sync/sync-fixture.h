@@ -37,6 +37,16 @@ typedef struct {
   gboolean log;            /* its stderr to f->registry_log rather than the test's */
 } SyncRegistryOptions;
 
+/* One test case on the fixture. */
+typedef struct {
+  const char *path;
+  void (*fn)(SyncFixture *f, gconstpointer data);
+} SyncFixtureCase;
+
+/* Registers cases on the fixture when PostgreSQL started (pg); otherwise each still
+ * shows up, failing when CI is set and skipped, visibly, elsewhere: never missing. */
+void sync_fixture_add_cases(gboolean pg, const SyncFixtureCase *cases, guint n);
+
 void sync_fixture_setup(SyncFixture *f, gconstpointer data);
 void sync_fixture_teardown(SyncFixture *f, gconstpointer data);
 
