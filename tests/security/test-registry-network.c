@@ -460,13 +460,8 @@ static const SyncFixtureCase cases[] = {
 int
 main(int argc, char **argv)
 {
-  g_test_init(&argc, &argv, NULL);
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  gboolean pg = sync_fixture_global_start();
-  sync_fixture_add_cases(pg, cases, G_N_ELEMENTS(cases));
-  int rc = g_test_run();
-  if (pg)
-    sync_fixture_global_stop();
+  int rc = sync_fixture_main(argc, argv, cases, G_N_ELEMENTS(cases));
   curl_global_cleanup();
   return rc;
 }

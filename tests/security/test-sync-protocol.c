@@ -532,11 +532,5 @@ static const SyncFixtureCase cases[] = {
 int
 main(int argc, char **argv)
 {
-  g_test_init(&argc, &argv, NULL);
-  gboolean pg = sync_fixture_global_start();
-  sync_fixture_add_cases(pg, cases, G_N_ELEMENTS(cases));
-  int rc = g_test_run();
-  if (pg)
-    sync_fixture_global_stop();
-  return rc;
+  return sync_fixture_main(argc, argv, cases, G_N_ELEMENTS(cases));
 }

@@ -277,3 +277,15 @@ sync_fixture_add_cases(gboolean pg, const SyncFixtureCase *cases, guint n)
     else
       g_test_add_data_func(cases[i].path, NULL, no_postgresql);
 }
+
+int
+sync_fixture_main(int argc, char **argv, const SyncFixtureCase *cases, guint n)
+{
+  g_test_init(&argc, &argv, NULL);
+  gboolean pg = sync_fixture_global_start();
+  sync_fixture_add_cases(pg, cases, n);
+  int rc = g_test_run();
+  if (pg)
+    sync_fixture_global_stop();
+  return rc;
+}
