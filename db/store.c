@@ -427,6 +427,10 @@ store_connect(const char *path, int flags, GError **error)
     muster_store_fail(store, rc, N_("Opening the database"), error);
     return NULL;
   }
+  /* Before the first read: another program opening or closing the file (WAL recovery,
+   * the last connection's checkpoint) holds a lock for a moment, which is no reason to
+   * fail. apply_pragmas() sets it again with the rest. */
+  sqlite3_busy_timeout(store->db, 5000);
   return g_steal_pointer(&store);
 }
 
