@@ -99,9 +99,13 @@ static const char serve_help[] =
     "loopback address is refused.\n"
     "\n"
     "Limits (0: the default): --max-connections defaults to the descriptor limit less a\n"
-    "reserve; when full, the oldest connection still in its TLS handshake makes room.\n"
-    "--max-per-client 64, --handshake-timeout 10 s, --idle-timeout 30 s,\n"
-    "--traces-per-minute 30 per client address (wrong tokens count).";
+    "reserve; when full (or a client at --max-per-client), the oldest connection still in\n"
+    "its TLS handshake, else the one established that has waited longest without sending\n"
+    "a request, makes room; one whose request is being read or answered never does.\n"
+    "--max-per-client 64, --handshake-timeout 10 s, --idle-timeout 30 s (the longest\n"
+    "silence, and the longest wait for a whole request's headers, however they trickle;\n"
+    "a body then has that long plus 1 s per 32 KiB), --traces-per-minute 30 per client\n"
+    "address (wrong tokens count).";
 
 static int
 cmd_serve(int argc, char **argv)
@@ -127,8 +131,8 @@ cmd_serve(int argc, char **argv)
        "connections open at once from one address (64)", "N"},
       {"handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_s,
        "seconds from connecting to the end of the TLS handshake (10)", "S"},
-      {"idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_s, "seconds a connection may stay silent (30)",
-       "S"},
+      {"idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_s,
+       "seconds a connection may stay silent, or take to send a request's headers (30)", "S"},
       {"traces-per-minute", 0, 0, G_OPTION_ARG_INT, &traces,
        "trace requests per client address, refused or not (30)", "N"},
       {NULL}};

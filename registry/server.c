@@ -4,9 +4,13 @@
  * A connection's life: accepted on our own listening socket (accept_ready), held in
  * the "hello" queue until its first TLS record is in (hello_check), then in the
  * "handshake" queue while GIO's TLS does the handshake on a thread (handshake_done),
- * then handed to libsoup, which owns it until it closes (connection_gone). Both queues
- * are oldest first, which is the order connections are evicted in when the cap or the
- * descriptor limit is reached.
+ * then handed to libsoup, which owns it until it closes (connection_gone). There it is
+ * in the "awaiting" queue until a request's headers are wholly in (request_started,
+ * request_headers_in), then its body is read, then it is handled (request_read) until
+ * the answer is written. The queues are oldest first, which is the order connections
+ * are evicted in when the cap or the descriptor limit is reached: first those that
+ * have not finished their handshake, then those established with no request yet. A
+ * connection whose request is being read or handled is never evicted.
  */
 #include "registry/server.h"
 
@@ -36,9 +40,10 @@ struct _RegistryServer {
   GSource *resume_source;
   GSource *sweep_source;
   GHashTable *clients;     /* address text -> Client */
-  GHashTable *established; /* libsoup's TLS streams -> Established */
+  GHashTable *established; /* remote address (libsoup's messages carry it) -> Established */
   GQueue hello;            /* Pending: waiting for the first TLS record */
   GQueue handshake;        /* Pending: in the TLS handshake */
+  GQueue awaiting;         /* Established: no request yet, or not all its headers */
   guint open;              /* connections held, at every stage */
   gboolean cap_logged;
   gint64 accept_failure_logged_us; /* failures are logged once a minute at most */
@@ -235,18 +240,23 @@ connection_closed(RegistryServer *server, const char *address)
   server->open--;
 }
 
+/* Stops a timer or watch of ours, if set. */
+static void
+source_clear(GSource **source)
+{
+  if (*source != NULL)
+    g_source_destroy(*source);
+  g_clear_pointer(source, g_source_unref);
+}
+
 /* Forgets a connection that is closed, or now libsoup's. */
 static void
 pending_forget(Pending *p)
 {
   RegistryServer *server = p->server;
   g_queue_delete_link(p->stage == STAGE_HELLO ? &server->hello : &server->handshake, p->link);
-  if (p->recheck != NULL)
-    g_source_destroy(p->recheck);
-  g_clear_pointer(&p->recheck, g_source_unref);
-  if (p->deadline != NULL)
-    g_source_destroy(p->deadline);
-  g_clear_pointer(&p->deadline, g_source_unref);
+  source_clear(&p->recheck);
+  source_clear(&p->deadline);
   g_clear_object(&p->tls);
   g_clear_object(&p->cancel);
   g_object_unref(p->socket);
@@ -279,8 +289,147 @@ pending_drop(Pending *p)
   g_socket_shutdown(p->socket, TRUE, TRUE, NULL);
 }
 
-/* Makes room by dropping the oldest connection still in its handshake, preferring one
- * that has not even sent its first TLS record; address: only that client's. */
+static gboolean
+deadline_passed(gpointer data)
+{
+  Pending *p = data;
+  g_clear_pointer(&p->deadline, g_source_unref);
+  pending_drop(p);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- connections libsoup has ---- */
+
+/* Once a request's headers are in, its body must arrive at this rate on average, after
+ * a grace of the idle timeout: a client trickling a body holds its slot no longer than
+ * an appliance on a slow link would, and holding many costs real bandwidth. */
+#define MIN_BODY_BYTES_PER_S (32 * 1024)
+
+/* Established: libsoup holds the TLS stream; when it lets it go, the slot is free. */
+typedef struct {
+  RegistryServer *server;
+  char *client;
+  GObject *stream;        /* libsoup's TLS stream (not a reference: see connection_gone) */
+  GSocket *socket;        /* under it: shut down to evict the connection */
+  GSocketAddress *remote; /* its key in server->established */
+  GList *link;            /* in server->awaiting, while it waits for a request */
+  GSource *deadline;      /* for the request's headers, then for its body */
+  gboolean evicted;
+} Established;
+
+static void
+established_stop_waiting(Established *e)
+{
+  if (e->link != NULL)
+    g_queue_delete_link(&e->server->awaiting, e->link);
+  e->link = NULL;
+  source_clear(&e->deadline);
+}
+
+static void
+established_free(Established *e)
+{
+  established_stop_waiting(e);
+  g_object_unref(e->socket);
+  g_object_unref(e->remote);
+  g_free(e->client);
+  g_free(e);
+}
+
+/* Drops a connection libsoup holds by shutting its socket down: libsoup sees the end
+ * of the stream and lets it go (connection_gone). The descriptor stays open until
+ * then, so it is never reused under libsoup. */
+static void
+established_drop(Established *e)
+{
+  if (e->evicted)
+    return;
+  e->evicted = TRUE;
+  established_stop_waiting(e);
+  g_socket_shutdown(e->socket, TRUE, TRUE, NULL);
+}
+
+static gboolean
+request_too_slow(gpointer data)
+{
+  Established *e = data;
+  g_clear_pointer(&e->deadline, g_source_unref);
+  established_drop(e);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+established_deadline(Established *e, guint seconds)
+{
+  established_stop_waiting(e);
+  e->deadline = g_timeout_source_new_seconds(seconds);
+  g_source_set_callback(e->deadline, request_too_slow, e, NULL);
+  g_source_attach(e->deadline, e->server->context);
+}
+
+/* The connection a message of libsoup's came on; NULL once it is dropped. */
+static Established *
+established_of(RegistryServer *server, SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address(msg);
+  Established *e = remote != NULL ? g_hash_table_lookup(server->established, remote) : NULL;
+  return e != NULL && !e->evicted ? e : NULL;
+}
+
+/* All its headers are in: the body has until its own deadline, and the connection is
+ * no longer one to evict. */
+static void
+request_headers_in(SoupServerMessage *msg, gpointer data)
+{
+  Established *e = established_of(data, msg);
+  if (e == NULL)
+    return;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+  goffset length = soup_message_headers_get_encoding(headers) == SOUP_ENCODING_CONTENT_LENGTH
+                       ? soup_message_headers_get_content_length(headers)
+                       : 0;
+  established_deadline(e, e->server->limits.idle_timeout_s +
+                              (guint)MIN(length / MIN_BODY_BYTES_PER_S, G_MAXINT32));
+}
+
+/* libsoup waits for a request (the first, or the next on a kept-alive connection). All
+ * its headers must be in within the idle timeout, however they trickle (GSocket's
+ * timeout alone would be put off by each byte); until then the connection may be
+ * evicted. */
+static void
+request_started(SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+  Established *e = established_of(data, msg);
+  if (e == NULL)
+    return;
+  established_deadline(e, e->server->limits.idle_timeout_s);
+  g_queue_push_tail(&e->server->awaiting, e);
+  e->link = e->server->awaiting.tail;
+  g_signal_connect(msg, "got-headers", G_CALLBACK(request_headers_in), data);
+}
+
+/* Read whole: its handler and a worker have it now, until the answer is written. */
+static void
+request_read(SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+  Established *e = established_of(data, msg);
+  if (e == NULL)
+    return;
+  established_stop_waiting(e);
+}
+
+static void
+connection_gone(gpointer data, GObject *where_the_stream_was)
+{
+  Established *e = data;
+  g_hash_table_remove(e->server->established, e->remote);
+  connection_closed(e->server, e->client);
+  established_free(e);
+}
+
+/* Makes room by dropping the oldest connection that has not finished its handshake,
+ * preferring one that has not even sent its first TLS record, else the established one
+ * that has waited longest for a request; address: only that client's. */
 static gboolean
 evict_oldest(RegistryServer *server, const char *address)
 {
@@ -293,32 +442,14 @@ evict_oldest(RegistryServer *server, const char *address)
         return TRUE;
       }
     }
+  for (GList *l = server->awaiting.head; l != NULL; l = l->next) {
+    Established *e = l->data;
+    if (address == NULL || g_str_equal(e->client, address)) {
+      established_drop(e);
+      return TRUE;
+    }
+  }
   return FALSE;
-}
-
-static gboolean
-deadline_passed(gpointer data)
-{
-  Pending *p = data;
-  g_clear_pointer(&p->deadline, g_source_unref);
-  pending_drop(p);
-  return G_SOURCE_REMOVE;
-}
-
-/* Established: libsoup holds the TLS stream; when it lets it go, the slot is free. */
-typedef struct {
-  RegistryServer *server;
-  char *client;
-} Established;
-
-static void
-connection_gone(gpointer data, GObject *where_the_stream_was)
-{
-  Established *e = data;
-  g_hash_table_remove(e->server->established, where_the_stream_was);
-  connection_closed(e->server, e->client);
-  g_free(e->client);
-  g_free(e);
 }
 
 static void
@@ -329,13 +460,18 @@ hand_to_soup(Pending *p)
   if (local == NULL)
     return pending_free(p);
   /* GSocket's timeout bounds every wait of libsoup's on this connection: a client silent
-   * that long, between requests or in the middle of one, is disconnected. */
+   * that long, in the middle of a request or of its answer, is disconnected. */
   g_socket_set_timeout(p->socket, server->limits.idle_timeout_s);
   Established *e = g_new0(Established, 1); /* takes over the pending one's slot */
   e->server = server;
   e->client = g_strdup(p->client);
-  g_object_weak_ref(G_OBJECT(p->tls), connection_gone, e);
-  g_hash_table_insert(server->established, p->tls, e);
+  e->stream = G_OBJECT(p->tls);
+  e->socket = g_object_ref(p->socket);
+  e->remote = g_object_ref(p->remote);
+  g_object_weak_ref(e->stream, connection_gone, e);
+  g_hash_table_insert(server->established, e->remote, e);
+  /* libsoup's messages carry this very address object, and it waits for the first
+   * request (request_started) before this returns. */
   soup_server_accept_iostream(server->soup, p->tls, local, p->remote, NULL);
   pending_forget(p);
 }
@@ -784,15 +920,16 @@ registry_server_free(RegistryServer *server)
    * let them finish. */
   while (g_main_context_pending(server->context) || server->handshake.head != NULL)
     g_main_context_iteration(server->context, server->handshake.head != NULL);
+  if (server->soup != NULL)
+    g_signal_handlers_disconnect_by_data(server->soup, server);
   g_clear_object(&server->soup);
   /* Connections libsoup still closes later must not call back into a freed server. */
   GHashTableIter it;
-  gpointer stream, e;
+  Established *e;
   g_hash_table_iter_init(&it, server->established);
-  while (g_hash_table_iter_next(&it, &stream, &e)) {
-    g_object_weak_unref(stream, connection_gone, e);
-    g_free(((Established *)e)->client);
-    g_free(e);
+  while (g_hash_table_iter_next(&it, NULL, (gpointer *)&e)) {
+    g_object_weak_unref(e->stream, connection_gone, e);
+    established_free(e);
   }
   g_clear_pointer(&server->established, g_hash_table_unref);
   if (server->keepalive_peer >= 0)
@@ -977,6 +1114,8 @@ registry_server_start(const RegistryServerConfig *config, GError **error)
   server->soup = soup_server_new("server-header", "muster-registry", NULL);
   soup_server_add_early_handler(server->soup, NULL, check_request, server, NULL);
   soup_server_add_handler(server->soup, NULL, handle, server, NULL);
+  g_signal_connect(server->soup, "request-started", G_CALLBACK(request_started), server);
+  g_signal_connect(server->soup, "request-read", G_CALLBACK(request_read), server);
   server->sweep_source = g_timeout_source_new_seconds(60);
   g_source_set_callback(server->sweep_source, sweep_clients, server, NULL);
   g_source_attach(server->sweep_source, server->context);

@@ -17,14 +17,18 @@
  * as EMFILE). It accepts, waits on the main loop (no thread, no TLS state) until the
  * client's first TLS record has fully arrived, does the TLS handshake under a deadline,
  * and only then hands the connection to libsoup (with libsoup before 3.3, for one request:
- * it leaks a kept-alive connection its client closes). Open connections are capped (by
- * default from the descriptor limit), per client too; when full, the oldest connection
- * that has not finished its handshake makes room, so idle or slow-handshaking clients
- * cannot lock out a real one. Running out of descriptors anyway is logged once, and
- * accepting resumes shortly after. Every request is size-checked before its body is
- * read, whatever its path. Tracing needs a named query token, is rate-limited per
- * client address, and every attempt is logged with the client, the token name and the
- * marking; a server listening beyond loopback without a token refuses to start.
+ * it leaks a kept-alive connection its client closes). A request's headers must all be
+ * in within the idle timeout of the connection being ready for it, however they
+ * trickle, and its body must then keep a minimum average rate. Open connections are
+ * capped (by default from the descriptor limit), per client too; when full, the oldest
+ * connection that has not finished its handshake makes room, else the established one
+ * that has waited longest without a request (never one whose request is being read or
+ * handled), so idle, slow-handshaking or slowloris clients cannot lock out a real one.
+ * Running out of descriptors anyway is logged once, and accepting resumes shortly
+ * after. Every request is size-checked before its body is read, whatever its path.
+ * Tracing needs a named query token, is rate-limited per client address, and every
+ * attempt is logged with the client, the token name and the marking; a server
+ * listening beyond loopback without a token refuses to start.
  */
 #pragma once
 #include "sync/keys.h"
@@ -43,7 +47,8 @@ typedef struct {
   guint max_connections;     /* open at once; default: from RLIMIT_NOFILE */
   guint max_per_client;      /* open at once from one address; 64 */
   guint handshake_timeout_s; /* from accept to the end of the TLS handshake; 10 */
-  guint idle_timeout_s;      /* longest silence on an established connection; 30 */
+  guint idle_timeout_s;      /* longest silence on an established connection, and longest
+                              * wait for a whole request's headers; 30 */
   guint traces_per_minute;   /* trace requests per client address, right or wrong; 30 */
 } RegistryLimits;
 

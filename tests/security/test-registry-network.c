@@ -2,8 +2,9 @@
  * test-registry-network.c: the registry facing a hostile network (issue 10, rows 1, 2,
  * 6 and 8, and the soak test). Each case starts the real muster-registry against the
  * test's PostgreSQL, then attacks it over loopback as the review did: idle and
- * half-open connections under a small descriptor limit, the database gone, tracing
- * without or with wrong tokens, huge bodies to any path. What an attacker must not get
+ * half-open connections under a small descriptor limit, TLS connections that stay silent
+ * or trickle a request (slowloris), the database gone, tracing without or with wrong
+ * tokens, huge bodies to any path. What an attacker must not get
  * (a stuck listener, the connection string, weapon histories, gigabytes resident) is
  * asserted, and so is what a real appliance must still get.
  */
@@ -226,6 +227,110 @@ close_all(GArray *fds)
   for (guint i = 0; i < fds->len; i++)
     close(g_array_index(fds, int, i));
   g_array_unref(fds);
+}
+
+/* ---- TLS connections that are established, then idle or slow ---- */
+
+/* A connection that finished its TLS handshake with the registry. slow: it has sent
+ * the start of a request and trickles one header byte at a time. */
+typedef struct {
+  GIOStream *tls;
+  int fd;
+  gboolean slow;
+  gboolean closed; /* by the registry */
+} Held;
+
+static void
+held_free(gpointer data)
+{
+  Held *h = data;
+  g_object_unref(h->tls);
+  g_free(h);
+}
+
+/* Connects and completes the handshake (verified against the test CA); slow: then sends
+ * a request line and the start of a header. NULL when the registry refused it. */
+static Held *
+held_open(SyncFixture *f, gboolean slow)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new();
+  g_socket_client_set_timeout(client, 10);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketConnection) tcp =
+      g_socket_client_connect_to_host(client, "127.0.0.1", registry_port(f), NULL, &error);
+  if (tcp == NULL) {
+    g_test_message("connecting: %s", error->message);
+    return NULL;
+  }
+  g_autoptr(GSocketConnectable) id = g_network_address_new("127.0.0.1", registry_port(f));
+  g_autoptr(GIOStream) tls = G_IO_STREAM(g_tls_client_connection_new(G_IO_STREAM(tcp), id, &error));
+  g_assert_no_error(error);
+  g_autoptr(GTlsDatabase) ca = g_tls_file_database_new(sync_fixture_ca(), &error);
+  g_assert_no_error(error);
+  g_tls_connection_set_database(G_TLS_CONNECTION(tls), ca);
+  static const char start[] = "POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+  if (!g_tls_connection_handshake(G_TLS_CONNECTION(tls), NULL, &error) ||
+      (slow && !g_output_stream_write_all(g_io_stream_get_output_stream(tls), start,
+                                          strlen(start), NULL, NULL, &error))) {
+    g_test_message("handshake: %s", error->message);
+    return NULL;
+  }
+  Held *h = g_new0(Held, 1);
+  h->tls = g_steal_pointer(&tls);
+  h->fd = g_socket_get_fd(g_socket_connection_get_socket(tcp));
+  h->slow = slow;
+  return h;
+}
+
+/* Whether the registry has closed it: everything it sent read (raw, below TLS), then
+ * the end of the stream or a reset. */
+static gboolean
+held_closed(Held *h)
+{
+  char buf[4096];
+  for (guint i = 0; i < 64 && !h->closed; i++) {
+    ssize_t n = recv(h->fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+      break;
+    h->closed = n <= 0;
+  }
+  return h->closed;
+}
+
+/* One more byte of a header that never ends. */
+static void
+held_trickle(Held *h)
+{
+  if (h->slow && !h->closed)
+    g_output_stream_write_all(g_io_stream_get_output_stream(h->tls), "a", 1, NULL, NULL, NULL);
+}
+
+/* The TCP connections the registry process holds, its listener not counted: its
+ * descriptors that are sockets listed in /proc/net/tcp in a state other than LISTEN. */
+static guint
+registry_tcp_connections(SyncFixture *f)
+{
+  g_autoptr(GHashTable) sockets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *table = NULL;
+  g_assert_true(g_file_get_contents("/proc/net/tcp", &table, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit(table, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++) {
+    char state[8];
+    unsigned long inode = 0;
+    if (sscanf(lines[i], "%*s %*s %*s %7s %*s %*s %*s %*s %*s %lu", state, &inode) == 2 &&
+        strcmp(state, "0A") != 0)
+      g_hash_table_add(sockets, g_strdup_printf("socket:[%lu]", inode));
+  }
+  g_autofree char *fds = g_strdup_printf("/proc/%d/fd", sync_fixture_registry_pid(f));
+  g_autoptr(GDir) dir = g_dir_open(fds, 0, NULL);
+  g_assert_nonnull(dir);
+  guint n = 0;
+  for (const char *name; (name = g_dir_read_name(dir)) != NULL;) {
+    g_autofree char *path = g_build_filename(fds, name, NULL);
+    g_autofree char *target = g_file_read_link(path, NULL);
+    n += target != NULL && g_hash_table_contains(sockets, target);
+  }
+  return n;
 }
 
 /* ---- the cases ---- */
@@ -458,9 +563,107 @@ test_soak_idle_and_slow_handshakes(SyncFixture *f, gconstpointer data)
   close_all(slow);
 }
 
+/* Row 1: connections that finish their TLS handshake, then send nothing or a request's
+ * headers a byte at a time (slowloris), cannot lock their address out. Under a
+ * per-client cap of 8, twelve are opened (each beyond the cap evicts the oldest still
+ * without a request); with the cap full of them, a real push still succeeds within 1 s
+ * (the best of three). Each is closed once it has gone the idle timeout (6 s) without a
+ * whole request, however it trickles, and the registry then holds no connection. */
+static void
+test_idle_tls_clients_do_not_lock_out(SyncFixture *f, gconstpointer data)
+{
+  const guint cap = 8, idle_s = 6; /* long enough for the flood to be in place first */
+  const char *const args[] = {"--max-per-client", "8", "--idle-timeout", "6", NULL};
+  const SyncRegistryOptions options = {.args = args, .log = TRUE};
+  restart_registry(f, &options);
+  g_assert_cmpfloat(timed_push(f, 3, 30), >=, 0); /* its workers connected */
+
+  gint64 start = g_get_monotonic_time();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(held_free);
+  for (guint i = 0; i < cap + 4; i++) {
+    Held *h = held_open(f, i >= cap - 2); /* 6 silent, then 6 slow */
+    if (h != NULL)
+      g_ptr_array_add(held, h);
+  }
+  guint open = registry_tcp_connections(f);
+  g_test_message("%u of %u established, the registry holds %u connections after %.1f s",
+                 held->len, cap + 4, open, (g_get_monotonic_time() - start) / 1e6);
+  g_assert_cmpuint(open, >=, cap); /* the flood is in place */
+
+  double push = -1;
+  for (guint attempt = 0; attempt < 3 && (push < 0 || push > 1.0); attempt++) {
+    double s = timed_push(f, 3, 10);
+    g_assert_cmpfloat(s, >=, 0);
+    push = push < 0 ? s : MIN(push, s);
+  }
+  g_assert_cmpfloat(push, <, 1.0);
+
+  guint closed = 0;
+  gint64 deadline = start + (idle_s + 15) * G_USEC_PER_SEC;
+  while (closed < held->len && g_get_monotonic_time() < deadline) {
+    closed = 0;
+    for (guint i = 0; i < held->len; i++) {
+      held_trickle(held->pdata[i]);
+      closed += held_closed(held->pdata[i]);
+    }
+    g_usleep(G_USEC_PER_SEC / 4);
+  }
+  g_test_message("%u of %u closed by the registry after %.1f s", closed, held->len,
+                 (g_get_monotonic_time() - start) / 1e6);
+  g_assert_cmpuint(closed, ==, held->len);
+  for (guint i = 0; i < 20 && registry_tcp_connections(f) > 0; i++)
+    g_usleep(G_USEC_PER_SEC / 4);
+  g_assert_cmpuint(registry_tcp_connections(f), ==, 0);
+}
+
+typedef struct {
+  SyncFixture *f;
+  double seconds;
+} PushRun;
+
+static gpointer
+push_run(gpointer data)
+{
+  PushRun *run = data;
+  run->seconds = timed_push(run->f, 3, 30);
+  return NULL;
+}
+
+/* Row 1: eviction never takes a connection whose request a worker is handling. A push
+ * is held in its worker (the armoury table locked) while idle TLS connections from the
+ * same address overflow its per-client cap of 4; once the lock goes, the push succeeds. */
+static void
+test_handled_request_not_evicted(SyncFixture *f, gconstpointer data)
+{
+  const char *const args[] = {"--max-per-client", "4", NULL};
+  const SyncRegistryOptions options = {.args = args, .log = TRUE};
+  restart_registry(f, &options);
+  g_assert_cmpfloat(timed_push(f, 3, 30), >=, 0); /* its workers connected */
+  PQclear(PQexec(f->pg, "BEGIN; LOCK TABLE armoury IN ACCESS EXCLUSIVE MODE"));
+  PushRun run = {f, -1};
+  GThread *thread = g_thread_new("push", push_run, &run);
+  const char *waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'";
+  for (guint i = 0; i < 100 && sync_fixture_pg_int(f, waiting) == 0; i++)
+    g_usleep(G_USEC_PER_SEC / 10);
+  g_assert_cmpint(sync_fixture_pg_int(f, waiting), >, 0); /* the push is in its worker */
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(held_free);
+  for (guint i = 0; i < 8; i++) {
+    Held *h = held_open(f, FALSE);
+    if (h != NULL)
+      g_ptr_array_add(held, h);
+  }
+  g_test_message("%u idle connections established over the held push", held->len);
+  g_assert_cmpuint(held->len, ==, 8);
+  PQclear(PQexec(f->pg, "COMMIT"));
+  g_thread_join(thread);
+  g_assert_cmpfloat(run.seconds, >=, 0);
+}
+
 static const SyncFixtureCase cases[] = {
     {"/registry/survives-fd-exhaustion", test_survives_fd_exhaustion},
     {"/registry/closed-connections-free-their-slot", test_closed_connections_free_their_slot},
+    {"/registry/idle-tls-clients-do-not-lock-out", test_idle_tls_clients_do_not_lock_out},
+    {"/registry/handled-request-not-evicted", test_handled_request_not_evicted},
     {"/registry/error-hides-internals", test_error_hides_internals},
     {"/registry/trace-needs-token-by-default", test_trace_needs_token_by_default},
     {"/registry/trace-rate-limited-and-logged", test_trace_rate_limited_and_logged},
