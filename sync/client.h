@@ -4,8 +4,9 @@
  *
  * libcurl rather than libsoup for the appliance: a push is a plain blocking loop of
  * POSTs on a worker thread (or in the CLI), which libcurl does with one easy handle
- * that keeps its TLS connection alive between batches, verifies the peer against a CA
- * file (CURLOPT_CAINFO) and has per-request timeouts; no main loop is needed in the
+ * that keeps its TLS connection alive between batches where the registry allows it (the
+ * reference registry closes it after each answer under libsoup 3.2), verifies the peer
+ * against a CA file (CURLOPT_CAINFO) and has per-request timeouts; no main loop is needed in the
  * CLI. Verification is never turned off: there is no option for it.
  *
  * A push sends every event after acked_seq in numbered, signed batches and resumes
