@@ -6,8 +6,8 @@
  * POSTs on a worker thread (or in the CLI), which libcurl does with one easy handle
  * that keeps its TLS connection alive between batches where the registry allows it (the
  * reference registry closes it after each answer under libsoup 3.2), verifies the peer
- * against a CA file (CURLOPT_CAINFO) and has per-request timeouts; no main loop is needed in the
- * CLI. Verification is never turned off: there is no option for it.
+ * against a CA file (CURLOPT_CAINFO) and has per-request timeouts; no main loop is
+ * needed in the CLI. Verification is never turned off: there is no option for it.
  *
  * A push sends every event after acked_seq in numbered, signed batches and resumes
  * from whatever the registry says it holds, so a dropped connection, a killed
