@@ -88,6 +88,7 @@ typedef struct {
 
 struct _MusterIngest {
   MusterStore *store;
+  MusterUser *actor;          /* re-read from the store at every batch */
   char *actor_name;
   gint64 count_id;
   char *count_uuid;
@@ -151,6 +152,7 @@ muster_ingest_free(MusterIngest *ingest)
   g_ptr_array_unref(ingest->scope_paths);
   g_clear_pointer(&ingest->lookup, muster_lookup_free);
   g_clear_pointer(&ingest->checkpointer, muster_checkpointer_free);
+  g_clear_pointer(&ingest->actor, muster_user_free);
   g_free(ingest->actor_name);
   g_free(ingest->count_uuid);
   g_free(ingest->loc_path);
@@ -261,6 +263,7 @@ muster_ingest_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
   g_autoptr(MusterIngest) ingest = g_new0(MusterIngest, 1);
   ingest->store = store;
   ingest->count_id = count_id;
+  ingest->actor = actor != NULL ? muster_user_copy(actor) : NULL;
   ingest->actor_name = g_strdup(actor != NULL ? actor->name : NULL);
   ingest->scope_paths = g_ptr_array_new_with_free_func(g_free);
   ingest->queue = g_array_sized_new(FALSE, TRUE, sizeof(Queued), 256);
@@ -865,7 +868,12 @@ catch_up(MusterIngest *ingest, gint64 last_id, GError **error)
 static gboolean
 flush_in_tx(MusterIngest *ingest, Batch *b, GError **error)
 {
-  if (!check_still_open(ingest, error) || !next_scan_id(ingest, &b->first_scan, error))
+  /* Every batch is an action of the counter's: one deactivated, locked out or demoted
+   * since scanning began stores no more (the scans are refused, not lost: none of this
+   * batch was acknowledged). */
+  if (!check_still_open(ingest, error) ||
+      !muster_require_role(ingest->store, ingest->actor, MUSTER_ROLE_STAFF, "Scanning", error) ||
+      !next_scan_id(ingest, &b->first_scan, error))
     return FALSE;
   if (b->first_scan - 1 > ingest->seen_scan && !catch_up(ingest, b->first_scan - 1, error))
     return FALSE;

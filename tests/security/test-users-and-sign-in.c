@@ -17,9 +17,11 @@
 #include <string.h>
 
 #include "db/badges.h"
+#include "db/ingest.h"
 #include "db/items.h"
 #include "db/settings.h"
 #include "db/users.h"
+#include "scan/scan.h"
 #include "test-util.h"
 
 /* ---- wrong PINs at once ------------------------------------------------------------ */
@@ -227,6 +229,41 @@ test_deactivated_actor_refused(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
 }
 
+/* A counter deactivated while their readers keep scanning: every batch is an action of
+ * theirs, so the next one is refused, nothing of it stored, and what was stored before
+ * stays. */
+static void
+test_deactivated_counter_scans_refused(TestDb *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 count = test_db_start_count(t, "/");
+  g_autoptr(MusterIngest) ingest = muster_ingest_new(t->store, t->admin, count, &error);
+  g_assert_no_error(error);
+  const char *lines[] = {"NO-SUCH-1", "NO-SUCH-2"};
+  for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+    char *loc = NULL;
+    g_autoptr(MusterScan) scan =
+        muster_scan_parse_line(lines[i], strlen(lines[i]), "test", &loc, NULL);
+    g_assert_nonnull(scan);
+    muster_ingest_add(ingest, scan);
+    if (i == 0) {
+      g_assert_true(muster_ingest_flush(ingest, NULL, &error));
+      g_assert_no_error(error);
+      /* another admin deactivates the counter through another connection */
+      g_autoptr(MusterUser) ann = test_db_add_user(t, "ann", MUSTER_ROLE_ADMIN);
+      g_autoptr(MusterStore) other = muster_store_open(t->path, &error);
+      g_assert_no_error(error);
+      g_assert_true(muster_users_set_active(other, ann, "admin", FALSE, &error));
+      g_assert_no_error(error);
+    }
+  }
+  g_assert_false(muster_ingest_flush(ingest, NULL, &error));
+  assert_refused_saying(error, "admin", "deactivated");
+  g_autofree char *sql = g_strdup_printf("SELECT count(*) FROM scan WHERE count_id = %" G_GINT64_FORMAT,
+                                         count);
+  g_assert_cmpint(test_sql_int(t, sql), ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -239,5 +276,7 @@ main(int argc, char **argv)
              test_badge_only_needs_genuine, test_db_teardown);
   g_test_add("/users/deactivated-actor-refused-at-once", TestDb, NULL, test_db_setup,
              test_deactivated_actor_refused, test_db_teardown);
+  g_test_add("/users/deactivated-counter-scans-refused", TestDb, NULL, test_db_setup,
+             test_deactivated_counter_scans_refused, test_db_teardown);
   return g_test_run();
 }
