@@ -839,27 +839,28 @@ main(int argc, char **argv)
   g_test_add_func("/sync/key-file", test_key_file);
   g_test_add_func("/sync/ack-beyond-outbox", test_ack_beyond_outbox);
   g_test_add_func("/sync/media-bad-files", test_media_bad_files);
-  if (!sync_fixture_global_start()) {
-    g_test_skip("PostgreSQL could not be started");
-    return g_test_run();
-  }
-#define ADD(path, fn) \
-  g_test_add(path, SyncFixture, NULL, sync_fixture_setup, fn, sync_fixture_teardown)
-  ADD("/sync/push-exactly-once", test_push_exactly_once);
-  ADD("/sync/same-batch-twice", test_same_batch_twice);
-  ADD("/sync/out-of-order", test_out_of_order);
-  ADD("/sync/refused-batches", test_refused_batches);
-  ADD("/sync/unknown-appliance", test_unknown_appliance);
-  ADD("/sync/oversized-request", test_oversized_request);
-  ADD("/sync/registry-killed-mid-push", test_registry_killed_mid_push);
-  ADD("/sync/connection-dropped-mid-answer", test_connection_dropped_mid_answer);
-  ADD("/sync/disk-full", test_disk_full);
-  ADD("/sync/background-runner", test_background_runner);
-  ADD("/sync/clock-far-off", test_clock_far_off);
-  ADD("/sync/registry-changes", test_registry_changes);
-  ADD("/sync/central-status-meets-discrepancy", test_central_status_meets_local_discrepancy);
-  ADD("/sync/removable-media", test_removable_media);
+  /* Without PostgreSQL these still show up: failing under CI, skipped visibly elsewhere
+   * (a g_test_skip() before g_test_run() would make them vanish). */
+  static const SyncFixtureCase cases[] = {
+      {"/sync/push-exactly-once", test_push_exactly_once},
+      {"/sync/same-batch-twice", test_same_batch_twice},
+      {"/sync/out-of-order", test_out_of_order},
+      {"/sync/refused-batches", test_refused_batches},
+      {"/sync/unknown-appliance", test_unknown_appliance},
+      {"/sync/oversized-request", test_oversized_request},
+      {"/sync/registry-killed-mid-push", test_registry_killed_mid_push},
+      {"/sync/connection-dropped-mid-answer", test_connection_dropped_mid_answer},
+      {"/sync/disk-full", test_disk_full},
+      {"/sync/background-runner", test_background_runner},
+      {"/sync/clock-far-off", test_clock_far_off},
+      {"/sync/registry-changes", test_registry_changes},
+      {"/sync/central-status-meets-discrepancy", test_central_status_meets_local_discrepancy},
+      {"/sync/removable-media", test_removable_media},
+  };
+  gboolean pg = sync_fixture_global_start();
+  sync_fixture_add_cases(pg, cases, G_N_ELEMENTS(cases));
   int rc = g_test_run();
-  sync_fixture_global_stop();
+  if (pg)
+    sync_fixture_global_stop();
   return rc;
 }

@@ -5,6 +5,7 @@
  * the disk would (dropping the append-only triggers first), and expects
  * muster_audit_verify() to name what was changed.
  */
+#include <sodium.h>
 #include <string.h>
 
 #include "db/audit.h"
@@ -79,16 +80,42 @@ test_edited_entry_detected(TestDb *t, gconstpointer data)
   assert_tampered(t, "Audit entry 4 ");
 }
 
+/* The chain's own hash of an entry (db/audit.c): SHA-256 over the length-prefixed
+ * prev_hash, seq, at, user, action, subject and detail, as someone who read the source
+ * would recompute it. */
+static char *
+rehash_entry(TestDb *t, gint64 seq)
+{
+  static const char *const columns[] = {"prev_hash", "seq", "at", "user_name", "action",
+                                        "subject", "detail"};
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  for (guint i = 0; i < G_N_ELEMENTS(columns); i++) {
+    g_autofree char *sql =
+        g_strdup_printf("SELECT coalesce(%s, '') FROM audit_log WHERE seq = ?", columns[i]);
+    g_autofree char *value = test_sql_text_arg(t, sql, seq);
+    guint64 len = GUINT64_TO_BE((guint64)strlen(value));
+    crypto_hash_sha256_update(&st, (const guint8 *)&len, 8);
+    crypto_hash_sha256_update(&st, (const guint8 *)value, strlen(value));
+  }
+  guint8 digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, digest);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  return g_strdup(sodium_bin2hex(hex, sizeof hex, digest, sizeof digest));
+}
+
 static void
 test_rehashed_entry_detected(TestDb *t, gconstpointer data)
 {
-  /* Recomputing one entry's own hash is not enough: the next entry's prev_hash no
-   * longer matches. */
+  /* Entry 4 edited and its own hash recomputed, so it checks on its own: what gives it
+   * away is entry 5, whose prev_hash still holds the old hash. */
   add_events(t, 3);
   test_sql_exec(t, "DROP TRIGGER audit_no_update;"
-              "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 5) "
-              "WHERE seq = 4");
-  assert_tampered(t, "Audit entry 4 ");
+                   "UPDATE audit_log SET user_name = 'mallory' WHERE seq = 4");
+  g_autofree char *hash = rehash_entry(t, 4);
+  g_autofree char *sql = g_strdup_printf("UPDATE audit_log SET hash = '%s' WHERE seq = 4", hash);
+  test_sql_exec(t, sql);
+  assert_tampered(t, "Audit entry 5 ");
 }
 
 static void

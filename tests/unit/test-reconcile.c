@@ -702,6 +702,41 @@ test_list_and_get(TestDb *t, gconstpointer data)
   g_assert_nonnull(strstr(error->message, "no-such-thing"));
 }
 
+/* ---- one count's finds are its own --------------------------------------------------- */
+
+/* A weapon found by an earlier count over the same rack and not by this one is missing
+ * now: a find counts for the count that made it, never for a later one. */
+static void
+test_finds_belong_to_their_count(TestDb *t, gconstpointer data)
+{
+  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
+            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
+            "Glock,AT,GA-02,17,pistol,in_store,R1/A/02\n");
+  g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
+  g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
+  const char *scope[] = {"R1/A", NULL};
+  const char *const both[] = {"@R1/A/01", "GA-01", "@R1/A/02", "GA-02", NULL};
+  const char *const first_only[] = {"@R1/A/01", "GA-01", NULL};
+
+  gint64 earlier = start_count(t, sam, wes, scope);
+  feed(t, sam, earlier, both);
+  close_count(t, sam, earlier);
+  MusterReconcileSummary sum = {0};
+  reconcile_ok(t, sam, earlier, &sum);
+  g_autoptr(GPtrArray) clean = list_all(t, earlier);
+  g_assert_cmpuint(clean->len, ==, 0);
+
+  gint64 later = start_count(t, sam, wes, scope);
+  feed(t, sam, later, first_only);
+  close_count(t, sam, later);
+  reconcile_ok(t, sam, later, &sum);
+  g_autoptr(GPtrArray) list = list_all(t, later);
+  g_assert_cmpuint(list->len, ==, 1);
+  g_autofree char *uuid = item_uuid(t, "Glock", "GA-02");
+  MusterDiscrepancy *d = find_disc(list, "missing", uuid);
+  g_assert_cmpstr(d->item_uuid, ==, uuid);
+}
+
 /* ---- overdue ------------------------------------------------------------------------ */
 
 static gint64
@@ -802,6 +837,8 @@ main(int argc, char **argv)
              test_signed_off_is_final, test_db_teardown);
   g_test_add("/reconcile/list-and-get", TestDb, NULL, test_db_setup, test_list_and_get,
              test_db_teardown);
+  g_test_add("/reconcile/finds-belong-to-their-count", TestDb, NULL, test_db_setup,
+             test_finds_belong_to_their_count, test_db_teardown);
   g_test_add("/reconcile/overdue-racks", TestDb, NULL, test_db_setup, test_overdue_racks,
              test_db_teardown);
   g_test_add("/reconcile/overdue-without-racks", TestDb, NULL, test_db_setup,

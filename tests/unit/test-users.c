@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db/audit.h"
+#include "db/settings.h"
 #include "db/users.h"
 #include "test-util.h"
 
@@ -158,12 +159,33 @@ test_deactivated_cannot_sign_in(TestDb *t, gconstpointer data)
   muster_audit_report_clear(&report);
 }
 
+/* The limit is the lockout_attempts setting, not a constant: 3 locks on the third wrong
+ * PIN and not before. */
+static void
+test_lockout_follows_setting(TestDb *t, gconstpointer data)
+{
+  g_autoptr(MusterUser) u = test_db_add_user(t, "bob", MUSTER_ROLE_STAFF);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_settings_set(t->store, t->admin, "lockout_attempts", 3, &error));
+  g_assert_no_error(error);
+  for (int i = 1; i <= 3; i++) {
+    g_autoptr(MusterUser) none = muster_users_authenticate(t->store, "bob", "0000", &error);
+    g_assert_null(none);
+    int expected = i < 3 ? MUSTER_ERROR_AUTH : MUSTER_ERROR_LOCKED_OUT;
+    g_assert_error(error, MUSTER_ERROR, expected);
+    g_clear_error(&error);
+  }
+  g_assert_cmpint(test_sql_int(t, "SELECT locked FROM app_user WHERE name='bob'"), ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add("/users/pin-argon2id", TestDb, NULL, test_db_setup, test_pin_stored_as_argon2id,
              test_db_teardown);
+  g_test_add("/users/lockout-follows-setting", TestDb, NULL, test_db_setup,
+             test_lockout_follows_setting, test_db_teardown);
   g_test_add("/users/lockout", TestDb, NULL, test_db_setup, test_wrong_pin_locks_after_limit,
              test_db_teardown);
   g_test_add("/users/success-resets", TestDb, NULL, test_db_setup, test_success_resets_failures,
