@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "app/cli.h"
+#include "app/output.h"
 #include "db/audit-anchors.h"
 #include "db/audit.h"
 #include "db/sync-state.h"
@@ -80,9 +81,8 @@ run_verify(int argc, char **argv)
     cli_json_int(b, "counts_checked", report.counts_frozen);
     cli_json_int(b, "anchors_checked", anchored);
     cli_json_int(b, "receipts_checked", receipts);
-    cli_json_int(b, "anchored_seq", window != NULL ? window->audit_seq : 0);
-    cli_json_int(b, "unanchored_entries", window != NULL ? window->unanchored : 0);
-    cli_json_str(b, "unanchored_since", window != NULL ? window->unanchored_since : NULL);
+    if (window != NULL)
+      output_anchor_json(b, window);
     cli_json_str(b, "problem", ok ? NULL : error->message);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app/cli.h"
+#include "app/output.h"
 #include "db/sync-state.h"
 #include "sync/client.h"
 #include "sync/media.h"
@@ -58,19 +59,6 @@ print_anchor(const MusterAnchorReceipt *r)
 }
 
 static void
-json_anchor(JsonBuilder *b, const MusterAnchorReceipt *r)
-{
-  json_builder_set_member_name(b, "anchor");
-  json_builder_begin_object(b);
-  cli_json_int(b, "audit_seq", r->audit_seq);
-  cli_json_str(b, "audit_at", r->audit_at);
-  cli_json_str(b, "registry_at", r->registry_at);
-  cli_json_int(b, "unanchored_entries", r->unanchored);
-  cli_json_str(b, "unanchored_since", r->unanchored_since);
-  json_builder_end_object(b);
-}
-
-static void
 print_state(const MusterSyncState *s, const MusterAnchorReceipt *r)
 {
   if (cli.json) {
@@ -85,7 +73,7 @@ print_state(const MusterSyncState *s, const MusterAnchorReceipt *r)
     cli_json_str(b, "last_attempt_at", s->last_attempt_at);
     cli_json_str(b, "last_error", s->last_error);
     cli_json_int(b, "failures", s->failures);
-    json_anchor(b, r);
+    output_anchor_json(b, r);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     cli_print_json(root);

@@ -317,3 +317,16 @@ output_discrepancy_text(FILE *out, const MusterDiscrepancy *d)
             d->resolved_by, d->confirmed_by ? ", confirmed by " : "",
             d->confirmed_by ? d->confirmed_by : "", d->resolved_at, d->resolution_reason);
 }
+
+void
+output_anchor_json(JsonBuilder *b, const MusterAnchorReceipt *r)
+{
+  json_builder_set_member_name(b, "anchor");
+  json_builder_begin_object(b);
+  cli_json_int(b, "audit_seq", r->audit_seq);
+  cli_json_str(b, "audit_at", r->audit_at);
+  cli_json_str(b, "registry_at", r->registry_at);
+  cli_json_int(b, "unanchored_entries", r->unanchored);
+  cli_json_str(b, "unanchored_since", r->unanchored_since);
+  json_builder_end_object(b);
+}

@@ -17,6 +17,7 @@
 #include "db/counts.h"
 #include "db/items.h"
 #include "db/reconcile.h"
+#include "db/sync-state.h"
 #include "db/users.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,10 @@ gsize output_escape_controls(GString *out, const char *text, gsize len, gboolean
 /* Writes bytes to standard output exactly as they are (after what is buffered), for
  * data such as CSV. FALSE when writing fails. */
 gboolean output_write_data(const char *data, gsize len);
+
+/* "anchor": {audit_seq, audit_at, registry_at, unanchored_entries, unanchored_since}:
+ * how far the registry holds this appliance's history (audit verify, sync status). */
+void output_anchor_json(JsonBuilder *b, const MusterAnchorReceipt *r);
 
 void output_item_json(JsonBuilder *b, const MusterItem *item);
 void output_item_text(FILE *out, const MusterItem *item);
