@@ -328,7 +328,6 @@ pragma_int(MusterStore *store, const char *sql)
 static gboolean
 apply_pragmas(MusterStore *store, GError **error)
 {
-  sqlite3_busy_timeout(store->db, 5000);
   sqlite3_extended_result_codes(store->db, 1);
   /* journal_mode answers with a row, so it cannot go through exec's error check alone;
    * on a read-only file it stays as it is, which is fine for reading. */
@@ -429,7 +428,7 @@ store_connect(const char *path, int flags, GError **error)
   }
   /* Before the first read: another program opening or closing the file (WAL recovery,
    * the last connection's checkpoint) holds a lock for a moment, which is no reason to
-   * fail. apply_pragmas() sets it again with the rest. */
+   * fail. */
   sqlite3_busy_timeout(store->db, 5000);
   return g_steal_pointer(&store);
 }
