@@ -27,6 +27,11 @@ typedef enum {
   PN532_EMU_NTAG216,
 } Pn532EmuNtagType;
 
+typedef enum {
+  PN532_EMU_MF0UL11, /* MIFARE Ultralight EV1, 48 bytes of user memory */
+  PN532_EMU_MF0UL21, /* 128 bytes */
+} Pn532EmuUltralightEv1Type;
+
 /* Tags (pn532-tags.c). A tag is a value: pn532_emu_present() takes it. */
 
 /* An ISO 14443A tag that only answers anticollision (a MIFARE Classic, a bank card):
@@ -35,6 +40,9 @@ Pn532EmuTag *pn532_emu_tag_new_iso14443a(const guint8 *uid, gsize uid_len, guint
 /* An NTAG21x with a blank NDEF TLV, GET_VERSION, and an all-zero signature (which no
  * key verifies). uid is 7 bytes. */
 Pn532EmuTag *pn532_emu_tag_new_ntag(Pn532EmuNtagType type, const guint8 uid[7]);
+/* A MIFARE Ultralight EV1, the same otherwise: NDEF formatted, GET_VERSION (product type
+ * Ultralight), an all-zero signature. */
+Pn532EmuTag *pn532_emu_tag_new_ultralight_ev1(Pn532EmuUltralightEv1Type type, const guint8 uid[7]);
 /* A MIFARE Ultralight (first generation): 16 pages, no GET_VERSION, no READ_SIG. */
 Pn532EmuTag *pn532_emu_tag_new_ultralight(const guint8 uid[7]);
 void pn532_emu_tag_free(Pn532EmuTag *tag);

@@ -19,13 +19,19 @@ typedef struct {
   gsize n_pages;
   guint8 cc_size; /* data area size / 8, as the capability container gives it */
   guint8 version_storage;
-} NtagModel;
+} SignedModel;
 
 /* NTAG213/215/216 datasheet: memory organisation and GET_VERSION storage size byte. */
-static const NtagModel ntag_models[] = {
+static const SignedModel ntag_models[] = {
     [PN532_EMU_NTAG213] = {45, 0x12, 0x0F},
     [PN532_EMU_NTAG215] = {135, 0x3E, 0x11},
     [PN532_EMU_NTAG216] = {231, 0x6D, 0x13},
+};
+
+/* MF0ULx1 datasheet: user memory from page 4 to the configuration pages, GET_VERSION. */
+static const SignedModel ultralight_ev1_models[] = {
+    [PN532_EMU_MF0UL11] = {20, 0x06, 0x0B},
+    [PN532_EMU_MF0UL21] = {41, 0x10, 0x0E},
 };
 
 static Pn532EmuTag *
@@ -67,17 +73,29 @@ pn532_emu_tag_new_iso14443a(const guint8 *uid, gsize uid_len, guint8 sak)
   return tag;
 }
 
-Pn532EmuTag *
-pn532_emu_tag_new_ntag(Pn532EmuNtagType type, const guint8 uid[7])
+/* A tag with GET_VERSION and READ_SIG. type and subtype are GET_VERSION bytes 2 and 3. */
+static Pn532EmuTag *
+tag_new_signed(const guint8 uid[7], const SignedModel *model, guint8 type, guint8 subtype)
 {
-  const NtagModel *model = &ntag_models[type];
   Pn532EmuTag *tag = tag_new_type2(uid, model->n_pages, model->cc_size);
-  static const guint8 version[8] = {0x00, 0x04, 0x04, 0x02, 0x01, 0x00, 0x00, 0x03};
+  /* Header, vendor NXP, product type and subtype, major, minor, storage size, protocol. */
+  const guint8 version[8] = {0x00, 0x04, type, subtype, 0x01, 0x00, model->version_storage, 0x03};
   memcpy(tag->version, version, 8);
-  tag->version[6] = model->version_storage;
   tag->has_version = TRUE;
   tag->has_signature = TRUE; /* all zero until set: verifies under no key */
   return tag;
+}
+
+Pn532EmuTag *
+pn532_emu_tag_new_ntag(Pn532EmuNtagType type, const guint8 uid[7])
+{
+  return tag_new_signed(uid, &ntag_models[type], 0x04, 0x02); /* NTAG, 50 pF */
+}
+
+Pn532EmuTag *
+pn532_emu_tag_new_ultralight_ev1(Pn532EmuUltralightEv1Type type, const guint8 uid[7])
+{
+  return tag_new_signed(uid, &ultralight_ev1_models[type], 0x03, 0x01); /* Ultralight, 17 pF */
 }
 
 Pn532EmuTag *
