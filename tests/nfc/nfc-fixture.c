@@ -4,6 +4,7 @@
 #include "nfc-fixture.h"
 
 #include <openssl/evp.h>
+#include <string.h>
 
 static void
 on_scan(MusterReader *reader, const MusterScan *scan, gpointer data)
@@ -145,6 +146,20 @@ gboolean
 nfc_fixture_frames_seen(NfcFixture *f, gconstpointer n)
 {
   return pn532_emu_get_n_frames(f->emu) >= GPOINTER_TO_UINT(n);
+}
+
+GBytes *
+nfc_fixture_unhex(const char *hex)
+{
+  gsize len = strlen(hex) / 2;
+  g_assert_cmpuint(strlen(hex), ==, 2 * len);
+  guint8 *data = g_malloc(len);
+  for (gsize i = 0; i < len; i++) {
+    int hi = g_ascii_xdigit_value(hex[2 * i]), lo = g_ascii_xdigit_value(hex[2 * i + 1]);
+    g_assert_true(hi >= 0 && lo >= 0);
+    data[i] = (guint8)(hi << 4 | lo);
+  }
+  return g_bytes_new_take(data, len);
 }
 
 Pn532EmuTag *

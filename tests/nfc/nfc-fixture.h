@@ -40,6 +40,9 @@ gboolean nfc_fixture_frames_seen(NfcFixture *f, gconstpointer n);
 /* Runs the loop for ms, whatever happens. */
 void nfc_fixture_run_for(NfcFixture *f, guint ms);
 
+/* Bytes from a hex string of even length (sample UIDs and signatures). */
+GBytes *nfc_fixture_unhex(const char *hex);
+
 /* Tags with the fixture's standard UID, signed with key (NULL: left unsigned). */
 Pn532EmuTag *nfc_fixture_ntag215(const guint8 uid[7], GBytes *ndef, gpointer key);
 
