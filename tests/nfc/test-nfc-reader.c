@@ -241,31 +241,68 @@ test_invalid_signature(NfcFixture *f, gconstpointer data)
   g_assert_cmpint(scan->authenticity, ==, MUSTER_AUTH_NOT_GENUINE);
 }
 
+/* Puts tag in the field with the signature sig_hex (r || s), waits for its scan, then
+ * empties the field and waits for the reader to poll for the next tap. */
+static const MusterScan *
+tap_signed(NfcFixture *f, Pn532EmuTag *tag, const char *sig_hex)
+{
+  g_autoptr(GBytes) sig = nfc_fixture_unhex(sig_hex);
+  g_assert_cmpuint(g_bytes_get_size(sig), ==, 32);
+  pn532_emu_tag_set_signature(tag, g_bytes_get_data(sig, NULL));
+  const MusterScan *scan = present_and_wait(f, tag);
+  pn532_emu_present(f->emu, NULL);
+  pn532_emu_reset_counters(f->emu);
+  g_assert_true(nfc_fixture_run_until(f, nfc_fixture_selects_seen, GUINT_TO_POINTER(3), WAIT_MS));
+  return scan;
+}
+
 /* A real NTAG21x UID and the signature NXP gave it, checked against NXP's own key. */
 static void
 test_genuine_nxp_signature(NfcFixture *f, gconstpointer data)
 {
   nfc_fixture_start(f);
+  static const char sig[] = "8B76052EE42F5567BEB53238B3E3F9950707C0DCC956B5C5EFCFDB709B2D82B3";
   static const guint8 uid[7] = {0x04, 0xE1, 0x0C, 0xDA, 0x99, 0x3C, 0x80};
-  static const guint8 sig[32] = {0x8B, 0x76, 0x05, 0x2E, 0xE4, 0x2F, 0x55, 0x67, 0xBE, 0xB5, 0x32,
-                                 0x38, 0xB3, 0xE3, 0xF9, 0x95, 0x07, 0x07, 0xC0, 0xDC, 0xC9, 0x56,
-                                 0xB5, 0xC5, 0xEF, 0xCF, 0xDB, 0x70, 0x9B, 0x2D, 0x82, 0xB3};
-  Pn532EmuTag *tag = pn532_emu_tag_new_ntag(PN532_EMU_NTAG213, uid);
-  pn532_emu_tag_set_signature(tag, sig);
-  const MusterScan *scan = present_and_wait(f, tag);
+  const MusterScan *scan = tap_signed(f, pn532_emu_tag_new_ntag(PN532_EMU_NTAG213, uid), sig);
   assert_uid_marking(scan, "04E10CDA993C80");
   g_assert_cmpstr(scan->symbology, ==, "ntag213");
   g_assert_cmpint(scan->authenticity, ==, MUSTER_AUTH_GENUINE);
-  pn532_emu_present(f->emu, NULL);
-  g_assert_true(nfc_fixture_run_until(f, nfc_fixture_selects_seen, GUINT_TO_POINTER(3), WAIT_MS));
 
   /* The same genuine signature copied onto another UID: a clone. */
   static const guint8 other[7] = {0x04, 0xE1, 0x0C, 0xDA, 0x99, 0x3C, 0x81};
-  tag = pn532_emu_tag_new_ntag(PN532_EMU_NTAG216, other);
-  pn532_emu_tag_set_signature(tag, sig);
-  scan = present_and_wait(f, tag);
+  scan = tap_signed(f, pn532_emu_tag_new_ntag(PN532_EMU_NTAG216, other), sig);
   g_assert_cmpstr(scan->symbology, ==, "ntag216");
   g_assert_cmpint(scan->authenticity, ==, MUSTER_AUTH_NOT_GENUINE);
+}
+
+/* Real MIFARE Ultralight EV1 UIDs and the signatures NXP gave them (proxmark3's
+ * tools/recover_pk.py samples): genuine only if the reader holds NXP's EV1 key, which is
+ * not the NTAG21x one. Both EV1 sizes, as GET_VERSION names them. */
+static void
+test_genuine_ev1_signature(NfcFixture *f, gconstpointer data)
+{
+  nfc_fixture_start(f);
+  static const char sig_c1[] = "CEA2EB0B3C95D0844A95B824A7553703B3702378033BF0987899DB70151A19E7";
+  static const char sig_c2[] = "A561506723D422D29ED9F93E60D20B9ED1E05CC1BF81DA19FE500CA0B81CC0ED";
+  static const guint8 uid_c1[7] = {0x04, 0xC1, 0x28, 0x5A, 0x37, 0x30, 0x80};
+  static const guint8 uid_c2[7] = {0x04, 0xC2, 0x28, 0x5A, 0x37, 0x30, 0x80};
+  const MusterScan *scan =
+      tap_signed(f, pn532_emu_tag_new_ultralight_ev1(PN532_EMU_MF0UL11, uid_c1), sig_c1);
+  assert_uid_marking(scan, "04C1285A373080");
+  g_assert_cmpstr(scan->symbology, ==, "ultralight-ev1");
+  g_assert_cmpint(scan->authenticity, ==, MUSTER_AUTH_GENUINE);
+  g_assert_null(scan->problem);
+
+  scan = tap_signed(f, pn532_emu_tag_new_ultralight_ev1(PN532_EMU_MF0UL21, uid_c2), sig_c2);
+  assert_uid_marking(scan, "04C2285A373080");
+  g_assert_cmpstr(scan->symbology, ==, "ultralight-ev1");
+  g_assert_cmpint(scan->authenticity, ==, MUSTER_AUTH_GENUINE);
+
+  /* The first tag's signature copied onto the second's UID: a clone. */
+  scan = tap_signed(f, pn532_emu_tag_new_ultralight_ev1(PN532_EMU_MF0UL21, uid_c2), sig_c1);
+  g_assert_cmpint(scan->authenticity, ==, MUSTER_AUTH_NOT_GENUINE);
+  g_assert_nonnull(scan->problem);
+  g_assert_true(strstr(scan->problem, "clone") != NULL);
 }
 
 static void
@@ -422,6 +459,7 @@ main(int argc, char **argv)
   ADD("/nfc/reader/iso14443-4-card", test_iso14443_4_card);
   ADD("/nfc/reader/invalid-signature", test_invalid_signature);
   ADD("/nfc/reader/genuine-nxp-signature", test_genuine_nxp_signature);
+  ADD("/nfc/reader/genuine-ev1-signature", test_genuine_ev1_signature);
   ADD("/nfc/reader/held-tag-is-one-scan", test_held_tag_is_one_scan);
   ADD("/nfc/reader/stops-answering", test_stops_answering);
   ADD("/nfc/reader/absent-at-start", test_absent_at_start);
