@@ -3,13 +3,17 @@
  *
  * Cutting off the newest audit entries leaves a valid chain: `audit verify` passes. The
  * anchors a registry kept must catch it, and catch a rewritten entry; anchors of another
- * armoury or garbage are refused as input, not reported as tampering.
+ * armoury or garbage are refused as input, not reported as tampering. The receipts kept
+ * here (the registry's signed answers) must do the same on their own, and count only
+ * when the configured registry key signed them; that key is itself sealed.
  */
 #include "db/audit-anchors.h"
 #include "db/audit.h"
 #include "db/muster-error.h"
+#include "db/sync-state.h"
 #include "test-util.h"
 
+#include <sodium.h>
 #include <string.h>
 
 /* Anchors as the registry would print them, for entries seqs[0..n). */
@@ -40,6 +44,21 @@ make_history(TestDb *t)
   return test_sql_int(t, "SELECT max(seq) FROM audit_log");
 }
 
+/* The whole of the last change (adding ben) goes: his row, its sealed state, its audit
+ * entries. What is left is a valid chain. */
+static void
+cut_off_last_change(TestDb *t)
+{
+  test_sql_exec(t, "DROP TRIGGER audit_no_delete; DROP TRIGGER row_state_no_delete;"
+                   " DROP TRIGGER app_user_no_delete;"
+                   " DELETE FROM row_state WHERE tbl = 'app_user' AND row_id ="
+                   "  (SELECT id FROM app_user WHERE name = 'ben');"
+                   " DELETE FROM app_user WHERE name = 'ben';"
+                   " DELETE FROM audit_log WHERE seq >="
+                   "  (SELECT max(seq) FROM audit_log WHERE action = 'user.add');"
+                   " DELETE FROM temp.state_changed;");
+}
+
 static void
 test_matching(TestDb *t, gconstpointer data)
 {
@@ -60,15 +79,7 @@ test_cut_off(TestDb *t, gconstpointer data)
   gint64 last = make_history(t);
   gint64 seqs[] = {last};
   g_autofree char *anchors = anchors_for(t, seqs, 1);
-  /* The whole of the last change goes: ben's row, its sealed state, its audit entries. */
-  test_sql_exec(t, "DROP TRIGGER audit_no_delete; DROP TRIGGER row_state_no_delete;"
-                   " DROP TRIGGER app_user_no_delete;"
-                   " DELETE FROM row_state WHERE tbl = 'app_user' AND row_id ="
-                   "  (SELECT id FROM app_user WHERE name = 'ben');"
-                   " DELETE FROM app_user WHERE name = 'ben';"
-                   " DELETE FROM audit_log WHERE seq >="
-                   "  (SELECT max(seq) FROM audit_log WHERE action = 'user.add');"
-                   " DELETE FROM temp.state_changed;");
+  cut_off_last_change(t);
   MusterAuditReport report = {0};
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_audit_verify(t->store, &report, &error)); /* what the chain cannot see */
@@ -119,6 +130,114 @@ test_bad_input(TestDb *t, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
 }
 
+/* ---- receipts: the registry's signed word, kept here --------------------------------- */
+
+/* A registry key pair; the public half configured as the registry's key. */
+typedef struct {
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  guint8 sk[crypto_sign_SECRETKEYBYTES];
+} RegistryKey;
+
+static char *
+base64(const guint8 *data, gsize len)
+{
+  gsize size = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+  char *out = g_malloc(size);
+  return sodium_bin2base64(out, size, data, len, sodium_base64_VARIANT_ORIGINAL);
+}
+
+static void
+configure_registry(TestDb *t, RegistryKey *key)
+{
+  crypto_sign_keypair(key->pk, key->sk);
+  g_autofree char *pk = base64(key->pk, sizeof key->pk);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_sync_state_configure(t->store, t->admin, "https://registry.test", NULL, pk,
+                                            &error));
+  g_assert_no_error(error);
+}
+
+/* Keeps a receipt of audit entry seq (as it is now), signed with key. */
+static void
+keep_receipt(TestDb *t, const RegistryKey *key, gint64 seq)
+{
+  g_autofree char *hash = test_sql_text_arg(t, "SELECT hash FROM audit_log WHERE seq = ?", seq);
+  g_autofree char *answer = g_strdup_printf(
+      "{\"anchor\":{\"audit_seq\":%" G_GINT64_FORMAT ",\"audit_hash\":\"%s\"}}", seq, hash);
+  guint8 sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, NULL, (const guint8 *)answer, strlen(answer), key->sk);
+  g_autofree char *sig64 = base64(sig, sizeof sig);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_sync_record_receipt(t->store, seq, hash, "2026-01-01T00:00:00.000Z",
+                                           answer, sig64, &error));
+  g_assert_no_error(error);
+}
+
+static void
+assert_receipts_refused(TestDb *t, const char *words)
+{
+  gint64 checked = -1;
+  g_autoptr(GError) error = NULL;
+  g_assert_false(muster_audit_check_receipts(t->store, &checked, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  if (strstr(error->message, words) == NULL)
+    g_error("expected '%s' in: %s", words, error->message);
+}
+
+/* A receipt counts only when the configured registry key signed it: one signed by any
+ * other key (made here to dress up rewritten history) is refused. */
+static void
+test_receipts_verify_by_the_registry_key(TestDb *t, gconstpointer data)
+{
+  RegistryKey registry, forger;
+  configure_registry(t, &registry);
+  gint64 last = make_history(t);
+  keep_receipt(t, &registry, last);
+  gint64 checked = -1;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_audit_check_receipts(t->store, &checked, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(checked, ==, 1);
+
+  crypto_sign_keypair(forger.pk, forger.sk);
+  keep_receipt(t, &forger, 2);
+  assert_receipts_refused(t, "does not verify by the registry's key");
+}
+
+/* History cut off below an entry the registry signed a receipt of: the chain left is
+ * valid, the receipt says what is gone. */
+static void
+test_receipt_finds_cut_off_history(TestDb *t, gconstpointer data)
+{
+  RegistryKey registry;
+  configure_registry(t, &registry);
+  gint64 last = make_history(t);
+  keep_receipt(t, &registry, last);
+  cut_off_last_change(t);
+  g_autofree char *want = g_strdup_printf("Audit entry %" G_GINT64_FORMAT ",", last);
+  assert_receipts_refused(t, want);
+  assert_receipts_refused(t, "is gone");
+}
+
+/* The registry key receipts are checked by is sealed: swapped with the sqlite3 shell (so
+ * that receipts signed by another key verify), `audit verify` names it. */
+static void
+test_registry_key_swap_detected(TestDb *t, gconstpointer data)
+{
+  RegistryKey registry, forger;
+  configure_registry(t, &registry);
+  crypto_sign_keypair(forger.pk, forger.sk);
+  g_autofree char *pk = base64(forger.pk, sizeof forger.pk);
+  g_autofree char *sql = g_strdup_printf("UPDATE sync_state SET registry_key = '%s'", pk);
+  test_sql_exec_outside(t, sql);
+  MusterAuditReport report = {0};
+  g_autoptr(GError) error = NULL;
+  g_assert_false(muster_audit_verify(t->store, &report, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  g_assert_nonnull(strstr(error->message, "the registry sync settings was changed outside Muster"));
+  muster_audit_report_clear(&report);
+}
+
 #define ADD(path, fn) g_test_add(path, TestDb, NULL, test_db_setup, fn, test_db_teardown)
 
 int
@@ -129,5 +248,8 @@ main(int argc, char **argv)
   ADD("/audit-anchors/cut-off", test_cut_off);
   ADD("/audit-anchors/rewritten", test_rewritten);
   ADD("/audit-anchors/bad-input", test_bad_input);
+  ADD("/audit-anchors/receipts-verify-by-the-registry-key", test_receipts_verify_by_the_registry_key);
+  ADD("/audit-anchors/receipt-finds-cut-off-history", test_receipt_finds_cut_off_history);
+  ADD("/audit-anchors/registry-key-swap-detected", test_registry_key_swap_detected);
   return g_test_run();
 }

@@ -80,6 +80,17 @@ test_edited_entry_detected(TestDb *t, gconstpointer data)
   assert_tampered(t, "Audit entry 4 ");
 }
 
+/* Only the stored link to the entry before it changed: the entry's own fields still
+ * hash as stored, so the link itself must be compared. */
+static void
+test_edited_link_detected(TestDb *t, gconstpointer data)
+{
+  add_events(t, 3);
+  test_sql_exec(t, "DROP TRIGGER audit_no_update; UPDATE audit_log SET prev_hash ="
+                   " (SELECT hash FROM audit_log WHERE seq = 2) WHERE seq = 4");
+  assert_tampered(t, "Audit entry 4 ");
+}
+
 /* The chain's own hash of an entry (db/audit.c): SHA-256 over the length-prefixed
  * prev_hash, seq, at, user, action, subject and detail, as someone who read the source
  * would recompute it. */
@@ -152,6 +163,21 @@ test_unsealed_row_detected(TestDb *t, gconstpointer data)
   assert_tampered(t, "not sealed");
 }
 
+/* A record deleted with the sqlite3 shell (here a user) is named, though nothing that
+ * was sealed changed. */
+static void
+test_deleted_record_detected(TestDb *t, gconstpointer data)
+{
+  g_autoptr(MusterUser) zed = test_db_add_user(t, "zed", MUSTER_ROLE_STAFF);
+  g_autofree char *sql = g_strdup_printf("DROP TRIGGER app_user_no_delete;"
+                                         " DELETE FROM app_user WHERE id = %" G_GINT64_FORMAT,
+                                         zed->id);
+  test_sql_exec_outside(t, sql);
+  g_autofree char *want =
+      g_strdup_printf("user (app_user row %" G_GINT64_FORMAT ") was deleted outside Muster", zed->id);
+  assert_tampered(t, want);
+}
+
 static void
 test_rolled_back_change_leaves_no_trace(TestDb *t, gconstpointer data)
 {
@@ -180,6 +206,8 @@ main(int argc, char **argv)
              test_db_teardown);
   g_test_add("/audit/edited-entry", TestDb, NULL, test_db_setup, test_edited_entry_detected,
              test_db_teardown);
+  g_test_add("/audit/edited-link", TestDb, NULL, test_db_setup, test_edited_link_detected,
+             test_db_teardown);
   g_test_add("/audit/rehashed-entry", TestDb, NULL, test_db_setup, test_rehashed_entry_detected,
              test_db_teardown);
   g_test_add("/audit/deleted-entry", TestDb, NULL, test_db_setup, test_deleted_entry_detected,
@@ -189,6 +217,8 @@ main(int argc, char **argv)
   g_test_add("/audit/deleted-row", TestDb, NULL, test_db_setup,
              test_deleted_history_row_detected, test_db_teardown);
   g_test_add("/audit/unsealed-row", TestDb, NULL, test_db_setup, test_unsealed_row_detected,
+             test_db_teardown);
+  g_test_add("/audit/deleted-record", TestDb, NULL, test_db_setup, test_deleted_record_detected,
              test_db_teardown);
   g_test_add("/audit/rollback", TestDb, NULL, test_db_setup,
              test_rolled_back_change_leaves_no_trace, test_db_teardown);

@@ -235,6 +235,43 @@ test_sees_other_programs(Fixture *f, gconstpointer data)
                   MUSTER_OUTCOME_DUPLICATE);
 }
 
+/* Two feeds into one count, each its own program (the kiosk and a `count scan`): a
+ * weapon one of them found, in its place or in the wrong one, is a duplicate when the
+ * other reads it, although the other started before that find. */
+static void
+test_finds_of_another_feed_are_duplicates(Fixture *f, gconstpointer data)
+{
+  g_autoptr(MusterIngest) mine = ingest_new(f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterStore) other_store = muster_store_open(f->db.path, &error);
+  g_assert_no_error(error);
+  g_autoptr(MusterUser) admin = muster_users_get(other_store, "admin", &error);
+  g_assert_no_error(error);
+  g_autoptr(MusterIngest) other = muster_ingest_new(other_store, admin, f->count_id, &error);
+  g_assert_no_error(error);
+  add_line(other, "GL-0001"); /* in its place */
+  add_line(other, "GL-0300"); /* recorded at R2/A/01, outside the count: the wrong place */
+  g_autoptr(GArray) theirs = flush_ok(other);
+  g_assert_cmpint(g_array_index(theirs, MusterIngestResult, 0).outcome, ==,
+                  MUSTER_OUTCOME_ACCEPTED);
+  g_assert_cmpint(g_array_index(theirs, MusterIngestResult, 1).outcome, ==,
+                  MUSTER_OUTCOME_WRONG_LOCATION);
+
+  add_line(mine, "GL-0001");
+  add_line(mine, "GL-0300");
+  add_line(mine, "GL-0002");
+  g_autoptr(GArray) ours = flush_ok(mine);
+  g_assert_cmpint(g_array_index(ours, MusterIngestResult, 0).outcome, ==,
+                  MUSTER_OUTCOME_DUPLICATE);
+  g_assert_cmpint(g_array_index(ours, MusterIngestResult, 1).outcome, ==,
+                  MUSTER_OUTCOME_DUPLICATE);
+  g_assert_cmpint(g_array_index(ours, MusterIngestResult, 2).outcome, ==,
+                  MUSTER_OUTCOME_ACCEPTED);
+  g_assert_cmpint(muster_ingest_found(mine), ==, 3);
+  g_assert_cmpint(muster_ingest_scans(mine), ==, 5);
+  g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM count_find"), ==, 3);
+}
+
 /* A failed flush keeps its queue and stores nothing; the retry decides the same. */
 static void
 test_failed_flush_retried(Fixture *f, gconstpointer data)
@@ -311,6 +348,8 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   ADD("/ingest-batch/big-batch", test_big_batch);
   ADD("/ingest-batch/sees-other-programs", test_sees_other_programs);
+  ADD("/ingest-batch/finds-of-another-feed-are-duplicates",
+      test_finds_of_another_feed_are_duplicates);
   ADD("/ingest-batch/failed-flush-retried", test_failed_flush_retried);
   ADD("/ingest-batch/due-plans-for-the-flush", test_due_plans_for_the_flush);
   return g_test_run();

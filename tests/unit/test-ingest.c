@@ -224,6 +224,41 @@ test_every_outcome(Fixture *f, gconstpointer data)
   assert_audit_ok(f->db.store);
 }
 
+/* A record whose status says the weapon is not in the armoury (issued, in transit,
+ * lost, stolen, destroyed) makes finding it a status conflict; in store, in repair and
+ * seized are plain finds. */
+static void
+test_status_conflict_for_every_absent_status(Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *status;
+    MusterOutcome want;
+  } cases[] = {
+      {"in_store", MUSTER_OUTCOME_ACCEPTED},         {"issued", MUSTER_OUTCOME_STATUS_CONFLICT},
+      {"in_repair", MUSTER_OUTCOME_ACCEPTED},        {"in_transit", MUSTER_OUTCOME_STATUS_CONFLICT},
+      {"lost", MUSTER_OUTCOME_STATUS_CONFLICT},      {"stolen", MUSTER_OUTCOME_STATUS_CONFLICT},
+      {"destroyed", MUSTER_OUTCOME_STATUS_CONFLICT}, {"seized", MUSTER_OUTCOME_ACCEPTED},
+  };
+  g_autoptr(GString) csv =
+      g_string_new("manufacturer,country_of_manufacture,serial,model,category,status,location\n");
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+    g_string_append_printf(csv, "Glock,AT,ST-%u,G17,pistol,%s,R1/C/01\n", i, cases[i].status);
+  g_assert_cmpint(test_db_import_csv(&f->db, csv->str, -1).imported, ==, G_N_ELEMENTS(cases));
+  g_autoptr(MusterIngest) ingest = ingest_at(f, "R1/C");
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *line = g_strdup_printf("ST-%u", i);
+    add_line(ingest, line);
+  }
+  g_autoptr(GArray) results = results_new();
+  flush_ok(ingest, results);
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_test_message("%s", cases[i].status);
+    g_assert_cmpstr(muster_outcome_to_string(result_at(results, i)->outcome), ==,
+                    muster_outcome_to_string(cases[i].want));
+    g_assert_cmpstr(result_at(results, i)->item_status, ==, cases[i].status);
+  }
+}
+
 /* Without a location set, the scan location is the count's scope. */
 static void
 test_scope_location(Fixture *f, gconstpointer data)
@@ -585,6 +620,8 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   ADD("/ingest/every-outcome", test_every_outcome);
   ADD("/ingest/scope-location", test_scope_location);
+  ADD("/ingest/status-conflict-for-every-absent-status",
+      test_status_conflict_for_every_absent_status);
   ADD("/ingest/set-location-refusals", test_set_location_refusals);
   ADD("/ingest/duplicates-counted-once", test_duplicates_counted_once);
   ADD("/ingest/restart-continues", test_restart_continues);

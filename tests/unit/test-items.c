@@ -455,6 +455,21 @@ test_import_bad_rows(TestDb *t, gconstpointer data)
   g_assert_cmpint(count(t, "item"), ==, 0);
 }
 
+/* A line with one field more than the header (a comma left unquoted in a value) is
+ * refused with its line number, never imported with its fields cut or shifted. */
+static void
+test_import_extra_field_refused(TestDb *t, gconstpointer data)
+{
+  g_autoptr(GString) csv = g_string_new(SHORT_HEADER);
+  g_string_append_printf(csv, ROW, "AT", "X-2", "", "", "", "in_store", "R1", "");
+  g_string_append(csv, "Glock,AT,X-3,G17,pistol,,,,in_store,R1,,spare\n");
+  g_autoptr(GPtrArray) errors = import_fails(t, csv->str, csv->len);
+  assert_no_line_error(errors, 2);
+  assert_line_error(errors, 3, "12 fields, but the header has 11 columns");
+  g_assert_cmpuint(errors->len, ==, 1);
+  g_assert_cmpint(count(t, "item"), ==, 0);
+}
+
 static void
 test_import_bad_csv_syntax(TestDb *t, gconstpointer data)
 {
@@ -1136,6 +1151,7 @@ main(int argc, char **argv)
   ADD("/items/import/header-only-and-blank-rows", test_import_header_only_and_blank_rows);
   ADD("/items/import/bad-header", test_import_bad_header);
   ADD("/items/import/bad-rows", test_import_bad_rows);
+  ADD("/items/import/extra-field-refused", test_import_extra_field_refused);
   ADD("/items/import/bad-csv-syntax", test_import_bad_csv_syntax);
   ADD("/items/import/embedded-newline-lines", test_import_embedded_newline_lines);
   ADD("/items/import/duplicate-against-database", test_import_duplicate_against_database);

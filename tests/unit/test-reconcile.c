@@ -737,6 +737,93 @@ test_finds_belong_to_their_count(TestDb *t, gconstpointer data)
   g_assert_cmpstr(d->item_uuid, ==, uuid);
 }
 
+/* Counts rack R1/A (sam counting, wes witnessing) with these scans, records an unmarked
+ * item there when one is named, closes and reconciles it: its findings. */
+static GPtrArray *
+count_rack_a(TestDb *t, MusterUser *sam, MusterUser *wes, const char *const *scans,
+             const char *unmarked)
+{
+  g_autoptr(GError) error = NULL;
+  const char *scope[] = {"R1/A", NULL};
+  gint64 id = start_count(t, sam, wes, scope);
+  feed(t, sam, id, scans);
+  if (unmarked != NULL) {
+    g_autofree char *uuid = NULL;
+    g_assert_true(muster_counts_record_unmarked(t->store, sam, id, unmarked, "R1/A/01", NULL,
+                                                &uuid, &error));
+    g_assert_no_error(error);
+  }
+  close_count(t, sam, id);
+  reconcile_ok(t, sam, id, NULL);
+  return list_all(t, id);
+}
+
+/* A weapon that stays missing is reported by every count that does not find it, not
+ * only by the first: each count's findings stand on their own. */
+static void
+test_missing_in_each_count_that_misses_it(TestDb *t, gconstpointer data)
+{
+  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
+            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
+            "Glock,AT,GA-02,17,pistol,in_store,R1/A/02\n");
+  g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
+  g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
+  const char *const first_only[] = {"@R1/A/01", "GA-01", NULL};
+  g_autofree char *gone = item_uuid(t, "Glock", "GA-02");
+  for (int round = 1; round <= 2; round++) {
+    g_autoptr(GPtrArray) list = count_rack_a(t, sam, wes, first_only, NULL);
+    g_assert_cmpuint(list->len, ==, 1);
+    g_assert_cmpstr(find_disc(list, "missing", gone)->item_uuid, ==, gone);
+  }
+  g_assert_cmpint(test_sql_int(t, "SELECT count(DISTINCT count_id) FROM discrepancy"
+                                  " WHERE kind = 'missing'"),
+                  ==, 2);
+}
+
+/* An unmarked item is a finding of the count that recorded it, not of later ones. */
+static void
+test_unmarked_items_belong_to_their_count(TestDb *t, gconstpointer data)
+{
+  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
+            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n");
+  g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
+  g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
+  const char *const all[] = {"@R1/A/01", "GA-01", NULL};
+  g_autoptr(GPtrArray) first = count_rack_a(t, sam, wes, all, "Revolver, no markings");
+  g_assert_cmpuint(first->len, ==, 1);
+  g_assert_cmpstr(((MusterDiscrepancy *)first->pdata[0])->kind, ==, "unmarked_item");
+  g_autoptr(GPtrArray) later = count_rack_a(t, sam, wes, all, NULL);
+  g_assert_cmpuint(later->len, ==, 0);
+}
+
+/* A tag moved from one weapon to another (retired on the first, added to the second) is
+ * on one weapon only: no duplicate, and reading it finds the second. */
+static void
+test_retired_tag_moved_is_no_duplicate(TestDb *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location,"
+            "markings\n"
+            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01,hf_uid:frame:04AA0000000001\n"
+            "Glock,AT,GA-02,17,pistol,in_store,R1/A/02,\n");
+  gint64 ga01 = test_sql_int(t, "SELECT id FROM item WHERE serial = 'GA-01'");
+  gint64 ga02 = test_sql_int(t, "SELECT id FROM item WHERE serial = 'GA-02'");
+  g_assert_true(muster_items_retire_marking(t->store, t->admin, ga01, "04AA0000000001",
+                                            "tag moved to GA-02", &error));
+  g_assert_no_error(error);
+  g_assert_true(muster_items_add_marking(t->store, t->admin, ga02, "hf_uid", "frame",
+                                         "04AA0000000001", &error));
+  g_assert_no_error(error);
+  g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
+  g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
+  const char *const scans[] = {"@R1/A/01", "GA-01", "@R1/A/02", "04AA0000000001", NULL};
+  g_autoptr(GPtrArray) list = count_rack_a(t, sam, wes, scans, NULL);
+  for (guint i = 0; i < list->len; i++)
+    g_test_message("%s", ((MusterDiscrepancy *)list->pdata[i])->detail);
+  g_assert_cmpuint(list->len, ==, 0);
+  assert_chain(t);
+}
+
 /* ---- overdue ------------------------------------------------------------------------ */
 
 static gint64
@@ -839,6 +926,12 @@ main(int argc, char **argv)
              test_db_teardown);
   g_test_add("/reconcile/finds-belong-to-their-count", TestDb, NULL, test_db_setup,
              test_finds_belong_to_their_count, test_db_teardown);
+  g_test_add("/reconcile/missing-in-each-count-that-misses-it", TestDb, NULL, test_db_setup,
+             test_missing_in_each_count_that_misses_it, test_db_teardown);
+  g_test_add("/reconcile/unmarked-items-belong-to-their-count", TestDb, NULL, test_db_setup,
+             test_unmarked_items_belong_to_their_count, test_db_teardown);
+  g_test_add("/reconcile/retired-tag-moved-is-no-duplicate", TestDb, NULL, test_db_setup,
+             test_retired_tag_moved_is_no_duplicate, test_db_teardown);
   g_test_add("/reconcile/overdue-racks", TestDb, NULL, test_db_setup, test_overdue_racks,
              test_db_teardown);
   g_test_add("/reconcile/overdue-without-racks", TestDb, NULL, test_db_setup,

@@ -171,3 +171,15 @@ test_sql_exec(TestDb *t, const char *sql)
   if (sqlite3_exec(muster_store_db(t->store), sql, NULL, NULL, &msg) != SQLITE_OK)
     g_error("%s: %s", sql, msg);
 }
+
+void
+test_sql_exec_outside(TestDb *t, const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+  if (sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+      sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+      sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error("%s: %s", sql, msg != NULL ? msg : sqlite3_errmsg(db));
+  sqlite3_close(db);
+}

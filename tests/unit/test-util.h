@@ -40,6 +40,9 @@ gint64 test_sql_int_str(TestDb *t, const char *sql, const char *arg);
 char *test_sql_text_str(TestDb *t, const char *sql, const char *arg);
 /* Runs sql, which must succeed (used to tamper with the file behind the engine). */
 void test_sql_exec(TestDb *t, const char *sql);
+/* The same on a connection of its own, as the sqlite3 shell would: the engine's
+ * connection notes its own writes to state rows (db/state-seal.c), an outsider's not. */
+void test_sql_exec_outside(TestDb *t, const char *sql);
 
 /* Removes a folder tree. */
 void test_rm_rf(const char *dir);
