@@ -251,7 +251,7 @@ rows_kiosk() {
   row "Kiosk: peak memory of the kiosk process" \
     "$(mib "$(get "$k" kiosk_peak_rss_kib)")" "< 150 MB" "$(goal "$k" rss)"
   # a scroll that did not get to the bottom says why, with the frames it saw
-  scroll="$(txt "$(get "$k" scroll_dropped_frames)") of $(n0 "$(get "$k" scroll_frames)") frames dropped (p99 frame $(n1 "$(get "$k" scroll_frame_p99_ms)") ms)"
+  scroll="$(n0 "$(get "$k" scroll_dropped_frames)") of $(n0 "$(get "$k" scroll_frames)") frames dropped (p99 frame $(n1 "$(get "$k" scroll_frame_p99_ms)") ms)"
   if [[ $(get "$k" scroll_complete) != 1 ]]; then
     scroll="$scroll, but the scroll did not finish: $(txt "$(get "$k" scroll_stopped)")"
   fi
