@@ -18,7 +18,10 @@
  *     scan is committed before that, see ui/count-model.h). p50, p99, max;
  *   - review: loading the 100,000 discrepancies into the list, then scrolling from top
  *     to bottom in --scroll-frames frames; a frame is dropped when it came more than
- *     1.5 refresh intervals (25 ms at 60 Hz) after the previous one;
+ *     1.5 refresh intervals (25 ms at 60 Hz) after the previous one. A scroll that did
+ *     not reach the bottom (timed out, stopped short, or had nothing to scroll) says so
+ *     with the frames it saw, and its goal is NOT MEASURED: no "ok" for a scroll that
+ *     did not happen;
  *   - kiosk_peak_rss_kib (by the harness).
  * Goals (issue 4): p99 < 30 ms, first frame < 300 ms, RSS < 150 MB, no dropped frames.
  */
@@ -37,6 +40,8 @@
 
 #include <stdio.h>
 
+#define SCROLL_TIMEOUT_S 600
+
 typedef struct {
   BenchHarness h;
   gint64 n_items;
@@ -52,6 +57,7 @@ typedef struct {
   GArray *frame_gaps; /* gint64 us between scroll frames */
   gint64 last_tick_us;
   guint ticks;
+  double scroll_range; /* pixels from top to bottom, at the first tick */
   gboolean scrolling;
 } Bench;
 
@@ -156,7 +162,7 @@ static double
 percentile_ms(GArray *a, double p)
 {
   if (a->len == 0)
-    return 0;
+    return NAN;
   guint i = MIN(a->len - 1, (guint)(p * a->len));
   return g_array_index(a, gint64, i) / 1000.0;
 }
@@ -173,6 +179,8 @@ scroll_tick(GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   b->last_tick_us = now;
   GtkAdjustment *adj = gtk_scrollable_get_vadjustment(GTK_SCROLLABLE(widget));
   double end = gtk_adjustment_get_upper(adj) - gtk_adjustment_get_page_size(adj);
+  if (b->ticks == 0)
+    b->scroll_range = end;
   double step = end / b->scroll_frames;
   double next = MIN(end, gtk_adjustment_get_value(adj) + step);
   gtk_adjustment_set_value(adj, next);
@@ -232,6 +240,33 @@ measure_latency(Bench *b, MusterKioskSession *session, GString *out, GError **er
   return TRUE;
 }
 
+/* The scroll's figures, and whether it went top to bottom (scroll_complete=1); if not,
+ * why it stopped, and the frames it saw. */
+static void
+report_scroll(Bench *b, GtkWidget *list, gboolean done, GString *out)
+{
+  g_array_sort(b->frame_gaps, cmp_i64);
+  guint dropped = 0;
+  for (guint i = 0; i < b->frame_gaps->len; i++)
+    dropped += g_array_index(b->frame_gaps, gint64, i) > 25000;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment(GTK_SCROLLABLE(list));
+  gboolean reached_end = gtk_adjustment_get_value(adj) + gtk_adjustment_get_page_size(adj) >=
+                         gtk_adjustment_get_upper(adj) - 1;
+  const char *stopped = !done                  ? "timed out"
+                        : b->scroll_range <= 0 ? "nothing to scroll"
+                        : !reached_end         ? "stopped short of the bottom"
+                                               : NULL;
+  bench_report(out, "scroll_frames", "%u", b->frame_gaps->len);
+  bench_report(out, "scroll_dropped_frames", "%u", dropped);
+  bench_report(out, "scroll_frame_p99_ms", "%.2f", percentile_ms(b->frame_gaps, 0.99));
+  bench_report(out, "scroll_frame_max_ms", "%.2f", percentile_ms(b->frame_gaps, 1.0));
+  bench_report(out, "scroll_range_px", "%.0f", b->scroll_range);
+  bench_report(out, "scroll_reached_end", "%s", reached_end ? "yes" : "no");
+  bench_report(out, "scroll_complete", "%d", stopped == NULL);
+  if (stopped != NULL)
+    bench_report(out, "scroll_stopped", "%s after %u frames", stopped, b->frame_gaps->len);
+}
+
 static gboolean
 measure_review(Bench *b, MusterKioskSession *session, gint64 review_id, GString *out,
                GError **error)
@@ -244,27 +279,22 @@ measure_review(Bench *b, MusterKioskSession *session, gint64 review_id, GString 
   guint rows = g_list_model_get_n_items(muster_kiosk_screen_review_get_model(review));
   bench_report(out, "review_rows", "%u", rows);
   bench_report(out, "review_load_ms", "%.1f", bench_seconds_since(t0) * 1000);
+  if (rows == 0) {
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "the review list is empty");
+    return FALSE;
+  }
   GtkWidget *list = find_named(GTK_WIDGET(review), "discrepancies");
   /* Let the list lay out once before scrolling. */
   b->first_frame_us = 0;
   b->t0_us = g_get_monotonic_time();
   wait_until(painted_once, b, 30);
   b->scrolling = TRUE;
-  gtk_widget_add_tick_callback(list, scroll_tick, b, NULL);
-  wait_until(scroll_done, b, 600);
-  g_array_sort(b->frame_gaps, cmp_i64);
-  guint dropped = 0;
-  for (guint i = 0; i < b->frame_gaps->len; i++)
-    dropped += g_array_index(b->frame_gaps, gint64, i) > 25000;
-  GtkAdjustment *adj = gtk_scrollable_get_vadjustment(GTK_SCROLLABLE(list));
-  gboolean reached_end = gtk_adjustment_get_value(adj) + gtk_adjustment_get_page_size(adj) >=
-                         gtk_adjustment_get_upper(adj) - 1;
-  bench_report(out, "scroll_frames", "%u", b->frame_gaps->len);
-  bench_report(out, "scroll_dropped_frames", "%u", dropped);
-  bench_report(out, "scroll_frame_p99_ms", "%.2f", percentile_ms(b->frame_gaps, 0.99));
-  bench_report(out, "scroll_frame_max_ms", "%.2f", percentile_ms(b->frame_gaps, 1.0));
-  bench_report(out, "scroll_reached_end", "%s", reached_end ? "yes" : "no");
-  return rows > 0;
+  guint tick = gtk_widget_add_tick_callback(list, scroll_tick, b, NULL);
+  gboolean done = wait_until(scroll_done, b, SCROLL_TIMEOUT_S);
+  if (!done)
+    gtk_widget_remove_tick_callback(list, tick);
+  report_scroll(b, list, done, out);
+  return TRUE;
 }
 
 static gboolean
@@ -306,14 +336,18 @@ phase_kiosk(gpointer data, GString *out, GError **error)
 static void
 print_summary(Bench *b)
 {
-  double p99 = bench_result(&b->h, "latency_p99_ms");
-  double first = bench_result(&b->h, "first_frame_ms");
-  double rss_mb = bench_result(&b->h, "kiosk_peak_rss_kib") / 1024;
-  double dropped = bench_result(&b->h, "scroll_dropped_frames");
-  printf("goal_latency=%s\ngoal_first_frame=%s\ngoal_rss=%s\ngoal_scroll=%s\n",
-         bench_verdict(p99 < 30), bench_verdict(first < 300), bench_verdict(rss_mb < 150),
-         bench_verdict(dropped == 0));
-  bench_print_result(p99 < 30 && first < 300 && rss_mb < 150 && dropped == 0, "kiosk");
+  BenchHarness *h = &b->h;
+  double p99 = bench_result(h, "latency_p99_ms");
+  double first = bench_result(h, "first_frame_ms");
+  double rss_mb = bench_result(h, "kiosk_peak_rss_kib") / 1024;
+  /* Frames dropped on the way down count only for a scroll that got to the bottom. */
+  double dropped =
+      bench_result(h, "scroll_complete") == 1 ? bench_result(h, "scroll_dropped_frames") : NAN;
+  bench_goal("latency", p99, p99 < 30);
+  bench_goal("first_frame", first, first < 300);
+  bench_goal("rss", rss_mb, rss_mb < 150);
+  bench_goal("scroll", dropped, dropped == 0);
+  bench_print_result(TRUE, "kiosk");
 }
 
 static gboolean

@@ -160,17 +160,16 @@ measure(Bench *b, guint n_scans, double idle_seconds, GError **error)
   printf("idle_detached_cpu_percent=%.3f\n", detached);
   printf("idle_seconds=%.1f\n", idle_seconds);
 
-  gboolean ok_latency = p99 <= GOAL_P99_MS;
-  gboolean ok_idle = attached <= GOAL_IDLE_PERCENT && detached <= GOAL_IDLE_PERCENT;
-  printf("goal_latency=%s\n", bench_verdict(ok_latency));
-  printf("goal_idle=%s\n", bench_verdict(ok_idle));
+  double idle = attached + detached; /* NaN if either is */
+  BenchVerdict v_latency = bench_goal("latency", p99, p99 <= GOAL_P99_MS);
+  BenchVerdict v_idle = bench_goal("idle", idle, MAX(attached, detached) <= GOAL_IDLE_PERCENT);
   printf("\nUSB scanner, report → scan event: median %.3f ms, p99 %.3f ms over %u scans "
          "(goal p99 ≤ %.0f ms): %s\n",
-         median, p99, n_scans, GOAL_P99_MS, bench_verdict(ok_latency));
+         median, p99, n_scans, GOAL_P99_MS, bench_verdict_text(v_latency));
   printf("Idle CPU over %.0f s: %.2f %% with a scanner attached, %.2f %% with none "
          "(goal ≤ %.0f %%): %s\n",
-         idle_seconds, attached, detached, GOAL_IDLE_PERCENT, bench_verdict(ok_idle));
-  bench_print_result(ok_latency && ok_idle, "USB latency");
+         idle_seconds, attached, detached, GOAL_IDLE_PERCENT, bench_verdict_text(v_idle));
+  bench_print_result(TRUE, "USB latency");
   return TRUE;
 }
 
@@ -209,5 +208,5 @@ main(int argc, char **argv)
     printf("muster-bench-usb-latency: FAILED: %s\n", error->message);
     return 1;
   }
-  return 0;
+  return bench_goals_exit_status("usb-latency");
 }

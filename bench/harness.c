@@ -15,6 +15,12 @@
  *    (register, feed, database), removes it unless --keep, and reports a failure as
  *    "muster-bench-<name>: FAILED: ..." with exit status 1; so both programs fail, clean
  *    up and say so alike.
+ *  - A figure that was never recorded reads as NaN, not 0: 0 would pass every "<" goal.
+ *    Goals are judged by bench_goal(), for which a NaN figure is NOT MEASURED; such a
+ *    program still prints all it has, then exits 3, so a run cannot look good for lack
+ *    of a measurement. The verdicts are kept per process (one benchmark a process, its
+ *    goals judged in the parent), so the programs without a temp folder (readers, sync)
+ *    judge theirs alike.
  */
 #include "harness.h"
 
@@ -110,7 +116,7 @@ bench_harness_main(BenchHarness *h, const char *name, const char *parent, gboole
   if (!ok)
     g_printerr("muster-bench-%s: %s\n", name, error->message);
   harness_clear(h, keep);
-  return ok ? 0 : 1;
+  return ok ? bench_goals_exit_status(name) : 1;
 }
 
 void
@@ -136,7 +142,7 @@ double
 bench_result(BenchHarness *h, const char *key)
 {
   const char *v = g_hash_table_lookup(h->results, key);
-  return v != NULL ? g_ascii_strtod(v, NULL) : 0.0;
+  return v != NULL ? g_ascii_strtod(v, NULL) : NAN;
 }
 
 /* ---- errors and time --------------------------------------------------------------- */
@@ -176,7 +182,7 @@ double
 bench_percentile(GArray *values, double p)
 {
   if (values->len == 0)
-    return 0;
+    return NAN;
   g_array_sort(values, compare_double);
   guint i = (guint)ceil(p * values->len) - 1;
   return g_array_index(values, double, MIN(i, values->len - 1));
@@ -310,17 +316,52 @@ bench_fs_name(const char *dir)
   }
 }
 
+/* ---- goals ------------------------------------------------------------------------- */
+
+static BenchVerdict worst_verdict = BENCH_MET;
+static GString *not_measured; /* "goal_a, goal_b": the goals without a figure */
+
 const char *
-bench_verdict(gboolean ok)
+bench_verdict_text(BenchVerdict v)
 {
-  return ok ? "ok" : "MISSED";
+  switch (v) {
+  case BENCH_MET: return "ok";
+  case BENCH_MISSED: return "MISSED";
+  default: return "NOT MEASURED";
+  }
+}
+
+BenchVerdict
+bench_goal(const char *name, double figure, gboolean met)
+{
+  BenchVerdict v = isnan(figure) ? BENCH_NOT_MEASURED : met ? BENCH_MET : BENCH_MISSED;
+  printf("goal_%s=%s\n", name, bench_verdict_text(v));
+  fflush(stdout);
+  worst_verdict = MAX(worst_verdict, v);
+  if (v == BENCH_NOT_MEASURED) {
+    if (not_measured == NULL)
+      not_measured = g_string_new(NULL);
+    g_string_append_printf(not_measured, "%sgoal_%s", not_measured->len > 0 ? ", " : "", name);
+  }
+  return v;
 }
 
 void
-bench_print_result(gboolean met, const char *what)
+bench_print_result(gboolean checks_ok, const char *what)
 {
-  if (met)
+  if (worst_verdict == BENCH_NOT_MEASURED)
+    printf("RESULT: NOT MEASURED (%s): a failure, see above\n", not_measured->str);
+  else if (worst_verdict == BENCH_MET && checks_ok)
     printf("RESULT: all %s goals met\n", what);
   else
     printf("RESULT: MISSED (see the goals above)\n");
+}
+
+int
+bench_goals_exit_status(const char *name)
+{
+  if (worst_verdict != BENCH_NOT_MEASURED)
+    return 0;
+  g_printerr("muster-bench-%s: NOT MEASURED: %s\n", name, not_measured->str);
+  return BENCH_EXIT_NOT_MEASURED;
 }

@@ -99,6 +99,12 @@ stop_on_abort(int sig)
 gboolean
 test_env_start(void)
 {
+  return test_env_start_with(&(TestEnvOptions){NULL, FALSE});
+}
+
+gboolean
+test_env_start_with(const TestEnvOptions *options)
+{
   g_autoptr(GError) error = NULL;
   if (cluster_dir != NULL)
     return TRUE;
@@ -108,15 +114,16 @@ test_env_start(void)
         PG_BIN);
     return FALSE;
   }
-  cluster_dir = g_dir_make_tmp("muster-pg-XXXXXX", &error);
-  g_assert_no_error(error);
+  g_autofree char *tmpl = g_build_filename(options->parent ? options->parent : g_get_tmp_dir(),
+                                           "muster-pg-XXXXXX", NULL);
+  cluster_dir = g_mkdtemp(g_steal_pointer(&tmpl));
+  g_assert_nonnull(cluster_dir);
   if (geteuid() == 0)
     g_assert_cmpint(chown(cluster_dir, 65534, 65534), ==, 0);
   g_autofree char *data = g_build_filename(cluster_dir, "data", NULL);
   g_autofree char *log = g_build_filename(cluster_dir, "postgres.log", NULL);
-  g_autofree char *opts = g_strdup_printf("-k %s -c listen_addresses= -c fsync=off "
-                                          "-c max_connections=200",
-                                          cluster_dir);
+  g_autofree char *opts = g_strdup_printf("-k %s -c listen_addresses= %s -c max_connections=200",
+                                          cluster_dir, options->fsync ? "" : "-c fsync=off");
   const char *initdb[] = {PG_BIN "/initdb", "-D",        data, "-A",   "trust", "-U",
                           "muster",         "--no-sync", "-E", "UTF8", NULL};
   const char *start[] = {PG_BIN "/pg_ctl", "-D", data, "-o", opts, "-l", log, "-w", "start", NULL};

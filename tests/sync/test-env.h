@@ -4,9 +4,10 @@
  *
  * The cluster lives in a temporary directory, listens on a unix socket there only
  * (no TCP port to collide with), runs with fsync off (a test's data need not survive
- * a power cut), and is started as nobody when we are root, since initdb and postgres
- * refuse to run as root. The CA and a server certificate for 127.0.0.1 are made with
- * the openssl CLI, so the client verifies the registry exactly as in production.
+ * a power cut; the sync benchmark asks for it on, test_env_start_with()), and is
+ * started as nobody when we are root, since initdb and postgres refuse to run as root.
+ * The CA and a server certificate for 127.0.0.1 are made with the openssl CLI, so the
+ * client verifies the registry exactly as in production.
  */
 #pragma once
 #include <glib.h>
@@ -14,6 +15,15 @@
 /* Starts the cluster and makes the certificates (once per process). FALSE, after
  * printing why, when PostgreSQL is not installed or does not start. */
 gboolean test_env_start(void);
+
+/* How the sync benchmark wants the cluster: on the disk it measures, and durable as a
+ * registry runs it (fsync on, PostgreSQL's defaults) instead of the tests' fsync off. */
+typedef struct {
+  const char *parent; /* where its temporary directory goes; NULL: $TMPDIR */
+  gboolean fsync;     /* on: left to PostgreSQL's default, so ALTER SYSTEM can change it */
+} TestEnvOptions;
+/* test_env_start() with options; test_env_start() is {NULL, FALSE}. */
+gboolean test_env_start_with(const TestEnvOptions *options);
 /* Stops the cluster and removes the directory. */
 void test_env_stop(void);
 
