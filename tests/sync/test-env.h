@@ -14,6 +14,8 @@
 /* Starts the cluster and makes the certificates (once per process). FALSE, after
  * printing why, when PostgreSQL is not installed or does not start. */
 gboolean test_env_start(void);
+/* Why the last test_env_start() failed (NULL when it did not): what is missing. */
+const char *test_env_problem(void);
 /* Stops the cluster and removes the directory. */
 void test_env_stop(void);
 
