@@ -10,6 +10,11 @@
 #          FUZZ_SECONDS over a temporary copy of its corpus, so the repository is
 #          never written to                                            (build/fuzz)
 # The first failure stops the run; the timing summary then marks the stage that failed.
+# The summary also lists, per stage, every test that was skipped, by name and why: a
+# whole test ctest did not run (exit 77: something it needs is missing, see
+# tests/support/missing.h) and each case a passing program skipped (TAP "# SKIP").
+# Under CI (CI=true, as .ci/run is run) a whole test skipped in the ci or asan stage
+# fails the stage, unless SKIPS_ALLOWED_IN_CI below names it.
 #
 # Usage: packaging/test.sh [STAGE...]     (default: deps ci asan fuzz)
 # Environment: FUZZ_SECONDS per fuzz target (default 20; 0 replays the corpora only),
@@ -19,11 +24,19 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
 
+# shellcheck source=tests/support/missing.sh
+source "$root/tests/support/missing.sh" # missing_in_ci: the one rule for "under CI"
+
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 JOBS="${JOBS:-$(nproc)}"
 ALL_STAGES=(deps ci asan fuzz)
 
+# Tests CI may skip as a whole: "ctest-name<TAB>why", one a line. None: CI installs every
+# dependency (packaging/debian-packages.txt) and has ZXing's images beside the clone.
+SKIPS_ALLOWED_IN_CI=()
+
 declare -a summary=()
+declare -a ctest_runs=() # "stage build-dir" of each ctest run, for the list of skips
 current_stage=""
 stage_start=0
 fuzz_scratch=""
@@ -73,6 +86,10 @@ print_summary() {
   if [[ -n $current_stage ]]; then
     record FAILED
   fi
+  local run
+  for run in "${ctest_runs[@]}"; do
+    print_skips "${run%% *}" "${run#* }"
+  done
   if [[ ${#summary[@]} -gt 0 ]]; then
     printf '\n==> timing (%s cores)\n' "$(nproc)"
     printf '%s\n' "${summary[@]}"
@@ -90,8 +107,96 @@ configure() {
     -DMUSTER_WERROR=ON "$@"
 }
 
+# run_ctest DIR [CTEST_ARGS...]: the tests of a build folder; ctest's JUnit file records
+# which it did not run (its LastTest.log says Passed for those too).
 run_ctest() {
-  ctest --test-dir "$1" --output-on-failure -j2 "${@:2}"
+  ctest_runs+=("$current_stage $1")
+  rm -f "$1/Testing/Temporary/LastTestJUnit.xml"
+  ctest --test-dir "$1" --output-on-failure -j2 \
+    --output-junit "$root/$1/Testing/Temporary/LastTestJUnit.xml" "${@:2}"
+}
+
+# ctest_not_run DIR: "name<TAB>ctest's reason" for each test of the last run that did
+# not run: exit 77 (SKIP_RETURN_CODE), or not runnable at all.
+ctest_not_run() {
+  local junit=$1/Testing/Temporary/LastTestJUnit.xml
+  [[ -f $junit ]] || return 0
+  awk '
+    /<testcase / {
+      match($0, /name="[^"]*"/); name = substr($0, RSTART + 6, RLENGTH - 7)
+      notrun = $0 ~ /status="notrun"/
+    }
+    notrun && /<skipped / {
+      match($0, /message="[^"]*"/); print name "\t" substr($0, RSTART + 9, RLENGTH - 10)
+      notrun = 0
+    }' "$junit"
+}
+
+# skip_lines DIR: from the output of each test in ctest's log, "S<TAB>name<TAB>line" for
+# its "SKIP: why" lines (tests/support/missing.h) and, when it passed,
+# "T<TAB>name<TAB>line" for each case it skipped (TAP: "ok 3 /path # SKIP why").
+skip_lines() {
+  local log=$1/Testing/Temporary/LastTest.log
+  [[ -f $log ]] || return 0
+  awk '
+    /^[0-9]+\/[0-9]+ Test: / { sub(/^[0-9]+\/[0-9]+ Test: /, ""); name = $0; out = 0; n = 0; next }
+    /^Output:$/ { out = 1; next }
+    /^<end of output>$/ { out = 0; next }
+    out && /^SKIP: / { print "S\t" name "\t" $0 }
+    out && /^ok .*# [Ss][Kk][Ii][Pp]/ { tap[n++] = $0 }
+    /^Test Passed\.$/ { for (i = 0; i < n; i++) print "T\t" name "\t" tap[i]; n = 0 }' "$log"
+}
+
+# print_skips STAGE DIR: every test and case skipped in the stage's ctest run, by name.
+print_skips() {
+  local stage=$1 dir=$2 name why kind test text line any=0
+  local -A not_run=()
+  local -a lines=()
+  while IFS=$'\t' read -r name why; do
+    not_run[$name]=$why
+  done < <(ctest_not_run "$dir")
+  mapfile -t lines < <(skip_lines "$dir")
+  printf '\n==> skipped tests, stage %s (%s)\n' "$stage" "$dir"
+  while IFS= read -r name; do
+    if [[ -z $name ]]; then
+      continue
+    fi
+    any=1
+    printf '  %s: not run (%s)\n' "$name" "${not_run[$name]}"
+    for line in "${lines[@]}"; do
+      IFS=$'\t' read -r kind test text <<<"$line"
+      if [[ $kind == S && $test == "$name" ]]; then
+        printf '      %s\n' "$text"
+      fi
+    done
+  done < <(printf '%s\n' "${!not_run[@]}" | sort)
+  for line in "${lines[@]}"; do
+    IFS=$'\t' read -r kind test text <<<"$line"
+    if [[ $kind == T && -z ${not_run[$test]+set} ]]; then
+      any=1
+      printf '  %s, a case: %s\n' "$test" "$text"
+    fi
+  done
+  if [[ $any -eq 0 ]]; then
+    printf '  no test skipped\n'
+  fi
+}
+
+# refuse_skips_in_ci DIR: under CI, a test ctest did not run fails the stage unless
+# SKIPS_ALLOWED_IN_CI names it.
+refuse_skips_in_ci() {
+  missing_in_ci || return 0
+  local name why allowed refused=()
+  while IFS=$'\t' read -r name why; do
+    for allowed in "${SKIPS_ALLOWED_IN_CI[@]}"; do
+      [[ ${allowed%%$'\t'*} == "$name" ]] && continue 2
+    done
+    refused+=("$name")
+  done < <(ctest_not_run "$1")
+  [[ ${#refused[@]} -eq 0 ]] ||
+    die "CI=$CI, and these tests were skipped: ${refused[*]}. CI must run every test:" \
+        "install what the list of skipped tests below says is missing, or (with a reason)" \
+        "add the test to SKIPS_ALLOWED_IN_CI in packaging/test.sh."
 }
 
 stage_deps() {
@@ -105,6 +210,7 @@ stage_ci() {
   configure build/ci gcc Release
   cmake --build build/ci -j"$JOBS"
   run_ctest build/ci
+  refuse_skips_in_ci build/ci
   end_stage
 }
 
@@ -115,6 +221,7 @@ stage_asan() {
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest build/asan
+  refuse_skips_in_ci build/asan
   end_stage
 }
 

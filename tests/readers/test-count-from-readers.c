@@ -32,6 +32,7 @@
 #include "pn532-emu.h"
 #include "scanner-emulator.h"
 #include "test-util.h"
+#include "umockdev-preload.h"
 
 static const guint8 uid_genuine[7] = {0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0x01};
 static const guint8 uid_cloned[7] = {0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0x03};
@@ -305,6 +306,7 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  umockdev_preload_require();
   g_test_add("/readers/count-from-readers", Fixture, NULL, fixture_setup, test_count_from_readers,
              fixture_teardown);
   g_test_add("/readers/badge-taps", Fixture, NULL, fixture_setup, test_badge_taps,

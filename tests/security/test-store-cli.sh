@@ -5,9 +5,10 @@
 # Root bypasses file permissions, so the cases that need a user the permissions bind
 # run muster as 'nobody' (setpriv) when run as root, and the read-only file system is a
 # tmpfs mounted read-only in a private mount namespace (unshare; a user namespace when
-# not root). A case that cannot be built here is skipped, except under CI (CI set),
-# where it fails.
+# not root). A case that cannot be built here is skipped (the script then exits 77),
+# except under CI, where it fails (tests/support/missing.sh).
 source "$MUSTER_TESTS/e2e/lib.sh"
+source "$MUSTER_TESTS/support/missing.sh"
 
 NOBODY=65534
 failures=0
@@ -17,18 +18,15 @@ failures=0
 as_user=()
 [ "$(id -u)" != 0 ] || as_user=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
 
-skip() { # name reason
-  if [ -n "${CI:-}" ]; then
-    echo "not ok - $1: cannot run here ($2), and CI must run it"
-    failures=$((failures + 1))
-  else
-    echo "ok - $1 # SKIP $2"
-  fi
+# skip WHAT HOW, then return 77: the case cannot be built here (it runs in a subshell,
+# so run_case reads why from $T/skip).
+skip() {
+  printf '%s\n%s\n' "$1" "$2" >"$T/skip"
 }
 
 run_case() { # name
-  local name=$1 rc=0
-  rm -rf "${T:?}"/case && mkdir -p "$T/case" && chmod 755 "$T" "$T/case"
+  local name=$1 rc=0 what how
+  rm -rf "${T:?}"/case "$T/skip" && mkdir -p "$T/case" && chmod 755 "$T" "$T/case"
   export MUSTER_DB="$T/case/armoury.db"
   DB=$MUSTER_DB
   # errexit holds inside the case only when the subshell is not part of a || list
@@ -41,7 +39,8 @@ run_case() { # name
   set -e
   case $rc in
     0) echo "ok - $name" ;;
-    77) ;; # skipped, said so by skip
+    77) { read -r what && read -r how; } <"$T/skip"
+        missing_case "$name" "$what" "$how" || failures=$((failures + 1)) ;;
     *) echo "not ok - $name"; failures=$((failures + 1)) ;;
   esac
 }
@@ -65,7 +64,8 @@ case_store_read_only_filesystem_said_as_such() {
   local ns=(unshare -m)
   [ "$(id -u)" = 0 ] || ns=(unshare -rm)
   if ! "${ns[@]}" true 2>/dev/null; then
-    skip store/read-only-filesystem-said-as-such "no private mount namespace (unshare)"
+    skip "no private mount namespace (unshare -m)" \
+      "run the test as root, or where user namespaces are allowed (unshare -rm)"
     return 77
   fi
   local ro="$T/case/ro"
@@ -154,3 +154,4 @@ run_case store/unwritable-folder-named
 run_case init/invalid-admin-leaves-no-file
 run_case cli/pin-not-left-in-environment
 [ "$failures" = 0 ] || { echo "$failures failed"; exit 1; }
+missing_end

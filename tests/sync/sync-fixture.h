@@ -44,9 +44,11 @@ typedef struct {
 } SyncFixtureCase;
 
 /* Registers cases on the fixture when PostgreSQL started (pg); otherwise each still
- * shows up, failing when CI is set and skipped, visibly, elsewhere: never missing. */
+ * shows up, failing under CI and skipped elsewhere (test_missing_case(), tests/support/
+ * missing.h), so that test_missing_run() ends the program with 77: never missing. */
 void sync_fixture_add_cases(gboolean pg, const SyncFixtureCase *cases, guint n);
-/* A test program's main: g_test_init, the cluster, the cases, g_test_run, clean-up. */
+/* A test program's main: g_test_init, the cluster, the cases, test_missing_run,
+ * clean-up. */
 int sync_fixture_main(int argc, char **argv, const SyncFixtureCase *cases, guint n);
 
 void sync_fixture_setup(SyncFixture *f, gconstpointer data);

@@ -11,6 +11,7 @@
 
 static char *cluster_dir; /* socket, data, certificates */
 static guint db_counter;
+static char *start_problem; /* why test_env_start() last failed */
 
 /* argv run as nobody when we are root (initdb and postgres refuse root). */
 static gboolean
@@ -108,10 +109,10 @@ test_env_start_with(const TestEnvOptions *options)
   g_autoptr(GError) error = NULL;
   if (cluster_dir != NULL)
     return TRUE;
+  g_clear_pointer(&start_problem, g_free);
   if (!g_file_test(PG_BIN "/initdb", G_FILE_TEST_IS_EXECUTABLE)) {
-    g_printerr(
-        "PostgreSQL 15 is not installed (%s/initdb); install packaging/debian-packages.txt\n",
-        PG_BIN);
+    start_problem = g_strdup("PostgreSQL 15 is not installed (no " PG_BIN "/initdb)");
+    g_printerr("%s; install packaging/debian-packages.txt\n", start_problem);
     return FALSE;
   }
   g_autofree char *tmpl = g_build_filename(options->parent ? options->parent : g_get_tmp_dir(),
@@ -128,13 +129,24 @@ test_env_start_with(const TestEnvOptions *options)
                           "muster",         "--no-sync", "-E", "UTF8", NULL};
   const char *start[] = {PG_BIN "/pg_ctl", "-D", data, "-o", opts, "-l", log, "-w", "start", NULL};
   if (!run_as_pg(initdb, &error) || !run_as_pg(start, &error)) {
-    g_printerr("Starting PostgreSQL failed: %s\n", error->message);
+    start_problem = g_strdup_printf("PostgreSQL did not start: %s", error->message);
+    g_strdelimit(g_strstrip(start_problem), "\n", ' '); /* one line, for a SKIP line */
+    g_printerr("%s\n", start_problem);
+    const char *rm[] = {"rm", "-rf", cluster_dir, NULL};
+    run_quiet(rm);
+    g_clear_pointer(&cluster_dir, g_free); /* not started: a later call tries again */
     return FALSE;
   }
   signal(SIGABRT, stop_on_abort);
   signal(SIGTRAP, stop_on_abort);
   g_assert_true(make_certificates());
   return TRUE;
+}
+
+const char *
+test_env_problem(void)
+{
+  return start_problem;
 }
 
 void

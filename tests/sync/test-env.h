@@ -24,6 +24,9 @@ typedef struct {
 } TestEnvOptions;
 /* test_env_start() with options; test_env_start() is {NULL, FALSE}. */
 gboolean test_env_start_with(const TestEnvOptions *options);
+
+/* Why the last test_env_start() failed (NULL when it did not): what is missing. */
+const char *test_env_problem(void);
 /* Stops the cluster and removes the directory. */
 void test_env_stop(void);
 

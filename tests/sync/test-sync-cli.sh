@@ -1,17 +1,28 @@
 # test-sync-cli.sh: `muster sync` and `muster-registry` as an administrator runs them:
 # enrol, configure, push, status, a central change pulled, a removable-media round
-# trip, and a registry that cannot be verified. Skipped (77) until `muster sync` is in
-# the command table of app/muster.c.
+# trip, and a registry that cannot be verified. PostgreSQL not installed, or not
+# starting, skips it (exit 77), and fails it under CI (tests/support/missing.sh).
 source "$MUSTER_TESTS/e2e/lib.sh"
+source "$MUSTER_TESTS/support/missing.sh"
 : "${MUSTER_REGISTRY:?MUSTER_REGISTRY must point at the muster-registry binary}"
-"$MUSTER" sync status --help >/dev/null 2>&1 || { echo "muster sync is not wired yet"; exit 77; }
 
 # PostgreSQL in $T (as nobody when root: initdb refuses root), a CA and a certificate.
 PG=/usr/lib/postgresql/15/bin
+PG_HOW="install postgresql (apt-get install postgresql; packaging/debian-packages.txt)"
+[ -x "$PG/initdb" ] || missing "PostgreSQL 15 is not installed (no $PG/initdb)" "$PG_HOW"
 as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; else "$@"; fi; }
 [ "$(id -u)" = 0 ] && chown nobody "$T"
-as_pg "$PG/initdb" -D "$T/pg" -A trust -U muster --no-sync >/dev/null
-as_pg "$PG/pg_ctl" -D "$T/pg" -o "-k $T -c listen_addresses= -c fsync=off" -l "$T/pg.log" -w start >/dev/null
+start_pg() {
+  as_pg "$PG/initdb" -D "$T/pg" -A trust -U muster --no-sync >"$T/pg-start.log" 2>&1 &&
+    as_pg "$PG/pg_ctl" -D "$T/pg" -o "-k $T -c listen_addresses= -c fsync=off" \
+      -l "$T/pg.log" -w start >>"$T/pg-start.log" 2>&1
+}
+if ! start_pg; then
+  cat "$T/pg-start.log" >&2
+  [ ! -e "$T/pg.log" ] || cat "$T/pg.log" >&2
+  missing "PostgreSQL did not start (its output is above)" \
+    "$PG_HOW, and make sure initdb and pg_ctl run here"
+fi
 REGISTRY_PID=
 trap '[ -n "$REGISTRY_PID" ] && kill $REGISTRY_PID; as_pg "$PG/pg_ctl" -D "$T/pg" -m immediate stop >/dev/null; rm -rf "$T"' EXIT
 psql -q -h "$T" -U muster -d postgres -c "CREATE DATABASE reg"

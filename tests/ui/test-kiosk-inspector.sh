@@ -9,6 +9,8 @@
 # carries too). Each check waits for the kiosk's window, sends the keys, then waits as long as an
 # Inspector takes to appear on a loaded machine, and counts the windows again.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../support/missing.sh"
+missing_command xdotool "install xdotool (apt-get install xdotool; packaging/debian-packages.txt)"
 dir=$(mktemp -d)
 pids=()
 cleanup() {

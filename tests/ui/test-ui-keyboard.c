@@ -26,6 +26,7 @@
  * empty); each test runs in a subprocess with LANGUAGE set for its language, so one
  * ctest entry covers the three.
  */
+#include "missing.h"
 #include "ui-test.h"
 
 #include "db/counts.h"
@@ -660,6 +661,10 @@ main(int argc, char **argv)
   /* GTK only in the subprocesses: the parent sets LANGUAGE for each, which is safe only
    * before GTK starts its threads. */
   g_test_init(&argc, &argv, NULL);
+  g_autofree char *xdotool = g_find_program_in_path("xdotool");
+  if (xdotool == NULL)
+    test_missing_exit("xdotool is not installed (not found on PATH): it taps the entries",
+                      "install xdotool (apt-get install xdotool; packaging/debian-packages.txt)");
   if (g_test_subprocess()) {
     gtk_disable_setlocale();
     gtk_init();

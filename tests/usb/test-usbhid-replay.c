@@ -15,6 +15,7 @@
  */
 #include "drivers/usbhid/usbhid-reader.h"
 #include "scanner-emulator.h"
+#include "umockdev-preload.h"
 
 #include <string.h>
 #include <umockdev.h>
@@ -420,6 +421,7 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  umockdev_preload_require();
   ADD("/usbhid/keyboard/scans", test_keyboard_scans);
   ADD("/usbhid/keyboard/unplug-mid-scan-then-replug", test_unplug_mid_scan_then_replug);
   ADD("/usbhid/keyboard/malformed-reports", test_malformed_reports);
