@@ -87,7 +87,13 @@ test_push_exactly_once(SyncFixture *f, gconstpointer data)
                                          "AND payload ? 'audit_hash'"),
                   ==, 1);
   /* A second push has nothing to send and adds no anchor. */
-  push_all(f, 128);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterSyncClient) c = sync_fixture_client(f);
+  MusterPushStats stats;
+  g_assert_true(muster_sync_push(f->store, f->key, c, 128, &stats, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(stats.batches, ==, 0);
+  g_assert_cmpint(stats.bytes_sent, ==, 0);
   g_assert_cmpint(last_seq(f), ==, n);
   sync_fixture_assert_stored_once(f, n);
   g_autoptr(MusterSyncState) s = muster_sync_state_get(f->store, NULL);
@@ -372,6 +378,26 @@ test_connection_dropped_mid_answer(SyncFixture *f, gconstpointer data)
   g_assert_cmpint(sync_fixture_pg_int(f, "SELECT count(*) FROM batch"), ==, 7);
 }
 
+/* A registry that lost events it had acknowledged (restored from an older backup)
+ * answers out_of_order with what it holds: the push goes back there and sends them
+ * again, rather than on from where the appliance believed it stood. */
+static void
+test_registry_behind_gets_resent(SyncFixture *f, gconstpointer data)
+{
+  sync_fixture_add_events(f, 40);
+  push_all(f, 0);
+  gint64 held = acked_seq(f); /* the 40 and the audit anchor */
+  sync_fixture_add_events(f, 60);
+  /* The registry is restored to a backup holding those; the appliance had heard of 30
+   * more acknowledged since. */
+  g_autofree char *sql = g_strdup_printf(
+      "UPDATE sync_state SET acked_seq = %" G_GINT64_FORMAT " WHERE id = 1", held + 30);
+  g_assert_cmpint(sqlite3_exec(muster_store_db(f->store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  push_all(f, 25);
+  sync_fixture_assert_stored_once(f, last_seq(f));
+  g_assert_cmpint(acked_seq(f), ==, last_seq(f));
+}
+
 /* Polls the appliance's sync state (read through the test's own connection) until
  * pred holds or 30 s pass. */
 static gboolean
@@ -545,6 +571,34 @@ test_registry_changes(SyncFixture *f, gconstpointer data)
   g_assert_cmpint(g_ascii_strtoll(v2, NULL, 10), <, g_ascii_strtoll(v3, NULL, 10));
 }
 
+/* More changes wait than one answer carries (REGISTRY_PULL_LIMIT): a pull goes on
+ * asking until the registry says none are left, and applies each once. */
+static void
+test_pull_takes_every_page(SyncFixture *f, gconstpointer data)
+{
+  g_autofree char *sql = g_strdup_printf(
+      "INSERT INTO change (armoury_id, kind, item_uuid, payload, created_by) SELECT a.id, "
+      "'item.status', u, jsonb_build_object('item_uuid', u, 'status', 'stolen'), 'test' FROM "
+      "armoury a, (SELECT format('00000000-0000-4000-8000-%%s', lpad(g::text, 12, '0')) AS u "
+      "FROM generate_series(1, 1001) g) items WHERE a.uuid = '%s'",
+      muster_store_armoury_uuid(f->store));
+  PGresult *r = PQexec(f->pg, sql);
+  g_assert_cmpint(PQresultStatus(r), ==, PGRES_COMMAND_OK);
+  g_assert_cmpstr(PQcmdTuples(r), ==, "1001");
+  PQclear(r);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterSyncClient) c = sync_fixture_client(f);
+  gint64 applied = 0;
+  g_assert_true(muster_sync_pull(f->store, f->key, c, &applied, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(applied, ==, 1001);
+  g_autoptr(MusterSyncState) s = muster_sync_state_get(f->store, NULL);
+  g_assert_cmpint(s->pulled_version, ==, sync_fixture_pg_int(f, "SELECT max(version) FROM change"));
+  g_assert_cmpint(
+      muster_store_query_int(f->store, "SELECT count(*) FROM registry_change", "Counting", NULL),
+      ==, 1001);
+}
+
 static void
 test_central_status_meets_local_discrepancy(SyncFixture *f, gconstpointer data)
 {
@@ -621,6 +675,15 @@ test_removable_media(SyncFixture *f, gconstpointer data)
     g_assert_cmpint(changes, ==, round == 0 ? 1 : 0);
   }
   g_assert_cmpint(acked_seq(f), ==, events);
+  /* The next file carries only what the registry has not acknowledged, not the whole
+   * history again (which would one day outgrow a file and leave the newest behind). */
+  sync_fixture_add_events(f, 5);
+  g_autofree char *next = g_build_filename(f->dir, "to-registry-next.json", NULL);
+  gint64 more = 0;
+  g_assert_true(muster_media_export(f->store, a, f->key, next, &more, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(more, ==, last_seq(f) - events);
+  g_assert_cmpint(more, >=, 5);
   g_assert_false(muster_media_import(f->store, again, &acked, &changes, &error));
   g_assert_nonnull(strstr(error->message, "replay"));
   g_clear_error(&error);
@@ -745,18 +808,45 @@ test_key_file(void)
   g_rmdir(dir);
 }
 
+/* An appliance of its own in a temporary folder, with n events in its outbox: for the
+ * cases that need no registry. */
+typedef struct {
+  char *dir;
+  MusterStore *store;
+} Scratch;
+
+static void
+scratch_open(Scratch *s, guint n)
+{
+  g_autoptr(GError) error = NULL;
+  s->dir = g_dir_make_tmp("muster-sync-XXXXXX", &error);
+  g_autofree char *path = g_build_filename(s->dir, "a.db", NULL);
+  s->store = muster_store_create(path, "ARM-01", "x", &error);
+  g_assert_no_error(error);
+  g_assert_true(muster_store_begin(s->store, &error));
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(JsonNode) p = json_from_string("{}", NULL);
+    g_assert_true(muster_outbox_append(s->store, "test.event", "x", p, &error));
+  }
+  g_assert_true(muster_store_commit(s->store, &error));
+}
+
+static void
+scratch_close(Scratch *s)
+{
+  g_clear_pointer(&s->store, muster_store_free);
+  const char *rm[] = {"rm", "-rf", s->dir, NULL};
+  g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_clear_pointer(&s->dir, g_free);
+}
+
 static void
 test_ack_beyond_outbox(void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp("muster-ack-XXXXXX", &error);
-  g_autofree char *path = g_build_filename(dir, "a.db", NULL);
-  g_autoptr(MusterStore) store = muster_store_create(path, "ARM-01", "x", &error);
-  g_assert_no_error(error);
-  g_assert_true(muster_store_begin(store, &error));
-  g_autoptr(JsonNode) p = json_from_string("{}", NULL);
-  g_assert_true(muster_outbox_append(store, "test.event", "x", p, &error));
-  g_assert_true(muster_store_commit(store, &error));
+  Scratch sc;
+  scratch_open(&sc, 1);
+  MusterStore *store = sc.store;
   /* A registry acknowledging what was never sent would make the appliance skip events. */
   g_assert_false(muster_sync_record_ack(store, 2, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
@@ -779,9 +869,146 @@ test_ack_beyond_outbox(void)
   g_clear_error(&error);
   g_autoptr(MusterSyncState) s2 = muster_sync_state_get(store, &error);
   g_assert_cmpint(s2->acked_seq, ==, 1);
-  g_clear_pointer(&store, muster_store_free);
-  const char *rm[] = {"rm", "-rf", dir, NULL};
-  g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  scratch_close(&sc);
+}
+
+/* An answer as the registry words it: bound to armoury and nonce, then rest (the members
+ * after them); signed by signer, unsigned when NULL. */
+static MusterSigned *
+bound_answer(const char *armoury, const char *nonce, const char *rest, const MusterSyncKey *signer)
+{
+  g_autofree char *text =
+      g_strdup_printf("{\"armoury\":\"%s\",\"nonce\":\"%s\",%s}", armoury, nonce, rest);
+  g_autofree char *sig = signer != NULL ? muster_sync_sign_b64(signer, text, strlen(text)) : NULL;
+  return muster_signed_new(g_bytes_new(text, strlen(text)), sig != NULL ? sig : "");
+}
+
+/* Records nonce as a batch request written to a sync file, as an export does. */
+static void
+record_request(MusterStore *store, const char *nonce)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_store_begin(store, &error));
+  g_assert_true(muster_sync_request_record(store, nonce, "batch", "out.json", &error));
+  g_assert_true(muster_store_commit(store, &error));
+  g_assert_no_error(error);
+}
+
+/* A signed answer is the registry's word only about the request it answers: one for an
+ * earlier request (replayed), for another armoury, or offline for no request written to
+ * a sync file changes nothing. */
+static void
+test_answer_bound_to_its_request(void)
+{
+  g_autoptr(GError) error = NULL;
+  Scratch sc;
+  scratch_open(&sc, 3);
+  const char *own = muster_store_armoury_uuid(sc.store);
+  gint64 acked = 0, applied = 0;
+  gboolean out_of_order = FALSE, more = FALSE;
+  g_autoptr(MusterSigned) old = bound_answer(own, "n-old", "\"acked\":3", NULL);
+  g_assert_false(muster_sync_apply_ack(sc.store, old, "n-new", &acked, &out_of_order, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  g_clear_error(&error);
+  g_autoptr(MusterSigned) theirs =
+      bound_answer("0badc0de-0000-4000-8000-000000000000", "n-new", "\"acked\":3", NULL);
+  g_assert_false(muster_sync_apply_ack(sc.store, theirs, "n-new", &acked, &out_of_order, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  g_assert_nonnull(strstr(error->message, "not this one"));
+  g_clear_error(&error);
+  g_autoptr(MusterSigned) page = bound_answer(
+      own, "n-old",
+      "\"format\":\"muster-changes/1\",\"more\":false,\"changes\":[{\"version\":1,\"kind\":"
+      "\"item.status\",\"payload\":{\"item_uuid\":\"x\",\"status\":\"stolen\"}}]",
+      NULL);
+  g_assert_false(muster_sync_apply_changes(sc.store, page, "n-new", &applied, &more, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  g_clear_error(&error);
+  g_autoptr(MusterSyncState) s = muster_sync_state_get(sc.store, &error);
+  g_assert_cmpint(s->acked_seq, ==, 0);
+  g_assert_cmpint(s->pulled_version, ==, 0);
+  /* Offline there is no request in flight: the nonce must be one a sync file carried. */
+  g_assert_false(muster_sync_check_media_answer(sc.store, old, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  g_clear_error(&error);
+  record_request(sc.store, "n-old");
+  g_assert_true(muster_sync_check_media_answer(sc.store, old, &error));
+  g_assert_no_error(error);
+  /* The answer to its own request is taken. */
+  g_assert_true(muster_sync_apply_ack(sc.store, old, "n-old", &acked, &out_of_order, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(acked, ==, 3);
+  scratch_close(&sc);
+}
+
+/* Writes answers (NULL-terminated) as a sync file for the appliance. */
+static void
+write_answers(Scratch *sc, const char *path, ...)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new();
+  va_list ap;
+  va_start(ap, path);
+  for (MusterSigned *a; (a = va_arg(ap, MusterSigned *)) != NULL;)
+    g_ptr_array_add(items, a);
+  va_end(ap);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_media_write(path, MUSTER_MEDIA_TO_APPLIANCE,
+                                   muster_store_armoury_uuid(sc->store), items, &error));
+  g_assert_no_error(error);
+}
+
+static void
+assert_import_refused(Scratch *sc, const char *path, int code)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 acked = 0, changes = 0;
+  g_assert_false(muster_media_import(sc->store, path, &acked, &changes, &error));
+  g_assert_error(error, MUSTER_ERROR, code);
+  g_autoptr(MusterSyncState) s = muster_sync_state_get(sc->store, NULL);
+  g_assert_cmpint(s->acked_seq, ==, 0);
+}
+
+/* An answer file crossed hands on the way: it is applied only when the configured
+ * registry key signed every answer in it and each answers a request of ours, and then
+ * whole; nothing of it otherwise. */
+static void
+test_answer_file_verified_whole(void)
+{
+  g_autoptr(GError) error = NULL;
+  Scratch sc;
+  scratch_open(&sc, 3);
+  const char *own = muster_store_armoury_uuid(sc.store);
+  g_autofree char *path = g_build_filename(sc.dir, "back.json", NULL);
+  record_request(sc.store, "n1");
+  g_autoptr(MusterSyncKey) registry = g_new0(MusterSyncKey, 1);
+  g_autoptr(MusterSyncKey) forger = g_new0(MusterSyncKey, 1);
+  crypto_sign_keypair(registry->public_key, registry->secret_key);
+  crypto_sign_keypair(forger->public_key, forger->secret_key);
+  g_autoptr(MusterSigned) good = bound_answer(own, "n1", "\"acked\":2", registry);
+  /* No registry key configured: nothing says who wrote the file. */
+  write_answers(&sc, path, good, NULL);
+  assert_import_refused(&sc, path, MUSTER_ERROR_STATE);
+  g_autoptr(MusterUser) admin =
+      muster_users_bootstrap_admin(sc.store, "admin", "Admin", "1234", &error);
+  g_autofree char *registry_pk = muster_sync_key_public_b64(registry);
+  g_assert_true(muster_sync_state_configure(sc.store, admin, "https://registry.invalid", NULL,
+                                            registry_pk, &error));
+  g_assert_no_error(error);
+  g_autoptr(MusterSigned) forged = bound_answer(own, "n1", "\"acked\":3", forger);
+  write_answers(&sc, path, forged, NULL);
+  assert_import_refused(&sc, path, MUSTER_ERROR_TAMPERED);
+  /* A good answer, then one to no request of ours: the good one is not applied either. */
+  g_autoptr(MusterSigned) stray = bound_answer(own, "n9", "\"acked\":3", registry);
+  write_answers(&sc, path, good, stray, NULL);
+  assert_import_refused(&sc, path, MUSTER_ERROR_TAMPERED);
+  write_answers(&sc, path, good, NULL);
+  gint64 acked = 0, changes = 0;
+  g_assert_true(muster_media_import(sc.store, path, &acked, &changes, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(acked, ==, 2);
+  g_autoptr(MusterSyncState) s = muster_sync_state_get(sc.store, NULL);
+  g_assert_cmpint(s->acked_seq, ==, 2);
+  scratch_close(&sc);
 }
 
 static void
@@ -839,6 +1066,8 @@ main(int argc, char **argv)
   g_test_add_func("/sync/batch-round-trip", test_batch_round_trip);
   g_test_add_func("/sync/key-file", test_key_file);
   g_test_add_func("/sync/ack-beyond-outbox", test_ack_beyond_outbox);
+  g_test_add_func("/sync/answer-bound-to-its-request", test_answer_bound_to_its_request);
+  g_test_add_func("/sync/answer-file-verified-whole", test_answer_file_verified_whole);
   g_test_add_func("/sync/media-bad-files", test_media_bad_files);
   /* Without PostgreSQL these still show up: failing under CI, skipped elsewhere, and the
    * program then exits 77 (a g_test_skip() before g_test_run() would make them vanish). */
@@ -846,6 +1075,7 @@ main(int argc, char **argv)
       {"/sync/push-exactly-once", test_push_exactly_once},
       {"/sync/same-batch-twice", test_same_batch_twice},
       {"/sync/out-of-order", test_out_of_order},
+      {"/sync/registry-behind-gets-resent", test_registry_behind_gets_resent},
       {"/sync/refused-batches", test_refused_batches},
       {"/sync/unknown-appliance", test_unknown_appliance},
       {"/sync/oversized-request", test_oversized_request},
@@ -855,6 +1085,7 @@ main(int argc, char **argv)
       {"/sync/background-runner", test_background_runner},
       {"/sync/clock-far-off", test_clock_far_off},
       {"/sync/registry-changes", test_registry_changes},
+      {"/sync/pull-takes-every-page", test_pull_takes_every_page},
       {"/sync/central-status-meets-discrepancy", test_central_status_meets_local_discrepancy},
       {"/sync/removable-media", test_removable_media},
   };

@@ -151,6 +151,10 @@ test_assign_revoke_history(TestDb *t, gconstpointer data)
   /* Now the old card is free for carol. */
   g_assert_true(
       muster_badges_assign(t->store, t->admin, "carol", UID, MUSTER_AUTH_UNKNOWN, &error));
+  /* Only admins take badges back, as only they give them. */
+  g_assert_false(muster_badges_revoke(t->store, carol, "bob", &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
+  g_clear_error(&error);
   g_assert_true(muster_badges_revoke(t->store, t->admin, "bob", &error));
   g_assert_false(muster_badges_revoke(t->store, t->admin, "bob", &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);

@@ -277,6 +277,10 @@ test_close(Fixture *f, gconstpointer data)
   g_assert_false(muster_counts_close(f->db.store, dave, c->id, &error));
   assert_error_mentions(error, MUSTER_ERROR_PERMISSION, "dave");
   g_clear_error(&error);
+  g_autoptr(MusterUser) erin = test_db_add_user(&f->db, "erin", MUSTER_ROLE_STAFF);
+  g_assert_false(muster_counts_close(f->db.store, erin, c->id, &error));
+  assert_error_mentions(error, MUSTER_ERROR_PERMISSION, "erin is staff");
+  g_clear_error(&error);
   g_assert_true(muster_counts_close(f->db.store, f->carol, c->id, &error));
   g_assert_no_error(error);
   g_assert_false(muster_counts_close(f->db.store, f->carol, c->id, &error));

@@ -538,6 +538,14 @@ test_resolve_roles(TestDb *t, gconstpointer data)
   g_assert_no_error(error);
   resolve_fails(t, sue, a.witness, missing->id, "found", "in the workshop",
                 MUSTER_ERROR_PERMISSION, "deactivated");
+  /* Nor does one locked out by wrong PINs since: the lock is on the person, not the
+   * sign-in screen. */
+  g_autoptr(MusterUser) lee = test_db_add_user(t, "lee", MUSTER_ROLE_STAFF);
+  for (int i = 0; i < 5; i++) {
+    g_autoptr(MusterUser) no = muster_users_authenticate(t->store, "lee", "0000", NULL);
+  }
+  resolve_fails(t, sue, lee, missing->id, "found", "in the workshop", MUSTER_ERROR_PERMISSION,
+                "locked");
   g_assert_cmpint(test_sql_int(t, "SELECT count(*) FROM resolution"), ==, 0);
 
   resolve_ok(t, sue, a.counter, missing->id, "found", "  in the armourer's workshop ");

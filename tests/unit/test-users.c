@@ -178,6 +178,26 @@ test_lockout_follows_setting(TestDb *t, gconstpointer data)
   g_assert_cmpint(test_sql_int(t, "SELECT locked FROM app_user WHERE name='bob'"), ==, 1);
 }
 
+/* An admin's unlock gives back the whole limit, not one more guess: the count of wrong
+ * PINs restarts, so the next wrong PIN is refused as wrong and does not lock again. */
+static void
+test_unlock_restarts_the_count(TestDb *t, gconstpointer data)
+{
+  g_autoptr(MusterUser) u = test_db_add_user(t, "bob", MUSTER_ROLE_STAFF);
+  g_autoptr(GError) error = NULL;
+  for (int i = 1; i <= 5; i++) {
+    g_autoptr(MusterUser) none = muster_users_authenticate(t->store, "bob", "0000", &error);
+    g_clear_error(&error);
+  }
+  g_assert_cmpint(test_sql_int(t, "SELECT locked FROM app_user WHERE name='bob'"), ==, 1);
+  g_assert_true(muster_users_unlock(t->store, t->admin, "bob", &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(test_sql_int(t, "SELECT failed_attempts FROM app_user WHERE name='bob'"), ==, 0);
+  g_autoptr(MusterUser) none = muster_users_authenticate(t->store, "bob", "0000", &error);
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_AUTH);
+  g_assert_cmpint(test_sql_int(t, "SELECT locked FROM app_user WHERE name='bob'"), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,6 +208,8 @@ main(int argc, char **argv)
              test_lockout_follows_setting, test_db_teardown);
   g_test_add("/users/lockout", TestDb, NULL, test_db_setup, test_wrong_pin_locks_after_limit,
              test_db_teardown);
+  g_test_add("/users/unlock-restarts-the-count", TestDb, NULL, test_db_setup,
+             test_unlock_restarts_the_count, test_db_teardown);
   g_test_add("/users/success-resets", TestDb, NULL, test_db_setup, test_success_resets_failures,
              test_db_teardown);
   g_test_add("/users/roles", TestDb, NULL, test_db_setup, test_roles_enforced, test_db_teardown);
