@@ -1,7 +1,7 @@
 /*
  * bench-reconcile.c: reconciling a 1,000,000-item count, against the sqlite3 shell
- * running the minimal anti-join on the same file (issue 2, benchmark 2). See
- * bench/README.md.
+ * asking "what is missing" on the same file in the fastest form it knows (issue 2,
+ * benchmark 2; issue 14: a baseline that cannot flatter). See bench/README.md.
  *
  * Shape, and why:
  *  - Every phase runs in a forked child (bench/harness.c), or is the sqlite3 shell itself,
@@ -13,14 +13,15 @@
  *    muster_ingest_add()/flush().
  *  - Warm cache for both, each run twice and the second reported: after set-up the file
  *    is copied (which also leaves it in the page cache); the engine's first run closes
- *    and reconciles the copy, its second the original. The shell runs before and after
- *    on the original. Each timed run is a fresh process with a fresh SQLite cache, the
- *    file warm in the OS: the same conditions for both.
+ *    and reconciles the copy, its second the original. Each shell form runs before and
+ *    after on the original. Each timed run is a fresh process with a fresh SQLite cache,
+ *    the file warm in the OS: the same conditions for both.
  *  - The engine figure is muster_counts_close() + muster_reconcile(), everything a
  *    supervisor waits for; the shell figure is its own `.timer` for the query (process
  *    start and open excluded, which flatters the shell, not the engine). The engine does
  *    far more than the anti-join (every kind of discrepancy, stored and audited); the
- *    goal says how much more that may cost.
+ *    goal says how much more that may cost, against the fastest of the shell's forms in
+ *    this run (shell_forms[]), so a slow baseline can never make the engine look good.
  *  - The measured phases use muster_users_get() rather than authenticating (see
  *    bench/armoury.c).
  */
@@ -264,32 +265,65 @@ spawn_shell(const char *db, const char *script, int out_fd)
   _exit(127);
 }
 
-/* The spec's minimal anti-join, or (merge) the same question asked as an EXCEPT of the
- * two sorted primary keys, which SQLite answers with a merge instead of one probe per
- * expected item: the form the engine itself uses, so the stricter floor. */
+/* The question "which expected items were not found", as the shell can ask it. Each
+ * form is timed; the goal is judged against the fastest. */
+typedef struct {
+  const char *name; /* key prefix of its figures */
+  const char *what; /* for the summary */
+  const char *sql;  /* counts the missing items of count :cid */
+} ShellForm;
+
+static const ShellForm shell_forms[] = {
+    /* The two sorted primary keys merged (ORDER BY kept by LIMIT -1): the engine's own
+     * form, about three times faster than NOT EXISTS. */
+    {"except", "EXCEPT of the primary keys (the engine's form)",
+     "SELECT count(*) FROM (SELECT item_id FROM count_expected WHERE count_id = :cid"
+     " EXCEPT SELECT item_id FROM count_find WHERE count_id = :cid ORDER BY 1 LIMIT -1);"},
+    /* The same merge over the item_id indexes, narrower than the tables: faster while
+     * the file holds one count, as here; it reads every count's rows, so the engine
+     * cannot use it. */
+    {"except_item", "EXCEPT over the item_id indexes",
+     "SELECT count(*) FROM (SELECT item_id FROM count_expected INDEXED BY count_expected_item"
+     " WHERE count_id = :cid EXCEPT SELECT item_id FROM count_find INDEXED BY count_find_item"
+     " WHERE count_id = :cid ORDER BY 1 LIMIT -1);"},
+    /* The textbook anti-join, one probe of count_find per expected item: reported for
+     * information, never the baseline unless it is the fastest. */
+    {"not_exists", "NOT EXISTS anti-join",
+     "SELECT count(*) FROM count_expected e WHERE e.count_id = :cid AND NOT EXISTS"
+     " (SELECT 1 FROM count_find f WHERE f.count_id = e.count_id AND f.item_id = e.item_id);"},
+};
+
+/* The shell binds :cid as the engine does, then times only the query. */
 static char *
-shell_script(gint64 count_id, gboolean merge)
+shell_script(gint64 count_id, const ShellForm *form)
 {
-  if (merge)
-    return g_strdup_printf(".timer on\nSELECT count(*) FROM (SELECT item_id FROM count_expected"
-                           " WHERE count_id = %" G_GINT64_FORMAT " EXCEPT SELECT item_id FROM"
-                           " count_find WHERE count_id = %" G_GINT64_FORMAT
-                           " ORDER BY 1 LIMIT -1);\n",
-                           count_id, count_id);
-  return g_strdup_printf(".timer on\nSELECT count(*) FROM count_expected e WHERE e.count_id = "
-                         "%" G_GINT64_FORMAT " AND NOT EXISTS (SELECT 1 FROM count_find f"
-                         " WHERE f.count_id = e.count_id AND f.item_id = e.item_id);\n",
-                         count_id);
+  return g_strdup_printf(".parameter set :cid %" G_GINT64_FORMAT "\n.timer on\n%s\n", count_id,
+                         form->sql);
+}
+
+static void
+record_figure(Bench *b, const char *prefix, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void
+record_figure(Bench *b, const char *prefix, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *value = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_autofree char *name = g_strdup_printf("%s_%s", prefix, key);
+  bench_record(&b->h, name, value);
 }
 
 /* A shell query as a child process: query time (.timer), wall time of the
  * process, its peak RSS and its answer. */
 static gboolean
-run_shell(Bench *b, const char *prefix, gboolean merge, GError **error)
+run_shell(Bench *b, const ShellForm *form, const char *prefix, GError **error)
 {
   g_autofree char *name = g_strdup_printf("%s.sql", prefix);
   g_autofree char *script = g_build_filename(b->h.dir, name, NULL);
-  g_autofree char *sql = shell_script(b->count_id, merge);
+  g_autofree char *sql = shell_script(b->count_id, form);
   if (!g_file_set_contents(script, sql, -1, error))
     return FALSE;
   int fds[2];
@@ -311,46 +345,105 @@ run_shell(Bench *b, const char *prefix, gboolean merge, GError **error)
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", SQLITE3_SHELL, text->str);
     return FALSE;
   }
-  g_autofree char *k1 = g_strdup_printf("%s_query_seconds", prefix);
-  g_autofree char *k2 = g_strdup_printf("%s_process_seconds", prefix);
-  g_autofree char *k3 = g_strdup_printf("%s_cpu_seconds", prefix);
-  g_autofree char *k4 = g_strdup_printf("%s_missing", prefix);
-  g_autofree char *v1 = g_strdup_printf("%.3f", real), *v2 = g_strdup_printf("%.3f", wall);
-  g_autofree char *v3 = g_strdup_printf("%.3f", cpu);
-  g_autofree char *v4 = g_strdup_printf("%" G_GINT64_FORMAT, count);
-  bench_record(&b->h, k1, v1);
-  bench_record(&b->h, k2, v2);
-  bench_record(&b->h, k3, v3);
-  bench_record(&b->h, k4, v4);
+  record_figure(b, prefix, "query_seconds", "%.3f", real);
+  record_figure(b, prefix, "process_seconds", "%.3f", wall);
+  record_figure(b, prefix, "cpu_seconds", "%.3f", cpu);
+  record_figure(b, prefix, "missing", "%" G_GINT64_FORMAT, count);
+  return TRUE;
+}
+
+/* Every form once ("<form>_first", before the engine) or again ("<form>", reported). */
+static gboolean
+run_shell_forms(Bench *b, gboolean first, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(shell_forms); i++) {
+    const ShellForm *form = &shell_forms[i];
+    g_autofree char *prefix = g_strdup_printf("%s%s", form->name, first ? "_first" : "");
+    if (!run_shell(b, form, prefix, error))
+      return FALSE;
+  }
   return TRUE;
 }
 
 /* ---- the run ----------------------------------------------------------------------- */
 
+/* A figure of one form ("except", "query_seconds"). */
+static double
+form_result(Bench *b, const ShellForm *form, const char *key)
+{
+  g_autofree char *name = g_strdup_printf("%s_%s", form->name, key);
+  return bench_result(&b->h, name);
+}
+
+/* The form the goal is judged against: the fastest query in this run. */
+static const ShellForm *
+fastest_form(Bench *b)
+{
+  const ShellForm *best = &shell_forms[0];
+  for (guint i = 1; i < G_N_ELEMENTS(shell_forms); i++)
+    if (form_result(b, &shell_forms[i], "query_seconds") < form_result(b, best, "query_seconds"))
+      best = &shell_forms[i];
+  return best;
+}
+
 static gboolean
 answers_agree(Bench *b)
 {
   BenchHarness *h = &b->h;
-  return bench_result(h, "engine_kind_missing") == b->n_missing &&
-         bench_result(h, "shell_missing") == b->n_missing &&
-         bench_result(h, "merge_missing") == b->n_missing &&
+  gboolean shells = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS(shell_forms); i++)
+    shells = shells && form_result(b, &shell_forms[i], "missing") == b->n_missing;
+  return shells && bench_result(h, "engine_kind_missing") == b->n_missing &&
          bench_result(h, "engine_kind_unknown_marking") == b->n_unknown &&
          bench_result(h, "again_new") == 0 &&
          bench_result(h, "again_discrepancies") == bench_result(h, "engine_discrepancies");
+}
+
+/* engine / shell for every form, as engine_vs_<form>; the shell's CPU beside. */
+static void
+print_ratios(Bench *b)
+{
+  double engine = bench_result(&b->h, "engine_seconds");
+  for (guint i = 0; i < G_N_ELEMENTS(shell_forms); i++) {
+    double shell = form_result(b, &shell_forms[i], "query_seconds");
+    printf("engine_vs_%s=%.3f\n", shell_forms[i].name, shell > 0 ? engine / shell : 0);
+  }
+}
+
+static void
+print_shell_lines(Bench *b, const ShellForm *baseline)
+{
+  double engine = bench_result(&b->h, "engine_seconds");
+  for (guint i = 0; i < G_N_ELEMENTS(shell_forms); i++) {
+    const ShellForm *f = &shell_forms[i];
+    double q = form_result(b, f, "query_seconds");
+    printf("shell   %-11s %.3f s (cpu %.3f s, process %.3f s; first run %.3f s); "
+           "engine/shell = %.2f%s\n",
+           f->name, q, form_result(b, f, "cpu_seconds"), form_result(b, f, "process_seconds"),
+           form_result(b, f, "first_query_seconds"), q > 0 ? engine / q : 0,
+           f == baseline ? "   <- the fastest: the baseline" : "");
+  }
 }
 
 static void
 print_summary(Bench *b)
 {
   BenchHarness *h = &b->h;
-  double engine = bench_result(h, "engine_seconds"), shell = bench_result(h, "shell_query_seconds");
-  double ratio = shell > 0 ? engine / shell : 0, merge = bench_result(h, "merge_query_seconds");
-  double merge_ratio = merge > 0 ? engine / merge : 0;
-  gboolean ok_time = engine < GOAL_SECONDS, ok_ratio = ratio <= GOAL_RATIO,
-           agree = answers_agree(b);
-  printf("engine_vs_merge=%.3f\n", merge_ratio);
-  printf("engine_vs_shell=%.3f\ngoal_time=%s\ngoal_ratio=%s\nanswers_agree=%s\n", ratio,
-         bench_verdict(ok_time), bench_verdict(ok_ratio), agree ? "yes" : "NO");
+  const ShellForm *baseline = fastest_form(b);
+  double engine = bench_result(h, "engine_seconds");
+  double shell = form_result(b, baseline, "query_seconds");
+  double shell_cpu = form_result(b, baseline, "cpu_seconds");
+  double engine_cpu = bench_result(h, "engine_cpu_seconds");
+  double ratio = shell > 0 ? engine / shell : 0;
+  /* no figure is never a pass */
+  gboolean ok_time = engine > 0 && engine < GOAL_SECONDS;
+  gboolean ok_ratio = engine > 0 && shell > 0 && ratio <= GOAL_RATIO, agree = answers_agree(b);
+  print_ratios(b);
+  printf("baseline_form=%s\nbaseline_query_seconds=%.3f\nbaseline_cpu_seconds=%.3f\n"
+         "engine_vs_baseline=%.3f\nengine_vs_baseline_cpu=%.3f\n",
+         baseline->name, shell, shell_cpu, ratio, shell_cpu > 0 ? engine_cpu / shell_cpu : 0);
+  printf("goal_time=%s\ngoal_ratio=%s\nanswers_agree=%s\n", bench_verdict(ok_time),
+         bench_verdict(ok_ratio), agree ? "yes" : "NO");
   printf("\n== Reconcile: %" G_GINT64_FORMAT " items, %.0f scans (%" G_GINT64_FORMAT
          " missing, %" G_GINT64_FORMAT " unknown), temp dir on %s ==\n",
          b->n_items, bench_result(h, "setup_ingest_scans"), b->n_missing, b->n_unknown,
@@ -363,30 +456,27 @@ print_summary(Bench *b)
   printf("engine  close %.3f s + reconcile %.3f s = %.3f s (cpu %.3f s; warm-up run %.3f s)"
          "   goal < %.1f s: %s\n",
          bench_result(h, "engine_close_seconds"), bench_result(h, "engine_reconcile_seconds"),
-         engine, bench_result(h, "engine_cpu_seconds"), bench_result(h, "warmup_seconds"),
-         GOAL_SECONDS, bench_verdict(ok_time));
-  printf("shell   anti-join %.3f s (process %.3f s; first run %.3f s); engine/shell = %.2f"
-         "   goal <= %.1f: %s\n",
-         shell, bench_result(h, "shell_process_seconds"),
-         bench_result(h, "shell_first_query_seconds"), ratio, GOAL_RATIO, bench_verdict(ok_ratio));
-  printf("merge   the same question as an EXCEPT merge (the engine's form) %.3f s; "
-         "engine/merge = %.2f (no goal: the stricter floor)\n",
-         merge, merge_ratio);
+         engine, engine_cpu, bench_result(h, "warmup_seconds"), GOAL_SECONDS,
+         bench_verdict(ok_time));
+  print_shell_lines(b, baseline);
+  printf("goal    engine / fastest shell form (%s) = %.2f (cpu %.2f)   goal <= %.1f: %s\n",
+         baseline->name, ratio, shell_cpu > 0 ? engine_cpu / shell_cpu : 0, GOAL_RATIO,
+         bench_verdict(ok_ratio));
   printf("again   reconcile of the reconciled count %.3f s, %.0f new (idempotent)\n",
          bench_result(h, "again_seconds"), bench_result(h, "again_new"));
   printf("found   missing %.0f (shell %.0f), unknown_marking %.0f, %.0f discrepancies in "
          "all: %s\n",
-         bench_result(h, "engine_kind_missing"), bench_result(h, "shell_missing"),
+         bench_result(h, "engine_kind_missing"), form_result(b, baseline, "missing"),
          bench_result(h, "engine_kind_unknown_marking"), bench_result(h, "engine_discrepancies"),
          agree ? "as planted" : "MISMATCH");
   printf("peak RSS engine reconcile %.0f MiB, sqlite3 shell %.0f MiB, setup %.0f MiB\n",
          bench_result(h, "engine_peak_rss_kib") / 1024,
-         bench_result(h, "shell_peak_rss_kib") / 1024,
+         form_result(b, baseline, "peak_rss_kib") / 1024,
          bench_result(h, "setup_peak_rss_kib") / 1024);
   bench_print_result(ok_time && ok_ratio && agree, "reconcile");
 }
 
-/* The phases, then the summary. The engine and the shell each run twice, the second
+/* The phases, then the summary. The engine and each shell form run twice, the second
  * reported; "again" re-reconciles the reconciled count. */
 static gboolean
 run(gpointer data, GError **error)
@@ -401,9 +491,8 @@ run(gpointer data, GError **error)
       !bench_run_phase(&b->h, "setup", phase_setup, b, error))
     return FALSE;
   b->count_id = (gint64)bench_result(&b->h, "count_id");
-  if (!run_shell(b, "shell_first", FALSE, error) || !run_engine(b, "warmup", b->warm_path, error) ||
-      !run_engine(b, "engine", b->h.db_path, error) || !run_shell(b, "shell", FALSE, error) ||
-      !run_shell(b, "merge_first", TRUE, error) || !run_shell(b, "merge", TRUE, error) ||
+  if (!run_shell_forms(b, TRUE, error) || !run_engine(b, "warmup", b->warm_path, error) ||
+      !run_engine(b, "engine", b->h.db_path, error) || !run_shell_forms(b, FALSE, error) ||
       !run_engine(b, "again", b->h.db_path, error))
     return FALSE;
   print_summary(b);
