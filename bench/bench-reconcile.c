@@ -59,8 +59,8 @@ typedef struct {
   guint32 seed;
   gint rounds;
   const char *round_path[MAX_ROUNDS]; /* each round's engine file, owned by h */
-  const char *run_path;   /* the file the current engine phase works on */
-  const char *run_prefix; /* key prefix of the current engine phase */
+  const char *run_path;               /* the file the current engine phase works on */
+  const char *run_prefix;             /* key prefix of the current engine phase */
   gint64 count_id;
 } Bench;
 
@@ -306,8 +306,7 @@ shell_script(gint64 count_id, const ShellForm *form)
                          form->sql);
 }
 
-static void
-record_figure(Bench *b, const char *prefix, const char *key, const char *fmt, ...)
+static void record_figure(Bench *b, const char *prefix, const char *key, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
 
 static void
@@ -534,7 +533,8 @@ print_shell_lines(Bench *b, const ShellForm *baseline)
     printf("shell   %-11s %.3f s (cpu %.3f s, process %.3f s; rounds %s); engine/shell = %.2f"
            "   %s%s\n",
            f->name, q, form_result(b, f, "cpu_seconds"), form_result(b, f, "process_seconds"),
-           rounds, q > 0 ? engine / q : 0, f->what, f == baseline ? ": the fastest, the baseline" : "");
+           rounds, q > 0 ? engine / q : 0, f->what,
+           f == baseline ? ": the fastest, the baseline" : "");
   }
 }
 
@@ -544,8 +544,8 @@ print_setup(Bench *b)
   BenchHarness *h = &b->h;
   printf("\n== Reconcile: %" G_GINT64_FORMAT " items, %.0f scans (%" G_GINT64_FORMAT
          " missing, %" G_GINT64_FORMAT " unknown), best of %d rounds, temp dir on %s ==\n",
-         b->n_items, bench_result(h, "setup_ingest_scans"), b->n_missing, b->n_unknown,
-         b->rounds, bench_fs_name(h->dir));
+         b->n_items, bench_result(h, "setup_ingest_scans"), b->n_missing, b->n_unknown, b->rounds,
+         bench_fs_name(h->dir));
   printf("setup   import %.1f s (%.0f items/s), count start %.2f s, ingest %.1f s "
          "(%.0f scans/s), database %.0f MiB\n",
          bench_result(h, "import_seconds"), bench_result(h, "import_items_per_s"),
@@ -553,47 +553,83 @@ print_setup(Bench *b)
          bench_result(h, "setup_ingest_scans_per_s"), bench_result(h, "db_mib"));
 }
 
+/* The figures the goals are judged on, and the verdicts. */
+typedef struct {
+  const ShellForm *baseline; /* the fastest shell form */
+  double engine, engine_cpu, shell, shell_cpu, ratio, cpu_ratio;
+  gboolean ok_time, ok_ratio, agree;
+} Verdict;
+
 static void
-print_summary(Bench *b)
+judge(Bench *b, Verdict *v)
 {
-  BenchHarness *h = &b->h;
-  const ShellForm *baseline = fastest_form(b);
-  double engine = bench_result(h, "engine_seconds");
-  double shell = form_result(b, baseline, "query_seconds");
-  double shell_cpu = form_result(b, baseline, "cpu_seconds");
-  double engine_cpu = bench_result(h, "engine_cpu_seconds");
-  double ratio = shell > 0 ? engine / shell : 0;
+  v->baseline = fastest_form(b);
+  v->engine = bench_result(&b->h, "engine_seconds");
+  v->engine_cpu = bench_result(&b->h, "engine_cpu_seconds");
+  v->shell = form_result(b, v->baseline, "query_seconds");
+  v->shell_cpu = form_result(b, v->baseline, "cpu_seconds");
+  v->ratio = v->shell > 0 ? v->engine / v->shell : 0;
+  v->cpu_ratio = v->shell_cpu > 0 ? v->engine_cpu / v->shell_cpu : 0;
   /* no figure is never a pass */
-  gboolean ok_time = engine > 0 && engine < GOAL_SECONDS;
-  gboolean ok_ratio = engine > 0 && shell > 0 && ratio <= GOAL_RATIO, agree = answers_agree(b);
+  v->ok_time = v->engine > 0 && v->engine < GOAL_SECONDS;
+  v->ok_ratio = v->engine > 0 && v->shell > 0 && v->ratio <= GOAL_RATIO;
+  v->agree = answers_agree(b);
+}
+
+static void
+print_keys(Bench *b, const Verdict *v)
+{
   print_ratios(b);
   printf("baseline_form=%s\nbaseline_query_seconds=%.3f\nbaseline_cpu_seconds=%.3f\n"
-         "engine_vs_baseline=%.3f\nengine_vs_baseline_cpu=%.3f\n",
-         baseline->name, shell, shell_cpu, ratio, shell_cpu > 0 ? engine_cpu / shell_cpu : 0);
-  printf("goal_time=%s\ngoal_ratio=%s\nanswers_agree=%s\n", bench_verdict(ok_time),
-         bench_verdict(ok_ratio), agree ? "yes" : "NO");
-  print_setup(b);
+         "baseline_peak_rss_kib=%.0f\nengine_vs_baseline=%.3f\nengine_vs_baseline_cpu=%.3f\n",
+         v->baseline->name, v->shell, v->shell_cpu, form_result(b, v->baseline, "peak_rss_kib"),
+         v->ratio, v->cpu_ratio);
+  printf("goal_time=%s\ngoal_ratio=%s\nanswers_agree=%s\n", bench_verdict(v->ok_time),
+         bench_verdict(v->ok_ratio), v->agree ? "yes" : "NO");
+}
+
+static void
+print_timings(Bench *b, const Verdict *v)
+{
   g_autofree char *rounds = round_list(b, "engine", "seconds");
   printf("engine  close %.3f s + reconcile %.3f s = %.3f s (cpu %.3f s; rounds %s)"
          "   goal < %.1f s: %s\n",
-         bench_result(h, "engine_close_seconds"), bench_result(h, "engine_reconcile_seconds"),
-         engine, engine_cpu, rounds, GOAL_SECONDS, bench_verdict(ok_time));
-  print_shell_lines(b, baseline);
+         bench_result(&b->h, "engine_close_seconds"),
+         bench_result(&b->h, "engine_reconcile_seconds"), v->engine, v->engine_cpu, rounds,
+         GOAL_SECONDS, bench_verdict(v->ok_time));
+  print_shell_lines(b, v->baseline);
   printf("goal    engine / fastest shell form (%s) = %.2f (cpu %.2f)   goal <= %.1f: %s\n",
-         baseline->name, ratio, shell_cpu > 0 ? engine_cpu / shell_cpu : 0, GOAL_RATIO,
-         bench_verdict(ok_ratio));
+         v->baseline->name, v->ratio, v->cpu_ratio, GOAL_RATIO, bench_verdict(v->ok_ratio));
+}
+
+static void
+print_checks(Bench *b, const Verdict *v)
+{
+  BenchHarness *h = &b->h;
   printf("again   reconcile of the reconciled count %.3f s, %.0f new (idempotent)\n",
          bench_result(h, "again_seconds"), bench_result(h, "again_new"));
   printf("found   missing %.0f (shell %.0f), unknown_marking %.0f, %.0f discrepancies in "
          "all, every round: %s\n",
-         round_result(b, "engine", 1, "kind_missing"), round_result(b, baseline->name, 1, "missing"),
+         round_result(b, "engine", 1, "kind_missing"),
+         round_result(b, v->baseline->name, 1, "missing"),
          round_result(b, "engine", 1, "kind_unknown_marking"),
-         round_result(b, "engine", 1, "discrepancies"), agree ? "as planted" : "MISMATCH");
+         round_result(b, "engine", 1, "discrepancies"), v->agree ? "as planted" : "MISMATCH");
   printf("peak RSS engine reconcile %.0f MiB, sqlite3 shell %.0f MiB, setup %.0f MiB\n",
          bench_result(h, "engine_peak_rss_kib") / 1024,
-         form_result(b, baseline, "peak_rss_kib") / 1024,
+         form_result(b, v->baseline, "peak_rss_kib") / 1024,
          bench_result(h, "setup_peak_rss_kib") / 1024);
-  bench_print_result(ok_time && ok_ratio && agree, "reconcile");
+}
+
+static void
+print_summary(Bench *b)
+{
+  Verdict v;
+  judge(b, &v);
+  print_keys(b, &v);
+  print_setup(b);
+  print_timings(b, &v);
+  print_checks(b, &v);
+  bench_print_result(v.ok_time && v.ok_ratio && v.agree, "reconcile");
 }
 
 /* The phases, the rounds, then the summary. "again" re-reconciles the reconciled count
@@ -646,7 +682,8 @@ main(int argc, char **argv)
     return 2;
   if (quick)
     items = 100000;
-  Bench b = {.n_items = MAX(items, 1000), .seed = (guint32)seed, .rounds = CLAMP(rounds, 1, MAX_ROUNDS)};
+  Bench b = {
+      .n_items = MAX(items, 1000), .seed = (guint32)seed, .rounds = CLAMP(rounds, 1, MAX_ROUNDS)};
   b.n_missing = CLAMP(missing, 0, b.n_items / 2);
   b.n_unknown = CLAMP(unknown, 0, 9999999);
   return bench_harness_main(&b.h, "reconcile", parent, keep, run, &b);

@@ -848,10 +848,9 @@ test_repeat_list(TestDb *t, gconstpointer data)
   g_assert_cmpstr(imported, ==, "ASSET-7 ASSET-8 GA-05");
   gint64 ga09 = test_sql_int(t, "SELECT id FROM item WHERE serial = 'GA-09'");
   gint64 gb09 = test_sql_int(t, "SELECT id FROM item WHERE serial = 'GB-09'");
-  gboolean ok = muster_items_add_marking(t->store, t->admin, ga09, "barcode", "frame", "ASSET-9",
-                                         &error) &&
-                muster_items_add_marking(t->store, t->admin, gb09, "barcode", "frame", "ASSET-9",
-                                         &error);
+  gboolean ok =
+      muster_items_add_marking(t->store, t->admin, ga09, "barcode", "frame", "ASSET-9", &error) &&
+      muster_items_add_marking(t->store, t->admin, gb09, "barcode", "frame", "ASSET-9", &error);
   g_assert_no_error(error);
   g_assert_true(ok);
   g_autofree char *added = repeat_list(t);
@@ -887,8 +886,9 @@ test_repeat_list(TestDb *t, gconstpointer data)
   g_assert_cmpint(duplicates_of(t, again), ==, 4);
   g_assert_true(muster_reconcile_check_register(t->store, &error));
   g_assert_no_error(error);
-  g_assert_cmpint(sqlite3_exec(muster_store_db(t->store), "DELETE FROM marking_repeat", NULL,
-                               NULL, NULL), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint(
+      sqlite3_exec(muster_store_db(t->store), "DELETE FROM marking_repeat", NULL, NULL, NULL), ==,
+      SQLITE_CONSTRAINT_TRIGGER);
 }
 
 int
