@@ -171,13 +171,13 @@ rows_reconcile() {
   if unmeasured "$imp_s"; then imp_verdict=$NM; elif ge "$imp_s" 60; then imp_verdict="over 60 s"; else imp_verdict=ok; fi
   row "Reconcile: close + reconcile, $(n0 "$(get "$r" items)") items" \
     "$(n3 "$(get "$r" engine_seconds)") s" "< 1 s" "$(goal "$r" time)"
-  row "Reconcile vs \`sqlite3\` shell anti-join" \
-    "$(n2 "$(get "$r" engine_vs_shell)")× (shell $(n3 "$(get "$r" shell_query_seconds)") s)" \
+  row "Reconcile vs the fastest \`sqlite3\` shell form of the same question ($(txt "$(get "$r" baseline_form)"), best of $(txt "$(get "$r" rounds)") rounds)" \
+    "$(n2 "$(get "$r" engine_vs_baseline)")× (shell $(n3 "$(get "$r" baseline_query_seconds)") s)" \
     "≤ 1.5×" "$(goal "$r" ratio)"
-  row "Reconcile vs the same question as an EXCEPT merge (the engine's form), for information" \
-    "$(n2 "$(get "$r" engine_vs_merge)")× (shell $(n3 "$(get "$r" merge_query_seconds)") s)"
+  row "Reconcile vs the shell's \`NOT EXISTS\` anti-join, for information" \
+    "$(n2 "$(get "$r" engine_vs_not_exists)")× (shell $(n3 "$(get "$r" not_exists_query_seconds)") s)"
   row "Peak memory, reconcile" \
-    "engine $(mib "$(get "$r" engine_peak_rss_kib)"); \`sqlite3\` shell $(mib "$(get "$r" shell_peak_rss_kib)")"
+    "engine $(mib "$(get "$r" engine_peak_rss_kib)"); \`sqlite3\` shell $(mib "$(get "$r" baseline_peak_rss_kib)")"
   row "Set-up: import the register from CSV" \
     "$(n1 "$imp_s") s ($(n0 "$(get "$r" import_items_per_s)") items/s)" "about 60 s" "$imp_verdict"
 }

@@ -22,6 +22,7 @@
 #include "db/i18n.h"
 #include "db/locations.h"
 #include "db/outbox.h"
+#include "db/reconcile.h"
 #include "db/unmarked-photos.h"
 
 #include <json-glib/json-glib.h>
@@ -1103,9 +1104,11 @@ sign_off_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, con
   if (!load_row(store, count_id, &c, error) || !require_signer(store, &c, actor, error) ||
       !require_state(&c, MUSTER_COUNT_RECONCILED, "Signing off", error) ||
       /* a supervisor answers for these numbers: nothing they rest on may have been
-       * changed outside Muster since the count started (said first: resolving the
-       * discrepancies of forged figures would be wasted work) */
+       * changed outside Muster since the count started, the register's list of repeated
+       * markings included (said first: resolving the discrepancies of forged figures
+       * would be wasted work) */
       !muster_audit_verify_count(store, count_id, TRUE, error) ||
+      !muster_reconcile_check_register(store, error) ||
       !require_resolved(store, &c, error) ||
       !mark_signed_off(store, actor, count_id, note, error))
     return FALSE;

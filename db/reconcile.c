@@ -14,9 +14,11 @@
  *
  * The inputs are the count's frozen expected list, its finds, its scans (with the outcome
  * ingest stored), its unmarked-item records, and for the register checks the marking and
- * item tables. The scan table is read once: scans with an outcome worth reporting, or
- * part of an item check, are copied into a small temporary table that the scan-based
- * kinds then read. "Now" for overdue is the count's closed_at, never the clock.
+ * item tables, through marking_repeat (the values on more than one item, kept by a
+ * trigger; sign-off checks it lacks none). The scan table is read once: scans with an
+ * outcome worth reporting, or part of an item check, are copied into a small temporary
+ * table that the scan-based kinds then read. "Now" for overdue is the count's closed_at,
+ * never the clock.
  *
  * Resolutions are appended: the newest one of a discrepancy is in force (one with
  * action "reopened" puts it back to unresolved). Once the count is signed off nothing
@@ -105,9 +107,9 @@ sql_discrepancy_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /* muster_repeats(value): TRUE when value equals the value it was last called with.
- * Over an index scan in value order that marks every repeated value. A stale previous
- * value from an earlier statement can only add a candidate that the exact check then
- * drops, never hide one. */
+ * Over an index scan in value order that marks every repeated value (the check of
+ * marking_repeat, below). A stale previous value from an earlier statement can only add
+ * a candidate that the exact check then drops, never hide one. */
 typedef struct {
   GString *previous;
   gboolean any;
@@ -170,16 +172,14 @@ ensure_sql_functions(MusterStore *store, GError **error)
 
 /* clang-format off */
 
-/* Working tables of one run, private to the connection: scans worth reporting or part
- * of an item check, and marking values that occur more than once. */
+/* The working table of one run, private to the connection: scans worth reporting or
+ * part of an item check. */
 static const char sql_work_tables[] =
     "CREATE TEMP TABLE IF NOT EXISTS reconcile_scan ("
     " id INTEGER PRIMARY KEY, outcome TEXT NOT NULL, marking_kind TEXT,"
     " marking_value TEXT, check_group TEXT, location_id INTEGER, item_id INTEGER,"
-    " item_status TEXT);"
-    "CREATE TEMP TABLE IF NOT EXISTS reconcile_dup (value TEXT PRIMARY KEY)";
+    " item_status TEXT)";
 static const char sql_scan_clear[] = "DELETE FROM temp.reconcile_scan";
-static const char sql_dup_clear[] = "DELETE FROM temp.reconcile_dup";
 /* The count's notable scans, through the partial index scan_notable (migration 002),
  * whose condition this repeats word for word: most scans of a big count are plain
  * accepted finds and are never read here. */
@@ -269,19 +269,16 @@ static const char sql_ambiguous[] =
     " FROM v CROSS JOIN scan s ON s.id = v.first_id LEFT JOIN location l ON l.id = s.location_id"
     " WHERE true ORDER BY v.value" SQL_UPSERT;
 
-/* The register around the scope. Values carried by more than one marking row anywhere
- * are found in one pass over the marking_value index (muster_repeats(), below: a
- * GROUP BY over a million values costs three times as much); only those few values are
- * then looked at closely. Both items must be in this count (expected or found). */
-static const char sql_dup_fill[] =
-    "INSERT OR IGNORE INTO temp.reconcile_dup SELECT value FROM marking"
-    " INDEXED BY marking_value WHERE muster_repeats(value)";
+/* The register around the scope. The values recorded on more than one item are kept in
+ * marking_repeat as markings are written (migration 009), so a reconcile reads those few
+ * instead of the whole marking_value index; only they are looked at closely. Both items
+ * must be in this count (expected or found). */
 
 /* An active marking on two items, not only as their engraved serials (that is the
  * serial check's finding). */
 static const char sql_duplicate_marking[] =
     "WITH dup AS (SELECT m.value AS value, min(m.item_id) AS a, max(m.item_id) AS b"
-    "  FROM temp.reconcile_dup c CROSS JOIN marking m ON m.value = c.value"
+    "  FROM marking_repeat c CROSS JOIN marking m ON m.value = c.value"
     "  WHERE m.retired_at IS NULL AND " SQL_IN_COUNT("m.item_id")
     "  GROUP BY m.value HAVING count(DISTINCT m.item_id) > 1"
     "   AND sum(m.kind <> 'engraved_serial') > 0) " SQL_INSERT
@@ -294,7 +291,7 @@ static const char sql_duplicate_marking[] =
 /* Two items engraved with one serial (normalised), whatever their manufacturers. */
 static const char sql_duplicate_serial[] =
     "WITH dup AS (SELECT m.value AS value, min(m.item_id) AS a, max(m.item_id) AS b"
-    "  FROM temp.reconcile_dup c CROSS JOIN marking m ON m.value = c.value"
+    "  FROM marking_repeat c CROSS JOIN marking m ON m.value = c.value"
     "  WHERE m.kind = 'engraved_serial' AND m.retired_at IS NULL AND " SQL_IN_COUNT("m.item_id")
     "  GROUP BY m.value HAVING count(DISTINCT m.item_id) > 1) " SQL_INSERT
     "SELECT " SQL_DUUID("duplicate_marking", "'serial:' || dup.value") ", :cid,"
@@ -617,15 +614,13 @@ reconcile_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
     return FALSE;
   g_autofree char *now = muster_now_iso();
   gint64 days = muster_store_setting_int(store, "overdue_days", 90);
-  const char *const fill[] = {sql_scan_clear, sql_dup_clear, sql_scan_fill, sql_dup_fill};
-  for (guint i = 0; i < G_N_ELEMENTS(fill); i++)
-    if (!run_step(store, fill[i], &c, now, days, NULL, error))
-      return FALSE;
+  if (!run_step(store, sql_scan_clear, &c, now, days, NULL, error) ||
+      !run_step(store, sql_scan_fill, &c, now, days, NULL, error))
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS(kind_statements); i++)
     if (!run_step(store, kind_statements[i], &c, now, days, &sum->new_this_run, error))
       return FALSE;
   if (!run_step(store, sql_scan_clear, &c, now, days, NULL, error) ||
-      !run_step(store, sql_dup_clear, &c, now, days, NULL, error) ||
       !load_summary(store, count_id, sum, error) || !mark_reconciled(store, &c, now, error))
     return FALSE;
   g_autofree char *detail = summary_json(&c, sum);
@@ -650,6 +645,41 @@ muster_reconcile(MusterStore *store, const MusterUser *actor, gint64 count_id,
   if (summary != NULL)
     *summary = sum;
   return TRUE;
+}
+
+/* ---- the register's repeated markings ------------------------------------------------ */
+
+/* A value on two items that marking_repeat lacks. One pass over the marking_value index;
+ * only a repeated value is probed further (SQLite evaluates the subqueries after the
+ * indexed term, so muster_repeats() sees every row in order). */
+static const char sql_repeat_lacking[] =
+    "SELECT m.value FROM marking m INDEXED BY marking_value WHERE muster_repeats(m.value)"
+    " AND NOT EXISTS (SELECT 1 FROM marking_repeat r WHERE r.value = m.value)"
+    " AND EXISTS (SELECT 1 FROM marking o WHERE o.value = m.value AND o.item_id <> m.item_id)"
+    " LIMIT 1";
+
+gboolean
+muster_reconcile_check_register(MusterStore *store, GError **error)
+{
+  if (!ensure_sql_functions(store, error))
+    return FALSE;
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql_repeat_lacking, error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc = sqlite3_step(stmt);
+  g_autofree char *value = rc == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
+  sqlite3_reset(stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(store, rc, "Checking the register's repeated markings", error);
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+              "Marking %s is on more than one record, yet the list of such markings "
+              "(marking_repeat) lacks it, so reconciliation did not report it. The history was "
+              "changed outside Muster: keep this database file as evidence and report it to "
+              "the registry.",
+              value);
+  return FALSE;
 }
 
 /* ---- reading discrepancies ---------------------------------------------------------- */

@@ -912,6 +912,80 @@ test_overdue_without_racks(TestDb *t, gconstpointer data)
   assert_chain(t);
 }
 
+/* ---- the register's repeated markings ------------------------------------------------ */
+
+static char *
+repeat_list(TestDb *t)
+{
+  return test_sql_text(t, "SELECT group_concat(value, ' ') FROM"
+                          " (SELECT value FROM marking_repeat ORDER BY value)");
+}
+
+static gint64
+duplicates_of(TestDb *t, gint64 count_id)
+{
+  MusterReconcileSummary sum = {0};
+  reconcile_ok(t, t->admin, count_id, &sum);
+  return sum.by_kind[5];
+}
+
+/* Reconciliation takes the values on two items from marking_repeat, which the trigger
+ * of migration 009 keeps as markings are written, from an import or one at a time. The
+ * list is not sealed: one that lost a value is refused at sign-off (before the unresolved
+ * discrepancies are counted), and migration 009 run again fills it in. */
+static void
+test_repeat_list(TestDb *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Armoury) a = {0};
+  armoury_counted(t, &a);
+  g_autofree char *imported = repeat_list(t);
+  g_assert_cmpstr(imported, ==, "ASSET-7 ASSET-8 GA-05");
+  gint64 ga09 = test_sql_int(t, "SELECT id FROM item WHERE serial = 'GA-09'");
+  gint64 gb09 = test_sql_int(t, "SELECT id FROM item WHERE serial = 'GB-09'");
+  gboolean ok =
+      muster_items_add_marking(t->store, t->admin, ga09, "barcode", "frame", "ASSET-9", &error) &&
+      muster_items_add_marking(t->store, t->admin, gb09, "barcode", "frame", "ASSET-9", &error);
+  g_assert_no_error(error);
+  g_assert_true(ok);
+  g_autofree char *added = repeat_list(t);
+  g_assert_cmpstr(added, ==, "ASSET-7 ASSET-8 ASSET-9 GA-05");
+  g_assert_cmpint(duplicates_of(t, a.count_id), ==, 4);
+  g_assert_true(muster_reconcile_check_register(t->store, &error));
+  g_assert_no_error(error);
+
+  /* Altered outside Muster: the list loses ASSET-8, so a count misses it. */
+  sqlite3 *db = muster_store_db(t->store);
+  g_assert_cmpint(sqlite3_exec(db, "DELETE FROM marking_repeat", NULL, NULL, NULL), ==,
+                  SQLITE_CONSTRAINT_TRIGGER);
+  test_sql_exec(t, "DROP TRIGGER marking_repeat_no_delete;"
+                   "DELETE FROM marking_repeat WHERE value = 'ASSET-8'");
+  const char *scope[] = {"R1/A", "R1/B", NULL};
+  gint64 again = start_count(t, a.counter, a.witness, scope);
+  close_count(t, a.counter, again);
+  g_assert_cmpint(duplicates_of(t, again), ==, 3);
+  g_autoptr(MusterUser) sue = test_db_add_user(t, "sue", MUSTER_ROLE_SUPERVISOR);
+  g_assert_false(muster_counts_sign_off(t->store, sue, again, NULL, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  g_assert_nonnull(strstr(error->message, "ASSET-8"));
+  g_clear_error(&error);
+
+  /* Migration 009 again (a database from before it): the list is whole, and so is the
+   * next reconciliation. */
+  test_sql_exec(t, "PRAGMA user_version=8");
+  g_clear_pointer(&t->store, muster_store_free);
+  t->store = muster_store_open(t->path, &error);
+  g_assert_no_error(error);
+  g_autofree char *refilled = repeat_list(t);
+  g_assert_cmpstr(refilled, ==, "ASSET-7 ASSET-8 ASSET-9 GA-05");
+  g_assert_cmpint(duplicates_of(t, again), ==, 4);
+  g_assert_true(muster_reconcile_check_register(t->store, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(
+      sqlite3_exec(muster_store_db(t->store), "DELETE FROM marking_repeat", NULL, NULL, NULL), ==,
+      SQLITE_CONSTRAINT_TRIGGER);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -944,5 +1018,7 @@ main(int argc, char **argv)
              test_db_teardown);
   g_test_add("/reconcile/overdue-without-racks", TestDb, NULL, test_db_setup,
              test_overdue_without_racks, test_db_teardown);
+  g_test_add("/reconcile/repeat-list", TestDb, NULL, test_db_setup, test_repeat_list,
+             test_db_teardown);
   return g_test_run();
 }

@@ -15,7 +15,7 @@
 #include "test-util.h"
 
 /* The number of the newest migration in db/migrations/. */
-#define LATEST_SCHEMA 8
+#define LATEST_SCHEMA 9
 
 static void
 assert_message_has(const GError *error, const char *needle)
