@@ -306,14 +306,15 @@ rows_digest(MusterStore *store, const char *table, gint64 first, gint64 last, ch
   return stmt_digest(store, stmt, out, nrows, error);
 }
 
-/* SHA-256 over the rows of one count that a query selects (?1 is the count). */
-static gboolean
-count_digest(MusterStore *store, const char *sql, gint64 count_id, char out[65], GError **error)
+gboolean
+muster_audit_query_digest(MusterStore *store, const char *sql, gint64 param, char out[65],
+                          GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, count_id);
+  if (sqlite3_bind_parameter_count(stmt) > 0)
+    sqlite3_bind_int64(stmt, 1, param);
   gint64 n;
   return stmt_digest(store, stmt, out, &n, error);
 }
@@ -322,12 +323,13 @@ gboolean
 muster_audit_count_digests(MusterStore *store, gint64 count_id, char scope[65],
                            char expected[65], GError **error)
 {
-  return count_digest(store,
-                      "SELECT location_id FROM count_scope WHERE count_id = ?1"
-                      " ORDER BY location_id", count_id, scope, error) &&
-         count_digest(store,
-                      "SELECT item_id, location_id FROM count_expected WHERE count_id = ?1"
-                      " ORDER BY item_id", count_id, expected, error);
+  return muster_audit_query_digest(store,
+                                   "SELECT location_id FROM count_scope WHERE count_id = ?1"
+                                   " ORDER BY location_id", count_id, scope, error) &&
+         muster_audit_query_digest(store,
+                                   "SELECT item_id, location_id FROM count_expected"
+                                   " WHERE count_id = ?1 ORDER BY item_id", count_id, expected,
+                                   error);
 }
 
 /* Appends the "rows.sealed" entry for rows first..last of sealed table i. */

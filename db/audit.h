@@ -53,6 +53,11 @@ gboolean muster_audit_verify_count(MusterStore *store, gint64 count_id, gboolean
 gboolean muster_audit_count_digests(MusterStore *store, gint64 count_id, char scope[65],
                                     char expected[65], GError **error);
 
+/* SHA-256 (hex) over the rows a query returns, ?1 (if it has one) bound to param: how an
+ * entry records what an action relied on, for a later check to recompute. */
+gboolean muster_audit_query_digest(MusterStore *store, const char *sql, gint64 param,
+                                   char out[65], GError **error);
+
 /* Used by the store around each transaction (see store.c). */
 #define MUSTER_AUDIT_N_SEALED 9
 /* What the store keeps of each transaction's start: the newest rowid of every sealed

@@ -1108,7 +1108,7 @@ sign_off_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, con
        * markings included (said first: resolving the discrepancies of forged figures
        * would be wasted work) */
       !muster_audit_verify_count(store, count_id, TRUE, error) ||
-      !muster_reconcile_check_register(store, error) ||
+      !muster_reconcile_check_register(store, count_id, error) ||
       !require_resolved(store, &c, error) ||
       !mark_signed_off(store, actor, count_id, note, error))
     return FALSE;

@@ -29,6 +29,7 @@
 #include "db/audit.h"
 #include "db/counts.h"
 #include "db/i18n.h"
+#include "db/json-member.h"
 #include "db/locations.h"
 #include "db/outbox.h"
 
@@ -564,8 +565,15 @@ load_summary(MusterStore *store, gint64 count_id, MusterReconcileSummary *sum, G
   return TRUE;
 }
 
+/* What a run took the register's repeated markings to be (see "the register's repeated
+ * markings" below). */
+typedef struct {
+  gint64 marking_rowid;
+  char sha256[65];
+} RepeatsReliedOn;
+
 static char *
-summary_json(const CountRow *c, const MusterReconcileSummary *sum)
+summary_json(const CountRow *c, const MusterReconcileSummary *sum, const RepeatsReliedOn *rep)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
@@ -582,10 +590,19 @@ summary_json(const CountRow *c, const MusterReconcileSummary *sum)
     json_builder_add_int_value(b, sum->by_kind[i]);
   }
   json_builder_end_object(b);
+  json_builder_set_member_name(b, "repeats");
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "marking_rowid");
+  json_builder_add_int_value(b, rep->marking_rowid);
+  json_builder_set_member_name(b, "sha256");
+  json_builder_add_string_value(b, rep->sha256);
+  json_builder_end_object(b);
   json_builder_end_object(b);
   g_autoptr(JsonNode) root = json_builder_get_root(b);
   return json_to_string(root, FALSE);
 }
+
+static gboolean repeats_relied_on(MusterStore *store, RepeatsReliedOn *rep, GError **error);
 
 static gboolean
 mark_reconciled(MusterStore *store, const CountRow *c, const char *now, GError **error)
@@ -620,10 +637,12 @@ reconcile_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
   for (guint i = 0; i < G_N_ELEMENTS(kind_statements); i++)
     if (!run_step(store, kind_statements[i], &c, now, days, &sum->new_this_run, error))
       return FALSE;
+  RepeatsReliedOn rep;
   if (!run_step(store, sql_scan_clear, &c, now, days, NULL, error) ||
-      !load_summary(store, count_id, sum, error) || !mark_reconciled(store, &c, now, error))
+      !load_summary(store, count_id, sum, error) || !repeats_relied_on(store, &rep, error) ||
+      !mark_reconciled(store, &c, now, error))
     return FALSE;
-  g_autofree char *detail = summary_json(&c, sum);
+  g_autofree char *detail = summary_json(&c, sum, &rep);
   return muster_audit_append(store, actor->name, "count.reconcile", c.uuid, detail, error);
 }
 
@@ -649,6 +668,19 @@ muster_reconcile(MusterStore *store, const MusterUser *actor, gint64 count_id,
 
 /* ---- the register's repeated markings ------------------------------------------------ */
 
+/* marking_repeat is derived and unsealed, so what a run read from it is recorded in its
+ * count.reconcile entry (the newest marking then, and a digest of the list), and sign-off
+ * recomputes that list from the sealed marking rows up to that marking. A value taken out
+ * of the list for one reconciliation and put back before sign-off is found that way; a
+ * value missing now, by the one pass of sql_repeat_lacking. */
+static const char sql_repeat_list[] = "SELECT value FROM marking_repeat ORDER BY value";
+/* The values on two items among markings 1..?1, in one pass over the marking_value index
+ * (muster_repeats() narrows it to repeated values; the EXISTS decides). */
+static const char sql_repeat_truth[] =
+    "SELECT DISTINCT m.value FROM marking m INDEXED BY marking_value"
+    " WHERE muster_repeats(m.value) AND m.rowid <= ?1 AND EXISTS (SELECT 1 FROM marking o"
+    "  WHERE o.value = m.value AND o.item_id <> m.item_id AND o.rowid <= ?1)"
+    " ORDER BY m.value";
 /* A value on two items that marking_repeat lacks. One pass over the marking_value index;
  * only a repeated value is probed further (SQLite evaluates the subqueries after the
  * indexed term, so muster_repeats() sees every row in order). */
@@ -657,12 +689,29 @@ static const char sql_repeat_lacking[] =
     " AND NOT EXISTS (SELECT 1 FROM marking_repeat r WHERE r.value = m.value)"
     " AND EXISTS (SELECT 1 FROM marking o WHERE o.value = m.value AND o.item_id <> m.item_id)"
     " LIMIT 1";
+/* The repeats of the count's newest reconciliation, as its entry recorded them. */
+static const char sql_last_reconcile[] =
+    "SELECT a.detail FROM audit_log a JOIN count_session c ON a.subject = c.uuid"
+    " WHERE c.id = ? AND a.action = 'count.reconcile' ORDER BY a.seq DESC LIMIT 1";
 
-gboolean
-muster_reconcile_check_register(MusterStore *store, GError **error)
+static gboolean
+repeats_relied_on(MusterStore *store, RepeatsReliedOn *rep, GError **error)
 {
-  if (!ensure_sql_functions(store, error))
+  sqlite3_stmt *stmt =
+      muster_store_stmt(store, "SELECT coalesce(max(rowid), 0) FROM marking", error);
+  if (stmt == NULL)
     return FALSE;
+  int rc = sqlite3_step(stmt);
+  rep->marking_rowid = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    return muster_store_fail(store, rc, "Reading the newest marking", error);
+  return muster_audit_query_digest(store, sql_repeat_list, 0, rep->sha256, error);
+}
+
+static gboolean
+check_repeat_list_whole(MusterStore *store, GError **error)
+{
   sqlite3_stmt *stmt = muster_store_stmt(store, sql_repeat_lacking, error);
   if (stmt == NULL)
     return FALSE;
@@ -680,6 +729,49 @@ muster_reconcile_check_register(MusterStore *store, GError **error)
               "the registry.",
               value);
   return FALSE;
+}
+
+/* The count's newest reconciliation read the list the sealed markings gave then. */
+static gboolean
+check_repeats_relied_on(MusterStore *store, gint64 count_id, GError **error)
+{
+  sqlite3_stmt *stmt = muster_store_stmt(store, sql_last_reconcile, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64(stmt, 1, count_id);
+  int rc = sqlite3_step(stmt);
+  g_autofree char *detail = rc == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return muster_store_fail(store, rc, "Reading the count's reconciliation", error);
+  g_autoptr(JsonNode) node = detail != NULL ? json_from_string(detail, NULL) : NULL;
+  JsonObject *o = node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+  JsonObject *rep = o != NULL && json_object_has_member(o, "repeats")
+                        ? json_object_get_object_member(o, "repeats")
+                        : NULL;
+  if (rep == NULL) /* reconciled before schema 9 recorded it */
+    return TRUE;
+  char truth[65];
+  if (!muster_audit_query_digest(store, sql_repeat_truth,
+                                 muster_json_int_or(rep, "marking_rowid", 0), truth, error))
+    return FALSE;
+  if (strcmp(truth, muster_json_str(rep, "sha256", "")) == 0)
+    return TRUE;
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+              "Count %" G_GINT64_FORMAT " was reconciled against a list of repeated markings "
+              "(marking_repeat) that differs from the register's markings at the time, so a "
+              "marking on two records may be missing from its discrepancies. The history was "
+              "changed outside Muster: keep this database file as evidence and report it to "
+              "the registry.",
+              count_id);
+  return FALSE;
+}
+
+gboolean
+muster_reconcile_check_register(MusterStore *store, gint64 count_id, GError **error)
+{
+  return ensure_sql_functions(store, error) && check_repeat_list_whole(store, error) &&
+         check_repeats_relied_on(store, count_id, error);
 }
 
 /* ---- reading discrepancies ---------------------------------------------------------- */

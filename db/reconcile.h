@@ -40,8 +40,10 @@ gboolean muster_reconcile(MusterStore *store, const MusterUser *actor, gint64 co
                           MusterReconcileSummary *summary, GError **error);
 /* Reconciliation takes the marking values on more than one item from marking_repeat,
  * which a trigger keeps (migration 009) and nothing seals. This checks that it lacks none
- * of them (one pass over the marking values; TAMPERED if it does): sign-off calls it. */
-gboolean muster_reconcile_check_register(MusterStore *store, GError **error);
+ * of them now, and that count_id's newest reconciliation read the list the sealed
+ * markings gave then (two passes over the marking values; TAMPERED if not): sign-off
+ * calls it. */
+gboolean muster_reconcile_check_register(MusterStore *store, gint64 count_id, GError **error);
 
 typedef struct {
   gint64 id;

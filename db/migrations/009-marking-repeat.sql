@@ -9,8 +9,10 @@
 -- there, at the cost of one index probe a marking. db/reconcile.c checks the candidates
 -- exactly (active markings, items of the count), so a retired marking here is harmless.
 --
--- The table is derived, not a record: it is not sealed, and sign-off checks that it holds
--- every value the marking table repeats (db/reconcile.c, muster_reconcile_check_register()).
+-- The table is derived, not a record: it is not sealed. Each reconciliation records a
+-- digest of the list it read in its count.reconcile entry, and sign-off checks that the
+-- list holds every value the marking table repeats and that the digest matches the list
+-- the sealed markings gave then (db/reconcile.c, muster_reconcile_check_register()).
 --
 -- Like 003 and 005 this can run over itself: it fills in what is missing.
 

@@ -951,7 +951,7 @@ test_repeat_list(TestDb *t, gconstpointer data)
   g_autofree char *added = repeat_list(t);
   g_assert_cmpstr(added, ==, "ASSET-7 ASSET-8 ASSET-9 GA-05");
   g_assert_cmpint(duplicates_of(t, a.count_id), ==, 4);
-  g_assert_true(muster_reconcile_check_register(t->store, &error));
+  g_assert_true(muster_reconcile_check_register(t->store, a.count_id, &error));
   g_assert_no_error(error);
 
   /* Altered outside Muster: the list loses ASSET-8, so a count misses it. */
@@ -970,6 +970,14 @@ test_repeat_list(TestDb *t, gconstpointer data)
   g_assert_nonnull(strstr(error->message, "ASSET-8"));
   g_clear_error(&error);
 
+  /* ... and put back before sign-off: the list is whole again, but the reconciliation
+   * read it without ASSET-8, as its count.reconcile entry records. */
+  test_sql_exec(t, "INSERT INTO marking_repeat (value) VALUES ('ASSET-8')");
+  g_assert_false(muster_counts_sign_off(t->store, sue, again, NULL, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED);
+  g_assert_nonnull(strstr(error->message, "reconciled against a list of repeated markings"));
+  g_clear_error(&error);
+
   /* Migration 009 again (a database from before it): the list is whole, and so is the
    * next reconciliation. */
   test_sql_exec(t, "PRAGMA user_version=8");
@@ -979,7 +987,7 @@ test_repeat_list(TestDb *t, gconstpointer data)
   g_autofree char *refilled = repeat_list(t);
   g_assert_cmpstr(refilled, ==, "ASSET-7 ASSET-8 ASSET-9 GA-05");
   g_assert_cmpint(duplicates_of(t, again), ==, 4);
-  g_assert_true(muster_reconcile_check_register(t->store, &error));
+  g_assert_true(muster_reconcile_check_register(t->store, again, &error));
   g_assert_no_error(error);
   g_assert_cmpint(
       sqlite3_exec(muster_store_db(t->store), "DELETE FROM marking_repeat", NULL, NULL, NULL), ==,
