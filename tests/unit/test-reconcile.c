@@ -712,39 +712,6 @@ test_list_and_get(TestDb *t, gconstpointer data)
 
 /* ---- one count's finds are its own --------------------------------------------------- */
 
-/* A weapon found by an earlier count over the same rack and not by this one is missing
- * now: a find counts for the count that made it, never for a later one. */
-static void
-test_finds_belong_to_their_count(TestDb *t, gconstpointer data)
-{
-  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
-            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
-            "Glock,AT,GA-02,17,pistol,in_store,R1/A/02\n");
-  g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
-  g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
-  const char *scope[] = {"R1/A", NULL};
-  const char *const both[] = {"@R1/A/01", "GA-01", "@R1/A/02", "GA-02", NULL};
-  const char *const first_only[] = {"@R1/A/01", "GA-01", NULL};
-
-  gint64 earlier = start_count(t, sam, wes, scope);
-  feed(t, sam, earlier, both);
-  close_count(t, sam, earlier);
-  MusterReconcileSummary sum = {0};
-  reconcile_ok(t, sam, earlier, &sum);
-  g_autoptr(GPtrArray) clean = list_all(t, earlier);
-  g_assert_cmpuint(clean->len, ==, 0);
-
-  gint64 later = start_count(t, sam, wes, scope);
-  feed(t, sam, later, first_only);
-  close_count(t, sam, later);
-  reconcile_ok(t, sam, later, &sum);
-  g_autoptr(GPtrArray) list = list_all(t, later);
-  g_assert_cmpuint(list->len, ==, 1);
-  g_autofree char *uuid = item_uuid(t, "Glock", "GA-02");
-  MusterDiscrepancy *d = find_disc(list, "missing", uuid);
-  g_assert_cmpstr(d->item_uuid, ==, uuid);
-}
-
 /* Counts rack R1/A (sam counting, wes witnessing) with these scans, records an unmarked
  * item there when one is named, closes and reconciles it: its findings. */
 static GPtrArray *
@@ -764,6 +731,28 @@ count_rack_a(TestDb *t, MusterUser *sam, MusterUser *wes, const char *const *sca
   close_count(t, sam, id);
   reconcile_ok(t, sam, id, NULL);
   return list_all(t, id);
+}
+
+/* A weapon found by an earlier count over the same rack and not by this one is missing
+ * now: a find counts for the count that made it, never for a later one. */
+static void
+test_finds_belong_to_their_count(TestDb *t, gconstpointer data)
+{
+  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
+            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
+            "Glock,AT,GA-02,17,pistol,in_store,R1/A/02\n");
+  g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
+  g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
+  const char *const both[] = {"@R1/A/01", "GA-01", "@R1/A/02", "GA-02", NULL};
+  const char *const first_only[] = {"@R1/A/01", "GA-01", NULL};
+
+  g_autoptr(GPtrArray) clean = count_rack_a(t, sam, wes, both, NULL);
+  g_assert_cmpuint(clean->len, ==, 0);
+  g_autoptr(GPtrArray) list = count_rack_a(t, sam, wes, first_only, NULL);
+  g_assert_cmpuint(list->len, ==, 1);
+  g_autofree char *uuid = item_uuid(t, "Glock", "GA-02");
+  MusterDiscrepancy *d = find_disc(list, "missing", uuid);
+  g_assert_cmpstr(d->item_uuid, ==, uuid);
 }
 
 /* A weapon that stays missing is reported by every count that does not find it, not
