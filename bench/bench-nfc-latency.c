@@ -43,21 +43,6 @@ on_scan_time(MusterReader *reader, const MusterScan *scan, gpointer data)
   g_array_append_val(b->delivered_us, now);
 }
 
-static int
-compare_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile(GArray *ms, double p)
-{
-  qsort(ms->data, ms->len, sizeof(double), compare_double);
-  gsize i = (gsize)(p * (ms->len - 1) + 0.5);
-  return g_array_index(ms, double, MIN(i, ms->len - 1));
-}
-
 /* n taps of tags made by make_tag; latencies in ms. */
 static GArray *
 measure_taps(Bench *b, guint n, Pn532EmuTag *(*make_tag)(Bench *b))
@@ -104,9 +89,9 @@ static void
 report_latency(const char *prefix, GArray *ms)
 {
   printf("%s_taps=%u\n", prefix, ms->len);
-  printf("%s_latency_median_ms=%.1f\n", prefix, percentile(ms, 0.5));
-  printf("%s_latency_p99_ms=%.1f\n", prefix, percentile(ms, 0.99));
-  printf("%s_latency_max_ms=%.1f\n", prefix, percentile(ms, 1.0));
+  printf("%s_latency_median_ms=%.1f\n", prefix, bench_percentile(ms, 0.5));
+  printf("%s_latency_p99_ms=%.1f\n", prefix, bench_percentile(ms, 0.99));
+  printf("%s_latency_max_ms=%.1f\n", prefix, bench_percentile(ms, 1.0));
 }
 
 /* CPU seconds of the thread named name, from /proc/self/task/TID/stat; NaN if none. */
@@ -206,7 +191,7 @@ main(int argc, char **argv)
   g_autoptr(GArray) classic = measure_taps(&b, taps, make_classic);
   report_latency("ntag215", ntag);
   report_latency("uid_only", classic);
-  double p99 = percentile(ntag, 0.99);
+  double p99 = bench_percentile(ntag, 0.99);
   bench_goal("latency", p99, p99 <= LATENCY_GOAL_MS);
   measure_idle(&b);
   bench_print_result(TRUE, "NFC latency");

@@ -411,14 +411,19 @@ round_result(Bench *b, const char *name, gint k, const char *key)
 }
 
 /* "<name>_<key>" = the best (lowest, or with highest the highest) of the rounds' figures;
- * a round without the figure makes it 0, which no goal accepts. */
+ * a round without the figure (NaN) or with a zero makes it NaN, not measured: a 0 would
+ * pass every "<" goal, and MIN() would step over a NaN. */
 static void
 record_best(Bench *b, const char *name, const char *key, gboolean highest)
 {
-  double best = round_result(b, name, 1, key);
-  for (gint k = 2; k <= b->rounds; k++) {
+  double best = NAN;
+  for (gint k = 1; k <= b->rounds; k++) {
     double v = round_result(b, name, k, key);
-    best = v <= 0 || best <= 0 ? 0 : highest ? MAX(best, v) : MIN(best, v);
+    if (!(v > 0)) {
+      best = NAN;
+      break;
+    }
+    best = k == 1 ? v : highest ? MAX(best, v) : MIN(best, v);
   }
   g_autofree char *full = g_strdup_printf("%s_%s", name, key);
   g_autofree char *value = g_strdup_printf("%.3f", best);

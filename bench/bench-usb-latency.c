@@ -94,19 +94,6 @@ idle_cpu_percent(double seconds)
   return (bench_cpu_seconds() - cpu0) / seconds * 100.0;
 }
 
-static int
-compare_double(gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile(GArray *sorted, double p)
-{
-  return g_array_index(sorted, double, (guint)(p * (sorted->len - 1) + 0.5));
-}
-
 static gboolean
 timed_out(GError **error, const char *what)
 {
@@ -142,12 +129,12 @@ measure(Bench *b, guint n_scans, double idle_seconds, GError **error)
     if (!run_until(all_seen, b))
       return timed_out(error, "a scan never arrived");
   }
-  g_array_sort(b->latencies_ms, compare_double);
-  double median = percentile(b->latencies_ms, 0.5), p99 = percentile(b->latencies_ms, 0.99);
+  double median = bench_percentile(b->latencies_ms, 0.5);
+  double p99 = bench_percentile(b->latencies_ms, 0.99);
   printf("scans=%u\n", n_scans);
   printf("latency_median_ms=%.3f\n", median);
   printf("latency_p99_ms=%.3f\n", p99);
-  printf("latency_max_ms=%.3f\n", g_array_index(b->latencies_ms, double, n_scans - 1));
+  printf("latency_max_ms=%.3f\n", bench_percentile(b->latencies_ms, 1.0));
   double attached = idle_cpu_percent(idle_seconds);
   printf("idle_attached_cpu_percent=%.3f\n", attached);
 
