@@ -89,7 +89,6 @@ typedef struct {
 struct _MusterIngest {
   MusterStore *store;
   MusterUser *actor;          /* re-read from the store at every batch */
-  char *actor_name;
   gint64 count_id;
   char *count_uuid;
   GPtrArray *scope_paths;     /* char* */
@@ -153,7 +152,6 @@ muster_ingest_free(MusterIngest *ingest)
   g_clear_pointer(&ingest->lookup, muster_lookup_free);
   g_clear_pointer(&ingest->checkpointer, muster_checkpointer_free);
   g_clear_pointer(&ingest->actor, muster_user_free);
-  g_free(ingest->actor_name);
   g_free(ingest->count_uuid);
   g_free(ingest->loc_path);
   g_free(ingest);
@@ -264,7 +262,6 @@ muster_ingest_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
   ingest->store = store;
   ingest->count_id = count_id;
   ingest->actor = actor != NULL ? muster_user_copy(actor) : NULL;
-  ingest->actor_name = g_strdup(actor != NULL ? actor->name : NULL);
   ingest->scope_paths = g_ptr_array_new_with_free_func(g_free);
   ingest->queue = g_array_sized_new(FALSE, TRUE, sizeof(Queued), 256);
   ingest->strings = g_string_chunk_new(64 * 1024);
@@ -811,8 +808,8 @@ audit_batch(MusterIngest *ingest, Batch *b, GError **error)
       "{\"count\":\"%s\",\"first_scan\":%" G_GINT64_FORMAT ",\"last_scan\":%" G_GINT64_FORMAT
       ",\"scans\":%u,\"new_finds\":%u}",
       ingest->count_uuid, b->first_scan, b->last_scan, ingest->queue->len, b->new_finds->len);
-  return muster_audit_append(ingest->store, ingest->actor_name, "scan.batch",
-                             ingest->count_uuid, detail, error);
+  return muster_audit_append(ingest->store, ingest->actor != NULL ? ingest->actor->name : NULL,
+                             "scan.batch", ingest->count_uuid, detail, error);
 }
 
 /* Decides and stores the queued scans, a chunk at a time as their lookups come in. */
