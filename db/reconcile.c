@@ -273,9 +273,9 @@ static const char sql_ambiguous[] =
 /* The register around the scope. The values recorded on more than one item are kept in
  * marking_repeat as markings are written (migration 009), so a reconcile reads those few
  * instead of the whole marking_value index; only they are looked at closely. Both items
- * must be in this count (expected or found). */
-
-/* An active marking on two items, not only as their engraved serials (that is the
+ * must be in this count (expected or found).
+ *
+ * An active marking on two items, not only as their engraved serials (that is the
  * serial check's finding). */
 static const char sql_duplicate_marking[] =
     "WITH dup AS (SELECT m.value AS value, min(m.item_id) AS a, max(m.item_id) AS b"

@@ -712,6 +712,12 @@ test_list_and_get(TestDb *t, gconstpointer data)
 
 /* ---- one count's finds are its own --------------------------------------------------- */
 
+/* The register of the tests of counts one after another over rack R1/A. */
+static const char two_pistols_on_rack_a[] =
+    "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
+    "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
+    "Glock,AT,GA-02,17,pistol,in_store,R1/A/02\n";
+
 /* Counts rack R1/A (sam counting, wes witnessing) with these scans, records an unmarked
  * item there when one is named, closes and reconciles it: its findings. */
 static GPtrArray *
@@ -738,9 +744,7 @@ count_rack_a(TestDb *t, MusterUser *sam, MusterUser *wes, const char *const *sca
 static void
 test_finds_belong_to_their_count(TestDb *t, gconstpointer data)
 {
-  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
-            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
-            "Glock,AT,GA-02,17,pistol,in_store,R1/A/02\n");
+  import(t, two_pistols_on_rack_a);
   g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
   g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
   const char *const both[] = {"@R1/A/01", "GA-01", "@R1/A/02", "GA-02", NULL};
@@ -760,9 +764,7 @@ test_finds_belong_to_their_count(TestDb *t, gconstpointer data)
 static void
 test_missing_in_each_count_that_misses_it(TestDb *t, gconstpointer data)
 {
-  import(t, "manufacturer,country_of_manufacture,serial,model,category,status,location\n"
-            "Glock,AT,GA-01,17,pistol,in_store,R1/A/01\n"
-            "Glock,AT,GA-02,17,pistol,in_store,R1/A/02\n");
+  import(t, two_pistols_on_rack_a);
   g_autoptr(MusterUser) sam = test_db_add_user(t, "sam", MUSTER_ROLE_STAFF);
   g_autoptr(MusterUser) wes = test_db_add_user(t, "wes", MUSTER_ROLE_STAFF);
   const char *const first_only[] = {"@R1/A/01", "GA-01", NULL};
