@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/image/decoder.h"
 #include "drivers/image/image-file.h"
 #include "marking/payload.h"

@@ -9,7 +9,7 @@
 #include "app/cli.h"
 #include "app/output.h"
 #include "db/counts.h"
-#include "db/csv.h"
+#include "core/csv.h"
 #include "db/reconcile.h"
 
 static int run_report(int argc, char **argv);

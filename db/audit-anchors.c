@@ -2,8 +2,8 @@
  * audit-anchors.c: the chain against the registry's anchors (see audit-anchors.h).
  */
 #include "db/audit-anchors.h"
-#include "db/json-member.h"
-#include "db/muster-error.h"
+#include "core/json-member.h"
+#include "core/muster-error.h"
 
 #include <json-glib/json-glib.h>
 #include <sodium.h>

@@ -14,8 +14,8 @@
  * altered or removed behind the engine's back is found.
  */
 #include "db/audit.h"
-#include "db/json-member.h"
-#include "db/sha256.h"
+#include "core/json-member.h"
+#include "core/sha256.h"
 #include "db/state-seal.h"
 
 #include <json-glib/json-glib.h>

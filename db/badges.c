@@ -6,7 +6,7 @@
  * one badge, then hashed with the database's badge_key. Lookups go by that hash.
  */
 #include "db/badges.h"
-#include "db/i18n.h"
+#include "core/i18n.h"
 
 #include "db/audit.h"
 #include "db/settings.h"

@@ -8,7 +8,7 @@
  * process that keeps the store open afterwards checkpoints as usual.
  */
 #include "db/checkpointer.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #define CHECKPOINT_PAGES 1000
 

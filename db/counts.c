@@ -19,7 +19,7 @@
  */
 #include "db/counts.h"
 #include "db/audit.h"
-#include "db/i18n.h"
+#include "core/i18n.h"
 #include "db/locations.h"
 #include "db/outbox.h"
 #include "db/reconcile.h"

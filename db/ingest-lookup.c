@@ -24,8 +24,8 @@
  *    flush over a large register, so store_connect() turns them off.
  */
 #include "db/ingest-lookup.h"
-#include "db/json-member.h"
-#include "db/muster-error.h"
+#include "core/json-member.h"
+#include "core/muster-error.h"
 
 #include <sqlite3.h>
 #include <string.h>

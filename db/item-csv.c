@@ -17,7 +17,7 @@
  * audit log.
  */
 #include "db/audit.h"
-#include "db/csv.h"
+#include "core/csv.h"
 #include "db/items-private.h"
 #include "db/locations.h"
 #include "marking/marking.h"

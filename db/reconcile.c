@@ -28,8 +28,8 @@
 #include "db/reconcile.h"
 #include "db/audit.h"
 #include "db/counts.h"
-#include "db/i18n.h"
-#include "db/json-member.h"
+#include "core/i18n.h"
+#include "core/json-member.h"
 #include "db/locations.h"
 #include "db/outbox.h"
 

@@ -6,7 +6,7 @@
  * imported one gets; only the actor differs (the system: user NULL).
  */
 #include "db/registry-changes.h"
-#include "db/json-member.h"
+#include "core/json-member.h"
 
 #include "db/audit.h"
 #include "db/items-private.h"

@@ -3,7 +3,7 @@
  */
 #include "db/settings.h"
 #include "db/audit.h"
-#include "db/i18n.h"
+#include "core/i18n.h"
 
 const MusterSettingInfo muster_settings_known[] = {
     {"overdue_days", 90, 1, 3650, "a location not counted for this many days is overdue"},

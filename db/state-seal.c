@@ -16,7 +16,7 @@
  */
 #include "db/state-seal.h"
 #include "db/audit.h"
-#include "db/sha256.h"
+#include "core/sha256.h"
 
 #include <string.h>
 

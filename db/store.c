@@ -23,7 +23,7 @@
 #include "db/store.h"
 #include "db/audit.h"
 #include "db/state-seal.h"
-#include "db/i18n.h"
+#include "core/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>

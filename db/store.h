@@ -12,7 +12,7 @@
 #pragma once
 #include <glib.h>
 #include <sqlite3.h>
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 G_BEGIN_DECLS
 

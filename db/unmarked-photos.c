@@ -8,8 +8,8 @@
  * here. Screens decode it when they show it.
  */
 #include "db/unmarked-photos.h"
-#include "db/i18n.h"
-#include "db/sha256.h"
+#include "core/i18n.h"
+#include "core/sha256.h"
 
 #include <string.h>
 

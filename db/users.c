@@ -10,7 +10,7 @@
  */
 #include "db/users.h"
 #include "db/audit.h"
-#include "db/i18n.h"
+#include "core/i18n.h"
 #include "db/settings.h"
 
 #include <sodium.h>

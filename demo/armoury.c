@@ -16,7 +16,7 @@
  * The CAGE/NCAGE codes in the UIIs are invented.
  */
 #include "demo/demo.h"
-#include "db/csv.h"
+#include "core/csv.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
  * error: it waits in its own state and joins when the device appears.
  */
 #include "drivers/manager.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
  * scans queued in the ingest and retries after RETRY_MS, never in a tight loop.
  */
 #include "live/live-count.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 /* Every scan is committed within this of being read (as for `muster count scan`). */
 #define MAX_WAIT_US 50000

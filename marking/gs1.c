@@ -12,7 +12,7 @@
  * looking but wrong key.
  */
 #include "marking/gs1.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

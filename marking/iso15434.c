@@ -8,7 +8,7 @@
  * data must be printable UTF-8, since it is shown to people and written as JSON.
  */
 #include "marking/iso15434.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "marking/gs1.h"
 
 #include <string.h>

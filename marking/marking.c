@@ -11,7 +11,7 @@
  * match something else.
  */
 #include "marking/marking.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
  * reassembly is where NDEF parsers have historically gone wrong.
  */
 #include "marking/ndef.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

@@ -16,7 +16,7 @@
  * as construct #1 too, after every standard rule.
  */
 #include "marking/uii.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

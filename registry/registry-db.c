@@ -6,7 +6,7 @@
  * whatever its size, which is what lets a million events be stored in seconds.
  */
 #include "registry/registry-db.h"
-#include "db/json-member.h"
+#include "core/json-member.h"
 
 #include "sync/batch.h"
 #include <gio/gio.h>

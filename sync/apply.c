@@ -2,7 +2,7 @@
  * apply.c: the registry's answers, applied. See apply.h.
  */
 #include "sync/apply.h"
-#include "db/json-member.h"
+#include "core/json-member.h"
 
 #include "db/registry-changes.h"
 #include "db/sync-state.h"

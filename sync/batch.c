@@ -2,9 +2,9 @@
  * batch.c: encoding and checking batches. See batch.h.
  */
 #include "sync/batch.h"
-#include "db/json-member.h"
+#include "core/json-member.h"
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 static void
 append_event(GString *out, const MusterOutboxEvent *e)

@@ -17,7 +17,7 @@
  * again, which is most of the cost of a million-event push.
  */
 #pragma once
-#include "db/json-member.h"
+#include "core/json-member.h"
 #include "db/sync-state.h"
 #include "sync/keys.h"
 #include <json-glib/json-glib.h>
@@ -58,6 +58,6 @@ MusterBatch *muster_batch_parse(const void *data, gsize len, GError **error);
 #define MUSTER_JSON_MAX_DEPTH 64
 gboolean muster_json_nesting_ok(const char *data, gsize len, guint max_depth);
 
-/* muster_json_append_string() is in db/json-member.h. */
+/* muster_json_append_string() is in core/json-member.h. */
 
 G_END_DECLS

@@ -3,7 +3,7 @@
  */
 #include "sync/keys.h"
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>

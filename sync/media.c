@@ -2,7 +2,7 @@
  * media.c: removable-media sync files. See media.h.
  */
 #include "sync/media.h"
-#include "db/json-member.h"
+#include "core/json-member.h"
 
 #include "db/audit.h"
 #include "db/sync-state.h"

@@ -3,7 +3,7 @@
  */
 #include "ui/i18n.h"
 
-#include "db/i18n.h"
+#include "core/i18n.h"
 
 #include <gtk/gtk.h>
 #include <locale.h>

@@ -11,7 +11,7 @@
  *
  * Without a readers file the camera at /dev/video0, if there is one, is used.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/camera/camera-reader.h"
 #include "drivers/manager.h"
 

@@ -19,7 +19,7 @@
 
 #include <string.h>
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/camera/debounce.h"
 #include "drivers/image/decoder.h"
 #include "marking/payload.h"

@@ -15,7 +15,7 @@
 #include <poll.h>
 #include <zbar.h>
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 typedef struct {
   MusterFrameSource parent;

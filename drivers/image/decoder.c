@@ -28,7 +28,7 @@
 #include <string.h>
 #include <zbar.h>
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #define GS 0x1d
 /* Quiet zone added around the image for libdmtx, in pixels. */

@@ -7,7 +7,7 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/image/decoder.h"
 
 static guint8

@@ -9,7 +9,7 @@
  * Without a readers file, one reader on libnfc's default device (its configuration in
  * /etc/nfc/libnfc.conf or LIBNFC_DEFAULT_DEVICE) is used.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/manager.h"
 #include "drivers/nfc/nfc-reader.h"
 

@@ -19,7 +19,7 @@
  *    starts over once the device has worked for BACKOFF_RESET_S.
  */
 #include "drivers/nfc/nfc-reader.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/nfc/nfc-tag.h"
 #include "drivers/nfc/originality.h"
 

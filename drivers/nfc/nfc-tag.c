@@ -8,7 +8,7 @@
  * presence check that follows would take it for removed and its next poll for a new tap.
  */
 #include "drivers/nfc/nfc-tag.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/nfc/type2.h"
 #include "marking/payload.h"
 

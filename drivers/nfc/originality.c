@@ -2,7 +2,7 @@
  * originality.c: NXP originality signature verification (see originality.h).
  */
 #include "drivers/nfc/originality.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>

@@ -8,7 +8,7 @@
  * the tags this appliance meets (NTAG21x, Ultralight) have none inside their data area.
  */
 #include "drivers/nfc/type2.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #define TLV_NULL 0x00
 #define TLV_LOCK_CONTROL 0x01

@@ -1,7 +1,7 @@
 /*
  * sim-driver.c: [reader NAME] kind=sim groups of the readers file (see sim-source.h).
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/manager.h"
 #include "drivers/sim/sim-source.h"
 

@@ -5,7 +5,7 @@
  * so adding a symbology is a line. Continued reports are joined until the flag drops.
  */
 #include "drivers/usbhid/hidpos.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

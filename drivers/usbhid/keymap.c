@@ -7,7 +7,7 @@
  * while Alt is held and become a byte when it is released.
  */
 #include "drivers/usbhid/keymap.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

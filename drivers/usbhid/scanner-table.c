@@ -5,7 +5,7 @@
  * so the site file can change what the built-in table says about a scanner.
  */
 #include "drivers/usbhid/scanner-table.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 #include <gio/gio.h>
 #include <string.h>

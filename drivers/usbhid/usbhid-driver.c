@@ -10,7 +10,7 @@
  * (USB claims are exclusive), so two "any" groups read two scanners. Without a readers
  * file there is one reader for any scanner.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/manager.h"
 #include "drivers/usbhid/scanner-table.h"
 #include "drivers/usbhid/usbhid-reader.h"

@@ -20,7 +20,7 @@
  * buffer is the endpoint's report size.
  */
 #include "drivers/usbhid/usbhid-reader.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/usbhid/hidpos.h"
 #include "drivers/usbhid/keymap.h"
 #include "drivers/usbhid/scanner-table.h"

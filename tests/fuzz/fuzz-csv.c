@@ -15,7 +15,7 @@
  * down a hundredfold); items imported by one input stay, so later inputs also meet
  * duplicates against the database.
  */
-#include "db/csv.h"
+#include "core/csv.h"
 #include "db/items.h"
 #include "support/fuzz-temp-db.h"
 

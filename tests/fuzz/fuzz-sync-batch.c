@@ -6,7 +6,7 @@
  * keeps the promises of batch.h: seqs from first to last, each event an object with
  * its payload; and encoding is not checked here (that is the unit tests').
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "sync/batch.h"
 
 #include <stdint.h>

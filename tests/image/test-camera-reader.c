@@ -12,7 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/camera/camera-reader.h"
 #include "drivers/camera/debounce.h"
 #include "drivers/manager.h"

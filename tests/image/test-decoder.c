@@ -10,7 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/image/decoder.h"
 #include "drivers/image/image-file.h"
 #include "image-fixture.h"

@@ -5,7 +5,7 @@
  * from those signatures; and what a clone looks like (a signature over another UID, a
  * flipped bit, none at all, a cloner's own key).
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/nfc/originality.h"
 #include "drivers/nfc/type2.h"
 #include "nfc-fixture.h"

@@ -3,7 +3,7 @@
  * PN532 emulator on a pseudo-terminal: what each kind of tag gives as a scan, one scan
  * per tap, a tag leaving mid-read, a controller that stops answering or is missing.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "nfc-fixture.h"
 
 #include <glib/gstdio.h>

@@ -2,7 +2,7 @@
  * test-nfc-type2.c: Type 2 tag memory: capability container, TLV walk, NDEF extraction
  * and product identification, on memory images built here byte by byte.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "drivers/nfc/type2.h"
 
 #include <string.h>

@@ -9,7 +9,7 @@
  */
 #include "db/audit-anchors.h"
 #include "db/audit.h"
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "db/sync-state.h"
 #include "test-util.h"
 

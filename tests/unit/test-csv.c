@@ -5,8 +5,8 @@
  * person fixing the file needs; the record reader is also checked to carry on past a
  * damaged record, which is what lets an import list every bad line.
  */
-#include "db/csv.h"
-#include "db/muster-error.h"
+#include "core/csv.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

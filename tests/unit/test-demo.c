@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "db/csv.h"
+#include "core/csv.h"
 #include "demo/demo.h"
 #include "marking/marking.h"
 #include "scan/scan.h"

@@ -2,7 +2,7 @@
  * test-engine-i18n.c: the engine's refusals in the reader's language.
  *
  * The kiosk shows engine errors as they are, so the engine translates them itself
- * (db/i18n.h, domain "muster", catalogues from db/po/ compiled into the build's locale
+ * (core/i18n.h, domain "muster", catalogues from db/po/ compiled into the build's locale
  * folder, $MUSTER_LOCALEDIR). Each case runs in a subprocess with its own LANGUAGE:
  * a wrong PIN, a role refusal (the action and the roles translated too) and a database
  * another program holds (the advice translated; SQLite's own words stay as they are).
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "db/counts.h"
-#include "db/i18n.h"
+#include "core/i18n.h"
 #include "db/settings.h"
 #include "test-util.h"
 

@@ -5,7 +5,7 @@
  * 00614141000418, GIAI 0614141...) laid out as a GS1 Data Matrix decoder hands them
  * over: FNC1 as GS, no symbology identifier.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "marking/gs1.h"
 
 #include <string.h>

@@ -5,7 +5,7 @@
  * and Microscan manuals) and the ways real marks and wedge scanners deviate from them:
  * a dropped EOT or RS, several formats, unknown formats, junk elements.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "marking/iso15434.h"
 
 #include <string.h>

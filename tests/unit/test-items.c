@@ -8,7 +8,7 @@
  * must leave the database exactly as it was, however many rows came before it.
  */
 #include "db/audit.h"
-#include "db/csv.h"
+#include "core/csv.h"
 #include "db/items.h"
 #include "db/locations.h"
 #include "test-util.h"

@@ -4,7 +4,7 @@
  * Pure functions, no database: each case states the text a person or reader produces
  * and the one key the record store must see, or that the text is refused.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "marking/marking.h"
 
 #include <string.h>

@@ -5,7 +5,7 @@
  * as NFC Tools or an Android phone writes them to an NTAG, then broken in the ways a
  * half-written or forged tag is: cut short, lying lengths, chunks, bad flags, bad text.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "marking/ndef.h"
 
 #include <string.h>

@@ -9,7 +9,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "db/sha256.h"
+#include "core/sha256.h"
 
 static void
 hex_digest(const guint8 *digest, char out[65])

@@ -6,7 +6,7 @@
  * guide's D0CVA51234786950 (construct 2), Brady's DA33091234567 (construct 1, TEI) and
  * Microscan's DOCVA5674A36458 (18S).
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 #include "marking/uii.h"
 
 #include <string.h>

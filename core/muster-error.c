@@ -1,7 +1,7 @@
 /*
  * muster-error.c: the MUSTER_ERROR domain and its mapping to exit statuses.
  */
-#include "db/muster-error.h"
+#include "core/muster-error.h"
 
 G_DEFINE_QUARK(muster-error-quark, muster_error)
 

@@ -1,7 +1,7 @@
 /*
  * json-member.c: type-checked JSON members (see json-member.h).
  */
-#include "db/json-member.h"
+#include "core/json-member.h"
 
 static JsonNode *
 value_of(JsonObject *o, const char *name, GType type)

@@ -19,8 +19,8 @@
  * those characters gets one more; the reader takes one apostrophe off every field of
  * that shape. Reading what was written thus gives back every string as it was.
  */
-#include "db/csv.h"
-#include "db/muster-error.h"
+#include "core/csv.h"
+#include "core/muster-error.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * i18n.c: binds the engine's gettext domain (see i18n.h).
  */
-#include "db/i18n.h"
+#include "core/i18n.h"
 
 void
 muster_engine_i18n_bind(const char *locale_dir)

@@ -7,7 +7,7 @@
  * A failure inside libcrypto means it cannot hash at all, which the seal cannot work
  * around, so it aborts with the library's reason rather than write a wrong digest.
  */
-#include "db/sha256.h"
+#include "core/sha256.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
