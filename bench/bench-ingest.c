@@ -34,6 +34,7 @@
 #include "db/counts.h"
 #include "db/ingest.h"
 #include "db/items.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/store.h"
 #include "db/users.h"
 #include "harness.h"
@@ -442,8 +443,7 @@ phase_raw(gpointer data, GString *out, GError **error)
                 g_file_get_contents(b->batches_path, &batch_data, &batch_len, error);
   g_autoptr(MusterStore) store = ok ? muster_store_open(b->raw_path, error) : NULL;
   /* The engine's checkpoint policy: its own checkpointer, which an ingest attaches. */
-  g_autoptr(MusterCheckpointer) cp =
-      store != NULL ? muster_checkpointer_new(muster_store_db(store), b->raw_path, error) : NULL;
+  g_autoptr(MusterCheckpointer) cp = store != NULL ? muster_checkpointer_new(store, error) : NULL;
   if (cp != NULL) {
     double cpu0 = bench_cpu_seconds();
     gint64 t0 = g_get_monotonic_time();

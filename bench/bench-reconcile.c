@@ -40,6 +40,7 @@
 
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <sqlite3.h> /* its version, beside the shell it is measured against */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>

@@ -4,6 +4,7 @@
 #include "db/audit-anchors.h"
 #include "core/json-member.h"
 #include "core/muster-error.h"
+#include "db/store-private.h"
 
 #include <json-glib/json-glib.h>
 #include <sodium.h>

@@ -6,9 +6,10 @@
  * with prev_hash of the first entry = 64 zeros. Length prefixes keep two different
  * entries from ever serialising to the same bytes.
  *
- * Sealing: the store snapshots max(rowid) of each sealed table when a transaction
- * begins; at commit, each table that grew gets an entry with action "rows.sealed" and
- * detail {"table","first","last","sha256"} over the new rows (every column, type-tagged).
+ * Sealing is a transaction hook of the store (muster_audit_attach): max(rowid) of each
+ * sealed table is noted when a transaction begins; at commit, each table that grew gets
+ * an entry with action "rows.sealed" and detail {"table","first","last","sha256"} over
+ * the new rows (every column, type-tagged).
  * Verification recomputes both the chain and those digests, and checks that the sealed
  * ranges of each table are contiguous from its first row to its last: a row inserted,
  * altered or removed behind the engine's back is found.
@@ -17,10 +18,16 @@
 #include "core/json-member.h"
 #include "core/sha256.h"
 #include "db/state-seal.h"
+#include "db/store-private.h"
 
 #include <json-glib/json-glib.h>
 #include <sodium.h>
 #include <string.h>
+
+#define MUSTER_AUDIT_N_SEALED 9
+/* What the seal keeps of each transaction's start: the newest rowid of every sealed
+ * history table, then of every state table (db/state-seal.h). */
+#define MUSTER_AUDIT_N_BASE (MUSTER_AUDIT_N_SEALED + MUSTER_STATE_N_TABLES)
 
 static const char *const sealed_tables[MUSTER_AUDIT_N_SEALED] = {
     "scan",          "item_event", "discrepancy",    "resolution",
@@ -150,9 +157,11 @@ max_rowid(MusterStore *store, const char *table)
   return v;
 }
 
-void
-muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_BASE])
+/* The hook's begin: base is the hook's data, gint64[MUSTER_AUDIT_N_BASE]. */
+static void
+tx_snapshot(MusterStore *store, gpointer data)
 {
+  gint64 *base = data;
   for (int i = 0; i < MUSTER_AUDIT_N_SEALED; i++)
     base[i] = max_rowid(store, sealed_tables[i]);
   muster_state_seal_tx_snapshot(store, base + MUSTER_AUDIT_N_SEALED);
@@ -348,10 +357,11 @@ seal_range(MusterStore *store, int i, gint64 first, gint64 last, const char *use
   return muster_audit_append(store, user, "rows.sealed", sealed_tables[i], detail, error);
 }
 
-gboolean
-muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_BASE],
-                     GError **error)
+/* The hook's before_commit, with the base tx_snapshot noted. */
+static gboolean
+tx_seal(MusterStore *store, gpointer data, GError **error)
 {
+  const gint64 *base = data;
   /* First: the state rows written become row_state rows, sealed below with the rest. */
   if (!muster_state_seal_tx(store, base + MUSTER_AUDIT_N_SEALED, error))
     return FALSE;
@@ -370,6 +380,13 @@ muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_BASE],
       return FALSE;
   }
   return TRUE;
+}
+
+void
+muster_audit_attach(MusterStore *store)
+{
+  muster_store_add_tx_hook(store, tx_snapshot, tx_seal, g_new0(gint64, MUSTER_AUDIT_N_BASE),
+                           g_free);
 }
 
 void

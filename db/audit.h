@@ -6,7 +6,7 @@
  * from there on. The rows that history tables gain in a transaction (scans, item
  * events, discrepancies, resolutions, unmarked items and their photos, outbox, sync
  * requests, and the digests of the state rows written: db/state-seal.h) are
- * sealed into the chain too: at commit the store appends one entry per table with the
+ * sealed into the chain too: at commit the seal appends one entry per table with the
  * SHA-256 of the new rows, so a later edit of a scan, a resolution, a photo, an item or
  * a user is detected as well.
  */
@@ -58,14 +58,9 @@ gboolean muster_audit_count_digests(MusterStore *store, gint64 count_id, char sc
 gboolean muster_audit_query_digest(MusterStore *store, const char *sql, gint64 param,
                                    char out[65], GError **error);
 
-/* Used by the store around each transaction (see store.c). */
-#define MUSTER_AUDIT_N_SEALED 9
-/* What the store keeps of each transaction's start: the newest rowid of every sealed
- * history table, then of every state table (db/state-seal.h). */
-#define MUSTER_AUDIT_N_BASE (MUSTER_AUDIT_N_SEALED + MUSTER_STATE_N_TABLES)
-void muster_audit_tx_snapshot(MusterStore *store, gint64 base[MUSTER_AUDIT_N_BASE]);
-gboolean muster_audit_tx_seal(MusterStore *store, const gint64 base[MUSTER_AUDIT_N_BASE],
-                              GError **error);
-
+/* For db/store-open.c, once per connection: seals every transaction the store commits
+ * from now on (a transaction hook, db/store-private.h): the rows each one adds to the
+ * history tables, and the digests of the state rows it writes (db/state-seal.h). */
+void muster_audit_attach(MusterStore *store);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include "db/audit.h"
 #include "db/settings.h"
+#include "db/store-private.h"
 #include "marking/marking.h"
 
 static char *

@@ -9,6 +9,7 @@
  */
 #include "db/checkpointer.h"
 #include "core/muster-error.h"
+#include "db/store-private.h"
 
 #define CHECKPOINT_PAGES 1000
 
@@ -69,8 +70,10 @@ checkpoint_thread(gpointer data)
 }
 
 MusterCheckpointer *
-muster_checkpointer_new(sqlite3 *writer, const char *path, GError **error)
+muster_checkpointer_new(MusterStore *store, GError **error)
 {
+  sqlite3 *writer = muster_store_db(store);
+  const char *path = muster_store_path(store);
   g_autoptr(MusterCheckpointer) cp = g_new0(MusterCheckpointer, 1);
   g_mutex_init(&cp->lock);
   g_cond_init(&cp->cond);

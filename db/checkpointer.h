@@ -8,16 +8,16 @@
  * writer) on its own connection whenever the WAL has grown past the threshold.
  */
 #pragma once
-#include <glib.h>
-#include <sqlite3.h>
+#include "db/store.h"
 
 G_BEGIN_DECLS
 
 typedef struct _MusterCheckpointer MusterCheckpointer;
 
-/* Attaches to db (the store's connection, for its WAL hook) and opens a connection of
- * its own to path. Detach by freeing; the default autocheckpoint is then restored. */
-MusterCheckpointer *muster_checkpointer_new(sqlite3 *db, const char *path, GError **error);
+/* Attaches to the store's connection (for its WAL hook) and opens a connection of its
+ * own to the store's file. Detach by freeing, before the store is freed; the default
+ * autocheckpoint is then restored. */
+MusterCheckpointer *muster_checkpointer_new(MusterStore *store, GError **error);
 void muster_checkpointer_free(MusterCheckpointer *cp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterCheckpointer, muster_checkpointer_free)
 

@@ -6,6 +6,7 @@
  */
 #include "db/count-progress.h"
 #include "db/locations.h"
+#include "db/store-private.h"
 
 #include <sqlite3.h>
 

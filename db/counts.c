@@ -23,6 +23,7 @@
 #include "db/locations.h"
 #include "db/outbox.h"
 #include "db/reconcile.h"
+#include "db/store-private.h"
 #include "db/unmarked-photos.h"
 
 #include <json-glib/json-glib.h>

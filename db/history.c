@@ -14,6 +14,7 @@
  * when it was seen.
  */
 #include "db/history.h"
+#include "db/store-private.h"
 #include "marking/marking.h"
 
 #include <string.h>

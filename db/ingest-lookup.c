@@ -26,6 +26,7 @@
 #include "db/ingest-lookup.h"
 #include "core/json-member.h"
 #include "core/muster-error.h"
+#include "db/store-private.h"
 
 #include <sqlite3.h>
 #include <string.h>

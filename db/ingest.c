@@ -48,6 +48,7 @@
 #include "db/checkpointer.h"
 #include "db/ingest-lookup.h"
 #include "db/locations.h"
+#include "db/store-private.h"
 
 #include <string.h>
 #include <time.h>
@@ -277,8 +278,7 @@ muster_ingest_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
     return NULL;
   ingest->lookup = muster_lookup_new(muster_store_path(store), error);
   if (ingest->lookup != NULL)
-    ingest->checkpointer =
-        muster_checkpointer_new(muster_store_db(store), muster_store_path(store), error);
+    ingest->checkpointer = muster_checkpointer_new(store, error);
   if (ingest->lookup == NULL || ingest->checkpointer == NULL) {
     g_prefix_error(error, "Scanning into count %" G_GINT64_FORMAT ": ", count_id);
     return NULL;

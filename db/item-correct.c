@@ -17,6 +17,7 @@
  * old marking and adds a new one: a trace of the old serial still finds the item.
  */
 #include "db/items-private.h"
+#include "db/store-private.h"
 
 /* The commands that change the fields not corrected here. */
 static const char *const own_command[] = {

@@ -20,6 +20,7 @@
 #include "core/csv.h"
 #include "db/items-private.h"
 #include "db/locations.h"
+#include "db/store-private.h"
 #include "marking/marking.h"
 
 #include <sodium.h>

@@ -16,6 +16,7 @@
  * can be written in bulk without waiting for each item's rowid.
  */
 #include "db/items-private.h"
+#include "db/store-private.h"
 
 typedef struct {
   gint64 item_id;

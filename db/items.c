@@ -15,6 +15,7 @@
 #include "db/items-private.h"
 #include "db/locations.h"
 #include "db/outbox.h"
+#include "db/store-private.h"
 #include "marking/marking.h"
 
 #include <string.h>

@@ -10,6 +10,7 @@
  */
 #include "db/locations.h"
 #include "db/audit.h"
+#include "db/store-private.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>

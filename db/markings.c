@@ -10,6 +10,7 @@
  */
 #include "db/audit.h"
 #include "db/items-private.h"
+#include "db/store-private.h"
 
 void
 muster_marking_free(MusterMarking *m)

@@ -2,6 +2,7 @@
  * outbox.c: appending registry events. See outbox.h.
  */
 #include "db/outbox.h"
+#include "db/store-private.h"
 
 gboolean
 muster_outbox_append(MusterStore *store, const char *kind, const char *entity_uuid,

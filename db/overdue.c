@@ -6,6 +6,7 @@
  * the newest counted count that found it (index count_find_item).
  */
 #include "db/overdue.h"
+#include "db/store-private.h"
 
 void
 muster_overdue_free(MusterOverdue *o)

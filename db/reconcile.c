@@ -32,6 +32,7 @@
 #include "core/json-member.h"
 #include "db/locations.h"
 #include "db/outbox.h"
+#include "db/store-private.h"
 
 #include <sodium.h>
 #include <string.h>

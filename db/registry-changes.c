@@ -11,6 +11,7 @@
 #include "db/audit.h"
 #include "db/items-private.h"
 #include "db/outbox.h"
+#include "db/store-private.h"
 
 typedef struct {
   MusterChangeOutcome outcome;

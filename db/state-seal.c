@@ -17,6 +17,7 @@
 #include "db/state-seal.h"
 #include "db/audit.h"
 #include "core/sha256.h"
+#include "db/store-private.h"
 
 #include <string.h>
 

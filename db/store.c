@@ -1,5 +1,6 @@
 /*
- * store.c: opening, creating and migrating an armoury's SQLite file.
+ * store.c: an armoury's SQLite file: connecting, creating, migrating, and the
+ * transactions and statements the engine runs on it.
  *
  * The file carries PRAGMA application_id 'MUST' so that a stray SQLite file is refused
  * instead of being written to, and PRAGMA user_version is the number of the last
@@ -19,10 +20,12 @@
  * A database that cannot be written because of where it is (a read-only file system, a
  * folder or file this user may not write; in WAL mode even a read needs the -shm file)
  * is said to be read-only, naming the place, rather than damaged.
+ *
+ * The store knows nothing of the audit log: the seal runs as a transaction hook, added
+ * when the database is opened (db/store-open.c), so that audit.c can use the store
+ * without the store using audit.c.
  */
-#include "db/store.h"
-#include "db/audit.h"
-#include "db/state-seal.h"
+#include "db/store-private.h"
 #include "core/i18n.h"
 
 #include <errno.h>
@@ -50,8 +53,15 @@ struct _MusterStore {
   int schema_version;
   GHashTable *stmts; /* SQL text -> sqlite3_stmt* */
   gboolean in_tx;
-  gint64 tx_base[MUSTER_AUDIT_N_BASE]; /* history and state rows before this transaction */
+  GArray *tx_hooks; /* TxHook, run in order around each transaction */
 };
+
+typedef struct {
+  MusterStoreTxBegin begin;
+  MusterStoreTxCommit before_commit;
+  gpointer data;
+  GDestroyNotify destroy;
+} TxHook;
 
 static const char *
 rc_advice(int rc)
@@ -201,6 +211,22 @@ muster_store_step_done(MusterStore *store, sqlite3_stmt *stmt, const char *doing
   return TRUE;
 }
 
+void
+muster_store_add_tx_hook(MusterStore *store, MusterStoreTxBegin begin,
+                         MusterStoreTxCommit before_commit, gpointer data, GDestroyNotify destroy)
+{
+  TxHook hook = {begin, before_commit, data, destroy};
+  g_array_append_val(store->tx_hooks, hook);
+}
+
+static void
+tx_hook_clear(gpointer p)
+{
+  TxHook *hook = p;
+  if (hook->destroy != NULL)
+    hook->destroy(hook->data);
+}
+
 gboolean
 muster_store_begin(MusterStore *store, GError **error)
 {
@@ -209,7 +235,10 @@ muster_store_begin(MusterStore *store, GError **error)
   if (rc != SQLITE_OK)
     return muster_store_fail(store, rc, N_("Starting a change"), error);
   store->in_tx = TRUE;
-  muster_audit_tx_snapshot(store, store->tx_base);
+  for (guint i = 0; i < store->tx_hooks->len; i++) {
+    TxHook *hook = &g_array_index(store->tx_hooks, TxHook, i);
+    hook->begin(store, hook->data);
+  }
   return TRUE;
 }
 
@@ -217,9 +246,12 @@ gboolean
 muster_store_commit(MusterStore *store, GError **error)
 {
   g_return_val_if_fail(store->in_tx, FALSE);
-  if (!muster_audit_tx_seal(store, store->tx_base, error)) {
-    muster_store_rollback(store);
-    return FALSE;
+  for (guint i = 0; i < store->tx_hooks->len; i++) {
+    TxHook *hook = &g_array_index(store->tx_hooks, TxHook, i);
+    if (!hook->before_commit(store, hook->data, error)) {
+      muster_store_rollback(store);
+      return FALSE;
+    }
   }
   int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
@@ -256,6 +288,13 @@ void
 muster_store_set_busy_timeout(MusterStore *store, int ms)
 {
   sqlite3_busy_timeout(store->db, ms);
+}
+
+gboolean
+muster_store_set_cache_size(MusterStore *store, int kib, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf("PRAGMA cache_size=-%d", kib);
+  return muster_store_exec(store, sql, error);
 }
 
 sqlite3 *
@@ -295,6 +334,7 @@ muster_store_free(MusterStore *store)
   if (store == NULL)
     return;
   g_hash_table_destroy(store->stmts);
+  g_array_unref(store->tx_hooks);
   if (store->db != NULL)
     sqlite3_close_v2(store->db);
   g_free(store->path);
@@ -381,8 +421,8 @@ migrate(MusterStore *store, GError **error)
   return TRUE;
 }
 
-static gboolean
-load_identity(MusterStore *store, GError **error)
+gboolean
+muster_store_load_identity(MusterStore *store, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT key, value FROM meta", error);
   if (stmt == NULL)
@@ -421,6 +461,8 @@ store_connect(const char *path, int flags, GError **error)
   g_autoptr(MusterStore) store = g_new0(MusterStore, 1);
   store->path = g_strdup(path);
   store->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+  store->tx_hooks = g_array_new(FALSE, FALSE, sizeof(TxHook));
+  g_array_set_clear_func(store->tx_hooks, tx_hook_clear);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
   if (rc != SQLITE_OK) {
     muster_store_fail(store, rc, N_("Opening the database"), error);
@@ -461,7 +503,7 @@ remove_unfinished(const char *path)
 }
 
 MusterStore *
-muster_store_open(const char *path, GError **error)
+muster_store_connect_existing(const char *path, GError **error)
 {
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
@@ -502,64 +544,7 @@ muster_store_open(const char *path, GError **error)
     g_prefix_error(error, "Upgrading %s: ", path);
     return NULL;
   }
-  if (!muster_state_seal_attach(store, error) || !muster_state_seal_baseline(store, error))
-    return NULL;
-  if (!load_identity(store, error))
-    return NULL;
   return g_steal_pointer(&store);
-}
-
-static gboolean
-insert_meta(MusterStore *store, const char *key, const char *value, GError **error)
-{
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store, "INSERT INTO meta (key, value) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 2, value, -1, SQLITE_TRANSIENT);
-  return muster_store_step_done(store, stmt, "Recording the armoury", error);
-}
-
-static gboolean
-seed_armoury(MusterStore *store, const char *code, const char *name, GError **error)
-{
-  g_autofree char *uuid = muster_uuid_new();
-  g_autofree char *loc_uuid = muster_uuid_new();
-  g_autofree char *now = muster_now_iso();
-  if (!insert_meta(store, "armoury_code", code, error) ||
-      !insert_meta(store, "armoury_name", name, error) ||
-      !insert_meta(store, "armoury_uuid", uuid, error) ||
-      !insert_meta(store, "created_at", now, error))
-    return FALSE;
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store,
-      "INSERT INTO location (uuid, parent_id, kind, code, path, name, created_at) "
-      "VALUES (?, NULL, 'armoury', ?, '', ?, ?)",
-      error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text(stmt, 1, loc_uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 2, code, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 3, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 4, now, -1, SQLITE_TRANSIENT);
-  if (!muster_store_step_done(store, stmt, "Recording the armoury", error))
-    return FALSE;
-  g_autofree char *detail = g_strdup_printf("{\"code\":\"%s\",\"uuid\":\"%s\"}", code, uuid);
-  return muster_audit_append(store, NULL, "armoury.create", uuid, detail, error);
-}
-
-gboolean
-muster_store_code_valid(const char *code, GError **error)
-{
-  gboolean ok = code != NULL && *code != '\0' && strlen(code) <= 32;
-  for (const char *p = code; ok && *p; p++)
-    ok = g_ascii_isalnum(*p) || *p == '-' || *p == '_';
-  if (!ok)
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Armoury code '%s' is not valid: use 1 to 32 letters, digits, '-' or '_'.",
-                code ? code : "");
-  return ok;
 }
 
 /* Makes path, empty, readable and writable by its owner alone whatever the umask (which
@@ -601,36 +586,22 @@ create_private_file(const char *path, GError **error)
   return ok;
 }
 
-/* The schema and the armoury's identity, in the empty file create made. */
+/* The schema, in the empty file connect_new made. */
 static MusterStore *
-store_fill(const char *path, const char *armoury_code, const char *armoury_name, GError **error)
+store_fill(const char *path, GError **error)
 {
   g_autoptr(MusterStore) store = store_connect(path, SQLITE_OPEN_READWRITE, error);
-  if (store == NULL || !apply_pragmas(store, error))
-    return NULL;
-  if (!migrate(store, error) || !muster_state_seal_attach(store, error) ||
-      !muster_state_seal_baseline(store, error))
-    return NULL;
-  if (!muster_store_begin(store, error))
-    return NULL;
-  if (!seed_armoury(store, armoury_code, armoury_name ? armoury_name : armoury_code, error)) {
-    muster_store_rollback(store);
-    return NULL;
-  }
-  if (!muster_store_commit(store, error) || !load_identity(store, error))
+  if (store == NULL || !apply_pragmas(store, error) || !migrate(store, error))
     return NULL;
   return g_steal_pointer(&store);
 }
 
 MusterStore *
-muster_store_create(const char *path, const char *armoury_code, const char *armoury_name,
-                    GError **error)
+muster_store_connect_new(const char *path, GError **error)
 {
-  if (!muster_store_code_valid(armoury_code, error))
-    return NULL;
   if (!create_private_file(path, error))
     return NULL;
-  MusterStore *store = store_fill(path, armoury_code, armoury_name, error);
+  MusterStore *store = store_fill(path, error);
   if (store == NULL)
     remove_unfinished(path);
   return store;

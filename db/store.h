@@ -6,12 +6,12 @@
  * connection needs (WAL, foreign keys, synchronous=FULL, a busy timeout) and bring the
  * schema up to date with the migrations compiled into the binary.
  *
- * The engine modules in db/ use muster_store_db() and the statement cache; nothing
- * outside db/ touches SQL.
+ * This is what programs see of it: no SQL, and no SQLite type. The engine modules in
+ * db/ reach the connection and the statement cache through db/store-private.h, which
+ * nothing outside db/ includes (tests/boundary/ checks that).
  */
 #pragma once
 #include <glib.h>
-#include <sqlite3.h>
 #include "core/muster-error.h"
 
 G_BEGIN_DECLS
@@ -45,13 +45,9 @@ int muster_store_schema_version(MusterStore *store);
 /* How long a write waits for another program's write lock before failing with
  * MUSTER_ERROR_DB_BUSY (default 5000 ms). */
 void muster_store_set_busy_timeout(MusterStore *store, int ms);
-
-/* For engine modules (db/) only. */
-sqlite3 *muster_store_db(MusterStore *store);
-
-/* A prepared statement from the store's cache, reset and with bindings cleared. The
- * store owns it; do not finalize it. */
-sqlite3_stmt *muster_store_stmt(MusterStore *store, const char *sql, GError **error);
+/* The connection's page cache, in KiB (default 65536): a program that reads a few rows
+ * at a time can keep less in memory. */
+gboolean muster_store_set_cache_size(MusterStore *store, int kib, GError **error);
 
 /* BEGIN IMMEDIATE: takes the write lock at once, so a busy database fails here with a
  * clear message rather than half-way through a change. Transactions do not nest. */
@@ -60,32 +56,11 @@ gboolean muster_store_commit(MusterStore *store, GError **error);
 void muster_store_rollback(MusterStore *store);
 gboolean muster_store_in_transaction(MusterStore *store);
 
-/* Runs SQL without results (no parameters: for fixed statements only). */
-gboolean muster_store_exec(MusterStore *store, const char *sql, GError **error);
-
-/* Sets error from the SQLite result rc of the last call, saying what was being done
- * ("storing the scan") and what the user can do about it. Always returns FALSE. */
-gboolean muster_store_fail(MusterStore *store, int rc, const char *doing, GError **error);
-
-/* The integer a one-row query (cached statement, no parameters) returns; -1 with error
- * set via muster_store_fail (saying doing) when it fails or returns no row. */
-gint64 muster_store_query_int(MusterStore *store, const char *sql, const char *doing,
-                              GError **error);
-
-/* Steps a statement that returns no rows; on failure sets error via muster_store_fail. */
-gboolean muster_store_step_done(MusterStore *store, sqlite3_stmt *stmt, const char *doing,
-                                GError **error);
-
 /* Settings with defaults (overdue_days=90, lockout_attempts=5). */
 gint64 muster_store_setting_int(MusterStore *store, const char *key, gint64 fallback);
 char *muster_store_setting(MusterStore *store, const char *key);
 gboolean muster_store_set_setting(MusterStore *store, const char *key, const char *value,
                                   GError **error);
-
-/* Binds text or NULL when s is NULL or empty. */
-void muster_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
-/* A column as a newly allocated string (NULL stays NULL). */
-char *muster_column_dup(sqlite3_stmt *stmt, int col);
 
 /* Time and identity helpers. */
 char *muster_now_iso(void);                 /* "2026-11-25T20:14:57.123Z" */

@@ -10,6 +10,7 @@
 #include "db/unmarked-photos.h"
 #include "core/i18n.h"
 #include "core/sha256.h"
+#include "db/store-private.h"
 
 #include <string.h>
 

@@ -12,6 +12,7 @@
 #include "db/audit.h"
 #include "core/i18n.h"
 #include "db/settings.h"
+#include "db/store-private.h"
 
 #include <sodium.h>
 #include <string.h>

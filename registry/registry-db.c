@@ -13,7 +13,10 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
-G_DEFINE_QUARK(muster - registry - error - quark, registry_error)
+/* The domain's name is one token, which clang-format would split into words. */
+/* clang-format off */
+G_DEFINE_QUARK(muster-registry-error-quark, registry_error)
+/* clang-format on */
 
 struct _RegistryDb {
   PGconn *conn;

@@ -124,7 +124,7 @@ muster_kiosk_session_new(MusterStore *store)
    * instead of the store's 64 keeps the kiosk within its memory budget on a register of
    * a million weapons. */
   g_autoptr(GError) error = NULL;
-  if (!muster_store_exec(store, "PRAGMA cache_size=-16384", &error))
+  if (!muster_store_set_cache_size(store, 16384, &error))
     g_message("Kiosk page cache left as it was: %s", error->message);
   muster_kiosk_session_reload_settings(self);
   return self;

@@ -12,6 +12,7 @@
 #include "db/audit-anchors.h"
 #include "db/audit.h"
 #include "db/items.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/sync-state.h"
 #include "sync-fixture.h"
 #include "sync/client.h"

@@ -6,6 +6,7 @@
  */
 #include "db/items.h"
 #include "db/outbox.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/sync-state.h"
 #include "sync-fixture.h"
 #include "sync/apply.h"

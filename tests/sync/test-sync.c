@@ -8,6 +8,7 @@
 #include "db/items.h"
 #include "db/outbox.h"
 #include "db/registry-changes.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/sync-state.h"
 #include "missing.h"
 #include "sync-fixture.h"

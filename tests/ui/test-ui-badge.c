@@ -29,6 +29,7 @@
 #include "db/counts.h"
 #include "db/items.h"
 #include "db/settings.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "drivers/sim/sim-source.h"
 #include "ui/review-model.h"
 #include "ui/screen-review.h"

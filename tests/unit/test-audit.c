@@ -10,6 +10,7 @@
 
 #include "db/audit.h"
 #include "db/outbox.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "test-util.h"
 
 /* Appends n outbox events, each in its own audited transaction. */

@@ -8,6 +8,7 @@
 #include "db/audit.h"
 #include "db/badges.h"
 #include "db/settings.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "test-util.h"
 
 #define UID "04A1B2C3D4E5F6"

@@ -6,6 +6,7 @@
  * detached, the store's connection checkpoints by itself again.
  */
 #include "db/checkpointer.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/store.h"
 #include "test-util.h"
 
@@ -36,9 +37,7 @@ static void
 test_checkpoints_on_its_thread(TestDb *db, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3 *writer = muster_store_db(db->store);
-  g_autoptr(MusterCheckpointer) cp =
-      muster_checkpointer_new(writer, muster_store_path(db->store), &error);
+  g_autoptr(MusterCheckpointer) cp = muster_checkpointer_new(db->store, &error);
   g_assert_no_error(error);
   g_assert_cmpuint(muster_checkpointer_runs(cp), ==, 0);
   write_pages(db);
@@ -55,8 +54,7 @@ static void
 test_detaching_restores_autocheckpoint(TestDb *db, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3 *writer = muster_store_db(db->store);
-  MusterCheckpointer *cp = muster_checkpointer_new(writer, muster_store_path(db->store), &error);
+  MusterCheckpointer *cp = muster_checkpointer_new(db->store, &error);
   g_assert_no_error(error);
   muster_checkpointer_free(cp);
   /* the connection's own hook is back: a big commit checkpoints inside itself */

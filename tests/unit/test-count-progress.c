@@ -10,6 +10,7 @@
 #include "db/counts.h"
 #include "db/ingest.h"
 #include "db/items.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "test-util.h"
 
 #include <string.h>

@@ -16,6 +16,7 @@
 #include "db/counts.h"
 #include "db/ingest.h"
 #include "db/items.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "scan/scan.h"
 #include "test-util.h"
 

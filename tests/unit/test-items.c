@@ -11,6 +11,7 @@
 #include "core/csv.h"
 #include "db/items.h"
 #include "db/locations.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "test-util.h"
 
 #include <sodium.h>

@@ -15,6 +15,7 @@
 #include "db/items.h"
 #include "db/locations.h"
 #include "db/reconcile.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "scan/scan.h"
 #include "test-util.h"
 

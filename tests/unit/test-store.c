@@ -12,6 +12,7 @@
 
 #include "db/audit.h"
 #include "db/outbox.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "test-util.h"
 
 /* The number of the newest migration in db/migrations/. */

@@ -9,6 +9,7 @@
 #include "db/audit.h"
 #include "db/counts.h"
 #include "db/items.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/unmarked-photos.h"
 #include "test-util.h"
 

@@ -5,6 +5,7 @@
 
 #include "db/audit.h"
 #include "db/settings.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/users.h"
 #include "test-util.h"
 

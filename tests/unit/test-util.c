@@ -4,6 +4,7 @@
 #include "test-util.h"
 
 #include "db/counts.h"
+#include "db/store-private.h" /* white-box: SQL behind the engine's back */
 
 #include <glib/gstdio.h>
 
