@@ -27,9 +27,10 @@
 #include <stdio.h>
 #include <sys/resource.h>
 
+#include "protocol/keys.h"
+#include "protocol/media-file.h"
 #include "registry/answer.h"
 #include "registry/server.h"
-#include "sync/media.h"
 
 static char *opt_db;
 
@@ -296,11 +297,10 @@ answer_file(RegistryDb *db, const MusterSyncKey *key, MusterMediaFile *in)
     gsize len = 0;
     const char *body = g_bytes_get_data(s->body, &len);
     guint status = 0;
-    g_autofree char *answer = muster_media_is_pull(s)
-                                  ? registry_answer_pull(db, in->armoury, body, len, s->signature,
-                                                         &status)
-                                  : registry_answer_batch(db, in->armoury, body, len,
-                                                          s->signature, &status);
+    g_autofree char *answer =
+        muster_signed_is_pull(s)
+            ? registry_answer_pull(db, in->armoury, body, len, s->signature, &status)
+            : registry_answer_batch(db, in->armoury, body, len, s->signature, &status);
     g_autofree char *sig = muster_sync_sign_b64(key, answer, strlen(answer));
     g_ptr_array_add(answers, muster_signed_new(g_bytes_new(answer, strlen(answer)), sig));
   }

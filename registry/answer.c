@@ -3,7 +3,7 @@
  */
 #include "registry/answer.h"
 
-#include "sync/batch.h"
+#include "core/json-member.h"
 
 static const char *
 error_code_name(const GError *error)

@@ -8,7 +8,7 @@
 #include "registry/registry-db.h"
 #include "core/json-member.h"
 
-#include "sync/batch.h"
+#include "protocol/batch.h"
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>

@@ -8,7 +8,7 @@
  * duplicate.
  */
 #pragma once
-#include "sync/keys.h"
+#include "protocol/keys.h"
 #include <glib.h>
 
 G_BEGIN_DECLS

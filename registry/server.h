@@ -31,7 +31,7 @@
  * listening beyond loopback without a token refuses to start.
  */
 #pragma once
-#include "sync/keys.h"
+#include "protocol/keys.h"
 #include <gio/gio.h>
 
 G_BEGIN_DECLS

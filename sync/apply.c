@@ -6,7 +6,7 @@
 
 #include "db/registry-changes.h"
 #include "db/sync-state.h"
-#include "sync/batch.h"
+#include "protocol/batch.h"
 #include <json-glib/json-glib.h>
 
 gboolean

@@ -11,7 +11,8 @@
  */
 #pragma once
 #include "db/store.h"
-#include "sync/media.h"
+#include "protocol/envelope.h"
+#include "protocol/keys.h"
 
 G_BEGIN_DECLS
 

@@ -4,8 +4,9 @@
 #include "sync/client.h"
 
 #include "db/sync-state.h"
+#include "protocol/batch.h"
 #include "sync/apply.h"
-#include "sync/batch.h"
+#include "sync/outbox-batch.h"
 #include <curl/curl.h>
 
 struct _MusterSyncClient {
@@ -131,19 +132,6 @@ muster_sync_client_post(MusterSyncClient *client, const char *path, const Muster
 
 /* ---- push and pull ------------------------------------------------------------------ */
 
-static MusterSigned *
-sign_batch(MusterStore *store, const MusterSyncKey *key, GPtrArray *events)
-{
-  g_autofree char *now = muster_now_iso();
-  g_autofree char *nonce = muster_uuid_new();
-  GBytes *body = muster_batch_encode(muster_store_armoury_uuid(store),
-                                     muster_store_armoury_code(store), events, now, nonce);
-  gsize len = 0;
-  const void *data = g_bytes_get_data(body, &len);
-  g_autofree char *sig = muster_sync_sign_b64(key, data, len);
-  return muster_signed_request(body, sig, muster_store_armoury_uuid(store), nonce);
-}
-
 /* A signed batch of the events after seq after, ready to send; last is its last seq.
  * NULL without error when nothing is left. */
 typedef struct {
@@ -162,7 +150,7 @@ prepare(MusterStore *store, const MusterSyncKey *key, gint64 after, guint batch_
   if (events == NULL)
     return FALSE;
   if (events->len > 0) {
-    p->req = sign_batch(store, key, events);
+    p->req = muster_sync_sign_batch(store, key, events, NULL);
     p->last = ((MusterOutboxEvent *)g_ptr_array_index(events, events->len - 1))->seq;
   }
   return TRUE;

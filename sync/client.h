@@ -15,8 +15,8 @@
  */
 #pragma once
 #include "db/store.h"
-#include "sync/keys.h"
-#include "sync/media.h"
+#include "protocol/envelope.h"
+#include "protocol/keys.h"
 
 G_BEGIN_DECLS
 

@@ -7,7 +7,7 @@
  * its payload; and encoding is not checked here (that is the unit tests').
  */
 #include "core/muster-error.h"
-#include "sync/batch.h"
+#include "protocol/batch.h"
 
 #include <stdint.h>
 

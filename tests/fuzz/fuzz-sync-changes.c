@@ -13,7 +13,7 @@
  * real documents for it.
  */
 #include "db/audit.h"
-#include "db/store.h"
+#include "db/store-private.h" /* white-box: checks the connection left no transaction open */
 #include "db/users.h"
 #include "sync/apply.h"
 

@@ -5,7 +5,7 @@
  * or an error naming the file, never a crash. Each input is written to one temporary
  * file and read back in both directions.
  */
-#include "sync/media.h"
+#include "protocol/media-file.h"
 
 #include <glib/gstdio.h>
 #include <stdint.h>
@@ -36,7 +36,7 @@ read_as(const char *direction)
     MusterSigned *s = g_ptr_array_index(file->items, i);
     if (s->body == NULL || s->signature == NULL)
       __builtin_trap();
-    (void)muster_media_is_pull(s);
+    (void)muster_signed_is_pull(s);
   }
 }
 

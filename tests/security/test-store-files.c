@@ -12,8 +12,8 @@
  */
 #include "db/counts.h"
 #include "db/ingest.h"
+#include "protocol/keys.h"
 #include "scan/scan.h"
-#include "sync/keys.h"
 #include "test-util.h"
 
 #include <glib/gstdio.h>

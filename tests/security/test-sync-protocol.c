@@ -8,9 +8,11 @@
 #include "db/outbox.h"
 #include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/sync-state.h"
+#include "protocol/batch.h"
 #include "sync-fixture.h"
 #include "sync/apply.h"
-#include "sync/batch.h"
+#include "sync/media.h"
+#include "sync/outbox-batch.h"
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sys/stat.h>
@@ -130,8 +132,8 @@ crafted_batch(MusterStore *store, const MusterSyncKey *key, gint64 seq, const ch
   g_ptr_array_add(events, e);
   g_autofree char *now = muster_now_iso();
   g_autofree char *nonce = muster_uuid_new();
-  GBytes *body = muster_batch_encode(muster_store_armoury_uuid(store),
-                                     muster_store_armoury_code(store), events, now, nonce);
+  GBytes *body = muster_sync_batch_encode(muster_store_armoury_uuid(store),
+                                          muster_store_armoury_code(store), events, now, nonce);
   g_autofree char *sig =
       muster_sync_sign_b64(key, g_bytes_get_data(body, NULL), g_bytes_get_size(body));
   return muster_signed_request(body, sig, muster_store_armoury_uuid(store), nonce);
@@ -213,8 +215,8 @@ test_signature_before_parse(SyncFixture *f, gconstpointer data)
   g_autoptr(MusterStore) b = second_armoury(f, "ARM-02", &b_key);
   add_events(b, 1);
   g_autoptr(GPtrArray) events = muster_sync_outbox_after(b, 0, 1, NULL);
-  g_autoptr(GBytes) b_body = muster_batch_encode(muster_store_armoury_uuid(b), "ARM-02", events,
-                                                 "2026-01-01T00:00:00.000Z", "n");
+  g_autoptr(GBytes) b_body = muster_sync_batch_encode(muster_store_armoury_uuid(b), "ARM-02",
+                                                      events, "2026-01-01T00:00:00.000Z", "n");
   g_autofree char *a_sig =
       muster_sync_sign_b64(f->key, g_bytes_get_data(b_body, NULL), g_bytes_get_size(b_body));
   g_autoptr(MusterSigned) mixed = muster_signed_request(g_bytes_ref(b_body), a_sig, armoury, "n");

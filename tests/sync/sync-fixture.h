@@ -7,8 +7,8 @@
  */
 #pragma once
 #include "db/store.h"
+#include "protocol/keys.h"
 #include "sync/client.h"
-#include "sync/keys.h"
 #include <gio/gio.h>
 #include <libpq-fe.h>
 

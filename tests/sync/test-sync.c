@@ -11,9 +11,11 @@
 #include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "db/sync-state.h"
 #include "missing.h"
+#include "protocol/batch.h"
 #include "sync-fixture.h"
 #include "sync/apply.h"
-#include "sync/batch.h"
+#include "sync/media.h"
+#include "sync/outbox-batch.h"
 #include <curl/curl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -50,8 +52,8 @@ signed_batch(SyncFixture *f, const MusterSyncKey *key, gint64 first, guint n, co
   g_assert_cmpuint(events->len, ==, n);
   g_autofree char *now = muster_now_iso();
   g_autofree char *nonce = muster_uuid_new();
-  GBytes *body = muster_batch_encode(muster_store_armoury_uuid(f->store), "ARM-01", events,
-                                     sent_at != NULL ? sent_at : now, nonce);
+  GBytes *body = muster_sync_batch_encode(muster_store_armoury_uuid(f->store), "ARM-01", events,
+                                          sent_at != NULL ? sent_at : now, nonce);
   gsize len = 0;
   const void *data = g_bytes_get_data(body, &len);
   g_autofree char *sig = muster_sync_sign_b64(key, data, len);
@@ -755,7 +757,7 @@ test_batch_round_trip(void)
     g_ptr_array_add(events, e);
   }
   g_autoptr(GBytes) body =
-      muster_batch_encode("arm", "ARM-01", events, "2026-11-26T00:00:01.000Z", "nonce-1");
+      muster_sync_batch_encode("arm", "ARM-01", events, "2026-11-26T00:00:01.000Z", "nonce-1");
   gsize len = 0;
   const char *data = g_bytes_get_data(body, &len);
   g_autoptr(GError) error = NULL;

@@ -1,33 +1,34 @@
 /*
  * batch.c: encoding and checking batches. See batch.h.
  */
-#include "sync/batch.h"
+#include "protocol/batch.h"
 #include "core/json-member.h"
 
 #include "core/muster-error.h"
 
 static void
-append_event(GString *out, const MusterOutboxEvent *e)
+append_event(GString *out, const MusterBatchEvent *e)
 {
   g_string_append_printf(out, "{\"seq\":%" G_GINT64_FORMAT ",\"at\":", e->seq);
   muster_json_append_string(out, e->at);
   g_string_append(out, ",\"kind\":");
   muster_json_append_string(out, e->kind);
   g_string_append(out, ",\"entity\":");
-  muster_json_append_string(out, e->entity_uuid);
+  muster_json_append_string(out, e->entity);
   g_string_append(out, ",\"payload\":");
   g_string_append(out, e->payload); /* a JSON object, as json-glib wrote it */
   g_string_append_c(out, '}');
 }
 
 GBytes *
-muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArray *events,
-                    const char *sent_at, const char *nonce)
+muster_batch_encode(const char *armoury_uuid, const char *armoury_code,
+                    const MusterBatchEvent *events, guint n_events, const char *sent_at,
+                    const char *nonce)
 {
-  g_return_val_if_fail(events != NULL && events->len > 0, NULL);
-  const MusterOutboxEvent *first = g_ptr_array_index(events, 0);
-  const MusterOutboxEvent *last = g_ptr_array_index(events, events->len - 1);
-  GString *out = g_string_sized_new(256 + events->len * 256);
+  g_return_val_if_fail(events != NULL && n_events > 0, NULL);
+  const MusterBatchEvent *first = &events[0];
+  const MusterBatchEvent *last = &events[n_events - 1];
+  GString *out = g_string_sized_new(256 + n_events * 256);
   g_string_append(out, "{\"format\":\"" MUSTER_BATCH_FORMAT "\",\"armoury\":");
   muster_json_append_string(out, armoury_uuid);
   g_string_append(out, ",\"code\":");
@@ -39,10 +40,10 @@ muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArra
   g_string_append(out, ",\"nonce\":");
   muster_json_append_string(out, nonce);
   g_string_append(out, ",\"events\":[");
-  for (guint i = 0; i < events->len; i++) {
+  for (guint i = 0; i < n_events; i++) {
     if (i > 0)
       g_string_append_c(out, ',');
-    append_event(out, g_ptr_array_index(events, i));
+    append_event(out, &events[i]);
   }
   g_string_append(out, "]}");
   return g_string_free_to_bytes(out);

@@ -15,11 +15,12 @@
  * Events are written into the batch by hand (GString): the payload is copied
  * verbatim from the outbox, where json-glib wrote it, rather than parsed and written
  * again, which is most of the cost of a million-event push.
+ *
+ * The protocol speaks in its own types: the appliance turns its outbox rows into
+ * MusterBatchEvent (sync/outbox-batch.h), and the registry never sees the engine's.
  */
 #pragma once
 #include "core/json-member.h"
-#include "db/sync-state.h"
-#include "sync/keys.h"
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -28,9 +29,19 @@ G_BEGIN_DECLS
 /* Events per batch when nothing else is said: about 0.8 MB per request. */
 #define MUSTER_BATCH_DEFAULT_EVENTS 2000
 
-/* Encodes events (MusterOutboxEvent*, contiguous seqs, at least one). */
-GBytes *muster_batch_encode(const char *armoury_uuid, const char *armoury_code, GPtrArray *events,
-                            const char *sent_at, const char *nonce);
+/* One event as a batch carries it. The strings are borrowed, not owned. */
+typedef struct {
+  gint64 seq;
+  const char *at;
+  const char *kind;
+  const char *entity;
+  const char *payload; /* a JSON object's text, copied into the batch verbatim */
+} MusterBatchEvent;
+
+/* Encodes n_events events (contiguous seqs, at least one). */
+GBytes *muster_batch_encode(const char *armoury_uuid, const char *armoury_code,
+                            const MusterBatchEvent *events, guint n_events, const char *sent_at,
+                            const char *nonce);
 
 /* A batch as received, after its structure was checked. */
 typedef struct {

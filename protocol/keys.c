@@ -1,7 +1,7 @@
 /*
  * keys.c: Ed25519 keys in files. See keys.h.
  */
-#include "sync/keys.h"
+#include "protocol/keys.h"
 
 #include "core/muster-error.h"
 #include <errno.h>
