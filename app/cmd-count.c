@@ -796,7 +796,7 @@ run_show(int argc, char **argv)
 static int
 run_photo(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_count[11];
+  const MusterCliCommand *cmd = &muster_cmd_count[10];
   g_autofree char *out = NULL;
   const GOptionEntry entries[] = {
       {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the photo (required)", "FILE"},
