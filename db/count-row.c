@@ -2,9 +2,9 @@
  * count-row.c: loading a count's row, and who may act on it in which state (see
  * count-row.h).
  *
- * One statement reads the row, the counter's name joined in (reconciliation names them
- * in its refusal): it runs once per change and once per ingest flush, by primary key, so
- * the join costs nothing worth keeping a second query for. The refusals say what the
+ * One statement reads the row, the counter's name joined in (reconciliation's refusal
+ * names the counter): it runs once per change and once per ingest flush, by primary key,
+ * so the join costs nothing worth keeping a second query for. The refusals say what the
  * person can do next; a signed-off count has its own, since nothing can be done to it.
  */
 #include "db/count-row.h"
