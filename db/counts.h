@@ -11,22 +11,18 @@
  * Roles: any active user may count and witness. Closing: the counter, or a supervisor
  * or admin. Sign-off: a supervisor who is not the counter, once every discrepancy has a
  * resolution in force.
+ *
+ * The states are a table (count-state.h); the rules every change reads are in
+ * count-row.h; reading is counts.c, starting and closing count-lifecycle.c, unmarked
+ * items count-unmarked.c, sign-off count-sign-off.c.
  */
 #pragma once
+#include "db/count-state.h"
 #include "db/store.h"
 #include "db/unmarked-photos.h"
 #include "db/users.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  MUSTER_COUNT_OPEN,
-  MUSTER_COUNT_CLOSED,
-  MUSTER_COUNT_RECONCILED,
-  MUSTER_COUNT_SIGNED_OFF,
-} MusterCountState;
-
-const char *muster_count_state_to_string(MusterCountState s);
 
 typedef struct {
   gint64 id;            /* local number, shown to people ("count 12") */

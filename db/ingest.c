@@ -46,6 +46,7 @@
 #include "db/ingest.h"
 #include "db/audit.h"
 #include "db/checkpointer.h"
+#include "db/count-row.h"
 #include "db/ingest-lookup.h"
 #include "db/locations.h"
 #include "db/store-private.h"
@@ -163,39 +164,21 @@ muster_ingest_free(MusterIngest *ingest)
 static gboolean
 load_count(MusterIngest *ingest, const MusterUser *actor, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      ingest->store, "SELECT uuid, state, counter_id, witness_id FROM count_session "
-                     "WHERE id = ?", error);
-  if (stmt == NULL)
+  g_auto(MusterCountRow) c = {0};
+  if (!muster_count_load(ingest->store, ingest->count_id, &c, error))
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, ingest->count_id);
-  int rc = sqlite3_step(stmt);
-  if (rc != SQLITE_ROW) {
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-      return muster_store_fail(ingest->store, rc, "Reading the count", error);
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
-                "There is no count %" G_GINT64_FORMAT "; list the counts with "
-                "'muster count list'.", ingest->count_id);
-    return FALSE;
-  }
-  ingest->count_uuid = muster_column_dup(stmt, 0);
-  g_autofree char *state = muster_column_dup(stmt, 1);
-  gboolean participant = actor->id == sqlite3_column_int64(stmt, 2) ||
-                         actor->id == sqlite3_column_int64(stmt, 3);
-  sqlite3_reset(stmt);
-  if (g_strcmp0(state, "open") != 0) {
+  ingest->count_uuid = g_strdup(c.uuid);
+  if (c.state != MUSTER_COUNT_OPEN) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
                 "Count %" G_GINT64_FORMAT " is %s; scans can only be added to an open "
                 "count. Start a new count to scan again.", ingest->count_id,
-                g_strcmp0(state, "signed_off") == 0 ? "signed off" : state);
+                muster_count_state_label(c.state));
     return FALSE;
   }
   g_autofree char *what = g_strdup_printf("Scanning into count %" G_GINT64_FORMAT
                                           " (not its counter or witness)", ingest->count_id);
-  if (!muster_require_role(ingest->store, actor, MUSTER_ROLE_STAFF, "Scanning", error))
-    return FALSE;
-  return participant || muster_require_role(ingest->store, actor, MUSTER_ROLE_SUPERVISOR, what, error);
+  return muster_count_require_participant(ingest->store, &c, actor, TRUE, "Scanning", what,
+                                          error);
 }
 
 static gboolean
@@ -782,22 +765,15 @@ add_result(MusterIngest *ingest, Batch *b, guint i)
 static gboolean
 check_still_open(MusterIngest *ingest, GError **error)
 {
-  sqlite3_stmt *stmt = muster_store_stmt(
-      ingest->store, "SELECT state FROM count_session WHERE id = ?", error);
-  if (stmt == NULL)
+  g_auto(MusterCountRow) c = {0};
+  if (!muster_count_load(ingest->store, ingest->count_id, &c, error))
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, ingest->count_id);
-  int rc = sqlite3_step(stmt);
-  g_autofree char *state = rc == SQLITE_ROW ? muster_column_dup(stmt, 0) : NULL;
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW)
-    return muster_store_fail(ingest->store, rc, "Reading the count", error);
-  if (g_strcmp0(state, "open") == 0)
+  if (c.state == MUSTER_COUNT_OPEN)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
               "count %" G_GINT64_FORMAT " was %s meanwhile, so these scans cannot be added "
               "to it; start a new count to scan them again", ingest->count_id,
-              g_strcmp0(state, "signed_off") == 0 ? "signed off" : state);
+              muster_count_state_label(c.state));
   return FALSE;
 }
 

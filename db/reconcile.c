@@ -27,6 +27,7 @@
  */
 #include "db/reconcile.h"
 #include "db/audit.h"
+#include "db/count-row.h"
 #include "db/counts.h"
 #include "core/i18n.h"
 #include "core/json-member.h"
@@ -388,71 +389,8 @@ static const char *const kind_statements[] = {
 
 /* clang-format on */
 
-typedef struct {
-  gint64 id;
-  char *uuid;
-  MusterCountState state;
-  gint64 counter_id;
-  char *counter;
-  char *closed_at;
-} CountRow;
-
-static void
-count_row_clear(CountRow *c)
-{
-  g_free(c->uuid);
-  g_free(c->counter);
-  g_free(c->closed_at);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CountRow, count_row_clear)
-
 static gboolean
-state_from_string(const char *s, MusterCountState *out)
-{
-  static const char *const names[] = {"open", "closed", "reconciled", "signed_off"};
-  for (guint st = 0; st < G_N_ELEMENTS(names); st++) {
-    if (g_strcmp0(s, names[st]) == 0) {
-      *out = (MusterCountState)st;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
-static gboolean
-load_count(MusterStore *store, gint64 count_id, CountRow *c, GError **error)
-{
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store,
-      "SELECT c.uuid, c.state, c.counter_id, u.name, c.closed_at FROM count_session c"
-      " JOIN app_user u ON u.id = c.counter_id WHERE c.id = ?",
-      error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, count_id);
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    c->id = count_id;
-    c->uuid = muster_column_dup(stmt, 0);
-    state_from_string((const char *)sqlite3_column_text(stmt, 1), &c->state);
-    c->counter_id = sqlite3_column_int64(stmt, 2);
-    c->counter = muster_column_dup(stmt, 3);
-    c->closed_at = muster_column_dup(stmt, 4);
-  }
-  sqlite3_reset(stmt);
-  if (rc == SQLITE_DONE) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
-                "There is no count %" G_GINT64_FORMAT ". 'muster count list' shows the counts.",
-                count_id);
-    return FALSE;
-  }
-  if (rc != SQLITE_ROW)
-    return muster_store_fail(store, rc, "Reading the count", error);
-  return TRUE;
-}
-
-static gboolean
-require_reconciler(MusterStore *store, const CountRow *c, const MusterUser *actor,
+require_reconciler(MusterStore *store, const MusterCountRow *c, const MusterUser *actor,
                    GError **error)
 {
   g_autofree char *what = g_strdup_printf("Reconciling count %" G_GINT64_FORMAT, c->id);
@@ -471,7 +409,7 @@ require_reconciler(MusterStore *store, const CountRow *c, const MusterUser *acto
 }
 
 static gboolean
-require_reconcilable(const CountRow *c, GError **error)
+require_reconcilable(const MusterCountRow *c, GError **error)
 {
   if (c->state == MUSTER_COUNT_CLOSED || c->state == MUSTER_COUNT_RECONCILED)
     return TRUE;
@@ -506,7 +444,7 @@ bind_named_int(sqlite3_stmt *stmt, const char *name, gint64 value)
 
 /* Runs one set-based statement of the reconciliation, adding the rows it stored. */
 static gboolean
-run_step(MusterStore *store, const char *sql, const CountRow *c, const char *now,
+run_step(MusterStore *store, const char *sql, const MusterCountRow *c, const char *now,
          gint64 overdue_days, gint64 *added, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(store, sql, error);
@@ -574,7 +512,7 @@ typedef struct {
 } RepeatsReliedOn;
 
 static char *
-summary_json(const CountRow *c, const MusterReconcileSummary *sum, const RepeatsReliedOn *rep)
+summary_json(const MusterCountRow *c, const MusterReconcileSummary *sum, const RepeatsReliedOn *rep)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
@@ -606,7 +544,7 @@ summary_json(const CountRow *c, const MusterReconcileSummary *sum, const Repeats
 static gboolean repeats_relied_on(MusterStore *store, RepeatsReliedOn *rep, GError **error);
 
 static gboolean
-mark_reconciled(MusterStore *store, const CountRow *c, const char *now, GError **error)
+mark_reconciled(MusterStore *store, const MusterCountRow *c, const char *now, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(store,
                                          "UPDATE count_session SET state = 'reconciled',"
@@ -623,12 +561,12 @@ static gboolean
 reconcile_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
                 MusterReconcileSummary *sum, GError **error)
 {
-  g_auto(CountRow) c = {0};
+  g_auto(MusterCountRow) c = {0};
   /* The frozen expected list and the finds are checked against their seals at sign-off
-   * (db/counts.c), where a supervisor answers for the figures: here they would cost as
-   * much again as the reconciliation itself. */
-  if (!load_count(store, count_id, &c, error) || !require_reconciler(store, &c, actor, error) ||
-      !require_reconcilable(&c, error))
+   * (db/count-sign-off.c), where a supervisor answers for the figures: here they would
+   * cost as much again as the reconciliation itself. */
+  if (!muster_count_load(store, count_id, &c, error) ||
+      !require_reconciler(store, &c, actor, error) || !require_reconcilable(&c, error))
     return FALSE;
   g_autofree char *now = muster_now_iso();
   gint64 days = muster_store_setting_int(store, "overdue_days", 90);
@@ -860,8 +798,8 @@ check_filter(const MusterDiscrepancyFilter *filter, char **path_out, GError **er
 static gboolean
 count_exists(MusterStore *store, gint64 count_id, GError **error)
 {
-  g_auto(CountRow) c = {0};
-  return load_count(store, count_id, &c, error);
+  g_auto(MusterCountRow) c = {0};
+  return muster_count_load(store, count_id, &c, error);
 }
 
 gboolean
@@ -1063,7 +1001,7 @@ load_resolve_context(MusterStore *store, const MusterDiscrepancy *d, ResolveCont
   bind_named_int(stmt, ":cid", d->count_id);
   int rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
-    state_from_string((const char *)sqlite3_column_text(stmt, 0), &ctx->state);
+    muster_count_state_from_name((const char *)sqlite3_column_text(stmt, 0), &ctx->state);
     ctx->count_uuid = muster_column_dup(stmt, 1);
     ctx->previous_id = sqlite3_column_int64(stmt, 2);
     ctx->previous_uuid = muster_column_dup(stmt, 3);

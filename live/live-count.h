@@ -1,15 +1,18 @@
 /*
- * live-count.h: readers feeding an open count, on the main loop.
+ * live-count.h: scans feeding an open count, on the main loop.
  *
- * The one place where the data flow's two halves meet: scans from a MusterReaderManager
- * go into a MusterIngest, are committed in batches within 50 ms of being read, and only
- * then reported ("result"), so anything that shows or prints a scan shows a committed
- * one. A rack label ("@R1/A/03") or a scripted location line moves the counter: scans
- * already queued are committed at the old place first.
+ * The one place where the data flow's two halves meet: scans go into a MusterIngest,
+ * are committed in batches within 50 ms of being read, and only then reported
+ * ("result"), so anything that shows or prints a scan shows a committed one. They come
+ * from a MusterReaderManager (the kiosk, `muster count scan --from-readers`) or are
+ * handed in by a caller that reads them itself (`muster count scan` from stdin); either
+ * way this is the one loop that decides when to commit. A rack label ("@R1/A/03") or a
+ * scripted location line moves the counter: scans already queued are committed at the
+ * old place first.
  *
  * A failed commit (database busy, disk full) keeps the scans queued and retries; the
- * "error" signal says what is wrong, so a screen can tell the counter at once.
- * `muster count scan --readers` and the kiosk both use this.
+ * "error" signal says what is wrong, so a screen can tell the counter at once, and a
+ * caller that must give up instead (a headless feed) can.
  */
 #pragma once
 #include "db/ingest.h"
@@ -24,16 +27,34 @@ G_DECLARE_FINAL_TYPE(MusterLiveCount, muster_live_count, MUSTER, LIVE_COUNT, GOb
 /* Signals:
  *  "result" (const MusterIngestResult *r): a scan, committed;
  *  "location" (const char *path): the counter moved ("" = the count's scope);
- *  "error" (const GError *error): a commit failed (retried) or a location was refused;
+ *  "error" (const GError *error): a commit the timer started failed (retried), or a
+ *    reader's rack label was refused;
  *  "flushed" (guint n): a commit succeeded, after the "result" of each of its n scans. */
 
-/* The store and manager must outlive the live count. actor: as for muster_ingest_new(). */
-MusterLiveCount *muster_live_count_new(MusterStore *store, const MusterUser *actor,
-                                       gint64 count_id, MusterReaderManager *manager,
-                                       GError **error);
+/* The store and manager must outlive the live count. actor: as for muster_ingest_new().
+ * manager NULL: scans come only from muster_live_count_add(). */
+MusterLiveCount *muster_live_count_new(MusterStore *store, const MusterUser *actor, gint64 count_id,
+                                       MusterReaderManager *manager, GError **error);
 
-/* Commits whatever is queued now (e.g. before closing the count). */
+/* Queues a scan the caller read itself, and sets the timer as for a reader's. TRUE when a
+ * flush is due already: a caller handing in a burst without returning to the main loop
+ * (a chunk of thousands of lines) commits then, with muster_live_count_flush(), so the
+ * oldest scan does not wait for the rest of the burst. A rack label in it is a scan
+ * here; the caller moves the counter with muster_live_count_set_location(). */
+gboolean muster_live_count_add(MusterLiveCount *self, const MusterScan *scan);
+
+/* Moves the counter to path ("" = the count's scope), committing what is queued at the
+ * old place first; "location" once it moved. FALSE with error when that commit failed
+ * (the scans stay queued) or the place is refused (the counter stays). */
+gboolean muster_live_count_set_location(MusterLiveCount *self, const char *path, GError **error);
+
+/* Commits whatever is queued now (e.g. before closing the count, or when a feed's
+ * input pauses). */
 gboolean muster_live_count_flush(MusterLiveCount *self, GError **error);
+
+/* Gives up the scans waiting to be committed, for a feed that stops after its commits
+ * failed: none of them was reported, and none is stored, not even at the end. */
+void muster_live_count_abandon(MusterLiveCount *self);
 
 MusterIngest *muster_live_count_get_ingest(MusterLiveCount *self);
 

@@ -575,6 +575,53 @@ test_sign_off_own_count(Fixture *f, gconstpointer data)
                   ==, 0);
 }
 
+/* Tries to move count c to `to` the way a person would (close, reconcile, sign off),
+ * with everything else in order: it must work exactly when the table of states allows
+ * the move from the state the count is in, and otherwise be refused for its state. */
+static void
+try_move(Fixture *f, const MusterUser *sam, gint64 id, MusterCountState to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterCount) before = muster_counts_get_by_id(f->db.store, id, &error);
+  g_assert_no_error(error);
+  gboolean allowed = muster_count_state_may_become(before->state, to);
+  gboolean moved =
+      to == MUSTER_COUNT_CLOSED       ? muster_counts_close(f->db.store, f->carol, id, &error)
+      : to == MUSTER_COUNT_RECONCILED ? muster_reconcile(f->db.store, f->carol, id, NULL, &error)
+                                      : muster_counts_sign_off(f->db.store, sam, id, NULL, &error);
+  if (moved != allowed)
+    g_error("%s -> %s: the table says %s, the count %s (%s)",
+            muster_count_state_to_string(before->state), muster_count_state_to_string(to),
+            allowed ? "yes" : "no", moved ? "moved" : "stayed",
+            error != NULL ? error->message : "no error");
+  if (!moved)
+    g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE);
+  g_autoptr(MusterCount) after = muster_counts_get_by_id(f->db.store, id, NULL);
+  g_assert_cmpint(after->state, ==, moved ? to : before->state);
+}
+
+static void
+test_moves_follow_state_table(Fixture *f, gconstpointer data)
+{
+  g_autoptr(MusterUser) sam = test_db_add_user(&f->db, "sam", MUSTER_ROLE_SUPERVISOR);
+  /* R2's one item is found: nothing to resolve before sign-off */
+  g_autoptr(MusterCount) c = start(f, f->carol, f->db.admin, "R2", FALSE);
+  const char *lines[] = {"HK-2001", NULL};
+  feed(f, f->carol, c->id, lines);
+  /* from each state every move is tried; the allowed one last, which leads on */
+  const MusterCountState path[][3] = {
+      {MUSTER_COUNT_RECONCILED, MUSTER_COUNT_SIGNED_OFF, MUSTER_COUNT_CLOSED},
+      {MUSTER_COUNT_CLOSED, MUSTER_COUNT_SIGNED_OFF, MUSTER_COUNT_RECONCILED},
+      {MUSTER_COUNT_CLOSED, MUSTER_COUNT_RECONCILED, MUSTER_COUNT_SIGNED_OFF},
+      {MUSTER_COUNT_CLOSED, MUSTER_COUNT_RECONCILED, MUSTER_COUNT_SIGNED_OFF},
+  };
+  for (guint s = 0; s < G_N_ELEMENTS(path); s++)
+    for (guint m = 0; m < G_N_ELEMENTS(path[s]); m++)
+      try_move(f, sam, c->id, path[s][m]);
+  g_autoptr(MusterCount) done = muster_counts_get_by_id(f->db.store, c->id, NULL);
+  g_assert_cmpint(done->state, ==, MUSTER_COUNT_SIGNED_OFF);
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -591,5 +638,6 @@ main(int argc, char **argv)
   ADD("/counts/blind-visibility", test_blind_visibility);
   ADD("/counts/sign-off", test_sign_off);
   ADD("/counts/sign-off-own-count", test_sign_off_own_count);
+  ADD("/counts/moves-follow-state-table", test_moves_follow_state_table);
   return g_test_run();
 }

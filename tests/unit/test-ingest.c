@@ -583,6 +583,13 @@ test_roles(Fixture *f, gconstpointer data)
       muster_ingest_new(f->db.store, f->db.admin, f->count_id, &error);
   g_assert_no_error(error);
   g_assert_nonnull(witness);
+  /* and so may a witness who is staff: for taking part, not for a supervisor's role */
+  gint64 r2 = test_db_start_count(&f->db, "R2");
+  g_autoptr(MusterUser) will = muster_users_authenticate(f->db.store, "will", "1234", &error);
+  g_assert_no_error(error);
+  g_autoptr(MusterIngest) staff_witness = muster_ingest_new(f->db.store, will, r2, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(staff_witness);
 }
 
 static void

@@ -6,7 +6,8 @@
  * outside the count is refused with an error and the scans stay at the old place; scans
  * still queued when the live count ends are stored, not dropped; a commit blocked by
  * another program's write lock says why ("error", the bare cause for screens), keeps the
- * scans and stores them once the lock goes ("flushed").
+ * scans and stores them once the lock goes ("flushed"). Scans handed in by a caller that
+ * reads them itself take the same path; a queue given up is not stored.
  */
 #include "db/counts.h"
 #include "db/items.h"
@@ -241,6 +242,84 @@ test_blocked_commit_retried(Fixture *f, gconstpointer data)
                   2);
 }
 
+static MusterScan *
+hand_scan(const char *value)
+{
+  MusterScan *scan = muster_scan_new();
+  scan->text = g_strdup(value);
+  scan->marking_value = g_strdup(value);
+  scan->reader = g_strdup("handed");
+  return scan;
+}
+
+static gboolean
+one_stored(Fixture *f, guint flushed)
+{
+  return f->outcomes->len == 1;
+}
+
+/* Scans a caller reads itself (`muster count scan` from stdin) take the same path: the
+ * timer commits them within the bound, a burst is told when a commit is due, a move
+ * commits what was read at the old place first. */
+static void
+test_handed_in(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterLiveCount) live =
+      muster_live_count_new(f->db.store, f->db.admin, f->count_id, NULL, &error);
+  g_assert_no_error(error);
+  guint flushed = 0;
+  g_signal_connect(live, "result", G_CALLBACK(on_result), f);
+  g_signal_connect(live, "location", G_CALLBACK(on_location), f);
+  g_signal_connect(live, "flushed", G_CALLBACK(on_flushed), &flushed);
+
+  /* not due at once: the timer commits it, unasked */
+  g_autoptr(MusterScan) first = hand_scan("GL-1");
+  g_assert_false(muster_live_count_add(live, first));
+  g_assert_cmpuint(f->outcomes->len, ==, 0);
+  iterate_until(one_stored, f, &flushed);
+  g_assert_cmpuint(flushed, ==, 1);
+
+  /* a rack label handed in is a scan; the caller moves the counter */
+  g_autoptr(MusterScan) label = hand_scan("@R1/B");
+  g_assert_false(muster_live_count_add(live, label));
+  g_assert_true(muster_live_count_set_location(live, "R1/B", &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(f->outcomes->len, ==, 2);
+  g_autofree char *moves = joined(f->locations);
+  g_assert_cmpstr(moves, ==, "R1/B");
+
+  /* commit on the next iteration: every scan handed in is due at once */
+  muster_live_count_set_max_wait(live, 0);
+  g_autoptr(MusterScan) second = hand_scan("GL-2");
+  g_assert_true(muster_live_count_add(live, second));
+  g_assert_true(muster_live_count_flush(live, &error));
+  g_assert_no_error(error);
+  g_autofree char *got = joined(f->outcomes);
+  g_assert_cmpstr(got, ==, "accepted@- unknown@- accepted@R1/B");
+  g_assert_cmpuint(f->not_on_disk, ==, 0);
+  g_assert_false(muster_live_count_set_location(live, "R2/A", &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
+  g_assert_cmpuint(f->locations->len, ==, 1);
+}
+
+/* A feed that gives up its queue stores none of it, not even at the end. */
+static void
+test_abandoned_not_stored(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MusterLiveCount *live =
+      muster_live_count_new(f->db.store, f->db.admin, f->count_id, NULL, &error);
+  g_assert_no_error(error);
+  g_autoptr(MusterScan) scan = hand_scan("GL-1");
+  muster_live_count_add(live, scan);
+  muster_live_count_abandon(live);
+  while (g_main_context_iteration(NULL, FALSE))
+    ;
+  g_object_unref(live);
+  g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM scan WHERE reader = 'handed'"), ==, 0);
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -251,5 +330,7 @@ main(int argc, char **argv)
   ADD("/live-count/location-outside-refused", test_location_outside_refused);
   ADD("/live-count/queued-stored-at-end", test_queued_stored_at_end);
   ADD("/live-count/blocked-commit-retried", test_blocked_commit_retried);
+  ADD("/live-count/handed-in", test_handed_in);
+  ADD("/live-count/abandoned-not-stored", test_abandoned_not_stored);
   return g_test_run();
 }

@@ -1,0 +1,54 @@
+/*
+ * cmd-count.h: what the files of `muster count ...` share (app/cmd-count*.c only).
+ *
+ * The subcommands are split by concept: the count's lifecycle and its discrepancies
+ * (cmd-count.c), feeding scans (cmd-count-scan.c), unmarked items and their photos
+ * (cmd-count-unmarked.c). They name their entry of muster_cmd_count by these indices,
+ * and open what they need with CountCtx.
+ */
+#pragma once
+#include "app/cli.h"
+#include "db/counts.h"
+
+G_BEGIN_DECLS
+
+/* The entries of muster_cmd_count, in the order `muster --help` lists them. */
+enum {
+  CMD_START,
+  CMD_SCAN,
+  CMD_UNMARKED,
+  CMD_CLOSE,
+  CMD_RECONCILE,
+  CMD_DISCREPANCIES,
+  CMD_RESOLVE,
+  CMD_SIGN_OFF,
+  CMD_LIST,
+  CMD_SHOW,
+  CMD_PHOTO,
+  N_CMDS
+};
+
+int cmd_count_run_scan(int argc, char **argv);
+int cmd_count_run_unmarked(int argc, char **argv);
+int cmd_count_run_photo(int argc, char **argv);
+
+/* Everything a count subcommand needs, opened and signed in. */
+typedef struct {
+  MusterStore *store;
+  MusterUser *actor;
+  MusterCount *count;
+} CountCtx;
+
+void count_ctx_clear(CountCtx *c);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CountCtx, count_ctx_clear)
+
+/* Opens the database, signs actor_name in when sign_in, and reads count_id (a number
+ * or uuid) when not NULL. */
+gboolean count_ctx_open(CountCtx *c, const char *actor_name, gboolean sign_in, const char *count_id,
+                        GError **error);
+
+/* Prints count id as viewer may see it (expected figures hidden from those who may not
+ * see them: nobody signed in counts as possibly the counter). Returns the exit status. */
+int count_print(MusterStore *store, gint64 id, const MusterUser *viewer);
+
+G_END_DECLS
