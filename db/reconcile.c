@@ -2,7 +2,8 @@
  * reconcile.c: the run of a reconciliation: what a closed count found against what was
  * expected, stored as discrepancies (read and resolved in discrepancies.c).
  *
- * Each kind of discrepancy is one INSERT ... SELECT: the work is set-based SQL, never a
+ * Each kind of discrepancy (the table of discrepancy-kind.c, which the schema's CHECK and
+ * the tests follow) is one INSERT ... SELECT: the work is set-based SQL, never a
  * loop in C over items, so a million-item register reconciles in about the time SQLite
  * needs for the anti-join itself. Every finding has a stable key (kind + subject) and an
  * id derived from it (muster_discrepancy_uuid(), a SQL function registered on the
@@ -358,8 +359,9 @@ static const char sql_overdue[] =
     " FROM last, cut WHERE coalesce(last.last_at, last.created_at) < cut.at"
     " ORDER BY last.path" SQL_UPSERT;
 
-/* In this order: ambiguous scans before the register check, so a scanned duplicate keeps
- * the scan that showed it. */
+/* At least one statement per kind of the table (/reconcile/every-kind fails on a kind
+ * without one). In this order: ambiguous scans before the register check, so a scanned
+ * duplicate keeps the scan that showed it. */
 static const char *const kind_statements[] = {
     sql_missing,           sql_wrong_location,   sql_status_conflict,
     sql_unknown_marking,   sql_not_genuine,      sql_ambiguous,
