@@ -213,8 +213,8 @@ check_against_manifest(Demo *d, GPtrArray *list, JsonBuilder *b, GString *text)
 {
   gboolean ok = TRUE;
   json_builder_begin_array(b);
-  for (guint k = 0; k < G_N_ELEMENTS(muster_discrepancy_kinds); k++) {
-    const char *kind = muster_discrepancy_kinds[k];
+  for (guint k = 0; k < MUSTER_N_DISCREPANCY_KINDS; k++) {
+    const char *kind = muster_discrepancy_kind_name(k);
     guint planted = 0, found = 0, reported = 0;
     for (guint i = 0; i < d->demo->anomalies->len; i++) {
       const MusterDemoAnomaly *a = d->demo->anomalies->pdata[i];

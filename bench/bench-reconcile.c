@@ -188,8 +188,8 @@ report_summary(Bench *b, GString *out, const MusterReconcileSummary *s)
 {
   report_run(b, out, "discrepancies", "%" G_GINT64_FORMAT, s->total);
   report_run(b, out, "new", "%" G_GINT64_FORMAT, s->new_this_run);
-  for (guint k = 0; k < G_N_ELEMENTS(muster_discrepancy_kinds); k++) {
-    g_autofree char *key = g_strdup_printf("kind_%s", muster_discrepancy_kinds[k]);
+  for (guint k = 0; k < MUSTER_N_DISCREPANCY_KINDS; k++) {
+    g_autofree char *key = g_strdup_printf("kind_%s", muster_discrepancy_kind_name(k));
     report_run(b, out, key, "%" G_GINT64_FORMAT, s->by_kind[k]);
   }
 }

@@ -48,6 +48,7 @@
 #include "db/checkpointer.h"
 #include "db/count-row.h"
 #include "db/ingest-lookup.h"
+#include "db/items.h"
 #include "db/locations.h"
 #include "db/store-private.h"
 
@@ -119,10 +120,12 @@ static const char *const outcome_names[] = {
     "status_conflict", "not_genuine", "unreadable", "ambiguous",
 };
 
+const MusterClosedList muster_outcome_list = MUSTER_CLOSED_LIST(outcome_names);
+
 const char *
 muster_outcome_to_string(MusterOutcome o)
 {
-  return (guint)o < G_N_ELEMENTS(outcome_names) ? outcome_names[o] : "unknown";
+  return muster_closed_list_name(&muster_outcome_list, o);
 }
 
 void
@@ -547,17 +550,6 @@ resolve_paths(MusterIngest *ingest, Batch *b, guint from, guint to, GError **err
   return TRUE;
 }
 
-static gboolean
-status_conflicts(const char *status)
-{
-  static const char *const conflicting[] = {"issued", "lost", "stolen", "destroyed",
-                                            "in_transit"};
-  for (guint i = 0; i < G_N_ELEMENTS(conflicting); i++)
-    if (g_strcmp0(status, conflicting[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* Is the recorded location inside where the scan was taken? */
 static gboolean
 where_expected(MusterIngest *ingest, const Queued *q, const char *recorded)
@@ -582,7 +574,7 @@ decide(MusterIngest *ingest, const Queued *q, const MusterLookupHit *r, const ch
     return MUSTER_OUTCOME_AMBIGUOUS;
   if (g_hash_table_contains(ingest->found, GSIZE_TO_POINTER((gsize)r->item_id)))
     return MUSTER_OUTCOME_DUPLICATE;
-  if (status_conflicts(r->status))
+  if (muster_status_conflicts_with_found(r->status))
     return MUSTER_OUTCOME_STATUS_CONFLICT;
   if (!where_expected(ingest, q, path))
     return MUSTER_OUTCOME_WRONG_LOCATION;

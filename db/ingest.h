@@ -10,6 +10,7 @@
  * bound it is given (50 ms for a count).
  */
 #pragma once
+#include "core/closed-list.h"
 #include "db/store.h"
 #include "db/users.h"
 #include "scan/scan.h"
@@ -27,6 +28,8 @@ typedef enum {
   MUSTER_OUTCOME_AMBIGUOUS,       /* the marking is on more than one item */
 } MusterOutcome;
 
+/* The outcomes, named as stored (scan.outcome): "accepted", ... */
+extern const MusterClosedList muster_outcome_list;
 const char *muster_outcome_to_string(MusterOutcome o);
 
 /* The strings live in one allocation (strings), freed by muster_ingest_result_clear():

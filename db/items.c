@@ -26,36 +26,55 @@
   "coalesce(i.import_year, 0), i.state_marking, i.frame_material, i.status, l.path, "  \
   "i.custodian, i.created_at FROM item i LEFT JOIN location l ON l.id = i.location_id "
 
-static const char *const status_names[] = {
-    "in_store", "issued", "in_repair", "in_transit", "lost", "stolen", "destroyed", "seized",
+/* The statuses, and whether an item found in a count should not have it (out of the
+ * armoury by its record, yet here). */
+static const struct {
+  const char *name;
+  gboolean conflicts_with_found;
+} statuses[] = {
+    [MUSTER_STATUS_IN_STORE] = {"in_store", FALSE},
+    [MUSTER_STATUS_ISSUED] = {"issued", TRUE},
+    [MUSTER_STATUS_IN_REPAIR] = {"in_repair", FALSE},
+    [MUSTER_STATUS_IN_TRANSIT] = {"in_transit", TRUE},
+    [MUSTER_STATUS_LOST] = {"lost", TRUE},
+    [MUSTER_STATUS_STOLEN] = {"stolen", TRUE},
+    [MUSTER_STATUS_DESTROYED] = {"destroyed", TRUE},
+    [MUSTER_STATUS_SEIZED] = {"seized", FALSE},
 };
+
+const MusterClosedList muster_status_list = MUSTER_CLOSED_LIST(statuses);
 
 const char *
 muster_status_to_string(MusterStatus s)
 {
-  return (guint)s < G_N_ELEMENTS(status_names) ? status_names[s] : "unknown";
+  return muster_closed_list_name(&muster_status_list, s);
 }
 
 gboolean
 muster_status_from_string(const char *s, MusterStatus *out, GError **error)
 {
-  for (guint i = 0; s != NULL && i < G_N_ELEMENTS(status_names); i++) {
-    if (strcmp(s, status_names[i]) == 0) {
-      *out = (MusterStatus)i;
-      return TRUE;
-    }
+  int i = muster_closed_list_find(&muster_status_list, s);
+  if (i >= 0) {
+    *out = (MusterStatus)i;
+    return TRUE;
   }
-  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-              "Unknown status '%s': use in_store, issued, in_repair, in_transit, lost, "
-              "stolen, destroyed or seized.",
-              s != NULL ? s : "");
+  g_autofree char *all = muster_closed_list_join(&muster_status_list, " or ");
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, "Unknown status '%s': use %s.",
+              s != NULL ? s : "", all);
   return FALSE;
+}
+
+gboolean
+muster_status_conflicts_with_found(const char *status)
+{
+  int i = muster_closed_list_find(&muster_status_list, status);
+  return i >= 0 && statuses[i].conflicts_with_found;
 }
 
 gboolean
 item_status_known(MusterStatus status)
 {
-  return (guint)status < G_N_ELEMENTS(status_names);
+  return (guint)status < G_N_ELEMENTS(statuses);
 }
 
 void

@@ -11,6 +11,7 @@
  * item-csv.c (import, export) and item-correct.c (corrections); see items-private.h.
  */
 #pragma once
+#include "core/closed-list.h"
 #include "db/store.h"
 #include "db/users.h"
 
@@ -27,8 +28,13 @@ typedef enum {
   MUSTER_STATUS_SEIZED,
 } MusterStatus;
 
+/* The statuses, named as stored: "in_store", ... (items.c, with their rules). */
+extern const MusterClosedList muster_status_list;
 const char *muster_status_to_string(MusterStatus s);   /* "in_store", ... */
 gboolean muster_status_from_string(const char *s, MusterStatus *out, GError **error);
+/* TRUE for a status (by name) an item found in a count should not have: issued, lost,
+ * stolen, destroyed, in transit. Ingest reports such a find as a status conflict. */
+gboolean muster_status_conflicts_with_found(const char *status);
 
 typedef struct {
   char *kind;       /* engraved_serial, barcode, datamatrix_uii, hf_uid, uhf_epc, ndef */

@@ -1,8 +1,9 @@
 /*
- * reconcile.c: what a closed count found against what was expected, and the
- * resolutions of those findings.
+ * reconcile.c: the run of a reconciliation: what a closed count found against what was
+ * expected, stored as discrepancies (read and resolved in discrepancies.c).
  *
- * Each kind of discrepancy is one INSERT ... SELECT: the work is set-based SQL, never a
+ * Each kind of discrepancy (the table of discrepancy-kind.c, which the schema's CHECK and
+ * the tests follow) is one INSERT ... SELECT: the work is set-based SQL, never a
  * loop in C over items, so a million-item register reconciles in about the time SQLite
  * needs for the anti-join itself. Every finding has a stable key (kind + subject) and an
  * id derived from it (muster_discrepancy_uuid(), a SQL function registered on the
@@ -19,11 +20,6 @@
  * outcome worth reporting, or part of an item check, are copied into a small temporary
  * table that the scan-based kinds then read. "Now" for overdue is the count's closed_at,
  * never the clock.
- *
- * Resolutions are appended: the newest one of a discrepancy is in force (one with
- * action "reopened" puts it back to unresolved). Once the count is signed off nothing
- * more is appended; the count_session trigger does not cover the resolution table, so
- * the check lives here.
  */
 #include "db/reconcile.h"
 #include "db/audit.h"
@@ -34,26 +30,15 @@
 #include "db/locations.h"
 #include "db/outbox.h"
 #include "db/store-private.h"
+#include "db/reconcile-private.h"
 
 #include <sodium.h>
 #include <string.h>
 
-const char *const muster_discrepancy_kinds[10] = {
-    "missing",         "wrong_location",    "unknown_marking",    "unmarked_item",
-    "status_conflict", "duplicate_marking", "component_mismatch", "marking_mismatch",
-    "overdue",         "not_genuine",
-};
-
-static const char *const resolution_actions[] = {
-    "found", "recorded", "corrected", "written_off", "reported", "accepted", "reopened",
-};
-
 /* The SQL below is laid out by clause, not by the C formatter. */
 /* clang-format off */
-/* SQL pieces shared by the statements below (string literals, never user data). */
-#define SQL_ITEM(i) \
-  i ".manufacturer || ' ' || " i ".model || coalesce(' ' || " i ".calibre, '')" \
-  " || ' SN ' || " i ".serial"
+/* SQL pieces shared by the statements below (string literals, never user data);
+ * SQL_ITEM is in reconcile-private.h. */
 #define SQL_PATH(l, none) \
   "CASE WHEN " l ".id IS NULL THEN '" none "' WHEN " l ".path = '' THEN 'the armoury'" \
   " ELSE " l ".path END"
@@ -378,8 +363,9 @@ static const char sql_overdue[] =
     " FROM last, cut WHERE coalesce(last.last_at, last.created_at) < cut.at"
     " ORDER BY last.path" SQL_UPSERT;
 
-/* In this order: ambiguous scans before the register check, so a scanned duplicate keeps
- * the scan that showed it. */
+/* At least one statement per kind of the table (/reconcile/every-kind fails on a kind
+ * without one). In this order: ambiguous scans before the register check, so a scanned
+ * duplicate keeps the scan that showed it. */
 static const char *const kind_statements[] = {
     sql_missing,           sql_wrong_location,   sql_status_conflict,
     sql_unknown_marking,   sql_not_genuine,      sql_ambiguous,
@@ -388,6 +374,14 @@ static const char *const kind_statements[] = {
 };
 
 /* clang-format on */
+
+/* For the readers of discrepancies (discrepancies.c): a count is looked up one way. */
+gboolean
+reconcile_count_exists(MusterStore *store, gint64 count_id, GError **error)
+{
+  g_auto(MusterCountRow) c = {0};
+  return muster_count_load(store, count_id, &c, error);
+}
 
 static gboolean
 require_reconciler(MusterStore *store, const MusterCountRow *c, const MusterUser *actor,
@@ -426,22 +420,6 @@ require_reconcilable(const MusterCountRow *c, GError **error)
   return FALSE;
 }
 
-static void
-bind_named_text(sqlite3_stmt *stmt, const char *name, const char *value)
-{
-  int idx = sqlite3_bind_parameter_index(stmt, name);
-  if (idx > 0)
-    sqlite3_bind_text(stmt, idx, value, -1, SQLITE_TRANSIENT);
-}
-
-static void
-bind_named_int(sqlite3_stmt *stmt, const char *name, gint64 value)
-{
-  int idx = sqlite3_bind_parameter_index(stmt, name);
-  if (idx > 0)
-    sqlite3_bind_int64(stmt, idx, value);
-}
-
 /* Runs one set-based statement of the reconciliation, adding the rows it stored. */
 static gboolean
 run_step(MusterStore *store, const char *sql, const MusterCountRow *c, const char *now,
@@ -463,25 +441,6 @@ run_step(MusterStore *store, const char *sql, const MusterCountRow *c, const cha
   return TRUE;
 }
 
-/* "a, b, c" from n strings, for messages. */
-static char *
-join_names(const char *const *names, guint n)
-{
-  GString *s = g_string_new(NULL);
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf(s, "%s%s", i > 0 ? ", " : "", names[i]);
-  return g_string_free(s, FALSE);
-}
-
-static int
-kind_index(const char *kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS(muster_discrepancy_kinds); i++)
-    if (g_strcmp0(kind, muster_discrepancy_kinds[i]) == 0)
-      return (int)i;
-  return -1;
-}
-
 static gboolean
 load_summary(MusterStore *store, gint64 count_id, MusterReconcileSummary *sum, GError **error)
 {
@@ -492,9 +451,9 @@ load_summary(MusterStore *store, gint64 count_id, MusterReconcileSummary *sum, G
   sqlite3_bind_int64(stmt, 1, count_id);
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    int k = kind_index((const char *)sqlite3_column_text(stmt, 0));
+    MusterDiscrepancyKind k;
     gint64 n = sqlite3_column_int64(stmt, 1);
-    if (k >= 0)
+    if (muster_discrepancy_kind_from_name((const char *)sqlite3_column_text(stmt, 0), &k))
       sum->by_kind[k] = n;
     sum->total += n;
   }
@@ -524,9 +483,9 @@ summary_json(const MusterCountRow *c, const MusterReconcileSummary *sum, const R
   json_builder_add_int_value(b, sum->new_this_run);
   json_builder_set_member_name(b, "by_kind");
   json_builder_begin_object(b);
-  for (guint i = 0; i < G_N_ELEMENTS(muster_discrepancy_kinds); i++) {
-    json_builder_set_member_name(b, muster_discrepancy_kinds[i]);
-    json_builder_add_int_value(b, sum->by_kind[i]);
+  for (guint k = 0; k < MUSTER_N_DISCREPANCY_KINDS; k++) {
+    json_builder_set_member_name(b, muster_discrepancy_kind_name(k));
+    json_builder_add_int_value(b, sum->by_kind[k]);
   }
   json_builder_end_object(b);
   json_builder_set_member_name(b, "repeats");
@@ -711,413 +670,4 @@ muster_reconcile_check_register(MusterStore *store, gint64 count_id, GError **er
 {
   return ensure_sql_functions(store, error) && check_repeat_list_whole(store, error) &&
          check_repeats_relied_on(store, count_id, error);
-}
-
-/* ---- reading discrepancies ---------------------------------------------------------- */
-
-void
-muster_discrepancy_free(MusterDiscrepancy *d)
-{
-  if (d == NULL)
-    return;
-  g_free(d->uuid);
-  g_free(d->kind);
-  g_free(d->subject);
-  g_free(d->item_uuid);
-  g_free(d->item_summary);
-  g_free(d->other_item_uuid);
-  g_free(d->location_path);
-  g_free(d->detail);
-  g_free(d->created_at);
-  g_free(d->resolution_action);
-  g_free(d->resolution_reason);
-  g_free(d->resolved_by);
-  g_free(d->confirmed_by);
-  g_free(d->resolved_at);
-  g_free(d);
-}
-
-/* clang-format off */
-#define SQL_DISCREPANCY_SELECT                                                             \
-  "SELECT d.id, d.uuid, d.count_id, d.kind, d.subject, i.uuid, " SQL_ITEM("i") ", o.uuid," \
-  " l.path, d.detail, d.created_at, r.action, r.reason, ru.name, rc.name, r.resolved_at"   \
-  " FROM discrepancy d LEFT JOIN item i ON i.id = d.item_id"                               \
-  " LEFT JOIN item o ON o.id = d.other_item_id"                                            \
-  " LEFT JOIN location l ON l.id = d.location_id"                                          \
-  " LEFT JOIN resolution r ON r.id = (SELECT max(id) FROM resolution"                      \
-  "  WHERE discrepancy_id = d.id)"                                                         \
-  " LEFT JOIN app_user ru ON ru.id = r.resolved_by"                                        \
-  " LEFT JOIN app_user rc ON rc.id = r.confirmed_by "
-/* clang-format on */
-
-static MusterDiscrepancy *
-discrepancy_from_row(sqlite3_stmt *stmt)
-{
-  MusterDiscrepancy *d = g_new0(MusterDiscrepancy, 1);
-  d->id = sqlite3_column_int64(stmt, 0);
-  d->uuid = muster_column_dup(stmt, 1);
-  d->count_id = sqlite3_column_int64(stmt, 2);
-  d->kind = muster_column_dup(stmt, 3);
-  d->subject = muster_column_dup(stmt, 4);
-  d->item_uuid = muster_column_dup(stmt, 5);
-  d->item_summary = muster_column_dup(stmt, 6);
-  d->other_item_uuid = muster_column_dup(stmt, 7);
-  d->location_path = muster_column_dup(stmt, 8);
-  d->detail = muster_column_dup(stmt, 9);
-  d->created_at = muster_column_dup(stmt, 10);
-  d->resolution_action = muster_column_dup(stmt, 11);
-  d->resolution_reason = muster_column_dup(stmt, 12);
-  d->resolved_by = muster_column_dup(stmt, 13);
-  d->confirmed_by = muster_column_dup(stmt, 14);
-  d->resolved_at = muster_column_dup(stmt, 15);
-  return d;
-}
-
-static gboolean
-check_filter(const MusterDiscrepancyFilter *filter, char **path_out, GError **error)
-{
-  if (filter == NULL)
-    return TRUE;
-  if (filter->kind != NULL && kind_index(filter->kind) < 0) {
-    g_autofree char *kinds =
-        join_names(muster_discrepancy_kinds, G_N_ELEMENTS(muster_discrepancy_kinds));
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                _("Unknown discrepancy kind '%s': use one of %s."), filter->kind, kinds);
-    return FALSE;
-  }
-  if (filter->location_path != NULL && *filter->location_path != '\0') {
-    *path_out = muster_location_normalise_path(filter->location_path, error);
-    if (*path_out == NULL)
-      return FALSE;
-    if (**path_out == '\0') /* the armoury: everything */
-      g_clear_pointer(path_out, g_free);
-  }
-  return TRUE;
-}
-
-static gboolean
-count_exists(MusterStore *store, gint64 count_id, GError **error)
-{
-  g_auto(MusterCountRow) c = {0};
-  return muster_count_load(store, count_id, &c, error);
-}
-
-gboolean
-muster_discrepancies_foreach(MusterStore *store, gint64 count_id,
-                             const MusterDiscrepancyFilter *filter, MusterDiscrepancyFunc func,
-                             gpointer user_data, GError **error)
-{
-  g_autofree char *path = NULL;
-  if (!check_filter(filter, &path, error) || !count_exists(store, count_id, error))
-    return FALSE;
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store,
-      SQL_DISCREPANCY_SELECT
-      "WHERE d.count_id = :cid AND (:kind IS NULL OR d.kind = :kind)"
-      " AND (:path IS NULL OR l.path = :path OR substr(l.path, 1, length(:path) + 1)"
-      "  = :path || '/')"
-      " AND (:resolved < 0 OR :resolved = (r.id IS NOT NULL AND r.action <> 'reopened'))"
-      " ORDER BY CASE d.kind WHEN 'missing' THEN 0 WHEN 'wrong_location' THEN 1"
-      "  WHEN 'unknown_marking' THEN 2 WHEN 'unmarked_item' THEN 3"
-      "  WHEN 'status_conflict' THEN 4 WHEN 'duplicate_marking' THEN 5"
-      "  WHEN 'component_mismatch' THEN 6 WHEN 'marking_mismatch' THEN 7"
-      "  WHEN 'overdue' THEN 8 ELSE 9 END, d.subject",
-      error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_named_int(stmt, ":cid", count_id);
-  if (filter != NULL && filter->kind != NULL)
-    bind_named_text(stmt, ":kind", filter->kind);
-  if (path != NULL)
-    bind_named_text(stmt, ":path", path);
-  bind_named_int(stmt, ":resolved", filter != NULL ? filter->resolved : -1);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    func(discrepancy_from_row(stmt), user_data);
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the discrepancies", error);
-  return TRUE;
-}
-
-static void
-append_discrepancy(MusterDiscrepancy *d, gpointer out)
-{
-  g_ptr_array_add(out, d);
-}
-
-GPtrArray *
-muster_discrepancies_list(MusterStore *store, gint64 count_id,
-                          const MusterDiscrepancyFilter *filter, GError **error)
-{
-  g_autoptr(GPtrArray) out =
-      g_ptr_array_new_with_free_func((GDestroyNotify)muster_discrepancy_free);
-  if (!muster_discrepancies_foreach(store, count_id, filter, append_discrepancy, out, error))
-    return NULL;
-  return g_steal_pointer(&out);
-}
-
-static gboolean
-all_digits(const char *s)
-{
-  if (s == NULL || *s == '\0')
-    return FALSE;
-  for (; *s; s++)
-    if (!g_ascii_isdigit(*s))
-      return FALSE;
-  return TRUE;
-}
-
-MusterDiscrepancy *
-muster_discrepancies_get(MusterStore *store, const char *id_or_uuid, GError **error)
-{
-  const char *key = id_or_uuid != NULL ? id_or_uuid : "";
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store, SQL_DISCREPANCY_SELECT "WHERE d.id = :id OR d.uuid = :uuid", error);
-  if (stmt == NULL)
-    return NULL;
-  guint64 id = 0;
-  if (all_digits(key) && g_ascii_string_to_unsigned(key, 10, 1, G_MAXINT64, &id, NULL))
-    bind_named_int(stmt, ":id", (gint64)id);
-  else
-    bind_named_text(stmt, ":uuid", key);
-  int rc = sqlite3_step(stmt);
-  MusterDiscrepancy *d = rc == SQLITE_ROW ? discrepancy_from_row(stmt) : NULL;
-  sqlite3_reset(stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND,
-                _("There is no discrepancy '%s'. 'muster count discrepancies COUNT' lists them."),
-                key);
-  else if (rc != SQLITE_ROW)
-    muster_store_fail(store, rc, "Reading the discrepancy", error);
-  return d;
-}
-
-/* ---- resolving ---------------------------------------------------------------------- */
-
-static gboolean
-needs_confirmation(const char *kind)
-{
-  return g_strcmp0(kind, "missing") == 0 || g_strcmp0(kind, "status_conflict") == 0;
-}
-
-static gboolean
-check_action_and_reason(const char *action, const char *reason, GError **error)
-{
-  gboolean known = FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS(resolution_actions); i++)
-    known |= g_strcmp0(action, resolution_actions[i]) == 0;
-  if (!known) {
-    g_autofree char *list = join_names(resolution_actions, G_N_ELEMENTS(resolution_actions));
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                _("Unknown resolution '%s': use one of %s."), action ? action : "", list);
-    return FALSE;
-  }
-  g_autofree char *trimmed = g_strstrip(g_strdup(reason != NULL ? reason : ""));
-  if (*trimmed == '\0') {
-    g_set_error_literal(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                        _("A resolution needs a reason: say what was done and why."));
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* The confirmer: another person, whose account is active now. */
-static gboolean
-check_confirmer(MusterStore *store, const MusterDiscrepancy *d, const MusterUser *actor,
-                const MusterUser *confirmer, GError **error)
-{
-  const char *what = g_strcmp0(d->kind, "missing") == 0 ? "a missing item" : "a status conflict";
-  if (confirmer == NULL && !needs_confirmation(d->kind))
-    return TRUE;
-  if (confirmer == NULL) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                _("Resolving %s (%s) needs a second person to confirm: another user must "
-                  "sign in with their PIN."),
-                what, d->subject);
-    return FALSE;
-  }
-  if (confirmer->id == actor->id) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                _("%s cannot confirm their own resolution: another user must confirm it."),
-                actor->name);
-    return FALSE;
-  }
-  g_autoptr(GError) local = NULL;
-  g_autoptr(MusterUser) now = muster_users_get_by_id(store, confirmer->id, &local);
-  if (now == NULL || !now->active || now->locked) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION,
-                _("%s cannot confirm: the account is %s. Ask another active user."),
-                confirmer->name,
-                now == NULL   ? "unknown"
-                : now->locked ? "locked"
-                              : "deactivated");
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean
-require_resolver(MusterStore *store, const MusterDiscrepancy *d, const MusterUser *actor,
-                 GError **error)
-{
-  g_autofree char *what = g_strdup_printf("Resolving discrepancy %" G_GINT64_FORMAT " (%s %s)",
-                                          d->id, d->kind, d->subject);
-  /* A missing weapon or one recorded stolen yet found is a finding a supervisor answers
-   * for; an admin keeps the system, not the stock. */
-  if (needs_confirmation(d->kind))
-    return muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_SUPERVISOR), what, error);
-  return muster_require_role(store, actor, MUSTER_ROLE_SUPERVISOR, what, error);
-}
-
-typedef struct {
-  MusterCountState state;
-  char *count_uuid;
-  gint64 previous_id;
-  char *previous_uuid;
-} ResolveContext;
-
-static void
-resolve_context_clear(ResolveContext *r)
-{
-  g_free(r->count_uuid);
-  g_free(r->previous_uuid);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ResolveContext, resolve_context_clear)
-
-static gboolean
-load_resolve_context(MusterStore *store, const MusterDiscrepancy *d, ResolveContext *ctx,
-                     GError **error)
-{
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store,
-                        "SELECT c.state, c.uuid, r.id, r.uuid FROM count_session c"
-                        " LEFT JOIN resolution r ON r.id = (SELECT max(id) FROM resolution"
-                        "  WHERE discrepancy_id = :did) WHERE c.id = :cid",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_named_int(stmt, ":did", d->id);
-  bind_named_int(stmt, ":cid", d->count_id);
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    muster_count_state_from_name((const char *)sqlite3_column_text(stmt, 0), &ctx->state);
-    ctx->count_uuid = muster_column_dup(stmt, 1);
-    ctx->previous_id = sqlite3_column_int64(stmt, 2);
-    ctx->previous_uuid = muster_column_dup(stmt, 3);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW)
-    return muster_store_fail(store, rc, "Reading the count of the discrepancy", error);
-  if (ctx->state == MUSTER_COUNT_SIGNED_OFF) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
-                "Count %" G_GINT64_FORMAT " is signed off, so its discrepancies can no longer "
-                "be resolved. Record what changed as a correction of the item instead.",
-                d->count_id);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean
-insert_resolution(MusterStore *store, const MusterDiscrepancy *d, const ResolveContext *ctx,
-                  const MusterUser *actor, const MusterUser *confirmer, const char *uuid,
-                  const char *action, const char *reason, const char *now, GError **error)
-{
-  sqlite3_stmt *stmt = muster_store_stmt(
-      store,
-      "INSERT INTO resolution (uuid, discrepancy_id, action, reason, resolved_by,"
-      " confirmed_by, resolved_at, supersedes_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(stmt, 2, d->id);
-  sqlite3_bind_text(stmt, 3, action, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(stmt, 5, actor->id);
-  if (confirmer != NULL)
-    sqlite3_bind_int64(stmt, 6, confirmer->id);
-  sqlite3_bind_text(stmt, 7, now, -1, SQLITE_TRANSIENT);
-  if (ctx->previous_id > 0)
-    sqlite3_bind_int64(stmt, 8, ctx->previous_id);
-  return muster_store_step_done(store, stmt, "Storing the resolution", error);
-}
-
-static void
-add_string(JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name(b, name);
-  if (value != NULL)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
-static JsonNode *
-resolution_json(const MusterDiscrepancy *d, const ResolveContext *ctx, const MusterUser *actor,
-                const MusterUser *confirmer, const char *uuid, const char *action,
-                const char *reason, const char *now)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "discrepancy");
-  json_builder_begin_object(b);
-  add_string(b, "uuid", d->uuid);
-  add_string(b, "count_uuid", ctx->count_uuid);
-  add_string(b, "kind", d->kind);
-  add_string(b, "subject", d->subject);
-  add_string(b, "item_uuid", d->item_uuid);
-  add_string(b, "other_item_uuid", d->other_item_uuid);
-  add_string(b, "location", d->location_path);
-  add_string(b, "detail", d->detail);
-  json_builder_end_object(b);
-  json_builder_set_member_name(b, "resolution");
-  json_builder_begin_object(b);
-  add_string(b, "uuid", uuid);
-  add_string(b, "action", action);
-  add_string(b, "reason", reason);
-  add_string(b, "resolved_by", actor->name);
-  add_string(b, "confirmed_by", confirmer != NULL ? confirmer->name : NULL);
-  add_string(b, "resolved_at", now);
-  add_string(b, "supersedes", ctx->previous_uuid);
-  json_builder_end_object(b);
-  json_builder_end_object(b);
-  return json_builder_get_root(b);
-}
-
-static gboolean
-resolve_in_tx(MusterStore *store, const MusterUser *actor, const MusterUser *confirmer,
-              gint64 discrepancy_id, const char *action, const char *reason, GError **error)
-{
-  g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, discrepancy_id);
-  g_autoptr(MusterDiscrepancy) d = muster_discrepancies_get(store, key, error);
-  g_auto(ResolveContext) ctx = {0};
-  if (d == NULL || !load_resolve_context(store, d, &ctx, error) ||
-      !require_resolver(store, d, actor, error) || !check_confirmer(store, d, actor, confirmer, error) ||
-      !check_action_and_reason(action, reason, error))
-    return FALSE;
-  g_autofree char *uuid = muster_uuid_new();
-  g_autofree char *now = muster_now_iso();
-  g_autofree char *why = g_strstrip(g_strdup(reason));
-  if (!insert_resolution(store, d, &ctx, actor, confirmer, uuid, action, why, now, error))
-    return FALSE;
-  g_autoptr(JsonNode) payload = resolution_json(d, &ctx, actor, confirmer, uuid, action, why, now);
-  g_autofree char *detail = json_to_string(payload, FALSE);
-  return muster_audit_append(store, actor->name, "discrepancy.resolve", d->uuid, detail, error) &&
-         muster_outbox_append(store, "discrepancy.resolved", d->uuid, payload, error);
-}
-
-gboolean
-muster_discrepancies_resolve(MusterStore *store, const MusterUser *actor,
-                             const MusterUser *confirmer, gint64 discrepancy_id, const char *action,
-                             const char *reason, GError **error)
-{
-  if (!muster_store_begin(store, error))
-    return FALSE;
-  if (!resolve_in_tx(store, actor, confirmer, discrepancy_id, action, reason, error)) {
-    muster_store_rollback(store);
-    return FALSE;
-  }
-  return muster_store_commit(store, error);
 }

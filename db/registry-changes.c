@@ -19,11 +19,15 @@ typedef struct {
   char *item_uuid;
 } Applied;
 
+static const char *const change_outcome_names[] = {"applied", "conflict", "skipped",
+                                                    "already_applied"};
+
+const MusterClosedList muster_change_outcome_list = MUSTER_CLOSED_LIST(change_outcome_names);
+
 const char *
 muster_change_outcome_to_string(MusterChangeOutcome outcome)
 {
-  static const char *const names[] = {"applied", "conflict", "skipped", "already_applied"};
-  return names[outcome];
+  return muster_closed_list_name(&muster_change_outcome_list, outcome);
 }
 
 static const char *

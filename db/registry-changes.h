@@ -18,6 +18,7 @@
  * silently, never retried forever.
  */
 #pragma once
+#include "core/closed-list.h"
 #include "db/store.h"
 #include <json-glib/json-glib.h>
 
@@ -30,6 +31,8 @@ typedef enum {
   MUSTER_CHANGE_ALREADY_APPLIED,
 } MusterChangeOutcome;
 
+/* "applied", "conflict", "skipped", "already_applied". */
+extern const MusterClosedList muster_change_outcome_list;
 const char *muster_change_outcome_to_string(MusterChangeOutcome outcome);
 
 /* Applies registry change number version (kind "item.assigned", "item.status" or

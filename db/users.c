@@ -21,22 +21,33 @@
   "id, uuid, name, full_name, role, locked, active, failed_attempts, created_at, " \
   "EXISTS (SELECT 1 FROM user_badge b WHERE b.user_id = app_user.id AND b.revoked_at IS NULL)"
 
-static const char *const role_names[] = {"staff", "supervisor", "admin"};
+/* The roles: the name stored, and as a refusal names them in the reader's language:
+ * what someone is, and who may ("needs a supervisor or an admin"). */
+static const struct {
+  const char *name;
+  const char *word;
+  const char *needed;
+} roles[] = {
+    [MUSTER_ROLE_STAFF] = {"staff", N_("staff"), N_("staff")},
+    [MUSTER_ROLE_SUPERVISOR] = {"supervisor", N_("supervisor"), N_("a supervisor")},
+    [MUSTER_ROLE_ADMIN] = {"admin", N_("admin"), N_("an admin")},
+};
+
+const MusterClosedList muster_role_list = MUSTER_CLOSED_LIST(roles);
 
 const char *
 muster_role_to_string(MusterRole role)
 {
-  return (guint)role < G_N_ELEMENTS(role_names) ? role_names[role] : "unknown";
+  return muster_closed_list_name(&muster_role_list, role);
 }
 
 gboolean
 muster_role_from_string(const char *s, MusterRole *role, GError **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(role_names); i++) {
-    if (g_strcmp0(s, role_names[i]) == 0) {
-      *role = (MusterRole)i;
-      return TRUE;
-    }
+  int i = muster_closed_list_find(&muster_role_list, s);
+  if (i >= 0) {
+    *role = (MusterRole)i;
+    return TRUE;
   }
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
               _("Unknown role '%s': use staff, supervisor or admin."), s ? s : "");
@@ -159,11 +170,6 @@ muster_users_list(MusterStore *store, GError **error)
   return g_steal_pointer(&users);
 }
 
-/* The roles as a refusal names them, in the reader's language: what someone is, and
- * who may ("needs a supervisor or an admin"). */
-static const char *const role_words[] = {N_("staff"), N_("supervisor"), N_("admin")};
-static const char *const role_needed[] = {N_("staff"), N_("a supervisor"), N_("an admin")};
-
 /* When the audit log last recorded action about user, in local time to the minute as a
  * person reads it ("2026-03-14 09:26"), or NULL. */
 static char *
@@ -252,17 +258,17 @@ muster_require_one_of(MusterStore *store, const MusterUser *actor, guint roles_m
   if (roles_mask & MUSTER_ROLE_BIT(now->role))
     return TRUE;
   g_autoptr(GString) allowed = g_string_new(NULL);
-  for (guint r = 0; r < G_N_ELEMENTS(role_needed); r++) {
+  for (guint r = 0; r < G_N_ELEMENTS(roles); r++) {
     if (!(roles_mask & MUSTER_ROLE_BIT(r)))
       continue;
     if (allowed->len > 0)
       /* Translators: between two roles in "Resolving needs a supervisor or an admin" */
       g_string_append(allowed, _(" or "));
-    g_string_append(allowed, _(role_needed[r]));
+    g_string_append(allowed, _(roles[r].needed));
   }
   /* Translators: "Resolving a missing item needs a supervisor; bob is staff." */
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION, _("%s needs %s; %s is %s."), action,
-              allowed->str, now->name, _(role_words[now->role]));
+              allowed->str, now->name, _(roles[now->role].word));
   return FALSE;
 }
 
@@ -271,7 +277,7 @@ muster_require_role(MusterStore *store, const MusterUser *actor, MusterRole at_l
                     const char *what, GError **error)
 {
   guint mask = 0;
-  for (guint r = at_least; r < G_N_ELEMENTS(role_names); r++)
+  for (guint r = at_least; r < G_N_ELEMENTS(roles); r++)
     mask |= MUSTER_ROLE_BIT(r);
   return muster_require_one_of(store, actor, mask, what, error);
 }

@@ -9,6 +9,7 @@
  * function takes: the engine, not the screen, decides what that role may do.
  */
 #pragma once
+#include "core/closed-list.h"
 #include "db/store.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,8 @@ typedef struct {
 void muster_user_free(MusterUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterUser, muster_user_free)
 
+/* The roles in rank order, named as stored: "staff", "supervisor", "admin". */
+extern const MusterClosedList muster_role_list;
 const char *muster_role_to_string(MusterRole role);     /* "staff", ... */
 gboolean muster_role_from_string(const char *s, MusterRole *role, GError **error);
 

@@ -28,11 +28,11 @@ typedef struct {
   char *location;    /* rack where it was found ("R2/C") */
 } MusterDemoUnmarked;
 
-/* One planted anomaly. kind is a reconciliation kind (db/reconcile.h: missing,
- * wrong_location, unknown_marking, unmarked_item, status_conflict, duplicate_marking,
- * component_mismatch, marking_mismatch, not_genuine) with discrepancy TRUE, or one that
- * is not a discrepancy but must be handled: "repeated_scan" (one tag read several times:
- * one find) and "unreadable" (a garbage line: kept as an unreadable scan). */
+/* One planted anomaly. kind is a discrepancy kind (the table of db/discrepancy-kind.h;
+ * every one but overdue is planted, which unit/test-closed-lists checks) with
+ * discrepancy TRUE, or one that is not a discrepancy but must be handled:
+ * "repeated_scan" (one tag read several times: one find) and "unreadable" (a garbage
+ * line: kept as an unreadable scan). */
 typedef struct {
   const char *kind;
   gboolean discrepancy;

@@ -17,46 +17,53 @@
 
 #define MARKING_MAX_CHARS 256
 
-static const char *const kind_names[] = {
-    "engraved_serial", "barcode", "datamatrix_uii", "hf_uid", "uhf_epc", "ndef",
+/* The kinds, and whether a value of the kind identifies one physical tag or item by
+ * design (see muster_marking_kind_is_unique()). */
+static const struct {
+  const char *name;
+  gboolean unique;
+} kinds[] = {
+    [MUSTER_MARKING_ENGRAVED_SERIAL] = {"engraved_serial", FALSE},
+    [MUSTER_MARKING_BARCODE] = {"barcode", FALSE},
+    [MUSTER_MARKING_DATAMATRIX_UII] = {"datamatrix_uii", TRUE},
+    [MUSTER_MARKING_HF_UID] = {"hf_uid", TRUE},
+    [MUSTER_MARKING_UHF_EPC] = {"uhf_epc", TRUE},
+    [MUSTER_MARKING_NDEF] = {"ndef", FALSE},
 };
+
+const MusterClosedList muster_marking_kind_list = MUSTER_CLOSED_LIST(kinds);
 
 static const char *const component_names[] = {
     "frame", "barrel", "slide", "bolt", "cylinder",
 };
 
+const MusterClosedList muster_marking_component_list = MUSTER_CLOSED_LIST(component_names);
+
 const char *
 muster_marking_kind_to_string(MusterMarkingKind kind)
 {
-  return (guint)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : "unknown";
+  return muster_closed_list_name(&muster_marking_kind_list, kind);
 }
 
 gboolean
 muster_marking_kind_from_string(const char *s, MusterMarkingKind *out)
 {
-  for (guint i = 0; s != NULL && i < G_N_ELEMENTS(kind_names); i++) {
-    if (strcmp(s, kind_names[i]) == 0) {
-      *out = (MusterMarkingKind)i;
-      return TRUE;
-    }
-  }
-  return FALSE;
+  int i = muster_closed_list_find(&muster_marking_kind_list, s);
+  if (i >= 0)
+    *out = (MusterMarkingKind)i;
+  return i >= 0;
 }
 
 gboolean
 muster_marking_component_valid(const char *component)
 {
-  for (guint i = 0; component != NULL && i < G_N_ELEMENTS(component_names); i++)
-    if (strcmp(component, component_names[i]) == 0)
-      return TRUE;
-  return FALSE;
+  return muster_closed_list_find(&muster_marking_component_list, component) >= 0;
 }
 
 gboolean
 muster_marking_kind_is_unique(MusterMarkingKind kind)
 {
-  return kind == MUSTER_MARKING_HF_UID || kind == MUSTER_MARKING_UHF_EPC ||
-         kind == MUSTER_MARKING_DATAMATRIX_UII;
+  return (guint)kind < G_N_ELEMENTS(kinds) && kinds[kind].unique;
 }
 
 /* Valid UTF-8 without control characters; says which character is wrong. */

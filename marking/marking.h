@@ -15,6 +15,7 @@
  * in every kind; values are at most 256 characters.
  */
 #pragma once
+#include "core/closed-list.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -28,6 +29,10 @@ typedef enum {
   MUSTER_MARKING_NDEF,
 } MusterMarkingKind;
 
+/* The kinds, named as stored (marking.kind): "engraved_serial", ... (marking.c, with
+ * their rules); the components a marking may sit on: "frame", "barrel", ... */
+extern const MusterClosedList muster_marking_kind_list;
+extern const MusterClosedList muster_marking_component_list;
 const char *muster_marking_kind_to_string(MusterMarkingKind kind);
 gboolean muster_marking_kind_from_string(const char *s, MusterMarkingKind *out);
 gboolean muster_marking_component_valid(const char *component);

@@ -41,13 +41,15 @@ static const char *const format_names[] = {
     "plain", "iso15434", "gs1", "uii", "ndef", "hf_uid",
 };
 
+const MusterClosedList muster_payload_format_list = MUSTER_CLOSED_LIST(format_names);
+
 /* AIM symbology identifiers (ISO/IEC 15424) that announce GS1 data. */
 static const char *const gs1_symbology_ids[] = {"]C1", "]d2", "]Q3", "]e0", "]J1"};
 
 const char *
 muster_payload_format_to_string(MusterPayloadFormat format)
 {
-  return (guint)format < G_N_ELEMENTS(format_names) ? format_names[format] : "unknown";
+  return muster_closed_list_name(&muster_payload_format_list, format);
 }
 
 void

@@ -33,6 +33,8 @@ typedef enum {
   MUSTER_PAYLOAD_HF_UID,   /* a tag UID (bytes; drivers fill it themselves) */
 } MusterPayloadFormat;
 
+/* "plain", "iso15434", "gs1", "uii", "ndef", "hf_uid". */
+extern const MusterClosedList muster_payload_format_list;
 const char *muster_payload_format_to_string(MusterPayloadFormat format);
 
 typedef struct _MusterPayload {

@@ -95,22 +95,21 @@ muster_scan_location_label(const MusterScan *scan)
 
 static const char *const authenticity_names[] = {"unknown", "genuine", "not_genuine"};
 
+const MusterClosedList muster_authenticity_list = MUSTER_CLOSED_LIST(authenticity_names);
+
 const char *
 muster_authenticity_to_string(MusterAuthenticity a)
 {
-  return (guint)a < G_N_ELEMENTS(authenticity_names) ? authenticity_names[a] : "unknown";
+  return muster_closed_list_name(&muster_authenticity_list, a);
 }
 
 static gboolean
 authenticity_from_string(const char *s, MusterAuthenticity *out)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(authenticity_names); i++) {
-    if (g_strcmp0(s, authenticity_names[i]) == 0) {
-      *out = (MusterAuthenticity)i;
-      return TRUE;
-    }
-  }
-  return FALSE;
+  int i = muster_closed_list_find(&muster_authenticity_list, s);
+  if (i >= 0)
+    *out = (MusterAuthenticity)i;
+  return i >= 0;
 }
 
 /* Adds one sentence to the scan's problem ("A. B"), always valid UTF-8. */

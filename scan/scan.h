@@ -6,6 +6,7 @@
  * authenticity verdict where the reader has one.
  */
 #pragma once
+#include "core/closed-list.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -59,6 +60,8 @@ MusterScan *muster_scan_new_location(const char *path);
 const char *muster_scan_location_label(const MusterScan *scan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterScan, muster_scan_free)
 
+/* "unknown", "genuine", "not_genuine", as stored (scan.authenticity) and in scan lines. */
+extern const MusterClosedList muster_authenticity_list;
 const char *muster_authenticity_to_string(MusterAuthenticity a);
 
 /* Parses one line of a scan feed (its LF/CRLF end is ignored). Never fails: a garbage

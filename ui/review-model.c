@@ -3,7 +3,6 @@
  */
 #include "ui/review-model.h"
 
-#include "ui/i18n.h"
 
 #include <string.h>
 
@@ -83,35 +82,19 @@ muster_kiosk_discrepancy_row_get_resolved(MusterKioskDiscrepancyRow *self)
   return self->resolved;
 }
 
+/* Both read the kinds' table (db/discrepancy-kind.h); its labels are translated in the
+ * engine's domain. */
 gboolean
 muster_kiosk_discrepancy_needs_confirmer(const char *kind)
 {
-  return g_strcmp0(kind, "missing") == 0 || g_strcmp0(kind, "status_conflict") == 0;
+  return muster_discrepancy_kind_needs_second_person(kind);
 }
-
-static const struct {
-  const char *kind;
-  const char *label;
-} kind_labels[] = {
-    {"missing", N_("Missing")},
-    {"wrong_location", N_("Wrong location")},
-    {"unknown_marking", N_("Unknown marking")},
-    {"unmarked_item", N_("Unmarked item")},
-    {"status_conflict", N_("Status conflict")},
-    {"duplicate_marking", N_("Duplicate marking")},
-    {"component_mismatch", N_("Component on another weapon")},
-    {"marking_mismatch", N_("Markings disagree")},
-    {"not_genuine", N_("Not genuine")},
-    {"overdue", N_("Overdue")},
-};
 
 const char *
 muster_kiosk_discrepancy_kind_label(const char *kind)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(kind_labels); i++)
-    if (g_strcmp0(kind_labels[i].kind, kind) == 0)
-      return _(kind_labels[i].label);
-  return kind;
+  MusterDiscrepancyKind k;
+  return muster_discrepancy_kind_from_name(kind, &k) ? muster_discrepancy_kind_label(k) : kind;
 }
 
 static void

@@ -26,7 +26,7 @@ const char *muster_kiosk_discrepancy_row_get_location(MusterKioskDiscrepancyRow 
 const char *muster_kiosk_discrepancy_row_get_summary(MusterKioskDiscrepancyRow *self);
 gboolean muster_kiosk_discrepancy_row_get_resolved(MusterKioskDiscrepancyRow *self);
 
-/* TRUE for kinds whose resolution needs a second person (db/reconcile.h). */
+/* TRUE for kinds whose resolution needs a second person (db/discrepancy-kind.h). */
 gboolean muster_kiosk_discrepancy_needs_confirmer(const char *kind);
 /* The kind as a person reads it ("Missing"), translated. */
 const char *muster_kiosk_discrepancy_kind_label(const char *kind);

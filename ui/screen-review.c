@@ -50,19 +50,6 @@ struct _MusterKioskScreenReview {
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenReview, muster_kiosk_screen_review, GTK_TYPE_WIDGET)
 
-static const struct {
-  const char *action;
-  const char *label;
-} actions[] = {
-    {"found", N_("Found after all")},
-    {"recorded", N_("Recorded")},
-    {"corrected", N_("Record corrected")},
-    {"written_off", N_("Written off")},
-    {"reported", N_("Reported to the registry")},
-    {"accepted", N_("Accepted as is")},
-    {"reopened", N_("Reopened")},
-};
-
 static const char *const reasons[] = {
     N_("Found in the armourer's workshop"),
     N_("Issued: the issue was not recorded"),
@@ -231,8 +218,8 @@ load_list(MusterKioskScreenReview *self)
   guint kind_i = gtk_drop_down_get_selected(self->kind_filter);
   guint loc_i = gtk_drop_down_get_selected(self->location_filter);
   MusterDiscrepancyFilter filter = {
-      .kind = kind_i > 0 && kind_i <= G_N_ELEMENTS(muster_discrepancy_kinds)
-                  ? muster_discrepancy_kinds[kind_i - 1]
+      .kind = kind_i > 0 && kind_i <= MUSTER_N_DISCREPANCY_KINDS
+                  ? muster_discrepancy_kind_name(kind_i - 1)
                   : NULL,
       .location_path = loc_i > 0 && loc_i <= self->location_paths->len
                            ? g_ptr_array_index(self->location_paths, loc_i - 1)
@@ -299,11 +286,12 @@ resolve(MusterKioskScreenReview *self, const MusterUser *confirmer)
     return;
   gint64 id = muster_kiosk_discrepancy_row_get_id(row);
   guint a = gtk_drop_down_get_selected(self->action);
+  const char *action =
+      muster_resolution_action_name(a < MUSTER_N_RESOLUTION_ACTIONS ? a : MUSTER_RESOLUTION_FOUND);
   g_autoptr(GError) error = NULL;
   guint position = gtk_single_selection_get_selected(self->selection);
-  if (muster_discrepancies_resolve(
-          store_of(self), muster_kiosk_session_get_user(self->session), confirmer, id,
-          a < G_N_ELEMENTS(actions) ? actions[a].action : "found", chosen_reason(self), &error)) {
+  if (muster_discrepancies_resolve(store_of(self), muster_kiosk_session_get_user(self->session),
+                                   confirmer, id, action, chosen_reason(self), &error)) {
     gtk_editable_set_text(GTK_EDITABLE(self->reason), "");
     load_list(self);
     guint n = g_list_model_get_n_items(G_LIST_MODEL(self->selection));
@@ -396,8 +384,8 @@ fill_filters(MusterKioskScreenReview *self)
 {
   g_autoptr(GtkStringList) kinds = gtk_string_list_new(NULL);
   gtk_string_list_append(kinds, _("All kinds"));
-  for (guint i = 0; i < G_N_ELEMENTS(muster_discrepancy_kinds); i++)
-    gtk_string_list_append(kinds, muster_kiosk_discrepancy_kind_label(muster_discrepancy_kinds[i]));
+  for (guint k = 0; k < MUSTER_N_DISCREPANCY_KINDS; k++)
+    gtk_string_list_append(kinds, muster_discrepancy_kind_label(k));
   gtk_drop_down_set_model(self->kind_filter, G_LIST_MODEL(kinds));
 
   g_autoptr(GtkStringList) locs = gtk_string_list_new(NULL);
@@ -418,8 +406,8 @@ static void
 fill_resolution_choices(MusterKioskScreenReview *self)
 {
   g_autoptr(GtkStringList) a = gtk_string_list_new(NULL);
-  for (guint i = 0; i < G_N_ELEMENTS(actions); i++)
-    gtk_string_list_append(a, _(actions[i].label));
+  for (guint i = 0; i < MUSTER_N_RESOLUTION_ACTIONS; i++)
+    gtk_string_list_append(a, muster_resolution_action_label(i));
   gtk_drop_down_set_model(self->action, G_LIST_MODEL(a));
   g_autoptr(GtkStringList) r = gtk_string_list_new(NULL);
   for (guint i = 0; i < G_N_ELEMENTS(reasons); i++)

@@ -160,7 +160,7 @@ check_kind_filter(UiTest *t)
 {
   GListModel *model = muster_kiosk_screen_review_get_model(review_screen(t));
   /* "missing" is the first kind; index 0 is "all kinds". */
-  g_assert_cmpstr(muster_discrepancy_kinds[0], ==, "missing");
+  g_assert_cmpstr(muster_discrepancy_kind_name(0), ==, "missing");
   gtk_drop_down_set_selected(GTK_DROP_DOWN(ui_test_get(t, "kind-filter")), 1);
   guint n = g_list_model_get_n_items(model);
   g_assert_cmpuint(n, ==, muster_demo_count_kind(t->demo, "missing"));

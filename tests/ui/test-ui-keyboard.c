@@ -202,10 +202,8 @@ open_review_on_unmarked(UiTest *t)
   g_assert_cmpstr(ui_test_page(t), ==, "review");
   MusterKioskScreenReview *review =
       MUSTER_KIOSK_SCREEN_REVIEW(muster_kiosk_window_get_screen(t->window, "review"));
-  guint kind = 0;
-  while (!g_str_equal(muster_discrepancy_kinds[kind], "unmarked_item"))
-    kind++;
-  gtk_drop_down_set_selected(GTK_DROP_DOWN(ui_test_get(t, "kind-filter")), kind + 1);
+  gtk_drop_down_set_selected(GTK_DROP_DOWN(ui_test_get(t, "kind-filter")),
+                             MUSTER_DISCREPANCY_UNMARKED_ITEM + 1);
   GListModel *model = muster_kiosk_screen_review_get_model(review);
   g_assert_cmpuint(g_list_model_get_n_items(model), ==, 1);
   muster_kiosk_screen_review_select(review, 0);

@@ -6,29 +6,36 @@
  * folder, $MUSTER_LOCALEDIR). Each case runs in a subprocess with its own LANGUAGE:
  * a wrong PIN, a role refusal (the action and the roles translated too) and a database
  * another program holds (the advice translated; SQLite's own words stay as they are).
- * Without the domain bound, or in English, the messages are the English ones.
+ * Without the domain bound, or in English, the messages are the English ones. The labels
+ * of the closed lists a person reads (discrepancy kinds, resolution actions) are the
+ * engine's too: every one is translated.
  */
 #include <locale.h>
 #include <string.h>
 
 #include "db/counts.h"
 #include "core/i18n.h"
+#include "db/discrepancy-kind.h"
+#include "db/resolution-action.h"
 #include "db/settings.h"
 #include "test-util.h"
 
 typedef struct {
   const char *language;
   const char *wrong_pin, *needs_role, *busy;
+  const char *missing, *found; /* the labels of a kind and an action */
 } Words;
 
 static const Words words[] = {
     {"en", "Wrong PIN for bob. Try again.", "Changing a setting needs an admin; bob is staff.",
-     "Another program (the kiosk, or another muster command) is writing to it."},
+     "Another program (the kiosk, or another muster command) is writing to it.", "Missing",
+     "Found after all"},
     {"de", "Falsche PIN für bob. Erneut versuchen.",
      "Eine Einstellung ändern erfordert einen Administrator; bob ist Personal.",
-     "Ein anderes Programm (der Kiosk oder ein anderer muster-Befehl) schreibt gerade hinein."},
+     "Ein anderes Programm (der Kiosk oder ein anderer muster-Befehl) schreibt gerade hinein.",
+     "Fehlt", "Doch gefunden"},
     {"ar", "رقم سري خاطئ لـ bob. حاول مرة أخرى.", "تغيير إعداد يتطلب مسؤولًا؛ bob هو موظف.",
-     "برنامج آخر (الكشك، أو أمر muster آخر) يكتب فيها."},
+     "برنامج آخر (الكشك، أو أمر muster آخر) يكتب فيها.", "مفقود", "وُجد في النهاية"},
 };
 
 static void
@@ -40,6 +47,26 @@ assert_message_has(const GError *error, const char *needle)
 }
 
 static void
+check_translated(const char *english, const char *translated)
+{
+  if (g_strcmp0(english, translated) == 0)
+    g_error("The label \"%s\" has no translation: add it to db/po/", english);
+}
+
+static void
+check_labels(const Words *w)
+{
+  g_assert_cmpstr(muster_discrepancy_kind_label(MUSTER_DISCREPANCY_MISSING), ==, w->missing);
+  g_assert_cmpstr(muster_resolution_action_label(MUSTER_RESOLUTION_FOUND), ==, w->found);
+  if (g_str_equal(w->language, "en"))
+    return;
+  for (guint k = 0; k < MUSTER_N_DISCREPANCY_KINDS; k++)
+    check_translated(muster_discrepancy_kind_table[k].label, muster_discrepancy_kind_label(k));
+  for (guint a = 0; a < MUSTER_N_RESOLUTION_ACTIONS; a++)
+    check_translated(muster_resolution_action_table[a].label, muster_resolution_action_label(a));
+}
+
+static void
 check_language(const Words *w)
 {
   g_setenv("LANGUAGE", w->language, TRUE);
@@ -47,6 +74,7 @@ check_language(const Words *w)
   const char *dir = g_getenv("MUSTER_LOCALEDIR");
   g_assert_nonnull(dir);
   muster_engine_i18n_bind(dir);
+  check_labels(w);
   TestDb t;
   test_db_setup(&t, NULL);
   g_autoptr(MusterUser) bob = test_db_add_user(&t, "bob", MUSTER_ROLE_STAFF);
