@@ -3,6 +3,8 @@
  */
 #include "app/cli.h"
 
+#include "core/json-member.h"
+
 #include <errno.h>
 #include <sodium.h>
 #include <fcntl.h>
@@ -278,11 +280,7 @@ cli_print_json_line(JsonNode *node)
 void
 cli_json_str(JsonBuilder *b, const char *key, const char *value)
 {
-  json_builder_set_member_name(b, key);
-  if (value != NULL)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
+  muster_json_add_str(b, key, value);
 }
 
 void

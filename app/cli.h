@@ -76,7 +76,7 @@ void cli_print_json(JsonNode *node);
 /* Prints one compact JSON line (JSON Lines streams) and flushes. */
 void cli_print_json_line(JsonNode *node);
 
-/* JsonBuilder shorthands that skip NULL strings. */
+/* JsonBuilder shorthands; a NULL string is written as null (muster_json_add_str()). */
 void cli_json_str(JsonBuilder *b, const char *key, const char *value);
 void cli_json_int(JsonBuilder *b, const char *key, gint64 value);
 void cli_json_bool(JsonBuilder *b, const char *key, gboolean value);
