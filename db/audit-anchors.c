@@ -160,6 +160,6 @@ muster_audit_check_receipts(MusterStore *store, gint64 *checked, GError **error)
       error);
   if (stmt == NULL)
     return FALSE;
-  return muster_rows_foreach(store, stmt, check_receipt, checked,
-                             "Reading the registry's receipts", error);
+  return muster_rows_foreach(store, stmt, check_receipt, checked, "Reading the registry's receipts",
+                             error);
 }
