@@ -3,6 +3,8 @@
  */
 #include "app/cli.h"
 
+#include "core/json-member.h"
+
 #include <errno.h>
 #include <sodium.h>
 #include <fcntl.h>
@@ -200,18 +202,60 @@ cli_sign_in_actor(MusterStore *store, const char *user_opt, GError **error)
   return cli_sign_in(store, name, "MUSTER_PIN", "user", error);
 }
 
-gboolean
-cli_open_signed_in(const char *user_opt, MusterStore **store, MusterUser **actor,
-                   GError **error)
+/* ---- how a subcommand starts ---------------------------------------------------------- */
+
+void
+cli_session_clear(CliSession *s)
 {
-  *actor = NULL;
-  *store = cli_open_store(error);
-  if (*store == NULL)
+  g_clear_pointer(&s->actor, muster_user_free);
+  g_clear_pointer(&s->store, muster_store_free);
+}
+
+gboolean
+cli_session_open(CliSession *s, CliOpen open, const char *user_opt, GError **error)
+{
+  if (open == CLI_OPEN_NOTHING)
+    return TRUE;
+  s->store = cli_open_store(error);
+  if (s->store == NULL)
     return FALSE;
-  *actor = cli_sign_in_actor(*store, user_opt, error);
-  if (*actor == NULL)
-    g_clear_pointer(store, muster_store_free);
-  return *actor != NULL;
+  if (open == CLI_OPEN_STORE || (open == CLI_OPEN_VIEWER && user_opt == NULL))
+    return TRUE;
+  s->actor = cli_sign_in_actor(s->store, user_opt, error);
+  if (s->actor == NULL)
+    g_clear_pointer(&s->store, muster_store_free);
+  return s->actor != NULL;
+}
+
+static gboolean
+arguments_good(const CliStart *how, int argc)
+{
+  int n = argc - 1; /* after the command's name */
+  if (how->usage == NULL)
+    return TRUE;
+  if (n < how->args || (how->optional_args != CLI_ANY && n > how->args + how->optional_args))
+    return FALSE;
+  for (char **const *option = how->required; option != NULL && *option != NULL; option++)
+    if (**option == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+int
+cli_start(const MusterCliCommand *cmd, const CliStart *how, int *argc, char ***argv, CliSession *s)
+{
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, how->entries, how->help);
+  if (!cli_parse(ctx, cmd, argc, argv))
+    return 2;
+  if (!arguments_good(how, *argc))
+    return cli_usage_error(cmd, "%s", how->usage);
+  g_autoptr(GError) error = NULL;
+  const char *user = how->user != NULL ? *how->user : NULL;
+  if (!cli_session_open(s, how->open, user, &error) ||
+      (how->doing != NULL && s != NULL && s->actor != NULL &&
+       !muster_require_role(s->store, s->actor, how->role, how->doing, &error)))
+    return cli_fail(error);
+  return CLI_GO_ON;
 }
 
 char *
@@ -278,11 +322,7 @@ cli_print_json_line(JsonNode *node)
 void
 cli_json_str(JsonBuilder *b, const char *key, const char *value)
 {
-  json_builder_set_member_name(b, key);
-  if (value != NULL)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
+  muster_json_add_str(b, key, value);
 }
 
 void

@@ -59,10 +59,59 @@ MusterUser *cli_sign_in(MusterStore *store, const char *name, const char *pin_en
                         const char *who, GError **error);
 /* --user NAME or $MUSTER_USER, signed in with MUSTER_PIN. */
 MusterUser *cli_sign_in_actor(MusterStore *store, const char *user_opt, GError **error);
-/* Opens the database and signs the actor in (cli_sign_in_actor): what every command
- * that changes something starts with. On failure both stay NULL. */
-gboolean cli_open_signed_in(const char *user_opt, MusterStore **store, MusterUser **actor,
-                            GError **error);
+/* ---- how a subcommand starts ---------------------------------------------------------- */
+
+/* What a subcommand opens once its options and arguments are good. */
+typedef enum {
+  CLI_OPEN_NOTHING,   /* nothing: it opens what it needs itself, if anything */
+  CLI_OPEN_STORE,     /* the database named by --db/MUSTER_DB (cli_open_store()) */
+  CLI_OPEN_SIGNED_IN, /* the database, and the actor signed in (cli_sign_in_actor()) */
+  CLI_OPEN_VIEWER,    /* the database, and the actor signed in only when --user was given */
+} CliOpen;
+
+/* What a subcommand has opened: g_auto(CliSession) s = {0}. */
+typedef struct {
+  MusterStore *store;
+  MusterUser *actor; /* NULL unless signed in */
+} CliSession;
+void cli_session_clear(CliSession *s);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CliSession, cli_session_clear)
+
+/* How a subcommand starts. Fields left 0 or NULL: no options of its own, no help text,
+ * arguments not checked, nothing opened. */
+typedef struct {
+  const GOptionEntry *entries; /* its own options (cli_context()) */
+  const char *help;            /* shown under the options by --help */
+  /* When usage is set, the arguments after the command's name must number args, or up
+   * to optional_args more (CLI_ANY: any number more), and every option in required
+   * (NULL-terminated) must have been given; else usage is printed as
+   * cli_usage_error() prints it. */
+  const char *usage;
+  int args, optional_args;
+  char **const *required;
+  CliOpen open;
+  char **user;       /* CLI_OPEN_SIGNED_IN, CLI_OPEN_VIEWER: the variable of its --user */
+  const char *doing; /* with a signed-in actor: refused (muster_require_role(), saying
+                      * doing) unless the actor has role at least */
+  MusterRole role;
+} CliStart;
+
+/* optional_args: any number. */
+#define CLI_ANY (-1)
+/* cli_start()'s answer when the command goes on. */
+#define CLI_GO_ON (-1)
+
+/* Every subcommand's opening, in this order: parses argc/argv (cli_parse()), checks the
+ * arguments (how->usage), opens what how->open says into *s (s may be NULL when it
+ * opens nothing), checks the actor's role (how->doing). Returns CLI_GO_ON, or the exit
+ * status to return at once with the message printed (2 for a usage error, cli_fail()'s
+ * status otherwise). */
+int cli_start(const MusterCliCommand *cmd, const CliStart *how, int *argc, char ***argv,
+              CliSession *s);
+/* The open step of cli_start() alone, for a command that checks more of its arguments
+ * first: FALSE with error set, and nothing left open, when it fails. */
+gboolean cli_session_open(CliSession *s, CliOpen open, const char *user_opt, GError **error);
+
 /* Reads a new PIN from env or a prompt, asked twice on a terminal. */
 char *cli_read_new_pin(const char *pin_env, const char *who, GError **error);
 
@@ -76,7 +125,7 @@ void cli_print_json(JsonNode *node);
 /* Prints one compact JSON line (JSON Lines streams) and flushes. */
 void cli_print_json_line(JsonNode *node);
 
-/* JsonBuilder shorthands that skip NULL strings. */
+/* JsonBuilder shorthands; a NULL string is written as null (muster_json_add_str()). */
 void cli_json_str(JsonBuilder *b, const char *key, const char *value);
 void cli_json_int(JsonBuilder *b, const char *key, gint64 value);
 void cli_json_bool(JsonBuilder *b, const char *key, gboolean value);

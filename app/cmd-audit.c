@@ -11,11 +11,14 @@
 
 static int run_verify(int argc, char **argv);
 
+enum { CMD_VERIFY, N_CMDS };
+
 const MusterCliCommand muster_cmd_audit[] = {
-    {"audit verify", "[--anchors FILE]",
-     "Check the audit hash chain, every sealed history row, and the registry's anchors",
-     run_verify},
-    {NULL}};
+    [CMD_VERIFY] = {"audit verify", "[--anchors FILE]",
+                    "Check the audit hash chain, every sealed history row, and the registry's "
+                    "anchors",
+                    run_verify},
+    [N_CMDS] = {NULL}};
 
 /* What the registry does not hold yet could still be rewritten unseen by someone who
  * can write this file: say how much (docs/threat-model.md). */
@@ -36,10 +39,14 @@ print_window(const MusterAnchorReceipt *w)
            w->unanchored_since != NULL ? w->unanchored_since : "?");
 }
 
+static const char verify_help[] =
+    "Exit status 0 when intact, 15 when the log, a history table or a record (item, user, "
+    "setting, ...) was altered outside Muster. Also says how much of the history the "
+    "registry does not hold an anchor of yet.";
+
 static int
 run_verify(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_audit[0];
   g_autofree char *anchors_file = NULL;
   const GOptionEntry entries[] = {
       {"anchors", 0, 0, G_OPTION_ARG_FILENAME, &anchors_file,
@@ -47,28 +54,26 @@ run_verify(int argc, char **argv)
        "ARMOURY' > FILE): finds history cut off at its end, which the chain alone cannot",
        "FILE"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries,
-      "Exit status 0 when intact, 15 when the log, a history table or a record (item, user, "
-      "setting, ...) was altered outside Muster. Also says how much of the history the "
-      "registry does not hold an anchor of yet.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.entries = entries, .help = verify_help};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_audit[CMD_VERIFY], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
   g_autofree char *anchors = NULL;
   gsize anchors_len = 0;
   if (anchors_file != NULL && !cli_read_input(anchors_file, &anchors, &anchors_len, &error))
     return cli_fail(error);
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
+  if (!cli_session_open(&s, CLI_OPEN_STORE, NULL, &error))
     return cli_fail(error);
   MusterAuditReport report;
   g_autoptr(MusterAnchorReceipt) window = NULL;
   gint64 anchored = 0, receipts = 0;
-  gboolean ok = muster_audit_verify(store, &report, &error) &&
-                muster_audit_check_receipts(store, &receipts, &error) &&
-                (anchors == NULL || muster_audit_check_anchors(store, anchors, &anchored, &error)) &&
-                (window = muster_sync_anchor_receipt(store, &error)) != NULL;
+  gboolean ok =
+      muster_audit_verify(s.store, &report, &error) &&
+      muster_audit_check_receipts(s.store, &receipts, &error) &&
+      (anchors == NULL || muster_audit_check_anchors(s.store, anchors, &anchored, &error)) &&
+      (window = muster_sync_anchor_receipt(s.store, &error)) != NULL;
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);

@@ -18,10 +18,13 @@
 
 static int run_decode(int argc, char **argv);
 
+enum { CMD_DECODE, N_CMDS };
+
 const MusterCliCommand muster_cmd_decode[] = {
-    {"decode", "[OPTION...] IMAGE...",
-     "Decode the barcodes, QR codes and Data Matrix marks in image files", run_decode},
-    {NULL}};
+    [CMD_DECODE] = {"decode", "[OPTION...] IMAGE...",
+                    "Decode the barcodes, QR codes and Data Matrix marks in image files",
+                    run_decode},
+    [N_CMDS] = {NULL}};
 
 static char *
 raw_hex(GBytes *raw)
@@ -93,30 +96,34 @@ decode_file(MusterDecoder *decoder, const char *path, GError **error)
   return symbols;
 }
 
+static const char decode_help[] =
+    "Reads PNG, JPEG and the other formats the system's image loaders know. GS, RS and\n"
+    "EOT of ISO/IEC 15434 data are shown as <GS>, <RS>, <EOT> (--json gives the text and\n"
+    "the raw bytes in hex). Exit status 0 when every image held a code; 4 when some\n"
+    "held none; 3, 4 or 14 when a file is damaged, missing or unreadable.";
+
 static int
 run_decode(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_decode[0];
+  const MusterCliCommand *cmd = &muster_cmd_decode[CMD_DECODE];
   int budget_ms = MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS;
   const GOptionEntry entries[] = {{"dmtx-budget", 0, 0, G_OPTION_ARG_INT, &budget_ms,
                                    "Time for the Data Matrix search per image (default 400)", "MS"},
                                   {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries,
-      "Reads PNG, JPEG and the other formats the system's image loaders know. GS, RS and\n"
-      "EOT of ISO/IEC 15434 data are shown as <GS>, <RS>, <EOT> (--json gives the text and\n"
-      "the raw bytes in hex). Exit status 0 when every image held a code; 4 when some\n"
-      "held none; 3, 4 or 14 when a file is damaged, missing or unreadable.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc < 2)
-    return cli_usage_error(cmd, "give one or more image files");
+  const CliStart start = {.entries = entries,
+                          .help = decode_help,
+                          .usage = "give one or more image files",
+                          .args = 1,
+                          .optional_args = CLI_ANY};
+  int status = cli_start(cmd, &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   if (budget_ms <= 0)
     return cli_usage_error(cmd, "--dmtx-budget must be a positive number of milliseconds");
   g_autoptr(MusterDecoder) decoder = muster_decoder_new((guint)budget_ms);
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_array(b);
-  int status = 0;
+  status = 0;
   for (int i = 1; i < argc; i++) {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) symbols = decode_file(decoder, argv[i], &error);

@@ -24,10 +24,13 @@
 
 static int run_demo(int argc, char **argv);
 
+enum { CMD_DEMO, N_CMDS };
+
 const MusterCliCommand muster_cmd_demo[] = {
-    {"demo", "[--items N] [--seed S]",
-     "Create a demo armoury and run a complete count from the simulated reader", run_demo},
-    {NULL}};
+    [CMD_DEMO] = {"demo", "[--items N] [--seed S]",
+                  "Create a demo armoury and run a complete count from the simulated reader",
+                  run_demo},
+    [N_CMDS] = {NULL}};
 
 /* The demo's people. PINs are printed so the administrator can carry on by hand. */
 static const struct {
@@ -276,23 +279,26 @@ print_text(Demo *d, const char *path, GPtrArray *list, const char *check, gboole
          DEMO_ADMIN_PIN, DEMO_PIN, path, d->count->id, DEMO_PIN, DEMO_PIN);
 }
 
+static const char demo_help[] =
+    "Creates a NEW database: --db PATH (or $MUSTER_DB) if given, which must not exist,\n"
+    "else a fresh file under $XDG_STATE_HOME/muster/. Exit status 1 when the\n"
+    "reconciliation does not find exactly the planted problems.";
+
 static int
 run_demo(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_demo[0];
+  const MusterCliCommand *cmd = &muster_cmd_demo[CMD_DEMO];
   int n_items = MUSTER_DEMO_DEFAULT_ITEMS;
   int seed = 2026;
   const GOptionEntry entries[] = {
       {"items", 'n', 0, G_OPTION_ARG_INT, &n_items, "Number of weapons (default 2400)", "N"},
       {"seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed (same seed, same armoury)", "S"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries,
-      "Creates a NEW database: --db PATH (or $MUSTER_DB) if given, which must not exist,\n"
-      "else a fresh file under $XDG_STATE_HOME/muster/. Exit status 1 when the\n"
-      "reconciliation does not find exactly the planted problems.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  /* Nothing to open: the demo makes its own database. */
+  const CliStart start = {.entries = entries, .help = demo_help};
+  int status = cli_start(cmd, &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   if (argc != 1 || n_items < MUSTER_DEMO_MIN_ITEMS || n_items > 2000000)
     return cli_usage_error(cmd, "--items must be from %d to 2000000", MUSTER_DEMO_MIN_ITEMS);
   g_autofree char *path = cli.db_path != NULL || g_getenv("MUSTER_DB") != NULL

@@ -9,10 +9,12 @@
 
 static int run_history(int argc, char **argv);
 
+enum { CMD_HISTORY, N_CMDS };
+
 const MusterCliCommand muster_cmd_history[] = {
-    {"history", "MARKING", "Trace a weapon: its record and full history from any marking",
-     run_history},
-    {NULL}};
+    [CMD_HISTORY] = {"history", "MARKING",
+                     "Trace a weapon: its record and full history from any marking", run_history},
+    [N_CMDS] = {NULL}};
 
 static void
 event_json(JsonBuilder *b, const MusterHistoryEvent *e)
@@ -83,27 +85,25 @@ print_text(GPtrArray *traces, GPtrArray *unknown)
   }
 }
 
+static const char history_help[] =
+    "MARKING is any marking: engraved serial, tag UID, UII, barcode. Every item carrying\n"
+    "it is shown with where it was, in whose custody, every count that found or missed\n"
+    "it, and every status change. Exit status 4 when nothing at all is known of it.";
+
 static int
 run_history(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_history[0];
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, NULL,
-      "MARKING is any marking: engraved serial, tag UID, UII, barcode. Every item carrying\n"
-      "it is shown with where it was, in whose custody, every count that found or missed\n"
-      "it, and every status change. Exit status 4 when nothing at all is known of it.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one MARKING");
+  const CliStart start = {
+      .help = history_help, .usage = "give exactly one MARKING", .args = 1, .open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_history[CMD_HISTORY], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(GPtrArray) traces = muster_history_trace(store, argv[1], &error);
+  g_autoptr(GPtrArray) traces = muster_history_trace(s.store, argv[1], &error);
   if (traces == NULL)
     return cli_fail(error);
-  g_autoptr(GPtrArray) unknown = muster_history_unknown_scans(store, argv[1], &error);
+  g_autoptr(GPtrArray) unknown = muster_history_unknown_scans(s.store, argv[1], &error);
   if (unknown == NULL)
     return cli_fail(error);
   if (cli.json)

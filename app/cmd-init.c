@@ -13,9 +13,17 @@
 
 static int run_init(int argc, char **argv);
 
+enum { CMD_INIT, N_CMDS };
+
 const MusterCliCommand muster_cmd_init[] = {
-    {"init", "--code CODE --admin NAME", "Create the record database of an armoury", run_init},
-    {NULL}};
+    [CMD_INIT] = {"init", "--code CODE --admin NAME", "Create the record database of an armoury",
+                  run_init},
+    [N_CMDS] = {NULL}};
+
+static const char init_help[] =
+    "Creates the database file given by --db (or $MUSTER_DB, or the appliance default) and\n"
+    "its first admin, whose PIN is read from $MUSTER_PIN or asked twice on the terminal.\n"
+    "An existing file is never overwritten.";
 
 static int
 run_init(int argc, char **argv)
@@ -29,15 +37,15 @@ run_init(int argc, char **argv)
       {"admin-full-name", 0, 0, G_OPTION_ARG_STRING, &admin_full, "The admin's full name",
        "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      &muster_cmd_init[0], entries,
-      "Creates the database file given by --db (or $MUSTER_DB, or the appliance default) and\n"
-      "its first admin, whose PIN is read from $MUSTER_PIN or asked twice on the terminal.\n"
-      "An existing file is never overwritten.");
-  if (!cli_parse(ctx, &muster_cmd_init[0], &argc, &argv))
-    return 2;
-  if (code == NULL || admin == NULL)
-    return cli_usage_error(&muster_cmd_init[0], "--code and --admin are required");
+  const CliStart start = {.entries = entries,
+                          .help = init_help,
+                          .usage = "--code and --admin are required",
+                          .optional_args = CLI_ANY,
+                          .required = (char **const[]){&code, &admin, NULL}};
+  int status = cli_start(&muster_cmd_init[CMD_INIT], &start, &argc, &argv,
+                         NULL); /* nothing to open: init makes the database */
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
   if (!muster_store_code_valid(code, &error) || !muster_user_name_valid(admin, &error))
     return cli_fail(error);

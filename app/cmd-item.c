@@ -16,24 +16,40 @@ static int run_add_marking(int argc, char **argv);
 static int run_retire_marking(int argc, char **argv);
 static int run_correct(int argc, char **argv);
 
+enum {
+  CMD_IMPORT,
+  CMD_EXPORT,
+  CMD_SHOW,
+  CMD_SET_STATUS,
+  CMD_MOVE,
+  CMD_ADD_MARKING,
+  CMD_RETIRE_MARKING,
+  CMD_CORRECT,
+  N_CMDS
+};
+
 const MusterCliCommand muster_cmd_item[] = {
-    {"item import", "--user ADMIN FILE.csv", "Import weapon records from CSV (all or nothing)",
-     run_import},
-    {"item export", "[FILE.csv]",
-     "Export every weapon record as CSV (with --json: a JSON array of items)", run_export},
-    {"item show", "MARKING", "Show the record of the item carrying a marking or serial",
-     run_show},
-    {"item set-status", "--user SUPERVISOR --status STATUS --reason TEXT MARKING",
-     "Record a status change (issued, lost, stolen, ...)", run_set_status},
-    {"item move", "--user SUPERVISOR --to PATH --reason TEXT MARKING",
-     "Record that an item moved to another location", run_move},
-    {"item add-marking", "--user ADMIN --kind KIND --component PART --value V MARKING",
-     "Add a marking (tag, barcode, UII, ...) to an item", run_add_marking},
-    {"item retire-marking", "--user ADMIN --value V --reason TEXT MARKING",
-     "Retire a marking that is no longer on the item", run_retire_marking},
-    {"item correct", "--user ADMIN --field FIELD --value V --reason TEXT MARKING",
-     "Correct a field of the record that was entered wrongly (kept in the history)", run_correct},
-    {NULL}};
+    [CMD_IMPORT] = {"item import", "--user ADMIN FILE.csv",
+                    "Import weapon records from CSV (all or nothing)", run_import},
+    [CMD_EXPORT] = {"item export", "[FILE.csv]",
+                    "Export every weapon record as CSV (with --json: a JSON array of items)",
+                    run_export},
+    [CMD_SHOW] = {"item show", "MARKING",
+                  "Show the record of the item carrying a marking or serial", run_show},
+    [CMD_SET_STATUS] = {"item set-status",
+                        "--user SUPERVISOR --status STATUS --reason TEXT MARKING",
+                        "Record a status change (issued, lost, stolen, ...)", run_set_status},
+    [CMD_MOVE] = {"item move", "--user SUPERVISOR --to PATH --reason TEXT MARKING",
+                  "Record that an item moved to another location", run_move},
+    [CMD_ADD_MARKING] = {"item add-marking",
+                         "--user ADMIN --kind KIND --component PART --value V MARKING",
+                         "Add a marking (tag, barcode, UII, ...) to an item", run_add_marking},
+    [CMD_RETIRE_MARKING] = {"item retire-marking", "--user ADMIN --value V --reason TEXT MARKING",
+                            "Retire a marking that is no longer on the item", run_retire_marking},
+    [CMD_CORRECT] = {"item correct", "--user ADMIN --field FIELD --value V --reason TEXT MARKING",
+                     "Correct a field of the record that was entered wrongly (kept in the history)",
+                     run_correct},
+    [N_CMDS] = {NULL}};
 
 static const char csv_help[] =
     "CSV: UTF-8, RFC 4180, one header line naming the columns (any order):\n"
@@ -49,29 +65,27 @@ static const char csv_help[] =
 static int
 run_import(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[0];
   g_autofree char *actor_name = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"}, {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, csv_help);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one FILE (or - for standard input)");
+  const CliStart start = {.entries = entries,
+                          .help = csv_help,
+                          .usage = "give exactly one FILE (or - for standard input)",
+                          .args = 1,
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_IMPORT], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterUser) actor = cli_sign_in_actor(store, actor_name, &error);
-  if (actor == NULL)
-    return cli_fail(error);
   g_autofree char *data = NULL;
   gsize len = 0;
   if (!cli_read_input(argv[1], &data, &len, &error))
     return cli_fail(error);
   MusterImportResult result = {0};
   g_autoptr(GPtrArray) problems = NULL;
-  gboolean ok = muster_items_import_csv(store, actor, data, len, &result, &problems, &error);
+  gboolean ok = muster_items_import_csv(s.store, s.actor, data, len, &result, &problems, &error);
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -126,18 +140,18 @@ export_json(MusterStore *store, GString *out, GError **error)
 static int
 run_export(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[1];
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, csv_help);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc > 2)
-    return cli_usage_error(cmd, "give at most one FILE");
+  const CliStart start = {.help = csv_help,
+                          .usage = "give at most one FILE",
+                          .optional_args = 1,
+                          .open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_EXPORT], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
   g_autoptr(GString) out = g_string_new(NULL);
-  if (!(cli.json ? export_json(store, out, &error) : muster_items_export_csv(store, out, &error)))
+  if (!(cli.json ? export_json(s.store, out, &error)
+                 : muster_items_export_csv(s.store, out, &error)))
     return cli_fail(error);
   if (argc == 2 && g_strcmp0(argv[1], "-") != 0) {
     if (!g_file_set_contents(argv[1], out->str, (gssize)out->len, &error)) {
@@ -152,22 +166,20 @@ run_export(int argc, char **argv)
 static int
 run_show(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[2];
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, NULL, "MARKING is a serial, tag UID, UII, barcode or the item's uuid.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one MARKING");
+  const CliStart start = {.help = "MARKING is a serial, tag UID, UII, barcode or the item's uuid.",
+                          .usage = "give exactly one MARKING",
+                          .args = 1,
+                          .open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_SHOW], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(GPtrArray) items = muster_items_find_by_marking(store, argv[1], &error);
+  g_autoptr(GPtrArray) items = muster_items_find_by_marking(s.store, argv[1], &error);
   if (items == NULL)
     return cli_fail(error);
   if (items->len == 0) {
-    g_autoptr(MusterItem) by_uuid = muster_items_get_by_uuid(store, argv[1], NULL);
+    g_autoptr(MusterItem) by_uuid = muster_items_get_by_uuid(s.store, argv[1], NULL);
     if (by_uuid != NULL)
       g_ptr_array_add(items, g_steal_pointer(&by_uuid));
   }
@@ -189,21 +201,6 @@ run_show(int argc, char **argv)
     return 4;
   }
   return 0;
-}
-
-/* Opens the store, signs the actor in and resolves MARKING to one item. */
-static gboolean
-open_for_item(const char *actor_name, const char *marking, MusterStore **store,
-              MusterUser **actor, MusterItem **item, GError **error)
-{
-  *store = cli_open_store(error);
-  if (*store == NULL)
-    return FALSE;
-  *actor = cli_sign_in_actor(*store, actor_name, error);
-  if (*actor == NULL)
-    return FALSE;
-  *item = muster_items_resolve(*store, marking, error);
-  return *item != NULL;
 }
 
 static int
@@ -228,7 +225,6 @@ print_item_result(MusterStore *store, gint64 id, const char *what)
 static int
 run_set_status(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[3];
   g_autofree char *actor_name = NULL, *status_s = NULL, *reason = NULL, *custodian = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Supervisor doing this", "NAME"},
@@ -236,54 +232,56 @@ run_set_status(int argc, char **argv)
       {"custodian", 0, 0, G_OPTION_ARG_STRING, &custodian, "Who holds it (when issued)", "WHO"},
       {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || status_s == NULL || reason == NULL)
-    return cli_usage_error(cmd, "give --status, --reason and one MARKING");
+  const CliStart start = {.entries = entries,
+                          .usage = "give --status, --reason and one MARKING",
+                          .args = 1,
+                          .required = (char **const[]){&status_s, &reason, NULL}};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_SET_STATUS], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  MusterStatus status;
-  if (!muster_status_from_string(status_s, &status, &error))
+  MusterStatus new_status;
+  if (!muster_status_from_string(status_s, &new_status, &error) ||
+      !cli_session_open(&s, CLI_OPEN_SIGNED_IN, actor_name, &error))
     return cli_fail(error);
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  g_autoptr(MusterItem) item = NULL;
-  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
-      !muster_items_set_status(store, actor, item->id, status, custodian, reason, &error))
+  g_autoptr(MusterItem) item = muster_items_resolve(s.store, argv[1], &error);
+  if (item == NULL ||
+      !muster_items_set_status(s.store, s.actor, item->id, new_status, custodian, reason, &error))
     return cli_fail(error);
-  return print_item_result(store, item->id, status_s);
+  return print_item_result(s.store, item->id, status_s);
 }
 
 static int
 run_move(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[4];
   g_autofree char *actor_name = NULL, *to = NULL, *reason = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Supervisor doing this", "NAME"},
       {"to", 0, 0, G_OPTION_ARG_STRING, &to, "New location ROOM/RACK/SLOT", "PATH"},
       {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || to == NULL || reason == NULL)
-    return cli_usage_error(cmd, "give --to, --reason and one MARKING");
+  const CliStart start = {.entries = entries,
+                          .usage = "give --to, --reason and one MARKING",
+                          .args = 1,
+                          .required = (char **const[]){&to, &reason, NULL},
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_MOVE], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  g_autoptr(MusterItem) item = NULL;
-  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
-      !muster_items_move(store, actor, item->id, to, reason, &error))
+  g_autoptr(MusterItem) item = muster_items_resolve(s.store, argv[1], &error);
+  if (item == NULL || !muster_items_move(s.store, s.actor, item->id, to, reason, &error))
     return cli_fail(error);
   g_autofree char *what = g_strdup_printf("moved to %s", to);
-  return print_item_result(store, item->id, what);
+  return print_item_result(s.store, item->id, what);
 }
 
 static int
 run_add_marking(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[5];
   g_autofree char *actor_name = NULL, *kind = NULL, *component = NULL, *value = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "NAME"},
@@ -293,45 +291,49 @@ run_add_marking(int argc, char **argv)
        "frame, barrel, slide, bolt or cylinder (default frame)", "PART"},
       {"value", 0, 0, G_OPTION_ARG_STRING, &value, "The marking", "VALUE"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || kind == NULL || value == NULL)
-    return cli_usage_error(cmd, "give --kind, --value and one MARKING naming the item");
+  const CliStart start = {.entries = entries,
+                          .usage = "give --kind, --value and one MARKING naming the item",
+                          .args = 1,
+                          .required = (char **const[]){&kind, &value, NULL},
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_ADD_MARKING], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  g_autoptr(MusterItem) item = NULL;
-  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
-      !muster_items_add_marking(store, actor, item->id, kind, component ? component : "frame",
-                                value, &error))
+  g_autoptr(MusterItem) item = muster_items_resolve(s.store, argv[1], &error);
+  if (item == NULL || !muster_items_add_marking(s.store, s.actor, item->id, kind,
+                                                component ? component : "frame", value, &error))
     return cli_fail(error);
-  return print_item_result(store, item->id, "marking added");
+  return print_item_result(s.store, item->id, "marking added");
 }
 
 static int
 run_retire_marking(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[6];
   g_autofree char *actor_name = NULL, *value = NULL, *reason = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "NAME"},
       {"value", 0, 0, G_OPTION_ARG_STRING, &value, "The marking to retire", "VALUE"},
       {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || value == NULL || reason == NULL)
-    return cli_usage_error(cmd, "give --value, --reason and one MARKING naming the item");
+  const CliStart start = {.entries = entries,
+                          .usage = "give --value, --reason and one MARKING naming the item",
+                          .args = 1,
+                          .required = (char **const[]){&value, &reason, NULL},
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_RETIRE_MARKING], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  g_autoptr(MusterItem) item = NULL;
-  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
-      !muster_items_retire_marking(store, actor, item->id, value, reason, &error))
+  g_autoptr(MusterItem) item = muster_items_resolve(s.store, argv[1], &error);
+  if (item == NULL ||
+      !muster_items_retire_marking(s.store, s.actor, item->id, value, reason, &error))
     return cli_fail(error);
-  return print_item_result(store, item->id, "marking retired");
+  return print_item_result(s.store, item->id, "marking retired");
 }
 
 static const char correct_help[] =
@@ -344,7 +346,6 @@ static const char correct_help[] =
 static int
 run_correct(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_item[7];
   g_autofree char *actor_name = NULL, *field = NULL, *value = NULL, *reason = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "NAME"},
@@ -352,18 +353,23 @@ run_correct(int argc, char **argv)
       {"value", 0, 0, G_OPTION_ARG_STRING, &value, "The right value", "VALUE"},
       {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, correct_help);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || field == NULL || value == NULL || reason == NULL)
-    return cli_usage_error(cmd, "give --field, --value, --reason and one MARKING naming the item");
+  const CliStart start = {.entries = entries,
+                          .help = correct_help,
+                          .usage =
+                              "give --field, --value, --reason and one MARKING naming the item",
+                          .args = 1,
+                          .required = (char **const[]){&field, &value, &reason, NULL},
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_item[CMD_CORRECT], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  g_autoptr(MusterItem) item = NULL;
-  if (!open_for_item(actor_name, argv[1], &store, &actor, &item, &error) ||
-      !muster_items_correct(store, actor, item->id, field, value, reason, &error))
+  g_autoptr(MusterItem) item = muster_items_resolve(s.store, argv[1], &error);
+  if (item == NULL ||
+      !muster_items_correct(s.store, s.actor, item->id, field, value, reason, &error))
     return cli_fail(error);
   g_autofree char *what = g_strdup_printf("%s corrected", field);
-  return print_item_result(store, item->id, what);
+  return print_item_result(s.store, item->id, what);
 }

@@ -9,10 +9,13 @@
 static int run_add(int argc, char **argv);
 static int run_list(int argc, char **argv);
 
+enum { CMD_ADD, CMD_LIST, N_CMDS };
+
 const MusterCliCommand muster_cmd_location[] = {
-    {"location add", "--user ADMIN PATH", "Add a room, rack or slot (ROOM/RACK/SLOT)", run_add},
-    {"location list", "", "List every location", run_list},
-    {NULL}};
+    [CMD_ADD] = {"location add", "--user ADMIN PATH", "Add a room, rack or slot (ROOM/RACK/SLOT)",
+                 run_add},
+    [CMD_LIST] = {"location list", "", "List every location", run_list},
+    [N_CMDS] = {NULL}};
 
 static void
 location_json(JsonBuilder *b, const MusterLocation *l)
@@ -28,23 +31,22 @@ location_json(JsonBuilder *b, const MusterLocation *l)
 static int
 run_add(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_location[0];
   g_autofree char *actor_name = NULL, *name = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"},
       {"name", 0, 0, G_OPTION_ARG_STRING, &name, "A readable name", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one PATH, e.g. R1/A/03");
+  const CliStart start = {.entries = entries,
+                          .usage = "give exactly one PATH, e.g. R1/A/03",
+                          .args = 1,
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_location[CMD_ADD], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
-    return cli_fail(error);
-  g_autoptr(MusterLocation) loc = muster_locations_add(store, actor, argv[1], name, &error);
+  g_autoptr(MusterLocation) loc = muster_locations_add(s.store, s.actor, argv[1], name, &error);
   if (loc == NULL)
     return cli_fail(error);
   if (cli.json) {
@@ -61,15 +63,13 @@ run_add(int argc, char **argv)
 static int
 run_list(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_location[1];
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_location[CMD_LIST], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(GPtrArray) locs = muster_locations_list(store, &error);
+  g_autoptr(GPtrArray) locs = muster_locations_list(s.store, &error);
   if (locs == NULL)
     return cli_fail(error);
   g_autoptr(JsonBuilder) b = json_builder_new();

@@ -9,32 +9,37 @@
 
 static int run_overdue(int argc, char **argv);
 
+enum { CMD_OVERDUE, N_CMDS };
+
 const MusterCliCommand muster_cmd_overdue[] = {
-    {"overdue", "[--days N]", "List racks and weapons not counted within the policy",
-     run_overdue},
-    {NULL}};
+    [CMD_OVERDUE] = {"overdue", "[--days N]",
+                     "List racks and weapons not counted within the policy", run_overdue},
+    [N_CMDS] = {NULL}};
+
+static const char overdue_help[] =
+    "A rack or weapon is counted when a reconciled or signed-off count "
+    "covered or found it.\nNever-counted ones are listed too.";
 
 static int
 run_overdue(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_overdue[0];
+  const MusterCliCommand *cmd = &muster_cmd_overdue[CMD_OVERDUE];
   int days = 0;
   const GOptionEntry entries[] = {
       {"days", 0, 0, G_OPTION_ARG_INT, &days, "Override the policy (setting overdue_days)", "N"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries, "A rack or weapon is counted when a reconciled or signed-off count covered "
-                    "or found it.\nNever-counted ones are listed too.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.entries = entries, .help = overdue_help};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   if (argc != 1 || days < 0)
     return cli_usage_error(cmd, "--days must be a positive number");
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
+  if (!cli_session_open(&s, CLI_OPEN_STORE, NULL, &error))
     return cli_fail(error);
-  gint64 policy = days > 0 ? days : muster_settings_get(store, "overdue_days");
-  g_autoptr(GPtrArray) list = muster_overdue_list(store, NULL, policy, &error);
+  gint64 policy = days > 0 ? days : muster_settings_get(s.store, "overdue_days");
+  g_autoptr(GPtrArray) list = muster_overdue_list(s.store, NULL, policy, &error);
   if (list == NULL)
     return cli_fail(error);
   if (cli.json) {

@@ -18,13 +18,16 @@ static int run_list(int argc, char **argv);
 static int run_watch(int argc, char **argv);
 static int run_drivers(int argc, char **argv);
 
+enum { CMD_LIST, CMD_WATCH, CMD_DRIVERS, N_CMDS };
+
 const MusterCliCommand muster_cmd_readers[] = {
-    {"readers list", "[--readers FILE] [--wait SECONDS]",
-     "Show every reader: state, last read, last error", run_list},
-    {"readers watch", "[--readers FILE]", "Print every scan from every reader until stopped",
-     run_watch},
-    {"readers drivers", "", "List the reader kinds a readers file may name", run_drivers},
-    {NULL}};
+    [CMD_LIST] = {"readers list", "[--readers FILE] [--wait SECONDS]",
+                  "Show every reader: state, last read, last error", run_list},
+    [CMD_WATCH] = {"readers watch", "[--readers FILE]",
+                   "Print every scan from every reader until stopped", run_watch},
+    [CMD_DRIVERS] = {"readers drivers", "", "List the reader kinds a readers file may name",
+                     run_drivers},
+    [N_CMDS] = {NULL}};
 
 static gboolean
 quit_loop(gpointer data)
@@ -72,7 +75,7 @@ probe(MusterReaderManager *manager, double wait)
 static int
 run_list(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_readers[0];
+  const MusterCliCommand *cmd = &muster_cmd_readers[CMD_LIST];
   g_autofree char *readers_file = NULL;
   double wait = 2.0;
   const GOptionEntry entries[] = {
@@ -81,9 +84,10 @@ run_list(int argc, char **argv)
       {"wait", 0, 0, G_OPTION_ARG_DOUBLE, &wait,
        "How long to let the readers open when no program holds them (default 2)", "SECONDS"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.entries = entries};
+  int status = cli_start(cmd, &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   if (argc != 1 || wait < 0 || wait > 60)
     return cli_usage_error(cmd, "--wait must be 0 to 60 seconds");
   g_autoptr(GError) error = NULL;
@@ -133,24 +137,23 @@ on_watch_changed(MusterReaderManager *manager, MusterReader *reader, gpointer da
              error != NULL ? " — " : "", error != NULL ? error : "");
 }
 
+static const char watch_help[] =
+    "Each scan is printed as it is read (with --json one object per line: reader,\n"
+    "reader_kind, symbology, raw_hex, text, marking, authenticity, read_at). Reader\n"
+    "state changes go to stderr. Nothing is stored. Stop with Ctrl+C.";
+
 static int
 run_watch(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_readers[1];
   g_autofree char *readers_file = NULL;
   const GOptionEntry entries[] = {
       {"readers", 0, 0, G_OPTION_ARG_FILENAME, &readers_file,
        "Readers file (default $MUSTER_READERS, else " MUSTER_DEFAULT_READERS_FILE ")", "FILE"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries,
-      "Each scan is printed as it is read (with --json one object per line: reader,\n"
-      "reader_kind, symbology, raw_hex, text, marking, authenticity, read_at). Reader\n"
-      "state changes go to stderr. Nothing is stored. Stop with Ctrl+C.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 1)
-    return cli_usage_error(cmd, "no arguments expected");
+  const CliStart start = {.entries = entries, .help = watch_help, .usage = "no arguments expected"};
+  int status = cli_start(&muster_cmd_readers[CMD_WATCH], &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterReaderManager) manager = muster_reader_manager_new(readers_file, &error);
   if (manager == NULL || !muster_reader_manager_claim(manager, &error))
@@ -172,10 +175,10 @@ run_watch(int argc, char **argv)
 static int
 run_drivers(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_readers[2];
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {0};
+  int status = cli_start(&muster_cmd_readers[CMD_DRIVERS], &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   for (guint i = 0; muster_reader_drivers[i] != NULL; i++)
     printf("%-10s %s\n", muster_reader_drivers[i]->kind, muster_reader_drivers[i]->summary);
   return 0;

@@ -14,10 +14,12 @@
 
 static int run_report(int argc, char **argv);
 
+enum { CMD_REPORT, N_CMDS };
+
 const MusterCliCommand muster_cmd_report[] = {
-    {"report", "COUNT [--format text|csv|json]", "Report a count and its discrepancies",
-     run_report},
-    {NULL}};
+    [CMD_REPORT] = {"report", "COUNT [--format text|csv|json]",
+                    "Report a count and its discrepancies", run_report},
+    [N_CMDS] = {NULL}};
 
 static void
 report_text(MusterStore *store, const MusterCount *count, GPtrArray *list, gboolean show)
@@ -94,44 +96,42 @@ report_json(MusterStore *store, const MusterCount *count, GPtrArray *list, gbool
 static int
 run_report(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_report[0];
+  const MusterCliCommand *cmd = &muster_cmd_report[CMD_REPORT];
   g_autofree char *format = NULL, *actor_name = NULL;
   const GOptionEntry entries[] = {
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default), csv or json", "FORMAT"},
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name,
        "Sign in to see a blind count's figures before it is reconciled", "NAME"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries, "CSV has one row per discrepancy with its resolution in force.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one COUNT");
+  const CliStart start = {.entries = entries,
+                          .help = "CSV has one row per discrepancy with its resolution in force.",
+                          .usage = "give exactly one COUNT",
+                          .args = 1};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   if (format == NULL)
     format = g_strdup(cli.json ? "json" : "text");
   if (!g_str_equal(format, "text") && !g_str_equal(format, "csv") && !g_str_equal(format, "json"))
     return cli_usage_error(cmd, "unknown format '%s': use text, csv or json", format);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
+  if (!cli_session_open(&s, CLI_OPEN_VIEWER, actor_name, &error))
     return cli_fail(error);
-  g_autoptr(MusterUser) viewer = NULL;
-  if (actor_name != NULL && (viewer = cli_sign_in_actor(store, actor_name, &error)) == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterCount) count = muster_counts_get(store, argv[1], &error);
+  g_autoptr(MusterCount) count = muster_counts_get(s.store, argv[1], &error);
   if (count == NULL)
     return cli_fail(error);
-  gboolean show = viewer != NULL ? muster_count_may_see_expected(count, viewer)
-                                 : !count->blind || count->state >= MUSTER_COUNT_RECONCILED;
+  gboolean show = s.actor != NULL ? muster_count_may_see_expected(count, s.actor)
+                                  : !count->blind || count->state >= MUSTER_COUNT_RECONCILED;
   MusterDiscrepancyFilter all = {NULL, NULL, -1};
-  g_autoptr(GPtrArray) list = muster_discrepancies_list(store, count->id, &all, &error);
+  g_autoptr(GPtrArray) list = muster_discrepancies_list(s.store, count->id, &all, &error);
   if (list == NULL)
     return cli_fail(error);
   if (g_str_equal(format, "json"))
-    report_json(store, count, list, show);
+    report_json(s.store, count, list, show);
   else if (g_str_equal(format, "csv"))
     report_csv(count, show ? list : g_ptr_array_new());
   else
-    report_text(store, count, list, show);
+    report_text(s.store, count, list, show);
   return fflush(stdout) == 0 ? 0 : 14;
 }

@@ -24,17 +24,33 @@ static int run_export(int argc, char **argv);
 static int run_import(int argc, char **argv);
 static int run_key(int argc, char **argv);
 
+enum {
+  CMD_STATUS,
+  CMD_CONFIGURE,
+  CMD_PUSH,
+  CMD_PULL,
+  CMD_RUN,
+  CMD_EXPORT,
+  CMD_IMPORT,
+  CMD_KEY,
+  N_CMDS
+};
+
 const MusterCliCommand muster_cmd_sync[] = {
-    {"sync status", "", "Last successful sync, backlog and last error", run_status},
-    {"sync configure", "--url URL [--ca FILE] [--registry-key B64]",
-     "Where the registry is and how to trust it (admin)", run_configure},
-    {"sync push", "[--batch N]", "Send every queued event to the registry now", run_push},
-    {"sync pull", "", "Fetch and apply the registry's changes now", run_pull},
-    {"sync run", "[--interval S]", "Sync in the background until stopped (a service)", run_daemon},
-    {"sync export", "FILE", "Write a sync file for removable media (admin)", run_export},
-    {"sync import", "FILE", "Apply the registry's answer file (admin)", run_import},
-    {"sync key", "", "Print this appliance's public key, to enrol at the registry", run_key},
-    {NULL}};
+    [CMD_STATUS] = {"sync status", "", "Last successful sync, backlog and last error", run_status},
+    [CMD_CONFIGURE] = {"sync configure", "--url URL [--ca FILE] [--registry-key B64]",
+                       "Where the registry is and how to trust it (admin)", run_configure},
+    [CMD_PUSH] = {"sync push", "[--batch N]", "Send every queued event to the registry now",
+                  run_push},
+    [CMD_PULL] = {"sync pull", "", "Fetch and apply the registry's changes now", run_pull},
+    [CMD_RUN] = {"sync run", "[--interval S]", "Sync in the background until stopped (a service)",
+                 run_daemon},
+    [CMD_EXPORT] = {"sync export", "FILE", "Write a sync file for removable media (admin)",
+                    run_export},
+    [CMD_IMPORT] = {"sync import", "FILE", "Apply the registry's answer file (admin)", run_import},
+    [CMD_KEY] = {"sync key", "", "Print this appliance's public key, to enrol at the registry",
+                 run_key},
+    [N_CMDS] = {NULL}};
 
 static MusterSyncKey *
 open_key(MusterStore *store, GError **error)
@@ -94,24 +110,23 @@ print_state(const MusterSyncState *s, const MusterAnchorReceipt *r)
 static int
 run_status(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[0];
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_sync[CMD_STATUS], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  g_autoptr(MusterSyncState) s = store ? muster_sync_state_get(store, &error) : NULL;
-  g_autoptr(MusterAnchorReceipt) r = s ? muster_sync_anchor_receipt(store, &error) : NULL;
+  g_autoptr(MusterSyncState) state = muster_sync_state_get(s.store, &error);
+  g_autoptr(MusterAnchorReceipt) r = state ? muster_sync_anchor_receipt(s.store, &error) : NULL;
   if (r == NULL)
     return cli_fail(error);
-  print_state(s, r);
+  print_state(state, r);
   return 0;
 }
 
 static int
 run_configure(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[1];
   g_autofree char *user = NULL, *url = NULL, *ca = NULL, *key = NULL;
   const GOptionEntry entries[] = {
       {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"},
@@ -121,22 +136,23 @@ run_configure(int argc, char **argv)
       {"registry-key", 0, 0, G_OPTION_ARG_STRING, &key,
        "its public key ('muster-registry key'); kept when not given", "B64"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (url == NULL)
-    return cli_usage_error(cmd, "--url is required");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(user, &store, &actor, &error))
-    return cli_fail(error);
+  const CliStart start = {.entries = entries,
+                          .usage = "--url is required",
+                          .optional_args = CLI_ANY,
+                          .required = (char **const[]){&url, NULL},
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &user};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_sync[CMD_CONFIGURE], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   /* What is not given stays as it was: moving the registry to a new address must not
    * silently forget the key its answers are checked with. */
-  g_autoptr(MusterSyncState) now = muster_sync_state_get(store, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MusterSyncState) now = muster_sync_state_get(s.store, &error);
   if (now == NULL)
     return cli_fail(error);
-  if (!muster_sync_state_configure(store, actor, url, ca != NULL ? ca : now->registry_ca,
+  if (!muster_sync_state_configure(s.store, s.actor, url, ca != NULL ? ca : now->registry_ca,
                                    key != NULL ? key : now->registry_key, &error))
     return cli_fail(error);
   return 0;
@@ -167,13 +183,16 @@ static int
 exchange(gboolean push, gboolean pull, guint batch)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  g_autoptr(MusterSyncKey) key = store ? open_key(store, &error) : NULL;
-  g_autoptr(MusterSyncState) s = key ? muster_sync_state_get(store, &error) : NULL;
-  if (s == NULL)
+  g_auto(CliSession) s = {0};
+  if (!cli_session_open(&s, CLI_OPEN_STORE, NULL, &error))
+    return cli_fail(error);
+  MusterStore *store = s.store;
+  g_autoptr(MusterSyncKey) key = open_key(store, &error);
+  g_autoptr(MusterSyncState) state = key ? muster_sync_state_get(store, &error) : NULL;
+  if (state == NULL)
     return cli_fail(error);
   g_autoptr(MusterSyncClient) client =
-      muster_sync_client_new(s->registry_url, s->registry_ca, &error);
+      muster_sync_client_new(state->registry_url, state->registry_ca, &error);
   if (client == NULL)
     return cli_fail(error);
   MusterPushStats st = {0};
@@ -193,13 +212,14 @@ exchange(gboolean push, gboolean pull, guint batch)
 static int
 run_push(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[2];
+  const MusterCliCommand *cmd = &muster_cmd_sync[CMD_PUSH];
   int batch = 0;
   const GOptionEntry entries[] = {
       {"batch", 0, 0, G_OPTION_ARG_INT, &batch, "events per batch (default 2000)", "N"}, {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.entries = entries};
+  int status = cli_start(cmd, &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   if (batch < 0)
     return cli_usage_error(cmd, "--batch must be positive");
   return exchange(TRUE, FALSE, (guint)batch);
@@ -208,10 +228,10 @@ run_push(int argc, char **argv)
 static int
 run_pull(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[3];
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {0};
+  int status = cli_start(&muster_cmd_sync[CMD_PULL], &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   return exchange(FALSE, TRUE, 0);
 }
 
@@ -232,19 +252,24 @@ trigger(gpointer runner)
 static int
 run_daemon(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[4];
+  const MusterCliCommand *cmd = &muster_cmd_sync[CMD_RUN];
   int interval = 900;
   const GOptionEntry entries[] = {
       {"interval", 0, 0, G_OPTION_ARG_INT, &interval, "seconds between syncs (900)", "S"}, {NULL}};
-  g_autoptr(GOptionContext) ctx =
-      cli_context(cmd, entries, "SIGUSR1 syncs at once; SIGINT or SIGTERM stops.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.entries = entries,
+                          .help = "SIGUSR1 syncs at once; SIGINT or SIGTERM stops."};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   if (interval < 1)
     return cli_usage_error(cmd, "--interval must be at least 1");
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error); /* fail now, not in the thread */
-  g_autoptr(MusterSyncKey) key = store ? open_key(store, &error) : NULL;
+  /* Opened to fail now, not in the thread. */
+  if (!cli_session_open(&s, CLI_OPEN_STORE, NULL, &error))
+    return cli_fail(error);
+  MusterStore *store = s.store;
+  g_autoptr(MusterSyncKey) key = open_key(store, &error);
   if (key == NULL)
     return cli_fail(error);
   g_autofree char *key_path = muster_sync_key_path_for_db(muster_store_path(store));
@@ -259,42 +284,41 @@ run_daemon(int argc, char **argv)
   return 0;
 }
 
-/* export and import: `--user ADMIN FILE`, signed in as an admin, for what. Returns -1
- * with *store, *actor and *file set to go on, or the exit status to return. */
+/* export and import: `--user ADMIN FILE`, signed in as an admin, for what. Returns
+ * CLI_GO_ON with *s and *file set to go on, or the exit status to return. */
 static int
-open_for_file(const MusterCliCommand *cmd, int argc, char **argv, const char *usage,
-              const char *what, MusterStore **store, MusterUser **actor, const char **file)
+start_for_file(const MusterCliCommand *cmd, int argc, char **argv, const char *usage,
+               const char *what, CliSession *s, const char **file)
 {
   g_autofree char *user = NULL;
   const GOptionEntry entries[] = {
       {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who signs in (an admin)", "NAME"}, {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "%s", usage);
-  g_autoptr(GError) error = NULL;
-  if (!cli_open_signed_in(user, store, actor, &error) ||
-      !muster_require_role(*store, *actor, MUSTER_ROLE_ADMIN, what, &error))
-    return cli_fail(error);
-  *file = argv[1];
-  return -1;
+  const CliStart start = {.entries = entries,
+                          .usage = usage,
+                          .args = 1,
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &user,
+                          .doing = what,
+                          .role = MUSTER_ROLE_ADMIN};
+  int status = cli_start(cmd, &start, &argc, &argv, s);
+  if (status == CLI_GO_ON)
+    *file = argv[1];
+  return status;
 }
 
 static int
 run_export(int argc, char **argv)
 {
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
+  g_auto(CliSession) s = {0};
   const char *file = NULL;
-  int status = open_for_file(&muster_cmd_sync[5], argc, argv, "give the file to write",
-                             "Exporting a sync file", &store, &actor, &file);
-  if (status >= 0)
+  int status = start_for_file(&muster_cmd_sync[CMD_EXPORT], argc, argv, "give the file to write",
+                              "Exporting a sync file", &s, &file);
+  if (status != CLI_GO_ON)
     return status;
   g_autoptr(GError) error = NULL;
   gint64 events = 0;
-  g_autoptr(MusterSyncKey) key = open_key(store, &error);
-  if (key == NULL || !muster_media_export(store, actor, key, file, &events, &error))
+  g_autoptr(MusterSyncKey) key = open_key(s.store, &error);
+  if (key == NULL || !muster_media_export(s.store, s.actor, key, file, &events, &error))
     return cli_fail(error);
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -307,28 +331,28 @@ run_export(int argc, char **argv)
   } else {
     printf("Wrote %" G_GINT64_FORMAT " events and a request for changes to %s.\n", events, file);
   }
-  g_autoptr(MusterSyncState) s = muster_sync_state_get(store, NULL);
-  if (s != NULL && s->backlog > events) /* the file is full: the rest goes in the next */
+  g_autoptr(MusterSyncState) state = muster_sync_state_get(s.store, NULL);
+  if (state != NULL && state->backlog > events) /* the file is full: the rest goes in the next */
     fprintf(stderr,
             "%" G_GINT64_FORMAT " more events did not fit; export again once the registry's "
             "answer to this file is imported.\n",
-            s->backlog - events);
+            state->backlog - events);
   return 0;
 }
 
 static int
 run_import(int argc, char **argv)
 {
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
+  g_auto(CliSession) s = {0};
   const char *file = NULL;
-  int status = open_for_file(&muster_cmd_sync[6], argc, argv, "give the registry's answer file",
-                             "Importing a sync file", &store, &actor, &file);
-  if (status >= 0)
+  int status =
+      start_for_file(&muster_cmd_sync[CMD_IMPORT], argc, argv, "give the registry's answer file",
+                     "Importing a sync file", &s, &file);
+  if (status != CLI_GO_ON)
     return status;
   g_autoptr(GError) error = NULL;
   gint64 acked = 0, changes = 0;
-  if (!muster_media_import(store, file, &acked, &changes, &error))
+  if (!muster_media_import(s.store, file, &acked, &changes, &error))
     return cli_fail(error);
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -349,13 +373,14 @@ run_import(int argc, char **argv)
 static int
 run_key(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_sync[7];
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_sync[CMD_KEY], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
+  MusterStore *store = s.store;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  g_autoptr(MusterSyncKey) key = store ? open_key(store, &error) : NULL;
+  g_autoptr(MusterSyncKey) key = open_key(store, &error);
   if (key == NULL)
     return cli_fail(error);
   g_autofree char *pk = muster_sync_key_public_b64(key);

@@ -15,16 +15,32 @@ static int run_activate(int argc, char **argv);
 static int run_set_pin(int argc, char **argv);
 static int run_badge(int argc, char **argv);
 
+enum {
+  CMD_ADD,
+  CMD_LIST,
+  CMD_UNLOCK,
+  CMD_DEACTIVATE,
+  CMD_ACTIVATE,
+  CMD_SET_PIN,
+  CMD_BADGE,
+  N_CMDS
+};
+
 const MusterCliCommand muster_cmd_user[] = {
-    {"user add", "--user ADMIN --role ROLE NAME", "Add a user (admin)", run_add},
-    {"user list", "", "List users, their roles and lock state", run_list},
-    {"user unlock", "--user ADMIN NAME", "Unlock an account after wrong PINs (admin)", run_unlock},
-    {"user deactivate", "--user ADMIN NAME", "Deactivate an account (admin)", run_deactivate},
-    {"user activate", "--user ADMIN NAME", "Reactivate an account (admin)", run_activate},
-    {"user set-pin", "--user NAME [TARGET]", "Change your PIN, or anyone's as admin", run_set_pin},
-    {"user badge", "--user ADMIN NAME (UID | --tap [--readers FILE]) | --revoke NAME",
-     "Give someone an NFC badge for signing in at the kiosk, or take it back (admin)", run_badge},
-    {NULL}};
+    [CMD_ADD] = {"user add", "--user ADMIN --role ROLE NAME", "Add a user (admin)", run_add},
+    [CMD_LIST] = {"user list", "", "List users, their roles and lock state", run_list},
+    [CMD_UNLOCK] = {"user unlock", "--user ADMIN NAME",
+                    "Unlock an account after wrong PINs (admin)", run_unlock},
+    [CMD_DEACTIVATE] = {"user deactivate", "--user ADMIN NAME", "Deactivate an account (admin)",
+                        run_deactivate},
+    [CMD_ACTIVATE] = {"user activate", "--user ADMIN NAME", "Reactivate an account (admin)",
+                      run_activate},
+    [CMD_SET_PIN] = {"user set-pin", "--user NAME [TARGET]",
+                     "Change your PIN, or anyone's as admin", run_set_pin},
+    [CMD_BADGE] = {"user badge", "--user ADMIN NAME (UID | --tap [--readers FILE]) | --revoke NAME",
+                   "Give someone an NFC badge for signing in at the kiosk, or take it back (admin)",
+                   run_badge},
+    [N_CMDS] = {NULL}};
 
 static void
 user_json(JsonBuilder *b, const MusterUser *u)
@@ -45,33 +61,33 @@ user_json(JsonBuilder *b, const MusterUser *u)
 static int
 run_add(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_user[0];
   g_autofree char *actor_name = NULL, *role_s = NULL, *full = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"},
       {"role", 0, 0, G_OPTION_ARG_STRING, &role_s, "staff, supervisor or admin", "ROLE"},
       {"full-name", 0, 0, G_OPTION_ARG_STRING, &full, "Full name", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries, "The new user's PIN is read from $MUSTER_NEW_PIN or asked on the terminal.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || role_s == NULL)
-    return cli_usage_error(cmd, "give --role and exactly one NAME");
+  const CliStart start = {
+      .entries = entries,
+      .help = "The new user's PIN is read from $MUSTER_NEW_PIN or asked on the terminal.",
+      .usage = "give --role and exactly one NAME",
+      .args = 1,
+      .required = (char **const[]){&role_s, NULL}};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_user[CMD_ADD], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
   MusterRole role;
-  if (!muster_role_from_string(role_s, &role, &error))
-    return cli_fail(error);
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
+  if (!muster_role_from_string(role_s, &role, &error) ||
+      !cli_session_open(&s, CLI_OPEN_SIGNED_IN, actor_name, &error))
     return cli_fail(error);
   g_autofree char *label = g_strdup_printf("PIN for %s", argv[1]);
   g_auto(CliPin) pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
   if (pin == NULL)
     return cli_fail(error);
   g_autoptr(MusterUser) user =
-      muster_users_add(store, actor, argv[1], full ? full : argv[1], role, pin, &error);
+      muster_users_add(s.store, s.actor, argv[1], full ? full : argv[1], role, pin, &error);
   if (user == NULL)
     return cli_fail(error);
   if (cli.json) {
@@ -88,15 +104,13 @@ run_add(int argc, char **argv)
 static int
 run_list(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_user[1];
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, NULL, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_user[CMD_LIST], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(GPtrArray) users = muster_users_list(store, &error);
+  g_autoptr(GPtrArray) users = muster_users_list(s.store, &error);
   if (users == NULL)
     return cli_fail(error);
   if (cli.json) {
@@ -141,16 +155,17 @@ run_change(const MusterCliCommand *cmd, int argc, char **argv, UserChange change
   g_autofree char *actor_name = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Admin doing this", "ADMIN"}, {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one NAME");
+  const CliStart start = {.entries = entries,
+                          .usage = "give exactly one NAME",
+                          .args = 1,
+                          .open = CLI_OPEN_SIGNED_IN,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(actor_name, &store, &actor, &error) ||
-      !change(store, actor, argv[1], &error))
+  if (!change(s.store, s.actor, argv[1], &error))
     return cli_fail(error);
   if (cli.json)
     printf("{\"user\": \"%s\", \"result\": \"%s\"}\n", argv[1], done);
@@ -162,43 +177,43 @@ run_change(const MusterCliCommand *cmd, int argc, char **argv, UserChange change
 static int
 run_unlock(int argc, char **argv)
 {
-  return run_change(&muster_cmd_user[2], argc, argv, muster_users_unlock, "unlocked");
+  return run_change(&muster_cmd_user[CMD_UNLOCK], argc, argv, muster_users_unlock, "unlocked");
 }
 
 static int
 run_deactivate(int argc, char **argv)
 {
-  return run_change(&muster_cmd_user[3], argc, argv, do_deactivate, "deactivated");
+  return run_change(&muster_cmd_user[CMD_DEACTIVATE], argc, argv, do_deactivate, "deactivated");
 }
 
 static int
 run_activate(int argc, char **argv)
 {
-  return run_change(&muster_cmd_user[4], argc, argv, do_activate, "activated");
+  return run_change(&muster_cmd_user[CMD_ACTIVATE], argc, argv, do_activate, "activated");
 }
 
 static int
 run_set_pin(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_user[5];
   g_autofree char *actor_name = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who is doing this", "NAME"}, {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries, "The new PIN is read from $MUSTER_NEW_PIN or asked twice on the terminal.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc > 2)
-    return cli_usage_error(cmd, "give at most one TARGET");
+  const CliStart start = {
+      .entries = entries,
+      .help = "The new PIN is read from $MUSTER_NEW_PIN or asked twice on the terminal.",
+      .usage = "give at most one TARGET",
+      .optional_args = 1,
+      .open = CLI_OPEN_SIGNED_IN,
+      .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_user[CMD_SET_PIN], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
-    return cli_fail(error);
-  const char *target = argc == 2 ? argv[1] : actor->name;
+  const char *target = argc == 2 ? argv[1] : s.actor->name;
   g_autofree char *label = g_strdup_printf("PIN for %s", target);
   g_auto(CliPin) pin = cli_read_new_pin("MUSTER_NEW_PIN", label, &error);
-  if (pin == NULL || !muster_users_set_pin(store, actor, target, pin, &error))
+  if (pin == NULL || !muster_users_set_pin(s.store, s.actor, target, pin, &error))
     return cli_fail(error);
   if (cli.json)
     printf("{\"user\": \"%s\", \"result\": \"pin changed\"}\n", target);
@@ -262,10 +277,14 @@ read_badge(const char *readers_file, guint timeout_s, MusterAuthenticity *auth, 
   return tap.uid;
 }
 
+static const char badge_help[] =
+    "Whether a tap alone signs in or the PIN is still asked is the setting badge_needs_pin\n"
+    "(1, the default: the PIN is asked). The badge's UID is stored only as a keyed hash.";
+
 static int
 run_badge(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_user[6];
+  const MusterCliCommand *cmd = &muster_cmd_user[CMD_BADGE];
   g_autofree char *actor_name = NULL, *readers_file = NULL;
   gboolean revoke = FALSE, by_tap = FALSE;
   int timeout_s = 60;
@@ -278,31 +297,29 @@ run_badge(int argc, char **argv)
        "FILE"},
       {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Seconds to wait for the tap (60)", "S"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries,
-      "Whether a tap alone signs in or the PIN is still asked is the setting badge_needs_pin\n"
-      "(1, the default: the PIN is asked). The badge's UID is stored only as a keyed hash.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.entries = entries, .help = badge_help};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   if (argc != (revoke || by_tap ? 2 : 3) || (revoke && by_tap) || timeout_s < 1 || timeout_s > 3600)
     return cli_usage_error(cmd, "give NAME and a UID, NAME with --tap, or --revoke NAME");
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = NULL;
-  g_autoptr(MusterUser) actor = NULL;
-  if (!cli_open_signed_in(actor_name, &store, &actor, &error))
+  if (!cli_session_open(&s, CLI_OPEN_SIGNED_IN, actor_name, &error))
     return cli_fail(error);
   const char *name = argv[1];
   if (revoke) {
-    if (!muster_badges_revoke(store, actor, name, &error))
+    if (!muster_badges_revoke(s.store, s.actor, name, &error))
       return cli_fail(error);
   } else {
     /* Checked before waiting for a tap: a refusal should not need a card in hand. */
-    if (!muster_require_one_of(store, actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN), "Giving a badge", &error))
+    if (!muster_require_one_of(s.store, s.actor, MUSTER_ROLE_BIT(MUSTER_ROLE_ADMIN),
+                               "Giving a badge", &error))
       return cli_fail(error);
     MusterAuthenticity auth = MUSTER_AUTH_UNKNOWN;
     g_autofree char *uid =
         by_tap ? read_badge(readers_file, (guint)timeout_s, &auth, &error) : g_strdup(argv[2]);
-    if (uid == NULL || !muster_badges_assign(store, actor, name, uid, auth, &error))
+    if (uid == NULL || !muster_badges_assign(s.store, s.actor, name, uid, auth, &error))
       return cli_fail(error);
   }
   const char *done = revoke ? "badge taken back" : "badge given";

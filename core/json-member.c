@@ -1,5 +1,5 @@
 /*
- * json-member.c: type-checked JSON members (see json-member.h).
+ * json-member.c: type-checked JSON members, and string-or-null ones (see json-member.h).
  */
 #include "core/json-member.h"
 
@@ -41,6 +41,16 @@ muster_json_bool_or(JsonObject *o, const char *name, gboolean fallback)
 {
   JsonNode *n = value_of(o, name, G_TYPE_BOOLEAN);
   return n != NULL ? json_node_get_boolean(n) : fallback;
+}
+
+void
+muster_json_add_str(JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name(b, name);
+  if (value != NULL)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
 }
 
 void

@@ -1,11 +1,14 @@
 /*
- * json-member.h: members of JSON that came from outside, read without trusting their
- * types.
+ * json-member.h: members of JSON: read without trusting their types, written without
+ * repeating the null case.
  *
  * json-glib's getters assert (a g_critical) when a member holds an object or an array
  * where a value was expected. A document from the registry, a sync file or a tag must
  * never be able to trip that, so everything that reads such documents goes through
  * these: a member of the wrong type reads as absent.
+ *
+ * Writing, a string member that may be absent is JSON null, never an empty string: the
+ * registry and scripts tell "not recorded" from "recorded empty".
  */
 #pragma once
 #include <json-glib/json-glib.h>
@@ -20,6 +23,9 @@ gboolean muster_json_int(JsonObject *o, const char *name, gint64 *out);
 gint64 muster_json_int_or(JsonObject *o, const char *name, gint64 fallback);
 /* The member's boolean, or fallback. */
 gboolean muster_json_bool_or(JsonObject *o, const char *name, gboolean fallback);
+
+/* Sets member name of the object b is building to value, or to null when value is NULL. */
+void muster_json_add_str(JsonBuilder *b, const char *name, const char *value);
 
 /* Appends s to out as a JSON string: '"' and '\\' escaped, control characters as
  * \\u00XX, everything else (UTF-8 included) as it is. */

@@ -4,6 +4,7 @@
 #include "db/audit-anchors.h"
 #include "core/json-member.h"
 #include "core/muster-error.h"
+#include "db/rows.h"
 #include "db/store-private.h"
 
 #include <json-glib/json-glib.h>
@@ -115,6 +116,39 @@ receipt_signed(const char *key_b64, const char *answer, const char *signature_b6
   return crypto_sign_verify_detached(sig, (const guint8 *)answer, strlen(answer), key) == 0;
 }
 
+/* One receipt: signed by the registry's key, for the audit entry this file holds. */
+static gboolean
+check_receipt(sqlite3_stmt *stmt, gpointer checked, GError **error)
+{
+  gint64 seq = sqlite3_column_int64(stmt, 0);
+  const char *want = (const char *)sqlite3_column_text(stmt, 1);
+  g_autofree char *at = muster_column_dup(stmt, 2);
+  const char *have = (const char *)sqlite3_column_text(stmt, 5);
+  gboolean signed_ok = receipt_signed((const char *)sqlite3_column_text(stmt, 6),
+                                      (const char *)sqlite3_column_text(stmt, 3),
+                                      (const char *)sqlite3_column_text(stmt, 4));
+  gboolean same = have != NULL && g_strcmp0(have, want) == 0;
+  if (!signed_ok || !same) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+                !signed_ok ? "The registry's receipt for audit entry %" G_GINT64_FORMAT
+                             " (stored %s) does not verify by the registry's key: it was "
+                             "forged here, or the registry's key was changed since. The history was changed outside Muster: keep this "
+                             "database file as evidence and report it to the registry."
+                : have == NULL ? "Audit entry %" G_GINT64_FORMAT ", which the registry holds "
+                                 "an anchor of since %s, is gone: the history was cut off. "
+                                 "Keep this database file as evidence and report it to the "
+                                 "registry."
+                               : "Audit entry %" G_GINT64_FORMAT " is not the one the registry "
+                                 "holds an anchor of since %s: the history was rewritten. "
+                                 "Keep this database file as evidence and report it to the "
+                                 "registry.",
+                seq, at != NULL ? at : "?");
+    return FALSE;
+  }
+  (*(gint64 *)checked)++;
+  return TRUE;
+}
+
 gboolean
 muster_audit_check_receipts(MusterStore *store, gint64 *checked, GError **error)
 {
@@ -127,38 +161,6 @@ muster_audit_check_receipts(MusterStore *store, gint64 *checked, GError **error)
       error);
   if (stmt == NULL)
     return FALSE;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    gint64 seq = sqlite3_column_int64(stmt, 0);
-    const char *want = (const char *)sqlite3_column_text(stmt, 1);
-    g_autofree char *at = muster_column_dup(stmt, 2);
-    const char *have = (const char *)sqlite3_column_text(stmt, 5);
-    gboolean signed_ok = receipt_signed((const char *)sqlite3_column_text(stmt, 6),
-                                        (const char *)sqlite3_column_text(stmt, 3),
-                                        (const char *)sqlite3_column_text(stmt, 4));
-    gboolean same = have != NULL && g_strcmp0(have, want) == 0;
-    if (!signed_ok || !same) {
-      sqlite3_reset(stmt);
-      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
-                  !signed_ok ? "The registry's receipt for audit entry %" G_GINT64_FORMAT
-                               " (stored %s) does not verify by the registry's key: it was "
-                               "forged here, or the registry's key was changed since. The history was changed outside Muster: keep this "
-                               "database file as evidence and report it to the registry."
-                  : have == NULL ? "Audit entry %" G_GINT64_FORMAT ", which the registry holds "
-                                   "an anchor of since %s, is gone: the history was cut off. "
-                                   "Keep this database file as evidence and report it to the "
-                                   "registry."
-                                 : "Audit entry %" G_GINT64_FORMAT " is not the one the registry "
-                                   "holds an anchor of since %s: the history was rewritten. "
-                                   "Keep this database file as evidence and report it to the "
-                                   "registry.",
-                  seq, at != NULL ? at : "?");
-      return FALSE;
-    }
-    (*checked)++;
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the registry's receipts", error);
-  return TRUE;
+  return muster_rows_foreach(store, stmt, check_receipt, checked, "Reading the registry's receipts",
+                             error);
 }

@@ -6,6 +6,7 @@
  */
 #include "db/count-progress.h"
 #include "db/locations.h"
+#include "db/rows.h"
 #include "db/store-private.h"
 
 #include <sqlite3.h>
@@ -37,6 +38,18 @@ muster_location_progress_free(MusterLocationProgress *p)
   "  WHERE f.count_id = ?1"                                                                 \
   ") x LEFT JOIN rack r ON r.id = x.loc GROUP BY 1 ORDER BY 1"
 
+/* A MusterLocationProgress (a MusterRowNew). */
+static gpointer
+progress_from_row(sqlite3_stmt *stmt)
+{
+  MusterLocationProgress *p = g_new0(MusterLocationProgress, 1);
+  p->path = muster_column_dup(stmt, 0);
+  p->expected = sqlite3_column_int64(stmt, 1);
+  p->found = sqlite3_column_int64(stmt, 2);
+  p->unexpected = sqlite3_column_int64(stmt, 3);
+  return p;
+}
+
 GPtrArray *
 muster_count_progress_by_rack(MusterStore *store, gint64 count_id, GError **error)
 {
@@ -48,18 +61,8 @@ muster_count_progress_by_rack(MusterStore *store, gint64 count_id, GError **erro
   sqlite3_bind_int64(stmt, 1, count_id);
   g_autoptr(GPtrArray) out =
       g_ptr_array_new_with_free_func((GDestroyNotify)muster_location_progress_free);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    MusterLocationProgress *p = g_new0(MusterLocationProgress, 1);
-    p->path = muster_column_dup(stmt, 0);
-    p->expected = sqlite3_column_int64(stmt, 1);
-    p->found = sqlite3_column_int64(stmt, 2);
-    p->unexpected = sqlite3_column_int64(stmt, 3);
-    g_ptr_array_add(out, p);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    muster_store_fail(store, rc, "Reading the count's progress by rack", error);
+  if (!muster_rows_collect(store, stmt, progress_from_row, out,
+                           "Reading the count's progress by rack", error)) {
     g_prefix_error(error, "Count %" G_GINT64_FORMAT ", progress by rack: ", count_id);
     return NULL;
   }

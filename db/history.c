@@ -14,6 +14,7 @@
  * when it was seen.
  */
 #include "db/history.h"
+#include "db/rows.h"
 #include "db/store-private.h"
 #include "marking/marking.h"
 
@@ -353,6 +354,25 @@ muster_history_trace(MusterStore *store, const char *marking_text, GError **erro
   return g_steal_pointer(&out);
 }
 
+/* One scan of the marking that matched no item, as an event added to events. */
+static gboolean
+unknown_scan_row(sqlite3_stmt *stmt, gpointer events, GError **error)
+{
+  const char *path =
+      sqlite3_column_int(stmt, 8) ? NULL : (const char *)sqlite3_column_text(stmt, 3);
+  g_autofree char *outcome = status_words((const char *)sqlite3_column_text(stmt, 5));
+  char *summary = g_strdup_printf(
+      "%s read by count %" G_GINT64_FORMAT " at %s (%s, reader %s); no record carries it",
+      (const char *)sqlite3_column_text(stmt, 7), (gint64)sqlite3_column_int64(stmt, 2),
+      path ? place(path) : "an unrecorded place", outcome,
+      (const char *)sqlite3_column_text(stmt, 6));
+  MusterHistoryEvent *e = event_add(events, stmt, 0, "unknown_scan", summary);
+  e->count_uuid = muster_column_dup(stmt, 1);
+  e->location_path = g_strdup(path);
+  e->user = muster_column_dup(stmt, 4);
+  return TRUE;
+}
+
 GPtrArray *
 muster_history_unknown_scans(MusterStore *store, const char *marking_text, GError **error)
 {
@@ -374,25 +394,8 @@ muster_history_unknown_scans(MusterStore *store, const char *marking_text, GErro
     return NULL;
   for (guint i = 0; i < forms->len; i++)
     sqlite3_bind_text(stmt, (int)i + 1, g_ptr_array_index(forms, i), -1, SQLITE_TRANSIENT);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const char *path =
-        sqlite3_column_int(stmt, 8) ? NULL : (const char *)sqlite3_column_text(stmt, 3);
-    g_autofree char *outcome = status_words((const char *)sqlite3_column_text(stmt, 5));
-    char *summary = g_strdup_printf(
-        "%s read by count %" G_GINT64_FORMAT " at %s (%s, reader %s); no record carries it",
-        (const char *)sqlite3_column_text(stmt, 7), (gint64)sqlite3_column_int64(stmt, 2),
-        path ? place(path) : "an unrecorded place", outcome,
-        (const char *)sqlite3_column_text(stmt, 6));
-    MusterHistoryEvent *e = event_add(out, stmt, 0, "unknown_scan", summary);
-    e->count_uuid = muster_column_dup(stmt, 1);
-    e->location_path = g_strdup(path);
-    e->user = muster_column_dup(stmt, 4);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    muster_store_fail(store, rc, "Reading scans of the marking", error);
+  if (!muster_rows_foreach(store, stmt, unknown_scan_row, out, "Reading scans of the marking",
+                           error))
     return NULL;
-  }
   return g_steal_pointer(&out);
 }

@@ -7,8 +7,7 @@
  * duplicate-marking finding for reconciliation, not an error); the same manufacturer
  * and serial twice is refused.
  *
- * Implemented by items.c (the model, lookups, add, status, move), markings.c,
- * item-csv.c (import, export) and item-correct.c (corrections); see items-private.h.
+ * Implemented in db/items/, one file per concept (listed in db/items/items-private.h).
  */
 #pragma once
 #include "core/closed-list.h"

@@ -10,6 +10,7 @@
  */
 #include "db/locations.h"
 #include "db/audit.h"
+#include "db/rows.h"
 #include "db/store-private.h"
 
 #include <json-glib/json-glib.h>
@@ -94,7 +95,8 @@ muster_location_normalise_path(const char *path, GError **error)
   return g_strjoinv("/", parts);
 }
 
-static MusterLocation *
+/* A MusterLocation (a MusterRowNew). */
+static gpointer
 location_from_row(sqlite3_stmt *stmt)
 {
   MusterLocation *loc = g_new0(MusterLocation, 1);
@@ -325,14 +327,8 @@ muster_locations_list(MusterStore *store, GError **error)
   if (stmt == NULL)
     return NULL;
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)muster_location_free);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    g_ptr_array_add(out, location_from_row(stmt));
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    muster_store_fail(store, rc, "Listing locations", error);
+  if (!muster_rows_collect(store, stmt, location_from_row, out, "Listing locations", error))
     return NULL;
-  }
   return g_steal_pointer(&out);
 }
 

@@ -8,6 +8,8 @@
 #include "db/overdue.h"
 #include "db/store-private.h"
 
+#include "db/rows.h"
+
 void
 muster_overdue_free(MusterOverdue *o)
 {
@@ -45,6 +47,19 @@ static const char sql_items[] =
     " SELECT 'item', uuid, label, path, last_at FROM items, cut"
     " WHERE last_at IS NULL OR last_at < cut.at ORDER BY path, serial";
 
+/* A MusterOverdue (a MusterRowNew). */
+static gpointer
+overdue_from_row(sqlite3_stmt *stmt)
+{
+  MusterOverdue *o = g_new0(MusterOverdue, 1);
+  o->kind = muster_column_dup(stmt, 0);
+  o->uuid = muster_column_dup(stmt, 1);
+  o->label = muster_column_dup(stmt, 2);
+  o->location_path = muster_column_dup(stmt, 3);
+  o->last_counted_at = muster_column_dup(stmt, 4);
+  return o;
+}
+
 static gboolean
 collect(MusterStore *store, const char *sql, const char *now, gint64 days, GPtrArray *out,
         GError **error)
@@ -54,20 +69,7 @@ collect(MusterStore *store, const char *sql, const char *now, gint64 days, GPtrA
     return FALSE;
   sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, ":now"), now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":days"), days);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    MusterOverdue *o = g_new0(MusterOverdue, 1);
-    o->kind = muster_column_dup(stmt, 0);
-    o->uuid = muster_column_dup(stmt, 1);
-    o->label = muster_column_dup(stmt, 2);
-    o->location_path = muster_column_dup(stmt, 3);
-    o->last_counted_at = muster_column_dup(stmt, 4);
-    g_ptr_array_add(out, o);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Listing what is overdue", error);
-  return TRUE;
+  return muster_rows_collect(store, stmt, overdue_from_row, out, "Listing what is overdue", error);
 }
 
 GPtrArray *

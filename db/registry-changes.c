@@ -2,14 +2,14 @@
  * registry-changes.c: applying the registry's changes, once each. See registry-changes.h.
  *
  * Items and markings are written through the item engine's own helpers
- * (items-private.h), so a registry-assigned item is recorded with exactly the rows an
- * imported one gets; only the actor differs (the system: user NULL).
+ * (db/items/items-private.h), so a registry-assigned item is recorded with exactly the
+ * rows an imported one gets; only the actor differs (the system: user NULL).
  */
 #include "db/registry-changes.h"
 #include "core/json-member.h"
 
 #include "db/audit.h"
-#include "db/items-private.h"
+#include "db/items/items-private.h"
 #include "db/outbox.h"
 #include "db/store-private.h"
 
@@ -306,10 +306,10 @@ record_change(MusterStore *store, gint64 version, const char *kind, JsonObject *
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "version");
   json_builder_add_int_value(b, version);
-  item_json_str(b, "kind", kind);
-  item_json_str(b, "item_uuid", a->item_uuid);
-  item_json_str(b, "outcome", outcome);
-  item_json_str(b, "detail", a->detail);
+  muster_json_add_str(b, "kind", kind);
+  muster_json_add_str(b, "item_uuid", a->item_uuid);
+  muster_json_add_str(b, "outcome", outcome);
+  muster_json_add_str(b, "detail", a->detail);
   g_autoptr(JsonNode) out = item_json_finish(b);
   g_autofree char *detail = json_to_string(out, FALSE);
   g_autofree char *subject = g_strdup_printf("registry change %" G_GINT64_FORMAT, version);

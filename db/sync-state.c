@@ -5,6 +5,7 @@
 
 #include "db/audit.h"
 #include "db/outbox.h"
+#include "db/rows.h"
 #include "db/store-private.h"
 #include <json-glib/json-glib.h>
 
@@ -129,6 +130,19 @@ muster_sync_state_configure(MusterStore *store, const MusterUser *actor, const c
   return TRUE;
 }
 
+/* A MusterOutboxEvent (a MusterRowNew). */
+static gpointer
+outbox_event_from_row(sqlite3_stmt *stmt)
+{
+  MusterOutboxEvent *e = g_new0(MusterOutboxEvent, 1);
+  e->seq = sqlite3_column_int64(stmt, 0);
+  e->at = muster_column_dup(stmt, 1);
+  e->kind = muster_column_dup(stmt, 2);
+  e->entity_uuid = muster_column_dup(stmt, 3);
+  e->payload = muster_column_dup(stmt, 4);
+  return e;
+}
+
 GPtrArray *
 muster_sync_outbox_after(MusterStore *store, gint64 after, guint limit, GError **error)
 {
@@ -142,21 +156,8 @@ muster_sync_outbox_after(MusterStore *store, gint64 after, guint limit, GError *
   sqlite3_bind_int64(stmt, 2, limit);
   g_autoptr(GPtrArray) events =
       g_ptr_array_new_with_free_func((GDestroyNotify)muster_outbox_event_free);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    MusterOutboxEvent *e = g_new0(MusterOutboxEvent, 1);
-    e->seq = sqlite3_column_int64(stmt, 0);
-    e->at = muster_column_dup(stmt, 1);
-    e->kind = muster_column_dup(stmt, 2);
-    e->entity_uuid = muster_column_dup(stmt, 3);
-    e->payload = muster_column_dup(stmt, 4);
-    g_ptr_array_add(events, e);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    muster_store_fail(store, rc, "Reading the outbox", error);
+  if (!muster_rows_collect(store, stmt, outbox_event_from_row, events, "Reading the outbox", error))
     return NULL;
-  }
   return g_steal_pointer(&events);
 }
 

@@ -11,6 +11,7 @@
 #include "db/users.h"
 #include "db/audit.h"
 #include "core/i18n.h"
+#include "db/rows.h"
 #include "db/settings.h"
 #include "db/store-private.h"
 
@@ -94,7 +95,8 @@ muster_user_name_valid(const char *name, GError **error)
   return ok;
 }
 
-static MusterUser *
+/* A MusterUser (a MusterRowNew). */
+static gpointer
 user_from_row(sqlite3_stmt *stmt)
 {
   MusterUser *u = g_new0(MusterUser, 1);
@@ -159,14 +161,8 @@ muster_users_list(MusterStore *store, GError **error)
   if (stmt == NULL)
     return NULL;
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func((GDestroyNotify)muster_user_free);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    g_ptr_array_add(users, user_from_row(stmt));
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    muster_store_fail(store, rc, "Listing users", error);
+  if (!muster_rows_collect(store, stmt, user_from_row, users, "Listing users", error))
     return NULL;
-  }
   return g_steal_pointer(&users);
 }
 

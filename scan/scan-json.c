@@ -3,15 +3,7 @@
  */
 #include "scan/scan-json.h"
 
-static void
-add_str(JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name(b, key);
-  if (value != NULL)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
+#include "core/json-member.h"
 
 static char *
 raw_hex(GBytes *raw)
@@ -43,36 +35,36 @@ muster_scan_to_json(const MusterScan *scan)
   g_autofree char *hex = raw_hex(scan->raw);
   g_autofree char *at = iso_time(scan->read_at_us);
   json_builder_begin_object(b);
-  add_str(b, "type", muster_scan_location_label(scan) != NULL ? "location" : "scan");
-  add_str(b, "reader", scan->reader);
-  add_str(b, "reader_kind", scan->reader_kind);
-  add_str(b, "symbology", scan->symbology);
-  add_str(b, "raw_hex", hex);
-  add_str(b, "text", scan->text);
+  muster_json_add_str(b, "type", muster_scan_location_label(scan) != NULL ? "location" : "scan");
+  muster_json_add_str(b, "reader", scan->reader);
+  muster_json_add_str(b, "reader_kind", scan->reader_kind);
+  muster_json_add_str(b, "symbology", scan->symbology);
+  muster_json_add_str(b, "raw_hex", hex);
+  muster_json_add_str(b, "text", scan->text);
   json_builder_set_member_name(b, "marking");
   if (scan->marking_value != NULL) {
     json_builder_begin_object(b);
-    add_str(b, "kind", scan->marking_kind);
-    add_str(b, "value", scan->marking_value);
+    muster_json_add_str(b, "kind", scan->marking_kind);
+    muster_json_add_str(b, "value", scan->marking_value);
     json_builder_end_object(b);
   } else {
     json_builder_add_null_value(b);
   }
-  add_str(b, "payload_format", scan->payload_format);
+  muster_json_add_str(b, "payload_format", scan->payload_format);
   json_builder_set_member_name(b, "fields");
   if (scan->fields != NULL) {
     json_builder_begin_object(b);
     g_autoptr(GList) keys = g_list_sort(g_hash_table_get_keys(scan->fields), (GCompareFunc)g_strcmp0);
     for (GList *k = keys; k != NULL; k = k->next)
-      add_str(b, k->data, g_hash_table_lookup(scan->fields, k->data));
+      muster_json_add_str(b, k->data, g_hash_table_lookup(scan->fields, k->data));
     json_builder_end_object(b);
   } else {
     json_builder_add_null_value(b);
   }
-  add_str(b, "authenticity", muster_authenticity_to_string(scan->authenticity));
-  add_str(b, "read_at", at);
-  add_str(b, "location", scan->location_path);
-  add_str(b, "problem", scan->problem);
+  muster_json_add_str(b, "authenticity", muster_authenticity_to_string(scan->authenticity));
+  muster_json_add_str(b, "read_at", at);
+  muster_json_add_str(b, "location", scan->location_path);
+  muster_json_add_str(b, "problem", scan->problem);
   json_builder_end_object(b);
   return json_builder_get_root(b);
 }

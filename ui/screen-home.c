@@ -4,8 +4,8 @@
 #include "ui/screen-home.h"
 
 #include "db/counts.h"
+#include "ui/error-label.h"
 #include "ui/i18n.h"
-#include "ui/screens.h"
 
 struct _MusterKioskScreenHome {
   GtkWidget parent_instance;

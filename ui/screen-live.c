@@ -7,8 +7,10 @@
 #include "ui/screen-live.h"
 
 #include "ui/cue.h"
+#include "ui/error-label.h"
 #include "ui/i18n.h"
-#include "ui/screens.h"
+#include "ui/labels.h"
+#include "ui/widgets.h"
 
 struct _MusterKioskScreenLive {
   GtkWidget parent_instance;

@@ -7,7 +7,8 @@
 #include "db/items.h"
 #include "ui/i18n.h"
 #include "ui/keyboard.h"
-#include "ui/screens.h"
+#include "ui/scan-follow.h"
+#include "ui/widgets.h"
 
 struct _MusterKioskScreenLookup {
   GtkWidget parent_instance;

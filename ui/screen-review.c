@@ -9,11 +9,15 @@
 #include "db/items.h"
 #include "db/locations.h"
 #include "db/unmarked-photos.h"
+#include "ui/badge-tap.h"
+#include "ui/error-label.h"
 #include "ui/i18n.h"
 #include "ui/keyboard.h"
+#include "ui/labels.h"
 #include "ui/pin-pad.h"
 #include "ui/review-model.h"
-#include "ui/screens.h"
+#include "ui/scan-follow.h"
+#include "ui/widgets.h"
 
 struct _MusterKioskScreenReview {
   GtkWidget parent_instance;

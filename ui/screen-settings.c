@@ -10,8 +10,10 @@
 
 #include "db/badges.h"
 #include "db/settings.h"
+#include "ui/badge-tap.h"
 #include "ui/i18n.h"
-#include "ui/screens.h"
+#include "ui/scan-follow.h"
+#include "ui/widgets.h"
 
 struct _MusterKioskScreenSettings {
   GtkWidget parent_instance;

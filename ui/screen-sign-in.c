@@ -7,9 +7,11 @@
  */
 #include "ui/screen-sign-in.h"
 
+#include "ui/badge-tap.h"
+#include "ui/error-label.h"
 #include "ui/i18n.h"
 #include "ui/pin-pad.h"
-#include "ui/screens.h"
+#include "ui/scan-follow.h"
 
 struct _MusterKioskScreenSignIn {
   GtkWidget parent_instance;

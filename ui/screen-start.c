@@ -9,9 +9,12 @@
 
 #include "db/badges.h"
 #include "db/locations.h"
+#include "ui/badge-tap.h"
+#include "ui/error-label.h"
 #include "ui/i18n.h"
 #include "ui/pin-pad.h"
-#include "ui/screens.h"
+#include "ui/scan-follow.h"
+#include "ui/widgets.h"
 
 struct _MusterKioskScreenStart {
   GtkWidget parent_instance;

@@ -9,7 +9,8 @@
 #include "db/sync-state.h"
 
 #include "ui/i18n.h"
-#include "ui/screens.h"
+#include "ui/labels.h"
+#include "ui/widgets.h"
 
 struct _MusterKioskScreenStatus {
   GtkWidget parent_instance;

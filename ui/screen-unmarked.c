@@ -8,10 +8,11 @@
 #include "ui/screen-unmarked.h"
 
 #include "db/locations.h"
+#include "ui/error-label.h"
 #include "ui/i18n.h"
 #include "ui/keyboard.h"
 #include "ui/photo.h"
-#include "ui/screens.h"
+#include "ui/widgets.h"
 
 struct _MusterKioskScreenUnmarked {
   GtkWidget parent_instance;

@@ -4,6 +4,7 @@
 #include "ui/window.h"
 
 #include "ui/i18n.h"
+#include "ui/labels.h"
 #include "ui/screens.h"
 
 struct _MusterKioskWindow {

@@ -33,7 +33,7 @@
 #include "drivers/sim/sim-source.h"
 #include "ui/review-model.h"
 #include "ui/screen-review.h"
-#include "ui/screens.h"
+#include "ui/widgets.h"
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>

@@ -21,7 +21,7 @@
 #include "ui/review-model.h"
 #include "ui/screen-live.h"
 #include "ui/screen-review.h"
-#include "ui/screens.h"
+#include "ui/widgets.h"
 
 #include <locale.h>
 

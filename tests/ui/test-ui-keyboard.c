@@ -38,7 +38,6 @@
 #include "ui/kiosk.h"
 #include "ui/review-model.h"
 #include "ui/screen-review.h"
-#include "ui/screens.h"
 
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>

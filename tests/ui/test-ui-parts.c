@@ -35,7 +35,7 @@
 #include "ui/i18n.h"
 #include "ui/kiosk.h"
 #include "ui/pin-pad.h"
-#include "ui/screens.h"
+#include "ui/widgets.h"
 
 #include <locale.h>
 #include <string.h>

@@ -21,7 +21,6 @@
 #include "ui/i18n.h"
 #include "ui/review-model.h"
 #include "ui/screen-review.h"
-#include "ui/screens.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>

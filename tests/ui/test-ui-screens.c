@@ -19,7 +19,7 @@
 #include "ui/kiosk.h"
 #include "ui/screen-lookup.h"
 #include "ui/screen-review.h"
-#include "ui/screens.h"
+#include "ui/widgets.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>

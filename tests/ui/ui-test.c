@@ -3,7 +3,7 @@
  */
 #include "ui-test.h"
 
-#include "ui/screens.h"
+#include "ui/widgets.h"
 
 #include "db/items.h"
 #include "db/settings.h"

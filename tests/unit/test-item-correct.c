@@ -1,5 +1,5 @@
 /*
- * test-item-correct.c: corrections of an item's recorded fields (db/item-correct.c).
+ * test-item-correct.c: corrections of an item's recorded fields (db/items/correct.c).
  *
  * Each correction is checked in the SQLite file: the item row holds the new value, a
  * 'correction' item_event keeps the old one with the reason, the user and corrects_id,

@@ -1,5 +1,5 @@
 /*
- * item-check.c: the rules an item's fields must meet.
+ * check.c: the rules an item's fields must meet.
  *
  * One validation path serves a single add, every CSV row and every correction, so a
  * field is judged the same way wherever it comes from. It normalises in place what is
@@ -11,7 +11,7 @@
  * 1700 is out of range ..."); the caller adds where they were found (a CSV line, an
  * item).
  */
-#include "db/items-private.h"
+#include "db/items/items-private.h"
 #include "db/locations.h"
 #include "marking/marking.h"
 

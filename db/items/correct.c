@@ -1,5 +1,5 @@
 /*
- * item-correct.c: correcting a field of an item's record that was entered wrongly.
+ * correct.c: correcting a field of an item's record that was entered wrongly.
  *
  * Nothing recorded is ever deleted: a correction updates the item row (the current
  * state) and appends an item_event of kind 'correction' that keeps the old and the new
@@ -8,7 +8,7 @@
  * corrects_id back from the newest correction gives the whole story of one field.
  *
  * The new value is read as the CSV import reads a cell and judged by the same code
- * (item-check.c), so a correction cannot record what an import would refuse. Only the
+ * (check.c), so a correction cannot record what an import would refuse. Only the
  * description fields are corrected here; status, location, custodian and markings have
  * their own commands, which record those changes with their own events.
  *
@@ -16,7 +16,7 @@
  * scans against. Marking rows are never edited, so correcting the serial retires the
  * old marking and adds a new one: a trace of the old serial still finds the item.
  */
-#include "db/items-private.h"
+#include "db/items/items-private.h"
 #include "db/store-private.h"
 
 /* The commands that change the fields not corrected here. */
@@ -244,7 +244,7 @@ static void
 json_field_value(JsonBuilder *b, const char *member, MusterItem *item, ItemField f)
 {
   if (text_member(item, f) != NULL) {
-    item_json_str(b, member, *text_member(item, f));
+    muster_json_add_str(b, member, *text_member(item, f));
     return;
   }
   json_builder_set_member_name(b, member);
@@ -268,10 +268,10 @@ record_correction(MusterStore *store, const MusterUser *actor, MusterItem *item,
                          corrects_id, error))
     return FALSE;
   g_autoptr(JsonBuilder) b = item_change_payload(copy, actor, at);
-  item_json_str(b, "field", name);
+  muster_json_add_str(b, "field", name);
   json_field_value(b, "old_value", item, f);
   json_field_value(b, "value", copy, f);
-  item_json_str(b, "reason", reason);
+  muster_json_add_str(b, "reason", reason);
   return item_record_change(store, actor, copy, "item.correct", "item.corrected", b, error);
 }
 

@@ -1,5 +1,5 @@
 /*
- * item-write.c: writing checked new items, with everything that records their creation.
+ * write.c: writing checked new items, with everything that records their creation.
  *
  * The serial is written as it was given; serial_key beside it is the form it is
  * matched by (item_serial_key()), which the unique index compares.
@@ -15,7 +15,7 @@
  * are chosen up front (item_next_id, under the write lock) so that markings and events
  * can be written in bulk without waiting for each item's rowid.
  */
-#include "db/items-private.h"
+#include "db/items/items-private.h"
 #include "db/store-private.h"
 
 typedef struct {

@@ -1,14 +1,14 @@
 /*
- * item-csv.c: weapon records as CSV: import (all or nothing) and export.
+ * csv.c: weapon records as CSV: import (all or nothing) and export.
  *
  * The columns are the item's fields (ItemField, items-private.h), so export then import
- * round-trips, and each cell is judged by item-check.c exactly as a single add or a
+ * round-trips, and each cell is judged by check.c exactly as a single add or a
  * correction would judge it. Problems are collected with their line numbers rather
  * than stopping at the first: an administrator fixing a spreadsheet wants the whole
  * list at once.
  *
  * The import streams the CSV (MusterCsvReader) inside one transaction. Good rows are
- * written in batches (item-write.c: multi-row INSERTs with ids chosen up front) while
+ * written in batches (write.c: multi-row INSERTs with ids chosen up front) while
  * the rest of the file is still being checked. Writing before knowing whether the whole
  * file is good is deliberate: the database's indexes then find duplicates within the
  * file and against earlier records, with no second in-memory copy of a million rows
@@ -18,7 +18,7 @@
  */
 #include "db/audit.h"
 #include "core/csv.h"
-#include "db/items-private.h"
+#include "db/items/items-private.h"
 #include "db/locations.h"
 #include "db/store-private.h"
 #include "marking/marking.h"
@@ -430,7 +430,7 @@ audit_import(Import *imp, const char *sha256, gsize len, gint64 locations_create
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "count");
   json_builder_add_int_value(b, import_count(imp));
-  item_json_str(b, "sha256", sha256);
+  muster_json_add_str(b, "sha256", sha256);
   json_builder_set_member_name(b, "bytes");
   json_builder_add_int_value(b, (gint64)len);
   json_builder_set_member_name(b, "locations_created");

@@ -1,23 +1,13 @@
 /*
- * item-json.c: the JSON the item modules write to the audit log and the outbox.
+ * json.c: the JSON the item engine writes to the audit log and the outbox.
  *
  * Changes to one item build their payloads with JsonBuilder (few, small, clear). The
  * item.created payload is written by hand instead: an import makes one per item, and
  * json-glib's object tree cost more than all the item's SQL. The text is UTF-8 already
- * (item-check.c saw to it), so only quotes, backslashes and control characters need
+ * (check.c saw to it), so only quotes, backslashes and control characters need
  * escaping.
  */
-#include "db/items-private.h"
-
-void
-item_json_str(JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name(b, name);
-  if (value != NULL)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
+#include "db/items/items-private.h"
 
 JsonNode *
 item_json_finish(JsonBuilder *b)

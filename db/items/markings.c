@@ -8,68 +8,8 @@
  * was. Each addition or retirement is an item_event ('marking', "kind:component:value"),
  * an audit entry and an item.marking outbox event, in one transaction.
  */
-#include "db/audit.h"
-#include "db/items-private.h"
+#include "db/items/items-private.h"
 #include "db/store-private.h"
-
-void
-muster_marking_free(MusterMarking *m)
-{
-  if (m == NULL)
-    return;
-  g_free(m->kind);
-  g_free(m->component);
-  g_free(m->value);
-  g_free(m->created_at);
-  g_free(m->retired_at);
-  g_free(m);
-}
-
-MusterMarking *
-item_marking_new(const char *kind, const char *component, const char *value)
-{
-  MusterMarking *m = g_new0(MusterMarking, 1);
-  m->kind = g_strdup(kind);
-  m->component = g_strdup(component);
-  m->value = g_strdup(value);
-  return m;
-}
-
-GPtrArray *
-item_markings_new(void)
-{
-  return g_ptr_array_new_with_free_func((GDestroyNotify)muster_marking_free);
-}
-
-gboolean
-item_load_markings(MusterStore *store, MusterItem *item, GError **error)
-{
-  sqlite3_stmt *stmt =
-      muster_store_stmt(store,
-                        "SELECT kind, component, value, created_at, retired_at FROM marking "
-                        "WHERE item_id = ? ORDER BY id",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64(stmt, 1, item->id);
-  g_autoptr(GPtrArray) markings = item_markings_new();
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    MusterMarking *m = item_marking_new((const char *)sqlite3_column_text(stmt, 0),
-                                        (const char *)sqlite3_column_text(stmt, 1),
-                                        (const char *)sqlite3_column_text(stmt, 2));
-    m->created_at = muster_column_dup(stmt, 3);
-    m->retired_at = muster_column_dup(stmt, 4);
-    g_ptr_array_add(markings, m);
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading markings", error);
-  if (item->markings != NULL)
-    g_ptr_array_unref(item->markings);
-  item->markings = g_steal_pointer(&markings);
-  return TRUE;
-}
 
 gboolean
 item_insert_marking(MusterStore *store, gint64 item_id, const MusterMarking *m, const char *at,
@@ -127,11 +67,11 @@ marking_change(MusterStore *store, const MusterUser *actor, const MusterItem *it
   if (!item_marking_event(store, actor, item, m, added, at, reason, error))
     return FALSE;
   g_autoptr(JsonBuilder) b = item_change_payload(item, actor, at);
-  item_json_str(b, "action", added ? "added" : "retired");
-  item_json_str(b, "kind", m->kind);
-  item_json_str(b, "component", m->component);
-  item_json_str(b, "value", m->value);
-  item_json_str(b, "reason", reason);
+  muster_json_add_str(b, "action", added ? "added" : "retired");
+  muster_json_add_str(b, "kind", m->kind);
+  muster_json_add_str(b, "component", m->component);
+  muster_json_add_str(b, "value", m->value);
+  muster_json_add_str(b, "reason", reason);
   return item_record_change(store, actor, item, added ? "marking.add" : "marking.retire",
                             "item.marking", b, error);
 }

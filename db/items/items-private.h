@@ -1,27 +1,38 @@
 /*
- * items-private.h: what the item modules share, and nothing outside them may use.
+ * items-private.h: what the files of the item engine share, and nothing outside db/
+ * may use (see db/items.h for the public side).
  *
- * The item engine is split by concept (see items.h for the public side):
- *   items.c        the model: status names, reading items, lookups, adding one item,
- *                  status and location changes, and how any change is recorded
- *   item-check.c   the one validation path every item and every field goes through
- *   item-json.c    JSON for the audit log and the outbox (item.created by hand)
- *   item-write.c   writing checked new items in bulk (one item or a million)
- *   markings.c     an item's markings: loading, adding, retiring
- *   item-csv.c     CSV import and export
- *   item-correct.c corrections of fields entered wrongly
- * The helpers below are declared once here so that no module keeps a copy of another's.
+ * The item engine is one module in its own folder, one file per concept. Each file
+ * uses only those above it in this list, never one below, so there is no ring:
+ *   model.c     the item and its markings as values: status names, copies, the serial key
+ *   check.c     the one validation path every item and every field goes through
+ *   json.c      JSON for the audit log and the outbox (item.created by hand)
+ *   read.c      reading items with their markings; finding them by what is on them
+ *   write.c     writing checked new items in bulk (one item or a million)
+ *   change.c    how any change is recorded: item_event, audit entry, outbox event
+ *   add.c       adding one item by hand
+ *   status.c    status and location changes
+ *   markings.c  adding and retiring markings
+ *   correct.c   corrections of fields entered wrongly
+ *   csv.c       CSV import and export
+ * registry-changes.c (db/) writes the registry's items through these too.
  */
 #pragma once
 #include "db/items.h"
+#include "db/store-private.h"
+
+#include "core/json-member.h"
 
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
-/* ---- items.c ------------------------------------------------------------------------ */
+/* ---- model.c ------------------------------------------------------------------------ */
 
 gboolean item_status_known(MusterStatus status);
+MusterMarking *item_marking_new(const char *kind, const char *component, const char *value);
+/* An empty array of MusterMarking* that frees them. */
+GPtrArray *item_markings_new(void);
 /* A copy of an item (its markings as kind, component and value only), so that
  * validation may normalise it in place. */
 MusterItem *item_copy_fields(const MusterItem *fields);
@@ -30,23 +41,8 @@ MusterItem *item_copy_fields(const MusterItem *fields);
  * serial. Falls back to the text itself when it cannot be normalised (item_check()
  * refuses such a serial before anything is written). */
 char *item_serial_key(const char *serial);
-/* The item already recorded with this manufacturer and serial (compared by key): *id 0
- * when none. */
-gboolean item_find_same_serial(MusterStore *store, const char *manufacturer, const char *serial,
-                               gint64 *id, char **uuid, GError **error);
-/* One item_event row. corrects_id 0: it corrects nothing. */
-gboolean item_insert_event(MusterStore *store, gint64 item_id, const char *at, const char *kind,
-                           const char *old_value, const char *new_value, const MusterUser *actor,
-                           const char *reason, gint64 corrects_id, GError **error);
-/* The start of a change's audit detail and outbox payload: who changed which item, when. */
-JsonBuilder *item_change_payload(const MusterItem *item, const MusterUser *actor, const char *at);
-/* Appends the same change to the audit log (action) and the outbox (kind). */
-gboolean item_record_change(MusterStore *store, const MusterUser *actor, const MusterItem *item,
-                            const char *action, const char *kind, JsonBuilder *b, GError **error);
-/* The trimmed reason, or NULL with an error saying what needs one. */
-char *item_required_reason(const char *reason, const char *what, GError **error);
 
-/* ---- item-check.c ------------------------------------------------------------------- */
+/* ---- check.c ------------------------------------------------------------------------ */
 
 /* The fields of an item as the CSV names them, in export order. The first eleven are
  * the recorded description (correctable); the database columns have the same names. */
@@ -90,15 +86,24 @@ void item_check_year_order(GPtrArray *problems, const MusterItem *item);
  * the engraved serial first among the markings. */
 void item_check(GPtrArray *problems, MusterItem *item);
 
-/* ---- item-json.c -------------------------------------------------------------------- */
+/* ---- json.c ------------------------------------------------------------------------- */
 
-void item_json_str(JsonBuilder *b, const char *name, const char *value);
+/* Members are added with muster_json_add_str() (core/json-member.h). */
 JsonNode *item_json_finish(JsonBuilder *b);
 char *item_json_finish_string(JsonBuilder *b);
 /* The item.created payload: the whole record with its markings. */
 char *item_created_payload(const MusterItem *item);
 
-/* ---- item-write.c ------------------------------------------------------------------- */
+/* ---- read.c ------------------------------------------------------------------------- */
+
+/* Replaces item->markings with every marking of the item, retired ones too. */
+gboolean item_load_markings(MusterStore *store, MusterItem *item, GError **error);
+/* The item already recorded with this manufacturer and serial (compared by key): *id 0
+ * when none. */
+gboolean item_find_same_serial(MusterStore *store, const char *manufacturer, const char *serial,
+                               gint64 *id, char **uuid, GError **error);
+
+/* ---- write.c ------------------------------------------------------------------------ */
 
 /* Rows per multi-row INSERT when items are written in bulk. */
 #define ITEM_WRITE_BATCH 128
@@ -124,13 +129,22 @@ gboolean item_next_id(MusterStore *store, gint64 *id, GError **error);
 gboolean item_write_new(MusterStore *store, const MusterUser *actor, GArray *items, const char *now,
                         GError **error);
 
+/* ---- change.c ----------------------------------------------------------------------- */
+
+/* One item_event row. corrects_id 0: it corrects nothing. */
+gboolean item_insert_event(MusterStore *store, gint64 item_id, const char *at, const char *kind,
+                           const char *old_value, const char *new_value, const MusterUser *actor,
+                           const char *reason, gint64 corrects_id, GError **error);
+/* The start of a change's audit detail and outbox payload: who changed which item, when. */
+JsonBuilder *item_change_payload(const MusterItem *item, const MusterUser *actor, const char *at);
+/* Appends the same change to the audit log (action) and the outbox (kind). */
+gboolean item_record_change(MusterStore *store, const MusterUser *actor, const MusterItem *item,
+                            const char *action, const char *kind, JsonBuilder *b, GError **error);
+/* The trimmed reason, or NULL with an error saying what needs one. */
+char *item_required_reason(const char *reason, const char *what, GError **error);
+
 /* ---- markings.c --------------------------------------------------------------------- */
 
-MusterMarking *item_marking_new(const char *kind, const char *component, const char *value);
-/* An empty array of MusterMarking* that frees them. */
-GPtrArray *item_markings_new(void);
-/* Replaces item->markings with every marking of the item, retired ones too. */
-gboolean item_load_markings(MusterStore *store, MusterItem *item, GError **error);
 gboolean item_insert_marking(MusterStore *store, gint64 item_id, const MusterMarking *m,
                              const char *at, GError **error);
 /* Sets retired_at of the marking row in use; the row itself stays. */
