@@ -32,6 +32,9 @@ usage() {
   echo "  --only LIST   the benchmarks named, comma-separated (default: all of either side)"
 }
 
+# valued $#: an option that takes a value has one after it.
+valued() { [[ $1 -ge 2 ]] || { usage >&2; exit 2; }; }
+
 rev=""
 rounds=3
 noise=""
@@ -40,10 +43,10 @@ size_args=()
 names=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --beside) rev=${2:?--beside needs a commit}; shift ;;
-    --rounds) rounds=${2:-}; shift ;;
-    --noise) noise=${2:-}; shift ;;
-    --only) IFS=, read -ra listed <<<"${2:-}"; names+=("${listed[@]}"); shift ;;
+    --beside) valued $#; rev=$2; shift ;;
+    --rounds) valued $#; rounds=$2; shift ;;
+    --noise) valued $#; noise=$2; shift ;;
+    --only) valued $#; IFS=, read -ra listed <<<"$2"; names+=("${listed[@]}"); shift ;;
     --quick) size_args=(--quick) ;;
     --readme) readme=1 ;;
     --no-readme) readme=0 ;;

@@ -51,7 +51,9 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) size_args=(--quick) ;;
     --no-readme) write_readme=0 ;;
-    --only) IFS=, read -ra listed <<<"${2:-}"; selected+=("${listed[@]}"); shift ;;
+    --only)
+      [[ $# -ge 2 ]] || { usage >&2; exit 2; }
+      IFS=, read -ra listed <<<"$2"; selected+=("${listed[@]}"); shift ;;
     -h | --help) usage; exit 0 ;;
     -*) usage >&2; exit 2 ;;
     *) selected+=("$1") ;;
