@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench/run.sh [--quick] [--no-readme] [BENCHMARK...]: the one benchmark command (see
-# bench/README.md).
+# bench/run.sh [--quick] [--no-readme] [--only LIST | BENCHMARK...]: the one benchmark
+# command (see bench/README.md). With --beside REV it runs this tree beside commit REV
+# instead, one table of both (bench/beside.sh).
 #
 # Builds a Release tree in build/bench-release if needed, runs the benchmarks (ingest and
 # reconcile: 1,000,000 items and scans, --quick: 100,000; reader latencies and idle CPU
@@ -31,25 +32,36 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 all_benchmarks=(ingest reconcile nfc-latency usb-latency decode sync kiosk)
 
 usage() {
-  echo "usage: bench/run.sh [--quick] [--no-readme] [BENCHMARK...]"
+  echo "usage: bench/run.sh [--quick] [--no-readme] [--only LIST | BENCHMARK...]"
+  echo "       bench/run.sh --beside REV [--rounds N] [--noise PCT] [--readme] ... (see --beside --help)"
   echo "  --quick      smaller runs (100,000 items and scans instead of 1,000,000; fewer taps)"
   echo "  --no-readme  only print the tables; leave README.md as it is"
+  echo "  --only LIST  the benchmarks named, comma-separated, as BENCHMARK..."
+  echo "  --beside REV each benchmark beside the same of commit REV, in turn, in one table"
   echo "  BENCHMARK    any of: ${all_benchmarks[*]} (default: all)"
 }
+
+# --beside REV: this tree beside another commit, by bench/beside.sh (same options and more).
+for arg in "$@"; do [[ $arg != --beside ]] || exec bench/beside.sh "$@"; done
 
 size_args=()
 selected=()
 write_readme=1
-for arg in "$@"; do
-  case "$arg" in
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --quick) size_args=(--quick) ;;
     --no-readme) write_readme=0 ;;
+    --only)
+      [[ $# -ge 2 ]] || { usage >&2; exit 2; }
+      IFS=, read -ra listed <<<"$2"; selected+=("${listed[@]}"); shift ;;
     -h | --help) usage; exit 0 ;;
     -*) usage >&2; exit 2 ;;
-    *)
-      [[ " ${all_benchmarks[*]} " == *" $arg "* ]] || { usage >&2; exit 2; }
-      selected+=("$arg") ;;
+    *) selected+=("$1") ;;
   esac
+  shift
+done
+for arg in "${selected[@]}"; do
+  [[ " ${all_benchmarks[*]} " == *" $arg "* ]] || { usage >&2; exit 2; }
 done
 [[ ${#selected[@]} -gt 0 ]] || selected=("${all_benchmarks[@]}")
 
