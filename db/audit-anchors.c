@@ -4,7 +4,7 @@
 #include "db/audit-anchors.h"
 #include "core/json-member.h"
 #include "core/muster-error.h"
-#include "db/rows.h"
+#include "db/rows-private.h"
 #include "db/store-private.h"
 
 #include <json-glib/json-glib.h>

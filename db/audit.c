@@ -37,7 +37,7 @@ static const char *const sealed_tables[MUSTER_AUDIT_N_SEALED] = {
     /* Not here: anchor_receipt (each receipt carries the registry's signature), and
      * registry_change, whose rowid is the registry's version number, not dense, so no
      * rowid range can seal it; each change applied is mirrored by a sealed audit entry
-     * and outbox event (db/registry-changes.c). */
+     * and outbox event (db/items/registry-changes.c). */
 };
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"

@@ -6,7 +6,7 @@
  */
 #include "db/count-progress.h"
 #include "db/locations.h"
-#include "db/rows.h"
+#include "db/rows-private.h"
 #include "db/store-private.h"
 
 #include <sqlite3.h>

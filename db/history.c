@@ -14,7 +14,7 @@
  * when it was seen.
  */
 #include "db/history.h"
-#include "db/rows.h"
+#include "db/rows-private.h"
 #include "db/store-private.h"
 #include "marking/marking.h"
 

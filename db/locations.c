@@ -10,7 +10,7 @@
  */
 #include "db/locations.h"
 #include "db/audit.h"
-#include "db/rows.h"
+#include "db/rows-private.h"
 #include "db/store-private.h"
 
 #include <json-glib/json-glib.h>

@@ -8,7 +8,7 @@
 #include "db/overdue.h"
 #include "db/store-private.h"
 
-#include "db/rows.h"
+#include "db/rows-private.h"
 
 void
 muster_overdue_free(MusterOverdue *o)

@@ -1,7 +1,7 @@
 /*
  * rows.c: reading every row of a query (see rows.h).
  */
-#include "db/rows.h"
+#include "db/rows-private.h"
 
 gboolean
 muster_rows_foreach(MusterStore *store, sqlite3_stmt *stmt, MusterRowFunc func, gpointer data,

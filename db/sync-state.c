@@ -5,7 +5,7 @@
 
 #include "db/audit.h"
 #include "db/outbox.h"
-#include "db/rows.h"
+#include "db/rows-private.h"
 #include "db/store-private.h"
 #include <json-glib/json-glib.h>
 

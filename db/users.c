@@ -11,7 +11,7 @@
 #include "db/users.h"
 #include "db/audit.h"
 #include "core/i18n.h"
-#include "db/rows.h"
+#include "db/rows-private.h"
 #include "db/settings.h"
 #include "db/store-private.h"
 

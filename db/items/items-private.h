@@ -15,7 +15,7 @@
  *   markings.c  adding and retiring markings
  *   correct.c   corrections of fields entered wrongly
  *   csv.c       CSV import and export
- * registry-changes.c (db/) writes the registry's items through these too.
+ * registry-changes.c (items arriving from the registry) writes through these too.
  */
 #pragma once
 #include "db/items.h"

@@ -7,7 +7,7 @@
  */
 #include "db/items/items-private.h"
 
-#include "db/rows.h"
+#include "db/rows-private.h"
 #include "marking/marking.h"
 
 #define ITEM_SELECT                                                                    \
