@@ -23,8 +23,8 @@
  *    false positives counted separately. Absent images (or a set without any) are no
  *    rate at all: each set's goal is then NOT MEASURED, a failure, never "ok".
  */
-#include "drivers/image/decoder.h"
-#include "drivers/image/image-file.h"
+#include "decode/decoder.h"
+#include "decode/image-file.h"
 #include "harness.h"
 #include "zxing-blackbox.h"
 

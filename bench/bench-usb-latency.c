@@ -4,7 +4,7 @@
  *   umockdev-wrapper muster-bench-usb-latency [--quick]
  *
  * Drives the real reader (drivers/usbhid, through libusb) against a keyboard-wedge
- * scanner emulated in-process behind umockdev (tests/usb/scanner-emulator.c). The
+ * scanner emulated in-process behind umockdev (tests/usbhid/scanner-emulator.c). The
  * emulator holds each reap until the benchmark "scans", as a real scanner does: a
  * recording would be replayed as fast as libusb reaps it, and could show neither when a
  * report arrives nor what the reader costs while nothing happens.
@@ -106,7 +106,7 @@ static gboolean
 attach(Bench *b, GError **error)
 {
   g_autofree char *device =
-      g_build_filename(MUSTER_USB_TEST_DIR, "zebra-keyboard", "device.umockdev", NULL);
+      g_build_filename(MUSTER_USBHID_TEST_DIR, "zebra-keyboard", "device.umockdev", NULL);
   b->emulator = scanner_emulator_new(b->testbed, DEVNODE, error);
   if (b->emulator == NULL || !umockdev_testbed_add_from_file(b->testbed, device, error))
     return FALSE;

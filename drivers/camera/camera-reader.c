@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "core/muster-error.h"
-#include "drivers/camera/debounce.h"
-#include "drivers/image/decoder.h"
+#include "drivers/debounce.h"
+#include "decode/decoder.h"
 #include "marking/payload.h"
 
 /* How long one wait for a frame lasts before the stall clock is checked. */

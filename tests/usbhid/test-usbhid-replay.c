@@ -35,7 +35,7 @@ typedef struct {
 static char *
 data_file(const char *folder, const char *name)
 {
-  return g_build_filename(MUSTER_USB_TEST_DIR, folder, name, NULL);
+  return g_build_filename(MUSTER_USBHID_TEST_DIR, folder, name, NULL);
 }
 
 /* Adds a device: its ioctl recording first, so the reader never opens a device node
@@ -83,7 +83,9 @@ fixture_setup(Fixture *fx, gconstpointer data)
 {
   g_mutex_init(&fx->lock);
   fx->messages = g_ptr_array_new_with_free_func(g_free);
+  /* The reader's state messages (the base class) and the driver's own. */
   g_log_set_handler("Muster", G_LOG_LEVEL_MESSAGE, on_log, fx);
+  g_log_set_handler("Muster-usbhid", G_LOG_LEVEL_MESSAGE, on_log, fx);
   fx->testbed = umockdev_testbed_new();
   g_assert_true(umockdev_in_mock_environment());
   fx->scans = g_ptr_array_new_with_free_func((GDestroyNotify)muster_scan_free);
@@ -105,6 +107,7 @@ fixture_teardown(Fixture *fx, gconstpointer data)
   g_ptr_array_unref(fx->scans);
   g_ptr_array_unref(fx->errors);
   g_log_set_handler("Muster", G_LOG_LEVEL_MESSAGE, g_log_default_handler, NULL);
+  g_log_set_handler("Muster-usbhid", G_LOG_LEVEL_MESSAGE, g_log_default_handler, NULL);
   g_ptr_array_unref(fx->messages);
   g_mutex_clear(&fx->lock);
   g_object_unref(fx->testbed);

@@ -22,7 +22,7 @@
  * reach ZBAR_MIN_QUALITY_WEAK_CHECK for them. Both were set on ZXing's black-box images
  * (see tests/image/test-zxing-blackbox.c), where they turn misreads into reads.
  */
-#include "drivers/image/decoder.h"
+#include "decode/decoder.h"
 
 #include <dmtx.h>
 #include <string.h>
