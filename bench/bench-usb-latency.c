@@ -36,7 +36,7 @@
 typedef struct {
   UMockdevTestbed *testbed;
   ScannerEmulator *emulator;
-  MusterUsbHidReader *reader;
+  MusterUsbhidReader *reader;
   GArray *latencies_ms; /* double, one per scan */
   guint want_scans;
 } Bench;
@@ -110,7 +110,7 @@ attach(Bench *b, GError **error)
   b->emulator = scanner_emulator_new(b->testbed, DEVNODE, error);
   if (b->emulator == NULL || !umockdev_testbed_add_from_file(b->testbed, device, error))
     return FALSE;
-  b->reader = muster_usb_hid_reader_new(NULL, "any", NULL);
+  b->reader = muster_usbhid_reader_new(NULL, "any", NULL);
   g_signal_connect(b->reader, "scan", G_CALLBACK(on_scan), b);
   if (!muster_reader_start(MUSTER_READER(b->reader), error))
     return FALSE;

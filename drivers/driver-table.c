@@ -9,10 +9,10 @@
  */
 #include "drivers/manager.h"
 
-#define MUSTER_DRIVERS(X)                                                                      \
-  X(nfc)                                                                                       \
-  X(usbhid)                                                                                    \
-  X(camera)                                                                                    \
+#define MUSTER_DRIVERS(X) \
+  X(nfc)                  \
+  X(usbhid)               \
+  X(camera)               \
   X(sim)
 
 #define MUSTER_DECLARE(name) extern const MusterReaderDriver muster_##name##_driver;

@@ -70,7 +70,7 @@ muster_sim_feed_new(const char *reader_id, GPtrArray *lines, double scans_per_se
 
 MusterSimFeed *
 muster_sim_feed_new_from_text(const char *reader_id, const char *text, gsize len,
-                                double scans_per_second)
+                              double scans_per_second)
 {
   MusterSimFeed *feed = feed_new(reader_id, scans_per_second);
   for (gsize start = 0; text != NULL && start < len;) {
@@ -161,8 +161,8 @@ static GSourceFuncs sim_source_funcs = {
 };
 
 void
-muster_sim_feed_start(MusterSimFeed *feed, MusterSimScanFunc scan_func,
-                        MusterSimDoneFunc done_func, gpointer user_data)
+muster_sim_feed_start(MusterSimFeed *feed, MusterSimScanFunc scan_func, MusterSimDoneFunc done_func,
+                      gpointer user_data)
 {
   g_return_if_fail(feed != NULL);
   feed->scan_func = scan_func;

@@ -23,8 +23,8 @@ typedef struct _MusterSimFeed MusterSimFeed;
  * location line ("@R1/A") with scan NULL and location set. A JSON scan line may carry a
  * location of its own, in scan->location_path. The scan belongs to the feed and is
  * valid during the call only. The callback may stop the feed, but not free it. */
-typedef void (*MusterSimScanFunc)(MusterSimFeed *feed, const MusterScan *scan,
-                                  const char *location, gpointer user_data);
+typedef void (*MusterSimScanFunc)(MusterSimFeed *feed, const MusterScan *scan, const char *location,
+                                  gpointer user_data);
 /* Called once when every line has been played. The callback may free the feed. */
 typedef void (*MusterSimDoneFunc)(MusterSimFeed *feed, gpointer user_data);
 
@@ -32,17 +32,17 @@ typedef void (*MusterSimDoneFunc)(MusterSimFeed *feed, gpointer user_data);
  * means MUSTER_SIM_READER_ID. scans_per_second <= 0 plays as fast as the main loop
  * allows, in bursts at idle priority that still let other sources run. */
 MusterSimFeed *muster_sim_feed_new(const char *reader_id, GPtrArray *lines,
-                                       double scans_per_second);
+                                   double scans_per_second);
 /* The same from text, one line each (LF or CRLF). */
 MusterSimFeed *muster_sim_feed_new_from_text(const char *reader_id, const char *text, gsize len,
-                                                 double scans_per_second);
+                                             double scans_per_second);
 void muster_sim_feed_free(MusterSimFeed *feed);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterSimFeed, muster_sim_feed_free)
 
 /* Starts (or resumes after a stop) playing on the thread-default main context. The
  * pace is measured from this call. */
 void muster_sim_feed_start(MusterSimFeed *feed, MusterSimScanFunc scan_func,
-                             MusterSimDoneFunc done_func, gpointer user_data);
+                           MusterSimDoneFunc done_func, gpointer user_data);
 /* Pauses; nothing more is delivered until started again. */
 void muster_sim_feed_stop(MusterSimFeed *feed);
 

@@ -1,9 +1,11 @@
 /*
  * sim-reader.c: the simulated reader, a MusterReader (see sim-reader.h).
  *
- * The feed plays on the main context, so scans are handed to the base class like any
- * driver's, and arrive in order through the same delivery path a threaded driver uses.
- * The sim reader owns its lines once made, so a pushed line rebuilds it over the lines
+ * There is no device, so no lifecycle (drivers/lifecycle.c): the reader overrides start
+ * and stop, and is READY while it plays. The feed plays on the main context, so scans
+ * are handed to the base class like any driver's, and arrive in order through the same
+ * delivery path a threaded driver uses.
+ * The feed owns its lines once made, so a pushed line rebuilds it over the lines
  * not played yet: simple, and pushes are rare (tests, a demo button).
  */
 #include "drivers/sim/sim-reader.h"
@@ -12,75 +14,75 @@
 struct _MusterSimReader {
   MusterReader parent_instance;
   GPtrArray *lines; /* char*, every non-blank line */
-  guint played;     /* lines played by sim readers already replaced */
+  guint played;     /* lines played by feeds already replaced */
   double rate;
-  MusterSimFeed *sim;
+  MusterSimFeed *feed;
   gboolean running;
 };
 
 G_DEFINE_TYPE(MusterSimReader, muster_sim_reader, MUSTER_TYPE_READER)
 
 static void
-on_line(MusterSimFeed *sim, const MusterScan *scan, const char *location, gpointer data)
+on_line(MusterSimFeed *feed, const MusterScan *scan, const char *location, gpointer data)
 {
-  (void)sim;
+  (void)feed;
   MusterReader *reader = data;
   muster_reader_emit_scan(reader, scan != NULL ? muster_scan_copy(scan)
                                                : muster_scan_new_location(location));
 }
 
 static void
-on_done(MusterSimFeed *sim, gpointer data)
+on_done(MusterSimFeed *feed, gpointer data)
 {
-  (void)sim;
+  (void)feed;
   (void)data;
 }
 
 static guint
 sim_position(MusterSimReader *self)
 {
-  return self->sim != NULL ? muster_sim_feed_position(self->sim) : 0;
+  return self->feed != NULL ? muster_sim_feed_position(self->feed) : 0;
 }
 
-/* A sim reader over the lines not played yet. */
+/* A feed of the lines not played yet. */
 static void
 rebuild(MusterSimReader *self)
 {
   self->played += sim_position(self);
-  g_clear_pointer(&self->sim, muster_sim_feed_free);
+  g_clear_pointer(&self->feed, muster_sim_feed_free);
   g_autoptr(GPtrArray) rest = g_ptr_array_new();
   for (guint i = self->played; i < self->lines->len; i++)
     g_ptr_array_add(rest, g_ptr_array_index(self->lines, i));
-  self->sim = muster_sim_feed_new(muster_reader_get_id(MUSTER_READER(self)), rest, self->rate);
+  self->feed = muster_sim_feed_new(muster_reader_get_id(MUSTER_READER(self)), rest, self->rate);
 }
 
 static gboolean
-sim_source_start(MusterReader *reader, GError **error)
+sim_reader_start(MusterReader *reader, GError **error)
 {
   (void)error;
   MusterSimReader *self = MUSTER_SIM_READER(reader);
-  if (self->sim == NULL)
+  if (self->feed == NULL)
     rebuild(self);
   self->running = TRUE;
   muster_reader_set_state(reader, MUSTER_READER_STATE_READY, NULL);
-  muster_sim_feed_start(self->sim, on_line, on_done, self);
+  muster_sim_feed_start(self->feed, on_line, on_done, self);
   return TRUE;
 }
 
 static void
-sim_source_stop(MusterReader *reader)
+sim_reader_stop(MusterReader *reader)
 {
   MusterSimReader *self = MUSTER_SIM_READER(reader);
   self->running = FALSE;
-  if (self->sim != NULL)
-    muster_sim_feed_stop(self->sim);
+  if (self->feed != NULL)
+    muster_sim_feed_stop(self->feed);
 }
 
 static void
 muster_sim_reader_finalize(GObject *object)
 {
   MusterSimReader *self = MUSTER_SIM_READER(object);
-  g_clear_pointer(&self->sim, muster_sim_feed_free);
+  g_clear_pointer(&self->feed, muster_sim_feed_free);
   g_ptr_array_unref(self->lines);
   G_OBJECT_CLASS(muster_sim_reader_parent_class)->finalize(object);
 }
@@ -89,8 +91,8 @@ static void
 muster_sim_reader_class_init(MusterSimReaderClass *klass)
 {
   G_OBJECT_CLASS(klass)->finalize = muster_sim_reader_finalize;
-  MUSTER_READER_CLASS(klass)->start = sim_source_start;
-  MUSTER_READER_CLASS(klass)->stop = sim_source_stop;
+  MUSTER_READER_CLASS(klass)->start = sim_reader_start;
+  MUSTER_READER_CLASS(klass)->stop = sim_reader_stop;
 }
 
 static void
@@ -99,7 +101,7 @@ muster_sim_reader_init(MusterSimReader *self)
   self->lines = g_ptr_array_new_with_free_func(g_free);
 }
 
-/* Keeps a line to play. Blank lines are nothing read: the sim reader skips them, so they
+/* Keeps a line to play. Blank lines are nothing read: the feed skips them, so they
  * are not kept either, or the count of lines played would drift. */
 static gboolean
 keep(MusterSimReader *self, const char *line)
@@ -129,11 +131,11 @@ muster_sim_reader_push(MusterSimReader *self, const char *line)
   g_return_if_fail(MUSTER_IS_SIM_READER(self));
   if (!keep(self, line))
     return;
-  if (self->sim != NULL && muster_sim_feed_is_running(self->sim))
-    muster_sim_feed_stop(self->sim);
+  if (self->feed != NULL && muster_sim_feed_is_running(self->feed))
+    muster_sim_feed_stop(self->feed);
   rebuild(self);
   if (self->running)
-    muster_sim_feed_start(self->sim, on_line, on_done, self);
+    muster_sim_feed_start(self->feed, on_line, on_done, self);
 }
 
 gboolean

@@ -174,8 +174,7 @@ test_from_text(void)
   static const char *const expected[] = {"S:A-1", "L:R1", "S:B 2", "S:C3", NULL};
   g_auto(Run) r;
   run_init(&r);
-  g_autoptr(MusterSimFeed) feed =
-      muster_sim_feed_new_from_text("sim7", text, strlen(text), 0);
+  g_autoptr(MusterSimFeed) feed = muster_sim_feed_new_from_text("sim7", text, strlen(text), 0);
   g_assert_cmpuint(muster_sim_feed_n_lines(feed), ==, 4);
   muster_sim_feed_start(feed, on_scan, on_done, &r);
   run_loop(&r);
@@ -222,8 +221,7 @@ on_high_idle(gpointer data)
 }
 
 static void
-on_scan_add_idle(MusterSimFeed *feed, const MusterScan *scan, const char *location,
-                 gpointer data)
+on_scan_add_idle(MusterSimFeed *feed, const MusterScan *scan, const char *location, gpointer data)
 {
   Run *r = data;
   on_scan(feed, scan, location, data);
