@@ -137,7 +137,7 @@ camera_open(MusterReader *reader, GError **error)
 {
   MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
   if (!self->source->funcs->open(self->source, error))
-    return FALSE; /* FAILED: there, or not, but not a camera we can read */
+    return FALSE; /* FAILED, the source saying why: absent, busy, not a camera */
   /* What is in view after a reopen is read again: it may be another weapon. */
   muster_debounce_reset(self->debounce);
   self->last_frame_us = g_get_monotonic_time();
