@@ -2,7 +2,7 @@
  * cmd-decode.c: `muster decode IMAGE...`: every barcode, QR code and Data Matrix in
  * image files, with the marking each carries.
  *
- * The same decoder the camera reader uses (drivers/image) and the same payload parser
+ * The same decoder the camera reader uses (decode/) and the same payload parser
  * every reader's scans go through (marking/payload.h), so what this prints for a photo
  * of a mark is what a count would record for it. Useful to check a mark, a label
  * printer or a camera's picture before a count.
@@ -12,8 +12,8 @@
 
 #include "app/cli.h"
 #include "core/muster-error.h"
-#include "drivers/image/decoder.h"
-#include "drivers/image/image-file.h"
+#include "decode/decoder.h"
+#include "decode/image-file.h"
 #include "marking/payload.h"
 
 static int run_decode(int argc, char **argv);

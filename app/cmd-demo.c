@@ -20,7 +20,7 @@
 #include "db/items.h"
 #include "db/reconcile.h"
 #include "demo/demo.h"
-#include "drivers/sim/sim-reader.h"
+#include "drivers/sim/sim-feed.h"
 
 static int run_demo(int argc, char **argv);
 
@@ -104,7 +104,7 @@ typedef struct {
 } Feed;
 
 static void
-on_scan(MusterSimReader *reader, const MusterScan *scan, const char *location, gpointer data)
+on_scan(MusterSimFeed *reader, const MusterScan *scan, const char *location, gpointer data)
 {
   Feed *f = data;
   if (f->error != NULL)
@@ -122,7 +122,7 @@ on_scan(MusterSimReader *reader, const MusterScan *scan, const char *location, g
 }
 
 static void
-on_done(MusterSimReader *reader, gpointer data)
+on_done(MusterSimFeed *reader, gpointer data)
 {
   Feed *f = data;
   g_main_loop_quit(f->loop);
@@ -137,8 +137,8 @@ run_feed(Demo *d, GError **error)
     return FALSE;
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   Feed f = {ingest, loop, NULL};
-  g_autoptr(MusterSimReader) reader = muster_sim_reader_new("sim0", d->demo->feed, 0);
-  muster_sim_reader_start(reader, on_scan, on_done, &f);
+  g_autoptr(MusterSimFeed) reader = muster_sim_feed_new("sim0", d->demo->feed, 0);
+  muster_sim_feed_start(reader, on_scan, on_done, &f);
   g_main_loop_run(loop);
   if (f.error == NULL)
     muster_ingest_flush(ingest, NULL, &f.error);

@@ -21,7 +21,7 @@
  */
 #include "db/store.h"
 #include "demo/demo.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 #include "ui/i18n.h"
 #include "ui/kiosk.h"
 #include "ui/session.h"
@@ -75,7 +75,7 @@ add_sim_reader(Options *o, MusterReaderManager *manager, GError **error)
   for (char **l = lines; *l != NULL; l++)
     if (**l != '\0')
       g_ptr_array_add(list, *l);
-  g_autoptr(MusterSimSource) reader = muster_sim_source_new("sim0", list, o->sim_rate);
+  g_autoptr(MusterSimReader) reader = muster_sim_reader_new("sim0", list, o->sim_rate);
   muster_reader_manager_add(manager, MUSTER_READER(reader));
   return TRUE;
 }

@@ -19,12 +19,12 @@
  *    frames it can read.
  *  - Decode rate: every image of each set of $MUSTER_ZXING_BLACKBOX (default
  *    ../shared/data/zxing-blackbox beside the source tree), default decoder settings,
- *    against ZXing's thresholds (tests/image/zxing-blackbox.c, shared with the test); misreads and
+ *    against ZXing's thresholds (tests/decode/zxing-blackbox.c, shared with the test); misreads and
  *    false positives counted separately. Absent images (or a set without any) are no
  *    rate at all: each set's goal is then NOT MEASURED, a failure, never "ok".
  */
-#include "drivers/image/decoder.h"
-#include "drivers/image/image-file.h"
+#include "decode/decoder.h"
+#include "decode/image-file.h"
 #include "harness.h"
 #include "zxing-blackbox.h"
 

@@ -31,7 +31,7 @@
 
 #include "db/counts.h"
 #include "db/reconcile.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 #include "ui/count-model.h"
 #include "ui/kiosk.h"
 #include "ui/screen-review.h"
@@ -219,7 +219,7 @@ measure_latency(Bench *b, MusterKioskSession *session, GString *out, GError **er
   for (char **l = lines; *l != NULL; l++)
     if (**l != '\0')
       g_ptr_array_add(feed, *l);
-  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_source_new("sim0", feed, b->rate));
+  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_reader_new("sim0", feed, b->rate));
   muster_kiosk_session_add_reader(session, reader);
   if (!muster_reader_start(reader, error))
     return FALSE;

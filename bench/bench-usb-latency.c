@@ -4,7 +4,7 @@
  *   umockdev-wrapper muster-bench-usb-latency [--quick]
  *
  * Drives the real reader (drivers/usbhid, through libusb) against a keyboard-wedge
- * scanner emulated in-process behind umockdev (tests/usb/scanner-emulator.c). The
+ * scanner emulated in-process behind umockdev (tests/usbhid/scanner-emulator.c). The
  * emulator holds each reap until the benchmark "scans", as a real scanner does: a
  * recording would be replayed as fast as libusb reaps it, and could show neither when a
  * report arrives nor what the reader costs while nothing happens.
@@ -36,7 +36,7 @@
 typedef struct {
   UMockdevTestbed *testbed;
   ScannerEmulator *emulator;
-  MusterUsbHidReader *reader;
+  MusterUsbhidReader *reader;
   GArray *latencies_ms; /* double, one per scan */
   guint want_scans;
 } Bench;
@@ -106,11 +106,11 @@ static gboolean
 attach(Bench *b, GError **error)
 {
   g_autofree char *device =
-      g_build_filename(MUSTER_USB_TEST_DIR, "zebra-keyboard", "device.umockdev", NULL);
+      g_build_filename(MUSTER_USBHID_TEST_DIR, "zebra-keyboard", "device.umockdev", NULL);
   b->emulator = scanner_emulator_new(b->testbed, DEVNODE, error);
   if (b->emulator == NULL || !umockdev_testbed_add_from_file(b->testbed, device, error))
     return FALSE;
-  b->reader = muster_usb_hid_reader_new(NULL, "any", NULL);
+  b->reader = muster_usbhid_reader_new(NULL, "any", NULL);
   g_signal_connect(b->reader, "scan", G_CALLBACK(on_scan), b);
   if (!muster_reader_start(MUSTER_READER(b->reader), error))
     return FALSE;

@@ -221,7 +221,7 @@ rows_decode() {
     "no wrong reads" "$(goal "$d" no_wrong_reads)"
   row "\`zbarimg --nodbus\` on the same frames" \
     "median $(n1 "$(get "$d" zbarimg_process_median_ms)") ms a process, p99 $(n1 "$(get "$d" zbarimg_process_p99_ms)") ms; $(n1 "$(get "$d" zbarimg_batch_per_frame_ms)") ms a frame in one batch; read $(txt "$(get "$d" zbarimg_read)")"
-  # every set of tests/image/zxing-blackbox.c, so that one without figures shows
+  # every set of tests/decode/zxing-blackbox.c, so that one without figures shows
   for set in datamatrix-1 qrcode-1 code39-1 code128-2 ean13-1 falsepositives; do
     row "ZXing blackbox \`$set\`" "$(txt "$(get "$d" "rate_$set")")" "ZXing's threshold" \
       "$(goal "$d" "blackbox_$set")"

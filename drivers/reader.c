@@ -1,5 +1,6 @@
 /*
- * reader.c: the MusterReader base class (see reader.h).
+ * reader.c: the MusterReader base class (see reader.h): its properties, its state, and
+ * the delivery of scans and changes to listeners. The device lifecycle is lifecycle.c.
  *
  * Drivers read on their own threads (libnfc blocks, zbar's video loop blocks), while
  * listeners live on a main loop. So every scan and state change is queued to the
@@ -8,6 +9,7 @@
  * queued item carries the run it belongs to and is dropped if the run has ended.
  */
 #include "drivers/reader.h"
+#include "drivers/lifecycle.h"
 
 typedef struct {
   char *id;
@@ -19,6 +21,7 @@ typedef struct {
   gint64 last_read_us;
   guint64 n_scans;
   guint run; /* incremented at each start and stop */
+  MusterLifecycle lifecycle;
 } MusterReaderPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE(MusterReader, muster_reader, G_TYPE_OBJECT)
@@ -28,12 +31,27 @@ static GParamSpec *props[N_PROPS];
 enum { SIGNAL_SCAN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const char *const state_names[] = {"stopped", "opening", "ready", "disconnected", "failed"};
+G_DEFINE_ENUM_TYPE(MusterReaderState, muster_reader_state,
+                   G_DEFINE_ENUM_VALUE(MUSTER_READER_STATE_STOPPED, "stopped"),
+                   G_DEFINE_ENUM_VALUE(MUSTER_READER_STATE_OPENING, "opening"),
+                   G_DEFINE_ENUM_VALUE(MUSTER_READER_STATE_READY, "ready"),
+                   G_DEFINE_ENUM_VALUE(MUSTER_READER_STATE_DISCONNECTED, "disconnected"),
+                   G_DEFINE_ENUM_VALUE(MUSTER_READER_STATE_FAILED, "failed"))
 
 const char *
 muster_reader_state_to_string(MusterReaderState state)
 {
-  return (guint)state < G_N_ELEMENTS(state_names) ? state_names[state] : "unknown";
+  GEnumClass *states = g_type_class_ref(MUSTER_TYPE_READER_STATE);
+  const GEnumValue *value = g_enum_get_value(states, (gint)state);
+  g_type_class_unref(states); /* a static type's class stays, and its nicks with it */
+  return value != NULL ? value->value_nick : "unknown";
+}
+
+MusterLifecycle *
+muster_reader_get_lifecycle(MusterReader *self)
+{
+  MusterReaderPrivate *priv = muster_reader_get_instance_private(self);
+  return &priv->lifecycle;
 }
 
 static void
@@ -45,6 +63,7 @@ muster_reader_finalize(GObject *object)
   g_free(priv->last_error);
   g_main_context_unref(priv->context);
   g_mutex_clear(&priv->lock);
+  muster_lifecycle_clear(&priv->lifecycle);
   G_OBJECT_CLASS(muster_reader_parent_class)->finalize(object);
 }
 
@@ -68,7 +87,7 @@ muster_reader_get_property(GObject *object, guint prop_id, GValue *value, GParam
     g_value_set_string(value, priv->kind);
     break;
   case PROP_STATE:
-    g_value_set_int(value, (int)muster_reader_get_state(self));
+    g_value_set_enum(value, muster_reader_get_state(self));
     break;
   case PROP_LAST_ERROR:
     g_value_take_string(value, muster_reader_dup_last_error(self));
@@ -108,11 +127,14 @@ muster_reader_class_init(MusterReaderClass *klass)
   object_class->dispose = muster_reader_dispose;
   object_class->get_property = muster_reader_get_property;
   object_class->set_property = muster_reader_set_property;
+  klass->start = muster_lifecycle_start;
+  klass->stop = muster_lifecycle_stop;
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
   GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
   props[PROP_ID] = g_param_spec_string("id", NULL, NULL, NULL, construct);
   props[PROP_KIND] = g_param_spec_string("kind", NULL, NULL, NULL, construct);
-  props[PROP_STATE] = g_param_spec_int("state", NULL, NULL, 0, G_N_ELEMENTS(state_names) - 1, 0, ro);
+  props[PROP_STATE] = g_param_spec_enum("state", NULL, NULL, MUSTER_TYPE_READER_STATE,
+                                        MUSTER_READER_STATE_STOPPED, ro);
   props[PROP_LAST_ERROR] = g_param_spec_string("last-error", NULL, NULL, NULL, ro);
   props[PROP_LAST_READ_US] = g_param_spec_int64("last-read-us", NULL, NULL, 0, G_MAXINT64, 0, ro);
   props[PROP_N_SCANS] = g_param_spec_uint64("n-scans", NULL, NULL, 0, G_MAXUINT64, 0, ro);
@@ -126,6 +148,7 @@ muster_reader_init(MusterReader *self)
 {
   MusterReaderPrivate *priv = muster_reader_get_instance_private(self);
   g_mutex_init(&priv->lock);
+  muster_lifecycle_init(&priv->lifecycle);
   priv->context = g_main_context_ref_thread_default();
 }
 

@@ -1,11 +1,12 @@
 /*
  * camera-reader.c: frames → decoder → debounce → scans (see camera-reader.h).
  *
- * One thread per camera runs open → read frames → close, with a backoff between
- * attempts, because zbar's video calls block and decoding a frame takes tens of
- * milliseconds: neither may hold up the main loop. stop() sets a flag, interrupts the
- * frame source's wait and the backoff's, and joins the thread, so once it returns no
- * frame is being decoded and MusterReader drops anything still queued.
+ * The camera's steps for MusterReader's lifecycle (drivers/lifecycle.c), which runs them
+ * on a thread of the reader's own with a backoff between attempts: zbar's video calls
+ * block and decoding a frame takes tens of milliseconds, neither may hold up the main
+ * loop. A camera that cannot be opened is FAILED; one that fails or stalls once open is
+ * GONE (DISCONNECTED). stop() interrupts the frame source's wait and joins the thread, so
+ * once it returns no frame is being decoded and MusterReader drops anything still queued.
  *
  * Each decoded symbol becomes a scan with its exact bytes (GS/RS/EOT kept), its text,
  * and the marking muster_payload_parse_barcode() finds in it, the same parser a USB
@@ -20,8 +21,8 @@
 #include <string.h>
 
 #include "core/muster-error.h"
-#include "drivers/camera/debounce.h"
-#include "drivers/image/decoder.h"
+#include "decode/decoder.h"
+#include "drivers/debounce.h"
 #include "marking/payload.h"
 
 /* How long one wait for a frame lasts before the stall clock is checked. */
@@ -31,16 +32,15 @@ struct _MusterCameraReader {
   MusterReader parent;
   MusterFrameSource *source;
   MusterCameraReaderSettings settings;
-  MusterCameraReaderSettings active; /* the running thread's copy, set at start */
-  GThread *thread;
-  GMutex lock; /* guards stopping */
-  GCond wake;
-  gboolean stopping;
-  gint n_frames;           /* atomic */
-  GMutex latest_lock;      /* guards the three below: snapshots come from any thread */
-  MusterGreyImage *latest; /* the newest frame, kept for snapshots */
-  gint64 latest_at;        /* monotonic µs it arrived */
-  gint64 snapshot_max_us;  /* the running thread's snapshot_max_ms */
+  MusterCameraReaderSettings active; /* the running reader's copy, set at setup */
+  MusterDecoder *decoder;            /* from setup to teardown */
+  MusterDebounce *debounce;          /* from setup to teardown */
+  gint64 last_frame_us;              /* the stall clock */
+  gint n_frames;                     /* atomic */
+  GMutex latest_lock;                /* guards the three below: snapshots come from any thread */
+  MusterGreyImage *latest;           /* the newest frame, kept for snapshots */
+  gint64 latest_at;                  /* monotonic µs it arrived */
+  gint64 snapshot_max_us;            /* the running thread's snapshot_max_ms */
 };
 
 G_DEFINE_FINAL_TYPE(MusterCameraReader, muster_camera_reader, MUSTER_TYPE_READER)
@@ -54,28 +54,6 @@ static const MusterCameraReaderSettings default_settings = {
     .retry_max_ms = 30000,
     .snapshot_max_ms = 2000,
 };
-
-static gboolean
-is_stopping(MusterCameraReader *self)
-{
-  g_mutex_lock(&self->lock);
-  gboolean stopping = self->stopping;
-  g_mutex_unlock(&self->lock);
-  return stopping;
-}
-
-/* Sleeps ms unless stopped first; FALSE when stopping. */
-static gboolean
-wait_or_stop(MusterCameraReader *self, guint ms)
-{
-  gint64 until = g_get_monotonic_time() + (gint64)ms * 1000;
-  g_mutex_lock(&self->lock);
-  while (!self->stopping && g_cond_wait_until(&self->wake, &self->lock, until))
-    ;
-  gboolean go_on = !self->stopping;
-  g_mutex_unlock(&self->lock);
-  return go_on;
-}
 
 static MusterScan *
 scan_from_symbol(const MusterSymbol *symbol)
@@ -104,11 +82,10 @@ symbol_key(const MusterSymbol *symbol)
 }
 
 static void
-process_frame(MusterCameraReader *self, MusterDecoder *decoder, MusterDebounce *debounce,
-              const MusterGreyImage *frame)
+process_frame(MusterCameraReader *self, const MusterGreyImage *frame)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) symbols = muster_decoder_decode(decoder, frame, &error);
+  g_autoptr(GPtrArray) symbols = muster_decoder_decode(self->decoder, frame, &error);
   gint64 now = g_get_monotonic_time();
   if (symbols == NULL) {
     /* A frame too large to decode: the camera is misconfigured, say so. */
@@ -119,10 +96,10 @@ process_frame(MusterCameraReader *self, MusterDecoder *decoder, MusterDebounce *
   for (guint i = 0; symbols != NULL && i < symbols->len; i++) {
     const MusterSymbol *symbol = symbols->pdata[i];
     g_autofree char *key = symbol_key(symbol);
-    if (muster_debounce_seen(debounce, key, now))
+    if (muster_debounce_seen(self->debounce, key, now))
       muster_reader_emit_scan(MUSTER_READER(self), scan_from_symbol(symbol));
   }
-  muster_debounce_end_frame(debounce, now);
+  muster_debounce_end_frame(self->debounce, now);
 }
 
 /* Keeps frame (taken) as the newest, or forgets the newest when frame is NULL. The
@@ -138,101 +115,89 @@ keep_latest(MusterCameraReader *self, MusterGreyImage *frame)
   muster_grey_image_free(old);
 }
 
-/* Reads until stopped (TRUE) or the camera fails (FALSE, error set). */
-static gboolean
-read_frames(MusterCameraReader *self, MusterDecoder *decoder, MusterDebounce *debounce,
-            GError **error)
-{
-  gint64 last_frame = g_get_monotonic_time();
-  while (!is_stopping(self)) {
-    g_autoptr(MusterGreyImage) frame =
-        self->source->funcs->next_frame(self->source, FRAME_WAIT_MS, error);
-    if (frame != NULL) {
-      last_frame = g_get_monotonic_time();
-      process_frame(self, decoder, debounce, frame);
-      keep_latest(self, g_steal_pointer(&frame));
-      g_atomic_int_inc(&self->n_frames); /* after keep_latest: a counted frame is a still */
-    } else if (error != NULL && *error != NULL) {
-      return FALSE;
-    } else if (g_get_monotonic_time() - last_frame > (gint64)self->active.stall_ms * 1000) {
-      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO,
-                  "no frame for %u ms; check the camera's cable and power", self->active.stall_ms);
-      return FALSE;
-    }
-  }
-  return TRUE;
-}
-
-static char *
-retry_message(const GError *error, guint backoff_ms)
-{
-  if (backoff_ms < 1000)
-    return g_strdup_printf("%s; retrying in %u ms", error->message, backoff_ms);
-  return g_strdup_printf("%s; retrying in %u s", error->message, backoff_ms / 1000);
-}
-
-static gpointer
-run(gpointer data)
-{
-  MusterCameraReader *self = data;
-  MusterReader *reader = MUSTER_READER(self);
-  g_autoptr(MusterDecoder) decoder = muster_decoder_new(self->active.dmtx_budget_ms);
-  g_autoptr(MusterDebounce) debounce =
-      muster_debounce_new(self->active.absent_frames, self->active.absent_ms);
-  guint backoff = self->active.retry_initial_ms;
-  while (!is_stopping(self)) {
-    muster_reader_set_state(reader, MUSTER_READER_STATE_OPENING, NULL);
-    g_autoptr(GError) error = NULL;
-    MusterReaderState bad = MUSTER_READER_STATE_FAILED;
-    if (self->source->funcs->open(self->source, &error)) {
-      muster_reader_set_state(reader, MUSTER_READER_STATE_READY, NULL);
-      backoff = self->active.retry_initial_ms;
-      /* What is in view after a reopen is read again: it may be another weapon. */
-      muster_debounce_reset(debounce);
-      gboolean stopped = read_frames(self, decoder, debounce, &error);
-      self->source->funcs->close(self->source);
-      keep_latest(self, NULL); /* what a closed camera saw is no still of now */
-      if (stopped)
-        break;
-      bad = MUSTER_READER_STATE_DISCONNECTED;
-    }
-    g_autofree char *msg = retry_message(error, backoff);
-    muster_reader_set_state(reader, bad, msg);
-    if (!wait_or_stop(self, backoff))
-      break;
-    backoff = MIN(backoff * 2, self->active.retry_max_ms);
-  }
-  return NULL;
-}
+/* ---- The steps ---- */
 
 static gboolean
-camera_start(MusterReader *reader, GError **error)
+camera_setup(MusterReader *reader, GError **error)
 {
   MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
-  if (self->thread != NULL)
-    return TRUE;
-  self->stopping = FALSE;
   self->active = self->settings;
   g_mutex_lock(&self->latest_lock);
   self->snapshot_max_us = (gint64)self->active.snapshot_max_ms * 1000;
   g_mutex_unlock(&self->latest_lock);
-  self->thread = g_thread_new("muster-camera", run, self);
+  self->decoder = muster_decoder_new(self->active.dmtx_budget_ms);
+  self->debounce = muster_debounce_new(self->active.absent_frames, self->active.absent_ms);
+  MusterReaderBackoff backoff = {self->active.retry_initial_ms, self->active.retry_max_ms, 0};
+  muster_reader_set_backoff(reader, &backoff);
+  return TRUE;
+}
+
+static gboolean
+camera_open(MusterReader *reader, GError **error)
+{
+  MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
+  if (!self->source->funcs->open(self->source, error))
+    return FALSE; /* FAILED, the source saying why: absent, busy, not a camera */
+  /* What is in view after a reopen is read again: it may be another weapon. */
+  muster_debounce_reset(self->debounce);
+  self->last_frame_us = g_get_monotonic_time();
+  return TRUE;
+}
+
+/* One frame, or a wait of FRAME_WAIT_MS for one; FALSE (GONE) when the camera failed or
+ * sent nothing for stall_ms. */
+static gboolean
+camera_read(MusterReader *reader, GError **error)
+{
+  MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MusterGreyImage) frame =
+      self->source->funcs->next_frame(self->source, FRAME_WAIT_MS, &local);
+  if (frame != NULL) {
+    self->last_frame_us = g_get_monotonic_time();
+    process_frame(self, frame);
+    keep_latest(self, g_steal_pointer(&frame));
+    g_atomic_int_inc(&self->n_frames); /* after keep_latest: a counted frame is a still */
+  } else if (local != NULL) {
+    g_set_error_literal(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_GONE, local->message);
+    return FALSE;
+  } else if (g_get_monotonic_time() - self->last_frame_us > (gint64)self->active.stall_ms * 1000) {
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_GONE,
+                "no frame for %u ms; check the camera's cable and power", self->active.stall_ms);
+    return FALSE;
+  }
   return TRUE;
 }
 
 static void
-camera_stop(MusterReader *reader)
+camera_close(MusterReader *reader)
 {
   MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
-  if (self->thread == NULL)
-    return;
-  g_mutex_lock(&self->lock);
-  self->stopping = TRUE;
-  g_cond_broadcast(&self->wake);
-  g_mutex_unlock(&self->lock);
+  self->source->funcs->close(self->source);
+  keep_latest(self, NULL); /* what a closed camera saw is no still of now */
+}
+
+static void
+camera_teardown(MusterReader *reader)
+{
+  MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
+  g_clear_pointer(&self->decoder, muster_decoder_free);
+  g_clear_pointer(&self->debounce, muster_debounce_free);
+}
+
+static void
+camera_interrupt(MusterReader *reader)
+{
+  MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
   self->source->funcs->interrupt(self->source);
-  g_thread_join(self->thread);
-  self->thread = NULL;
+}
+
+static char *
+camera_retry_message(MusterReader *reader, const GError *error, gboolean was_open, guint retry_ms)
+{
+  if (retry_ms < 1000)
+    return g_strdup_printf("%s; retrying in %u ms", error->message, retry_ms);
+  return g_strdup_printf("%s; retrying in %u s", error->message, retry_ms / 1000);
 }
 
 static void
@@ -242,25 +207,27 @@ muster_camera_reader_finalize(GObject *object)
   muster_frame_source_free(self->source);
   muster_grey_image_free(self->latest);
   g_mutex_clear(&self->latest_lock);
-  g_mutex_clear(&self->lock);
-  g_cond_clear(&self->wake);
   G_OBJECT_CLASS(muster_camera_reader_parent_class)->finalize(object);
 }
 
 static void
 muster_camera_reader_class_init(MusterCameraReaderClass *klass)
 {
+  MusterReaderClass *reader_class = MUSTER_READER_CLASS(klass);
   G_OBJECT_CLASS(klass)->finalize = muster_camera_reader_finalize;
-  MUSTER_READER_CLASS(klass)->start = camera_start;
-  MUSTER_READER_CLASS(klass)->stop = camera_stop;
+  reader_class->setup = camera_setup;
+  reader_class->open = camera_open;
+  reader_class->read = camera_read;
+  reader_class->close = camera_close;
+  reader_class->teardown = camera_teardown;
+  reader_class->interrupt = camera_interrupt;
+  reader_class->retry_message = camera_retry_message;
 }
 
 static void
 muster_camera_reader_init(MusterCameraReader *self)
 {
-  g_mutex_init(&self->lock);
   g_mutex_init(&self->latest_lock);
-  g_cond_init(&self->wake);
   self->settings = default_settings;
 }
 

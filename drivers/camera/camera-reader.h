@@ -3,8 +3,8 @@
  * in front of it becomes one scan.
  *
  * Frames come from a MusterFrameSource (zbar's video API for a real camera), are decoded
- * by the image decoder (zbar and libdmtx, drivers/image), and a mark that stays in view
- * across frames is one scan (drivers/camera/debounce.h). The reader reads on its own
+ * by the image decoder (zbar and libdmtx, decode/), and a mark that stays in view
+ * across frames is one scan (drivers/debounce.h). The reader reads on its own
  * thread; scans and state changes reach listeners on the reader's main context through
  * MusterReader. A camera that cannot be opened, or that goes away or stops sending frames,
  * is reopened with backoff; it never stops other readers.

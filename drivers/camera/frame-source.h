@@ -9,7 +9,7 @@
  * All calls but interrupt() come from the reader's thread.
  */
 #pragma once
-#include "drivers/image/grey-image.h"
+#include "decode/grey-image.h"
 #include <glib.h>
 
 G_BEGIN_DECLS

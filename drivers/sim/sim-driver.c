@@ -1,9 +1,9 @@
 /*
- * sim-driver.c: [reader NAME] kind=sim groups of the readers file (see sim-source.h).
+ * sim-driver.c: [reader NAME] kind=sim groups of the readers file (see sim-reader.h).
  */
 #include "core/muster-error.h"
 #include "drivers/manager.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 
 static gboolean
 sim_create(const char *name, GKeyFile *file, const char *group, GPtrArray *readers,
@@ -36,7 +36,7 @@ sim_create(const char *name, GKeyFile *file, const char *group, GPtrArray *reade
   for (guint i = 0; lines[i] != NULL; i++)
     g_ptr_array_add(arr, lines[i]);
   g_autofree char *id = g_strdup_printf("sim:%s", name);
-  g_ptr_array_add(readers, muster_sim_source_new(id, arr, rate));
+  g_ptr_array_add(readers, muster_sim_reader_new(id, arr, rate));
   return TRUE;
 }
 

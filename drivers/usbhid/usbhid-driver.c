@@ -28,19 +28,19 @@ usbhid_create(const char *name, GKeyFile *file, const char *group, GPtrArray *re
     return FALSE;
   }
   g_autofree char *id = g_strdup_printf("usb-hid:%s", name);
-  g_ptr_array_add(readers, muster_usb_hid_reader_new(id, match, scanners));
+  g_ptr_array_add(readers, muster_usbhid_reader_new(id, match, scanners));
   return TRUE;
 }
 
 static gboolean
 usbhid_create_default(GPtrArray *readers, GError **error)
 {
-  g_ptr_array_add(readers, muster_usb_hid_reader_new(NULL, "any", NULL));
+  g_ptr_array_add(readers, muster_usbhid_reader_new(NULL, "any", NULL));
   return TRUE;
 }
 
 const MusterReaderDriver muster_usbhid_driver = {
-    .kind = MUSTER_USB_HID_READER_KIND,
+    .kind = MUSTER_USBHID_READER_KIND,
     .summary = "USB barcode scanners, HID keyboard or HID POS (libusb; hotplug)",
     .create = usbhid_create,
     .create_default = usbhid_create_default,

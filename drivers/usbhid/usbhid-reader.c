@@ -1,20 +1,23 @@
 /*
  * usbhid-reader.c: the USB barcode scanner reader (see usbhid-reader.h).
  *
- * Threading: libusb's events are handled on a thread of the reader's own, in
+ * Threading: the steps run on the reader's thread (MusterReader's lifecycle,
+ * drivers/lifecycle.c), and libusb's events are handled there, in
  * libusb_handle_events_timeout_completed() with a 500 ms bound, rather than merged into
  * the GLib main loop through libusb_get_pollfds(). Opening, detaching and claiming a
  * device are blocking ioctls: on their own thread they never hold up the kiosk's main
  * loop. Hotplug and transfer callbacks run on that same thread, which owns every device
  * field, so there are no locks; MusterReader already delivers scans to the main context
- * in order. The thread sleeps in poll() between reports (no busy loop); stop() wakes it
- * at once with libusb_interrupt_event_handler(), and the bound only limits how late a
- * missed wake-up could be noticed.
+ * in order. The thread sleeps in poll() between reports (no busy loop); interrupt()
+ * wakes it at once with libusb_interrupt_event_handler(), and the bound only limits how
+ * late a missed wake-up could be noticed.
  *
  * Devices come from libusb hotplug (when libusb has it, as on Linux with udev) plus one
- * enumeration at start; without hotplug the bus is enumerated again every second while
- * no scanner is attached. A device that goes away is never re-enumerated: its replug is
- * a new device, announced by hotplug.
+ * enumeration at start and one when a retry is due; without hotplug the bus is
+ * enumerated again every second while no scanner is attached. A device that goes away is
+ * never re-enumerated: its replug is a new device, announced by hotplug. So the reader
+ * waits for devices itself (wait_for_device): an unplugged scanner is DISCONNECTED until
+ * one arrives, not retried on a clock.
  *
  * One interrupt IN transfer is kept in flight and resubmitted from its callback; its
  * buffer is the endpoint's report size.
@@ -32,11 +35,12 @@
 #define CLOSE_WAIT_ROUNDS 10   /* × 100 ms for a cancelled transfer to come back */
 #define MAX_TRANSFER_ERRORS 10 /* consecutive, before the scanner is reopened */
 #define MAX_MALFORMED_LOGGED 20
+#define RETRY_FIRST_S 1
 #define RETRY_MAX_S 30
 #define SET_PROTOCOL 0x0B /* HID class request; wValue 0 = boot protocol */
 
 typedef struct {
-  MusterUsbHidReader *reader;
+  MusterUsbhidReader *reader;
   libusb_device *device;
   libusb_device_handle *handle;
   struct libusb_transfer *transfer;
@@ -65,7 +69,7 @@ typedef struct {
   const char *name;
 } Choice;
 
-struct _MusterUsbHidReader {
+struct _MusterUsbhidReader {
   MusterReader parent_instance;
   char *match;
   char *scanners_file;
@@ -73,21 +77,19 @@ struct _MusterUsbHidReader {
   guint16 match_vid, match_pid;
   gint n_malformed; /* atomic */
   gint n_discarded; /* atomic */
-  /* Set by start(), released by stop(). */
+  /* From setup to teardown. */
   MusterScannerTable *table;
   libusb_context *ctx;
-  GThread *thread;
-  int stopping; /* atomic; also libusb's "completed" flag */
+  int interrupted; /* atomic; also libusb's "completed" flag */
   gboolean has_hotplug;
   libusb_hotplug_callback_handle hotplug;
-  /* Event thread only. */
-  GQueue arrivals; /* libusb_device*, referenced */
+  /* The reader's thread only. */
+  gboolean enumerated; /* the bus was listed once since setup */
+  GQueue arrivals;     /* libusb_device*, referenced */
   Scanner *scanner;
-  gint64 next_enumerate_us; /* 0 = none due */
-  guint retry_s;
 };
 
-G_DEFINE_FINAL_TYPE(MusterUsbHidReader, muster_usb_hid_reader, MUSTER_TYPE_READER)
+G_DEFINE_FINAL_TYPE(MusterUsbhidReader, muster_usbhid_reader, MUSTER_TYPE_READER)
 
 static void
 emit_scan(Scanner *s, GBytes *bytes, const char *symbology)
@@ -177,7 +179,7 @@ on_transfer(struct libusb_transfer *transfer)
       return;
     }
   }
-  if (!g_atomic_int_get(&s->reader->stopping))
+  if (!g_atomic_int_get(&s->reader->interrupted))
     submit(s);
 }
 
@@ -222,7 +224,7 @@ choose_interface(const struct libusb_config_descriptor *config, gboolean want_bo
 
 /* Whether this device is a scanner this reader takes, and how. */
 static gboolean
-match_device(MusterUsbHidReader *self, libusb_device *device, Choice *choice)
+match_device(MusterUsbhidReader *self, libusb_device *device, Choice *choice)
 {
   struct libusb_device_descriptor desc;
   if (libusb_get_device_descriptor(device, &desc) != 0)
@@ -291,56 +293,37 @@ scanner_close(Scanner *s)
   scanner_free(s);
 }
 
-static void
-schedule_retry(MusterUsbHidReader *self)
-{
-  self->retry_s = self->retry_s == 0 ? 1 : MIN(self->retry_s * 2, RETRY_MAX_S);
-  self->next_enumerate_us = g_get_monotonic_time() + (gint64)self->retry_s * G_USEC_PER_SEC;
-}
-
-static void set_failed(MusterUsbHidReader *self, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static void
-set_failed(MusterUsbHidReader *self, const char *format, ...)
-{
-  va_list args;
-  va_start(args, format);
-  g_autofree char *message = g_strdup_vprintf(format, args);
-  va_end(args);
-  schedule_retry(self);
-  g_autofree char *full = g_strdup_printf("%s Retrying in %u s.", message, self->retry_s);
-  muster_reader_set_state(MUSTER_READER(self), MUSTER_READER_STATE_FAILED, full);
-}
-
 /* Opens the device and claims its interface, the kernel driver detached. NULL when it
- * could not be taken (the state then says why, unless another reader holds it). */
+ * could not be taken, with an error unless it is gone again (a FAILED one saying why;
+ * BUSY when another reader or program holds it). */
 static libusb_device_handle *
-open_and_claim(MusterUsbHidReader *self, libusb_device *device, const Choice *c, const char *name,
-               gboolean *detached)
+open_and_claim(libusb_device *device, const Choice *c, const char *name, gboolean *detached,
+               GError **error)
 {
   libusb_device_handle *handle = NULL;
   int r = libusb_open(device, &handle);
   if (r == LIBUSB_ERROR_ACCESS) {
-    set_failed(self,
-               "Cannot open %s: permission denied. Give Muster write access to USB "
-               "scanners (a udev rule for /dev/bus/usb); it keeps trying.",
-               name);
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_FAILED,
+                "Cannot open %s: permission denied. Give Muster write access to USB "
+                "scanners (a udev rule for /dev/bus/usb); it keeps trying.",
+                name);
     return NULL;
   }
   if (r == LIBUSB_ERROR_NO_DEVICE || r == LIBUSB_ERROR_NOT_FOUND)
     return NULL; /* already gone again */
   if (r != 0) {
-    set_failed(self, "Cannot open %s: %s.", name, libusb_strerror(r));
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_FAILED, "Cannot open %s: %s.", name,
+                libusb_strerror(r));
     return NULL;
   }
   *detached = FALSE;
   if (libusb_kernel_driver_active(handle, c->interface) == 1) {
     r = libusb_detach_kernel_driver(handle, c->interface);
     if (r != 0) {
-      set_failed(self,
-                 "Cannot detach the kernel's keyboard driver from %s (%s), so its scans "
-                 "would type into the screen; not using it.",
-                 name, libusb_strerror(r));
+      g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_FAILED,
+                  "Cannot detach the kernel's keyboard driver from %s (%s), so its scans "
+                  "would type into the screen; not using it.",
+                  name, libusb_strerror(r));
       libusb_close(handle);
       return NULL;
     }
@@ -351,10 +334,10 @@ open_and_claim(MusterUsbHidReader *self, libusb_device *device, const Choice *c,
     /* Busy: another reader or program has it; try again later, quietly, since no
      * hotplug event will say when it is free. */
     if (r == LIBUSB_ERROR_BUSY)
-      schedule_retry(self);
+      g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_BUSY, "%s is busy", name);
     else
-      set_failed(self, "Cannot claim interface %d of %s: %s.", c->interface, name,
-                 libusb_strerror(r));
+      g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_FAILED,
+                  "Cannot claim interface %d of %s: %s.", c->interface, name, libusb_strerror(r));
     if (*detached)
       libusb_attach_kernel_driver(handle, c->interface);
     libusb_close(handle);
@@ -363,18 +346,19 @@ open_and_claim(MusterUsbHidReader *self, libusb_device *device, const Choice *c,
   return handle;
 }
 
-/* Takes this device as the reader's scanner when it matches. */
-static void
-try_attach(MusterUsbHidReader *self, libusb_device *device)
+/* Takes this device as the reader's scanner when it matches: TRUE. FALSE with an error
+ * when it matched but could not be taken; FALSE without one when it is not for us. */
+static gboolean
+try_attach(MusterUsbhidReader *self, libusb_device *device, GError **error)
 {
   Choice c = {0};
   if (self->scanner != NULL || !match_device(self, device, &c))
-    return;
+    return FALSE;
   g_autofree char *name = describe(device, c.name);
   gboolean detached = FALSE;
-  libusb_device_handle *handle = open_and_claim(self, device, &c, name, &detached);
+  libusb_device_handle *handle = open_and_claim(device, &c, name, &detached, error);
   if (handle == NULL)
-    return;
+    return FALSE;
   /* A boot keyboard may start in report protocol; the boot layout is what keymap.c reads.
    * Scanners that refuse the request already send boot reports. */
   if (c.boot_keyboard && c.protocol == MUSTER_SCANNER_PROTOCOL_KEYBOARD)
@@ -396,46 +380,41 @@ try_attach(MusterUsbHidReader *self, libusb_device *device)
                                  on_transfer, s, 0);
   submit(s);
   if (!s->in_flight) {
-    set_failed(self, "Cannot read from %s.", s->name);
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_FAILED, "Cannot read from %s.",
+                s->name);
     scanner_close(s);
-    return;
+    return FALSE;
   }
   self->scanner = s;
-  self->retry_s = 0;
-  self->next_enumerate_us = 0;
-  muster_reader_set_state(MUSTER_READER(self), MUSTER_READER_STATE_READY, NULL);
+  return TRUE;
 }
 
-/* The scanner went away or stopped answering: say so, close it, wait for the next. */
+/* The scanner went away (GONE) or stopped answering (FAILED): why, for the lifecycle,
+ * which then closes it. */
 static void
-lose_scanner(MusterUsbHidReader *self)
+set_lost_error(MusterUsbhidReader *self, GError **error)
 {
   Scanner *s = self->scanner;
   gsize partial = s->protocol == MUSTER_SCANNER_PROTOCOL_KEYBOARD
                       ? muster_keyboard_decoder_pending(s->keyboard)
                       : muster_hidpos_decoder_pending(s->hidpos);
-  g_autofree char *message = NULL;
   if (s->gone && partial > 0) {
     g_atomic_int_inc(&self->n_discarded);
-    message =
-        g_strdup_printf("Scanner %s was unplugged in mid-scan: a partial scan of %" G_GSIZE_FORMAT
-                        " bytes was discarded. Plug it back in and scan that item again.",
-                        s->name, partial);
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_GONE,
+                "Scanner %s was unplugged in mid-scan: a partial scan of %" G_GSIZE_FORMAT
+                " bytes was discarded. Plug it back in and scan that item again.",
+                s->name, partial);
   } else if (s->gone) {
-    message = g_strdup_printf("Scanner %s was unplugged; it is taken back when plugged in again.",
-                              s->name);
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_GONE,
+                "Scanner %s was unplugged; it is taken back when plugged in again.", s->name);
+  } else {
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_FAILED,
+                "Scanner %s stopped answering (%u transfer errors in a row).", s->name, s->errors);
   }
-  self->scanner = NULL;
-  if (s->gone)
-    muster_reader_set_state(MUSTER_READER(self), MUSTER_READER_STATE_DISCONNECTED, message);
-  else
-    set_failed(self, "Scanner %s stopped answering (%u transfer errors in a row).", s->name,
-               s->errors);
-  scanner_close(s);
 }
 
 static void
-enumerate(MusterUsbHidReader *self)
+enumerate(MusterUsbhidReader *self)
 {
   libusb_device **list = NULL;
   ssize_t n = libusb_get_device_list(self->ctx, &list);
@@ -443,13 +422,13 @@ enumerate(MusterUsbHidReader *self)
     g_queue_push_tail(&self->arrivals, libusb_ref_device(list[i]));
   if (n >= 0)
     libusb_free_device_list(list, TRUE);
-  self->next_enumerate_us = 0;
+  self->enumerated = TRUE;
 }
 
 static int LIBUSB_CALL
 on_hotplug(libusb_context *ctx, libusb_device *device, libusb_hotplug_event event, void *data)
 {
-  MusterUsbHidReader *self = data;
+  MusterUsbhidReader *self = data;
   if (event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED)
     g_queue_push_tail(&self->arrivals, libusb_ref_device(device));
   else if (self->scanner != NULL && self->scanner->device == device)
@@ -457,54 +436,18 @@ on_hotplug(libusb_context *ctx, libusb_device *device, libusb_hotplug_event even
   return 0;
 }
 
+/* Handles libusb's events (transfers, hotplug) for at most EVENT_WAIT_US. */
 static void
-take_arrivals(MusterUsbHidReader *self)
+handle_events(MusterUsbhidReader *self)
 {
-  libusb_device *device;
-  while ((device = g_queue_pop_head(&self->arrivals)) != NULL) {
-    try_attach(self, device);
-    libusb_unref_device(device);
-  }
+  struct timeval tv = {0, EVENT_WAIT_US};
+  libusb_handle_events_timeout_completed(self->ctx, &tv, &self->interrupted);
 }
 
-static void
-check_scanner(MusterUsbHidReader *self)
-{
-  Scanner *s = self->scanner;
-  if (s == NULL || !(s->gone || s->failed))
-    return;
-  /* A cancelled transfer comes back CANCELLED or NO_DEVICE; one that does not within a
-   * few rounds is dropped by libusb_close(). */
-  if (s->in_flight && s->cancel_rounds++ == 0)
-    libusb_cancel_transfer(s->transfer);
-  else if (!s->in_flight || s->cancel_rounds > 4)
-    lose_scanner(self);
-}
-
-static gpointer
-event_thread(gpointer data)
-{
-  MusterUsbHidReader *self = data;
-  enumerate(self);
-  while (!g_atomic_int_get(&self->stopping)) {
-    gint64 now = g_get_monotonic_time();
-    if (self->scanner == NULL && self->next_enumerate_us != 0 && now >= self->next_enumerate_us)
-      enumerate(self);
-    take_arrivals(self);
-    if (self->scanner == NULL && !self->has_hotplug && self->next_enumerate_us == 0)
-      self->next_enumerate_us = now + G_USEC_PER_SEC;
-    struct timeval tv = {0, EVENT_WAIT_US};
-    libusb_handle_events_timeout_completed(self->ctx, &tv, &self->stopping);
-    check_scanner(self);
-  }
-  if (self->scanner != NULL)
-    scanner_close(g_steal_pointer(&self->scanner));
-  g_queue_clear_full(&self->arrivals, (GDestroyNotify)libusb_unref_device);
-  return NULL;
-}
+/* ---- The steps ---- */
 
 static gboolean
-parse_match(MusterUsbHidReader *self, GError **error)
+parse_match(MusterUsbhidReader *self, GError **error)
 {
   self->match_any = g_strcmp0(self->match, "any") == 0;
   if (self->match_any || muster_usb_ids_parse(self->match, &self->match_vid, &self->match_pid))
@@ -515,12 +458,23 @@ parse_match(MusterUsbHidReader *self, GError **error)
   return FALSE;
 }
 
-static gboolean
-usb_hid_start(MusterReader *reader, GError **error)
+static void
+register_hotplug(MusterUsbhidReader *self)
 {
-  MusterUsbHidReader *self = MUSTER_USB_HID_READER(reader);
-  if (self->thread != NULL)
-    return TRUE;
+  self->has_hotplug = libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) != 0;
+  if (self->has_hotplug &&
+      libusb_hotplug_register_callback(
+          self->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
+          self->match_any ? LIBUSB_HOTPLUG_MATCH_ANY : self->match_vid,
+          self->match_any ? LIBUSB_HOTPLUG_MATCH_ANY : self->match_pid, LIBUSB_HOTPLUG_MATCH_ANY,
+          on_hotplug, self, &self->hotplug) != LIBUSB_SUCCESS)
+    self->has_hotplug = FALSE;
+}
+
+static gboolean
+usbhid_setup(MusterReader *reader, GError **error)
+{
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(reader);
   if (!parse_match(self, error))
     return FALSE;
   const char *files[] = {
@@ -531,35 +485,103 @@ usb_hid_start(MusterReader *reader, GError **error)
   int r = libusb_init(&self->ctx);
   if (r != 0) {
     self->ctx = NULL;
-    g_autofree char *message = g_strdup_printf(
-        "USB is not available (%s): is /dev/bus/usb there and readable? Scanners cannot be used "
-        "until it is; restart the reader then.",
-        libusb_strerror(r));
-    muster_reader_set_state(reader, MUSTER_READER_STATE_FAILED, message);
-    return TRUE;
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_UNAVAILABLE,
+                "USB is not available (%s): is /dev/bus/usb there and readable? Scanners cannot "
+                "be used until it is; restart the reader then.",
+                libusb_strerror(r));
+    return FALSE;
   }
-  self->has_hotplug = libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) != 0;
-  if (self->has_hotplug &&
-      libusb_hotplug_register_callback(
-          self->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
-          self->match_any ? LIBUSB_HOTPLUG_MATCH_ANY : self->match_vid,
-          self->match_any ? LIBUSB_HOTPLUG_MATCH_ANY : self->match_pid, LIBUSB_HOTPLUG_MATCH_ANY,
-          on_hotplug, self, &self->hotplug) != LIBUSB_SUCCESS)
-    self->has_hotplug = FALSE;
-  g_atomic_int_set(&self->stopping, 0);
-  self->thread = g_thread_new("muster-usbhid", event_thread, self);
+  register_hotplug(self);
+  g_atomic_int_set(&self->interrupted, 0);
+  self->enumerated = FALSE;
   return TRUE;
 }
 
-static void
-usb_hid_stop(MusterReader *reader)
+/* Takes the first matching scanner among the devices that arrived (all of them at the
+ * first attempt). NOT_FOUND when none is there to take. */
+static gboolean
+usbhid_open(MusterReader *reader, GError **error)
 {
-  MusterUsbHidReader *self = MUSTER_USB_HID_READER(reader);
-  if (self->thread != NULL) {
-    g_atomic_int_set(&self->stopping, 1);
-    libusb_interrupt_event_handler(self->ctx);
-    g_thread_join(g_steal_pointer(&self->thread));
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(reader);
+  if (!self->enumerated)
+    enumerate(self);
+  libusb_device *device;
+  while ((device = g_queue_pop_head(&self->arrivals)) != NULL) {
+    gboolean taken = try_attach(self, device, error);
+    libusb_unref_device(device);
+    if (taken)
+      return TRUE;
+    if (*error != NULL)
+      return FALSE;
   }
+  g_set_error_literal(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_NOT_FOUND,
+                      "no scanner to take");
+  return FALSE;
+}
+
+/* Until a device may be there: one arrived (hotplug), or until_us came and the bus is
+ * listed again; without hotplug, the bus is listed every second. */
+static void
+usbhid_wait_for_device(MusterReader *reader, gint64 until_us)
+{
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(reader);
+  while (!g_atomic_int_get(&self->interrupted) && g_queue_is_empty(&self->arrivals)) {
+    gint64 now = g_get_monotonic_time();
+    if (until_us == 0 && !self->has_hotplug)
+      until_us = now + G_USEC_PER_SEC;
+    if (until_us != 0 && now >= until_us) {
+      enumerate(self);
+      return;
+    }
+    handle_events(self);
+  }
+}
+
+/* Reports as they come, for at most EVENT_WAIT_US; FALSE when the scanner went away or
+ * stopped answering. Other devices that arrive meanwhile are not for this reader: it
+ * has its scanner. */
+static gboolean
+usbhid_read(MusterReader *reader, GError **error)
+{
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(reader);
+  g_queue_clear_full(&self->arrivals, (GDestroyNotify)libusb_unref_device);
+  handle_events(self);
+  Scanner *s = self->scanner;
+  if (!(s->gone || s->failed))
+    return TRUE;
+  /* A cancelled transfer comes back CANCELLED or NO_DEVICE; one that does not within a
+   * few rounds is dropped by libusb_close(). */
+  if (s->in_flight && s->cancel_rounds++ == 0) {
+    libusb_cancel_transfer(s->transfer);
+    return TRUE;
+  }
+  if (s->in_flight && s->cancel_rounds <= 4)
+    return TRUE;
+  set_lost_error(self, error);
+  return FALSE;
+}
+
+static void
+usbhid_close(MusterReader *reader)
+{
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(reader);
+  if (self->scanner != NULL)
+    scanner_close(g_steal_pointer(&self->scanner));
+}
+
+static void
+usbhid_interrupt(MusterReader *reader)
+{
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(reader);
+  g_atomic_int_set(&self->interrupted, 1);
+  libusb_interrupt_event_handler(self->ctx);
+}
+
+static void
+usbhid_teardown(MusterReader *reader)
+{
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(reader);
+  g_queue_clear_full(&self->arrivals, (GDestroyNotify)libusb_unref_device);
   if (self->ctx != NULL) {
     if (self->has_hotplug)
       libusb_hotplug_deregister_callback(self->ctx, self->hotplug);
@@ -568,49 +590,68 @@ usb_hid_stop(MusterReader *reader)
   g_clear_pointer(&self->table, muster_scanner_table_free);
 }
 
-static void
-muster_usb_hid_reader_finalize(GObject *object)
+static char *
+usbhid_retry_message(MusterReader *reader, const GError *error, gboolean was_open, guint retry_ms)
 {
-  MusterUsbHidReader *self = MUSTER_USB_HID_READER(object);
+  return g_strdup_printf("%s Retrying in %u s.", error->message, retry_ms / 1000);
+}
+
+static void
+muster_usbhid_reader_finalize(GObject *object)
+{
+  MusterUsbhidReader *self = MUSTER_USBHID_READER(object);
   g_free(self->match);
   g_free(self->scanners_file);
-  G_OBJECT_CLASS(muster_usb_hid_reader_parent_class)->finalize(object);
+  G_OBJECT_CLASS(muster_usbhid_reader_parent_class)->finalize(object);
 }
 
 static void
-muster_usb_hid_reader_class_init(MusterUsbHidReaderClass *klass)
+muster_usbhid_reader_class_init(MusterUsbhidReaderClass *klass)
 {
-  G_OBJECT_CLASS(klass)->finalize = muster_usb_hid_reader_finalize;
-  MUSTER_READER_CLASS(klass)->start = usb_hid_start;
-  MUSTER_READER_CLASS(klass)->stop = usb_hid_stop;
+  MusterReaderClass *reader_class = MUSTER_READER_CLASS(klass);
+  G_OBJECT_CLASS(klass)->finalize = muster_usbhid_reader_finalize;
+  reader_class->setup = usbhid_setup;
+  reader_class->open = usbhid_open;
+  reader_class->read = usbhid_read;
+  reader_class->close = usbhid_close;
+  reader_class->teardown = usbhid_teardown;
+  reader_class->interrupt = usbhid_interrupt;
+  reader_class->wait_for_device = usbhid_wait_for_device;
+  reader_class->retry_message = usbhid_retry_message;
 }
 
 static void
-muster_usb_hid_reader_init(MusterUsbHidReader *self)
+muster_usbhid_reader_init(MusterUsbhidReader *self)
 {
+  static const MusterReaderBackoff backoff = {
+      .first_ms = RETRY_FIRST_S * 1000,
+      .max_ms = RETRY_MAX_S * 1000,
+      .reset_after_ms = 0,
+  };
   g_queue_init(&self->arrivals);
+  muster_reader_set_backoff(MUSTER_READER(self), &backoff);
 }
 
-MusterUsbHidReader *
-muster_usb_hid_reader_new(const char *id, const char *match, const char *scanners_file)
+MusterUsbhidReader *
+muster_usbhid_reader_new(const char *id, const char *match, const char *scanners_file)
 {
   g_autofree char *default_id = g_strconcat("usb-hid:", match != NULL ? match : "any", NULL);
-  MusterUsbHidReader *self =
-      g_object_new(MUSTER_TYPE_USB_HID_READER, "id", id != NULL ? id : default_id, "kind",
-                   MUSTER_USB_HID_READER_KIND, NULL);
+  MusterUsbhidReader *self =
+      g_object_new(MUSTER_TYPE_USBHID_READER, "id", id != NULL ? id : default_id, "kind",
+                   MUSTER_USBHID_READER_KIND, NULL);
   self->match = g_strdup(match != NULL ? match : "any");
   self->scanners_file = g_strdup(scanners_file);
   return self;
 }
 
 guint64
-muster_usb_hid_reader_get_n_malformed(MusterUsbHidReader *self)
+muster_usbhid_reader_get_n_malformed(MusterUsbhidReader *self)
 {
   return (guint64)g_atomic_int_get(&self->n_malformed);
 }
 
 guint64
-muster_usb_hid_reader_get_n_discarded(MusterUsbHidReader *self)
+muster_usbhid_reader_get_n_discarded(MusterUsbhidReader *self)
 {
   return (guint64)g_atomic_int_get(&self->n_discarded);
 }

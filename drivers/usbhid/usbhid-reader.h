@@ -15,21 +15,20 @@
 
 G_BEGIN_DECLS
 
-#define MUSTER_USB_HID_READER_KIND "usb-hid"
+#define MUSTER_USBHID_READER_KIND "usb-hid"
 
-#define MUSTER_TYPE_USB_HID_READER (muster_usb_hid_reader_get_type())
-G_DECLARE_FINAL_TYPE(MusterUsbHidReader, muster_usb_hid_reader, MUSTER, USB_HID_READER,
-                     MusterReader)
+#define MUSTER_TYPE_USBHID_READER (muster_usbhid_reader_get_type())
+G_DECLARE_FINAL_TYPE(MusterUsbhidReader, muster_usbhid_reader, MUSTER, USBHID_READER, MusterReader)
 
 /* id: the reader's id; NULL means "usb-hid:" + match. match: "any" (or NULL) for any
  * scanner of the table, or "VVVV:PPPP" for one model (checked at start). scanners_file:
  * a scanner table read over the built-in one; NULL means the site file
  * (/etc/muster/scanners.conf) when it exists. */
-MusterUsbHidReader *muster_usb_hid_reader_new(const char *id, const char *match,
-                                              const char *scanners_file);
+MusterUsbhidReader *muster_usbhid_reader_new(const char *id, const char *match,
+                                             const char *scanners_file);
 
 /* Reports ignored as malformed, and partial scans discarded by an unplug, since creation. */
-guint64 muster_usb_hid_reader_get_n_malformed(MusterUsbHidReader *self);
-guint64 muster_usb_hid_reader_get_n_discarded(MusterUsbHidReader *self);
+guint64 muster_usbhid_reader_get_n_malformed(MusterUsbhidReader *self);
+guint64 muster_usbhid_reader_get_n_discarded(MusterUsbhidReader *self);
 
 G_END_DECLS

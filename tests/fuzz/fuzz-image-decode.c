@@ -9,7 +9,7 @@
  * QR, Data Matrix, GS1, light-on-dark) so that the fuzzer starts inside the decoders'
  * deep paths, not only in their finders. libdmtx gets 20 ms per image to keep runs fast.
  */
-#include "drivers/image/decoder.h"
+#include "decode/decoder.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -114,10 +114,10 @@ usb_reader(Fixture *f)
   f->scanner = scanner_emulator_new(f->testbed, "/dev/bus/usb/001/002", &error);
   g_assert_no_error(error);
   g_autofree char *device =
-      g_build_filename(MUSTER_USB_TEST_DIR, "zebra-keyboard", "device.umockdev", NULL);
+      g_build_filename(MUSTER_USBHID_TEST_DIR, "zebra-keyboard", "device.umockdev", NULL);
   g_assert_true(umockdev_testbed_add_from_file(f->testbed, device, &error));
   g_assert_no_error(error);
-  return MUSTER_READER(muster_usb_hid_reader_new(NULL, "any", NULL));
+  return MUSTER_READER(muster_usbhid_reader_new(NULL, "any", NULL));
 }
 
 static void

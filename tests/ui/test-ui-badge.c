@@ -30,7 +30,7 @@
 #include "db/items.h"
 #include "db/settings.h"
 #include "db/store-private.h" /* white-box: SQL behind the engine's back */
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 #include "ui/review-model.h"
 #include "ui/screen-review.h"
 #include "ui/widgets.h"
@@ -42,7 +42,7 @@
 
 typedef struct {
   UiTest t;
-  MusterSimSource *reader;
+  MusterSimReader *reader;
 } BadgeTest;
 
 /* The kiosk on a database where each name in holders (name, card, ..., NULL) has that
@@ -59,7 +59,7 @@ badge_setup(BadgeTest *b, const char *const *holders)
     g_assert_no_error(error);
   }
   ui_test_restart(&b->t, 1024, 600);
-  b->reader = muster_sim_source_new("nfc-sim", NULL, 0);
+  b->reader = muster_sim_reader_new("nfc-sim", NULL, 0);
   muster_kiosk_session_add_reader(b->t.session, MUSTER_READER(b->reader));
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_reader_start(MUSTER_READER(b->reader), &error));
@@ -82,13 +82,13 @@ tap_card(BadgeTest *b, const char *uid, const char *authenticity)
       g_strdup_printf("{\"value\": \"%s\", \"kind\": \"hf_uid\", \"reader_kind\": \"nfc\"%s%s%s}",
                       uid, authenticity ? ", \"authenticity\": \"" : "",
                       authenticity ? authenticity : "", authenticity ? "\"" : "");
-  muster_sim_source_push(b->reader, line);
+  muster_sim_reader_push(b->reader, line);
 }
 
 static gboolean
 reader_done(gpointer data)
 {
-  return muster_sim_source_is_done(data);
+  return muster_sim_reader_is_done(data);
 }
 
 /* Waits until every pushed line was read and handled on the main loop. */
@@ -235,7 +235,7 @@ test_scan_while_locked(void)
   g_autoptr(MusterItem) one = muster_items_get(b.t.store, 1, &error);
   g_autoptr(MusterItem) two = muster_items_get(b.t.store, 2, &error);
   g_assert_no_error(error);
-  muster_sim_source_push(b.reader, one->serial);
+  muster_sim_reader_push(b.reader, one->serial);
   wait_read(&b);
 
   /* Idle: the kiosk locks; the count stays open. */
@@ -245,11 +245,11 @@ test_scan_while_locked(void)
   g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM audit_log WHERE action = 'user.sign_out' "
                               "AND detail = '{\"why\":\"idle\"}'"),
                   ==, 1);
-  muster_sim_source_push(b.reader, two->serial);
+  muster_sim_reader_push(b.reader, two->serial);
   wait_read(&b);
   g_assert_nonnull(strstr(label_text(&b, "sign-in-error"), "not counted"));
   /* A rack label read meanwhile says nothing. */
-  muster_sim_source_push(b.reader, "@R1/A");
+  muster_sim_reader_push(b.reader, "@R1/A");
   wait_read(&b);
 
   ui_test_sign_in(&b.t, "bob", "1234");
@@ -277,7 +277,7 @@ test_given_at_kiosk(void)
   g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM user_badge"), ==, 0);
   ui_test_click(&b.t, NULL, "badge-give");
   g_assert_nonnull(strstr(label_text(&b, "badge-status"), "bob"));
-  muster_sim_source_push(b.reader, "GLK-1001");
+  muster_sim_reader_push(b.reader, "GLK-1001");
   wait_read(&b);
   g_assert_nonnull(strstr(label_text(&b, "badge-status"), "not an NFC card"));
   g_assert_cmpint(sql_int(&b, "SELECT count(*) FROM user_badge"), ==, 0);
@@ -326,7 +326,7 @@ test_witness_by_badge(void)
   ui_test_sign_in(&b.t, "bob", "1234");
   ui_test_click(&b.t, NULL, "start");
   g_assert_cmpstr(ui_test_page(&b.t), ==, "start");
-  muster_sim_source_push(b.reader, "GLK-1001");
+  muster_sim_reader_push(b.reader, "GLK-1001");
   wait_read(&b);
   g_assert_nonnull(strstr(label_text(&b, "start-error"), "not counted"));
   tap_card(&b, "04000000000002", NULL); /* bob's own */

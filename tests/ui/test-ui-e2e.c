@@ -16,7 +16,7 @@
 
 #include "db/counts.h"
 #include "db/reconcile.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 #include "ui/count-model.h"
 #include "ui/review-model.h"
 #include "ui/screen-live.h"
@@ -49,7 +49,7 @@ feed_done(gpointer data)
 {
   E2e *e = data;
   MusterKioskCountModel *m = muster_kiosk_session_get_count(e->t.session);
-  return muster_sim_source_is_done(MUSTER_SIM_SOURCE(e->reader)) &&
+  return muster_sim_reader_is_done(MUSTER_SIM_READER(e->reader)) &&
          muster_kiosk_count_model_get_scans(m) == (gint64)e->outcomes && e->outcomes > 0 &&
          g_main_context_pending(NULL) == FALSE;
 }
@@ -79,7 +79,7 @@ static void
 scan_everything(E2e *e)
 {
   UiTest *t = &e->t;
-  e->reader = MUSTER_READER(muster_sim_source_new("sim0", t->demo->feed, 0));
+  e->reader = MUSTER_READER(muster_sim_reader_new("sim0", t->demo->feed, 0));
   muster_kiosk_session_add_reader(t->session, e->reader);
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_reader_start(e->reader, &error));

@@ -29,7 +29,7 @@
 #include "db/counts.h"
 #include "db/items.h"
 #include "db/sync-state.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 #include "ui/count-model.h"
 #include "ui/cue.h"
 #include "ui/i18n.h"
@@ -230,7 +230,7 @@ test_commit_refused_then_retried(void)
 {
   UiTest t;
   ui_test_setup(&t, 200, 1024, 600);
-  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_source_new("sim0", NULL, 0));
+  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_reader_new("sim0", NULL, 0));
   muster_kiosk_session_add_reader(t.session, reader);
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_reader_start(reader, &error));
@@ -242,8 +242,8 @@ test_commit_refused_then_retried(void)
   g_autoptr(MusterItem) item = muster_items_get(t.store, 1, &error);
   g_assert_no_error(error);
   g_autofree char *at = g_strdup_printf("@%s", item->location_path);
-  muster_sim_source_push(MUSTER_SIM_SOURCE(reader), at);
-  muster_sim_source_push(MUSTER_SIM_SOURCE(reader), item->serial);
+  muster_sim_reader_push(MUSTER_SIM_READER(reader), at);
+  muster_sim_reader_push(MUSTER_SIM_READER(reader), item->serial);
   g_assert_true(ui_test_wait(has_error, m, 5000));
   ui_test_wait_frame(&t);
   g_assert_cmpuint(g_list_model_get_n_items(muster_kiosk_count_model_get_recent(m)), ==, 0);
@@ -294,7 +294,7 @@ racks_show(gpointer data)
 static gboolean
 reader_done(gpointer data)
 {
-  return muster_sim_source_is_done(data);
+  return muster_sim_reader_is_done(data);
 }
 
 /* A weapon the records put in another rack, read in this one, is not counted towards
@@ -305,7 +305,7 @@ test_rack_progress_unexpected(void)
 {
   UiTest t;
   ui_test_setup(&t, 200, 1024, 600);
-  g_autoptr(MusterSimSource) reader = muster_sim_source_new("sim0", NULL, 0);
+  g_autoptr(MusterSimReader) reader = muster_sim_reader_new("sim0", NULL, 0);
   muster_kiosk_session_add_reader(t.session, MUSTER_READER(reader));
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_reader_start(MUSTER_READER(reader), &error));
@@ -322,9 +322,9 @@ test_rack_progress_unexpected(void)
       other = g_steal_pointer(&i);
   }
   g_autofree char *at = g_strdup_printf("@%s", here->location_path);
-  muster_sim_source_push(reader, at);
-  muster_sim_source_push(reader, here->serial);
-  muster_sim_source_push(reader, other->serial);
+  muster_sim_reader_push(reader, at);
+  muster_sim_reader_push(reader, here->serial);
+  muster_sim_reader_push(reader, other->serial);
   g_assert_true(ui_test_wait(reader_done, reader, 5000));
   /* Live: the line follows the committed results. */
   g_autoptr(MusterCount) c =
@@ -374,7 +374,7 @@ test_reader_state_shown(void)
 {
   UiTest t;
   ui_test_setup(&t, 200, 1024, 600);
-  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_source_new("usb0", NULL, 0));
+  g_autoptr(MusterReader) reader = MUSTER_READER(muster_sim_reader_new("usb0", NULL, 0));
   muster_kiosk_session_add_reader(t.session, reader);
   ui_test_sign_in(&t, "bob", "1234");
   ui_test_click(&t, NULL, "start");
@@ -492,7 +492,7 @@ test_reader_plugged_in_while_counting(void)
   LabelWait w = {&t, "No reader"};
   g_assert_true(ui_test_wait(readers_show, &w, 2000));
 
-  g_autoptr(MusterSimSource) plugged = muster_sim_source_new("usb7", NULL, 0);
+  g_autoptr(MusterSimReader) plugged = muster_sim_reader_new("usb7", NULL, 0);
   muster_kiosk_session_add_reader(t.session, MUSTER_READER(plugged));
   w.text = "usb7 (sim)";
   g_assert_true(ui_test_wait(readers_show, &w, 2000));
@@ -501,8 +501,8 @@ test_reader_plugged_in_while_counting(void)
   g_autoptr(MusterItem) item = muster_items_get(t.store, 2, &error);
   g_assert_no_error(error);
   g_autofree char *at = g_strdup_printf("@%s", item->location_path);
-  muster_sim_source_push(plugged, at);
-  muster_sim_source_push(plugged, item->serial);
+  muster_sim_reader_push(plugged, at);
+  muster_sim_reader_push(plugged, item->serial);
   g_assert_true(ui_test_wait(recent_has, m, 5000));
   g_autoptr(MusterKioskScanRow) row =
       g_list_model_get_item(muster_kiosk_count_model_get_recent(m), 0);
@@ -528,7 +528,7 @@ marking_is(gpointer data)
 static gboolean
 played_all(gpointer data)
 {
-  return muster_sim_source_is_done(data);
+  return muster_sim_reader_is_done(data);
 }
 
 static void
@@ -539,15 +539,15 @@ test_scan_looks_up(void)
   ui_test_sign_in(&t, "bob", "1234");
   ui_test_click(&t, NULL, "lookup");
   g_assert_cmpstr(ui_test_page(&t), ==, "lookup");
-  g_autoptr(MusterSimSource) plugged = muster_sim_source_new("usb8", NULL, 0);
+  g_autoptr(MusterSimReader) plugged = muster_sim_reader_new("usb8", NULL, 0);
   muster_kiosk_session_add_reader(t.session, MUSTER_READER(plugged));
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_reader_start(MUSTER_READER(plugged), &error));
   g_autoptr(MusterItem) item = muster_items_get(t.store, 3, &error);
   g_assert_no_error(error);
   g_autofree char *at = g_strdup_printf("@%s", item->location_path);
-  muster_sim_source_push(plugged, item->serial);
-  muster_sim_source_push(plugged, at);
+  muster_sim_reader_push(plugged, item->serial);
+  muster_sim_reader_push(plugged, at);
   LabelWait w = {&t, item->serial};
   g_assert_true(ui_test_wait(marking_is, &w, 5000));
   g_autofree char *sn = g_strdup_printf("SN %s", item->serial);

@@ -13,7 +13,7 @@
 
 #include "db/counts.h"
 #include "db/items.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 #include "ui/count-model.h"
 #include "ui/i18n.h"
 #include "ui/kiosk.h"
@@ -61,7 +61,7 @@ add_feed(UiTest *t, guint n_lines)
   g_autoptr(GPtrArray) lines = g_ptr_array_new();
   for (guint i = 0; i < n_lines && i < t->demo->feed->len; i++)
     g_ptr_array_add(lines, g_ptr_array_index(t->demo->feed, i));
-  MusterReader *reader = MUSTER_READER(muster_sim_source_new("sim0", lines, 0));
+  MusterReader *reader = MUSTER_READER(muster_sim_reader_new("sim0", lines, 0));
   muster_kiosk_session_add_reader(t->session, reader);
   return reader;
 }

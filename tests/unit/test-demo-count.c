@@ -14,7 +14,7 @@
 #include "db/ingest.h"
 #include "db/items.h"
 #include "demo/demo.h"
-#include "drivers/sim/sim-reader.h"
+#include "drivers/sim/sim-feed.h"
 #include "test-util.h"
 
 #define DEMO_SEED 2026
@@ -72,7 +72,7 @@ feed_flush(Feed *feed)
 }
 
 static void
-on_scan(MusterSimReader *reader, const MusterScan *scan, const char *location, gpointer data)
+on_scan(MusterSimFeed *reader, const MusterScan *scan, const char *location, gpointer data)
 {
   Feed *feed = data;
   if (feed->error != NULL)
@@ -88,7 +88,7 @@ on_scan(MusterSimReader *reader, const MusterScan *scan, const char *location, g
 }
 
 static void
-on_done(MusterSimReader *reader, gpointer data)
+on_done(MusterSimFeed *reader, gpointer data)
 {
   Feed *feed = data;
   feed_flush(feed);
@@ -106,8 +106,8 @@ play_feed(Fixture *f)
   GArray *results = g_array_new(FALSE, TRUE, sizeof(MusterIngestResult));
   g_array_set_clear_func(results, (GDestroyNotify)muster_ingest_result_clear);
   Feed feed = {ingest, loop, results, NULL};
-  g_autoptr(MusterSimReader) reader = muster_sim_reader_new(NULL, f->demo->feed, 0);
-  muster_sim_reader_start(reader, on_scan, on_done, &feed);
+  g_autoptr(MusterSimFeed) reader = muster_sim_feed_new(NULL, f->demo->feed, 0);
+  muster_sim_feed_start(reader, on_scan, on_done, &feed);
   g_main_loop_run(loop);
   g_assert_no_error(feed.error);
   g_assert_cmpuint(muster_ingest_pending(ingest), ==, 0);

@@ -11,7 +11,7 @@
  */
 #include "db/counts.h"
 #include "db/items.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 #include "live/live-count.h"
 #include "test-util.h"
 
@@ -81,12 +81,12 @@ on_location(MusterLiveCount *live, const char *path, Fixture *f)
 static void
 play(Fixture *f, const char *feed, guint expect_results)
 {
-  g_autoptr(MusterSimSource) sim = NULL;
+  g_autoptr(MusterSimReader) sim = NULL;
   g_auto(GStrv) lines = g_strsplit(feed, "\n", -1);
   g_autoptr(GPtrArray) arr = g_ptr_array_new();
   for (guint i = 0; lines[i] != NULL; i++)
     g_ptr_array_add(arr, lines[i]);
-  sim = muster_sim_source_new("sim:test", arr, 200);
+  sim = muster_sim_reader_new("sim:test", arr, 200);
   g_autoptr(GPtrArray) readers = g_ptr_array_new();
   g_ptr_array_add(readers, sim);
   g_autoptr(MusterReaderManager) m = muster_reader_manager_new_for_readers(readers);

@@ -7,7 +7,7 @@
  * and missing keys are errors that name the group.
  */
 #include "drivers/manager.h"
-#include "drivers/sim/sim-source.h"
+#include "drivers/sim/sim-reader.h"
 
 #include <glib/gstdio.h>
 

@@ -1,7 +1,7 @@
 /*
  * grey-image.c: the 8-bit greyscale image (see grey-image.h).
  */
-#include "drivers/image/grey-image.h"
+#include "decode/grey-image.h"
 
 #include <string.h>
 

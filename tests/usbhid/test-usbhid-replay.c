@@ -25,7 +25,7 @@
 typedef struct {
   UMockdevTestbed *testbed;
   ScannerEmulator *emulator; /* NULL when the device replays a recording */
-  MusterUsbHidReader *reader;
+  MusterUsbhidReader *reader;
   GPtrArray *scans;    /* MusterScan* copies, in order */
   GPtrArray *errors;   /* char*: every last-error notified */
   GPtrArray *messages; /* char*: every message the reader logged */
@@ -35,7 +35,7 @@ typedef struct {
 static char *
 data_file(const char *folder, const char *name)
 {
-  return g_build_filename(MUSTER_USB_TEST_DIR, folder, name, NULL);
+  return g_build_filename(MUSTER_USBHID_TEST_DIR, folder, name, NULL);
 }
 
 /* Adds a device: its ioctl recording first, so the reader never opens a device node
@@ -83,7 +83,9 @@ fixture_setup(Fixture *fx, gconstpointer data)
 {
   g_mutex_init(&fx->lock);
   fx->messages = g_ptr_array_new_with_free_func(g_free);
+  /* The reader's state messages (the base class) and the driver's own. */
   g_log_set_handler("Muster", G_LOG_LEVEL_MESSAGE, on_log, fx);
+  g_log_set_handler("Muster-usbhid", G_LOG_LEVEL_MESSAGE, on_log, fx);
   fx->testbed = umockdev_testbed_new();
   g_assert_true(umockdev_in_mock_environment());
   fx->scans = g_ptr_array_new_with_free_func((GDestroyNotify)muster_scan_free);
@@ -105,6 +107,7 @@ fixture_teardown(Fixture *fx, gconstpointer data)
   g_ptr_array_unref(fx->scans);
   g_ptr_array_unref(fx->errors);
   g_log_set_handler("Muster", G_LOG_LEVEL_MESSAGE, g_log_default_handler, NULL);
+  g_log_set_handler("Muster-usbhid", G_LOG_LEVEL_MESSAGE, g_log_default_handler, NULL);
   g_ptr_array_unref(fx->messages);
   g_mutex_clear(&fx->lock);
   g_object_unref(fx->testbed);
@@ -113,7 +116,7 @@ fixture_teardown(Fixture *fx, gconstpointer data)
 static void
 start_reader(Fixture *fx, const char *scanners_file)
 {
-  fx->reader = muster_usb_hid_reader_new(NULL, "any", scanners_file);
+  fx->reader = muster_usbhid_reader_new(NULL, "any", scanners_file);
   g_signal_connect(fx->reader, "scan", G_CALLBACK(on_scan), fx);
   g_signal_connect(fx->reader, "notify::last-error", G_CALLBACK(on_last_error), fx);
   g_autoptr(GError) error = NULL;
@@ -237,8 +240,8 @@ test_keyboard_scans(Fixture *fx, gconstpointer data)
 
   assert_last_error(fx, "was unplugged");
   g_assert_false(errors_mention(fx, "partial"));
-  g_assert_cmpuint(muster_usb_hid_reader_get_n_discarded(fx->reader), ==, 0);
-  g_assert_cmpuint(muster_usb_hid_reader_get_n_malformed(fx->reader), ==, 0);
+  g_assert_cmpuint(muster_usbhid_reader_get_n_discarded(fx->reader), ==, 0);
+  g_assert_cmpuint(muster_usbhid_reader_get_n_malformed(fx->reader), ==, 0);
   g_assert_cmpuint(muster_reader_get_n_scans(MUSTER_READER(fx->reader)), ==, 3);
 }
 
@@ -252,7 +255,7 @@ test_unplug_mid_scan_then_replug(Fixture *fx, gconstpointer data)
   wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
   g_assert_cmpuint(fx->scans->len, ==, 0);
   assert_last_error(fx, "unplugged in mid-scan: a partial scan of 4 bytes was discarded");
-  g_assert_cmpuint(muster_usb_hid_reader_get_n_discarded(fx->reader), ==, 1);
+  g_assert_cmpuint(muster_usbhid_reader_get_n_discarded(fx->reader), ==, 1);
 
   umockdev_testbed_remove_device(fx->testbed, "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2");
   plug(fx, "zebra-keyboard", "replugged.umockdev", "replugged-scan.ioctl", "/dev/bus/usb/001/003");
@@ -262,7 +265,7 @@ test_unplug_mid_scan_then_replug(Fixture *fx, gconstpointer data)
   /* The replugged recording ends with an unplug between scans. */
   wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
   g_assert_cmpuint(fx->scans->len, ==, 1);
-  g_assert_cmpuint(muster_usb_hid_reader_get_n_discarded(fx->reader), ==, 1);
+  g_assert_cmpuint(muster_usbhid_reader_get_n_discarded(fx->reader), ==, 1);
   assert_last_error(fx, "bus 1 device 3");
 }
 
@@ -277,7 +280,7 @@ test_malformed_reports(Fixture *fx, gconstpointer data)
   g_assert_cmpuint(fx->scans->len, ==, 2);
   g_assert_cmpstr(scan_at(fx, 0)->text, ==, "X1Y");
   g_assert_cmpstr(scan_at(fx, 1)->text, ==, "Z9");
-  g_assert_cmpuint(muster_usb_hid_reader_get_n_malformed(fx->reader), ==, 3);
+  g_assert_cmpuint(muster_usbhid_reader_get_n_malformed(fx->reader), ==, 3);
   g_assert_true(errors_mention(fx, "rollover error report"));
   g_assert_true(errors_mention(fx, "a keyboard report of 5 bytes"));
   g_assert_true(errors_mention(fx, "Alt+999"));
@@ -310,7 +313,7 @@ test_hidpos_scans(Fixture *fx, gconstpointer data)
   const MusterScan *long_scan = scan_at(fx, 1);
   g_assert_cmpstr(long_scan->symbology, ==, "code128");
   g_assert_cmpstr(long_scan->text, ==, want->str);
-  g_assert_cmpuint(muster_usb_hid_reader_get_n_malformed(fx->reader), ==, 1);
+  g_assert_cmpuint(muster_usbhid_reader_get_n_malformed(fx->reader), ==, 1);
   g_assert_true(errors_mention(fx, "claiming 200 data bytes in a 58-byte data area"));
   assert_last_error(fx, "Test HID POS scanner (0c2e:fff0, bus 1 device 4) was unplugged");
 }
@@ -326,7 +329,7 @@ test_hidpos_unplug_mid_scan(Fixture *fx, gconstpointer data)
   wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
   g_assert_cmpuint(fx->scans->len, ==, 0);
   assert_last_error(fx, "unplugged in mid-scan: a partial scan of 58 bytes was discarded");
-  g_assert_cmpuint(muster_usb_hid_reader_get_n_discarded(fx->reader), ==, 1);
+  g_assert_cmpuint(muster_usbhid_reader_get_n_discarded(fx->reader), ==, 1);
 }
 
 static gboolean
@@ -407,7 +410,7 @@ test_kernel_driver_detached(Fixture *fx, gconstpointer data)
 static void
 test_bad_match(void)
 {
-  g_autoptr(MusterUsbHidReader) reader = muster_usb_hid_reader_new(NULL, "zebra", NULL);
+  g_autoptr(MusterUsbhidReader) reader = muster_usbhid_reader_new(NULL, "zebra", NULL);
   g_autoptr(GError) error = NULL;
   g_assert_false(muster_reader_start(MUSTER_READER(reader), &error));
   g_assert_nonnull(error);

@@ -14,7 +14,6 @@
 
 #include "core/muster-error.h"
 #include "drivers/camera/camera-reader.h"
-#include "drivers/camera/debounce.h"
 #include "drivers/manager.h"
 #include "image-fixture.h"
 #include "marking/payload.h"
@@ -609,31 +608,6 @@ test_zbar_video_not_a_camera(gconstpointer data)
   image_fixture_tmpdir_free(g_steal_pointer(&dir));
 }
 
-/* The debounce rule itself, on a made-up clock. */
-static void
-test_debounce_rule(void)
-{
-  g_autoptr(MusterDebounce) d = muster_debounce_new(2, 100);
-  gint64 t = 1000000;
-  g_assert_true(muster_debounce_seen(d, "a", t));
-  g_assert_false(muster_debounce_seen(d, "a", t)); /* twice in a frame: once */
-  muster_debounce_end_frame(d, t);
-  t += 10000;
-  muster_debounce_end_frame(d, t); /* absent 1 frame */
-  t += 200000;
-  g_assert_false(muster_debounce_seen(d, "a", t)); /* 1 frame is not enough */
-  muster_debounce_end_frame(d, t);
-  muster_debounce_end_frame(d, t + 1000);
-  muster_debounce_end_frame(d, t + 2000); /* 2 frames, but 2 ms: not long enough */
-  g_assert_cmpuint(muster_debounce_n_in_view(d), ==, 1);
-  muster_debounce_end_frame(d, t + 100000); /* 3 frames and 100 ms: gone */
-  g_assert_cmpuint(muster_debounce_n_in_view(d), ==, 0);
-  g_assert_true(muster_debounce_seen(d, "a", t + 110000));
-  g_assert_true(muster_debounce_seen(d, "b", t + 110000));
-  muster_debounce_reset(d);
-  g_assert_true(muster_debounce_seen(d, "b", t + 120000));
-}
-
 extern const MusterReaderDriver muster_camera_driver;
 
 /* The readers file's [reader NAME] group for a camera: its keys, and bad values refused
@@ -674,7 +648,6 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/camera/debounce-rule", test_debounce_rule);
   g_test_add_func("/camera/driver", test_driver);
   add("/camera/one-scan-per-mark-in-view", 0, test_one_scan_per_mark_in_view);
   add("/camera/debounce-by-time", 0, test_debounce_by_time);

@@ -20,9 +20,9 @@
  * 3/4 and 1/2 size. EAN/UPC carry one mod-10 check digit, too weak to trust a reading
  * from a couple of scan lines: zbar's quality (the number of scan lines that agreed) must
  * reach ZBAR_MIN_QUALITY_WEAK_CHECK for them. Both were set on ZXing's black-box images
- * (see tests/image/test-zxing-blackbox.c), where they turn misreads into reads.
+ * (see tests/decode/test-zxing-blackbox.c), where they turn misreads into reads.
  */
-#include "drivers/image/decoder.h"
+#include "decode/decoder.h"
 
 #include <dmtx.h>
 #include <string.h>

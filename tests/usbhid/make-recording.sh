@@ -10,7 +10,7 @@
 #                                        length, AIM symbology id, data, continued flag)
 #   make-recording.sh unplug REPORTSIZE  the reap that fails with -19 (ENODEV): an unplug
 #   make-recording.sh setproto           the SET_PROTOCOL(boot) control request on interface 0
-#   make-recording.sh all                rewrites every recording of tests/usb
+#   make-recording.sh all                rewrites every recording of tests/usbhid
 #
 # Keyboard ITEMs are text, typed with US key codes, or one of the tokens:
 #   {ENTER} {TAB} {GS} {RS} {EOT} (Ctrl+] Ctrl+^ Ctrl+D), {ALT:NNN} (Alt + keypad code),
@@ -120,7 +120,7 @@ hidpos() { # aim items...
   done
 }
 
-# Every recording of tests/usb, as the tests expect them (see README.md).
+# Every recording of tests/usbhid, as the tests expect them (see README.md).
 all() {
   local here kbd pos long reports
   here=$(dirname "${BASH_SOURCE[0]}")

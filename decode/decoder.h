@@ -15,7 +15,7 @@
  * thread its own.
  */
 #pragma once
-#include "drivers/image/grey-image.h"
+#include "decode/grey-image.h"
 #include <glib.h>
 
 G_BEGIN_DECLS

@@ -7,7 +7,7 @@
  * distortions in code keeps them exact and seeded.
  */
 #pragma once
-#include "drivers/image/grey-image.h"
+#include "decode/grey-image.h"
 #include <glib.h>
 
 G_BEGIN_DECLS

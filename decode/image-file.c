@@ -1,14 +1,14 @@
 /*
  * image-file.c: image files to greyscale through gdk-pixbuf (see image-file.h).
  */
-#include "drivers/image/image-file.h"
+#include "decode/image-file.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "core/muster-error.h"
-#include "drivers/image/decoder.h"
+#include "decode/decoder.h"
 
 static guint8
 luma(const guint8 *p, gboolean alpha)

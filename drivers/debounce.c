@@ -1,7 +1,7 @@
 /*
  * debounce.c: one scan per mark in view (see debounce.h).
  */
-#include "drivers/camera/debounce.h"
+#include "drivers/debounce.h"
 
 typedef struct {
   guint64 last_frame;

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 
-#include "drivers/image/image-file.h"
+#include "decode/image-file.h"
 
 char *
 image_fixture_tmpdir_new(void)

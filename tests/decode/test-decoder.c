@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "core/muster-error.h"
-#include "drivers/image/decoder.h"
-#include "drivers/image/image-file.h"
+#include "decode/decoder.h"
+#include "decode/image-file.h"
 #include "image-fixture.h"
 
 typedef struct {

@@ -7,7 +7,7 @@
  * on detections instead). The thresholds are copied from each set's README as data.
  */
 #pragma once
-#include "drivers/image/decoder.h"
+#include "decode/decoder.h"
 
 G_BEGIN_DECLS
 

@@ -1,6 +1,11 @@
 /*
  * debounce.h: turns "this mark is in this frame" into "this mark came into view".
  *
+ * Shared by the drivers whose device sees a mark again and again while it is held there:
+ * the camera in every frame, and a UHF reader in every inventory round. A driver feeds it
+ * sightings; what comes out is reads, so it lives beside the reader base class, not in
+ * scan/ (a scan is already one read).
+ *
  * A camera sees a mark held in front of it in every frame, 30 times a second, and misses
  * it in the odd frame (glare, motion blur). It is one scan until it has been out of view
  * for at least absent_frames frames and absent_ms milliseconds: both, so that neither a

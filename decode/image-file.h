@@ -8,7 +8,7 @@
  * bomb) is refused without allocating it.
  */
 #pragma once
-#include "drivers/image/grey-image.h"
+#include "decode/grey-image.h"
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib.h>
 

@@ -3,7 +3,7 @@
  */
 #include "zxing-blackbox.h"
 
-#include "drivers/image/image-file.h"
+#include "decode/image-file.h"
 
 #include <string.h>
 
