@@ -21,7 +21,7 @@
  *    joins the thread: once it returns no step runs, and MusterReader drops anything
  *    still queued.
  */
-#include "drivers/lifecycle.h"
+#include "drivers/lifecycle-private.h"
 
 GQuark
 muster_reader_error_quark(void)

@@ -9,7 +9,7 @@
  * queued item carries the run it belongs to and is dropped if the run has ended.
  */
 #include "drivers/reader.h"
-#include "drivers/lifecycle.h"
+#include "drivers/lifecycle-private.h"
 
 typedef struct {
   char *id;

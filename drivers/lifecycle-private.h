@@ -1,5 +1,5 @@
 /*
- * lifecycle.h: the device lifecycle of MusterReader, between reader.c and lifecycle.c
+ * lifecycle-private.h: the device lifecycle of MusterReader, between reader.c and lifecycle.c
  * only (drivers see its steps in reader.h).
  *
  * Each reader holds one MusterLifecycle; MusterReader's default start and stop run it.
