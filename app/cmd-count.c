@@ -298,25 +298,12 @@ run_sign_off(int argc, char **argv)
   return run_step(&muster_cmd_count[CMD_SIGN_OFF], argc, argv, &how);
 }
 
-/* The states --state takes, from the table: "open, closed, reconciled or signed_off". */
-static char *
-state_choices(void)
-{
-  GString *words = g_string_new(NULL);
-  for (guint s = 0; s < MUSTER_COUNT_N_STATES; s++)
-    g_string_append_printf(words, "%s%s",
-                           s == 0                          ? ""
-                           : s + 1 < MUSTER_COUNT_N_STATES ? ", "
-                                                           : " or ",
-                           muster_count_state_to_string((MusterCountState)s));
-  return g_string_free(words, FALSE);
-}
-
 static int
 run_list(int argc, char **argv)
 {
   const MusterCliCommand *cmd = &muster_cmd_count[CMD_LIST];
-  g_autofree char *state_s = NULL, *choices = state_choices();
+  g_autofree char *state_s = NULL,
+                  *choices = muster_closed_list_join(&muster_count_state_list, " or ");
   const GOptionEntry entries[] = {{"state", 0, 0, G_OPTION_ARG_STRING, &state_s, choices, "STATE"},
                                   {NULL}};
   const CliStart start = {.entries = entries};
