@@ -354,6 +354,16 @@ feed_readers(MusterStore *store, const MusterUser *actor, const MusterCount *cou
   return muster_live_count_flush(live, error);
 }
 
+static const char scan_help[] =
+    "Each line is one scan: the marking as read (\"GL-123456\", \"04:A1:B2:C3:D4:E5:F6\"),\n"
+    "or a JSON object {\"value\": ..., \"kind\": ..., \"group\": ..., \"component\": ...,\n"
+    "\"location\": ..., \"reader\": ..., \"authenticity\": ...}. A line \"@R1/A\" sets the\n"
+    "location of the scans that follow. Garbage lines are kept as unreadable scans.\n"
+    "With --from-readers the scans come from the readers (tags, barcodes, Data Matrix;\n"
+    "a scanned rack label \"@R1/A/03\" sets the location) until Ctrl+C or --idle-exit.\n"
+    "Each scan is acknowledged on stdout (with --json: one JSON object per line) only\n"
+    "after it is committed to disk.";
+
 int
 cmd_count_run_scan(int argc, char **argv)
 {
@@ -377,32 +387,25 @@ cmd_count_run_scan(int argc, char **argv)
       {"idle-exit", 0, 0, G_OPTION_ARG_DOUBLE, &idle,
        "With --from-readers: stop after this long without a scan (default: at Ctrl+C)", "SECONDS"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries,
-      "Each line is one scan: the marking as read (\"GL-123456\", \"04:A1:B2:C3:D4:E5:F6\"),\n"
-      "or a JSON object {\"value\": ..., \"kind\": ..., \"group\": ..., \"component\": ...,\n"
-      "\"location\": ..., \"reader\": ..., \"authenticity\": ...}. A line \"@R1/A\" sets the\n"
-      "location of the scans that follow. Garbage lines are kept as unreadable scans.\n"
-      "With --from-readers the scans come from the readers (tags, barcodes, Data Matrix;\n"
-      "a scanned rack label \"@R1/A/03\" sets the location) until Ctrl+C or --idle-exit.\n"
-      "Each scan is acknowledged on stdout (with --json: one JSON object per line) only\n"
-      "after it is committed to disk.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one COUNT");
+  const CliStart start = {
+      .entries = entries, .help = scan_help, .usage = COUNT_USAGE_ONE, .args = 1};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   if (!from_readers && (readers_file != NULL || idle != 0))
     return cli_usage_error(cmd, "--readers and --idle-exit go with --from-readers");
   g_autoptr(GError) error = NULL;
-  g_auto(CountCtx) c = {0};
-  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error))
+  g_autoptr(MusterCount) count = NULL;
+  if (!cli_session_open(&s, CLI_OPEN_SIGNED_IN, actor_name, &error) ||
+      (count = muster_counts_get(s.store, argv[1], &error)) == NULL)
     return cli_fail(error);
   if (from_readers) {
-    if (!feed_readers(c.store, c.actor, c.count, readers_file, location, idle, &error))
+    if (!feed_readers(s.store, s.actor, count, readers_file, location, idle, &error))
       return cli_fail(error);
-    return cli.json ? 0 : count_print(c.store, c.count->id, c.actor);
+    return cli.json ? 0 : count_print(s.store, count->id, s.actor);
   }
-  if (!feed_stdin(c.store, c.actor, c.count, location, reader ? reader : "stdin", &error))
+  if (!feed_stdin(s.store, s.actor, count, location, reader ? reader : "stdin", &error))
     return cli_fail(error);
   return 0;
 }

@@ -76,7 +76,6 @@ print_unmarked(const char *uuid, const char *location, const char *photo_file,
 int
 cmd_count_run_unmarked(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_count[CMD_UNMARKED];
   g_autofree char *actor_name = NULL, *description = NULL, *location = NULL, *photo = NULL;
   const GOptionEntry entries[] = {
       {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who found it", "NAME"},
@@ -85,21 +84,26 @@ cmd_count_run_unmarked(int argc, char **argv)
       {"photo", 0, 0, G_OPTION_ARG_FILENAME, &photo,
        "A photo of it, PNG or JPEG, at most 8 MiB: its bytes are stored", "FILE"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || description == NULL || location == NULL)
-    return cli_usage_error(cmd, "give --description, --location and one COUNT");
+  const CliStart start = {.entries = entries,
+                          .usage = "give --description, --location and one COUNT",
+                          .args = 1,
+                          .required = (char **const[]){&description, &location, NULL}};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_count[CMD_UNMARKED], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
+  /* the photo is checked before anything is opened: a bad file changes nothing */
   MusterPhotoFacts facts = {0};
   g_autoptr(GBytes) bytes = photo != NULL ? read_photo(photo, &facts, &error) : NULL;
   if (photo != NULL && bytes == NULL)
     return cli_fail(error);
   MusterPhotoInput input = {bytes, facts.media_type, 0};
-  g_auto(CountCtx) c = {0};
+  g_autoptr(MusterCount) count = NULL;
   g_autofree char *uuid = NULL;
-  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error) ||
-      !muster_counts_record_unmarked_photo(c.store, c.actor, c.count->id, description, location,
+  if (!cli_session_open(&s, CLI_OPEN_SIGNED_IN, actor_name, &error) ||
+      (count = muster_counts_get(s.store, argv[1], &error)) == NULL ||
+      !muster_counts_record_unmarked_photo(s.store, s.actor, count->id, description, location,
                                            bytes != NULL ? &input : NULL, &uuid, &error))
     return cli_fail(error);
   print_unmarked(uuid, location, photo, &facts);
@@ -110,24 +114,24 @@ cmd_count_run_unmarked(int argc, char **argv)
 int
 cmd_count_run_photo(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_count[CMD_PHOTO];
   g_autofree char *out = NULL;
   const GOptionEntry entries[] = {
       {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the photo (required)", "FILE"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(
-      cmd, entries,
-      "UNMARKED is the unmarked item's uuid: the subject of its unmarked_item discrepancy\n"
-      "('muster --json count discrepancies --kind unmarked_item COUNT').");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || out == NULL)
-    return cli_usage_error(cmd, "give --out FILE and one UNMARKED uuid");
+  const CliStart start = {
+      .entries = entries,
+      .help = "UNMARKED is the unmarked item's uuid: the subject of its unmarked_item discrepancy\n"
+              "('muster --json count discrepancies --kind unmarked_item COUNT').",
+      .usage = "give --out FILE and one UNMARKED uuid",
+      .args = 1,
+      .required = (char **const[]){&out, NULL},
+      .open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(&muster_cmd_count[CMD_PHOTO], &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
-    return cli_fail(error);
-  g_autoptr(MusterUnmarkedPhoto) photo = muster_unmarked_photos_get(store, argv[1], &error);
+  g_autoptr(MusterUnmarkedPhoto) photo = muster_unmarked_photos_get(s.store, argv[1], &error);
   if (photo == NULL)
     return cli_fail(error);
   gsize size = 0;

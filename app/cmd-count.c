@@ -49,26 +49,16 @@ const MusterCliCommand muster_cmd_count[] = {
                    cmd_count_run_photo},
     [N_CMDS] = {NULL}};
 
-void
-count_ctx_clear(CountCtx *c)
+int
+count_start(const MusterCliCommand *cmd, const CliStart *how, int *argc, char ***argv,
+            CliSession *s, MusterCount **count)
 {
-  g_clear_pointer(&c->count, muster_count_free);
-  g_clear_pointer(&c->actor, muster_user_free);
-  g_clear_pointer(&c->store, muster_store_free);
-}
-
-gboolean
-count_ctx_open(CountCtx *c, const char *actor_name, gboolean sign_in, const char *count_id,
-               GError **error)
-{
-  c->store = cli_open_store(error);
-  if (c->store == NULL)
-    return FALSE;
-  if (sign_in && (c->actor = cli_sign_in_actor(c->store, actor_name, error)) == NULL)
-    return FALSE;
-  if (count_id != NULL && (c->count = muster_counts_get(c->store, count_id, error)) == NULL)
-    return FALSE;
-  return TRUE;
+  int status = cli_start(cmd, how, argc, argv, s);
+  if (status != CLI_GO_ON)
+    return status;
+  g_autoptr(GError) error = NULL;
+  *count = muster_counts_get(s->store, (*argv)[1], &error);
+  return *count != NULL ? CLI_GO_ON : cli_fail(error);
 }
 
 static gboolean
@@ -103,6 +93,7 @@ static int
 run_start(int argc, char **argv)
 {
   const MusterCliCommand *cmd = &muster_cmd_count[CMD_START];
+  const char *usage = "give --witness and either --scope PATH (repeatable) or --all";
   g_autofree char *actor_name = NULL, *witness_name = NULL;
   g_auto(GStrv) scope = NULL;
   gboolean blind = FALSE, all = FALSE;
@@ -117,59 +108,86 @@ run_start(int argc, char **argv)
        "figures",
        NULL},
       {NULL}};
-  g_autoptr(GOptionContext) ctx =
-      cli_context(cmd, entries,
-                  "The counter's PIN comes from $MUSTER_PIN, the witness's from "
-                  "$MUSTER_WITNESS_PIN (or prompts).");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (witness_name == NULL || (scope == NULL && !all) || (scope != NULL && all) || argc != 1)
-    return cli_usage_error(cmd, "give --witness and either --scope PATH (repeatable) or --all");
+  const CliStart start = {.entries = entries,
+                          .help = "The counter's PIN comes from $MUSTER_PIN, the witness's from "
+                                  "$MUSTER_WITNESS_PIN (or prompts).",
+                          .usage = usage,
+                          .required = (char **const[]){&witness_name, NULL}};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
+  if ((scope == NULL && !all) || (scope != NULL && all))
+    return cli_usage_error(cmd, "%s", usage);
   g_autoptr(GError) error = NULL;
-  g_auto(CountCtx) c = {0};
-  if (!count_ctx_open(&c, actor_name, TRUE, NULL, &error))
+  if (!cli_session_open(&s, CLI_OPEN_SIGNED_IN, actor_name, &error))
     return cli_fail(error);
   g_autoptr(MusterUser) witness =
-      cli_sign_in(c.store, witness_name, "MUSTER_WITNESS_PIN", "witness", &error);
+      cli_sign_in(s.store, witness_name, "MUSTER_WITNESS_PIN", "witness", &error);
   if (witness == NULL)
     return cli_fail(error);
   const char *const whole[] = {"", NULL};
   g_autoptr(MusterCount) count = muster_counts_start(
-      c.store, c.actor, witness, all ? whole : (const char *const *)scope, blind, &error);
+      s.store, s.actor, witness, all ? whole : (const char *const *)scope, blind, &error);
   if (count == NULL)
     return cli_fail(error);
-  return count_print(c.store, count->id, c.actor);
+  return count_print(s.store, count->id, s.actor);
 }
 
-typedef gboolean (*CountStep)(MusterStore *, const MusterUser *, gint64, GError **);
+/* A change of a count's state; note is --note, NULL for the steps that take none. */
+typedef gboolean (*CountStep)(MusterStore *, const MusterUser *, gint64, const char *note,
+                              GError **);
+
+/* A subcommand on one COUNT by --user, which then prints the count. */
+typedef struct {
+  const char *who; /* --user's help */
+  CliOpen open;    /* CLI_OPEN_SIGNED_IN, or CLI_OPEN_VIEWER to only look */
+  gboolean note;   /* it takes --note */
+  CountStep step;  /* NULL: it only shows the count */
+} CountStepHow;
 
 static int
-run_step(const MusterCliCommand *cmd, int argc, char **argv, CountStep step)
+run_step(const MusterCliCommand *cmd, int argc, char **argv, const CountStepHow *how)
 {
-  g_autofree char *actor_name = NULL;
+  g_autofree char *actor_name = NULL, *note = NULL;
   const GOptionEntry entries[] = {
-      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Who is doing this", "NAME"}, {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one COUNT");
+      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, how->who, "NAME"},
+      how->note ? (GOptionEntry){"note", 0, 0, G_OPTION_ARG_STRING, &note,
+                                 "A note kept with the sign-off", "TEXT"}
+                : (GOptionEntry){NULL},
+      {NULL}};
+  const CliStart start = {.entries = entries,
+                          .usage = COUNT_USAGE_ONE,
+                          .args = 1,
+                          .open = how->open,
+                          .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  g_autoptr(MusterCount) count = NULL;
+  int status = count_start(cmd, &start, &argc, &argv, &s, &count);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_auto(CountCtx) c = {0};
-  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error) ||
-      !step(c.store, c.actor, c.count->id, &error))
+  if (how->step != NULL && !how->step(s.store, s.actor, count->id, note, &error))
     return cli_fail(error);
-  return count_print(c.store, c.count->id, c.actor);
+  return count_print(s.store, count->id, s.actor);
+}
+
+static gboolean
+close_step(MusterStore *store, const MusterUser *actor, gint64 id, const char *note, GError **error)
+{
+  return muster_counts_close(store, actor, id, error);
 }
 
 static int
 run_close(int argc, char **argv)
 {
-  return run_step(&muster_cmd_count[CMD_CLOSE], argc, argv, muster_counts_close);
+  const CountStepHow how = {"Who is doing this", CLI_OPEN_SIGNED_IN, FALSE, close_step};
+  return run_step(&muster_cmd_count[CMD_CLOSE], argc, argv, &how);
 }
 
 static gboolean
-reconcile_step(MusterStore *store, const MusterUser *actor, gint64 id, GError **error)
+reconcile_step(MusterStore *store, const MusterUser *actor, gint64 id, const char *note,
+               GError **error)
 {
   MusterReconcileSummary summary;
   return muster_reconcile(store, actor, id, &summary, error);
@@ -178,7 +196,8 @@ reconcile_step(MusterStore *store, const MusterUser *actor, gint64 id, GError **
 static int
 run_reconcile(int argc, char **argv)
 {
-  return run_step(&muster_cmd_count[CMD_RECONCILE], argc, argv, reconcile_step);
+  const CountStepHow how = {"Who is doing this", CLI_OPEN_SIGNED_IN, FALSE, reconcile_step};
+  return run_step(&muster_cmd_count[CMD_RECONCILE], argc, argv, &how);
 }
 
 static int
@@ -193,17 +212,16 @@ run_discrepancies(int argc, char **argv)
       {"location", 0, 0, G_OPTION_ARG_STRING, &location, "Only at or under this location", "PATH"},
       {"unresolved", 0, 0, G_OPTION_ARG_NONE, &unresolved, "Only those without a resolution", NULL},
       {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one COUNT");
+  const CliStart start = {
+      .entries = entries, .usage = COUNT_USAGE_ONE, .args = 1, .open = CLI_OPEN_STORE};
+  g_auto(CliSession) s = {0};
+  g_autoptr(MusterCount) count = NULL;
+  int status = count_start(cmd, &start, &argc, &argv, &s, &count);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_auto(CountCtx) c = {0};
-  if (!count_ctx_open(&c, NULL, FALSE, argv[1], &error))
-    return cli_fail(error);
   MusterDiscrepancyFilter filter = {kind, location, unresolved ? 0 : -1};
-  g_autoptr(GPtrArray) list = muster_discrepancies_list(c.store, c.count->id, &filter, &error);
+  g_autoptr(GPtrArray) list = muster_discrepancies_list(s.store, count->id, &filter, &error);
   if (list == NULL)
     return cli_fail(error);
   if (cli.json) {
@@ -235,28 +253,30 @@ run_resolve(int argc, char **argv)
        "found, recorded, corrected, written_off, reported, accepted or reopened", "ACTION"},
       {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT"},
       {NULL}};
-  g_autoptr(GOptionContext) ctx =
-      cli_context(cmd, entries,
-                  "ID is the discrepancy's number or uuid ('muster count discrepancies').\n"
-                  "The confirmer's PIN comes from $MUSTER_CONFIRM_PIN (or a prompt).");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2 || action == NULL || reason == NULL)
-    return cli_usage_error(cmd, "give --action, --reason and one discrepancy ID");
+  const CliStart start = {
+      .entries = entries,
+      .help = "ID is the discrepancy's number or uuid ('muster count discrepancies').\n"
+              "The confirmer's PIN comes from $MUSTER_CONFIRM_PIN (or a prompt).",
+      .usage = "give --action, --reason and one discrepancy ID",
+      .args = 1,
+      .required = (char **const[]){&action, &reason, NULL},
+      .open = CLI_OPEN_SIGNED_IN,
+      .user = &actor_name};
+  g_auto(CliSession) s = {0};
+  int status = cli_start(cmd, &start, &argc, &argv, &s);
+  if (status != CLI_GO_ON)
+    return status;
   g_autoptr(GError) error = NULL;
-  g_auto(CountCtx) c = {0};
-  if (!count_ctx_open(&c, actor_name, TRUE, NULL, &error))
-    return cli_fail(error);
-  g_autoptr(MusterDiscrepancy) d = muster_discrepancies_get(c.store, argv[1], &error);
+  g_autoptr(MusterDiscrepancy) d = muster_discrepancies_get(s.store, argv[1], &error);
   if (d == NULL)
     return cli_fail(error);
   g_autoptr(MusterUser) confirmer = NULL;
-  if (confirm != NULL && (confirmer = cli_sign_in(c.store, confirm, "MUSTER_CONFIRM_PIN",
+  if (confirm != NULL && (confirmer = cli_sign_in(s.store, confirm, "MUSTER_CONFIRM_PIN",
                                                   "confirmer", &error)) == NULL)
     return cli_fail(error);
-  if (!muster_discrepancies_resolve(c.store, c.actor, confirmer, d->id, action, reason, &error))
+  if (!muster_discrepancies_resolve(s.store, s.actor, confirmer, d->id, action, reason, &error))
     return cli_fail(error);
-  g_autoptr(MusterDiscrepancy) after = muster_discrepancies_get(c.store, d->uuid, &error);
+  g_autoptr(MusterDiscrepancy) after = muster_discrepancies_get(s.store, d->uuid, &error);
   if (after == NULL)
     return cli_fail(error);
   if (cli.json) {
@@ -273,57 +293,31 @@ run_resolve(int argc, char **argv)
 static int
 run_sign_off(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_count[CMD_SIGN_OFF];
-  g_autofree char *actor_name = NULL, *note = NULL;
-  const GOptionEntry entries[] = {
-      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name, "Supervisor signing off", "NAME"},
-      {"note", 0, 0, G_OPTION_ARG_STRING, &note, "A note kept with the sign-off", "TEXT"},
-      {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one COUNT");
-  g_autoptr(GError) error = NULL;
-  g_auto(CountCtx) c = {0};
-  if (!count_ctx_open(&c, actor_name, TRUE, argv[1], &error) ||
-      !muster_counts_sign_off(c.store, c.actor, c.count->id, note, &error))
-    return cli_fail(error);
-  return count_print(c.store, c.count->id, c.actor);
-}
-
-/* The states --state takes, from the table: "open, closed, reconciled or signed_off". */
-static char *
-state_choices(void)
-{
-  GString *words = g_string_new(NULL);
-  for (guint s = 0; s < MUSTER_COUNT_N_STATES; s++)
-    g_string_append_printf(words, "%s%s",
-                           s == 0                          ? ""
-                           : s + 1 < MUSTER_COUNT_N_STATES ? ", "
-                                                           : " or ",
-                           muster_count_state_to_string((MusterCountState)s));
-  return g_string_free(words, FALSE);
+  const CountStepHow how = {"Supervisor signing off", CLI_OPEN_SIGNED_IN, TRUE,
+                            muster_counts_sign_off};
+  return run_step(&muster_cmd_count[CMD_SIGN_OFF], argc, argv, &how);
 }
 
 static int
 run_list(int argc, char **argv)
 {
   const MusterCliCommand *cmd = &muster_cmd_count[CMD_LIST];
-  g_autofree char *state_s = NULL, *choices = state_choices();
+  g_autofree char *state_s = NULL,
+                  *choices = muster_closed_list_join(&muster_count_state_list, " or ");
   const GOptionEntry entries[] = {{"state", 0, 0, G_OPTION_ARG_STRING, &state_s, choices, "STATE"},
                                   {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
+  const CliStart start = {.entries = entries};
+  int status = cli_start(cmd, &start, &argc, &argv, NULL);
+  if (status != CLI_GO_ON)
+    return status;
   MusterCountState state = (MusterCountState)-1;
   if (state_s != NULL && !muster_count_state_from_name(state_s, &state))
     return cli_usage_error(cmd, "unknown state '%s'", state_s);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MusterStore) store = cli_open_store(&error);
-  if (store == NULL)
+  g_auto(CliSession) s = {0};
+  if (!cli_session_open(&s, CLI_OPEN_STORE, NULL, &error))
     return cli_fail(error);
-  g_autoptr(GPtrArray) counts = muster_counts_list(store, (int)state, &error);
+  g_autoptr(GPtrArray) counts = muster_counts_list(s.store, (int)state, &error);
   if (counts == NULL)
     return cli_fail(error);
   g_autoptr(JsonBuilder) b = json_builder_new();
@@ -350,20 +344,8 @@ run_list(int argc, char **argv)
 static int
 run_show(int argc, char **argv)
 {
-  const MusterCliCommand *cmd = &muster_cmd_count[CMD_SHOW];
-  g_autofree char *actor_name = NULL;
-  const GOptionEntry entries[] = {
-      {"user", 'u', 0, G_OPTION_ARG_STRING, &actor_name,
-       "Sign in to see expected figures of a blind count you do not take part in", "NAME"},
-      {NULL}};
-  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries, NULL);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    return cli_usage_error(cmd, "give exactly one COUNT");
-  g_autoptr(GError) error = NULL;
-  g_auto(CountCtx) c = {0};
-  if (!count_ctx_open(&c, actor_name, actor_name != NULL, argv[1], &error))
-    return cli_fail(error);
-  return count_print(c.store, c.count->id, c.actor);
+  const CountStepHow how = {
+      "Sign in to see expected figures of a blind count you do not take part in", CLI_OPEN_VIEWER,
+      FALSE, NULL};
+  return run_step(&muster_cmd_count[CMD_SHOW], argc, argv, &how);
 }

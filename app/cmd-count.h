@@ -4,7 +4,7 @@
  * The subcommands are split by concept: the count's lifecycle and its discrepancies
  * (cmd-count.c), feeding scans (cmd-count-scan.c), unmarked items and their photos
  * (cmd-count-unmarked.c). They name their entry of muster_cmd_count by these indices,
- * and open what they need with CountCtx.
+ * and open what they need with cli_start() (count_start() when the argument is a count).
  */
 #pragma once
 #include "app/cli.h"
@@ -32,20 +32,13 @@ int cmd_count_run_scan(int argc, char **argv);
 int cmd_count_run_unmarked(int argc, char **argv);
 int cmd_count_run_photo(int argc, char **argv);
 
-/* Everything a count subcommand needs, opened and signed in. */
-typedef struct {
-  MusterStore *store;
-  MusterUser *actor;
-  MusterCount *count;
-} CountCtx;
+/* The usage error of a subcommand whose one argument is a count. */
+#define COUNT_USAGE_ONE "give exactly one COUNT"
 
-void count_ctx_clear(CountCtx *c);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CountCtx, count_ctx_clear)
-
-/* Opens the database, signs actor_name in when sign_in, and reads count_id (a number
- * or uuid) when not NULL. */
-gboolean count_ctx_open(CountCtx *c, const char *actor_name, gboolean sign_in, const char *count_id,
-                        GError **error);
+/* cli_start(), then the count its one argument names (a number or uuid): CLI_GO_ON with
+ * *count set, or the exit status to return, the message printed. */
+int count_start(const MusterCliCommand *cmd, const CliStart *how, int *argc, char ***argv,
+                CliSession *s, MusterCount **count);
 
 /* Prints count id as viewer may see it (expected figures hidden from those who may not
  * see them: nobody signed in counts as possibly the counter). Returns the exit status. */

@@ -187,13 +187,13 @@ start_detail(gint64 id, GPtrArray *paths, const MusterUser *counter, const Muste
   for (guint i = 0; i < paths->len; i++)
     json_builder_add_string_value(b, g_ptr_array_index(paths, i));
   json_builder_end_array(b);
-  count_json_str(b, "counter", counter->name);
-  count_json_str(b, "witness", witness->name);
+  muster_json_add_str(b, "counter", counter->name);
+  muster_json_add_str(b, "witness", witness->name);
   json_builder_set_member_name(b, "blind");
   json_builder_add_boolean_value(b, blind);
   count_json_int(b, "expected", expected);
-  count_json_str(b, "scope_sha256", scope_sha256);
-  count_json_str(b, "expected_sha256", expected_sha256);
+  muster_json_add_str(b, "scope_sha256", scope_sha256);
+  muster_json_add_str(b, "expected_sha256", expected_sha256);
   json_builder_end_object(b);
   g_autoptr(JsonNode) root = json_builder_get_root(b);
   return json_to_string(root, FALSE);

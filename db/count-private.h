@@ -6,9 +6,8 @@
  * pieces are used by more than one of them. Only db/count*.c include this.
  */
 #pragma once
+#include "core/json-member.h"
 #include "db/store-private.h"
-
-#include <json-glib/json-glib.h>
 
 /* How many discrepancies of count ?1 have no resolution in force: one is unresolved when
  * its newest resolution is missing or "reopened". */
@@ -22,17 +21,6 @@ static inline const char *
 count_place_words(const char *path)
 {
   return *path != '\0' ? path : "the whole armoury";
-}
-
-/* A string member, null when value is NULL (the registry tells "not recorded" from ""). */
-static inline void
-count_json_str(JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name(b, name);
-  if (value != NULL)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
 }
 
 static inline void

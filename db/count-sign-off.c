@@ -76,9 +76,9 @@ add_person(JsonBuilder *b, MusterStore *store, const char *role, gint64 user_id)
   g_autoptr(MusterUser) u = muster_users_get_by_id(store, user_id, NULL);
   json_builder_set_member_name(b, role);
   json_builder_begin_object(b);
-  count_json_str(b, "uuid", u != NULL ? u->uuid : NULL);
-  count_json_str(b, "name", u != NULL ? u->name : NULL);
-  count_json_str(b, "full_name", u != NULL ? u->full_name : NULL);
+  muster_json_add_str(b, "uuid", u != NULL ? u->uuid : NULL);
+  muster_json_add_str(b, "name", u != NULL ? u->name : NULL);
+  muster_json_add_str(b, "full_name", u != NULL ? u->full_name : NULL);
   json_builder_end_object(b);
 }
 
@@ -134,11 +134,11 @@ add_discrepancies(JsonBuilder *b, MusterStore *store, gint64 count_id, GError **
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     json_builder_begin_object(b);
     for (guint f = 0; f < G_N_ELEMENTS(fields); f++)
-      count_json_str(b, fields[f], (const char *)sqlite3_column_text(stmt, (int)f));
+      muster_json_add_str(b, fields[f], (const char *)sqlite3_column_text(stmt, (int)f));
     json_builder_set_member_name(b, "resolution");
     json_builder_begin_object(b);
     for (guint f = 0; f < G_N_ELEMENTS(res_fields); f++)
-      count_json_str(b, res_fields[f], (const char *)sqlite3_column_text(stmt, (int)(8 + f)));
+      muster_json_add_str(b, res_fields[f], (const char *)sqlite3_column_text(stmt, (int)(8 + f)));
     json_builder_end_object(b);
     json_builder_end_object(b);
   }
@@ -159,8 +159,8 @@ signed_off_payload(MusterStore *store, const MusterCountRow *row, const MusterUs
     return NULL;
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  count_json_str(b, "uuid", c->uuid);
-  count_json_str(b, "armoury_uuid", muster_store_armoury_uuid(store));
+  muster_json_add_str(b, "uuid", c->uuid);
+  muster_json_add_str(b, "armoury_uuid", muster_store_armoury_uuid(store));
   count_json_int(b, "number", c->id);
   json_builder_set_member_name(b, "scope");
   json_builder_begin_array(b);
@@ -172,11 +172,11 @@ signed_off_payload(MusterStore *store, const MusterCountRow *row, const MusterUs
   add_person(b, store, "signed_off_by", actor->id);
   json_builder_set_member_name(b, "blind");
   json_builder_add_boolean_value(b, c->blind);
-  count_json_str(b, "started_at", c->started_at);
-  count_json_str(b, "closed_at", c->closed_at);
-  count_json_str(b, "reconciled_at", c->reconciled_at);
-  count_json_str(b, "signed_off_at", c->signed_off_at);
-  count_json_str(b, "note", c->signoff_note);
+  muster_json_add_str(b, "started_at", c->started_at);
+  muster_json_add_str(b, "closed_at", c->closed_at);
+  muster_json_add_str(b, "reconciled_at", c->reconciled_at);
+  muster_json_add_str(b, "signed_off_at", c->signed_off_at);
+  muster_json_add_str(b, "note", c->signoff_note);
   add_figures(b, c);
   if (!add_discrepancies(b, store, c->id, error))
     return NULL;

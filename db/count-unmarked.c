@@ -123,15 +123,15 @@ add_photo(JsonBuilder *b, const Unmarked *u)
   }
   const MusterPhotoFacts *f = u->photo_facts;
   json_builder_begin_object(b);
-  count_json_str(b, "uuid", u->photo_uuid);
-  count_json_str(b, "media_type", f->media_type);
-  count_json_str(b, "sha256", f->sha256);
+  muster_json_add_str(b, "uuid", u->photo_uuid);
+  muster_json_add_str(b, "media_type", f->media_type);
+  muster_json_add_str(b, "sha256", f->sha256);
   count_json_int(b, "size", (gint64)f->size);
   json_builder_set_member_name(b, "width");
   f->width > 0 ? json_builder_add_int_value(b, f->width) : json_builder_add_null_value(b);
   json_builder_set_member_name(b, "height");
   f->height > 0 ? json_builder_add_int_value(b, f->height) : json_builder_add_null_value(b);
-  count_json_str(b, "taken_at", u->photo_taken_at);
+  muster_json_add_str(b, "taken_at", u->photo_taken_at);
   json_builder_end_object(b);
 }
 
@@ -140,15 +140,15 @@ unmarked_json(const Unmarked *u)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  count_json_str(b, "uuid", u->uuid);
-  count_json_str(b, "count_uuid", u->count_uuid);
-  count_json_str(b, "description", u->description);
-  count_json_str(b, "location", u->loc->path);
-  count_json_str(b, "location_uuid", u->loc->uuid);
-  count_json_str(b, "recorded_by", u->actor->name);
-  count_json_str(b, "recorded_by_uuid", u->actor->uuid);
-  count_json_str(b, "recorded_at", u->now);
-  count_json_str(b, "photo_path", u->photo_path);
+  muster_json_add_str(b, "uuid", u->uuid);
+  muster_json_add_str(b, "count_uuid", u->count_uuid);
+  muster_json_add_str(b, "description", u->description);
+  muster_json_add_str(b, "location", u->loc->path);
+  muster_json_add_str(b, "location_uuid", u->loc->uuid);
+  muster_json_add_str(b, "recorded_by", u->actor->name);
+  muster_json_add_str(b, "recorded_by_uuid", u->actor->uuid);
+  muster_json_add_str(b, "recorded_at", u->now);
+  muster_json_add_str(b, "photo_path", u->photo_path);
   add_photo(b, u);
   json_builder_end_object(b);
   return json_builder_get_root(b);

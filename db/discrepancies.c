@@ -8,8 +8,9 @@
  * the count_session trigger does not cover the resolution table, so the check lives here.
  */
 #include "db/discrepancies.h"
-#include "db/audit.h"
 #include "core/i18n.h"
+#include "core/json-member.h"
+#include "db/audit.h"
 #include "db/locations.h"
 #include "db/outbox.h"
 #include "db/reconcile-private.h"
@@ -334,16 +335,6 @@ insert_resolution(MusterStore *store, const MusterDiscrepancy *d, const ResolveC
   return muster_store_step_done(store, stmt, "Storing the resolution", error);
 }
 
-static void
-add_string(JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name(b, name);
-  if (value != NULL)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
 static JsonNode *
 resolution_json(const MusterDiscrepancy *d, const ResolveContext *ctx, const MusterUser *actor,
                 const MusterUser *confirmer, const char *uuid, const char *action,
@@ -353,24 +344,24 @@ resolution_json(const MusterDiscrepancy *d, const ResolveContext *ctx, const Mus
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "discrepancy");
   json_builder_begin_object(b);
-  add_string(b, "uuid", d->uuid);
-  add_string(b, "count_uuid", ctx->count_uuid);
-  add_string(b, "kind", d->kind);
-  add_string(b, "subject", d->subject);
-  add_string(b, "item_uuid", d->item_uuid);
-  add_string(b, "other_item_uuid", d->other_item_uuid);
-  add_string(b, "location", d->location_path);
-  add_string(b, "detail", d->detail);
+  muster_json_add_str(b, "uuid", d->uuid);
+  muster_json_add_str(b, "count_uuid", ctx->count_uuid);
+  muster_json_add_str(b, "kind", d->kind);
+  muster_json_add_str(b, "subject", d->subject);
+  muster_json_add_str(b, "item_uuid", d->item_uuid);
+  muster_json_add_str(b, "other_item_uuid", d->other_item_uuid);
+  muster_json_add_str(b, "location", d->location_path);
+  muster_json_add_str(b, "detail", d->detail);
   json_builder_end_object(b);
   json_builder_set_member_name(b, "resolution");
   json_builder_begin_object(b);
-  add_string(b, "uuid", uuid);
-  add_string(b, "action", action);
-  add_string(b, "reason", reason);
-  add_string(b, "resolved_by", actor->name);
-  add_string(b, "confirmed_by", confirmer != NULL ? confirmer->name : NULL);
-  add_string(b, "resolved_at", now);
-  add_string(b, "supersedes", ctx->previous_uuid);
+  muster_json_add_str(b, "uuid", uuid);
+  muster_json_add_str(b, "action", action);
+  muster_json_add_str(b, "reason", reason);
+  muster_json_add_str(b, "resolved_by", actor->name);
+  muster_json_add_str(b, "confirmed_by", confirmer != NULL ? confirmer->name : NULL);
+  muster_json_add_str(b, "resolved_at", now);
+  muster_json_add_str(b, "supersedes", ctx->previous_uuid);
   json_builder_end_object(b);
   json_builder_end_object(b);
   return json_builder_get_root(b);

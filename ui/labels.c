@@ -29,14 +29,9 @@ muster_kiosk_role_label(MusterRole role)
   return "?";
 }
 
+/* The engine's table has the words, translated in its own domain (db/po/). */
 const char *
 muster_kiosk_count_state_label(MusterCountState state)
 {
-  switch (state) {
-  case MUSTER_COUNT_OPEN: return _("open");
-  case MUSTER_COUNT_CLOSED: return _("closed");
-  case MUSTER_COUNT_RECONCILED: return _("reconciled");
-  case MUSTER_COUNT_SIGNED_OFF: return _("signed off");
-  }
-  return "?";
+  return muster_count_state_get(state) != NULL ? muster_count_state_translated(state) : "?";
 }

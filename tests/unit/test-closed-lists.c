@@ -2,14 +2,16 @@
  * test-closed-lists.c: each closed list is one table, and nothing disagrees with it.
  *
  * The tables (core/closed-list.h) are the lists: discrepancy kinds and resolution
- * actions (db/discrepancy-kind.h, db/resolution-action.h), roles, item statuses, scan
- * outcomes, authenticity, marking kinds and components. Checked against them: the
+ * actions (db/discrepancy-kind.h, db/resolution-action.h), count states
+ * (db/count-state.h), roles, item statuses, scan outcomes, authenticity, marking kinds
+ * and components. Checked against them: the
  * schema's CHECK constraints as SQLite keeps them (sqlite_master), the README's table of
  * kinds and the demo's planted problems (the labels' translations: test-engine-i18n.c).
  * A kind or action added to a table without the rest fails here, saying what is missing.
  */
 #include <string.h>
 
+#include "db/count-state.h"
 #include "db/discrepancy-kind.h"
 #include "db/ingest.h"
 #include "db/registry-changes.h"
@@ -30,6 +32,7 @@ static const struct {
 } lists[] = {
     {"discrepancy kinds", &kinds, "discrepancy", "kind"},
     {"resolution actions", &actions, "resolution", "action"},
+    {"count states", &muster_count_state_list, "count_session", "state"},
     {"roles", &muster_role_list, "app_user", "role"},
     {"item statuses", &muster_status_list, "item", "status"},
     {"scan outcomes", &muster_outcome_list, "scan", "outcome"},

@@ -7,14 +7,15 @@
  * a wrong PIN, a role refusal (the action and the roles translated too) and a database
  * another program holds (the advice translated; SQLite's own words stay as they are).
  * Without the domain bound, or in English, the messages are the English ones. The labels
- * of the closed lists a person reads (discrepancy kinds, resolution actions) are the
- * engine's too: every one is translated.
+ * of the closed lists a person reads (discrepancy kinds, resolution actions, count
+ * states) are the engine's too: every one is translated.
  */
 #include <locale.h>
 #include <string.h>
 
-#include "db/counts.h"
 #include "core/i18n.h"
+#include "db/count-state.h"
+#include "db/counts.h"
 #include "db/discrepancy-kind.h"
 #include "db/resolution-action.h"
 #include "db/settings.h"
@@ -23,19 +24,19 @@
 typedef struct {
   const char *language;
   const char *wrong_pin, *needs_role, *busy;
-  const char *missing, *found; /* the labels of a kind and an action */
+  const char *missing, *found, *signed_off; /* the labels of a kind, an action, a state */
 } Words;
 
 static const Words words[] = {
     {"en", "Wrong PIN for bob. Try again.", "Changing a setting needs an admin; bob is staff.",
      "Another program (the kiosk, or another muster command) is writing to it.", "Missing",
-     "Found after all"},
+     "Found after all", "signed off"},
     {"de", "Falsche PIN für bob. Erneut versuchen.",
      "Eine Einstellung ändern erfordert einen Administrator; bob ist Personal.",
      "Ein anderes Programm (der Kiosk oder ein anderer muster-Befehl) schreibt gerade hinein.",
-     "Fehlt", "Doch gefunden"},
+     "Fehlt", "Doch gefunden", "abgezeichnet"},
     {"ar", "رقم سري خاطئ لـ bob. حاول مرة أخرى.", "تغيير إعداد يتطلب مسؤولًا؛ bob هو موظف.",
-     "برنامج آخر (الكشك، أو أمر muster آخر) يكتب فيها.", "مفقود", "وُجد في النهاية"},
+     "برنامج آخر (الكشك، أو أمر muster آخر) يكتب فيها.", "مفقود", "وُجد في النهاية", "معتمد"},
 };
 
 static void
@@ -58,12 +59,17 @@ check_labels(const Words *w)
 {
   g_assert_cmpstr(muster_discrepancy_kind_label(MUSTER_DISCREPANCY_MISSING), ==, w->missing);
   g_assert_cmpstr(muster_resolution_action_label(MUSTER_RESOLUTION_FOUND), ==, w->found);
+  g_assert_cmpstr(muster_count_state_translated(MUSTER_COUNT_SIGNED_OFF), ==, w->signed_off);
+  /* the engine's English sentences keep the English word */
+  g_assert_cmpstr(muster_count_state_label(MUSTER_COUNT_SIGNED_OFF), ==, "signed off");
   if (g_str_equal(w->language, "en"))
     return;
   for (guint k = 0; k < MUSTER_N_DISCREPANCY_KINDS; k++)
     check_translated(muster_discrepancy_kind_table[k].label, muster_discrepancy_kind_label(k));
   for (guint a = 0; a < MUSTER_N_RESOLUTION_ACTIONS; a++)
     check_translated(muster_resolution_action_table[a].label, muster_resolution_action_label(a));
+  for (guint s = 0; s < MUSTER_COUNT_N_STATES; s++)
+    check_translated(muster_count_state_table[s].label, muster_count_state_translated(s));
 }
 
 static void
