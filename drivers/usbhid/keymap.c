@@ -7,6 +7,7 @@
  * while Alt is held and become a byte when it is released.
  */
 #include "drivers/usbhid/keymap.h"
+#include "core/closed-list.h"
 #include "core/muster-error.h"
 
 #include <string.h>
@@ -51,22 +52,28 @@ struct _MusterKeyboardDecoder {
   guint alt_digits;
 };
 
+/* The suffixes by name, as readers.conf and scanners.conf write them (in any case). */
+static const char *const suffix_names[] = {
+    [MUSTER_SCAN_SUFFIX_ENTER] = "enter",
+    [MUSTER_SCAN_SUFFIX_TAB] = "tab",
+};
+static const MusterClosedList suffix_list = MUSTER_CLOSED_LIST(suffix_names);
+
 gboolean
 muster_scan_suffix_from_string(const char *s, MusterScanSuffix *out)
 {
-  if (s != NULL && g_ascii_strcasecmp(s, "enter") == 0)
-    *out = MUSTER_SCAN_SUFFIX_ENTER;
-  else if (s != NULL && g_ascii_strcasecmp(s, "tab") == 0)
-    *out = MUSTER_SCAN_SUFFIX_TAB;
-  else
+  g_autofree char *lower = s != NULL ? g_ascii_strdown(s, -1) : NULL;
+  int i = muster_closed_list_find(&suffix_list, lower);
+  if (i < 0)
     return FALSE;
+  *out = (MusterScanSuffix)i;
   return TRUE;
 }
 
 const char *
 muster_scan_suffix_to_string(MusterScanSuffix suffix)
 {
-  return suffix == MUSTER_SCAN_SUFFIX_TAB ? "tab" : "enter";
+  return muster_closed_list_name(&suffix_list, suffix);
 }
 
 /* The ASCII control convention: Ctrl+@..Ctrl+_ and Ctrl+letter give 0x00..0x1F; Ctrl+6

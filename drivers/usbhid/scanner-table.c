@@ -5,6 +5,7 @@
  * so the site file can change what the built-in table says about a scanner.
  */
 #include "drivers/usbhid/scanner-table.h"
+#include "core/closed-list.h"
 #include "core/muster-error.h"
 
 #include <gio/gio.h>
@@ -21,10 +22,17 @@ struct _MusterScannerTable {
   MusterScanSuffix generic_suffix;
 };
 
+/* The protocols by name, as scanners.conf writes them. */
+static const char *const protocol_names[] = {
+    [MUSTER_SCANNER_PROTOCOL_KEYBOARD] = "keyboard",
+    [MUSTER_SCANNER_PROTOCOL_HIDPOS] = "hidpos",
+};
+static const MusterClosedList protocol_list = MUSTER_CLOSED_LIST(protocol_names);
+
 const char *
 muster_scanner_protocol_to_string(MusterScannerProtocol protocol)
 {
-  return protocol == MUSTER_SCANNER_PROTOCOL_HIDPOS ? "hidpos" : "keyboard";
+  return muster_closed_list_name(&protocol_list, protocol);
 }
 
 static void
@@ -113,14 +121,13 @@ read_entry(MusterScannerTable *table, GKeyFile *file, const char *group, GError 
   entry->vendor_id = vid;
   entry->product_id = pid;
   entry->suffix = table->generic_suffix;
-  if (g_strcmp0(protocol, "hidpos") == 0)
-    entry->protocol = MUSTER_SCANNER_PROTOCOL_HIDPOS;
-  else if (g_strcmp0(protocol, "keyboard") == 0)
-    entry->protocol = MUSTER_SCANNER_PROTOCOL_KEYBOARD;
+  int known = muster_closed_list_find(&protocol_list, protocol);
+  if (known >= 0)
+    entry->protocol = (MusterScannerProtocol)known;
   else {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "[%s] protocol=%s: use keyboard or hidpos", group,
-                protocol != NULL ? protocol : "(missing)");
+    g_autofree char *all = muster_closed_list_join(&protocol_list, " or ");
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, "[%s] protocol=%s: use %s", group,
+                protocol != NULL ? protocol : "(missing)", all);
     entry_free(entry);
     return FALSE;
   }

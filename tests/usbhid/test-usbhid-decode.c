@@ -268,7 +268,7 @@ test_table_override(void)
   g_assert_no_error(error);
   close(fd);
   const char *site =
-      "[generic]\nboot-keyboards=false\nsuffix=tab\n"
+      "[generic]\nboot-keyboards=false\nsuffix=Tab\n"
       "[05E0:1200]\nprotocol=hidpos\n[0c2e:0b87]\nname=Site scanner\nprotocol=keyboard\n";
   g_assert_true(g_file_set_contents(path, site, -1, &error));
   const char *files[] = {"/nonexistent/scanners.conf", path, NULL};
@@ -280,6 +280,11 @@ test_table_override(void)
   g_assert_cmpstr(site_entry->name, ==, "Site scanner");
   g_assert_cmpint(site_entry->suffix, ==, MUSTER_SCAN_SUFFIX_TAB);
   g_assert_false(muster_scanner_table_generic_boot_keyboards(table));
+  /* Names round-trip through the lists the configuration files are read with. */
+  g_assert_cmpstr(muster_scan_suffix_to_string(site_entry->suffix), ==, "tab");
+  g_assert_cmpstr(muster_scanner_protocol_to_string(MUSTER_SCANNER_PROTOCOL_HIDPOS), ==, "hidpos");
+  g_assert_cmpstr(muster_scanner_protocol_to_string(MUSTER_SCANNER_PROTOCOL_KEYBOARD), ==,
+                  "keyboard");
   g_unlink(path);
 }
 
@@ -316,6 +321,8 @@ test_table_errors(void)
   assert_table_error("[zebra]\nprotocol=keyboard\n", "[zebra]");
   assert_table_error("[05e0:12000]\nprotocol=keyboard\n", "VVVV:PPPP");
   assert_table_error("[05e0:1200]\nprotocol=serial\n", "protocol=serial");
+  /* The refusal names every protocol there is, from the driver's list of them. */
+  assert_table_error("[05e0:1200]\nprotocol=serial\n", "use keyboard or hidpos");
   assert_table_error("[05e0:1200]\n", "(missing)");
   assert_table_error("[05e0:1200]\nprotocol=keyboard\nsuffix=space\n", "suffix=space");
   assert_table_error("[generic]\nboot-keyboards=maybe\n", "boot-keyboards");
