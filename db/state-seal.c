@@ -15,7 +15,6 @@
  * changed outside Muster" rather than "row 42 of item".
  */
 #include "db/state-seal.h"
-#include "db/audit.h"
 #include "core/sha256.h"
 #include "db/store-private.h"
 
@@ -295,41 +294,29 @@ muster_state_seal_tx(MusterStore *store, const gint64 base[MUSTER_STATE_N_TABLES
 
 /* ---- the baseline --------------------------------------------------------------------- */
 
-static gboolean
-baseline_in_tx(MusterStore *store, GError **error)
+gboolean
+muster_state_seal_baseline_wanted(MusterStore *store, gboolean *wanted, GError **error)
 {
+  *wanted = FALSE;
+  if (sqlite3_db_readonly(muster_store_db(store), "main"))
+    return TRUE;
   gint64 have = muster_store_query_int(store, "SELECT EXISTS (SELECT 1 FROM row_state)",
                                        "Reading the sealed state", error);
-  if (have != 0)
-    return have == 1; /* another program took it meanwhile */
-  gint64 rows = 0;
+  *wanted = have == 0;
+  return have >= 0;
+}
+
+gboolean
+muster_state_seal_queue_all(MusterStore *store, gint64 *rows, GError **error)
+{
+  *rows = 0;
   for (gsize i = 0; i < G_N_ELEMENTS(state_tables); i++) {
     g_autofree char *sql = g_strdup_printf(
         "INSERT OR IGNORE INTO state_changed SELECT '%s', rowid FROM main.%s",
         state_tables[i].table, state_tables[i].table);
     if (!muster_store_exec(store, sql, error))
       return FALSE;
-    rows += sqlite3_changes64(muster_store_db(store));
-  }
-  g_autofree char *detail = g_strdup_printf("{\"rows\":%" G_GINT64_FORMAT "}", rows);
-  return muster_audit_append(store, NULL, "state.baseline", "", detail, error);
-}
-
-gboolean
-muster_state_seal_baseline(MusterStore *store, GError **error)
-{
-  if (sqlite3_db_readonly(muster_store_db(store), "main"))
-    return TRUE;
-  gint64 have = muster_store_query_int(store, "SELECT EXISTS (SELECT 1 FROM row_state)",
-                                       "Reading the sealed state", error);
-  if (have != 0)
-    return have == 1;
-  if (!muster_store_begin(store, error))
-    return FALSE;
-  if (!baseline_in_tx(store, error) || !muster_store_commit(store, error)) {
-    muster_store_rollback(store);
-    g_prefix_error(error, "Sealing the state of the records as they are: ");
-    return FALSE;
+    *rows += sqlite3_changes64(muster_store_db(store));
   }
   return TRUE;
 }

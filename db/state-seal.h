@@ -31,10 +31,14 @@ void muster_state_seal_tx_snapshot(MusterStore *store, gint64 base[MUSTER_STATE_
 gboolean muster_state_seal_tx(MusterStore *store, const gint64 base[MUSTER_STATE_N_TABLES],
                               GError **error);
 
-/* Once per database (at creation, or when an older database is first opened): the
- * state rows that have no sealed digest yet are sealed as they are, in one audited
- * transaction ("state.baseline"). No-op when row_state already has rows. */
-gboolean muster_state_seal_baseline(MusterStore *store, GError **error);
+/* For the baseline, taken once per database (at creation, or when an older database is
+ * first opened) by db/store-open.c in one audited transaction ("state.baseline"):
+ * whether it is wanted (a writable database whose row_state is empty), and, inside that
+ * transaction, queueing every state row to be sealed as it is at commit (*rows counts
+ * them). */
+gboolean muster_state_seal_baseline_wanted(MusterStore *store, gboolean *wanted,
+                                           GError **error);
+gboolean muster_state_seal_queue_all(MusterStore *store, gint64 *rows, GError **error);
 
 /* Every state row against its newest sealed digest. Each row that disagrees adds one
  * line to problems (at most max_problems; *n_problems counts them all), naming the row

@@ -14,13 +14,48 @@
 
 #include <string.h>
 
+static gboolean
+baseline_in_tx(MusterStore *store, GError **error)
+{
+  gboolean wanted = FALSE;
+  gint64 rows = 0;
+  if (!muster_state_seal_baseline_wanted(store, &wanted, error))
+    return FALSE;
+  if (!wanted)
+    return TRUE; /* another program took it meanwhile */
+  if (!muster_state_seal_queue_all(store, &rows, error))
+    return FALSE;
+  g_autofree char *detail = g_strdup_printf("{\"rows\":%" G_GINT64_FORMAT "}", rows);
+  return muster_audit_append(store, NULL, "state.baseline", "", detail, error);
+}
+
+/* The state rows that have no sealed digest yet are sealed as they are, once per
+ * database, in one audited transaction. */
+static gboolean
+seal_baseline(MusterStore *store, GError **error)
+{
+  gboolean wanted = FALSE;
+  if (!muster_state_seal_baseline_wanted(store, &wanted, error))
+    return FALSE;
+  if (!wanted)
+    return TRUE;
+  if (!muster_store_begin(store, error))
+    return FALSE;
+  if (!baseline_in_tx(store, error) || !muster_store_commit(store, error)) {
+    muster_store_rollback(store);
+    g_prefix_error(error, "Sealing the state of the records as they are: ");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Every transaction from now on is sealed into the audit chain, and every state row
  * written gets its digest; an older database gets its baseline now. */
 static gboolean
 attach_seals(MusterStore *store, GError **error)
 {
   muster_audit_attach(store);
-  return muster_state_seal_attach(store, error) && muster_state_seal_baseline(store, error);
+  return muster_state_seal_attach(store, error) && seal_baseline(store, error);
 }
 
 MusterStore *
