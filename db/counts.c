@@ -14,6 +14,7 @@
 #include "core/i18n.h"
 #include "db/count-private.h"
 #include "db/count-row.h"
+#include "db/rows-private.h"
 
 void
 muster_count_free(MusterCount *count)
@@ -42,7 +43,8 @@ muster_count_free(MusterCount *count)
   " JOIN app_user cu ON cu.id = c.counter_id JOIN app_user wu ON wu.id = c.witness_id"  \
   " LEFT JOIN app_user su ON su.id = c.signed_off_by "
 
-static MusterCount *
+/* A MusterCount (a MusterRowNew). */
+static gpointer
 count_from_row(sqlite3_stmt *stmt)
 {
   MusterCount *c = g_new0(MusterCount, 1);
@@ -64,6 +66,13 @@ count_from_row(sqlite3_stmt *stmt)
   return c;
 }
 
+/* The first column as a new string (a MusterRowNew). */
+static gpointer
+first_column_dup(sqlite3_stmt *stmt)
+{
+  return muster_column_dup(stmt, 0);
+}
+
 static gboolean
 load_scope(MusterStore *store, MusterCount *c, GError **error)
 {
@@ -75,13 +84,8 @@ load_scope(MusterStore *store, MusterCount *c, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, c->id);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    g_ptr_array_add(c->scope, muster_column_dup(stmt, 0));
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the count's scope", error);
-  return TRUE;
+  return muster_rows_collect(store, stmt, first_column_dup, c->scope, "Reading the count's scope",
+                             error);
 }
 
 /* Scans by outcome: one pass over the count's scan rows (the scan_count index finds
@@ -205,14 +209,8 @@ list_where(MusterStore *store, int state_filter, GError **error)
   if (state != NULL)
     sqlite3_bind_text(stmt, 1, state->name, -1, SQLITE_STATIC);
   g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func((GDestroyNotify)muster_count_free);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    g_ptr_array_add(counts, count_from_row(stmt));
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) {
-    muster_store_fail(store, rc, "Listing counts", error);
+  if (!muster_rows_collect(store, stmt, count_from_row, counts, "Listing counts", error))
     return NULL;
-  }
   for (guint i = 0; i < counts->len; i++)
     if (!complete_count(store, g_ptr_array_index(counts, i), error))
       return NULL;

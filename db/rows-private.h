@@ -1,5 +1,5 @@
 /*
- * rows.h: reading every row of a query, for the engine modules of db/ only.
+ * rows-private.h: reading every row of a query, for the engine modules of db/ only.
  *
  * Stepping a statement to its end, stopping at an error, resetting it for the cache and
  * saying what failed is the same for every list the engine reads; written once here, a
@@ -7,7 +7,6 @@
  */
 #pragma once
 #include "db/store-private.h"
-
 
 G_BEGIN_DECLS
 

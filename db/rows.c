@@ -1,5 +1,5 @@
 /*
- * rows.c: reading every row of a query (see rows.h).
+ * rows.c: reading every row of a query (see rows-private.h).
  */
 #include "db/rows-private.h"
 
