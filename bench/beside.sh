@@ -20,6 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 noise_factor=2   # the band is this many times the spread of a figure's repeats,
 noise_floor=5    # never under this % of the base, however steady they are,
+noise_floor_ms=5 # nor under this for a time (one fsync of the WAL varies by ms),
 noise_default=10 # and this % when nothing repeats the figure (compare.awk says why)
 
 usage() {
@@ -122,7 +123,7 @@ section() {
   echo "\`$1\`: base $base_commit beside current $current_commit, $rounds run$([[ $rounds == 1 ]] || echo s) a side in turn${size_args[*]:+, ${size_args[*]}}, load average $2 → $(loadavg):"
   echo
   awk -f bench/compare.awk -v bench="$1" -v noise="$noise" -v factor=$noise_factor \
-    -v floor=$noise_floor -v default_band=$noise_default -v worse_file="$runs/worse" "$runs/$1".base.*.txt "$runs/$1".current.*.txt
+    -v floor=$noise_floor -v floor_ms=$noise_floor_ms -v default_band=$noise_default -v worse_file="$runs/worse" "$runs/$1".base.*.txt "$runs/$1".current.*.txt
 }
 
 mkdir -p "$runs"
@@ -145,7 +146,7 @@ done
   if [[ -n $noise ]]; then
     echo "Noise band: ±$noise % for every figure (--noise)."
   else
-    echo "Noise band: $noise_factor × the wider spread (max − min) of a figure over either side's runs (runs); with one run a side, over the rounds a benchmark repeats itself (its rounds); never under ±$noise_floor % of the base (floor); ±$noise_default % where nothing repeats (default). Change and verdict compare the medians of the runs."
+    echo "Noise band: $noise_factor × the wider spread (max − min) of a figure over either side's runs (runs); with one run a side, over the rounds a benchmark repeats itself (its rounds); never under ±$noise_floor % of the base, nor ±$noise_floor_ms ms for a time (floor); ±$noise_default % where nothing repeats (default). Change and verdict compare the medians of the runs."
   fi
 } >>"$top/beside.md"
 cat "$top/beside.md"

@@ -21,7 +21,7 @@ hasnt() { ! grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$3: '$2' should not b
 compare() {
   rm -f "$T/c/worse"
   awk -f "$here/compare.awk" -v bench="$1" -v noise="${noise:-}" -v factor=2 -v floor=5 \
-    -v default_band=10 -v worse_file="$T/c/worse" "$T/c/$1".base.*.txt "$T/c/$1".current.*.txt \
+    -v floor_ms="${floor_ms:-0}" -v default_band=10 -v worse_file="$T/c/worse" "$T/c/$1".base.*.txt "$T/c/$1".current.*.txt \
     >"$T/c/$1.md"
 }
 # runs NAME SIDE VALUES...: one run file a value set, each "k=v k=v ...".
@@ -71,6 +71,22 @@ case_program_rounds_give_the_band() {
   has "$T/c/own.md" "| engine_vs_shell | 2.0 | 2.1 | +5.0% | ±10.0% (default) | within noise |" "ratio"
   noise=1 compare own
   has "$T/c/own.md" "| engine_vs_shell | 2.0 | 2.1 | +5.0% | ±1.0% (--noise) | slower |" "--noise"
+}
+
+case_a_time_of_a_few_ms_has_an_absolute_floor() {
+  runs tiny base "close_seconds=0.004 lat_ms=40.0" "close_seconds=0.004 lat_ms=40.2"
+  runs tiny current "close_seconds=0.006 lat_ms=44.0" "close_seconds=0.006 lat_ms=44.0"
+  floor_ms=5 compare tiny
+  has "$T/c/tiny.md" "| close_seconds | 0.004 | 0.006 | +50.0% | ±125.0% (floor of 5 ms) | within noise |" "one fsync's jitter"
+  has "$T/c/tiny.md" "| lat_ms | 40.1 | 44.0 | +9.7% | ±12.5% (floor of 5 ms) | within noise |" "ms too"
+  [[ ! -s $T/c/worse ]] || fail "2 ms on a 4 ms figure is within the floor"
+  runs tiny current "close_seconds=0.012 lat_ms=46.0" "close_seconds=0.012 lat_ms=46.0"
+  floor_ms=5 compare tiny
+  has "$T/c/tiny.md" "| close_seconds | 0.004 | 0.012 | +200.0% | ±125.0% (floor of 5 ms) | slower |" "beyond it"
+  has "$T/c/tiny.md" "| lat_ms | 40.1 | 46.0 | +14.7% | ±12.5% (floor of 5 ms) | slower |" "beyond it in ms"
+  # without it, the old relative floor
+  compare tiny
+  has "$T/c/tiny.md" "| close_seconds | 0.004 | 0.012 | +200.0% | ±5.0% (floor) | slower |" "no absolute floor"
 }
 
 case_one_side_and_not_measured() {
@@ -130,7 +146,7 @@ case_beside_runs_both_in_turn() {
   (cd "$T/repo" && bench/beside.sh --beside HEAD --rounds 2 --quick --readme) >"$T/out" 2>"$T/err" || rc=$?
   [[ $rc == 1 ]] || { cat "$T/out" "$T/err" >&2; fail "a slower figure: exit $rc, wanted 1"; }
   has "$T/out" "| scans_per_s | 1,002 | 802 | -20.0% | ±5.0% (floor) | slower |" "a is slower"
-  has "$T/out" "| lat_ms | 21.5 | 21.5 | +0.0% | ±9.3% (runs) | within noise |" "latency"
+  has "$T/out" "| lat_ms | 21.5 | 21.5 | +0.0% | ±23.3% (floor of 5 ms) | within noise |" "latency: the floor of 5 ms"
   has "$T/out" "\`items\` 5 → 6" "a count that changed"
   has "$T/out" "- b: only in HEAD (not run)" "b"
   has "$T/out" "- c: only in the current tree (not run)" "c"
