@@ -56,6 +56,34 @@ test_table(void)
   }
 }
 
+/* packaging/systemd/muster.catalog explains exactly the events of the table: an event
+ * added without its entry, or an ID changed on one side, fails here. */
+static void
+test_catalog(void)
+{
+  g_autofree char *path = g_build_filename(g_getenv("MUSTER_TEST_DATA"), "..", "..", "packaging",
+                                           "systemd", "muster.catalog", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    if (!g_str_has_prefix(lines[i], "-- "))
+      continue;
+    const char *id = lines[i] + 3;
+    g_assert_true(g_hash_table_add(ids, (gpointer)id));
+    g_assert_nonnull(lines[i + 1]);
+    g_assert_true(g_str_has_prefix(lines[i + 1], "Subject: "));
+    gboolean known = FALSE;
+    for (guint e = 0; e < muster_event_list.n; e++)
+      known = known || g_str_equal(id, muster_events[e].message_id);
+    if (!known)
+      g_error("%s names %s, which no event has", path, id);
+  }
+  g_assert_cmpuint(g_hash_table_size(ids), ==, muster_event_list.n);
+}
+
 static void
 assert_seen(guint i, MusterEvent event, gint64 count, const char *user, const char *words)
 {
@@ -112,6 +140,7 @@ main(int argc, char **argv)
   seen = g_ptr_array_new_with_free_func(g_free);
   g_log_set_writer_func(writer, NULL, NULL);
   g_test_add_func("/log-event/table", test_table);
+  g_test_add_func("/log-event/catalog", test_catalog);
   g_test_add("/log-event/count", TestDb, NULL, test_db_setup, test_count_events,
              test_db_teardown);
   int rc = g_test_run();
