@@ -158,6 +158,8 @@ choose(MusterKioskScreenSetup *self, const char *language, const char *layout)
   self->layout = g_strdup(layout);
   muster_kiosk_keyboard_choose_layout(layout);
   build_form(self);
+  /* Shown again: the window re-labels its top bar in the language now set. */
+  muster_kiosk_session_navigate(self->session, "setup");
 }
 
 /* The id of a toggle just pressed, or NULL when it was released or is already chosen. */

@@ -15,8 +15,8 @@
  *   what was typed, and brings the language's keyboard; another keyboard can be chosen.
  * - A folder the kiosk cannot write: the screen says so before anything is typed, and
  *   the engine's refusal on OK; nothing crashes.
- * - At 1024×600 and 1920×1080, in English, German and Arabic, with and without the
- *   keyboard up, the screen passes the screens' checks (nothing cut off or outside the
+ * - At 1024×600 and 1920×1080, in English, German and Arabic, filled in, with a refusal
+ *   shown and with the keyboard up, the screen passes the screens' checks (nothing cut off or outside the
  *   window, targets ≥ 48 px, not blank); PNGs in $MUSTER_UI_OUT.
  *
  * Each case runs in a subprocess: the language is the process's.
@@ -233,6 +233,10 @@ test_language_relabels(void)
   /* The catalogue's words, on the screen now; the PIN typed once still counts. */
   g_assert_cmpstr(text_of_label(&t, "setup-pin-prompt"), ==,
                   "Dieselbe PIN noch einmal: OK legt die Waffenkammer an");
+  /* The top bar too: the window is the same, its words are new. */
+  GtkWidget *top = ui_test_find(GTK_WIDGET(t.window), "armoury-label");
+  g_assert_nonnull(top);
+  g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(top)), ==, "Neue Waffenkammer");
   g_assert_true(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(ui_test_get(&t, "language:de"))));
   g_assert_cmpstr(field(&t, "setup-admin"), ==, "j.smith");
   MusterKioskKeyboard *keyboard = MUSTER_KIOSK_KEYBOARD(ui_test_get(&t, "keyboard"));
@@ -304,8 +308,9 @@ render_in(const char *lang, int width, int height)
   ui_test_click(&t, NULL, button);
   fill(&t, "ARM-01");
   add_reader(&t);
-  ui_test_type_pin(&t, "setup-pin", "12"); /* an error shown: the longest the screen gets */
   shot(&t, lang, "setup");
+  ui_test_type_pin(&t, "setup-pin", "12"); /* an error shown: the longest the screen gets */
+  shot(&t, lang, "setup-refused");
   MusterKioskKeyboard *keyboard = MUSTER_KIOSK_KEYBOARD(ui_test_get(&t, "keyboard"));
   GtkWidget *entry = ui_test_get(&t, "setup-admin-full");
   muster_kiosk_keyboard_show_for(keyboard, GTK_EDITABLE(entry));
