@@ -46,8 +46,11 @@ run_init(int argc, char **argv)
   if (status != CLI_GO_ON)
     return status;
   g_autoptr(GError) error = NULL;
-  MusterArmourySetup setup = {.path = cli_db_path(), .code = code, .name = name,
-                              .admin = admin, .admin_full_name = admin_full};
+  MusterArmourySetup setup = {.path = cli_db_path(),
+                              .code = code,
+                              .name = name,
+                              .admin = admin,
+                              .admin_full_name = admin_full};
   /* A wrong code or name is refused before the PIN is asked for. */
   if (!muster_armoury_setup_valid(&setup, &error))
     return cli_fail(error);

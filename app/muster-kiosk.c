@@ -6,16 +6,16 @@
  *
  * Opens the same database as `muster` (--db, else MUSTER_DB, else the appliance's
  * default), fullscreen with no way out for staff. When there is no file there yet (first
- * boot), the setup screen creates it as `muster init` does and goes on to sign-in. Readers come from a readers file as
- * for `muster count scan --readers` (--readers, else $MUSTER_READERS, else
- * /etc/muster/readers.conf, else every driver's defaults), claimed for this process so
- * that `muster readers list` shows them; readers plugged in later appear on screen. If
- * another program holds the readers, or the file is wrong, the kiosk still starts and
- * its status screen says why. --sim-feed plays a scan feed (scan/scan.h line format)
- * through a simulated reader added to the others at N scans per second; --sim-demo
- * plays the feed of the armoury `muster demo` made with the same --items/--seed, so a
- * new count on the demo database can be counted on screen. --windowed is for
- * development and screenshots only.
+ * boot), the setup screen creates it as `muster init` does and goes on to sign-in.
+ * Readers come from a readers file as for `muster count scan --readers` (--readers, else
+ * $MUSTER_READERS, else /etc/muster/readers.conf, else every driver's defaults), claimed
+ * for this process so that `muster readers list` shows them; readers plugged in later
+ * appear on screen. If another program holds the readers, or the file is wrong, the kiosk
+ * still starts and its status screen says why. --sim-feed plays a scan feed (scan/scan.h
+ * line format) through a simulated reader added to the others at N scans per second;
+ * --sim-demo plays the feed of the armoury `muster demo` made with the same
+ * --items/--seed, so a new count on the demo database can be counted on screen.
+ * --windowed is for development and screenshots only.
  *
  * Everything else lives in ui/ (the muster-ui library), so the tests and the benchmark
  * run the very same screens.
@@ -135,8 +135,9 @@ on_activate(GtkApplication *app, Options *o)
   MusterStore *store = muster_store_open(path, &error);
   if (store == NULL) {
     g_autofree char *message = g_strdup_printf(
-        _("The kiosk cannot open its database %s: %s\nCreate it with 'muster init' or give "
-          "the right one with --db, then restart the kiosk."),
+        _("The kiosk cannot open its database %s: %s\nThe kiosk never replaces a file that "
+          "is there: fix the problem or move the file away (the kiosk then sets up a new "
+          "armoury), or give the right one with --db; then restart the kiosk."),
         path, error->message);
     g_printerr("%s\n", message);
     show_fatal(app, message);

@@ -50,8 +50,9 @@ muster_armoury_set_up(const MusterArmourySetup *setup, MusterUser **admin, GErro
       store, setup->admin, or_default(setup->admin_full_name, setup->admin), setup->pin, error);
   if (user == NULL) {
     muster_store_discard_new(g_steal_pointer(&store));
-    g_prefix_error(error, _("The database %s could not be given its admin, so it was not "
-                            "created: "),
+    g_prefix_error(error,
+                   _("The database %s could not be given its admin, so it was not "
+                     "created: "),
                    setup->path);
     return NULL;
   }

@@ -24,8 +24,8 @@ muster_kiosk_language_choice_path(const char *db_path)
 }
 
 gboolean
-muster_kiosk_language_choice_save(const char *db_path, const char *language,
-                                  const char *keyboard, GError **error)
+muster_kiosk_language_choice_save(const char *db_path, const char *language, const char *keyboard,
+                                  GError **error)
 {
   g_autofree char *path = muster_kiosk_language_choice_path(db_path);
   g_autoptr(GKeyFile) file = g_key_file_new();
@@ -53,8 +53,8 @@ muster_kiosk_language_choice_apply(const char *db_path)
   g_autoptr(GError) error = NULL;
   if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &error)) {
     if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-      g_message("The kiosk's language in %s was not read (%s): the environment's is used",
-                path, error->message);
+      g_message("The kiosk's language in %s was not read (%s): the environment's is used", path,
+                error->message);
     return;
   }
   g_autofree char *language = g_key_file_get_string(file, GROUP, "language", NULL);

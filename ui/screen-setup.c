@@ -3,8 +3,9 @@
  *
  * The form is built from screen-setup.ui with a GtkBuilder rather than as a class
  * template: GtkBuilder translates as it builds, so a language chosen here is shown by
- * building the form again (what was typed is carried over). The PIN typed first is the
- * only state kept outside the form, and it is wiped as soon as it is no longer needed.
+ * building the form again (what was typed is carried over). Outside the form the screen
+ * keeps only the language and layout chosen and the PIN typed first, which is wiped as
+ * soon as it is no longer needed.
  */
 #include "ui/screen-setup.h"
 
@@ -34,9 +35,9 @@ struct _MusterKioskScreenSetup {
   GtkBox *languages, *keyboards, *readers;
   MusterKioskPinPad *pin_pad;
   MusterKioskKeyboard *keyboard;
-  char *language;    /* "en", "de", "ar" */
-  char *layout;      /* the keyboard's */
-  char *first_pin;   /* typed once, until typed again */
+  char *language;  /* "en", "de", "ar" */
+  char *layout;    /* the keyboard's */
+  char *first_pin; /* typed once, until typed again */
 };
 
 G_DEFINE_FINAL_TYPE(MusterKioskScreenSetup, muster_kiosk_screen_setup, GTK_TYPE_WIDGET)
@@ -55,7 +56,7 @@ static void
 show_prompt(MusterKioskScreenSetup *self)
 {
   gtk_label_set_text(self->pin_prompt, self->first_pin == NULL
-                                           ? _("The admin's PIN (4 to 12 digits)")
+                                           ? _("Choose the admin's PIN")
                                            : _("The same PIN again: OK creates the armoury"));
 }
 
@@ -235,7 +236,8 @@ build_form(MusterKioskScreenSetup *self)
   for (int i = 0; self->form != NULL && i < N_FIELDS; i++)
     typed[i] = g_strdup(gtk_editable_get_text(self->fields[i]));
   g_clear_pointer(&self->form, gtk_widget_unparent);
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource("/org/muster/kiosk/screen-setup.ui");
+  g_autoptr(GtkBuilder) builder =
+      gtk_builder_new_from_resource("/org/muster/kiosk/screen-setup.ui");
   self->form = GTK_WIDGET(gtk_builder_get_object(builder, "form"));
   gtk_widget_set_parent(self->form, GTK_WIDGET(self));
   bind_form(self, builder);
@@ -275,8 +277,7 @@ muster_kiosk_screen_setup_map(GtkWidget *widget)
 {
   MusterKioskScreenSetup *self = MUSTER_KIOSK_SCREEN_SETUP(widget);
   show_readers(self);
-  g_signal_connect(self->session, "readers-changed::state", G_CALLBACK(on_readers_changed),
-                   self);
+  g_signal_connect(self->session, "readers-changed::state", G_CALLBACK(on_readers_changed), self);
   GTK_WIDGET_CLASS(muster_kiosk_screen_setup_parent_class)->map(widget);
 }
 

@@ -18,8 +18,8 @@
 G_BEGIN_DECLS
 
 #define MUSTER_KIOSK_TYPE_SCREEN_SETUP (muster_kiosk_screen_setup_get_type())
-G_DECLARE_FINAL_TYPE(MusterKioskScreenSetup, muster_kiosk_screen_setup, MUSTER_KIOSK,
-                     SCREEN_SETUP, GtkWidget)
+G_DECLARE_FINAL_TYPE(MusterKioskScreenSetup, muster_kiosk_screen_setup, MUSTER_KIOSK, SCREEN_SETUP,
+                     GtkWidget)
 
 GtkWidget *muster_kiosk_screen_setup_new(MusterKioskSession *session);
 

@@ -15,10 +15,15 @@
 #include "ui/screen-unmarked.h"
 
 const MusterKioskScreenInfo muster_kiosk_screens[] = {
-    {"sign-in", muster_kiosk_screen_sign_in_new},   {"home", muster_kiosk_screen_home_new},
-    {"start", muster_kiosk_screen_start_new},       {"live", muster_kiosk_screen_live_new},
-    {"unmarked", muster_kiosk_screen_unmarked_new}, {"review", muster_kiosk_screen_review_new},
-    {"lookup", muster_kiosk_screen_lookup_new},     {"status", muster_kiosk_screen_status_new},
-    {"settings", muster_kiosk_screen_settings_new}, {"setup", muster_kiosk_screen_setup_new},
+    {"sign-in", muster_kiosk_screen_sign_in_new},
+    {"home", muster_kiosk_screen_home_new},
+    {"start", muster_kiosk_screen_start_new},
+    {"live", muster_kiosk_screen_live_new},
+    {"unmarked", muster_kiosk_screen_unmarked_new},
+    {"review", muster_kiosk_screen_review_new},
+    {"lookup", muster_kiosk_screen_lookup_new},
+    {"status", muster_kiosk_screen_status_new},
+    {"settings", muster_kiosk_screen_settings_new},
+    {"setup", muster_kiosk_screen_setup_new},
     {NULL, NULL},
 };

@@ -38,10 +38,10 @@ static void
 show_armoury(MusterKioskWindow *self)
 {
   MusterStore *store = muster_kiosk_session_get_store(self->session);
-  g_autofree char *armoury =
-      store != NULL ? g_strdup_printf("%s · %s", muster_store_armoury_code(store),
-                                      muster_store_armoury_name(store))
-                    : g_strdup(_("New armoury"));
+  g_autofree char *armoury = store != NULL
+                                 ? g_strdup_printf("%s · %s", muster_store_armoury_code(store),
+                                                   muster_store_armoury_name(store))
+                                 : g_strdup(_("New armoury"));
   gtk_label_set_text(self->armoury_label, armoury);
 }
 

@@ -16,8 +16,8 @@
  * - A folder the kiosk cannot write: the screen says so before anything is typed, and
  *   the engine's refusal on OK; nothing crashes.
  * - At 1024×600 and 1920×1080, in English, German and Arabic, filled in, with a refusal
- *   shown and with the keyboard up, the screen passes the screens' checks (nothing cut off or outside the
- *   window, targets ≥ 48 px, not blank); PNGs in $MUSTER_UI_OUT.
+ *   shown and with the keyboard up, the screen passes the screens' checks (nothing cut off or
+ * outside the window, targets ≥ 48 px, not blank); PNGs in $MUSTER_UI_OUT.
  *
  * Each case runs in a subprocess: the language is the process's.
  */
@@ -98,9 +98,9 @@ test_shown_without_database(void)
   /* Nothing else can be reached without a database. */
   muster_kiosk_session_navigate(t.session, "home");
   g_assert_cmpstr(ui_test_page(&t), ==, "setup");
-  const char *const shown[] = {"setup-code", "setup-name", "setup-admin", "setup-admin-full",
-                               "language:en", "language:de", "language:ar", "keyboard:en",
-                               "setup-pin", "setup-readers", NULL};
+  const char *const shown[] = {"setup-code",  "setup-name",    "setup-admin", "setup-admin-full",
+                               "language:en", "language:de",   "language:ar", "keyboard:en",
+                               "setup-pin",   "setup-readers", NULL};
   ui_test_assert_visible(&t, shown);
   g_assert_nonnull(strstr(text_of_label(&t, "setup-intro"), t.path));
   /* The readers the kiosk's set-up found: none configured, then one plugged in. */
@@ -355,9 +355,17 @@ in_subprocess(gconstpointer data)
   g_test_trap_assert_passed();
 }
 
-#define VOID_CASE(path, fn) {path, call_void, (gconstpointer)fn}
-#define RENDER_CASE(lang, w, h)                                                                    \
-  {"/ui/setup/render/" lang "/" #w "x" #h, test_render, (const char *const[]){lang, #w, #h}}
+#define VOID_CASE(path, fn)            \
+  {                                    \
+    path, call_void, (gconstpointer)fn \
+  }
+#define RENDER_CASE(lang, w, h)                                                \
+  {                                                                            \
+    "/ui/setup/render/" lang "/" #w "x" #h, test_render, (const char *const[]) \
+    {                                                                          \
+      lang, #w, #h                                                             \
+    }                                                                          \
+  }
 
 static const Case cases[] = {
     VOID_CASE("/ui/setup/shown-without-database", test_shown_without_database),
