@@ -60,7 +60,11 @@ muster_kiosk_language_choice_apply(const char *db_path)
   g_autofree char *language = g_key_file_get_string(file, GROUP, "language", NULL);
   g_autofree char *keyboard = g_key_file_get_string(file, GROUP, "keyboard", NULL);
   const char *env = g_getenv("LANGUAGE");
-  if (language != NULL && (env == NULL || *env == '\0'))
+  gboolean overridden = env != NULL && *env != '\0';
+  if (language != NULL && !overridden)
     muster_kiosk_i18n_set_language(language);
   muster_kiosk_keyboard_choose_layout(keyboard);
+  g_message("Language %s%s and keyboard %s, as chosen at first boot (%s)",
+            language != NULL ? language : "?", overridden ? " (overridden by LANGUAGE)" : "",
+            keyboard != NULL ? keyboard : "?", path);
 }

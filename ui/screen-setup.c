@@ -277,7 +277,8 @@ muster_kiosk_screen_setup_map(GtkWidget *widget)
 {
   MusterKioskScreenSetup *self = MUSTER_KIOSK_SCREEN_SETUP(widget);
   show_readers(self);
-  g_signal_connect(self->session, "readers-changed::state", G_CALLBACK(on_readers_changed), self);
+  /* Scans too: a tag tapped now shows the technician that the reader works. */
+  g_signal_connect(self->session, "readers-changed", G_CALLBACK(on_readers_changed), self);
   GTK_WIDGET_CLASS(muster_kiosk_screen_setup_parent_class)->map(widget);
 }
 

@@ -13,6 +13,8 @@
  *   admin signs in with the PIN typed; the language chosen is kept beside the database.
  * - Choosing German or Arabic re-labels the screen at once (Arabic right to left), keeps
  *   what was typed, and brings the language's keyboard; another keyboard can be chosen.
+ *   The choice, kept in kiosk.ini (0600), is what the next start speaks and types on,
+ *   unless LANGUAGE is set.
  * - A folder the kiosk cannot write: the screen says so before anything is typed, and
  *   the engine's refusal on OK; nothing crashes.
  * - At 1024×600 and 1920×1080, in English, German and Arabic, filled in, with a refusal
@@ -26,6 +28,7 @@
 
 #include "db/audit.h"
 #include "drivers/sim/sim-reader.h"
+#include "ui/i18n.h"
 #include "ui/keyboard.h"
 #include "ui/kiosk.h"
 #include "ui/language-choice.h"
@@ -281,6 +284,34 @@ test_folder_unwritable(void)
   ui_test_teardown(&t);
 }
 
+/* The next start on that database speaks the language chosen and types on the layout
+ * chosen, from kiosk.ini beside it; LANGUAGE in the environment still wins. */
+static void
+test_choice_applied_at_start(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("muster-choice-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *db = g_build_filename(dir, "armoury.db", NULL);
+  g_assert_true(muster_kiosk_language_choice_save(db, "ar", "de", &error));
+  g_autofree char *file = muster_kiosk_language_choice_path(db);
+  struct stat st;
+  g_assert_cmpint(g_stat(file, &st), ==, 0);
+  g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+  muster_kiosk_language_choice_apply(db);
+  g_assert_cmpstr(g_dgettext("muster-kiosk", "Sign out"), ==, "خروج");
+  g_assert_cmpint(gtk_widget_get_default_direction(), ==, GTK_TEXT_DIR_RTL);
+  g_autoptr(GtkWidget) keyboard = g_object_ref_sink(muster_kiosk_keyboard_new());
+  g_assert_cmpstr(muster_kiosk_keyboard_get_layout(MUSTER_KIOSK_KEYBOARD(keyboard)), ==, "de");
+  /* A technician's LANGUAGE wins over the file. */
+  muster_kiosk_i18n_set_language("en");
+  g_setenv("LANGUAGE", "de", TRUE);
+  muster_kiosk_language_choice_apply(db);
+  g_assert_cmpstr(g_getenv("LANGUAGE"), ==, "de");
+  g_unlink(file);
+  g_rmdir(dir);
+}
+
 static void
 shot(UiTest *t, const char *lang, const char *what)
 {
@@ -374,6 +405,7 @@ static const Case cases[] = {
     VOID_CASE("/ui/setup/creates", test_creates),
     VOID_CASE("/ui/setup/language-relabels", test_language_relabels),
     VOID_CASE("/ui/setup/folder-unwritable", test_folder_unwritable),
+    VOID_CASE("/ui/setup/choice-applied-at-start", test_choice_applied_at_start),
     RENDER_CASE("en", 1024, 600),
     RENDER_CASE("de", 1024, 600),
     RENDER_CASE("ar", 1024, 600),
