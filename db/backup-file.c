@@ -222,7 +222,15 @@ verify_migrated_scratch(const char *path, MusterAuditReport *report, GError **er
                 scratch, local->message);
     return FALSE;
   }
-  MusterStore *store = muster_store_open(scratch, error);
+  g_autoptr(GError) migrating = NULL;
+  MusterStore *store = muster_store_open(scratch, &migrating);
+  if (store == NULL) {
+    /* not the copy's fault: this version cannot bring it to its schema */
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_STATE,
+                "This version could not check the copy, which has an older schema: %s",
+                migrating->message);
+    memset(report, 0, sizeof *report);
+  }
   gboolean ok = store != NULL && muster_audit_verify(store, report, error);
   muster_store_free(store);
   muster_backup_remove_file(scratch);
@@ -263,10 +271,12 @@ muster_backup_check_copy(const char *path, const char *shown, MusterBackupManife
     m->schema_version = muster_store_schema_version(store);
     return TRUE;
   }
-  /* A disk that fails or fills up says nothing about the copy. */
+  /* A disk that fails or fills up says nothing about the copy, nor does a migration
+   * this version cannot apply. */
   if (g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_IO) ||
       g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_DISK_FULL) ||
-      g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_DB_BUSY)) {
+      g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_DB_BUSY) ||
+      g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_STATE)) {
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
   }
