@@ -229,7 +229,12 @@ run_restore(int argc, char **argv)
   if (r == NULL)
     return cli_fail(error);
   g_autoptr(MusterUser) admin = cli_sign_in_actor(muster_restore_store(r), user, &error);
-  if (admin == NULL || !muster_restore_commit(r, admin, &error))
+  if (admin == NULL) {
+    g_prefix_error(&error, "Signing in to the records of %s, which the admin must be in: ",
+                   argv[1]);
+    return cli_fail(error);
+  }
+  if (!muster_restore_commit(r, admin, &error))
     return cli_fail(error);
   print_restore(r);
   return 0;

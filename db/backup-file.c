@@ -280,7 +280,10 @@ muster_backup_check_copy(const char *path, const char *shown, MusterBackupManife
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
   }
-  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_CORRUPT,
-              "%s is damaged: %s. Choose another backup.", shown, local->message);
+  /* the copy would not even open as a database: SQLite's words about the copy's path,
+   * with advice about --db, would only mislead */
+  const char *why = store == NULL ? "SQLite cannot read it as a database" : local->message;
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_CORRUPT, "%s is damaged: %s%s Choose another backup.",
+              shown, why, g_str_has_suffix(why, ".") ? "" : ".");
   return FALSE;
 }
