@@ -168,7 +168,8 @@ static const char restore_help[] =
     "changed, when FILE is not a Muster database (exit 16), is damaged (13: not as its\n"
     "manifest says, integrity_check, or the audit chain), is another armoury's (17), is\n"
     "older than the history the registry holds an anchor of (18), or parts from the live\n"
-    "history (15). The anchors come from the live database's registry receipts; when it\n"
+    "history (15), or while another program has the database open (10: stop the kiosk\n"
+    "and the sync first). The anchors come from the live database's registry receipts; when it\n"
     "cannot be read, give the registry's (--anchors) or say --no-registry-anchor.\n"
     "The admin signs in against the restored records. The live file is moved aside as\n"
     "DB.replaced-TIME, never deleted; the restore is recorded in the audit log.";

@@ -419,18 +419,35 @@ record_and_close(MusterRestore *r, const MusterUser *admin, GError **error)
   return ok;
 }
 
-/* The live database and whatever SQLite keeps beside it, moved to replaced_path. A
- * database that still opens is checkpointed first, so that its -wal is folded in. */
+/* The last connection to close folds the -wal into a live database that still opens
+ * and removes the -wal and -shm. When they are still there after this one closed,
+ * another program (the kiosk, the sync) has the database open, and would go on writing
+ * to the file moved aside. */
+static gboolean
+live_released(MusterRestore *r, GError **error)
+{
+  g_autoptr(MusterStore) live = muster_store_connect_as_is(r->live_path, FALSE, NULL);
+  if (live == NULL)
+    return TRUE; /* damaged: nothing can tell */
+  g_clear_pointer(&live, muster_store_free);
+  g_autofree char *shm = g_strconcat(r->live_path, "-shm", NULL);
+  if (!g_file_test(shm, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_BUSY,
+              "Another program (the kiosk, the sync, a muster command) has %s open. Nothing "
+              "was changed: stop it (systemctl stop muster-kiosk muster-sync) and restore "
+              "again.",
+              r->live_path);
+  return FALSE;
+}
+
+/* The live database and whatever SQLite keeps beside it, moved to replaced_path. */
 static gboolean
 move_live_aside(MusterRestore *r, GError **error)
 {
   static const char *const companions[] = {"", "-wal", "-shm", "-journal"};
   if (r->replaced_path == NULL)
     return TRUE;
-  g_autoptr(MusterStore) live = muster_store_connect_as_is(r->live_path, FALSE, NULL);
-  if (live != NULL)
-    sqlite3_exec(muster_store_db(live), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-  g_clear_pointer(&live, muster_store_free);
   for (guint i = 0; i < G_N_ELEMENTS(companions); i++) {
     g_autofree char *from = g_strconcat(r->live_path, companions[i], NULL);
     g_autofree char *to = g_strconcat(r->replaced_path, companions[i], NULL);
@@ -455,7 +472,8 @@ muster_restore_commit(MusterRestore *r, const MusterUser *admin, GError **error)
   if (g_file_test(r->live_path, G_FILE_TEST_EXISTS))
     r->replaced_path = g_strdup_printf("%s.replaced-%s", r->live_path, stamp);
   g_autofree char *dir = g_path_get_dirname(r->live_path);
-  if (!record_and_close(r, admin, error) || !muster_backup_sync_path(r->copy_path, error) ||
+  if ((r->replaced_path != NULL && !live_released(r, error)) ||
+      !record_and_close(r, admin, error) || !muster_backup_sync_path(r->copy_path, error) ||
       !move_live_aside(r, error))
     return FALSE;
   if (g_rename(r->copy_path, r->live_path) != 0) {

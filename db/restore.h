@@ -9,7 +9,9 @@
  * one whose history is not an ancestor of the live database's (MUSTER_ERROR_TAMPERED:
  * one of the two was rewritten). The anchors come from the live database's signed
  * receipts when it can be read, and from the registry's list (`muster-registry anchors`)
- * when given; with neither, a restore must be told so explicitly, and records that.
+ * when given; with neither, a restore must be told so explicitly, and records that. It
+ * also waits until no other program has the live database open (MUSTER_ERROR_DB_BUSY),
+ * since the kiosk would write on into the file moved aside.
  *
  * The live file is never written over: it is moved aside as FILE.replaced-TIME (with its
  * -wal, if it kept one: nothing recorded is ever deleted), and the checked copy, already

@@ -546,6 +546,18 @@ test_restore_replaces_and_is_audited(Fixture *f, gconstpointer data)
   g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM app_user WHERE name = 'sue'"), ==, 1);
 }
 
+static void
+test_restore_refuses_while_live_open(Fixture *f, gconstpointer data)
+{
+  g_autofree char *file = backup_path(f);
+  /* the fixture's connection stands for the kiosk */
+  assert_refused(f, file, NULL, MUSTER_ERROR_DB_BUSY, "systemctl stop");
+  g_autoptr(GError) error = NULL;
+  MusterAuditReport report;
+  g_assert_true(muster_audit_verify(f->db.store, &report, &error));
+  muster_audit_report_clear(&report);
+}
+
 /* ---- the upgrade's migrations --------------------------------------------------------- */
 
 /* Registers extra migrations, as a newer version would compile in: name=SQL pairs. */
@@ -678,6 +690,7 @@ main(int argc, char **argv)
   ADD("/restore/refuses-older-than-registry-anchors", test_restore_refuses_older_than_registry_anchors);
   ADD("/restore/refuses-forked-history", test_restore_refuses_forked_history);
   ADD("/restore/replaces-and-is-audited", test_restore_replaces_and_is_audited);
+  ADD("/restore/refuses-while-live-open", test_restore_refuses_while_live_open);
   ADD("/migrate/failure-leaves-file-as-it-was", test_migration_failure_leaves_file);
   ADD("/migrate/backs-up-first-and-backup-never-migrates",
       test_migrate_backs_up_first_and_backup_never_migrates);
