@@ -86,8 +86,8 @@ run_backup(int argc, char **argv)
   if (keep < 1)
     return cli_usage_error(&muster_cmd_backup[CMD_BACKUP], "--keep must be 1 or more");
   g_autoptr(GError) error = NULL;
-  MusterBackupOptions o = {.dir = dir, .keep = (guint)keep, .reason = reason,
-                           .muster_version = MUSTER_VERSION};
+  MusterBackupOptions o = {
+      .dir = dir, .keep = (guint)keep, .reason = reason, .muster_version = MUSTER_VERSION};
   MusterBackupResult r;
   gboolean recorded = FALSE;
   if (!muster_backup_take(cli_db_path(), &o, &r, &error))
@@ -231,8 +231,8 @@ run_restore(int argc, char **argv)
     return cli_fail(error);
   g_autoptr(MusterUser) admin = cli_sign_in_actor(muster_restore_store(r), user, &error);
   if (admin == NULL) {
-    g_prefix_error(&error, "Signing in to the records of %s, which the admin must be in: ",
-                   argv[1]);
+    g_prefix_error(&error,
+                   "Signing in to the records of %s, which the admin must be in: ", argv[1]);
     return cli_fail(error);
   }
   if (!muster_restore_commit(r, admin, &error))

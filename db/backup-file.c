@@ -38,10 +38,10 @@ muster_backup_json_int(JsonBuilder *b, const char *name, gint64 value)
 char *
 muster_backup_manifest_path(const char *backup_path)
 {
-  g_autofree char *stem = g_str_has_suffix(backup_path, MUSTER_BACKUP_SUFFIX)
-                              ? g_strndup(backup_path, strlen(backup_path) -
-                                                           strlen(MUSTER_BACKUP_SUFFIX))
-                              : g_strdup(backup_path);
+  g_autofree char *stem =
+      g_str_has_suffix(backup_path, MUSTER_BACKUP_SUFFIX)
+          ? g_strndup(backup_path, strlen(backup_path) - strlen(MUSTER_BACKUP_SUFFIX))
+          : g_strdup(backup_path);
   return g_strconcat(stem, ".manifest.json", NULL);
 }
 
@@ -94,14 +94,14 @@ muster_backup_manifest_read(const char *path, MusterBackupManifest *m, GError **
   memset(m, 0, sizeof *m);
   g_autoptr(JsonParser) parser = json_parser_new();
   gint64 version = 0, schema = 0;
-  JsonNode *root = json_parser_load_from_mapped_file(parser, path, NULL)
-                       ? json_parser_get_root(parser)
-                       : NULL;
+  JsonNode *root =
+      json_parser_load_from_mapped_file(parser, path, NULL) ? json_parser_get_root(parser) : NULL;
   JsonObject *o = root != NULL && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
   if (o == NULL || !muster_json_int(o, "format_version", &version) ||
       !muster_json_int(o, "schema_version", &schema) ||
-      !muster_json_int(o, "audit_head_seq", &m->head_seq) || !muster_json_int(o, "size", &m->size) ||
-      muster_json_str(o, "armoury_uuid", NULL) == NULL || muster_json_str(o, "sha256", NULL) == NULL) {
+      !muster_json_int(o, "audit_head_seq", &m->head_seq) ||
+      !muster_json_int(o, "size", &m->size) || muster_json_str(o, "armoury_uuid", NULL) == NULL ||
+      muster_json_str(o, "sha256", NULL) == NULL) {
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "%s is not a backup manifest written by Muster. Move it away from the backup, "
                 "or give the backup's own manifest.",
@@ -251,8 +251,8 @@ verify_copy(MusterStore *store, const char *path, MusterBackupManifest *m, GErro
   if (ok) {
     m->head_seq = report.head_seq;
     m->head_hash = g_strdup(report.head_hash);
-    m->items = muster_store_query_int(store, "SELECT count(*) FROM item", "Counting the items",
-                                      error);
+    m->items =
+        muster_store_query_int(store, "SELECT count(*) FROM item", "Counting the items", error);
     ok = m->items >= 0;
   }
   muster_audit_report_clear(&report);
@@ -283,7 +283,8 @@ muster_backup_check_copy(const char *path, const char *shown, MusterBackupManife
   /* the copy would not even open as a database: SQLite's words about the copy's path,
    * with advice about --db, would only mislead */
   const char *why = store == NULL ? "SQLite cannot read it as a database" : local->message;
-  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_CORRUPT, "%s is damaged: %s%s Choose another backup.",
-              shown, why, g_str_has_suffix(why, ".") ? "" : ".");
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_DB_CORRUPT,
+              "%s is damaged: %s%s Choose another backup.", shown, why,
+              g_str_has_suffix(why, ".") ? "" : ".");
   return FALSE;
 }

@@ -46,8 +46,7 @@ gboolean muster_backup_manifest_write(const char *path, const MusterBackupManife
 gboolean muster_backup_manifest_read(const char *path, MusterBackupManifest *m, GError **error);
 
 /* The SHA-256 (hex) and size of a file. */
-gboolean muster_backup_file_digest(const char *path, char sha256[65], gint64 *size,
-                                   GError **error);
+gboolean muster_backup_file_digest(const char *path, char sha256[65], gint64 *size, GError **error);
 
 /* Checks a copy of a database, which nothing else has open: PRAGMA integrity_check is
  * ok and the audit chain verifies (a copy of an older schema is checked on a migrated

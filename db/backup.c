@@ -9,6 +9,7 @@
  */
 #include "db/backup.h"
 #include "core/json-member.h"
+#include "core/log-event.h"
 #include "db/audit.h"
 #include "db/store-private.h"
 
@@ -100,8 +101,8 @@ copy_failed(int rc, int sys_errno, const char *partial, GError **error)
                 "folder with --to.",
                 dir);
   else
-    g_set_error(error, MUSTER_ERROR, (rc & 0xff) == SQLITE_BUSY ? MUSTER_ERROR_DB_BUSY
-                                                                : MUSTER_ERROR_IO,
+    g_set_error(error, MUSTER_ERROR,
+                (rc & 0xff) == SQLITE_BUSY ? MUSTER_ERROR_DB_BUSY : MUSTER_ERROR_IO,
                 "Copying the database into %s failed: %s%s%s. Check the disk and the system "
                 "log, and try again.",
                 dir, sqlite3_errstr(rc), sys_errno != 0 ? ": " : "",
@@ -162,8 +163,8 @@ final_path(const char *dir, const MusterBackupManifest *m)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   g_autofree char *stamp = g_date_time_format(now, "%Y%m%dT%H%M%SZ");
-  g_autofree char *stem = g_strdup_printf("%s/%s-%s-seq%" G_GINT64_FORMAT, dir, m->armoury_code,
-                                          stamp, m->head_seq);
+  g_autofree char *stem =
+      g_strdup_printf("%s/%s-%s-seq%" G_GINT64_FORMAT, dir, m->armoury_code, stamp, m->head_seq);
   char *path = g_strconcat(stem, MUSTER_BACKUP_SUFFIX, NULL);
   for (int n = 2; g_file_test(path, G_FILE_TEST_EXISTS); n++) {
     g_free(path);
@@ -189,8 +190,8 @@ publish(const char *partial, const char *dir, MusterBackupResult *r, GError **er
   if (g_rename(partial, r->path) != 0) {
     int saved = errno;
     g_unlink(r->manifest_path);
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "Naming the backup %s failed: %s.",
-                r->path, g_strerror(saved));
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "Naming the backup %s failed: %s.", r->path,
+                g_strerror(saved));
     return FALSE;
   }
   return muster_backup_sync_path(dir, error);
@@ -256,8 +257,8 @@ prune(const char *dir, const char *uuid, guint keep, GPtrArray *pruned)
     return;
   g_autoptr(GPtrArray) gens = g_ptr_array_new_with_free_func(generation_free);
   for (const char *name; (name = g_dir_read_name(d)) != NULL;) {
-    Generation *g = g_str_has_suffix(name, ".manifest.json") ? generation_read(dir, name, uuid)
-                                                              : NULL;
+    Generation *g =
+        g_str_has_suffix(name, ".manifest.json") ? generation_read(dir, name, uuid) : NULL;
     if (g != NULL)
       g_ptr_array_add(gens, g);
   }
@@ -292,13 +293,10 @@ copy_and_check(MusterStore *src, const char *partial, MusterBackupResult *r, GEr
   return TRUE;
 }
 
-gboolean
-muster_backup_take(const char *db_path, const MusterBackupOptions *o, MusterBackupResult *r,
-                   GError **error)
+static gboolean
+take(const char *db_path, const char *dir, const MusterBackupOptions *o, MusterBackupResult *r,
+     GError **error)
 {
-  memset(r, 0, sizeof *r);
-  g_autofree char *dir = g_canonicalize_filename(o->dir != NULL ? o->dir : MUSTER_DEFAULT_BACKUP_DIR,
-                                                 NULL);
   const char *reason = o->reason != NULL ? o->reason : "manual";
   if (!muster_backup_reason_valid(reason, error) || !check_dir(dir, error))
     return FALSE;
@@ -317,13 +315,35 @@ muster_backup_take(const char *db_path, const MusterBackupOptions *o, MusterBack
     ok = publish(partial, dir, r, error);
   }
   g_unlink(partial);
-  if (!ok) {
-    g_prefix_error(error, "Backup of %s into %s: ", db_path, dir);
+  if (!ok)
     return FALSE;
-  }
   r->pruned = g_ptr_array_new_with_free_func(g_free);
   prune(dir, r->manifest.armoury_uuid, o->keep > 0 ? o->keep : MUSTER_BACKUP_KEEP_DEFAULT,
         r->pruned);
+  return TRUE;
+}
+
+gboolean
+muster_backup_take(const char *db_path, const MusterBackupOptions *o, MusterBackupResult *r,
+                   GError **error)
+{
+  memset(r, 0, sizeof *r);
+  g_autofree char *dir =
+      g_canonicalize_filename(o->dir != NULL ? o->dir : MUSTER_DEFAULT_BACKUP_DIR, NULL);
+  g_autoptr(GError) local = NULL;
+  if (!take(db_path, dir, o, r, &local)) {
+    g_prefix_error(&local, "Backup of %s into %s: ", db_path, dir);
+    const char *fields[] = {"MUSTER_BACKUP_DIR", dir, NULL};
+    muster_log_event(MUSTER_EVENT_BACKUP_FAILED, fields, "%s", local->message);
+    g_propagate_error(error, g_steal_pointer(&local));
+    muster_backup_result_clear(r);
+    return FALSE;
+  }
+  g_autofree char *seq = g_strdup_printf("%" G_GINT64_FORMAT, r->manifest.head_seq);
+  const char *fields[] = {"MUSTER_BACKUP", r->path, "MUSTER_AUDIT_SEQ", seq, NULL};
+  muster_log_event(MUSTER_EVENT_BACKUP_DONE, fields,
+                   "Backup of %s taken (%s): %s, audit head %s, %u older removed", db_path,
+                   r->manifest.reason, r->path, seq, r->pruned->len);
   return TRUE;
 }
 

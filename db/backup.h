@@ -31,10 +31,10 @@ typedef struct {
 } MusterBackupOptions;
 
 typedef struct {
-  char *path;               /* the backup file */
+  char *path; /* the backup file */
   char *manifest_path;
   MusterBackupManifest manifest;
-  GPtrArray *pruned;        /* file names of the older generations removed */
+  GPtrArray *pruned; /* file names of the older generations removed */
 } MusterBackupResult;
 void muster_backup_result_clear(MusterBackupResult *r);
 
@@ -48,7 +48,8 @@ gboolean muster_backup_reason_valid(const char *reason, GError **error);
 /* Backs up the database at db_path (opened on a connection of its own, as it is, never
  * migrated) into options->dir. On failure nothing is left under a backup's name and no
  * generation was removed; the message says what, where and what to do (a missing or
- * read-only folder, a full disk, a copy that does not check). */
+ * read-only folder, a full disk, a copy that does not check), and result is empty. Both
+ * outcomes go to the journal (core/log-event.h: backup-done, backup-failed). */
 gboolean muster_backup_take(const char *db_path, const MusterBackupOptions *options,
                             MusterBackupResult *result, GError **error);
 

@@ -37,8 +37,8 @@ record(MusterStore *store, const MusterMigrateResult *r, GError **error)
 }
 
 gboolean
-muster_migrate_file(const char *db_path, const MusterBackupOptions *backup,
-                    MusterMigrateResult *r, GError **error)
+muster_migrate_file(const char *db_path, const MusterBackupOptions *backup, MusterMigrateResult *r,
+                    GError **error)
 {
   memset(r, 0, sizeof *r);
   r->from = file_schema(db_path, error);

@@ -276,8 +276,7 @@ check_armoury(MusterRestore *r, GError **error)
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_OTHER_ARMOURY,
               "%s is a backup of another armoury (%s, %s) than the database %s (%s). Nothing "
               "was changed: restore a backup of this armoury.",
-              r->file, r->backup.armoury_code, r->backup.armoury_uuid, r->live_path,
-              r->live.uuid);
+              r->file, r->backup.armoury_code, r->backup.armoury_uuid, r->live_path, r->live.uuid);
   return FALSE;
 }
 
@@ -296,7 +295,8 @@ check_anchor(MusterRestore *r, MusterStore *copy, const Anchor *a, GError **erro
   if (g_strcmp0(have, a->hash) == 0)
     return TRUE;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_BEHIND_ANCHOR,
-              "%s ends at audit entry %" G_GINT64_FORMAT ", but the registry holds entry %" G_GINT64_FORMAT
+              "%s ends at audit entry %" G_GINT64_FORMAT
+              ", but the registry holds entry %" G_GINT64_FORMAT
               " (from %s)%s: restoring it would silently drop history the registry has. "
               "Nothing was changed: restore a newer backup.",
               r->file, r->backup.head_seq, a->seq, a->source,
@@ -351,8 +351,8 @@ prepare(MusterRestore *r, GError **error)
       !muster_backup_check_copy(r->copy_path, r->file, &r->backup, error))
     return FALSE;
   read_live(r);
-  if (!check_armoury(r, error) ||
-      (r->anchors_json != NULL && !read_registry_anchors(r, error)) || !check_history(r, error))
+  if (!check_armoury(r, error) || (r->anchors_json != NULL && !read_registry_anchors(r, error)) ||
+      !check_history(r, error))
     return FALSE;
   r->store = muster_store_open(r->copy_path, error);
   return r->store != NULL;

@@ -421,8 +421,8 @@ apply_migration(MusterStore *store, const char *name, int number, GError **error
   g_autofree char *tail = g_strdup_printf("PRAGMA user_version=%d; PRAGMA application_id=%d;",
                                           number, MUSTER_APPLICATION_ID);
   if (!muster_store_exec(store, text, error) || !muster_store_exec(store, tail, error)) {
-    g_prefix_error(error, "Migration %s failed, so none was applied and the file is as it was: ",
-                   name);
+    g_prefix_error(error,
+                   "Migration %s failed, so none was applied and the file is as it was: ", name);
     return FALSE;
   }
   return TRUE;

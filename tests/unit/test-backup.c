@@ -6,6 +6,7 @@
  */
 #include "test-util.h"
 
+#include "core/log-event.h"
 #include "db/audit.h"
 #include "db/backup.h"
 #include "db/counts.h"
@@ -22,6 +23,22 @@
 #include <string.h>
 #include <unistd.h>
 
+/* "EVENT MESSAGE_ID FIELD", one a journal event logged (as in test-log-event.c). */
+static GPtrArray *events;
+
+static GLogWriterOutput
+writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+  const char *event = test_log_field(fields, n, "MUSTER_EVENT");
+  if (g_str_equal(event, "-"))
+    return g_log_writer_default(level, fields, n, data);
+  const char *where = test_log_field(
+      fields, n, g_str_equal(event, "backup-done") ? "MUSTER_BACKUP" : "MUSTER_BACKUP_DIR");
+  g_ptr_array_add(
+      events, g_strdup_printf("%s %s %s", event, test_log_field(fields, n, "MESSAGE_ID"), where));
+  return G_LOG_WRITER_HANDLED;
+}
+
 typedef struct {
   TestDb db;
   char *backups; /* db.dir/backups */
@@ -30,6 +47,7 @@ typedef struct {
 static void
 setup(Fixture *f, gconstpointer data)
 {
+  g_ptr_array_set_size(events, 0);
   test_db_setup(&f->db, data);
   f->backups = g_build_filename(f->db.dir, "backups", NULL);
   g_assert_cmpint(g_mkdir(f->backups, 0700), ==, 0);
@@ -118,7 +136,8 @@ test_backup_checked_and_named(Fixture *f, gconstpointer data)
   g_assert_cmpstr(m.armoury_uuid, ==, muster_store_armoury_uuid(f->db.store));
   g_assert_cmpstr(m.armoury_code, ==, "TEST");
   g_assert_cmpint(m.head_seq, ==, head);
-  g_autofree char *hash = test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", head);
+  g_autofree char *hash =
+      test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", head);
   g_assert_cmpstr(m.head_hash, ==, hash);
   g_assert_cmpint(m.schema_version, ==, muster_store_schema_version(f->db.store));
   g_assert_cmpstr(m.reason, ==, "manual");
@@ -128,6 +147,11 @@ test_backup_checked_and_named(Fixture *f, gconstpointer data)
   g_assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
   g_assert_cmpint(file_int(r.path, "SELECT count(*) FROM app_user WHERE name = 'sue'"), ==, 1);
   g_assert_cmpint(files_in(f->backups), ==, 2);
+  /* in the journal, under its MESSAGE_ID */
+  g_assert_cmpuint(events->len, ==, 1);
+  g_autofree char *logged = g_strdup_printf(
+      "backup-done %s %s", muster_events[MUSTER_EVENT_BACKUP_DONE].message_id, r.path);
+  g_assert_cmpstr(g_ptr_array_index(events, 0), ==, logged);
   /* recorded as done by the system */
   g_assert_true(muster_backup_record(f->db.store, NULL, &r, &error));
   g_assert_no_error(error);
@@ -194,8 +218,9 @@ test_backup_while_scans_commit(Fixture *f, gconstpointer data)
 {
   /* pages enough for the online backup to take several steps */
   test_sql_exec(&f->db, "CREATE TABLE IF NOT EXISTS ballast (b BLOB) STRICT");
-  test_sql_exec(&f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-                            "INSERT INTO ballast SELECT randomblob(4000) FROM n");
+  test_sql_exec(&f->db,
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                "INSERT INTO ballast SELECT randomblob(4000) FROM n");
   Writer w = {.path = f->db.path, .count_id = test_db_start_count(&f->db, "")};
   GThread *thread = g_thread_new("scans", write_scans, &w);
   while (g_atomic_int_get(&w.committed) < 200)
@@ -271,6 +296,10 @@ test_backup_refuses_missing_folder(Fixture *f, gconstpointer data)
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_NOT_FOUND);
   g_assert_nonnull(strstr(error->message, "no-such-medium"));
   g_assert_false(g_file_test(missing, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint(events->len, ==, 1);
+  g_autofree char *logged = g_strdup_printf(
+      "backup-failed %s %s", muster_events[MUSTER_EVENT_BACKUP_FAILED].message_id, missing);
+  g_assert_cmpstr(g_ptr_array_index(events, 0), ==, logged);
 }
 
 static void
@@ -361,9 +390,9 @@ test_restore_refuses_foreign(Fixture *f, gconstpointer data)
   g_autofree char *other = g_build_filename(f->backups, "other.sqlite", NULL);
   sqlite3 *db = NULL;
   g_assert_cmpint(sqlite3_open(other, &db), ==, SQLITE_OK);
-  g_assert_cmpint(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL,
-                               NULL),
-                  ==, SQLITE_OK);
+  g_assert_cmpint(
+      sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL, NULL), ==,
+      SQLITE_OK);
   sqlite3_close(db);
   assert_refused(f, other, NULL, MUSTER_ERROR_FOREIGN, "another program's");
   reopen_live(f);
@@ -432,11 +461,12 @@ test_restore_refuses_older_than_receipt(Fixture *f, gconstpointer data)
   g_autofree char *old = backup_path(f);
   test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
   gint64 seq = test_sql_int(&f->db, "SELECT max(seq) FROM audit_log");
-  g_autofree char *hash = test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", seq);
+  g_autofree char *hash =
+      test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", seq);
   g_autoptr(GError) error = NULL;
   /* a receipt kept in the live file: the registry holds entry seq */
-  g_assert_true(muster_sync_record_receipt(f->db.store, seq, hash, "2026-01-01T00:00:00.000Z",
-                                           "{}", "unchecked-here", &error));
+  g_assert_true(muster_sync_record_receipt(f->db.store, seq, hash, "2026-01-01T00:00:00.000Z", "{}",
+                                           "unchecked-here", &error));
   g_assert_no_error(error);
   close_live(f);
   assert_refused(f, old, NULL, MUSTER_ERROR_BEHIND_ANCHOR, "silently drop history");
@@ -455,11 +485,12 @@ test_restore_refuses_older_than_registry_anchors(Fixture *f, gconstpointer data)
   g_autofree char *old = backup_path(f);
   test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
   gint64 seq = test_sql_int(&f->db, "SELECT max(seq) FROM audit_log");
-  g_autofree char *hash = test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", seq);
-  g_autofree char *anchors = g_strdup_printf(
-      "{\"armoury\":\"%s\",\"anchors\":[{\"audit_seq\":2,\"audit_hash\":\"x\"},"
-      "{\"audit_seq\":%" G_GINT64_FORMAT ",\"audit_hash\":\"%s\"}]}",
-      muster_store_armoury_uuid(f->db.store), seq, hash);
+  g_autofree char *hash =
+      test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", seq);
+  g_autofree char *anchors =
+      g_strdup_printf("{\"armoury\":\"%s\",\"anchors\":[{\"audit_seq\":2,\"audit_hash\":\"x\"},"
+                      "{\"audit_seq\":%" G_GINT64_FORMAT ",\"audit_hash\":\"%s\"}]}",
+                      muster_store_armoury_uuid(f->db.store), seq, hash);
   close_live(f);
   /* the live file is unreadable: only the registry's anchors can say */
   damage(f->db.path, 0, "garbage garbage garbage");
@@ -467,8 +498,7 @@ test_restore_refuses_older_than_registry_anchors(Fixture *f, gconstpointer data)
   assert_refused(f, old, &none, MUSTER_ERROR_INVALID, "--no-registry-anchor");
   MusterRestoreOptions with = {.anchors_json = anchors};
   assert_refused(f, old, &with, MUSTER_ERROR_BEHIND_ANCHOR, "silently drop history");
-  g_autofree char *wrong = g_strdup_printf(
-      "{\"armoury\":\"someone-else\",\"anchors\":[]}");
+  g_autofree char *wrong = g_strdup_printf("{\"armoury\":\"someone-else\",\"anchors\":[]}");
   MusterRestoreOptions other = {.anchors_json = wrong};
   assert_refused(f, old, &other, MUSTER_ERROR_OTHER_ARMOURY, "anchors are for armoury");
 }
@@ -519,7 +549,8 @@ test_restore_replaces_and_is_audited(Fixture *f, gconstpointer data)
   g_autoptr(MusterRestore) r = muster_restore_prepare(f->db.path, file, &o, &error);
   g_assert_no_error(error);
   /* the admin must be one of the restored records, and an admin */
-  g_autoptr(MusterUser) sue = muster_users_authenticate(muster_restore_store(r), "sue", "1234", &error);
+  g_autoptr(MusterUser) sue =
+      muster_users_authenticate(muster_restore_store(r), "sue", "1234", &error);
   g_assert_no_error(error);
   g_assert_false(muster_restore_commit(r, sue, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_PERMISSION);
@@ -574,12 +605,12 @@ extra_migrations(const char *dir, const char *const *files)
   write_file(dir, "extra.gresource.xml", xml->str);
   g_autofree char *target = g_build_filename(dir, "extra.gresource", NULL);
   g_autofree char *source = g_build_filename(dir, "extra.gresource.xml", NULL);
-  const char *argv[] = {"glib-compile-resources", "--sourcedir", dir, "--target", target, source,
-                        NULL};
+  const char *argv[] = {
+      "glib-compile-resources", "--sourcedir", dir, "--target", target, source, NULL};
   gint status = 0;
   g_autoptr(GError) error = NULL;
-  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                    &status, &error)) {
+  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                    &error)) {
     g_test_skip("glib-compile-resources is missing");
     return NULL;
   }
@@ -677,17 +708,21 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  events = g_ptr_array_new_with_free_func(g_free);
+  g_log_set_writer_func(writer, NULL, NULL);
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
   ADD("/backup/checked-and-named-by-its-head", test_backup_checked_and_named);
   ADD("/backup/consistent-while-scans-commit", test_backup_while_scans_commit);
-  ADD("/backup/generations-keep-newest-of-this-armoury", test_generations_keep_newest_of_this_armoury);
+  ADD("/backup/generations-keep-newest-of-this-armoury",
+      test_generations_keep_newest_of_this_armoury);
   ADD("/backup/refuses-missing-folder", test_backup_refuses_missing_folder);
   ADD("/backup/refuses-unknown-reason", test_backup_refuses_unknown_reason);
   ADD("/restore/refuses-foreign", test_restore_refuses_foreign);
   ADD("/restore/refuses-damaged", test_restore_refuses_damaged);
   ADD("/restore/refuses-other-armoury", test_restore_refuses_other_armoury);
   ADD("/restore/refuses-older-than-receipt", test_restore_refuses_older_than_receipt);
-  ADD("/restore/refuses-older-than-registry-anchors", test_restore_refuses_older_than_registry_anchors);
+  ADD("/restore/refuses-older-than-registry-anchors",
+      test_restore_refuses_older_than_registry_anchors);
   ADD("/restore/refuses-forked-history", test_restore_refuses_forked_history);
   ADD("/restore/replaces-and-is-audited", test_restore_replaces_and_is_audited);
   ADD("/restore/refuses-while-live-open", test_restore_refuses_while_live_open);
