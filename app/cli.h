@@ -148,5 +148,6 @@ extern const MusterCliCommand muster_cmd_demo[];
 extern const MusterCliCommand muster_cmd_readers[];
 extern const MusterCliCommand muster_cmd_decode[];
 extern const MusterCliCommand muster_cmd_sync[];
+extern const MusterCliCommand muster_cmd_backup[];
 
 G_END_DECLS

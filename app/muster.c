@@ -16,7 +16,7 @@ static const MusterCliCommand *const groups[] = {
     muster_cmd_init,   muster_cmd_user,    muster_cmd_location, muster_cmd_item,
     muster_cmd_count,  muster_cmd_report,  muster_cmd_history,  muster_cmd_overdue,
     muster_cmd_audit,  muster_cmd_settings, muster_cmd_readers, muster_cmd_decode,
-    muster_cmd_sync,   muster_cmd_demo,
+    muster_cmd_sync,   muster_cmd_backup,   muster_cmd_demo,
 };
 
 static void

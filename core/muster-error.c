@@ -26,6 +26,9 @@ muster_error_exit_status(const GError *error)
   case MUSTER_ERROR_DB_CORRUPT: return 13;
   case MUSTER_ERROR_IO: return 14;
   case MUSTER_ERROR_TAMPERED: return 15;
+  case MUSTER_ERROR_FOREIGN: return 16;
+  case MUSTER_ERROR_OTHER_ARMOURY: return 17;
+  case MUSTER_ERROR_BEHIND_ANCHOR: return 18;
   case MUSTER_ERROR_FAILED: break;
   }
   return 1;

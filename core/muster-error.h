@@ -28,6 +28,9 @@ typedef enum {
   MUSTER_ERROR_DB_CORRUPT,      /* not a Muster database, or damaged */
   MUSTER_ERROR_IO,              /* any other disk or device error */
   MUSTER_ERROR_TAMPERED,        /* the audit chain or a history table was altered */
+  MUSTER_ERROR_FOREIGN,         /* a file offered as a backup is no Muster database */
+  MUSTER_ERROR_OTHER_ARMOURY,   /* a backup or file of another armoury */
+  MUSTER_ERROR_BEHIND_ANCHOR,   /* restoring it would drop history the registry holds */
 } MusterError;
 
 /* The process exit status the command line uses for an error of this code. */

@@ -20,9 +20,8 @@ invalid(GError **error, const char *why)
   return FALSE;
 }
 
-/* The hash of entry seq, or NULL when there is no such entry. */
-static char *
-entry_hash(MusterStore *store, gint64 seq, GError **error)
+char *
+muster_audit_entry_hash(MusterStore *store, gint64 seq, GError **error)
 {
   sqlite3_stmt *stmt = muster_store_stmt(store, "SELECT hash FROM audit_log WHERE seq = ?", error);
   if (stmt == NULL)
@@ -44,7 +43,7 @@ check_one(MusterStore *store, JsonObject *anchor, guint index, GError **error)
   if (!muster_json_int(anchor, "audit_seq", &seq) || want == NULL)
     return invalid(error, "an anchor without audit_seq and audit_hash");
   g_autoptr(GError) local = NULL;
-  g_autofree char *have = entry_hash(store, seq, &local);
+  g_autofree char *have = muster_audit_entry_hash(store, seq, &local);
   if (local != NULL) {
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;

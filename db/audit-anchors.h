@@ -27,4 +27,8 @@ gboolean muster_audit_check_anchors(MusterStore *store, const char *anchors_json
  * verify by the configured registry key was forged here. *checked says how many. */
 gboolean muster_audit_check_receipts(MusterStore *store, gint64 *checked, GError **error);
 
+/* The hash of audit entry seq: NULL with error unset when there is no such entry, NULL
+ * with error set when the log cannot be read. */
+char *muster_audit_entry_hash(MusterStore *store, gint64 seq, GError **error);
+
 G_END_DECLS

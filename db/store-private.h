@@ -60,6 +60,11 @@ void muster_store_add_tx_hook(MusterStore *store, MusterStoreTxBegin begin,
 /* An existing Muster database at path, connected, its pragmas applied and, unless it
  * can only be read, migrated forward. No hooks yet, and no identity loaded. */
 MusterStore *muster_store_connect_existing(const char *path, GError **error);
+/* An existing Muster database at path as it is: its application_id checked, its
+ * identity loaded, and nothing applied, migrated or sealed. For copying it (a backup
+ * copies what is there) and for checking a copy; read_only opens it without write
+ * access (a file that is not in WAL mode: a backup copy). */
+MusterStore *muster_store_connect_as_is(const char *path, gboolean read_only, GError **error);
 /* A new database at path (which must not exist): made readable by its owner alone,
  * connected, with the current schema. On failure nothing is left at path. */
 MusterStore *muster_store_connect_new(const char *path, GError **error);

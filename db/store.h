@@ -20,6 +20,8 @@ typedef struct _MusterStore MusterStore;
 
 /* The default database of an installed appliance. */
 #define MUSTER_DEFAULT_DB "/var/lib/muster/armoury.db"
+/* Where an installed appliance keeps its backups (`muster backup`, db/backup.h). */
+#define MUSTER_DEFAULT_BACKUP_DIR "/var/lib/muster/backups"
 
 /* An armoury code: 1 to 32 letters, digits, '-' or '_' (INVALID otherwise). */
 gboolean muster_store_code_valid(const char *code, GError **error);
@@ -41,6 +43,9 @@ const char *muster_store_armoury_code(MusterStore *store);
 const char *muster_store_armoury_uuid(MusterStore *store);
 const char *muster_store_armoury_name(MusterStore *store);
 int muster_store_schema_version(MusterStore *store);
+/* The number of the last migration compiled into this program: a database whose
+ * schema version is lower is migrated when opened. -1 with error set on failure. */
+int muster_store_schema_latest(GError **error);
 
 /* How long a write waits for another program's write lock before failing with
  * MUSTER_ERROR_DB_BUSY (default 5000 ms). */

@@ -17,25 +17,16 @@
 /* "EVENT MESSAGE_ID MUSTER_COUNT MUSTER_USER | MESSAGE", one an event logged. */
 static GPtrArray *seen;
 
-static const char *
-field(const GLogField *fields, gsize n, const char *key)
-{
-  for (gsize i = 0; i < n; i++)
-    if (g_str_equal(fields[i].key, key))
-      return fields[i].value;
-  return "-";
-}
-
 static GLogWriterOutput
 writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
 {
-  if (g_str_equal(field(fields, n, "MUSTER_EVENT"), "-"))
+  if (g_str_equal(test_log_field(fields, n, "MUSTER_EVENT"), "-"))
     return g_log_writer_default(level, fields, n, data);
-  g_ptr_array_add(seen, g_strdup_printf("%s %s %s %s | %s", field(fields, n, "MUSTER_EVENT"),
-                                        field(fields, n, "MESSAGE_ID"),
-                                        field(fields, n, "MUSTER_COUNT"),
-                                        field(fields, n, "MUSTER_USER"),
-                                        field(fields, n, "MESSAGE")));
+  g_ptr_array_add(
+      seen, g_strdup_printf(
+                "%s %s %s %s | %s", test_log_field(fields, n, "MUSTER_EVENT"),
+                test_log_field(fields, n, "MESSAGE_ID"), test_log_field(fields, n, "MUSTER_COUNT"),
+                test_log_field(fields, n, "MUSTER_USER"), test_log_field(fields, n, "MESSAGE")));
   return G_LOG_WRITER_HANDLED;
 }
 

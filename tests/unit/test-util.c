@@ -8,6 +8,15 @@
 
 #include <glib/gstdio.h>
 
+const char *
+test_log_field(const GLogField *fields, gsize n, const char *key)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_str_equal(fields[i].key, key))
+      return fields[i].value;
+  return "-";
+}
+
 void
 test_rm_rf(const char *dir)
 {

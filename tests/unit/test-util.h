@@ -44,5 +44,9 @@ void test_sql_exec(TestDb *t, const char *sql);
  * connection notes its own writes to state rows (db/state-seal.c), an outsider's not. */
 void test_sql_exec_outside(TestDb *t, const char *sql);
 
+/* A structured log field's value, "-" when the entry has none: for writer functions
+ * that stand where the journal would (test-log-event.c). */
+const char *test_log_field(const GLogField *fields, gsize n, const char *key);
+
 /* Removes a folder tree. */
 void test_rm_rf(const char *dir);
