@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 #
-# check-units.sh: checks the appliance's systemd units as installed, with systemd's own
-# tools: `systemd-analyze verify` (syntax, every ExecStart= program present, every
-# Documentation= man page present; any message at all fails) and `systemd-analyze
-# security --offline` (the exposure of each service: at most 3.0, the kiosk's compositor
-# included, since it stays under it; the figures are in packaging/README.md), and that
-# the journal catalog compiles.
+# check-units.sh: checks the appliance's systemd units and layout as installed, with
+# systemd's own tools: `systemd-analyze verify` (syntax, every ExecStart= program
+# present, every Documentation= man page present; any message at all fails),
+# `systemd-analyze security --offline` (the exposure of each service: at most 3.0, the
+# kiosk's compositor included, since it stays under it; the figures are in
+# packaging/README.md), the user and folders sysusers.d and tmpfiles.d make, and the
+# journal catalog compiling.
 #
 # Usage: check-units.sh --build BUILD_DIR   install BUILD_DIR's tree (prefix /usr) into a
 #                                           scratch root and check it
@@ -37,6 +38,7 @@ trap 'rm -rf "$root"' EXIT
 
 case $1 in
 --build)
+  missing_command scdoc "apt-get install scdoc (the man pages the units' Documentation= names)"
   DESTDIR="$root" cmake --install "$2" --prefix /usr >/dev/null ||
     die "cmake --install $2 failed (build it first: cmake --build $2)"
   ;;
@@ -53,7 +55,8 @@ esac
 
 unitdir="$root/lib/systemd/system"
 mapfile -t units < <(cd "$unitdir" && ls muster-*.service muster-*.timer)
-[[ ${#units[@]} -ge 5 ]] || die "expected 5 muster units in $unitdir, found: ${units[*]}"
+[[ " ${units[*]} " == *" muster-sync.service "* && " ${units[*]} " == *" muster-backup.timer "* ]] ||
+  die "muster-sync.service and muster-backup.timer are not in $unitdir (found: ${units[*]:-none})"
 cp -an /lib/systemd/system/. "$unitdir/"
 mkdir -p "$root/usr/bin"
 cp /usr/bin/cage "$root/usr/bin/cage"
@@ -80,6 +83,22 @@ for unit in "${units[@]}"; do
     echo "ok - security $unit: exposure $level (at most $max_exposure)"
   else
     echo "not ok - security $unit: exposure $level, above $max_exposure"
+    status=1
+  fi
+done
+
+# The layout: sysusers.d makes the user, tmpfiles.d its folders, 0700 and its own.
+missing_command systemd-sysusers "apt-get install systemd"
+systemd-sysusers --root="$root" >/dev/null 2>&1 || die "systemd-sysusers --root failed"
+systemd-tmpfiles --root="$root" --create muster.conf || die "systemd-tmpfiles --root --create muster.conf failed"
+ids="$(awk -F: '$1 == "muster" { print $3 ":" $4 }' "$root/etc/passwd")"
+[[ -n $ids ]] || die "sysusers.d made no user muster"
+for dir in var/lib/muster var/lib/muster/backups run/muster; do
+  got="$(stat -c '%a %u:%g' "$root/$dir" 2>/dev/null || echo missing)"
+  if [[ $got == "700 $ids" ]]; then
+    echo "ok - /$dir is 0700 muster:muster"
+  else
+    echo "not ok - /$dir: $got, want 700 $ids (muster:muster)"
     status=1
   fi
 done
