@@ -216,9 +216,14 @@ start_in_tx(MusterStore *store, const MusterUser *counter, const MusterUser *wit
     return FALSE;
   g_autofree char *detail =
       start_detail(*id, paths, counter, witness, blind, expected, scope_sha, expected_sha);
-  if (!muster_audit_append(store, counter->name, "count.start", uuid, detail, error))
+  if (!muster_audit_append(store, counter->name, "count.start", uuid, detail, error) ||
+      !muster_store_commit(store, error))
     return FALSE;
-  return muster_store_commit(store, error);
+  const MusterCountRow row = {.id = *id, .uuid = uuid};
+  g_autofree char *what = g_strdup_printf("%" G_GINT64_FORMAT " items expected, witness %s",
+                                          expected, witness->name);
+  muster_count_log_event(MUSTER_EVENT_COUNT_STARTED, &row, counter->name, what);
+  return TRUE;
 }
 
 MusterCount *
@@ -273,8 +278,11 @@ close_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, GError
                  count_id, now, error))
     return FALSE;
   g_autofree char *detail = g_strdup_printf("{\"count\":%" G_GINT64_FORMAT "}", count_id);
-  return muster_audit_append(store, actor->name, "count.close", c.uuid, detail, error) &&
-         muster_store_commit(store, error);
+  if (!muster_audit_append(store, actor->name, "count.close", c.uuid, detail, error) ||
+      !muster_store_commit(store, error))
+    return FALSE;
+  muster_count_log_event(MUSTER_EVENT_COUNT_CLOSED, &c, actor->name, NULL);
+  return TRUE;
 }
 
 gboolean

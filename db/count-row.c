@@ -131,3 +131,21 @@ muster_count_require_move(const MusterCountRow *c, MusterCountState to, const ch
   }
   return refuse_state(c, doing, from->str, error);
 }
+
+void
+muster_count_log_event(MusterEvent event, const MusterCountRow *c, const char *actor,
+                       const char *detail)
+{
+  static const char *const done[] = {
+      [MUSTER_EVENT_COUNT_STARTED] = "started",
+      [MUSTER_EVENT_COUNT_CLOSED] = "closed",
+      [MUSTER_EVENT_COUNT_RECONCILED] = "reconciled",
+      [MUSTER_EVENT_COUNT_SIGNED_OFF] = "signed off",
+  };
+  g_return_if_fail(event < G_N_ELEMENTS(done) && done[event] != NULL);
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  const char *const fields[] = {"MUSTER_COUNT", id, "MUSTER_COUNT_UUID", c->uuid,
+                                "MUSTER_USER", actor, NULL};
+  muster_log_event(event, fields, "Count %s (%s) %s by %s%s%s", id, c->uuid, done[event], actor,
+                   detail != NULL ? ": " : "", detail != NULL ? detail : "");
+}

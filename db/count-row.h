@@ -9,6 +9,7 @@
  * MusterCount (counts.h).
  */
 #pragma once
+#include "core/log-event.h"
 #include "db/count-state.h"
 #include "db/store.h"
 #include "db/users.h"
@@ -52,5 +53,10 @@ gboolean muster_count_require_state(const MusterCountRow *c, MusterCountState wa
  * allows it from the count's state (count-state.h). */
 gboolean muster_count_require_move(const MusterCountRow *c, MusterCountState to, const char *doing,
                                    GError **error);
+
+/* Tells the journal (core/log-event.h) that count c moved, by actor; detail adds to the
+ * message (NULL: nothing). Called once the move's transaction has committed. */
+void muster_count_log_event(MusterEvent event, const MusterCountRow *c, const char *actor,
+                            const char *detail);
 
 G_END_DECLS

@@ -222,9 +222,12 @@ sign_off_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id, con
   if (payload == NULL)
     return FALSE;
   g_autofree char *detail = g_strdup_printf("{\"count\":%" G_GINT64_FORMAT "}", count_id);
-  return muster_audit_append(store, actor->name, "count.sign_off", c.uuid, detail, error) &&
-         muster_outbox_append(store, "count.signed_off", c.uuid, payload, error) &&
-         muster_store_commit(store, error);
+  if (!muster_audit_append(store, actor->name, "count.sign_off", c.uuid, detail, error) ||
+      !muster_outbox_append(store, "count.signed_off", c.uuid, payload, error) ||
+      !muster_store_commit(store, error))
+    return FALSE;
+  muster_count_log_event(MUSTER_EVENT_COUNT_SIGNED_OFF, &c, actor->name, NULL);
+  return TRUE;
 }
 
 gboolean

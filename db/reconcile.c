@@ -541,7 +541,13 @@ reconcile_in_tx(MusterStore *store, const MusterUser *actor, gint64 count_id,
       !mark_reconciled(store, &c, now, error))
     return FALSE;
   g_autofree char *detail = summary_json(&c, sum, &rep);
-  return muster_audit_append(store, actor->name, "count.reconcile", c.uuid, detail, error);
+  if (!muster_audit_append(store, actor->name, "count.reconcile", c.uuid, detail, error) ||
+      !muster_store_commit(store, error))
+    return FALSE;
+  g_autofree char *what = g_strdup_printf("%" G_GINT64_FORMAT " discrepancies, %" G_GINT64_FORMAT
+                                          " new", sum->total, sum->new_this_run);
+  muster_count_log_event(MUSTER_EVENT_COUNT_RECONCILED, &c, actor->name, what);
+  return TRUE;
 }
 
 gboolean
@@ -557,8 +563,6 @@ muster_reconcile(MusterStore *store, const MusterUser *actor, gint64 count_id,
     muster_store_rollback(store);
     return FALSE;
   }
-  if (!muster_store_commit(store, error))
-    return FALSE;
   if (summary != NULL)
     *summary = sum;
   return TRUE;

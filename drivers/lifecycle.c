@@ -22,6 +22,7 @@
  *    still queued.
  */
 #include "drivers/lifecycle-private.h"
+#include "core/log-event.h"
 
 GQuark
 muster_reader_error_quark(void)
@@ -136,6 +137,17 @@ attempt(MusterReader *self, Attempts *attempts, GError **error)
   return opened_us;
 }
 
+/* A reader that was reading and stopped (unplugged, failed): the one journal event of a
+ * loss, however many reopening attempts follow it. */
+static void
+log_lost(MusterReader *self, const GError *error)
+{
+  const char *id = muster_reader_get_id(self);
+  const char *const fields[] = {"MUSTER_READER", id, "MUSTER_READER_KIND",
+                                muster_reader_get_kind(self), NULL};
+  muster_log_event(MUSTER_EVENT_READER_LOST, fields, "Reader %s lost: %s", id, error->message);
+}
+
 /* After a failed attempt: sets the state the error's code says, and returns when to try
  * again (monotonic µs; 0: when wait_for_device() says a device may be there). */
 static gint64
@@ -148,6 +160,8 @@ after_failure(MusterReader *self, Attempts *attempts, const GError *error, gint6
                   g_error_matches(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_NOT_FOUND);
   if (opened_us != 0 && now - opened_us >= (gint64)backoff->reset_after_ms * 1000)
     attempts->backoff_ms = backoff->first_ms;
+  if (opened_us != 0)
+    log_lost(self, error);
   if (gone && klass->wait_for_device != NULL) {
     if (g_error_matches(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_GONE))
       muster_reader_set_state(self, MUSTER_READER_STATE_DISCONNECTED, error->message);

@@ -2,6 +2,7 @@
  * client.c: HTTPS push and pull, and the background runner. See client.h.
  */
 #include "sync/client.h"
+#include "core/log-event.h"
 
 #include "db/sync-state.h"
 #include "protocol/batch.h"
@@ -283,6 +284,17 @@ muster_sync_pull(MusterStore *store, const MusterSyncKey *key, MusterSyncClient 
   return TRUE;
 }
 
+static void
+log_sync_done(const char *url, const MusterPushStats *pushed, gint64 applied)
+{
+  g_autofree char *events = g_strdup_printf("%" G_GINT64_FORMAT, pushed->events);
+  g_autofree char *pulled = g_strdup_printf("%" G_GINT64_FORMAT, applied);
+  const char *const fields[] = {"MUSTER_REGISTRY", url, "MUSTER_EVENTS_SENT", events,
+                                "MUSTER_CHANGES_APPLIED", pulled, NULL};
+  muster_log_event(MUSTER_EVENT_SYNC_DONE, fields,
+                   "Sync with %s done: %s events sent, %s changes applied", url, events, pulled);
+}
+
 gboolean
 muster_sync_now(MusterStore *store, const MusterSyncKey *key, GError **error)
 {
@@ -292,13 +304,21 @@ muster_sync_now(MusterStore *store, const MusterSyncKey *key, GError **error)
   g_autoptr(MusterSyncClient) client =
       muster_sync_client_new(state->registry_url, state->registry_ca, error);
   gint64 applied = 0;
+  MusterPushStats pushed = {0};
   GError *failure = NULL;
-  if (client != NULL && muster_sync_push(store, key, client, 0, NULL, &failure) &&
-      muster_sync_pull(store, key, client, &applied, &failure))
-    return muster_sync_record_success(store, error);
+  if (client != NULL && muster_sync_push(store, key, client, 0, &pushed, &failure) &&
+      muster_sync_pull(store, key, client, &applied, &failure)) {
+    if (!muster_sync_record_success(store, error))
+      return FALSE;
+    log_sync_done(state->registry_url, &pushed, applied);
+    return TRUE;
+  }
   if (failure == NULL)
     return FALSE; /* not configured: nothing was attempted */
   muster_sync_record_failure(store, failure->message, NULL);
+  const char *const fields[] = {"MUSTER_REGISTRY", state->registry_url, NULL};
+  muster_log_event(MUSTER_EVENT_SYNC_FAILED, fields, "Sync with %s failed: %s",
+                   state->registry_url, failure->message);
   g_propagate_error(error, failure);
   return FALSE;
 }

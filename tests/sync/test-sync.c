@@ -4,6 +4,7 @@
  * Every fault test ends by checking that nothing was lost and nothing stored twice, on
  * either side.
  */
+#include "core/log-event.h"
 #include "cutting-proxy.h"
 #include "db/items.h"
 #include "db/outbox.h"
@@ -451,6 +452,36 @@ test_background_runner(SyncFixture *f, gconstpointer data)
   g_assert_cmpint(acked_seq(f), ==, 352);
 }
 
+/* The newest journal event (core/log-event.h): "EVENT | MESSAGE", as the journal's writer
+ * would get it. */
+static char *last_event;
+
+static GLogWriterOutput
+keep_event(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+  const char *event = NULL, *message = "";
+  for (gsize i = 0; i < n; i++) {
+    if (g_str_equal(fields[i].key, "MUSTER_EVENT"))
+      event = fields[i].value;
+    else if (g_str_equal(fields[i].key, "MESSAGE"))
+      message = fields[i].value;
+  }
+  if (event == NULL)
+    return g_log_writer_default(level, fields, n, data);
+  g_free(last_event);
+  last_event = g_strdup_printf("%s | %s", event, message);
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+assert_last_event(const char *event, const char *words)
+{
+  g_assert_nonnull(last_event);
+  g_autofree char *head = g_strconcat(event, " | ", NULL);
+  if (!g_str_has_prefix(last_event, head) || strstr(last_event, words) == NULL)
+    g_error("the last event is '%s'; wanted '%s...%s...'", last_event, head, words);
+}
+
 static void
 test_disk_full(SyncFixture *f, gconstpointer data)
 {
@@ -471,6 +502,7 @@ test_disk_full(SyncFixture *f, gconstpointer data)
   g_assert_cmpint(s->acked_seq, ==, 0);
   g_assert_cmpint(s->failures, ==, 1);
   g_assert_nonnull(strstr(s->last_error, "out of disk space"));
+  assert_last_event("sync-failed", "out of disk space"); /* for the operator too */
   g_assert_cmpint(sync_fixture_pg_int(f, "SELECT count(*) FROM batch"), ==, 0);
   sync_fixture_assert_stored_once(f, 0);
   PQclear(PQexec(f->pg, "DROP TRIGGER disk_full ON event"));
@@ -482,6 +514,8 @@ test_disk_full(SyncFixture *f, gconstpointer data)
   g_assert_null(after->last_error);
   g_assert_cmpint(after->failures, ==, 0);
   g_assert_nonnull(after->last_success_at);
+  g_autofree char *sent = g_strdup_printf("done: %" G_GINT64_FORMAT " events sent", last_seq(f));
+  assert_last_event("sync-done", sent);
 }
 
 static void
@@ -1064,6 +1098,7 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_log_set_writer_func(keep_event, NULL, NULL);
   g_test_add_func("/sync/backoff", test_backoff);
   g_test_add_func("/sync/batch-parse", test_batch_parse);
   g_test_add_func("/sync/batch-round-trip", test_batch_round_trip);

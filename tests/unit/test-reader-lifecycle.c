@@ -8,6 +8,7 @@
  * backoff's delays, when OPENING is shown, what a failure's code does to the state, and
  * that stop() interrupts a blocked step.
  */
+#include "core/log-event.h"
 #include "drivers/reader.h"
 
 #include <string.h>
@@ -237,10 +238,26 @@ on_message(const char *domain, GLogLevelFlags level, const char *message, gpoint
 
 static guint message_handler;
 
+/* The journal's "reader lost" events, counted where the journal's writer would get them. */
+static gint lost_events;
+
+static GLogWriterOutput
+count_lost(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_str_equal(fields[i].key, "MESSAGE_ID") &&
+        g_str_equal(fields[i].value, muster_events[MUSTER_EVENT_READER_LOST].message_id)) {
+      g_atomic_int_inc(&lost_events);
+      return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default(level, fields, n, data);
+}
+
 static MusterReader *
 step_reader_new(GType type, const char *script, guint first_ms, guint max_ms, guint reset_ms)
 {
   MusterReader *reader = g_object_new(type, "id", "test:steps", "kind", "test", NULL);
+  g_atomic_int_set(&lost_events, 0);
   priv_of(reader)->script = script;
   MusterReaderBackoff backoff = {first_ms, max_ms, reset_ms};
   muster_reader_set_backoff(reader, &backoff);
@@ -316,6 +333,8 @@ test_backoff_and_stop(void)
                   "open:F@opening retry:30 failed open:O@opening read:s read:g close "
                   "retry:10(was open) disconnected open:O@opening read:- interrupt close "
                   "teardown");
+  /* the journal hears of the one loss of an open device, not of the failed opens */
+  g_assert_cmpint(g_atomic_int_get(&lost_events), ==, 1);
 }
 
 /* GONE is DISCONNECTED, any other failure FAILED; a device that stayed open less than
@@ -330,6 +349,7 @@ test_states_and_reset_rule(void)
                   "retry:10(was open) failed open:O@opening read:g close retry:20(was open) "
                   "disconnected open:F@opening retry:40 failed open:-@opening interrupt "
                   "teardown");
+  g_assert_cmpint(g_atomic_int_get(&lost_events), ==, 2);
 }
 
 /* A driver that notices devices waits for one after NOT_FOUND and GONE, shows no
@@ -387,6 +407,7 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_log_set_writer_func(count_lost, NULL, NULL);
   g_test_add_func("/reader-lifecycle/backoff-and-stop", test_backoff_and_stop);
   g_test_add_func("/reader-lifecycle/states-and-reset-rule", test_states_and_reset_rule);
   g_test_add_func("/reader-lifecycle/waits-for-device", test_waits_for_device);
