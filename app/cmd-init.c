@@ -1,15 +1,14 @@
 /*
  * cmd-init.c: `muster init`, the only command that creates a database.
  *
- * Everything that can be refused (the admin's name, the PIN, the armoury code) is
- * checked before the file is made, and a database whose admin could not be added after
- * all is removed again: a failed init leaves no file behind, never one without an admin.
+ * The rules of a new armoury (what is checked before the file is made, no overwrite, no
+ * file left behind on failure) are the engine's (db/armoury-setup.h), shared with the
+ * kiosk's first-boot screen; this file reads the options and the PIN and prints.
  */
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
 
 #include "app/cli.h"
+#include "db/armoury-setup.h"
 
 static int run_init(int argc, char **argv);
 
@@ -47,30 +46,23 @@ run_init(int argc, char **argv)
   if (status != CLI_GO_ON)
     return status;
   g_autoptr(GError) error = NULL;
-  if (!muster_store_code_valid(code, &error) || !muster_user_name_valid(admin, &error))
+  MusterArmourySetup setup = {.path = cli_db_path(),
+                              .code = code,
+                              .name = name,
+                              .admin = admin,
+                              .admin_full_name = admin_full};
+  /* A wrong code or name is refused before the PIN is asked for. */
+  if (!muster_armoury_setup_valid(&setup, &error))
     return cli_fail(error);
   g_auto(CliPin) pin = cli_read_new_pin("MUSTER_PIN", "PIN for admin", &error);
-  if (pin == NULL || !muster_pin_valid(pin, &error))
+  if (pin == NULL)
     return cli_fail(error);
-  const char *path = cli_db_path();
-  g_autofree char *dir = g_path_get_dirname(path);
-  /* The appliance default lives in /var/lib/muster, which a fresh system lacks. */
-  if (!g_file_test(path, G_FILE_TEST_EXISTS) && g_mkdir_with_parents(dir, 0750) != 0) {
-    g_set_error(&error, MUSTER_ERROR, MUSTER_ERROR_IO, "Cannot create the folder %s: %s", dir,
-                g_strerror(errno));
-    return cli_fail(error);
-  }
-  g_autoptr(MusterStore) store = muster_store_create(path, code, name ? name : code, &error);
+  setup.pin = pin;
+  g_autoptr(MusterUser) user = NULL;
+  g_autoptr(MusterStore) store = muster_armoury_set_up(&setup, &user, &error);
   if (store == NULL)
     return cli_fail(error);
-  g_autoptr(MusterUser) user =
-      muster_users_bootstrap_admin(store, admin, admin_full ? admin_full : admin, pin, &error);
-  if (user == NULL) {
-    muster_store_discard_new(g_steal_pointer(&store));
-    g_prefix_error(&error, "The database %s could not be given its admin, so it was not "
-                   "created: ", path);
-    return cli_fail(error);
-  }
+  const char *path = setup.path;
   if (cli.json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);

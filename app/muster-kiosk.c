@@ -5,16 +5,17 @@
  *                [--demo-items N] [--demo-seed S]] [--sim-rate N] [--windowed]
  *
  * Opens the same database as `muster` (--db, else MUSTER_DB, else the appliance's
- * default), fullscreen with no way out for staff. Readers come from a readers file as
- * for `muster count scan --readers` (--readers, else $MUSTER_READERS, else
- * /etc/muster/readers.conf, else every driver's defaults), claimed for this process so
- * that `muster readers list` shows them; readers plugged in later appear on screen. If
- * another program holds the readers, or the file is wrong, the kiosk still starts and
- * its status screen says why. --sim-feed plays a scan feed (scan/scan.h line format)
- * through a simulated reader added to the others at N scans per second; --sim-demo
- * plays the feed of the armoury `muster demo` made with the same --items/--seed, so a
- * new count on the demo database can be counted on screen. --windowed is for
- * development and screenshots only.
+ * default), fullscreen with no way out for staff. When there is no file there yet (first
+ * boot), the setup screen creates it as `muster init` does and goes on to sign-in.
+ * Readers come from a readers file as for `muster count scan --readers` (--readers, else
+ * $MUSTER_READERS, else /etc/muster/readers.conf, else every driver's defaults), claimed
+ * for this process so that `muster readers list` shows them; readers plugged in later
+ * appear on screen. If another program holds the readers, or the file is wrong, the kiosk
+ * still starts and its status screen says why. --sim-feed plays a scan feed (scan/scan.h
+ * line format) through a simulated reader added to the others at N scans per second;
+ * --sim-demo plays the feed of the armoury `muster demo` made with the same
+ * --items/--seed, so a new count on the demo database can be counted on screen.
+ * --windowed is for development and screenshots only.
  *
  * Everything else lives in ui/ (the muster-ui library), so the tests and the benchmark
  * run the very same screens.
@@ -24,6 +25,7 @@
 #include "drivers/sim/sim-reader.h"
 #include "ui/i18n.h"
 #include "ui/kiosk.h"
+#include "ui/language-choice.h"
 #include "ui/session.h"
 #include "ui/window.h"
 
@@ -95,6 +97,20 @@ set_up_readers(Options *o)
     g_message("muster-kiosk: %s", error->message);
 }
 
+/* The readers, then the window on the session (its first screen: sign-in, or setup
+ * when there is no database yet). */
+static void
+start_session(GtkApplication *app, Options *o, MusterKioskSession *session)
+{
+  o->session = session;
+  set_up_readers(o);
+  MusterKioskWindow *window = muster_kiosk_window_new(o->session, !o->windowed);
+  gtk_window_set_application(GTK_WINDOW(window), app);
+  if (o->windowed)
+    muster_kiosk_window_set_layout_size(window, 1280, 800);
+  gtk_window_present(GTK_WINDOW(window));
+}
+
 static void
 on_activate(GtkApplication *app, Options *o)
 {
@@ -108,24 +124,27 @@ on_activate(GtkApplication *app, Options *o)
   const char *path = o->db != NULL ? o->db : g_getenv("MUSTER_DB");
   if (path == NULL || *path == '\0')
     path = MUSTER_DEFAULT_DB;
+  muster_kiosk_language_choice_apply(path);
+  /* First boot: no database yet. The setup screen creates it as `muster init` would. */
+  if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+    g_message("No database at %s: showing the first-boot setup screen", path);
+    start_session(app, o, muster_kiosk_session_new_for_setup(path));
+    return;
+  }
   g_autoptr(GError) error = NULL;
   MusterStore *store = muster_store_open(path, &error);
   if (store == NULL) {
     g_autofree char *message = g_strdup_printf(
-        _("The kiosk cannot open its database %s: %s\nCreate it with 'muster init' or give "
-          "the right one with --db, then restart the kiosk."),
+        _("The kiosk cannot open its database %s: %s\nThe kiosk never replaces a file that "
+          "is there: fix the problem or move the file away (the kiosk then sets up a new "
+          "armoury), or give the right one with --db; then restart the kiosk."),
         path, error->message);
     g_printerr("%s\n", message);
     show_fatal(app, message);
     return;
   }
-  o->session = muster_kiosk_session_new(store);
-  set_up_readers(o);
-  MusterKioskWindow *window = muster_kiosk_window_new(o->session, !o->windowed);
-  gtk_window_set_application(GTK_WINDOW(window), app);
-  if (o->windowed)
-    muster_kiosk_window_set_layout_size(window, 1280, 800);
-  gtk_window_present(GTK_WINDOW(window));
+  g_message("Database %s opened: showing the sign-in screen", path);
+  start_session(app, o, muster_kiosk_session_new(store));
 }
 
 /* systemd stopping the kiosk (SIGTERM), Ctrl-C or a closed terminal (SIGHUP): sign out

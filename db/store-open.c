@@ -8,6 +8,7 @@
  * that the store sits below the audit log rather than beside it: audit.c uses the
  * store, and only this file uses both.
  */
+#include "core/i18n.h"
 #include "db/audit.h"
 #include "db/state-seal.h"
 #include "db/store-private.h"
@@ -76,7 +77,7 @@ muster_store_code_valid(const char *code, GError **error)
     ok = g_ascii_isalnum(*p) || *p == '-' || *p == '_';
   if (!ok)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
-                "Armoury code '%s' is not valid: use 1 to 32 letters, digits, '-' or '_'.",
+                _("Armoury code '%s' is not valid: use 1 to 32 letters, digits, '-' or '_'."),
                 code ? code : "");
   return ok;
 }

@@ -18,4 +18,9 @@ G_BEGIN_DECLS
  * after setlocale() and before any screen is built. */
 void muster_kiosk_i18n_init(void);
 
+/* Switches the language now ("en", "de", "ar": a gettext LANGUAGE value), and the text
+ * direction with it. What is built after this speaks it; what is shown already keeps
+ * its words until rebuilt (the first-boot screen rebuilds itself). */
+void muster_kiosk_i18n_set_language(const char *language);
+
 G_END_DECLS

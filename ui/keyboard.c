@@ -24,7 +24,7 @@ typedef enum { SHIFT_OFF, SHIFT_ONCE, SHIFT_LOCKED } ShiftState;
 struct _MusterKioskKeyboard {
   GtkWidget parent_instance;
   GtkGrid *grid;
-  const MusterKioskKeyboardLayout *home;   /* the UI language's */
+  const MusterKioskKeyboardLayout *home;   /* chosen, else the UI language's */
   const MusterKioskKeyboardLayout *layout; /* shown: home, or Latin after the switch key */
   GtkEditable *target;                     /* weak: where keys type */
   ShiftState shift;
@@ -404,10 +404,22 @@ muster_kiosk_keyboard_get_home_layout(MusterKioskKeyboard *self)
   return self->home->id;
 }
 
-/* The UI language's layout, named by its translation as the text direction is. */
+/* The layout chosen at first boot (ui/language-choice.h), over the language's. */
+static const MusterKioskKeyboardLayout *chosen_layout;
+
+void
+muster_kiosk_keyboard_choose_layout(const char *id)
+{
+  chosen_layout = muster_kiosk_keyboard_layout_find(id);
+}
+
+/* The chosen layout, else the UI language's, named by its translation as the text
+ * direction is. */
 static const MusterKioskKeyboardLayout *
 language_layout(void)
 {
+  if (chosen_layout != NULL)
+    return chosen_layout;
   /* Translators: the on-screen keyboard for this language: "keyboard-layout:de" (German
    * QWERTZ), "keyboard-layout:ar" (Arabic, with a switch to Latin letters), else leave
    * it (English QWERTY). */

@@ -54,7 +54,12 @@ void muster_kiosk_keyboard_hide(MusterKioskKeyboard *self);
 /* The entry keys type into, or NULL. */
 GtkEditable *muster_kiosk_keyboard_get_target(MusterKioskKeyboard *self);
 
-/* The layout shown ("en", "de", "ar"), and the one the UI language chose. */
+/* The layout keyboards made from now on start with ("en", "de", "ar"), whatever the UI
+ * language: the one chosen at first boot. NULL or an unknown id: the UI language's. */
+void muster_kiosk_keyboard_choose_layout(const char *id);
+
+/* The layout shown ("en", "de", "ar"), and the one it starts with (chosen, else the UI
+ * language's). */
 const char *muster_kiosk_keyboard_get_layout(MusterKioskKeyboard *self);
 const char *muster_kiosk_keyboard_get_home_layout(MusterKioskKeyboard *self);
 

@@ -9,8 +9,7 @@
 #include "db/sync-state.h"
 
 #include "ui/i18n.h"
-#include "ui/labels.h"
-#include "ui/widgets.h"
+#include "ui/readers-list.h"
 
 struct _MusterKioskScreenStatus {
   GtkWidget parent_instance;
@@ -27,43 +26,7 @@ static void
 show(MusterKioskScreenStatus *self)
 {
   show_sync(self);
-  muster_kiosk_box_clear(self->readers);
-  const char *problem = muster_kiosk_session_get_readers_problem(self->session);
-  if (problem != NULL) {
-    GtkWidget *l = gtk_label_new(problem);
-    gtk_label_set_xalign(GTK_LABEL(l), 0);
-    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
-    gtk_widget_set_name(l, "readers-problem");
-    gtk_widget_add_css_class(l, "error-text");
-    gtk_box_append(self->readers, l);
-  }
-  GListModel *readers = muster_kiosk_session_get_readers(self->session);
-  guint n = g_list_model_get_n_items(readers);
-  if (n == 0 && problem == NULL) {
-    GtkWidget *l = gtk_label_new(_("No reader is configured"));
-    gtk_label_set_xalign(GTK_LABEL(l), 0);
-    gtk_box_append(self->readers, l);
-  }
-  for (guint i = 0; i < n; i++) {
-    g_autoptr(MusterReader) r = g_list_model_get_item(readers, i);
-    MusterReaderState s = muster_reader_get_state(r);
-    g_autofree char *err = muster_reader_dup_last_error(r);
-    g_autofree char *text = g_strdup_printf(
-        _("%s (%s): %s · %llu scans"), muster_reader_get_id(r), muster_reader_get_kind(r),
-        muster_kiosk_reader_state_label(s), (unsigned long long)muster_reader_get_n_scans(r));
-    GtkWidget *l = gtk_label_new(text);
-    gtk_label_set_xalign(GTK_LABEL(l), 0);
-    gtk_label_set_wrap(GTK_LABEL(l), TRUE);
-    gtk_widget_add_css_class(l, s == MUSTER_READER_STATE_READY ? "reader-ok" : "reader-problem");
-    gtk_box_append(self->readers, l);
-    if (err != NULL) {
-      GtkWidget *e = gtk_label_new(err);
-      gtk_label_set_xalign(GTK_LABEL(e), 0);
-      gtk_label_set_wrap(GTK_LABEL(e), TRUE);
-      gtk_widget_add_css_class(e, "error-text");
-      gtk_box_append(self->readers, e);
-    }
-  }
+  muster_kiosk_show_readers(self->readers, self->session);
 }
 
 /* History the registry holds no anchor of yet could be rewritten unseen by someone with

@@ -3,6 +3,7 @@
  */
 #include "ui/session.h"
 
+#include "db/armoury-setup.h"
 #include "db/badges.h"
 #include "db/counts.h"
 #include "db/settings.h"
@@ -10,7 +11,8 @@
 
 struct _MusterKioskSession {
   GObject parent_instance;
-  MusterStore *store;
+  MusterStore *store; /* NULL until the first-boot screen has created it */
+  char *db_path;
   MusterUser *user;
   MusterReaderManager *manager;
   GListStore *readers; /* the manager's readers, as a list model for the screens */
@@ -58,6 +60,7 @@ muster_kiosk_session_finalize(GObject *object)
   MusterKioskSession *self = MUSTER_KIOSK_SESSION(object);
   g_clear_pointer(&self->user, muster_user_free);
   g_clear_pointer(&self->store, muster_store_free);
+  g_free(self->db_path);
   g_free(self->readers_problem);
   g_free(self->sign_out_reason);
   G_OBJECT_CLASS(muster_kiosk_session_parent_class)->finalize(object);
@@ -114,11 +117,13 @@ muster_kiosk_session_init(MusterKioskSession *self)
   muster_kiosk_session_set_reader_manager(self, none);
 }
 
-MusterKioskSession *
-muster_kiosk_session_new(MusterStore *store)
+/* The session's store from now on. */
+static void
+take_store(MusterKioskSession *self, MusterStore *store)
 {
-  MusterKioskSession *self = g_object_new(MUSTER_KIOSK_TYPE_SESSION, NULL);
   self->store = store;
+  g_free(self->db_path);
+  self->db_path = g_strdup(muster_store_path(store));
   /* The screens read a few rows at a time, and the marking lookups of a count have a
    * connection and page cache of their own (db/ingest-lookup.c): a 16 MiB cache here
    * instead of the store's 64 keeps the kiosk within its memory budget on a register of
@@ -127,7 +132,46 @@ muster_kiosk_session_new(MusterStore *store)
   if (!muster_store_set_cache_size(store, 16384, &error))
     g_message("Kiosk page cache left as it was: %s", error->message);
   muster_kiosk_session_reload_settings(self);
+}
+
+MusterKioskSession *
+muster_kiosk_session_new(MusterStore *store)
+{
+  MusterKioskSession *self = g_object_new(MUSTER_KIOSK_TYPE_SESSION, NULL);
+  take_store(self, store);
   return self;
+}
+
+MusterKioskSession *
+muster_kiosk_session_new_for_setup(const char *db_path)
+{
+  MusterKioskSession *self = g_object_new(MUSTER_KIOSK_TYPE_SESSION, NULL);
+  self->db_path = g_strdup(db_path);
+  self->lock_seconds = MUSTER_KIOSK_DEFAULT_LOCK_SECONDS;
+  return self;
+}
+
+const char *
+muster_kiosk_session_get_db_path(MusterKioskSession *self)
+{
+  return self->db_path;
+}
+
+gboolean
+muster_kiosk_session_set_up_armoury(MusterKioskSession *self, const MusterArmourySetup *setup,
+                                    GError **error)
+{
+  g_return_val_if_fail(self->store == NULL, FALSE);
+  MusterArmourySetup here = *setup;
+  here.path = self->db_path;
+  MusterStore *store = muster_armoury_set_up(&here, NULL, error);
+  if (store == NULL)
+    return FALSE;
+  g_message("First boot: armoury %s created in %s, admin %s", muster_store_armoury_code(store),
+            self->db_path, setup->admin);
+  take_store(self, store);
+  muster_kiosk_session_navigate(self, "sign-in");
+  return TRUE;
 }
 
 MusterStore *

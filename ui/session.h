@@ -10,6 +10,7 @@
  * and shows the engine's refusal. Screens only hide what a role can never use.
  */
 #pragma once
+#include "db/armoury-setup.h"
 #include "db/store.h"
 #include "db/users.h"
 #include "drivers/manager.h"
@@ -26,7 +27,18 @@ G_DECLARE_FINAL_TYPE(MusterKioskSession, muster_kiosk_session, MUSTER_KIOSK, SES
 
 /* Takes ownership of store. */
 MusterKioskSession *muster_kiosk_session_new(MusterStore *store);
+/* First boot: no database at db_path yet. The session has no store (get_store() is
+ * NULL) and the window shows only the setup screen until set_up_armoury() succeeds. */
+MusterKioskSession *muster_kiosk_session_new_for_setup(const char *db_path);
+/* NULL before the first-boot setup has created the database. */
 MusterStore *muster_kiosk_session_get_store(MusterKioskSession *self);
+/* The database's path, whether it exists yet or not. */
+const char *muster_kiosk_session_get_db_path(MusterKioskSession *self);
+/* Creates the armoury at the session's database path, exactly as `muster init` does
+ * (db/armoury-setup.h; setup->path is ignored), makes it the session's store and shows
+ * the sign-in screen. The engine's refusal otherwise, with nothing left behind. */
+gboolean muster_kiosk_session_set_up_armoury(MusterKioskSession *self,
+                                             const MusterArmourySetup *setup, GError **error);
 
 /* Signing in: on success the user is the actor of everything after, "user-changed" is
  * emitted and the idle lock runs. Errors are the engine's (wrong PIN, locked out). */
@@ -93,8 +105,9 @@ gboolean muster_kiosk_session_close_count(MusterKioskSession *self, GError **err
 gint64 muster_kiosk_session_get_review_count(MusterKioskSession *self);
 void muster_kiosk_session_set_review_count(MusterKioskSession *self, gint64 count_id);
 
-/* Switches the window to a page: "sign-in", "home", "start", "live", "unmarked",
- * "review", "lookup", "status", "settings". Emits "navigate". */
+/* Switches the window to a page: "setup" (while there is no store), "sign-in", "home",
+ * "start", "live", "unmarked", "review", "lookup", "status", "settings". Emits
+ * "navigate". */
 void muster_kiosk_session_navigate(MusterKioskSession *self, const char *page);
 
 /* Any touch or key: restarts the idle timer, and checks that the person signed in may

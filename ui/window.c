@@ -33,6 +33,20 @@ on_sign_out_clicked(GtkButton *button, MusterKioskWindow *self)
   muster_kiosk_session_sign_out(self->session);
 }
 
+/* The armoury's code and name, once there is a database (first boot: none yet). */
+static void
+show_armoury(MusterKioskWindow *self)
+{
+  MusterStore *store = muster_kiosk_session_get_store(self->session);
+  g_autofree char *armoury = store != NULL
+                                 ? g_strdup_printf("%s · %s", muster_store_armoury_code(store),
+                                                   muster_store_armoury_name(store))
+                                 : g_strdup(_("New armoury"));
+  gtk_label_set_text(self->armoury_label, armoury);
+}
+
+static void wrap_button_labels(GtkWidget *root);
+
 static void
 on_user_changed(MusterKioskSession *session, MusterKioskWindow *self)
 {
@@ -40,6 +54,11 @@ on_user_changed(MusterKioskSession *session, MusterKioskWindow *self)
   gboolean in = user != NULL;
   gtk_widget_set_visible(self->home_button, in);
   gtk_widget_set_visible(self->sign_out_button, in);
+  /* Labelled here, not in the template: the first-boot screen may have changed the
+   * language since the window was built. */
+  gtk_button_set_label(GTK_BUTTON(self->home_button), _("Menu"));
+  gtk_button_set_label(GTK_BUTTON(self->sign_out_button), _("Sign out"));
+  wrap_button_labels(self->top_bar_box);
   if (in) {
     g_autofree char *text =
         g_strdup_printf("%s · %s", user->full_name != NULL ? user->full_name : user->name,
@@ -55,9 +74,12 @@ static GtkWidget *ensure_screen(MusterKioskWindow *self, const char *page);
 static void
 on_navigate(MusterKioskSession *session, const char *page, MusterKioskWindow *self)
 {
-  /* Without a user only the sign-in screen may show. */
-  if (muster_kiosk_session_get_user(session) == NULL)
+  /* Without a database only the setup screen may show; without a user only sign-in. */
+  if (muster_kiosk_session_get_store(session) == NULL)
+    page = "setup";
+  else if (muster_kiosk_session_get_user(session) == NULL)
     page = "sign-in";
+  show_armoury(self);
   if (ensure_screen(self, page) == NULL) {
     g_warning("The kiosk has no screen called %s", page);
     return;
@@ -221,12 +243,8 @@ muster_kiosk_window_new(MusterKioskSession *session, gboolean fullscreen)
 {
   MusterKioskWindow *self = g_object_new(MUSTER_KIOSK_TYPE_WINDOW, NULL);
   self->session = g_object_ref(session);
-  MusterStore *store = muster_kiosk_session_get_store(session);
-  g_autofree char *armoury = g_strdup_printf("%s · %s", muster_store_armoury_code(store),
-                                             muster_store_armoury_name(store));
-  gtk_label_set_text(self->armoury_label, armoury);
-  wrap_button_labels(self->top_bar_box);
-  ensure_screen(self, "sign-in");
+  show_armoury(self);
+  ensure_screen(self, muster_kiosk_session_get_store(session) != NULL ? "sign-in" : "setup");
   g_signal_connect(session, "user-changed", G_CALLBACK(on_user_changed), self);
   g_signal_connect(session, "navigate", G_CALLBACK(on_navigate), self);
   g_signal_connect(session, "exit", G_CALLBACK(on_session_exit), self);

@@ -5,7 +5,8 @@
 #  - it holds the readers of its readers file (--readers): `muster readers list` in
 #    another process shows them; a second kiosk runs on without readers and says that
 #    another program (with its pid) holds them;
-#  - on a missing database it says which file and what to do (and creates nothing).
+#  - on a missing database it shows the first-boot setup screen (and creates nothing
+#    until it is filled in); on a file that is no database it says which and what to do.
 set -euo pipefail
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -45,13 +46,25 @@ kill -TERM "$pid2" "$pid"
 wait "$pid2"
 wait "$pid"
 
+# No database: the first-boot setup screen, and nothing created until it is filled in.
 "$MUSTER_KIOSK" --db "$dir/missing.db" 2>"$dir/missing.err" &
+pid=$!
+sleep 2
+kill -0 "$pid" || { echo "the kiosk died on a missing database:"; cat "$dir/missing.err"; exit 1; }
+kill -TERM "$pid"
+wait "$pid" || true
+grep -q "No database at $dir/missing.db: showing the first-boot setup screen" "$dir/missing.err" ||
+  { echo "no setup screen for a missing database:"; cat "$dir/missing.err"; exit 1; }
+[[ ! -e $dir/missing.db ]] || { echo "a missing database was created"; exit 1; }
+
+# A file that is there but no database: what and what to do, nothing overwritten.
+printf 'not a database' >"$dir/garbage.db"
+"$MUSTER_KIOSK" --db "$dir/garbage.db" 2>"$dir/garbage.err" &
 pid=$!
 sleep 2
 kill -TERM "$pid"
 wait "$pid" || true
-grep -q "cannot open its database $dir/missing.db" "$dir/missing.err" ||
-  { echo "no clear message for a missing database:"; cat "$dir/missing.err"; exit 1; }
-grep -q "muster init" "$dir/missing.err"
-[[ ! -e $dir/missing.db ]] || { echo "a missing database was created"; exit 1; }
+grep -q "cannot open its database $dir/garbage.db" "$dir/garbage.err" ||
+  { echo "no clear message for a damaged database:"; cat "$dir/garbage.err"; exit 1; }
+[[ $(cat "$dir/garbage.db") == "not a database" ]] || { echo "a damaged file was changed"; exit 1; }
 echo "ok"

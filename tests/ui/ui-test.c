@@ -37,18 +37,37 @@ add_user(UiTest *t, const char *name, const char *full, MusterRole role)
 }
 
 static void
-open_window(UiTest *t, int width, int height)
+show_window(UiTest *t, int width, int height)
 {
-  g_autoptr(GError) error = NULL;
-  MusterStore *store = muster_store_open(t->path, &error);
-  g_assert_no_error(error);
-  t->session = muster_kiosk_session_new(store);
   t->window = muster_kiosk_window_new(t->session, FALSE);
   t->width = width;
   t->height = height;
   muster_kiosk_window_set_layout_size(t->window, width, height);
   gtk_window_present(GTK_WINDOW(t->window));
   ui_test_wait_frame(t);
+}
+
+static void
+open_window(UiTest *t, int width, int height)
+{
+  g_autoptr(GError) error = NULL;
+  MusterStore *store = muster_store_open(t->path, &error);
+  g_assert_no_error(error);
+  t->session = muster_kiosk_session_new(store);
+  show_window(t, width, height);
+}
+
+void
+ui_test_setup_first_boot(UiTest *t, const char *path, int width, int height)
+{
+  memset(t, 0, sizeof *t);
+  muster_kiosk_init();
+  g_autoptr(GError) error = NULL;
+  t->dir = g_dir_make_tmp("muster-ui-XXXXXX", &error);
+  g_assert_no_error(error);
+  t->path = path != NULL ? g_strdup(path) : g_build_filename(t->dir, "new", "armoury.db", NULL);
+  t->session = muster_kiosk_session_new_for_setup(t->path);
+  show_window(t, width, height);
 }
 
 void

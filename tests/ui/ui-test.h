@@ -25,6 +25,10 @@ typedef struct {
 /* A database (admin; supervisors sue and vic; staff bob and carol, PIN 1234 each) with
  * a demo register of n_items, and the kiosk window at width×height, shown. */
 void ui_test_setup(UiTest *t, guint n_items, int width, int height);
+/* First boot: no database yet at path (NULL: new/armoury.db in a fresh folder t->dir,
+ * the folder itself missing), and the window on a session waiting for the setup screen.
+ * t->store and t->admin stay NULL. */
+void ui_test_setup_first_boot(UiTest *t, const char *path, int width, int height);
 /* Destroys the window and session (as a crash would lose them) and opens new ones on
  * the same database. */
 void ui_test_restart(UiTest *t, int width, int height);
