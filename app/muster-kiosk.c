@@ -103,6 +103,8 @@ static void
 start_session(GtkApplication *app, Options *o, MusterKioskSession *session)
 {
   o->session = session;
+  /* Where the admin's backups go: the backup timer's folder (muster.conf). */
+  muster_kiosk_session_set_backup_folders(session, g_getenv("MUSTER_BACKUP_DIR"), NULL);
   set_up_readers(o);
   MusterKioskWindow *window = muster_kiosk_window_new(o->session, !o->windowed);
   gtk_window_set_application(GTK_WINDOW(window), app);

@@ -1,10 +1,10 @@
 /*
  * screen-settings.c: admin settings (see screen-settings.h).
  *
- * Besides the policy settings, an admin gives badges here: choose the person, press
- * "Give a badge", tap the card on any NFC reader. A tap counts only between that press
- * and the tap (leaving the screen forgets the press), so no other scan is taken for a
- * badge.
+ * Besides the policy settings, an admin gives badges here and goes on to backup and
+ * restore (screen-backup.c). A badge: choose the person, press "Give a badge", tap the
+ * card on any NFC reader. A tap counts only between that press and the tap (leaving the
+ * screen forgets the press), so no other scan is taken for a badge.
  */
 #include "ui/screen-settings.h"
 
@@ -163,6 +163,12 @@ on_badge_revoke_clicked(GtkButton *b, MusterKioskScreenSettings *self)
 }
 
 static void
+on_backup_clicked(GtkButton *b, MusterKioskScreenSettings *self)
+{
+  muster_kiosk_session_navigate(self->session, "backup");
+}
+
+static void
 muster_kiosk_screen_settings_map(GtkWidget *widget)
 {
   MusterKioskScreenSettings *self = MUSTER_KIOSK_SCREEN_SETTINGS(widget);
@@ -201,6 +207,7 @@ muster_kiosk_screen_settings_class_init(MusterKioskScreenSettingsClass *klass)
   gtk_widget_class_bind_template_callback(widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback(widget_class, on_badge_give_clicked);
   gtk_widget_class_bind_template_callback(widget_class, on_badge_revoke_clicked);
+  gtk_widget_class_bind_template_callback(widget_class, on_backup_clicked);
   gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

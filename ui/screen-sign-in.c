@@ -20,6 +20,7 @@ struct _MusterKioskScreenSignIn {
   GtkLabel *chosen;
   MusterKioskPinPad *pin_pad;
   GtkLabel *badge_hint;
+  GtkLabel *notice; /* what happened that is no error (a restore) */
   GtkLabel *error;
   char *name;
 };
@@ -99,6 +100,9 @@ refresh(MusterKioskScreenSignIn *self)
   g_autoptr(GError) reason =
       why != NULL ? g_error_new_literal(MUSTER_ERROR, MUSTER_ERROR_PERMISSION, why) : NULL;
   muster_kiosk_show_error(self->error, reason);
+  g_autofree char *notice = muster_kiosk_session_take_notice(self->session);
+  gtk_label_set_text(self->notice, notice != NULL ? notice : "");
+  gtk_widget_set_visible(GTK_WIDGET(self->notice), notice != NULL);
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->users))) != NULL)
     gtk_flow_box_remove(self->users, child);
@@ -154,6 +158,7 @@ muster_kiosk_screen_sign_in_class_init(MusterKioskScreenSignInClass *klass)
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, pin_pad);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, badge_hint);
   gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, error);
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenSignIn, notice);
   gtk_widget_class_bind_template_callback(widget_class, on_pin_submitted);
   gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -3,6 +3,7 @@
  */
 #include "ui/screens.h"
 
+#include "ui/screen-backup.h"
 #include "ui/screen-home.h"
 #include "ui/screen-live.h"
 #include "ui/screen-lookup.h"
@@ -24,6 +25,7 @@ const MusterKioskScreenInfo muster_kiosk_screens[] = {
     {"lookup", muster_kiosk_screen_lookup_new},
     {"status", muster_kiosk_screen_status_new},
     {"settings", muster_kiosk_screen_settings_new},
+    {"backup", muster_kiosk_screen_backup_new},
     {"setup", muster_kiosk_screen_setup_new},
     {NULL, NULL},
 };

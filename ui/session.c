@@ -23,6 +23,9 @@ struct _MusterKioskSession {
   guint lock_source;
   guint revoke_source;     /* the sign-out of someone who may act no more, pending */
   char *sign_out_reason;   /* why they were signed out, for the sign-in screen */
+  char *notice;            /* what the sign-in screen says that is no error */
+  char *backup_dir;
+  char *media_prefix;
 };
 
 enum {
@@ -63,6 +66,9 @@ muster_kiosk_session_finalize(GObject *object)
   g_free(self->db_path);
   g_free(self->readers_problem);
   g_free(self->sign_out_reason);
+  g_free(self->notice);
+  g_free(self->backup_dir);
+  g_free(self->media_prefix);
   G_OBJECT_CLASS(muster_kiosk_session_parent_class)->finalize(object);
 }
 
@@ -113,6 +119,7 @@ static void
 muster_kiosk_session_init(MusterKioskSession *self)
 {
   self->readers = g_list_store_new(MUSTER_TYPE_READER);
+  self->backup_dir = g_strdup(MUSTER_DEFAULT_BACKUP_DIR);
   g_autoptr(MusterReaderManager) none = muster_reader_manager_new_for_readers(NULL);
   muster_kiosk_session_set_reader_manager(self, none);
 }
@@ -256,8 +263,10 @@ muster_kiosk_session_tap_badge(MusterKioskSession *self, const MusterScan *scan,
   return TRUE;
 }
 
+/* The count let go of (what is queued committed; it stays open in the database) and the
+ * person signed out, audited with why; the screens are told, nothing is shown yet. */
 static void
-sign_out(MusterKioskSession *self, const char *why)
+leave(MusterKioskSession *self, const char *why)
 {
   g_clear_handle_id(&self->lock_source, g_source_remove);
   if (self->count != NULL) {
@@ -271,6 +280,12 @@ sign_out(MusterKioskSession *self, const char *why)
       g_warning("The sign-out of %s could not be audited: %s", self->user->name, error->message);
   }
   g_clear_pointer(&self->user, muster_user_free);
+}
+
+static void
+sign_out(MusterKioskSession *self, const char *why)
+{
+  leave(self, why);
   g_signal_emit(self, signals[SIGNAL_USER_CHANGED], 0);
   muster_kiosk_session_navigate(self, "sign-in");
 }
@@ -508,4 +523,102 @@ muster_kiosk_session_request_exit(MusterKioskSession *self, GError **error)
     return FALSE;
   g_signal_emit(self, signals[SIGNAL_EXIT], 0);
   return TRUE;
+}
+
+void
+muster_kiosk_session_set_backup_folders(MusterKioskSession *self, const char *default_dir,
+                                        const char *media_prefix)
+{
+  g_free(self->backup_dir);
+  self->backup_dir = g_strdup(default_dir != NULL && *default_dir != '\0' ? default_dir
+                                                                   : MUSTER_DEFAULT_BACKUP_DIR);
+  g_free(self->media_prefix);
+  self->media_prefix = g_strdup(media_prefix);
+}
+
+const char *
+muster_kiosk_session_get_backup_dir(MusterKioskSession *self)
+{
+  return self->backup_dir;
+}
+
+const char *
+muster_kiosk_session_get_media_prefix(MusterKioskSession *self)
+{
+  return self->media_prefix;
+}
+
+/* The database opened again after a restore (or its failure); the sign-in screen then
+ * says what happened. FALSE, with the reason set, when it does not open. */
+static gboolean
+reopen(MusterKioskSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  MusterStore *store = muster_store_open(self->db_path, &error);
+  if (store == NULL) {
+    g_free(self->sign_out_reason);
+    self->sign_out_reason =
+        g_strdup_printf(_("The kiosk cannot open its database again: %s"), error->message);
+    g_warning("%s", self->sign_out_reason);
+    return FALSE;
+  }
+  take_store(self, store);
+  return TRUE;
+}
+
+static char *
+restore_done_text(MusterRestore *restore, const char *backup_time)
+{
+  const MusterBackupManifest *m = muster_restore_backup(restore);
+  const char *replaced = muster_restore_replaced_path(restore);
+  /* Translators: after a restore; %s are the backup's time, armoury code and audit entry,
+   * then the file kept. */
+  g_autofree char *done = g_strdup_printf(
+      _("The records were restored from the backup of %s (armoury %s, audit entry %" G_GINT64_FORMAT
+        "). Everyone must sign in again."),
+      backup_time, m->armoury_code, m->head_seq);
+  if (replaced == NULL)
+    return g_steal_pointer(&done);
+  return g_strdup_printf(_("%s The database it replaced is kept as %s."), done, replaced);
+}
+
+gboolean
+muster_kiosk_session_restore(MusterKioskSession *self, MusterRestore *restore,
+                             const MusterUser *admin, const char *backup_time, GError **error)
+{
+  g_return_val_if_fail(self->store != NULL, FALSE);
+  g_autoptr(MusterUser) actor = muster_user_copy(admin);
+  g_message("Restore: the kiosk closes %s for the backup of %s", self->db_path, backup_time);
+  leave(self, "restore");
+  g_clear_pointer(&self->store, muster_store_free);
+  g_autoptr(GError) local = NULL;
+  gboolean ok = muster_restore_commit(restore, actor, &local);
+  g_clear_pointer(&self->notice, g_free);
+  g_clear_pointer(&self->sign_out_reason, g_free);
+  if (ok) {
+    self->notice = restore_done_text(restore, backup_time);
+    g_message("Restore: %s", self->notice);
+  } else {
+    /* The kiosk had let go of the file: whoever still has it open is another program. */
+    const char *who = g_error_matches(local, MUSTER_ERROR, MUSTER_ERROR_DB_BUSY)
+                          ? _(" The kiosk had closed it; another program (the sync service, a "
+                              "muster command) still has it open.")
+                          : "";
+    self->sign_out_reason =
+        g_strdup_printf(_("The restore did not happen: %s%s The kiosk opened its database again."),
+                        local->message, who);
+    g_message("%s", self->sign_out_reason);
+  }
+  reopen(self);
+  g_signal_emit(self, signals[SIGNAL_USER_CHANGED], 0);
+  muster_kiosk_session_navigate(self, "sign-in");
+  if (!ok)
+    g_propagate_error(error, g_steal_pointer(&local));
+  return ok;
+}
+
+char *
+muster_kiosk_session_take_notice(MusterKioskSession *self)
+{
+  return g_steal_pointer(&self->notice);
 }

@@ -11,6 +11,7 @@
  */
 #pragma once
 #include "db/armoury-setup.h"
+#include "db/restore.h"
 #include "db/store.h"
 #include "db/users.h"
 #include "drivers/manager.h"
@@ -119,6 +120,28 @@ guint muster_kiosk_session_get_lock_seconds(MusterKioskSession *self);
 void muster_kiosk_session_set_lock_seconds(MusterKioskSession *self, guint seconds);
 /* Re-reads settings (after an admin changed them). */
 void muster_kiosk_session_reload_settings(MusterKioskSession *self);
+
+/* Backups: the default folder (at first MUSTER_DEFAULT_BACKUP_DIR) and where removable
+ * media are mounted (NULL: "/"; see ui/backup-places.h). */
+void muster_kiosk_session_set_backup_folders(MusterKioskSession *self, const char *default_dir,
+                                             const char *media_prefix);
+const char *muster_kiosk_session_get_backup_dir(MusterKioskSession *self);
+const char *muster_kiosk_session_get_media_prefix(MusterKioskSession *self);
+/* Puts a prepared restore (db/restore.h) in place of the session's database. The engine
+ * refuses while anything has the file open, so the kiosk lets go of it first: whoever is
+ * signed in is signed out (audited, why "restore"), the count being counted commits what
+ * is queued and closes its connections, and the store is closed (the readers hold no
+ * connection and keep running). Then admin (a user of the restored records, signed in on
+ * muster_restore_store()) commits it, the database is opened again (the restored one, or
+ * on failure the one that was there) and the sign-in screen says what happened: a notice
+ * on success (naming the backup by backup_time, as its manifest says), the engine's
+ * words as the reason on failure. FALSE with the engine's error
+ * when the restore did not happen. */
+gboolean muster_kiosk_session_restore(MusterKioskSession *self, MusterRestore *restore,
+                                      const MusterUser *admin, const char *backup_time,
+                                      GError **error);
+/* What the sign-in screen says once that is no error (a restore done); NULL if nothing. */
+char *muster_kiosk_session_take_notice(MusterKioskSession *self);
 
 /* Leaving the kiosk is for admins only: emits "exit" when allowed. */
 gboolean muster_kiosk_session_request_exit(MusterKioskSession *self, GError **error);
