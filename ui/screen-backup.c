@@ -147,8 +147,8 @@ chosen_time(const MusterKioskBackupFound *f)
     return g_path_get_basename(f->path);
   g_autofree char *when = shown_time(f->manifest.created_at);
   /* Translators: a backup named in the warnings: time, armoury code, audit entry. */
-  return g_strdup_printf(_("%s (armoury %s, audit entry %" G_GINT64_FORMAT ")"), when,
-                         f->manifest.armoury_code, f->manifest.head_seq);
+  return g_strdup_printf(_("%s (armoury %s, audit entry %lld)"), when, f->manifest.armoury_code,
+                         (long long)f->manifest.head_seq);
 }
 
 static char *
@@ -164,9 +164,9 @@ found_text(const MusterKioskBackupFound *f)
   g_autofree char *size = g_format_size((guint64)m->size);
   /* Translators: one backup in the list: time, armoury, audit entry, its hash's start,
    * items, size, folder. */
-  return g_strdup_printf(_("%s · armoury %s · audit entry %" G_GINT64_FORMAT " (%.12s…)\n"
-                           "%" G_GINT64_FORMAT " items, %s, in %s"),
-                         when, m->armoury_code, m->head_seq, m->head_hash, m->items, size, dir);
+  return g_strdup_printf(_("%s · armoury %s · audit entry %lld (%.12s…)\n%lld items, %s, in %s"),
+                         when, m->armoury_code, (long long)m->head_seq, m->head_hash,
+                         (long long)m->items, size, dir);
 }
 
 /* GTK 4.8 has no gtk_list_box_remove_all(). */
@@ -299,8 +299,8 @@ backup_done_text(const MusterBackupResult *r)
   /* Translators: after a backup: file, size, audit entry and hash of the chain's head. */
   g_autofree char *text = g_strdup_printf(
       _("Backup taken and checked (integrity, audit chain): %s\n%s, audit chain head: entry "
-        "%" G_GINT64_FORMAT ", %s"),
-      r->path, size, m->head_seq, m->head_hash);
+        "%lld, %s"),
+      r->path, size, (long long)m->head_seq, m->head_hash);
   if (r->pruned == NULL || r->pruned->len == 0)
     return g_steal_pointer(&text);
   return g_strdup_printf(_("%s\nOlder backups removed: %u"), text, r->pruned->len);

@@ -567,16 +567,12 @@ reopen(MusterKioskSession *self)
 }
 
 static char *
-restore_done_text(MusterRestore *restore, const char *backup_time)
+restore_done_text(MusterRestore *restore, const char *backup)
 {
-  const MusterBackupManifest *m = muster_restore_backup(restore);
   const char *replaced = muster_restore_replaced_path(restore);
-  /* Translators: after a restore; %s are the backup's time, armoury code and audit entry,
-   * then the file kept. */
+  /* Translators: after a restore; %s: the backup (its time, armoury and audit entry). */
   g_autofree char *done = g_strdup_printf(
-      _("The records were restored from the backup of %s (armoury %s, audit entry %" G_GINT64_FORMAT
-        "). Everyone must sign in again."),
-      backup_time, m->armoury_code, m->head_seq);
+      _("The records were restored from the backup of %s. Everyone must sign in again."), backup);
   if (replaced == NULL)
     return g_steal_pointer(&done);
   return g_strdup_printf(_("%s The database it replaced is kept as %s."), done, replaced);
@@ -584,11 +580,11 @@ restore_done_text(MusterRestore *restore, const char *backup_time)
 
 gboolean
 muster_kiosk_session_restore(MusterKioskSession *self, MusterRestore *restore,
-                             const MusterUser *admin, const char *backup_time, GError **error)
+                             const MusterUser *admin, const char *backup, GError **error)
 {
   g_return_val_if_fail(self->store != NULL, FALSE);
   g_autoptr(MusterUser) actor = muster_user_copy(admin);
-  g_message("Restore: the kiosk closes %s for the backup of %s", self->db_path, backup_time);
+  g_message("Restore: the kiosk closes %s for the backup of %s", self->db_path, backup);
   leave(self, "restore");
   g_clear_pointer(&self->store, muster_store_free);
   g_autoptr(GError) local = NULL;
@@ -596,7 +592,7 @@ muster_kiosk_session_restore(MusterKioskSession *self, MusterRestore *restore,
   g_clear_pointer(&self->notice, g_free);
   g_clear_pointer(&self->sign_out_reason, g_free);
   if (ok) {
-    self->notice = restore_done_text(restore, backup_time);
+    self->notice = restore_done_text(restore, backup);
     g_message("Restore: %s", self->notice);
   } else {
     /* The kiosk had let go of the file: whoever still has it open is another program. */

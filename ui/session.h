@@ -134,11 +134,11 @@ const char *muster_kiosk_session_get_media_prefix(MusterKioskSession *self);
  * connection and keep running). Then admin (a user of the restored records, signed in on
  * muster_restore_store()) commits it, the database is opened again (the restored one, or
  * on failure the one that was there) and the sign-in screen says what happened: a notice
- * on success (naming the backup by backup_time, as its manifest says), the engine's
+ * on success (naming the backup as given: its time, armoury, chain head), the engine's
  * words as the reason on failure. FALSE with the engine's error
  * when the restore did not happen. */
 gboolean muster_kiosk_session_restore(MusterKioskSession *self, MusterRestore *restore,
-                                      const MusterUser *admin, const char *backup_time,
+                                      const MusterUser *admin, const char *backup,
                                       GError **error);
 /* What the sign-in screen says once that is no error (a restore done); NULL if nothing. */
 char *muster_kiosk_session_take_notice(MusterKioskSession *self);
