@@ -3,6 +3,7 @@
  *
  *   muster-kiosk [--db PATH] [--readers FILE] [--sim-feed FILE | --sim-demo
  *                [--demo-items N] [--demo-seed S]] [--sim-rate N] [--windowed]
+ *                [--resume-as NAME]
  *
  * Opens the same database as `muster` (--db, else MUSTER_DB, else the appliance's
  * default), fullscreen with no way out for staff. When there is no file there yet (first
@@ -15,7 +16,9 @@
  * line format) through a simulated reader added to the others at N scans per second;
  * --sim-demo plays the feed of the armoury `muster demo` made with the same
  * --items/--seed, so a new count on the demo database can be counted on screen.
- * --windowed is for development and screenshots only.
+ * --windowed is for development and screenshots only; --resume-as NAME (PIN from
+ * $MUSTER_PIN) signs NAME in and resumes the open count, for tests and demos that have
+ * no finger to tap (tests/kiosk/test-kiosk-power-cut.sh).
  *
  * Everything else lives in ui/ (the muster-ui library), so the tests and the benchmark
  * run the very same screens.
@@ -32,6 +35,7 @@
 #include <glib-unix.h>
 #include <errno.h>
 #include <locale.h>
+#include <string.h>
 #include <sys/prctl.h>
 
 typedef struct {
@@ -43,6 +47,8 @@ typedef struct {
   gint demo_seed;
   double sim_rate;
   gboolean windowed;
+  char *resume_as;
+  char *pin; /* for --resume-as, taken out of the environment at start */
   MusterKioskSession *session;
 } Options;
 
@@ -97,6 +103,24 @@ set_up_readers(Options *o)
     g_message("muster-kiosk: %s", error->message);
 }
 
+/* --resume-as NAME: what a counter does after the kiosk restarted (sign in, Resume), for
+ * tests and demos that have no finger: the PIN is $MUSTER_PIN, as for `muster`, and the
+ * sign-in is the engine's, audited as any other. */
+static void
+resume_as(Options *o)
+{
+  if (o->resume_as == NULL || muster_kiosk_session_get_store(o->session) == NULL)
+    return;
+  g_autoptr(GError) error = NULL;
+  if (!muster_kiosk_session_sign_in(o->session, o->resume_as, o->pin != NULL ? o->pin : "",
+                                    &error) ||
+      !muster_kiosk_session_resume_count(o->session, &error))
+    g_printerr("muster-kiosk: --resume-as %s: %s\n", o->resume_as, error->message);
+  if (o->pin != NULL)
+    memset(o->pin, 0, strlen(o->pin));
+  g_clear_pointer(&o->pin, g_free);
+}
+
 /* The readers, then the window on the session (its first screen: sign-in, or setup
  * when there is no database yet). */
 static void
@@ -111,6 +135,7 @@ start_session(GtkApplication *app, Options *o, MusterKioskSession *session)
   if (o->windowed)
     muster_kiosk_window_set_layout_size(window, 1280, 800);
   gtk_window_present(GTK_WINDOW(window));
+  resume_as(o);
 }
 
 static void
@@ -193,6 +218,9 @@ main(int argc, char **argv)
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
     g_warning("could not make the kiosk undumpable: %s", g_strerror(errno));
   Options o = {.sim_rate = 2.0, .demo_items = MUSTER_DEMO_DEFAULT_ITEMS, .demo_seed = 2026};
+  /* A PIN never stays in the environment, where other processes of the user read it. */
+  o.pin = g_strdup(g_getenv("MUSTER_PIN"));
+  g_unsetenv("MUSTER_PIN");
   GOptionEntry entries[] = {
       {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "The armoury database (default: $MUSTER_DB)",
        "PATH"},
@@ -211,6 +239,8 @@ main(int argc, char **argv)
        "Scans per second of the simulated reader (default 2)", "N"},
       {"windowed", 0, 0, G_OPTION_ARG_NONE, &o.windowed,
        "A window instead of fullscreen (development, screenshots)", NULL},
+      {"resume-as", 0, 0, G_OPTION_ARG_STRING, &o.resume_as,
+       "Tests and demos: sign NAME in with $MUSTER_PIN and resume the open count", "NAME"},
       {NULL}};
   g_autoptr(GtkApplication) app = gtk_application_new("org.muster.Kiosk", G_APPLICATION_NON_UNIQUE);
   g_application_add_main_option_entries(G_APPLICATION(app), entries);
@@ -225,5 +255,9 @@ main(int argc, char **argv)
   g_free(o.db);
   g_free(o.readers);
   g_free(o.sim_feed);
+  g_free(o.resume_as);
+  if (o.pin != NULL)
+    memset(o.pin, 0, strlen(o.pin));
+  g_free(o.pin);
   return status;
 }

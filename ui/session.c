@@ -430,6 +430,7 @@ attach_count(MusterKioskSession *self, gint64 count_id, GError **error)
     return FALSE;
   g_clear_object(&self->count);
   self->count = model;
+  g_message("Counting count %lld as %s", (long long)count_id, self->user->name);
   g_signal_emit(self, signals[SIGNAL_COUNT_CHANGED], 0);
   muster_kiosk_session_navigate(self, "live");
   return TRUE;

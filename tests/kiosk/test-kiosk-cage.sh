@@ -14,7 +14,7 @@
 # refuses to run as root, so under root the session runs as nobody (setpriv), from
 # copies of the programs in a folder nobody may read. Which screen it is comes from the
 # kiosk's own log line; the PNGs stay in $MUSTER_KIOSK_OUT. KEEP=1 keeps the work folder
-# (logs, database) for a look after.
+# (logs, database) for a look after. The session's user and environment: session-lib.sh.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../support/missing.sh"
@@ -35,24 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The session's user: this one, or nobody when the test runs as root.
-as_user=()
-if [[ $(id -u) -eq 0 ]]; then
-  as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-  chmod 0755 "$work"
-fi
-run_as() { "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" "$@"; }
-cp "$MUSTER" "$MUSTER_KIOSK" "$work/"
-mkdir -p "$work/home" "$work/run" "$work/db"
-: >"$work/db/readers.conf" # no hardware readers
-[[ ${#as_user[@]} -eq 0 ]] || chown -R nobody:nogroup "$work/home" "$work/run" "$work/db"
-chmod 0700 "$work/run"
-
-[[ -n ${DISPLAY:-} ]] || { echo "no DISPLAY: run this under tests/ui/xvfb.sh"; exit 1; }
-session_env=(XDG_RUNTIME_DIR="$work/run" DISPLAY="$DISPLAY" WLR_BACKENDS=x11 WLR_X11_OUTPUTS=1
-  WLR_RENDERER=pixman GSK_RENDERER=cairo GDK_BACKEND=wayland
-  MUSTER_RUNTIME_DIR="$work/run/muster" MUSTER_READERS="$work/db/readers.conf"
-  LANGUAGE= LC_ALL=C.UTF-8 GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory)
+source "$here/session-lib.sh"
 
 # shoot NAME: starts the session on $work/db/armoury.db, captures the first frame that is
 # not blank into $out/cage-NAME.png, stops the session. The log is $work/NAME.log.
