@@ -587,7 +587,7 @@ muster_kiosk_session_restore(MusterKioskSession *self, MusterRestore *restore,
   g_autoptr(MusterUser) actor = muster_user_copy(admin);
   g_message("Restore: the kiosk closes %s for the backup of %s", self->db_path, backup);
   leave(self, "restore");
-  g_clear_pointer(&self->store, muster_store_free);
+  g_clear_pointer(&self->store, muster_store_free); /* the engine refuses while it is open */
   g_autoptr(GError) local = NULL;
   gboolean ok = muster_restore_commit(restore, actor, &local);
   g_clear_pointer(&self->notice, g_free);
