@@ -21,8 +21,8 @@ typedef struct {
 } MusterKioskBackupPlace;
 
 typedef struct {
-  char *path;                   /* the backup file */
-  gboolean has_manifest;        /* manifest read; else problem says why */
+  char *path;            /* the backup file */
+  gboolean has_manifest; /* manifest read; else problem says why */
   MusterBackupManifest manifest;
   char *problem;
 } MusterKioskBackupFound;

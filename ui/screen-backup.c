@@ -35,11 +35,11 @@ struct _MusterKioskScreenBackup {
   GtkLabel *pin_status;
   GtkWidget *pin_cancel;
   MusterKioskPinPad *pin_pad;
-  GPtrArray *places;         /* MusterKioskBackupPlace */
-  GPtrArray *found;          /* MusterKioskBackupFound, as listed */
+  GPtrArray *places; /* MusterKioskBackupPlace */
+  GPtrArray *found;  /* MusterKioskBackupFound, as listed */
   MusterKioskBackupFound *chosen;
   gboolean no_registry_anchor; /* the admin said so, after the engine asked */
-  MusterRestore *restore;    /* prepared, waiting for the PIN */
+  MusterRestore *restore;      /* prepared, waiting for the PIN */
   guint busy;
 };
 
@@ -117,9 +117,8 @@ static void
 fill_places(MusterKioskScreenBackup *self)
 {
   g_clear_pointer(&self->places, g_ptr_array_unref);
-  self->places =
-      muster_kiosk_backup_places(muster_kiosk_session_get_backup_dir(self->session),
-                                 muster_kiosk_session_get_media_prefix(self->session));
+  self->places = muster_kiosk_backup_places(muster_kiosk_session_get_backup_dir(self->session),
+                                            muster_kiosk_session_get_media_prefix(self->session));
   g_autoptr(GtkStringList) labels = gtk_string_list_new(NULL);
   for (guint i = 0; i < self->places->len; i++) {
     g_autofree char *label = place_label(g_ptr_array_index(self->places, i));
@@ -198,8 +197,7 @@ fill_backups(MusterKioskScreenBackup *self)
     GtkWidget *none = gtk_label_new(_("No backups in these places yet."));
     gtk_label_set_xalign(GTK_LABEL(none), 0);
     gtk_list_box_append(self->list, none);
-    gtk_list_box_row_set_selectable(
-        GTK_LIST_BOX_ROW(gtk_widget_get_parent(none)), FALSE);
+    gtk_list_box_row_set_selectable(GTK_LIST_BOX_ROW(gtk_widget_get_parent(none)), FALSE);
   }
 }
 
@@ -209,8 +207,9 @@ on_row_selected(GtkListBox *list, GtkListBoxRow *row, MusterKioskScreenBackup *s
   if (self->no_anchor == NULL)
     return; /* the rows going with the screen */
   int i = row != NULL ? gtk_list_box_row_get_index(row) : -1;
-  self->chosen =
-      i >= 0 && self->found != NULL && (guint)i < self->found->len ? g_ptr_array_index(self->found, (guint)i) : NULL;
+  self->chosen = i >= 0 && self->found != NULL && (guint)i < self->found->len
+                     ? g_ptr_array_index(self->found, (guint)i)
+                     : NULL;
   self->no_registry_anchor = FALSE;
   gtk_widget_set_visible(self->no_anchor, FALSE);
 }
@@ -426,9 +425,9 @@ finish_restore(MusterKioskScreenBackup *self, const char *pin)
   const MusterUser *user = muster_kiosk_session_get_user(self->session);
   g_autoptr(GError) error = NULL;
   g_autoptr(MusterUser) admin =
-      user != NULL ? muster_users_authenticate(muster_restore_store(self->restore), user->name,
-                                               pin, &error)
-                   : NULL;
+      user != NULL
+          ? muster_users_authenticate(muster_restore_store(self->restore), user->name, pin, &error)
+          : NULL;
   if (admin == NULL) {
     if (error != NULL)
       g_prefix_error(&error, _("Signing in to the restored records: "));
@@ -560,7 +559,8 @@ muster_kiosk_screen_backup_class_init(MusterKioskScreenBackupClass *klass)
   widget_class->unmap = muster_kiosk_screen_backup_unmap;
   g_type_ensure(MUSTER_KIOSK_TYPE_PIN_PAD);
   gtk_widget_class_set_template_from_resource(widget_class, "/org/muster/kiosk/screen-backup.ui");
-#define CHILD(name) gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenBackup, name)
+#define CHILD(name) \
+  gtk_widget_class_bind_template_child(widget_class, MusterKioskScreenBackup, name)
   CHILD(stack);
   CHILD(place);
   CHILD(take);

@@ -8,8 +8,9 @@
  *   under the session's media prefix, as /media/STICK) and takes a backup: the screen
  *   shows the file, its size and chain head; the file checks as a restore would
  *   (integrity_check, audit chain), and the audit log has "backup.taken" by the admin.
- * - Another armoury's backup is refused in the engine's words, with the kiosk still on
- *   the screen, the admin signed in and the database's bytes unchanged.
+ * - Another armoury's backup, and one of this armoury damaged on its medium, are refused
+ *   in the engine's words, with the kiosk still on the screen, the admin signed in and
+ *   the database's bytes unchanged.
  * - The database damaged under the running kiosk (its header overwritten): the engine
  *   cannot read its registry receipts and asks to be told; the admin says so (a second
  *   red button), confirms, types the PIN, and the kiosk lands on sign-in with the
@@ -262,7 +263,7 @@ other_armoury_backup(Fixture *f)
 }
 
 static void
-test_refused_other_armoury(void)
+test_refused_other_armoury_or_damaged(void)
 {
   Fixture f;
   fixture_setup(&f);
@@ -286,6 +287,25 @@ test_refused_other_armoury(void)
   g_assert_false(gtk_widget_get_visible(ui_test_get(t, "restore-no-anchor")));
   g_assert_nonnull(muster_kiosk_session_get_user(t->session));
   shot(t, "kiosk-restore-refused");
+  /* a backup of this armoury damaged on its medium: refused in the engine's words too */
+  g_autoptr(GError) error = NULL;
+  MusterBackupOptions o = {.dir = f.stick, .muster_version = "test"};
+  MusterBackupResult r;
+  g_assert_true(muster_backup_take(t->path, &o, &r, &error));
+  g_assert_no_error(error);
+  int fd = g_open(r.path, O_WRONLY, 0);
+  g_assert_cmpint(pwrite(fd, "X", 1, r.manifest.size - 200), ==, 1);
+  close(fd);
+  muster_backup_result_clear(&r);
+  ui_test_click(t, NULL, "backup-back");
+  ui_test_click(t, NULL, "settings-backup");
+  choose_backup(t, "armoury TEST-01");
+  ui_test_click(t, NULL, "restore-choose");
+  ui_test_click(t, NULL, "restore-confirm");
+  ui_test_type_pin(t, "restore-pin", "123456");
+  wait_done(t);
+  assert_says(t, "restore-error", "is damaged");
+  g_assert_nonnull(muster_kiosk_session_get_user(t->session));
   g_autofree char *after = file_sha(t->path);
   g_assert_cmpstr(before, ==, after);
   fixture_teardown(&f);
@@ -302,7 +322,6 @@ damage_header(const char *path)
   fsync(fd);
   close(fd);
 }
-
 
 static void
 test_restore_damaged(void)
@@ -336,8 +355,8 @@ test_restore_damaged(void)
   assert_says(t, "restore-error", "cannot be read");
   /* the admin says so, and confirms again */
   ui_test_click(t, NULL, "restore-no-anchor");
-  g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(ui_test_get(t, "backup-stack"))),
-                  ==, "confirm");
+  g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(ui_test_get(t, "backup-stack"))), ==,
+                  "confirm");
   ui_test_click(t, NULL, "restore-confirm");
   shot(t, "kiosk-restore-pin");
   /* a wrong PIN first: refused against the restored records, nothing done */
@@ -430,8 +449,9 @@ test_render(void)
   choose_place(t, f.stick);
   ui_test_click(t, NULL, "backup-take");
   wait_done(t);
-  gtk_list_box_select_row(GTK_LIST_BOX(ui_test_get(t, "backup-list")),
-                          gtk_list_box_get_row_at_index(GTK_LIST_BOX(ui_test_get(t, "backup-list")), 0));
+  gtk_list_box_select_row(
+      GTK_LIST_BOX(ui_test_get(t, "backup-list")),
+      gtk_list_box_get_row_at_index(GTK_LIST_BOX(ui_test_get(t, "backup-list")), 0));
   shot(t, "kiosk-backup");
   ui_test_click(t, NULL, "restore-choose");
   shot(t, "kiosk-restore-confirm");
@@ -447,7 +467,8 @@ main(int argc, char **argv)
   gtk_test_init(&argc, &argv, NULL);
   g_test_add_func("/ui/backup/not-for-non-admins", test_not_for_non_admins);
   g_test_add_func("/ui/backup/take", test_take_backup);
-  g_test_add_func("/ui/backup/refused-other-armoury", test_refused_other_armoury);
+  g_test_add_func("/ui/backup/refused-other-armoury-or-damaged",
+                  test_refused_other_armoury_or_damaged);
   g_test_add_func("/ui/backup/restore-damaged", test_restore_damaged);
   g_test_add_func("/ui/backup/refused-while-open-elsewhere", test_refused_while_open_elsewhere);
   g_test_add_func("/ui/backup/render", test_render);
