@@ -168,6 +168,19 @@ take_backup(UiTest *t, const char *dir)
   return g_strndup(start, end != NULL ? (gsize)(end - start) : strlen(start));
 }
 
+/* From the settings screen: Backup and restore, the backup whose line has needle, both
+ * steps of the confirmation with the admin's PIN, until the engine has answered. */
+static void
+restore_through_screen(UiTest *t, const char *needle)
+{
+  ui_test_click(t, NULL, "settings-backup");
+  choose_backup(t, needle);
+  ui_test_click(t, NULL, "restore-choose");
+  ui_test_click(t, NULL, "restore-confirm");
+  ui_test_type_pin(t, "restore-pin", "123456");
+  wait_done(t);
+}
+
 static char *
 file_sha(const char *path)
 {
@@ -298,12 +311,7 @@ test_refused_other_armoury_or_damaged(void)
   close(fd);
   muster_backup_result_clear(&r);
   ui_test_click(t, NULL, "backup-back");
-  ui_test_click(t, NULL, "settings-backup");
-  choose_backup(t, "armoury TEST-01");
-  ui_test_click(t, NULL, "restore-choose");
-  ui_test_click(t, NULL, "restore-confirm");
-  ui_test_type_pin(t, "restore-pin", "123456");
-  wait_done(t);
+  restore_through_screen(t, "armoury TEST-01");
   assert_says(t, "restore-error", "is damaged");
   g_assert_nonnull(muster_kiosk_session_get_user(t->session));
   g_autofree char *after = file_sha(t->path);
@@ -346,12 +354,7 @@ test_restore_damaged(void)
   GLogLevelFlags fatal = g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   /* the screen, shown again, lists it; the engine asks about the registry's anchor */
   ui_test_click(t, NULL, "backup-back");
-  ui_test_click(t, NULL, "settings-backup");
-  choose_backup(t, "armoury TEST-01");
-  ui_test_click(t, NULL, "restore-choose");
-  ui_test_click(t, NULL, "restore-confirm");
-  ui_test_type_pin(t, "restore-pin", "123456");
-  wait_done(t);
+  restore_through_screen(t, "armoury TEST-01");
   assert_says(t, "restore-error", "cannot be read");
   /* the admin says so, and confirms again */
   ui_test_click(t, NULL, "restore-no-anchor");
@@ -405,11 +408,8 @@ test_refused_while_open_elsewhere(void)
   take_backup(t, f.backups);
   /* t->store stays open: another program holds the database */
   g_autofree char *before = file_sha(t->path);
-  choose_backup(t, "armoury TEST-01");
-  ui_test_click(t, NULL, "restore-choose");
-  ui_test_click(t, NULL, "restore-confirm");
-  ui_test_type_pin(t, "restore-pin", "123456");
-  wait_done(t);
+  ui_test_click(t, NULL, "backup-back");
+  restore_through_screen(t, "armoury TEST-01");
   g_assert_cmpstr(ui_test_page(t), ==, "sign-in");
   assert_says(t, "sign-in-error", "The restore did not happen");
   assert_says(t, "sign-in-error", "has ");
@@ -426,12 +426,7 @@ test_refused_while_open_elsewhere(void)
   /* the other program gone, the same restore goes through: the kiosk let go of its own */
   g_clear_pointer(&t->store, muster_store_free);
   ui_test_click(t, NULL, "settings");
-  ui_test_click(t, NULL, "settings-backup");
-  choose_backup(t, "armoury TEST-01");
-  ui_test_click(t, NULL, "restore-choose");
-  ui_test_click(t, NULL, "restore-confirm");
-  ui_test_type_pin(t, "restore-pin", "123456");
-  wait_done(t);
+  restore_through_screen(t, "armoury TEST-01");
   g_assert_cmpstr(ui_test_page(t), ==, "sign-in");
   assert_says(t, "sign-in-notice", "restored from the backup of");
   fixture_teardown(&f);
