@@ -19,8 +19,8 @@
  * - While another program (the test's own connection) has the database open, the
  *   engine refuses at the swap: the kiosk comes back on sign-in saying why, nothing
  *   changed; once it is closed, the same restore of the healthy database goes through.
- * - The screen (list, red warning, PIN step) passes the screens' checks at 1024×600,
- *   in English here and in German and Arabic as ctest runs /ui/backup/render again;
+ * - The screen (list, red warning, PIN step) passes the screens' checks at 1024×600 and
+ *   1920×1080, in English here and in German and Arabic as ctest runs /ui/backup/render;
  *   PNGs in $MUSTER_UI_OUT.
  */
 #include "missing.h"
@@ -45,15 +45,21 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_setup(Fixture *f)
+fixture_setup_at(Fixture *f, int width, int height)
 {
-  ui_test_setup(&f->t, 40, 1024, 600);
+  ui_test_setup(&f->t, 40, width, height);
   f->backups = g_build_filename(f->t.dir, "backups", NULL);
   f->media = g_build_filename(f->t.dir, "root", NULL);
   f->stick = g_build_filename(f->media, "media", "STICK", NULL);
   g_assert_cmpint(g_mkdir_with_parents(f->backups, 0700), ==, 0);
   g_assert_cmpint(g_mkdir_with_parents(f->stick, 0700), ==, 0);
   muster_kiosk_session_set_backup_folders(f->t.session, f->backups, f->media);
+}
+
+static void
+fixture_setup(Fixture *f)
+{
+  fixture_setup_at(f, 1024, 600);
 }
 
 static void
@@ -433,26 +439,33 @@ test_refused_while_open_elsewhere(void)
 }
 
 /* The screen's three steps rendered and checked in the process's language (ctest runs
- * this alone in German and Arabic), asserting nothing about the words. */
+ * this alone in German and Arabic) at 1024×600 and 1920×1080, asserting nothing about the
+ * words. */
 static void
-test_render(void)
+render_at(int width, int height)
 {
   Fixture f;
-  fixture_setup(&f);
+  fixture_setup_at(&f, width, height);
   UiTest *t = &f.t;
   open_backup_screen(t);
   choose_place(t, f.stick);
   ui_test_click(t, NULL, "backup-take");
   wait_done(t);
-  gtk_list_box_select_row(
-      GTK_LIST_BOX(ui_test_get(t, "backup-list")),
-      gtk_list_box_get_row_at_index(GTK_LIST_BOX(ui_test_get(t, "backup-list")), 0));
+  GtkListBox *list = GTK_LIST_BOX(ui_test_get(t, "backup-list"));
+  gtk_list_box_select_row(list, gtk_list_box_get_row_at_index(list, 0));
   shot(t, "kiosk-backup");
   ui_test_click(t, NULL, "restore-choose");
   shot(t, "kiosk-restore-confirm");
   ui_test_click(t, NULL, "restore-confirm");
   shot(t, "kiosk-restore-pin");
   fixture_teardown(&f);
+}
+
+static void
+test_render(void)
+{
+  render_at(1024, 600);
+  render_at(1920, 1080);
 }
 
 int
