@@ -411,7 +411,7 @@ test_refused_while_open_elsewhere(void)
   fixture_setup(&f);
   UiTest *t = &f.t;
   open_backup_screen(t);
-  take_backup(t, f.backups);
+  g_free(take_backup(t, f.backups));
   /* t->store stays open: another program holds the database */
   g_autofree char *before = file_sha(t->path);
   ui_test_click(t, NULL, "backup-back");
