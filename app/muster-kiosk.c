@@ -127,8 +127,13 @@ static void
 start_session(GtkApplication *app, Options *o, MusterKioskSession *session)
 {
   o->session = session;
-  /* Where the admin's backups go: the backup timer's folder (muster.conf). */
+  /* Where the admin's backups go, and how many are kept: as the backup timer does
+   * (muster.conf). */
   muster_kiosk_session_set_backup_folders(session, g_getenv("MUSTER_BACKUP_DIR"), NULL);
+  const char *keep = g_getenv("MUSTER_BACKUP_KEEP");
+  guint64 n = 0;
+  if (keep != NULL && g_ascii_string_to_unsigned(keep, 10, 1, 1000, &n, NULL))
+    muster_kiosk_session_set_backup_keep(session, (guint)n);
   set_up_readers(o);
   MusterKioskWindow *window = muster_kiosk_window_new(o->session, !o->windowed);
   gtk_window_set_application(GTK_WINDOW(window), app);

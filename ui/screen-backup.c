@@ -263,6 +263,7 @@ run_job(MusterKioskScreenBackup *self, GtkLabel *label, const char *text, gpoint
 typedef struct {
   char *db_path;
   char *dir;
+  guint keep;
   MusterUser *actor;
   MusterBackupResult result;
 } BackupJob;
@@ -283,7 +284,8 @@ backup_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancell
 {
   BackupJob *job = data;
   GError *error = NULL;
-  MusterBackupOptions o = {.dir = job->dir, .reason = "manual", .muster_version = MUSTER_VERSION};
+  MusterBackupOptions o = {
+      .dir = job->dir, .keep = job->keep, .reason = "manual", .muster_version = MUSTER_VERSION};
   if (muster_backup_take(job->db_path, &o, &job->result, &error))
     g_task_return_boolean(task, TRUE);
   else
@@ -339,6 +341,7 @@ on_take_clicked(GtkButton *b, MusterKioskScreenBackup *self)
   BackupJob *job = g_new0(BackupJob, 1);
   job->db_path = g_strdup(muster_kiosk_session_get_db_path(self->session));
   job->dir = g_strdup(place->path);
+  job->keep = muster_kiosk_session_get_backup_keep(self->session);
   job->actor = muster_user_copy(muster_kiosk_session_get_user(self->session));
   g_autofree char *text = g_strdup_printf(_("Taking a backup into %s…"), place->path);
   run_job(self, self->status, text, job, backup_job_free, backup_thread, backup_done);

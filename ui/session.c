@@ -25,6 +25,7 @@ struct _MusterKioskSession {
   char *sign_out_reason;   /* why they were signed out, for the sign-in screen */
   char *notice;            /* what the sign-in screen says that is no error */
   char *backup_dir;
+  guint backup_keep;
   char *media_prefix;
 };
 
@@ -541,6 +542,18 @@ const char *
 muster_kiosk_session_get_backup_dir(MusterKioskSession *self)
 {
   return self->backup_dir;
+}
+
+void
+muster_kiosk_session_set_backup_keep(MusterKioskSession *self, guint keep)
+{
+  self->backup_keep = keep;
+}
+
+guint
+muster_kiosk_session_get_backup_keep(MusterKioskSession *self)
+{
+  return self->backup_keep;
 }
 
 const char *

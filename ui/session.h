@@ -126,6 +126,10 @@ void muster_kiosk_session_reload_settings(MusterKioskSession *self);
 void muster_kiosk_session_set_backup_folders(MusterKioskSession *self, const char *default_dir,
                                              const char *media_prefix);
 const char *muster_kiosk_session_get_backup_dir(MusterKioskSession *self);
+/* Generations of this armoury kept in a backup's folder (0: the engine's default), as
+ * the backup timer keeps them (MUSTER_BACKUP_KEEP). */
+void muster_kiosk_session_set_backup_keep(MusterKioskSession *self, guint keep);
+guint muster_kiosk_session_get_backup_keep(MusterKioskSession *self);
 const char *muster_kiosk_session_get_media_prefix(MusterKioskSession *self);
 /* Puts a prepared restore (db/restore.h) in place of the session's database. The engine
  * refuses while anything has the file open, so the kiosk lets go of it first: whoever is

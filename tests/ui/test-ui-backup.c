@@ -7,7 +7,8 @@
  * - The admin goes settings → Backup and restore, chooses a removable medium (a folder
  *   under the session's media prefix, as /media/STICK) and takes a backup: the screen
  *   shows the file, its size and chain head; the file checks as a restore would
- *   (integrity_check, audit chain), and the audit log has "backup.taken" by the admin.
+ *   (integrity_check, audit chain), and the audit log has "backup.taken" by the admin;
+ *   with the timer's MUSTER_BACKUP_KEEP at 1, the next backup removes it.
  * - Another armoury's backup, and one of this armoury damaged on its medium, are refused
  *   in the engine's words, with the kiosk still on the screen, the admin signed in and
  *   the database's bytes unchanged.
@@ -28,7 +29,7 @@
 
 #include "db/audit.h"
 #include "db/backup.h"
-#include "db/store-private.h" /* white-box: the WAL folded in before the damage */
+#include "db/store-private.h" /* white-box: the WAL folded in before the damage; the log read */
 #include "ui/screen-backup.h"
 
 #include <fcntl.h>
@@ -255,6 +256,19 @@ test_take_backup(void)
   MusterAuditReport report;
   g_assert_true(muster_audit_verify(t->store, &report, &error));
   muster_audit_report_clear(&report);
+  g_assert_cmpint(muster_store_query_int(t->store,
+                                         "SELECT count(*) FROM audit_log WHERE action = "
+                                         "'backup.taken' AND user_name = 'admin'",
+                                         "Reading the audit log", &error),
+                  ==, 1);
+  g_assert_no_error(error);
+  /* generations kept as the backup timer keeps them (MUSTER_BACKUP_KEEP) */
+  muster_kiosk_session_set_backup_keep(t->session, 1);
+  g_autofree char *second = take_backup(t, f.stick);
+  g_assert_cmpstr(second, !=, file);
+  assert_says(t, "backup-status", "Older backups removed: 1");
+  g_assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
+  g_assert_true(g_file_test(second, G_FILE_TEST_EXISTS));
   /* the new backup is listed to restore, with its armoury */
   choose_backup(t, "armoury TEST-01");
   shot(t, "kiosk-backup");
