@@ -27,6 +27,7 @@ struct _MusterKioskScreenBackup {
   GtkLabel *status;
   GtkListBox *list;
   GtkLabel *restore_error;
+  GtkWidget *restore_error_scroll; /* shown with restore_error */
   GtkWidget *no_anchor;
   GtkWidget *choose;
   GtkLabel *warning;
@@ -411,6 +412,14 @@ refused(MusterKioskScreenBackup *self, const GError *error)
   gboolean ask = g_error_matches(error, MUSTER_ERROR, MUSTER_ERROR_INVALID) &&
                  self->chosen != NULL && self->chosen->has_manifest && !self->no_registry_anchor;
   gtk_widget_set_visible(self->no_anchor, ask);
+  if (!ask)
+    return;
+  /* The engine's words name the command's options: first what the kiosk offers. */
+  g_autofree char *text = g_strdup_printf(
+      _("Here: with no registry, press “Restore without the registry's anchor” (recorded in "
+        "the audit log); with one, restore at a terminal with its anchors.\n%s"),
+      error->message);
+  gtk_label_set_text(self->restore_error, text);
 }
 
 static void
@@ -571,6 +580,7 @@ muster_kiosk_screen_backup_class_init(MusterKioskScreenBackupClass *klass)
   CHILD(status);
   CHILD(list);
   CHILD(restore_error);
+  CHILD(restore_error_scroll);
   CHILD(no_anchor);
   CHILD(choose);
   CHILD(warning);
@@ -595,6 +605,8 @@ static void
 muster_kiosk_screen_backup_init(MusterKioskScreenBackup *self)
 {
   gtk_widget_init_template(GTK_WIDGET(self));
+  g_object_bind_property(self->restore_error, "visible", self->restore_error_scroll, "visible",
+                         G_BINDING_SYNC_CREATE);
 }
 
 GtkWidget *

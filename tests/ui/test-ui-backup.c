@@ -376,6 +376,8 @@ test_restore_damaged(void)
   ui_test_click(t, NULL, "backup-back");
   restore_through_screen(t, "armoury TEST-01");
   assert_says(t, "restore-error", "cannot be read");
+  assert_says(t, "restore-error", "Restore without the registry's anchor");
+  shot(t, "kiosk-restore-no-anchor");
   /* the admin says so, and confirms again */
   ui_test_click(t, NULL, "restore-no-anchor");
   g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(ui_test_get(t, "backup-stack"))), ==,
