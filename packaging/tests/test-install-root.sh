@@ -47,9 +47,12 @@ ADMIN_PIN=123456
 PIN=1234
 
 [[ $(id -u) == 0 ]] || missing "not root" "the install test needs chroot and mount: run it as root"
-for tool in mmdebstrap chroot mount curl jq sqlite3; do
+for tool in mmdebstrap chroot mount unshare curl jq sqlite3; do
   missing_command "$tool" "packaging/install-deps.sh installs it (packaging/debian-packages.txt)"
 done
+unshare --mount true 2>/dev/null ||
+  missing "mounts are not allowed here (a container without CAP_SYS_ADMIN?)" \
+    "the install test mounts /proc and /dev in its root: run it where root may mount"
 
 status=0
 fail() {
@@ -145,12 +148,16 @@ unmount_all() {
   mounts=()
 }
 
+mounted_below() { # dir: the mount points below it, deepest first
+  awk -v d="$1/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r
+}
+
 # Removes the root, but never while anything is still mounted below it (the host's
 # /dev is bind-mounted there).
 remove_root() {
   [[ -n $root && -d $root ]] || return 0
   unmount_all
-  if grep -qF " $root/" /proc/mounts; then
+  if [[ -n $(mounted_below "$root") ]]; then
     echo "# $root still has mounts; left in place" >&2
     return 0
   fi
@@ -158,17 +165,33 @@ remove_root() {
   root=""
 }
 trap remove_root EXIT
+trap 'exit 1' INT TERM
+
+# What a run killed by ctest's timeout (SIGKILL: no trap) left mounted.
+unmount_stale() {
+  local m
+  for m in $(mounted_below "$work"); do
+    umount -R -l "$m" || true
+  done
+  [[ -z $(mounted_below "$work") ]] || die "$work still has mounts: $(mounted_below "$work")"
+}
+
+mount_in_root() { # mount's arguments, the target last
+  mount "$@" || die "mount $* failed"
+  mounts+=("${*: -1}")
+}
 
 new_root() { # name
   remove_root
+  unmount_stale
   root="$work/$1"
   rm -rf --one-file-system "$root"
   mkdir -p "$root"
   tar -C "$root" -xf "$base"
-  mount -t proc proc "$root/proc" && mounts+=("$root/proc")
-  mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" && mounts+=("$root/dev")
-  mount --bind "$cache/archives" "$root/var/cache/apt/archives" &&
-    mounts+=("$root/var/cache/apt/archives")
+  mount_in_root -t proc proc "$root/proc"
+  mount_in_root --rbind /dev "$root/dev"
+  mount --make-rslave "$root/dev"
+  mount_in_root --bind "$cache/archives" "$root/var/cache/apt/archives"
   # Nothing is started in the root (as debian-installer and mmdebstrap do it).
   printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
   chmod 755 "$root/usr/sbin/policy-rc.d"
