@@ -50,6 +50,9 @@ PIN=1234
 for tool in mmdebstrap chroot mount unshare curl jq sqlite3; do
   missing_command "$tool" "packaging/install-deps.sh installs it (packaging/debian-packages.txt)"
 done
+compgen -G "$debs/muster_*.deb" >/dev/null ||
+  missing "no packages in $debs (ctest packaging/build-debs makes them, and was skipped?)" \
+    "packaging/build-debs.sh $debs"
 unshare --mount true 2>/dev/null ||
   missing "mounts are not allowed here (a container without CAP_SYS_ADMIN?)" \
     "the install test mounts /proc and /dev in its root: run it where root may mount"
@@ -333,6 +336,7 @@ start=$SECONDS
 backup="$(mu --json backup | jq -r .file)" || die "muster backup failed"
 check "the backup is in /var/lib/muster/backups ($backup)" test -f "$root$backup"
 check "the backup has its manifest" test -f "$root${backup%.muster-backup}.manifest.json"
+check_eq "600 muster:muster" "$(stat_in_root "$backup")" "the backup's mode and owner"
 check "audit verify passes before the damage" mu audit verify
 items_before="$(mu item export | sha256sum)"
 
@@ -389,6 +393,7 @@ sed -n 's/^/# apt: /p' "$work/apt.log" | grep -i -E 'muster|migrat|backup' || tr
 took "the previous release installed, used, upgraded" $start
 check_eq "$current_version" "$(version_of muster)" "the current release is installed over it"
 check_eq "$latest" "$(q 'PRAGMA user_version')" "the schema is at the newest migration ($newest)"
+check_eq "600 muster:muster" "$(stat_in_root $DB)" "$DB after the upgrade"
 upgrade_backup="$(ls "$root"/var/lib/muster/backups/*.muster-backup 2>/dev/null | head -n 1)"
 check "the upgrade took a backup first" test -n "$upgrade_backup"
 if [[ -n $upgrade_backup ]]; then
