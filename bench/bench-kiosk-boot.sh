@@ -76,7 +76,9 @@ first_frame() {
   done
   stamp=$(grep -o '[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9]' <<<"$line" | head -n1)
   [[ -n $stamp ]] || { echo "no timestamp in: $line" >&2; return 1; }
-  echo $(($(ms_of_day "$stamp") - t0))
+  local ms=$(($(ms_of_day "$stamp") - t0))
+  ((ms >= 0)) || ms=$((ms + 86400000)) # past midnight
+  echo "$ms"
 }
 
 # not_blank NAME: a capture of the screen shows the kiosk drawn (retried for 10 s: the
