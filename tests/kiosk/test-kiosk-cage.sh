@@ -18,6 +18,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../support/missing.sh"
+source "$here/cage-session.sh"
 how="apt-get install cage xwayland grim (packaging/debian-packages.txt)"
 missing_command cage "$how"
 missing_command Xwayland "$how (cage 0.1.4 will not start without it)"
@@ -35,34 +36,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The session's user: this one, or nobody when the test runs as root.
-as_user=()
-if [[ $(id -u) -eq 0 ]]; then
-  as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-  chmod 0755 "$work"
-fi
-run_as() { "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" "$@"; }
-cp "$MUSTER" "$MUSTER_KIOSK" "$work/"
-mkdir -p "$work/home" "$work/run" "$work/db"
-: >"$work/db/readers.conf" # no hardware readers
-[[ ${#as_user[@]} -eq 0 ]] || chown -R nobody:nogroup "$work/home" "$work/run" "$work/db"
-chmod 0700 "$work/run"
-
-[[ -n ${DISPLAY:-} ]] || { echo "no DISPLAY: run this under tests/ui/xvfb.sh"; exit 1; }
-session_env=(XDG_RUNTIME_DIR="$work/run" DISPLAY="$DISPLAY" WLR_BACKENDS=x11 WLR_X11_OUTPUTS=1
-  WLR_RENDERER=pixman GSK_RENDERER=cairo GDK_BACKEND=wayland
-  MUSTER_RUNTIME_DIR="$work/run/muster" MUSTER_READERS="$work/db/readers.conf"
-  LANGUAGE= LC_ALL=C.UTF-8 GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory)
+cage_prepare
 
 # shoot NAME: starts the session on $work/db/armoury.db, captures the first frame that is
 # not blank into $out/cage-NAME.png, stops the session. The log is $work/NAME.log.
 shoot() {
   local name=$1 png=$out/cage-$1.png shot=$work/run/shot.png
-  rm -f "$work/run/wayland-"* "$png"
-  # exec: $session is cage itself, which SIGTERM stops (and its kiosk with it).
-  (exec "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" "${session_env[@]}" \
-    cage -d -- "$work/muster-kiosk" --db "$work/db/armoury.db" >"$work/$name.log" 2>&1) &
-  session=$!
+  rm -f "$png"
+  cage_start "$work/$name.log"
   local tries=0
   until [[ -S $work/run/wayland-0 ]] &&
     run_as XDG_RUNTIME_DIR="$work/run" WAYLAND_DISPLAY=wayland-0 grim "$shot" 2>/dev/null &&
