@@ -17,10 +17,14 @@
 #include "armoury.h"
 
 #include "db/counts.h"
+#include "db/ingest.h"
 #include "harness.h"
+#include "scan/scan.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 gboolean
 bench_armoury_create(BenchArmoury *a, const char *path, GError **error)
@@ -95,4 +99,53 @@ bench_armoury_close_and_copy(BenchArmoury *a, const char *to, const char *size_k
   g_autoptr(GFile) src = g_file_new_for_path(a->path);
   g_autoptr(GFile) dst = g_file_new_for_path(to);
   return g_file_copy(src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, error);
+}
+
+static gboolean
+feed_line(MusterIngest *ingest, const char *line, gsize len, gint64 max_wait_us, GError **error)
+{
+  g_autoptr(MusterScan) scan = muster_scan_parse_line(line, len, "bench", NULL, NULL);
+  if (scan == NULL)
+    return TRUE;
+  muster_ingest_add(ingest, scan);
+  return !muster_ingest_due(ingest, max_wait_us) || muster_ingest_flush(ingest, NULL, error);
+}
+
+gboolean
+bench_armoury_ingest_feed(BenchArmoury *a, const char *feed_path, gint64 count_id,
+                          gint64 max_wait_us, GString *out, GError **error)
+{
+  g_autoptr(MusterIngest) ingest = muster_ingest_new(a->store, a->admin, count_id, error);
+  FILE *in = ingest != NULL ? fopen(feed_path, "r") : NULL;
+  if (in == NULL)
+    return ingest == NULL ? FALSE : bench_errno_fail(error, feed_path);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  gboolean ok = TRUE;
+  gint64 t0 = g_get_monotonic_time();
+  while (ok && (len = getline(&line, &cap, in)) >= 0)
+    ok = feed_line(ingest, line, (gsize)len, max_wait_us, error);
+  ok = ok && muster_ingest_flush(ingest, NULL, error);
+  double secs = bench_seconds_since(t0);
+  free(line);
+  fclose(in);
+  if (!ok)
+    return FALSE;
+  bench_report(out, "setup_ingest_scans", "%" G_GINT64_FORMAT, muster_ingest_scans(ingest));
+  bench_report(out, "setup_ingest_seconds", "%.3f", secs);
+  bench_report(out, "setup_ingest_scans_per_s", "%.0f", muster_ingest_scans(ingest) / secs);
+  bench_report(out, "setup_found", "%" G_GINT64_FORMAT, muster_ingest_found(ingest));
+  return TRUE;
+}
+
+gboolean
+bench_armoury_set_up_count(BenchArmoury *a, const char *path, const char *csv_path,
+                           const char *feed_path, gint64 max_wait_us, GString *out,
+                           gint64 *count_id, GError **error)
+{
+  return bench_armoury_create(a, path, error) &&
+         bench_armoury_import(a, csv_path, out, NULL, error) &&
+         bench_armoury_start_count(a, out, count_id, error) &&
+         bench_armoury_ingest_feed(a, feed_path, *count_id, max_wait_us, out, error);
 }

@@ -29,14 +29,13 @@
  */
 #include "armoury.h"
 #include "db/counts.h"
-#include "db/ingest.h"
 #include "db/items.h"
 #include "db/reconcile.h"
 #include "db/store.h"
 #include "db/users.h"
 #include "harness.h"
 #include "register.h"
-#include "scan/scan.h"
+#include "rounds.h"
 
 #include <fcntl.h>
 #include <gio/gio.h>
@@ -65,93 +64,15 @@ typedef struct {
   gint64 count_id;
 } Bench;
 
-/* ---- the feed ---------------------------------------------------------------------- */
-
-/* Which items stay missing: n distinct ones spread over the register. */
-static GHashTable *
-pick_missing(GRand *rand, gint64 n_items, gint64 n)
-{
-  GHashTable *missing = g_hash_table_new(g_direct_hash, g_direct_equal);
-  while ((gint64)g_hash_table_size(missing) < n)
-    g_hash_table_add(missing,
-                     GSIZE_TO_POINTER((gsize)g_rand_int_range(rand, 1, (gint32)n_items + 1)));
-  return missing;
-}
-
-/* Every item once in walk order, except the missing ones; the unknown markings (all
- * distinct, never in the register) at random places in between. */
-static gboolean
-write_feed(Bench *b, GError **error)
-{
-  FILE *f = fopen(b->h.feed_path, "w");
-  if (f == NULL)
-    return bench_errno_fail(error, b->h.feed_path);
-  g_autoptr(GRand) rand = g_rand_new_with_seed(b->seed);
-  g_autofree gint64 *order = bench_register_walk_order(rand, b->n_items);
-  g_autoptr(GHashTable) missing = pick_missing(rand, b->n_items, b->n_missing);
-  gint64 unknown = 0;
-  for (gint64 k = 0; k < b->n_items; k++) {
-    if (unknown < b->n_unknown && g_rand_int_range(rand, 0, (gint32)b->n_items) < b->n_unknown)
-      fprintf(f, "XX-%07" G_GINT64_FORMAT "\n", ++unknown);
-    if (!g_hash_table_contains(missing, GSIZE_TO_POINTER((gsize)order[k])))
-      bench_register_write_scan(f, rand, order[k], BENCH_MIX_PLAIN);
-  }
-  while (unknown < b->n_unknown)
-    fprintf(f, "XX-%07" G_GINT64_FORMAT "\n", ++unknown);
-  return fclose(f) == 0 || bench_errno_fail(error, b->h.feed_path);
-}
-
 static gboolean
 phase_generate(gpointer data, GString *out, GError **error)
 {
   Bench *b = data;
-  gint64 t0 = g_get_monotonic_time();
-  if (!bench_register_write_csv(b->h.csv_path, b->n_items, BENCH_MIX_PLAIN, error) ||
-      !write_feed(b, error))
-    return FALSE;
-  bench_report(out, "generate_seconds", "%.3f", bench_seconds_since(t0));
-  return TRUE;
+  return bench_register_write_count(b->h.csv_path, b->h.feed_path, b->seed, b->n_items,
+                                    b->n_missing, b->n_unknown, out, error);
 }
 
 /* ---- setup: register, count, scans ------------------------------------------------- */
-
-static gboolean
-feed_line(MusterIngest *ingest, const char *line, gsize len, GError **error)
-{
-  g_autoptr(MusterScan) scan = muster_scan_parse_line(line, len, "bench", NULL, NULL);
-  if (scan == NULL)
-    return TRUE;
-  muster_ingest_add(ingest, scan);
-  return !muster_ingest_due(ingest, MAX_WAIT_US) || muster_ingest_flush(ingest, NULL, error);
-}
-
-static gboolean
-ingest_feed(Bench *b, MusterStore *store, const MusterUser *admin, gint64 count_id, GString *out,
-            GError **error)
-{
-  g_autoptr(MusterIngest) ingest = muster_ingest_new(store, admin, count_id, error);
-  FILE *in = ingest != NULL ? fopen(b->h.feed_path, "r") : NULL;
-  if (in == NULL)
-    return ingest == NULL ? FALSE : bench_errno_fail(error, b->h.feed_path);
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  gboolean ok = TRUE;
-  gint64 t0 = g_get_monotonic_time();
-  while (ok && (len = getline(&line, &cap, in)) >= 0)
-    ok = feed_line(ingest, line, (gsize)len, error);
-  ok = ok && muster_ingest_flush(ingest, NULL, error);
-  double secs = bench_seconds_since(t0);
-  free(line);
-  fclose(in);
-  if (!ok)
-    return FALSE;
-  bench_report(out, "setup_ingest_scans", "%" G_GINT64_FORMAT, muster_ingest_scans(ingest));
-  bench_report(out, "setup_ingest_seconds", "%.3f", secs);
-  bench_report(out, "setup_ingest_scans_per_s", "%.0f", muster_ingest_scans(ingest) / secs);
-  bench_report(out, "setup_found", "%" G_GINT64_FORMAT, muster_ingest_found(ingest));
-  return TRUE;
-}
 
 static gboolean
 phase_setup(gpointer data, GString *out, GError **error)
@@ -161,36 +82,21 @@ phase_setup(gpointer data, GString *out, GError **error)
   gint64 count_id = 0;
   /* The first round's copy is the same count, and copying leaves the original in the
    * cache. */
-  return bench_armoury_create(&a, b->h.db_path, error) &&
-         bench_armoury_import(&a, b->h.csv_path, out, NULL, error) &&
-         bench_armoury_start_count(&a, out, &count_id, error) &&
-         ingest_feed(b, a.store, a.admin, count_id, out, error) &&
+  return bench_armoury_set_up_count(&a, b->h.db_path, b->h.csv_path, b->h.feed_path, MAX_WAIT_US,
+                                    out, &count_id, error) &&
          bench_armoury_close_and_copy(&a, b->round_path[0], "db_mib", out, error);
 }
 
 /* ---- the engine: close + reconcile ------------------------------------------------- */
 
-static void report_run(Bench *b, GString *out, const char *key, const char *fmt, ...)
-    G_GNUC_PRINTF(4, 5);
-
-static void
-report_run(Bench *b, GString *out, const char *key, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *value = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  g_string_append_printf(out, "%s_%s=%s\n", b->run_prefix, key, value);
-}
-
 static void
 report_summary(Bench *b, GString *out, const MusterReconcileSummary *s)
 {
-  report_run(b, out, "discrepancies", "%" G_GINT64_FORMAT, s->total);
-  report_run(b, out, "new", "%" G_GINT64_FORMAT, s->new_this_run);
+  bench_report_key(out, b->run_prefix, "discrepancies", "%" G_GINT64_FORMAT, s->total);
+  bench_report_key(out, b->run_prefix, "new", "%" G_GINT64_FORMAT, s->new_this_run);
   for (guint k = 0; k < MUSTER_N_DISCREPANCY_KINDS; k++) {
     g_autofree char *key = g_strdup_printf("kind_%s", muster_discrepancy_kind_name(k));
-    report_run(b, out, key, "%" G_GINT64_FORMAT, s->by_kind[k]);
+    bench_report_key(out, b->run_prefix, key, "%" G_GINT64_FORMAT, s->by_kind[k]);
   }
 }
 
@@ -215,10 +121,10 @@ phase_engine(gpointer data, GString *out, GError **error)
   if (!muster_reconcile(store, admin, b->count_id, &summary, error))
     return FALSE;
   double total = bench_seconds_since(t0);
-  report_run(b, out, "close_seconds", "%.3f", closed);
-  report_run(b, out, "reconcile_seconds", "%.3f", total - closed);
-  report_run(b, out, "seconds", "%.3f", total);
-  report_run(b, out, "cpu_seconds", "%.3f", bench_cpu_seconds() - cpu0);
+  bench_report_key(out, b->run_prefix, "close_seconds", "%.3f", closed);
+  bench_report_key(out, b->run_prefix, "reconcile_seconds", "%.3f", total - closed);
+  bench_report_key(out, b->run_prefix, "seconds", "%.3f", total);
+  bench_report_key(out, b->run_prefix, "cpu_seconds", "%.3f", bench_cpu_seconds() - cpu0);
   report_summary(b, out, &summary);
   return TRUE;
 }
@@ -307,20 +213,6 @@ shell_script(gint64 count_id, const ShellForm *form)
                          form->sql);
 }
 
-static void record_figure(Bench *b, const char *prefix, const char *key, const char *fmt, ...)
-    G_GNUC_PRINTF(4, 5);
-
-static void
-record_figure(Bench *b, const char *prefix, const char *key, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *value = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  g_autofree char *name = g_strdup_printf("%s_%s", prefix, key);
-  bench_record(&b->h, name, value);
-}
-
 /* A shell query as a child process: query time (.timer), wall time of the
  * process, its peak RSS and its answer. */
 static gboolean
@@ -350,10 +242,10 @@ run_shell(Bench *b, const ShellForm *form, const char *prefix, GError **error)
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", SQLITE3_SHELL, text->str);
     return FALSE;
   }
-  record_figure(b, prefix, "query_seconds", "%.3f", real);
-  record_figure(b, prefix, "process_seconds", "%.3f", wall);
-  record_figure(b, prefix, "cpu_seconds", "%.3f", cpu);
-  record_figure(b, prefix, "missing", "%" G_GINT64_FORMAT, count);
+  bench_record_key(&b->h, prefix, "query_seconds", "%.3f", real);
+  bench_record_key(&b->h, prefix, "process_seconds", "%.3f", wall);
+  bench_record_key(&b->h, prefix, "cpu_seconds", "%.3f", cpu);
+  bench_record_key(&b->h, prefix, "missing", "%" G_GINT64_FORMAT, count);
   return TRUE;
 }
 
@@ -407,28 +299,14 @@ run_round(Bench *b, gint k, GError **error)
 static double
 round_result(Bench *b, const char *name, gint k, const char *key)
 {
-  g_autofree char *full = g_strdup_printf("%s%d_%s", name, k, key);
-  return bench_result(&b->h, full);
+  return bench_round_result(&b->h, name, k, key);
 }
 
-/* "<name>_<key>" = the best (lowest, or with highest the highest) of the rounds' figures;
- * a round without the figure (NaN) or with a zero makes it NaN, not measured: a 0 would
- * pass every "<" goal, and MIN() would step over a NaN. */
+/* "<name>_<key>" = the best of the rounds' figures (bench/rounds.h). */
 static void
 record_best(Bench *b, const char *name, const char *key, gboolean highest)
 {
-  double best = NAN;
-  for (gint k = 1; k <= b->rounds; k++) {
-    double v = round_result(b, name, k, key);
-    if (!(v > 0)) {
-      best = NAN;
-      break;
-    }
-    best = k == 1 ? v : highest ? MAX(best, v) : MIN(best, v);
-  }
-  g_autofree char *full = g_strdup_printf("%s_%s", name, key);
-  g_autofree char *value = g_strdup_printf("%.3f", best);
-  bench_record(&b->h, full, value);
+  bench_record_best(&b->h, name, b->rounds, key, highest);
 }
 
 /* The round whose engine run was fastest: its close and reconcile split, its answer. */
@@ -518,14 +396,10 @@ print_ratios(Bench *b)
   }
 }
 
-/* "0.201 0.188 0.195": a figure of every round. */
 static char *
 round_list(Bench *b, const char *name, const char *key)
 {
-  GString *s = g_string_new(NULL);
-  for (gint k = 1; k <= b->rounds; k++)
-    g_string_append_printf(s, "%s%.3f", k > 1 ? " " : "", round_result(b, name, k, key));
-  return g_string_free(s, FALSE);
+  return bench_round_list(&b->h, name, b->rounds, key);
 }
 
 static void

@@ -126,6 +126,13 @@ section() {
     -v floor=$noise_floor -v floor_ms=$noise_floor_ms -v default_band=$noise_default -v worse_file="$runs/worse" "$runs/$1".base.*.txt "$runs/$1".current.*.txt
 }
 
+# ZXing's photographs sit in ../shared beside a clone, which the base's worktree lacks:
+# both sides read the same folder, or the base would measure no decode rates at all.
+if [[ -z ${MUSTER_ZXING_BLACKBOX:-} && -d ../shared/data/zxing-blackbox ]]; then
+  MUSTER_ZXING_BLACKBOX=$(realpath ../shared/data/zxing-blackbox)
+  export MUSTER_ZXING_BLACKBOX
+fi
+
 mkdir -p "$runs"
 rm -f "$runs/worse" "$top/beside.md"
 for b in "${names[@]}"; do

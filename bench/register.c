@@ -158,3 +158,51 @@ bench_register_write_scan(FILE *f, GRand *rand, gint64 i, BenchMix mix)
   else
     fprintf(f, "%s\n", serial);
 }
+
+/* Which items stay missing: n distinct ones spread over the register. */
+static GHashTable *
+pick_missing(GRand *rand, gint64 n_items, gint64 n)
+{
+  GHashTable *missing = g_hash_table_new(g_direct_hash, g_direct_equal);
+  while ((gint64)g_hash_table_size(missing) < n)
+    g_hash_table_add(missing,
+                     GSIZE_TO_POINTER((gsize)g_rand_int_range(rand, 1, (gint32)n_items + 1)));
+  return missing;
+}
+
+/* Every item once in walk order, except the missing ones; the unknown markings (all
+ * distinct, never in the register) at random places in between. */
+static gboolean
+write_count_feed(const char *path, guint32 seed, gint64 n_items, gint64 n_missing, gint64 n_unknown,
+                 GError **error)
+{
+  FILE *f = fopen(path, "w");
+  if (f == NULL)
+    return bench_errno_fail(error, path);
+  g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+  g_autofree gint64 *order = bench_register_walk_order(rand, n_items);
+  g_autoptr(GHashTable) missing = pick_missing(rand, n_items, n_missing);
+  gint64 unknown = 0;
+  for (gint64 k = 0; k < n_items; k++) {
+    if (unknown < n_unknown && g_rand_int_range(rand, 0, (gint32)n_items) < n_unknown)
+      fprintf(f, "XX-%07" G_GINT64_FORMAT "\n", ++unknown);
+    if (!g_hash_table_contains(missing, GSIZE_TO_POINTER((gsize)order[k])))
+      bench_register_write_scan(f, rand, order[k], BENCH_MIX_PLAIN);
+  }
+  while (unknown < n_unknown)
+    fprintf(f, "XX-%07" G_GINT64_FORMAT "\n", ++unknown);
+  return fclose(f) == 0 || bench_errno_fail(error, path);
+}
+
+gboolean
+bench_register_write_count(const char *csv_path, const char *feed_path, guint32 seed,
+                           gint64 n_items, gint64 n_missing, gint64 n_unknown, GString *out,
+                           GError **error)
+{
+  gint64 t0 = g_get_monotonic_time();
+  if (!bench_register_write_csv(csv_path, n_items, BENCH_MIX_PLAIN, error) ||
+      !write_count_feed(feed_path, seed, n_items, n_missing, n_unknown, error))
+    return FALSE;
+  bench_report(out, "generate_seconds", "%.3f", bench_seconds_since(t0));
+  return TRUE;
+}

@@ -23,3 +23,10 @@ gboolean bench_register_write_csv(const char *path, gint64 n_items, BenchMix mix
 gint64 *bench_register_walk_order(GRand *rand, gint64 n);
 /* One feed line scanning item i: its serial, its tag UID, or a reader's JSON line. */
 void bench_register_write_scan(FILE *f, GRand *rand, gint64 i, BenchMix mix);
+/* The plain register of items 1..n_items (BENCH_MIX_PLAIN) at csv_path, and at feed_path
+ * a count of it: every item scanned once in walk order, except n_missing of them (spread
+ * at random), with n_unknown markings nobody recorded ("XX-0000001", ...) in between.
+ * Reports generate_seconds to out. */
+gboolean bench_register_write_count(const char *csv_path, const char *feed_path, guint32 seed,
+                                    gint64 n_items, gint64 n_missing, gint64 n_unknown,
+                                    GString *out, GError **error);

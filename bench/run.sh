@@ -7,7 +7,9 @@
 # reconcile: 1,000,000 items and scans, --quick: 100,000; reader latencies and idle CPU
 # against the emulated NFC reader and USB scanner; a sync push to the registry, and
 # pushes beside 1,000 idle connections; the kiosk's screens, on the display or on a
-# virtual one (Xvfb) when there is none), shows their progress on stderr, and prints a
+# virtual one (Xvfb) when there is none; the appliance's: `muster backup` beside the
+# sqlite3 shell's .backup, the packages' sizes, the kiosk session's start under cage),
+# shows their progress on stderr, and prints a
 # Markdown table for each benchmark and one of the machine on stdout. The raw output of
 # each program is kept in build/bench-release/results/.
 #
@@ -29,12 +31,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-all_benchmarks=(ingest reconcile nfc-latency usb-latency decode sync kiosk)
+all_benchmarks=(ingest reconcile nfc-latency usb-latency decode sync kiosk backup packages kiosk-boot)
+# The benchmarks that are scripts (bench/bench-NAME.sh), not programs (muster-bench-NAME),
+# and what each needs built.
+declare -A script_needs=([packages]="" [kiosk-boot]="muster muster-kiosk")
 
 usage() {
   echo "usage: bench/run.sh [--quick] [--no-readme] [--only LIST | BENCHMARK...]"
   echo "       bench/run.sh --beside REV [--rounds N] [--noise PCT] [--readme] ... (see --beside --help)"
-  echo "  --quick      smaller runs (100,000 items and scans instead of 1,000,000; fewer taps)"
+  echo "  --quick      smaller runs (100,000 items and scans instead of 1,000,000; fewer taps"
+  echo "               and kiosk starts)"
   echo "  --no-readme  only print the tables; leave README.md as it is"
   echo "  --only LIST  the benchmarks named, comma-separated, as BENCHMARK..."
   echo "  --beside REV each benchmark beside the same of commit REV, in turn, in one table"
@@ -78,13 +84,23 @@ log() {
   if [[ -t 2 ]]; then printf '\033[1m== %s\033[0m\n' "$*" >&2; else printf '== %s\n' "$*" >&2; fi
 }
 
+# The targets the selected benchmarks need: muster-bench-NAME, or a script's needs.
+build_targets() {
+  local b
+  for b in "${selected[@]}"; do
+    # shellcheck disable=SC2086 # one target a word
+    if [[ -v script_needs[$b] ]]; then echo ${script_needs[$b]}; else echo "muster-bench-$b"; fi
+  done | tr ' ' '\n' | sort -u
+}
+
 # The build's chatter goes to results/build.log, shown only when the build fails.
 build() {
-  local blog=$results_dir/build.log
+  local blog=$results_dir/build.log targets
+  mapfile -t targets < <(build_targets | grep .)
   log "building the benchmarks (Release, $build_dir; log in $blog)"
   if ! cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >"$blog" 2>&1 ||
-     ! cmake --build "$build_dir" --target "${selected[@]/#/muster-bench-}" \
-         -j"$(nproc)" >>"$blog" 2>&1; then
+     { [[ ${#targets[@]} -gt 0 ]] &&
+       ! cmake --build "$build_dir" --target "${targets[@]}" -j"$(nproc)" >>"$blog" 2>&1; }; then
     cat "$blog" >&2
     log "the build failed (see above)"
     exit 1
@@ -99,6 +115,7 @@ run() {
   shift
   log "running the $name benchmark (output in $out)"
   local bin=$build_dir/bench/muster-bench-$name dir_args=()
+  [[ ! -v script_needs[$name] ]] || bin=bench/bench-$name.sh
   # benchmarks with databases take --dir; the reader ones have nothing to put on disk
   if "$bin" --help 2>&1 | grep -q -- '--dir'; then dir_args=(--dir "$tmp_parent"); fi
   "$@" "$bin" "${size_args[@]}" "${dir_args[@]}" | tee "$out" >&2 || rc=${PIPESTATUS[0]}
@@ -121,6 +138,18 @@ run_kiosk() {
     log "the kiosk benchmark needs a display or xvfb-run (package xvfb)"
     : >"$results_dir/kiosk.txt"
     failed+=("kiosk (no display, no xvfb-run)")
+  fi
+}
+
+# The kiosk's session as the appliance starts it (cage -- muster-kiosk) needs an X server
+# to nest in: always an Xvfb of its own, so that the figures do not depend on the desktop.
+run_kiosk_boot() {
+  if command -v Xvfb >/dev/null; then
+    run kiosk-boot bash tests/ui/xvfb.sh env
+  else
+    log "the kiosk-boot benchmark needs Xvfb (package xvfb)"
+    : >"$results_dir/kiosk-boot.txt"
+    failed+=("kiosk-boot (no Xvfb)")
   fi
 }
 
@@ -271,6 +300,39 @@ rows_kiosk() {
     "none dropped" "$(goal "$k" scroll)"
 }
 
+rows_backup() {
+  local b=$results_dir/backup.txt
+  row "Backup of $(n0 "$(get "$b" items)") items ($(n0 "$(get "$b" db_mib)") MiB, $(n0 "$(get "$b" muster1_audit_entries)") audit entries): \`muster backup\` (engine, best of $(txt "$(get "$b" rounds)") rounds)" \
+    "$(n2 "$(get "$b" muster_seconds)") s, $(n0 "$(get "$b" muster_mib_per_s)") MiB/s, peak $(mib "$(get "$b" muster_peak_rss_kib)")"
+  row "… of which (its steps run again on the copy): copy + fsync + manifest / integrity_check / audit verify / SHA-256" \
+    "$(n2 "$(get "$b" muster_copy_seconds)") / $(n2 "$(get "$b" muster_integrity_seconds)") / $(n2 "$(get "$b" muster_verify_seconds)") / $(n2 "$(get "$b" muster_digest_seconds)") s"
+  row "\`sqlite3 DB \".backup OUT\"\` of the same file, same rounds" \
+    "$(n2 "$(get "$b" sqlite3_seconds)") s, $(n0 "$(get "$b" sqlite3_mib_per_s)") MiB/s, peak $(mib "$(get "$b" sqlite3_peak_rss_kib)"); muster $(n2 "$(get "$b" muster_vs_sqlite3)")×"
+  row "The same, then \`PRAGMA integrity_check\` on the copy" \
+    "$(n2 "$(get "$b" sqlite3_check_seconds)") s, $(n0 "$(get "$b" sqlite3_check_mib_per_s)") MiB/s; muster $(n2 "$(get "$b" muster_vs_sqlite3_check)")×"
+}
+
+rows_packages() {
+  local p=$results_dir/packages.txt pkg key
+  for pkg in muster muster-kiosk muster-registry; do
+    key=${pkg//-/_}
+    row "Package \`$pkg\` $(txt "$(get "$p" "${key}_version")")" \
+      "$(n0 "$(get "$p" "${key}_deb_kib")") KiB .deb, $(n0 "$(get "$p" "${key}_installed_kib")") KiB installed"
+  done
+  row "All three" \
+    "$(n0 "$(get "$p" total_deb_kib)") KiB .deb, $(n0 "$(get "$p" total_installed_kib)") KiB installed (debug symbols apart: $(n0 "$(get "$p" dbgsym_deb_kib)") KiB)"
+}
+
+rows_kiosk-boot() {
+  local k=$results_dir/kiosk-boot.txt mode what
+  for mode in setup sign_in; do
+    what="the first-boot setup screen (no database)"
+    [[ $mode == setup ]] || what="the sign-in screen (a database)"
+    row "Kiosk session: spawn of \`cage -- muster-kiosk\` → first painted frame, $what, $(txt "$(get "$k" starts)") starts" \
+      "median $(n0 "$(get "$k" ${mode}_first_frame_ms)") ms, p90 $(n0 "$(get "$k" ${mode}_first_frame_p90_ms)") ms"
+  done
+}
+
 # ---- what ran, where: the blocks -------------------------------------------------------
 
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
@@ -363,6 +425,7 @@ main() {
     case $b in
       usb-latency) run "$b" umockdev-wrapper env ASAN_OPTIONS=verify_asan_link_order=0 ;;
       kiosk) run_kiosk ;;
+      kiosk-boot) run_kiosk_boot ;;
       *) run "$b" env ;;
     esac
     load_after[$b]=$(loadavg)

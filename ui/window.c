@@ -227,6 +227,22 @@ muster_kiosk_block_inspector_keys(GtkWidget *window)
   gtk_widget_add_controller(window, controller);
 }
 
+/* The first frame on screen, for G_MESSAGES_DEBUG=Muster: bench/bench-kiosk-boot.sh
+ * times a session's start to it. */
+static void
+on_first_paint(GdkFrameClock *clock, MusterKioskWindow *self)
+{
+  g_debug("muster-kiosk: first frame painted");
+  g_signal_handlers_disconnect_by_func(clock, on_first_paint, self);
+}
+
+static void
+on_realize(GtkWidget *widget)
+{
+  g_signal_connect_object(gtk_widget_get_frame_clock(widget), "after-paint",
+                          G_CALLBACK(on_first_paint), widget, 0);
+}
+
 static void
 muster_kiosk_window_init(MusterKioskWindow *self)
 {
@@ -236,6 +252,7 @@ muster_kiosk_window_init(MusterKioskWindow *self)
   g_signal_connect(legacy, "event", G_CALLBACK(on_any_event), self);
   gtk_widget_add_controller(GTK_WIDGET(self), legacy);
   muster_kiosk_block_inspector_keys(GTK_WIDGET(self));
+  g_signal_connect(self, "realize", G_CALLBACK(on_realize), NULL);
 }
 
 MusterKioskWindow *

@@ -14,10 +14,11 @@
 # refuses to run as root, so under root the session runs as nobody (setpriv), from
 # copies of the programs in a folder nobody may read. Which screen it is comes from the
 # kiosk's own log line; the PNGs stay in $MUSTER_KIOSK_OUT. KEEP=1 keeps the work folder
-# (logs, database) for a look after. The session's user and environment: session-lib.sh.
+# (logs, database) for a look after.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../support/missing.sh"
+source "$here/cage-session.sh"
 how="apt-get install cage xwayland grim (packaging/debian-packages.txt)"
 missing_command cage "$how"
 missing_command Xwayland "$how (cage 0.1.4 will not start without it)"
@@ -35,17 +36,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-source "$here/session-lib.sh"
+cage_prepare
 
 # shoot NAME: starts the session on $work/db/armoury.db, captures the first frame that is
 # not blank into $out/cage-NAME.png, stops the session. The log is $work/NAME.log.
 shoot() {
   local name=$1 png=$out/cage-$1.png shot=$work/run/shot.png
-  rm -f "$work/run/wayland-"* "$png"
-  # exec: $session is cage itself, which SIGTERM stops (and its kiosk with it).
-  (exec "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" "${session_env[@]}" \
-    cage -d -- "$work/muster-kiosk" --db "$work/db/armoury.db" >"$work/$name.log" 2>&1) &
-  session=$!
+  rm -f "$png"
+  cage_start "$work/$name.log"
   local tries=0
   until [[ -S $work/run/wayland-0 ]] &&
     run_as XDG_RUNTIME_DIR="$work/run" WAYLAND_DISPLAY=wayland-0 grim "$shot" 2>/dev/null &&

@@ -18,6 +18,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../support/missing.sh"
+source "$here/cage-session.sh"
 how="apt-get install cage xwayland sqlite3 (packaging/debian-packages.txt)"
 missing_command cage "$how"
 missing_command Xwayland "$how (cage 0.1.4 will not start without it)"
@@ -35,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; for l in "$work"/*.log; do echo "--- $l"; tail -20 "$l"; done; exit 1; }
 
-source "$here/session-lib.sh"
+cage_prepare
 db=$work/db/armoury.db
 muster() { run_as "$work/muster" --db "$db" "$@"; }
 sql() { run_as sqlite3 -batch "$db" "$1"; }
@@ -49,8 +50,9 @@ echo "count $count started"
 
 session_env+=(MUSTER_PIN=1234 G_MESSAGES_DEBUG=Muster)
 
-# start NAME: the session in a process group of its own (the unit's control group);
-# $pgid is cage's pid and the group's id. The log is $work/NAME.log.
+# start NAME: the session as cage_start starts it, but in a process group of its own (the
+# unit's control group) and with the simulated reader's feed and --resume-as; $pgid is
+# cage's pid and the group's id. The log is $work/NAME.log.
 start() {
   rm -f "$work/run/wayland-"*
   setsid "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" "${session_env[@]}" \
