@@ -119,7 +119,7 @@ list_dir(const char *dir)
 static void
 test_backup_checked_and_named(Fixture *f, gconstpointer data)
 {
-  test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
+  muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
   gint64 head = test_sql_int(&f->db, "SELECT max(seq) FROM audit_log");
   MusterBackupResult r;
   take(f, 3, &r);
@@ -412,7 +412,7 @@ damage(const char *path, gint64 offset, const char *bytes)
 static void
 test_restore_refuses_damaged(Fixture *f, gconstpointer data)
 {
-  test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
+  muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
   g_autofree char *flipped = backup_path(f);
   g_autofree char *bare = g_strconcat(flipped, ".bare", NULL);
   g_autofree char *truncated = g_strconcat(flipped, ".truncated", NULL);
@@ -459,7 +459,7 @@ static void
 test_restore_refuses_older_than_receipt(Fixture *f, gconstpointer data)
 {
   g_autofree char *old = backup_path(f);
-  test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
+  muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
   gint64 seq = test_sql_int(&f->db, "SELECT max(seq) FROM audit_log");
   g_autofree char *hash =
       test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", seq);
@@ -483,7 +483,7 @@ static void
 test_restore_refuses_older_than_registry_anchors(Fixture *f, gconstpointer data)
 {
   g_autofree char *old = backup_path(f);
-  test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
+  muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
   gint64 seq = test_sql_int(&f->db, "SELECT max(seq) FROM audit_log");
   g_autofree char *hash =
       test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", seq);
@@ -526,7 +526,7 @@ test_restore_refuses_forked_history(Fixture *f, gconstpointer data)
   g_assert_true(muster_backup_take(twin, &o, &r, &error));
   g_autofree char *file = g_strdup(r.path);
   muster_backup_result_clear(&r);
-  test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
+  muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
   close_live(f);
   g_autofree char *twin_wal = g_strconcat(twin, "-wal", NULL);
   g_unlink(twin);
@@ -538,7 +538,7 @@ test_restore_refuses_forked_history(Fixture *f, gconstpointer data)
 static void
 test_restore_replaces_and_is_audited(Fixture *f, gconstpointer data)
 {
-  test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR);
+  muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
   g_autofree char *file = backup_path(f);
   g_autofree char *sha = file_sha(file);
   close_live(f);
