@@ -56,12 +56,12 @@ for f in usr/bin/muster lib/systemd/system/muster-sync.service \
 done
 for f in usr/bin/muster-kiosk lib/systemd/system/muster-kiosk.service etc/pam.d/muster-kiosk \
   usr/lib/systemd/logind.conf.d/muster-kiosk.conf usr/share/man/man1/muster-kiosk.1.gz \
-  usr/share/locale/ar/LC_MESSAGES/muster-kiosk.mo; do
+  usr/share/locale/ar/LC_MESSAGES/muster-kiosk.mo usr/share/bash-completion/completions/muster-kiosk; do
   check "muster-kiosk holds /$f" has_file muster-kiosk "$f"
 done
 for f in usr/bin/muster-registry lib/systemd/system/muster-registry.service \
   usr/lib/sysusers.d/muster-registry.conf etc/muster-registry/registry.conf \
-  usr/share/man/man8/muster-registry.8.gz; do
+  usr/share/man/man8/muster-registry.8.gz usr/share/bash-completion/completions/muster-registry; do
   check "muster-registry holds /$f" has_file muster-registry "$f"
 done
 
