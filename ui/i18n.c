@@ -14,7 +14,9 @@ locale_dir(void)
   const char *env = g_getenv("MUSTER_KIOSK_LOCALEDIR");
   if (env != NULL && *env != '\0')
     return env;
-  if (g_file_test(MUSTER_KIOSK_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
+  /* "" in an installed kiosk (MUSTER_KIOSK_BUILD_TREE_LOCALE=OFF) */
+  if (*MUSTER_KIOSK_BUILD_LOCALEDIR != '\0' &&
+      g_file_test(MUSTER_KIOSK_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
     return MUSTER_KIOSK_BUILD_LOCALEDIR;
   return MUSTER_KIOSK_LOCALEDIR;
 }

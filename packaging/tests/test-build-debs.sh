@@ -83,6 +83,12 @@ check "muster's postinst makes the user, then its folders" \
   contains_all "$(postinst muster)" "systemd-sysusers" "systemd-tmpfiles"
 check "muster-registry's postinst makes its user" \
   contains_all "$(postinst muster-registry)" "systemd-sysusers"
+# The installed kiosk never looks for catalogues in the folder it was built in.
+kiosk_reads_build_tree() {
+  dpkg-deb --fsys-tarfile "$(deb muster-kiosk)" | tar -xO ./usr/bin/muster-kiosk |
+    grep -aq -- "$(dirname "$outdir")/debs-work"
+}
+check "muster-kiosk names no folder of the build" eval '! kiosk_reads_build_tree'
 
 "$here/check-units.sh" --debs "$outdir" || status=1
 ls -l "$outdir"/*.deb
