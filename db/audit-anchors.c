@@ -115,35 +115,75 @@ receipt_signed(const char *key_b64, const char *answer, const char *signature_b6
   return crypto_sign_verify_detached(sig, (const guint8 *)answer, strlen(answer), key) == 0;
 }
 
-/* One receipt: signed by the registry's key, for the audit entry this file holds. */
+gboolean
+muster_audit_receipt_anchor(const char *key_b64, const char *answer, const char *signature_b64,
+                            gint64 *seq, char **hash)
+{
+  *seq = 0;
+  *hash = NULL;
+  if (answer == NULL || !receipt_signed(key_b64, answer, signature_b64))
+    return FALSE;
+  g_autoptr(JsonParser) parser = json_parser_new();
+  JsonNode *root =
+      json_parser_load_from_data(parser, answer, -1, NULL) ? json_parser_get_root(parser) : NULL;
+  JsonObject *o = root != NULL && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+  JsonNode *n = o != NULL ? json_object_get_member(o, "anchor") : NULL;
+  JsonObject *a = n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+  if (a == NULL || !muster_json_int(a, "audit_seq", seq) || *seq <= 0 ||
+      muster_json_str(a, "audit_hash", NULL) == NULL) {
+    *seq = 0;
+    return FALSE;
+  }
+  *hash = g_strdup(muster_json_str(a, "audit_hash", NULL));
+  return TRUE;
+}
+
+static gboolean
+receipt_refused(GError **error, const char *what, gint64 seq, const char *at)
+{
+  g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
+              "%s Keep this database file as evidence and report it to the registry.", what);
+  g_prefix_error(error, "The registry's receipt for audit entry %" G_GINT64_FORMAT " (stored %s): ",
+                 seq, at != NULL ? at : "?");
+  return FALSE;
+}
+
+/* One receipt: signed by the registry's key, kept for the entry its signed answer names
+ * (the columns are only a copy of it, which the signature does not cover), and for an
+ * entry this file holds with that hash. */
 static gboolean
 check_receipt(sqlite3_stmt *stmt, gpointer checked, GError **error)
 {
-  gint64 seq = sqlite3_column_int64(stmt, 0);
+  gint64 seq = sqlite3_column_int64(stmt, 0), signed_seq = 0;
   const char *want = (const char *)sqlite3_column_text(stmt, 1);
-  g_autofree char *at = muster_column_dup(stmt, 2);
+  g_autofree char *at = muster_column_dup(stmt, 2), *signed_hash = NULL;
   const char *have = (const char *)sqlite3_column_text(stmt, 5);
-  gboolean signed_ok = receipt_signed((const char *)sqlite3_column_text(stmt, 6),
-                                      (const char *)sqlite3_column_text(stmt, 3),
-                                      (const char *)sqlite3_column_text(stmt, 4));
-  gboolean same = have != NULL && g_strcmp0(have, want) == 0;
-  if (!signed_ok || !same) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_TAMPERED,
-                !signed_ok ? "The registry's receipt for audit entry %" G_GINT64_FORMAT
-                             " (stored %s) does not verify by the registry's key: it was "
-                             "forged here, or the registry's key was changed since. The history was changed outside Muster: keep this "
-                             "database file as evidence and report it to the registry."
-                : have == NULL ? "Audit entry %" G_GINT64_FORMAT ", which the registry holds "
-                                 "an anchor of since %s, is gone: the history was cut off. "
-                                 "Keep this database file as evidence and report it to the "
-                                 "registry."
-                               : "Audit entry %" G_GINT64_FORMAT " is not the one the registry "
-                                 "holds an anchor of since %s: the history was rewritten. "
-                                 "Keep this database file as evidence and report it to the "
-                                 "registry.",
-                seq, at != NULL ? at : "?");
-    return FALSE;
+  if (!muster_audit_receipt_anchor((const char *)sqlite3_column_text(stmt, 6),
+                                   (const char *)sqlite3_column_text(stmt, 3),
+                                   (const char *)sqlite3_column_text(stmt, 4), &signed_seq,
+                                   &signed_hash))
+    return receipt_refused(error,
+                           "it does not verify by the registry's key: it was forged here, or the "
+                           "registry's key was changed since. The history was changed outside "
+                           "Muster.",
+                           seq, at);
+  if (signed_seq != seq || g_strcmp0(signed_hash, want) != 0) {
+    g_autofree char *what = g_strdup_printf(
+        "the registry signed it for entry %" G_GINT64_FORMAT ", not this one: the receipt was "
+        "edited here to vouch for another entry. The history was changed outside Muster.",
+        signed_seq);
+    return receipt_refused(error, what, seq, at);
   }
+  if (have == NULL)
+    return receipt_refused(error,
+                           "the registry holds an anchor of this entry, and it is gone: the "
+                           "history was cut off.",
+                           seq, at);
+  if (g_strcmp0(have, want) != 0)
+    return receipt_refused(error,
+                           "this entry is not the one the registry holds an anchor of: the "
+                           "history was rewritten.",
+                           seq, at);
   (*(gint64 *)checked)++;
   return TRUE;
 }

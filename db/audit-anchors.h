@@ -27,6 +27,13 @@ gboolean muster_audit_check_anchors(MusterStore *store, const char *anchors_json
  * verify by the configured registry key was forged here. *checked says how many. */
 gboolean muster_audit_check_receipts(MusterStore *store, gint64 *checked, GError **error);
 
+/* The anchor a receipt states, as the registry signed it: TRUE, with the audit entry's
+ * sequence and hash (*hash to free), when signature_b64 verifies answer by the registry
+ * key key_b64 (base64) and the answer names an anchor; else FALSE. The receipt's own
+ * audit_seq and audit_hash columns are a copy the signature does not cover: trust these. */
+gboolean muster_audit_receipt_anchor(const char *key_b64, const char *answer,
+                                     const char *signature_b64, gint64 *seq, char **hash);
+
 /* The hash of audit entry seq: NULL with error unset when there is no such entry, NULL
  * with error set when the log cannot be read. */
 char *muster_audit_entry_hash(MusterStore *store, gint64 seq, GError **error);

@@ -6,6 +6,7 @@
 #include "core/json-member.h"
 #include "db/audit-anchors.h"
 #include "db/audit.h"
+#include "db/rows-private.h"
 #include "db/store-private.h"
 
 #include <errno.h>
@@ -177,27 +178,41 @@ copy_beside(MusterRestore *r, GError **error)
   return muster_backup_sync_path(r->copy_path, error);
 }
 
-/* The newest receipt the registry signed, from the live file (none before schema 7). */
+/* One receipt: its anchor, as the registry signed it, when newer than a's. One that does
+ * not verify is passed over: only someone who edited this file can have made it, to
+ * stop a restore (a forged newer anchor) or to allow one (an older entry vouched for). */
+static gboolean
+newer_signed_anchor(sqlite3_stmt *stmt, gpointer data, GError **error)
+{
+  Anchor *a = data;
+  gint64 seq = 0;
+  g_autofree char *hash = NULL;
+  if (muster_audit_receipt_anchor((const char *)sqlite3_column_text(stmt, 2),
+                                  (const char *)sqlite3_column_text(stmt, 0),
+                                  (const char *)sqlite3_column_text(stmt, 1), &seq, &hash) &&
+      seq > a->seq) {
+    a->seq = seq;
+    g_free(a->hash);
+    a->hash = g_steal_pointer(&hash);
+    a->source = "the registry's receipts kept in the live database";
+  }
+  return TRUE;
+}
+
+/* The newest anchor the registry signed a receipt of, from the live file (none before
+ * schema 7). */
 static gboolean
 read_receipt(MusterStore *store, Anchor *a, GError **error)
 {
   if (muster_store_schema_version(store) < 7)
     return TRUE;
   sqlite3_stmt *stmt = muster_store_stmt(
-      store, "SELECT audit_seq, audit_hash FROM anchor_receipt ORDER BY audit_seq DESC LIMIT 1",
+      store,
+      "SELECT answer, signature, (SELECT registry_key FROM sync_state WHERE id = 1)"
+      " FROM anchor_receipt",
       error);
-  if (stmt == NULL)
-    return FALSE;
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    a->seq = sqlite3_column_int64(stmt, 0);
-    a->hash = muster_column_dup(stmt, 1);
-    a->source = "the registry's receipts kept in the live database";
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return muster_store_fail(store, rc, "Reading the registry's receipts", error);
-  return TRUE;
+  return stmt != NULL && muster_rows_foreach(store, stmt, newer_signed_anchor, a,
+                                             "Reading the registry's receipts", error);
 }
 
 static gboolean

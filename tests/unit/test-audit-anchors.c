@@ -132,47 +132,6 @@ test_bad_input(TestDb *t, gconstpointer data)
 
 /* ---- receipts: the registry's signed word, kept here --------------------------------- */
 
-/* A registry key pair; the public half configured as the registry's key. */
-typedef struct {
-  guint8 pk[crypto_sign_PUBLICKEYBYTES];
-  guint8 sk[crypto_sign_SECRETKEYBYTES];
-} RegistryKey;
-
-static char *
-base64(const guint8 *data, gsize len)
-{
-  gsize size = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
-  char *out = g_malloc(size);
-  return sodium_bin2base64(out, size, data, len, sodium_base64_VARIANT_ORIGINAL);
-}
-
-static void
-configure_registry(TestDb *t, RegistryKey *key)
-{
-  crypto_sign_keypair(key->pk, key->sk);
-  g_autofree char *pk = base64(key->pk, sizeof key->pk);
-  g_autoptr(GError) error = NULL;
-  g_assert_true(muster_sync_state_configure(t->store, t->admin, "https://registry.test", NULL, pk,
-                                            &error));
-  g_assert_no_error(error);
-}
-
-/* Keeps a receipt of audit entry seq (as it is now), signed with key. */
-static void
-keep_receipt(TestDb *t, const RegistryKey *key, gint64 seq)
-{
-  g_autofree char *hash = test_sql_text_arg(t, "SELECT hash FROM audit_log WHERE seq = ?", seq);
-  g_autofree char *answer = g_strdup_printf(
-      "{\"anchor\":{\"audit_seq\":%" G_GINT64_FORMAT ",\"audit_hash\":\"%s\"}}", seq, hash);
-  guint8 sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, NULL, (const guint8 *)answer, strlen(answer), key->sk);
-  g_autofree char *sig64 = base64(sig, sizeof sig);
-  g_autoptr(GError) error = NULL;
-  g_assert_true(muster_sync_record_receipt(t->store, seq, hash, "2026-01-01T00:00:00.000Z",
-                                           answer, sig64, &error));
-  g_assert_no_error(error);
-}
-
 static void
 assert_receipts_refused(TestDb *t, const char *words)
 {
@@ -189,18 +148,18 @@ assert_receipts_refused(TestDb *t, const char *words)
 static void
 test_receipts_verify_by_the_registry_key(TestDb *t, gconstpointer data)
 {
-  RegistryKey registry, forger;
-  configure_registry(t, &registry);
+  TestRegistryKey registry, forger;
+  test_registry_configure(t, &registry);
   gint64 last = make_history(t);
-  keep_receipt(t, &registry, last);
+  test_registry_keep_receipt(t, &registry, last);
   gint64 checked = -1;
   g_autoptr(GError) error = NULL;
   g_assert_true(muster_audit_check_receipts(t->store, &checked, &error));
   g_assert_no_error(error);
   g_assert_cmpint(checked, ==, 1);
 
-  crypto_sign_keypair(forger.pk, forger.sk);
-  keep_receipt(t, &forger, 2);
+  test_registry_key_new(&forger);
+  test_registry_keep_receipt(t, &forger, 2);
   assert_receipts_refused(t, "does not verify by the registry's key");
 }
 
@@ -209,14 +168,49 @@ test_receipts_verify_by_the_registry_key(TestDb *t, gconstpointer data)
 static void
 test_receipt_finds_cut_off_history(TestDb *t, gconstpointer data)
 {
-  RegistryKey registry;
-  configure_registry(t, &registry);
+  TestRegistryKey registry;
+  test_registry_configure(t, &registry);
   gint64 last = make_history(t);
-  keep_receipt(t, &registry, last);
+  test_registry_keep_receipt(t, &registry, last);
   cut_off_last_change(t);
-  g_autofree char *want = g_strdup_printf("Audit entry %" G_GINT64_FORMAT ",", last);
+  g_autofree char *want = g_strdup_printf("audit entry %" G_GINT64_FORMAT " (", last);
   assert_receipts_refused(t, want);
   assert_receipts_refused(t, "is gone");
+}
+
+/* The signature covers the registry's answer, not the receipt's audit_seq and audit_hash
+ * columns beside it: a genuine answer kept again, with those columns pointing at an older
+ * entry (so that history after it could be cut off unseen), is refused. */
+static void
+test_receipt_bound_to_its_signed_anchor(TestDb *t, gconstpointer data)
+{
+  TestRegistryKey registry;
+  test_registry_configure(t, &registry);
+  gint64 last = make_history(t);
+  test_registry_keep_receipt(t, &registry, last);
+  test_sql_exec_outside(t, "INSERT INTO anchor_receipt (audit_seq, audit_hash, registry_at,"
+                           " received_at, answer, signature)"
+                           " SELECT 2, (SELECT hash FROM audit_log WHERE seq = 2), registry_at,"
+                           " received_at, answer, signature FROM anchor_receipt");
+  assert_receipts_refused(t, "audit entry 2 (");
+  g_autofree char *want = g_strdup_printf("signed it for entry %" G_GINT64_FORMAT ", not this one",
+                                          last);
+  assert_receipts_refused(t, want);
+
+  gint64 seq = 0;
+  g_autofree char *hash = NULL;
+  g_autofree char *answer =
+      test_sql_text(t, "SELECT answer FROM anchor_receipt WHERE audit_seq = 2");
+  g_autofree char *sig = test_sql_text(t, "SELECT signature FROM anchor_receipt WHERE audit_seq = 2");
+  g_autofree char *key = test_sql_text(t, "SELECT registry_key FROM sync_state WHERE id = 1");
+  g_assert_true(muster_audit_receipt_anchor(key, answer, sig, &seq, &hash));
+  g_assert_cmpint(seq, ==, last);
+  g_autofree char *last_hash = test_sql_text_arg(t, "SELECT hash FROM audit_log WHERE seq = ?", last);
+  g_assert_cmpstr(hash, ==, last_hash);
+  g_autofree char *hash2 = NULL;
+  g_assert_false(muster_audit_receipt_anchor(key, "{\"anchor\":{\"audit_seq\":2}}", sig, &seq, &hash2));
+  g_assert_cmpint(seq, ==, 0);
+  g_assert_null(hash2);
 }
 
 /* The registry key receipts are checked by is sealed: swapped with the sqlite3 shell (so
@@ -224,10 +218,10 @@ test_receipt_finds_cut_off_history(TestDb *t, gconstpointer data)
 static void
 test_registry_key_swap_detected(TestDb *t, gconstpointer data)
 {
-  RegistryKey registry, forger;
-  configure_registry(t, &registry);
-  crypto_sign_keypair(forger.pk, forger.sk);
-  g_autofree char *pk = base64(forger.pk, sizeof forger.pk);
+  TestRegistryKey registry, forger;
+  test_registry_configure(t, &registry);
+  test_registry_key_new(&forger);
+  g_autofree char *pk = test_base64(forger.pk, sizeof forger.pk);
   g_autofree char *sql = g_strdup_printf("UPDATE sync_state SET registry_key = '%s'", pk);
   test_sql_exec_outside(t, sql);
   MusterAuditReport report = {0};
@@ -250,6 +244,7 @@ main(int argc, char **argv)
   ADD("/audit-anchors/bad-input", test_bad_input);
   ADD("/audit-anchors/receipts-verify-by-the-registry-key", test_receipts_verify_by_the_registry_key);
   ADD("/audit-anchors/receipt-finds-cut-off-history", test_receipt_finds_cut_off_history);
+  ADD("/audit-anchors/receipt-bound-to-its-signed-anchor", test_receipt_bound_to_its_signed_anchor);
   ADD("/audit-anchors/registry-key-swap-detected", test_registry_key_swap_detected);
   return g_test_run();
 }

@@ -458,16 +458,13 @@ test_restore_refuses_other_armoury(Fixture *f, gconstpointer data)
 static void
 test_restore_refuses_older_than_receipt(Fixture *f, gconstpointer data)
 {
+  TestRegistryKey registry;
+  test_registry_configure(&f->db, &registry);
   g_autofree char *old = backup_path(f);
   muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
-  gint64 seq = test_sql_int(&f->db, "SELECT max(seq) FROM audit_log");
-  g_autofree char *hash =
-      test_sql_text_arg(&f->db, "SELECT hash FROM audit_log WHERE seq = ?", seq);
-  g_autoptr(GError) error = NULL;
-  /* a receipt kept in the live file: the registry holds entry seq */
-  g_assert_true(muster_sync_record_receipt(f->db.store, seq, hash, "2026-01-01T00:00:00.000Z", "{}",
-                                           "unchecked-here", &error));
-  g_assert_no_error(error);
+  /* a receipt kept in the live file: the registry holds its newest entry */
+  test_registry_keep_receipt(&f->db, &registry,
+                             test_sql_int(&f->db, "SELECT max(seq) FROM audit_log"));
   close_live(f);
   assert_refused(f, old, NULL, MUSTER_ERROR_BEHIND_ANCHOR, "silently drop history");
   reopen_live(f);
@@ -477,6 +474,36 @@ test_restore_refuses_older_than_receipt(Fixture *f, gconstpointer data)
   g_autoptr(GError) ok = restore_error(f, newer, NULL);
   g_assert_no_error(ok);
   reopen_live(f);
+}
+
+/* Receipts the registry did not sign are passed over: one forged with another key for
+ * the newest entry, and a genuine answer kept again with its (unsigned) columns naming
+ * that entry. Neither can stop a restore; only the registry's word counts. */
+static void
+test_restore_passes_over_unsigned_receipts(Fixture *f, gconstpointer data)
+{
+  TestRegistryKey registry, forger;
+  test_registry_configure(&f->db, &registry);
+  test_registry_keep_receipt(&f->db, &registry, 2);
+  g_autofree char *old = backup_path(f);
+  muster_user_free(test_db_add_user(&f->db, "sue", MUSTER_ROLE_SUPERVISOR));
+  gint64 sue = test_sql_int(&f->db, "SELECT max(seq) FROM audit_log");
+  muster_user_free(test_db_add_user(&f->db, "tom", MUSTER_ROLE_STAFF));
+  test_registry_key_new(&forger);
+  test_registry_keep_receipt(&f->db, &forger,
+                             test_sql_int(&f->db, "SELECT max(seq) FROM audit_log"));
+  g_autofree char *sql = g_strdup_printf(
+      "INSERT INTO anchor_receipt (audit_seq, audit_hash, registry_at, received_at, answer,"
+      " signature) SELECT %" G_GINT64_FORMAT ", (SELECT hash FROM audit_log WHERE seq = %"
+      G_GINT64_FORMAT "), registry_at, received_at, answer, signature FROM anchor_receipt"
+      " WHERE audit_seq = 2",
+      sue, sue);
+  test_sql_exec_outside(&f->db, sql);
+  close_live(f);
+  g_autoptr(GError) ok = restore_error(f, old, NULL);
+  g_assert_no_error(ok);
+  reopen_live(f);
+  g_assert_cmpint(test_sql_int(&f->db, "SELECT count(*) FROM app_user WHERE name = 'sue'"), ==, 0);
 }
 
 static void
@@ -721,6 +748,7 @@ main(int argc, char **argv)
   ADD("/restore/refuses-damaged", test_restore_refuses_damaged);
   ADD("/restore/refuses-other-armoury", test_restore_refuses_other_armoury);
   ADD("/restore/refuses-older-than-receipt", test_restore_refuses_older_than_receipt);
+  ADD("/restore/passes-over-unsigned-receipts", test_restore_passes_over_unsigned_receipts);
   ADD("/restore/refuses-older-than-registry-anchors",
       test_restore_refuses_older_than_registry_anchors);
   ADD("/restore/refuses-forked-history", test_restore_refuses_forked_history);

@@ -4,9 +4,12 @@
 #include "test-util.h"
 
 #include "db/counts.h"
+#include "db/sync-state.h"
 #include "db/store-private.h" /* white-box: SQL behind the engine's back */
 
 #include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
 
 const char *
 test_log_field(const GLogField *fields, gsize n, const char *key)
@@ -192,4 +195,48 @@ test_sql_exec_outside(TestDb *t, const char *sql)
       sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
     g_error("%s: %s", sql, msg != NULL ? msg : sqlite3_errmsg(db));
   sqlite3_close(db);
+}
+
+G_STATIC_ASSERT(sizeof(((TestRegistryKey *)0)->pk) == crypto_sign_PUBLICKEYBYTES);
+G_STATIC_ASSERT(sizeof(((TestRegistryKey *)0)->sk) == crypto_sign_SECRETKEYBYTES);
+
+char *
+test_base64(const guint8 *data, gsize len)
+{
+  gsize size = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+  char *out = g_malloc(size);
+  return sodium_bin2base64(out, size, data, len, sodium_base64_VARIANT_ORIGINAL);
+}
+
+void
+test_registry_key_new(TestRegistryKey *key)
+{
+  g_assert_cmpint(sodium_init(), >=, 0);
+  crypto_sign_keypair(key->pk, key->sk);
+}
+
+void
+test_registry_configure(TestDb *t, TestRegistryKey *key)
+{
+  test_registry_key_new(key);
+  g_autofree char *pk = test_base64(key->pk, sizeof key->pk);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_sync_state_configure(t->store, t->admin, "https://registry.test", NULL, pk,
+                                            &error));
+  g_assert_no_error(error);
+}
+
+void
+test_registry_keep_receipt(TestDb *t, const TestRegistryKey *key, gint64 seq)
+{
+  g_autofree char *hash = test_sql_text_arg(t, "SELECT hash FROM audit_log WHERE seq = ?", seq);
+  g_autofree char *answer = g_strdup_printf(
+      "{\"anchor\":{\"audit_seq\":%" G_GINT64_FORMAT ",\"audit_hash\":\"%s\"}}", seq, hash);
+  guint8 sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, NULL, (const guint8 *)answer, strlen(answer), key->sk);
+  g_autofree char *sig64 = test_base64(sig, sizeof sig);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(muster_sync_record_receipt(t->store, seq, hash, "2026-01-01T00:00:00.000Z",
+                                           answer, sig64, &error));
+  g_assert_no_error(error);
 }

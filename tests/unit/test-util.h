@@ -44,6 +44,21 @@ void test_sql_exec(TestDb *t, const char *sql);
  * connection notes its own writes to state rows (db/state-seal.c), an outsider's not. */
 void test_sql_exec_outside(TestDb *t, const char *sql);
 
+/* A registry key pair, made by test_registry_configure(), which configures its public
+ * half as the registry's key (as the admin, sync settings of https://registry.test). */
+typedef struct {
+  guint8 pk[32]; /* crypto_sign_PUBLICKEYBYTES */
+  guint8 sk[64]; /* crypto_sign_SECRETKEYBYTES */
+} TestRegistryKey;
+void test_registry_configure(TestDb *t, TestRegistryKey *key);
+/* A new key pair that is not the registry's (a forger's). */
+void test_registry_key_new(TestRegistryKey *key);
+/* Keeps a receipt of audit entry seq (as it is now), its answer signed with key, as
+ * sync keeps the registry's. */
+void test_registry_keep_receipt(TestDb *t, const TestRegistryKey *key, gint64 seq);
+/* base64 (sodium's original variant) of data. */
+char *test_base64(const guint8 *data, gsize len);
+
 /* A structured log field's value, "-" when the entry has none: for writer functions
  * that stand where the journal would (test-log-event.c). */
 const char *test_log_field(const GLogField *fields, gsize n, const char *key);
