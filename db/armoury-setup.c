@@ -22,12 +22,14 @@ muster_armoury_setup_valid(const MusterArmourySetup *setup, GError **error)
          (setup->pin == NULL || muster_pin_valid(setup->pin, error));
 }
 
-/* The appliance's default lives in /var/lib/muster, which a fresh system may lack. */
+/* The appliance's default lives in /var/lib/muster, which a fresh system may lack. Made
+ * 0700 as the packages' tmpfiles.d makes it: the records and their backups are nobody
+ * else's to read. */
 static gboolean
 make_folder(const char *path, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname(path);
-  if (g_file_test(path, G_FILE_TEST_EXISTS) || g_mkdir_with_parents(dir, 0750) == 0)
+  if (g_file_test(path, G_FILE_TEST_EXISTS) || g_mkdir_with_parents(dir, 0700) == 0)
     return TRUE;
   int saved = errno;
   g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, _("Cannot create the folder %s: %s"), dir,

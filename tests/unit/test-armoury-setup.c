@@ -36,6 +36,14 @@ teardown(Fixture *f, gconstpointer data)
   g_free(f->path);
 }
 
+static mode_t
+umask_now(void)
+{
+  mode_t m = umask(0);
+  umask(m);
+  return m;
+}
+
 static MusterArmourySetup
 valid(Fixture *f)
 {
@@ -94,6 +102,10 @@ test_creates(Fixture *f, gconstpointer data)
   struct stat st;
   g_assert_cmpint(g_stat(f->path, &st), ==, 0);
   g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+  /* The folder it made: the records and their backups are nobody else's to read. */
+  g_autofree char *folder = g_path_get_dirname(f->path);
+  g_assert_cmpint(g_stat(folder, &st), ==, 0);
+  g_assert_cmpint(st.st_mode & 0777, ==, 0700 & ~umask_now());
   g_clear_pointer(&store, muster_store_free);
   /* Read back from the file: both steps audited, and the chain verifies. */
   TestDb t = {.path = f->path};
