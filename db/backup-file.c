@@ -45,8 +45,8 @@ muster_backup_manifest_path(const char *backup_path)
   return g_strconcat(stem, ".manifest.json", NULL);
 }
 
-gboolean
-muster_backup_manifest_write(const char *path, const MusterBackupManifest *m, GError **error)
+char *
+muster_backup_manifest_to_json(const MusterBackupManifest *m)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
@@ -66,7 +66,13 @@ muster_backup_manifest_write(const char *path, const MusterBackupManifest *m, GE
   json_builder_end_object(b);
   g_autoptr(JsonNode) root = json_builder_get_root(b);
   g_autofree char *text = json_to_string(root, TRUE);
-  g_autofree char *line = g_strconcat(text, "\n", NULL);
+  return g_strconcat(text, "\n", NULL);
+}
+
+gboolean
+muster_backup_manifest_write(const char *path, const MusterBackupManifest *m, GError **error)
+{
+  g_autofree char *line = muster_backup_manifest_to_json(m);
   g_autoptr(GError) local = NULL;
   if (!g_file_set_contents_full(path, line, -1,
                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
@@ -88,31 +94,45 @@ dup_member(JsonObject *o, const char *name)
   return g_strdup(muster_json_str(o, name, NULL));
 }
 
+/* A count or a version from a manifest: a whole number from 0 to max, else FALSE. */
+static gboolean
+bounded_int(JsonObject *o, const char *name, gint64 max, gint64 *out)
+{
+  return muster_json_int(o, name, out) && *out >= 0 && *out <= max;
+}
+
 gboolean
-muster_backup_manifest_read(const char *path, MusterBackupManifest *m, GError **error)
+muster_backup_manifest_parse(const char *text, gsize length, const char *shown,
+                             MusterBackupManifest *m, GError **error)
 {
   memset(m, 0, sizeof *m);
   g_autoptr(JsonParser) parser = json_parser_new();
   gint64 version = 0, schema = 0;
-  JsonNode *root =
-      json_parser_load_from_mapped_file(parser, path, NULL) ? json_parser_get_root(parser) : NULL;
+  /* An empty file maps to NULL: not a manifest either. */
+  JsonNode *root = text != NULL && length > 0 && length <= G_MAXSSIZE &&
+                           json_parser_load_from_data(parser, text, (gssize)length, NULL)
+                       ? json_parser_get_root(parser)
+                       : NULL;
   JsonObject *o = root != NULL && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
-  if (o == NULL || !muster_json_int(o, "format_version", &version) ||
-      !muster_json_int(o, "schema_version", &schema) ||
-      !muster_json_int(o, "audit_head_seq", &m->head_seq) ||
-      !muster_json_int(o, "size", &m->size) || muster_json_str(o, "armoury_uuid", NULL) == NULL ||
+  if (o == NULL || !bounded_int(o, "format_version", G_MAXINT, &version) || version < 1 ||
+      !bounded_int(o, "schema_version", G_MAXINT, &schema) ||
+      !bounded_int(o, "audit_head_seq", G_MAXINT64, &m->head_seq) ||
+      !bounded_int(o, "size", G_MAXINT64, &m->size) ||
+      muster_json_str(o, "armoury_uuid", NULL) == NULL ||
       muster_json_str(o, "sha256", NULL) == NULL) {
+    m->head_seq = m->size = 0;
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "%s is not a backup manifest written by Muster. Move it away from the backup, "
                 "or give the backup's own manifest.",
-                path);
+                shown);
     return FALSE;
   }
   if (version > MUSTER_BACKUP_MANIFEST_VERSION) {
+    m->head_seq = m->size = 0;
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "The manifest %s is of a newer format (%" G_GINT64_FORMAT "): restore it with "
                 "the Muster version that wrote it.",
-                path, version);
+                shown, version);
     return FALSE;
   }
   m->format_version = (int)version;
@@ -127,6 +147,33 @@ muster_backup_manifest_read(const char *path, MusterBackupManifest *m, GError **
   m->sha256 = dup_member(o, "sha256");
   m->reason = dup_member(o, "reason");
   return TRUE;
+}
+
+/* A manifest is under a kilobyte; a file far larger beside a backup is not one. */
+#define MANIFEST_MAX_BYTES (64 * 1024)
+
+gboolean
+muster_backup_manifest_read(const char *path, MusterBackupManifest *m, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  memset(m, 0, sizeof *m);
+  g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, &local);
+  if (file == NULL) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "The backup manifest %s cannot be read (%s). Give the backup's own manifest, "
+                "beside it.",
+                path, local->message);
+    return FALSE;
+  }
+  gsize length = g_mapped_file_get_length(file);
+  if (length > MANIFEST_MAX_BYTES) {
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                "%s is not a backup manifest written by Muster (%" G_GSIZE_FORMAT " bytes; a "
+                "manifest has under %d). Give the backup's own manifest, beside it.",
+                path, length, MANIFEST_MAX_BYTES);
+    return FALSE;
+  }
+  return muster_backup_manifest_parse(g_mapped_file_get_contents(file), length, path, m, error);
 }
 
 gboolean

@@ -39,11 +39,18 @@ void muster_backup_manifest_clear(MusterBackupManifest *m);
 
 /* The manifest's path for a backup file. */
 char *muster_backup_manifest_path(const char *backup_path);
+/* The manifest as the file holds it: pretty-printed JSON and a newline. */
+char *muster_backup_manifest_to_json(const MusterBackupManifest *m);
 /* Writes the manifest atomically (a temporary file, synced, renamed), mode 0600. */
 gboolean muster_backup_manifest_write(const char *path, const MusterBackupManifest *m,
                                       GError **error);
-/* Reads one; MUSTER_ERROR_INVALID when it is not a manifest Muster wrote. */
+/* Reads one; MUSTER_ERROR_INVALID when it cannot be read or is not a manifest Muster
+ * wrote (a removable medium's file is outside data: tests/fuzz/fuzz-backup-manifest.c). */
 gboolean muster_backup_manifest_read(const char *path, MusterBackupManifest *m, GError **error);
+/* The same from the file's text (length bytes); shown names it in the message. On
+ * failure, m is left empty. */
+gboolean muster_backup_manifest_parse(const char *text, gsize length, const char *shown,
+                                      MusterBackupManifest *m, GError **error);
 
 /* The SHA-256 (hex) and size of a file. */
 gboolean muster_backup_file_digest(const char *path, char sha256[65], gint64 *size, GError **error);
