@@ -18,7 +18,10 @@
 #                                  copy (and of db/muster.gresource.xml): the previous
 #                                  release the install test upgrades from, one migration
 #                                  behind
-#              MUSTER_DEB_LINTIAN  "no" skips lintian (that previous release only)
+#              MUSTER_DEB_WITH_MIGRATION  add this .sql file to db/migrations/ of the
+#                                  copy (and to db/muster.gresource.xml): a next release
+#                                  whose migration fails, for the install test
+#              MUSTER_DEB_LINTIAN  "no" skips lintian (those test releases only)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,6 +59,15 @@ if [[ -n ${MUSTER_DEB_WITHOUT_MIGRATION:-} ]]; then
     die "MUSTER_DEB_WITHOUT_MIGRATION: there is no db/migrations/$migration"
   rm "$src/db/migrations/$migration"
   sed -i "\\|<file>migrations/$migration</file>|d" "$src/db/muster.gresource.xml"
+fi
+
+if [[ -n ${MUSTER_DEB_WITH_MIGRATION:-} ]]; then
+  migration="${MUSTER_DEB_WITH_MIGRATION##*/}"
+  [[ -f $MUSTER_DEB_WITH_MIGRATION && $migration == [0-9][0-9][0-9]-*.sql ]] ||
+    die "MUSTER_DEB_WITH_MIGRATION: $MUSTER_DEB_WITH_MIGRATION is not a migration (NNN-name.sql)"
+  cp "$MUSTER_DEB_WITH_MIGRATION" "$src/db/migrations/"
+  last="$(grep -o 'migrations/[0-9]*-[^<]*\.sql' "$src/db/muster.gresource.xml" | tail -n 1)"
+  sed -i "\\|<file>$last</file>|a\\    <file>migrations/$migration</file>" "$src/db/muster.gresource.xml"
 fi
 
 if [[ -n ${MUSTER_DEB_VERSION:-} ]]; then

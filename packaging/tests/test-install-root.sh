@@ -37,174 +37,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 top="$(cd "$here/../.." && pwd)"
 # shellcheck source=../../tests/support/missing.sh
 source "$top/tests/support/missing.sh"
-
 build="$(realpath "${1:?usage: $0 BUILD_DIR DEBS_DIR}")"
 debs="$(realpath "${2:?usage: $0 BUILD_DIR DEBS_DIR}")"
-work="$build/install-root"
-cache="$build/install-root-cache"
+# shellcheck source=debian-root.sh
+source "$here/debian-root.sh"
 DB=/var/lib/muster/armoury.db
 ADMIN_PIN=123456
 PIN=1234
 
-[[ $(id -u) == 0 ]] || missing "not root" "the install test needs chroot and mount: run it as root"
-for tool in mmdebstrap chroot mount unshare curl jq sqlite3; do
-  missing_command "$tool" "packaging/install-deps.sh installs it (packaging/debian-packages.txt)"
-done
-compgen -G "$debs/muster_*.deb" >/dev/null ||
-  missing "no packages in $debs (ctest packaging/build-debs makes them, and was skipped?)" \
-    "packaging/build-debs.sh $debs"
-unshare --mount true 2>/dev/null ||
-  missing "mounts are not allowed here (a container without CAP_SYS_ADMIN?)" \
-    "the install test mounts /proc and /dev in its root: run it where root may mount"
-
-status=0
-fail() {
-  echo "not ok - $*"
-  status=1
-}
-ok() { echo "ok - $*"; }
-check() { # description command...: its output shown only when it fails
-  local what="$1" out
-  shift
-  if out="$("$@" 2>&1)"; then
-    ok "$what"
-  else
-    fail "$what"
-    printf '%s\n' "$out" | sed 's/^/#   /'
-  fi
-}
-check_eq() { # want got description
-  if [[ $1 == "$2" ]]; then ok "$3"; else fail "$3: want '$1', got '$2'"; fi
-}
-die() { # on stderr too: it may be called inside $(...)
-  echo "not ok - $*" >&2
-  exit 1
-}
-took() { # what since
-  printf '# %s: %d s\n' "$1" $((SECONDS - $2))
-}
-
-# --- the mirror and the cached base root -------------------------------------------
-
-# The bookworm suites of this machine's apt sources (one-line and deb822), as
-# "deb URI SUITE COMPONENTS" lines for mmdebstrap.
-host_sources() {
-  local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [[ -f $f ]] || continue
-    sed -n -E 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]]+(bookworm(-updates|-security)?)[[:space:]]+(.*)$/deb \2 \3 \5/p' "$f"
-  done
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [[ -f $f ]] || continue
-    awk 'function flush(   n, i, s) {
-           if (types ~ /(^| )deb( |$)/ && uris != "") {
-             n = split(suites, s, " ")
-             for (i = 1; i <= n; i++)
-               if (s[i] ~ /^bookworm(-updates|-security)?$/) print "deb " uris " " s[i] " " comps
-           }
-           types = uris = suites = comps = ""
-         }
-         /^[[:space:]]*$/ { flush(); next }
-         /^Types:/ { sub(/^Types:[[:space:]]*/, ""); types = $0 }
-         /^URIs:/ { sub(/^URIs:[[:space:]]*/, ""); uris = $1 }
-         /^Suites:/ { sub(/^Suites:[[:space:]]*/, ""); suites = $0 }
-         /^Components:/ { sub(/^Components:[[:space:]]*/, ""); comps = $0 }
-         END { flush() }' "$f"
-  done
-}
-
-mapfile -t sources < <(host_sources | sort -u)
-if [[ ${#sources[@]} -eq 0 ]]; then
-  sources=("deb http://deb.debian.org/debian bookworm main"
-           "deb http://deb.debian.org/debian bookworm-updates main"
-           "deb http://deb.debian.org/debian-security bookworm-security main")
-fi
-main_uri="$(printf '%s\n' "${sources[@]}" | awk '$3 == "bookworm" {print $2; exit}')"
-curl -fsS -o /dev/null --max-time 20 "${main_uri%/}/dists/bookworm/InRelease" ||
-  missing "the Debian mirror ${main_uri} cannot be reached (no network?)" \
-    "the install test downloads Debian 12 from the mirror in /etc/apt/sources.list*"
-
-key="$(date -u +%Y%m%d)-$(printf '%s\n' "${sources[@]}" | sha256sum | cut -c1-12)"
-base="$cache/bookworm-apt-$key.tar"
-mkdir -p "$cache/archives/partial" "$work"
-if [[ ! -f $base ]]; then
-  start=$SECONDS
-  rm -f "$cache"/bookworm-apt-*.tar # an older day's or another mirror's
-  mmdebstrap --quiet --variant=apt --format=tar bookworm "$base.part" "${sources[@]}" ||
-    die "mmdebstrap could not make a Debian 12 root from ${sources[*]}"
-  mv "$base.part" "$base"
-  took "mmdebstrap (cold: base root made, $(du -m "$base" | cut -f1) MiB)" $start
-else
-  echo "# base root: $base (cached)"
-fi
-
-# --- a root: unpacked, mounted, entered, removed -----------------------------------
-
-root=""
-mounts=()
-
-unmount_all() {
-  local i
-  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
-    umount -R "${mounts[i]}" 2>/dev/null || umount -R -l "${mounts[i]}" || true
-  done
-  mounts=()
-}
-
-mounted_below() { # dir: the mount points below it, deepest first
-  awk -v d="$1/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r
-}
-
-# Removes the root, but never while anything is still mounted below it (the host's
-# /dev is bind-mounted there).
-remove_root() {
-  [[ -n $root && -d $root ]] || return 0
-  unmount_all
-  if [[ -n $(mounted_below "$root") ]]; then
-    echo "# $root still has mounts; left in place" >&2
-    return 0
-  fi
-  rm -rf --one-file-system "$root"
-  root=""
-}
-trap remove_root EXIT
-trap 'exit 1' INT TERM
-
-# What a run killed by ctest's timeout (SIGKILL: no trap) left mounted.
-unmount_stale() {
-  local m
-  for m in $(mounted_below "$work"); do
-    umount -R -l "$m" || true
-  done
-  [[ -z $(mounted_below "$work") ]] || die "$work still has mounts: $(mounted_below "$work")"
-}
-
-mount_in_root() { # mount's arguments, the target last
-  mount "$@" || die "mount $* failed"
-  mounts+=("${*: -1}")
-}
-
-new_root() { # name
-  remove_root
-  unmount_stale
-  root="$work/$1"
-  rm -rf --one-file-system "$root"
-  mkdir -p "$root"
-  tar -C "$root" -xf "$base"
-  mount_in_root -t proc proc "$root/proc"
-  mount_in_root --rbind /dev "$root/dev"
-  mount --make-rslave "$root/dev"
-  mount_in_root --bind "$cache/archives" "$root/var/cache/apt/archives"
-  # Nothing is started in the root (as debian-installer and mmdebstrap do it).
-  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
-  chmod 755 "$root/usr/sbin/policy-rc.d"
-  mkdir -p "$root/tmp/debs"
-}
-
-in_root() {
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    DEBIAN_FRONTEND=noninteractive "$@"
-}
+debian_root_requirements jq sqlite3
+debian_base_root
 
 # mu [VAR=VALUE...] ARG...: muster, as the muster user, on the appliance's database.
 mu() {
@@ -214,20 +56,6 @@ mu() {
     shift
   done
   in_root runuser -u muster -- /usr/bin/env "MUSTER_DB=$DB" "${vars[@]}" muster "$@"
-}
-
-# apt_install DEB...: the .deb files copied into the root and installed by apt, which
-# resolves their Depends from the archive (Recommends left out: postgresql).
-apt_install() {
-  local f names=()
-  for f; do
-    cp "$f" "$root/tmp/debs/"
-    names+=("/tmp/debs/$(basename "$f")")
-  done
-  in_root apt-get install -y -q --no-install-recommends "${names[@]}" >"$work/apt.log" 2>&1 || {
-    tail -n 40 "$work/apt.log"
-    die "apt-get install ${names[*]} failed (log: $work/apt.log)"
-  }
 }
 
 # A copy of the appliance's database (and its WAL), to read with sqlite3 without
@@ -241,15 +69,6 @@ db_copy() {
   echo "$work/q.db"
 }
 q() { sqlite3 -batch -noheader "$(db_copy)" "$1"; }
-
-deb_of() { # package [debs-dir]
-  local f
-  f="$(ls "${2:-$debs}/$1"_*.deb 2>/dev/null | head -n 1)"
-  [[ -n $f ]] || die "no $1 package in ${2:-$debs} (packaging/build-debs.sh builds it)"
-  echo "$f"
-}
-stat_in_root() { in_root stat -c '%a %U:%G' "$1" 2>&1; }
-version_of() { in_root dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
 
 # An armoury with people and the small test armoury's records; a count of it, scanned
 # and closed. Prints the count's id.
@@ -412,6 +231,59 @@ kinds="$(reconcile_kinds "$count")"
 check "the count closed before the upgrade reconciles after it, the duplicate serial found through the migrated table ($kinds)" \
   test "${kinds#*duplicate_marking=1}" != "$kinds"
 check "audit verify passes after the upgrade" mu audit verify
+in_root apt-get autoclean -q >/dev/null 2>&1 || true
+
+# --- 3. a next release whose migration fails, and the way back ---------------------
+
+failing="$work/$(printf '%03d' $((latest + 1)))-fails-half-way.sql"
+cat >"$failing" <<'EOF'
+-- A migration that fails half-way, as one written against another schema would: its
+-- first statement works, its second cannot.
+CREATE TABLE half_done (id INTEGER PRIMARY KEY);
+INSERT INTO no_such_table VALUES (1);
+EOF
+next_version="${current_version}+next1"
+start=$SECONDS
+MUSTER_DEB_VERSION="$next_version" MUSTER_DEB_WITH_MIGRATION="$failing" MUSTER_DEB_LINTIAN=no \
+  "$top/packaging/build-debs.sh" "$build/debs-next" >"$work/build-next.log" 2>&1 || {
+  tail -n 30 "$work/build-next.log"
+  die "building the next release ($next_version, with $(basename "$failing")) failed"
+}
+took "the next release built ($next_version, with a migration that fails)" $start
+
+dump_before="$(q .dump | sha256sum)"
+backups_before="$(ls "$root"/var/lib/muster/backups/*.muster-backup | wc -l)"
+start=$SECONDS
+if (apt_install "$(deb_of muster "$build/debs-next")") >/dev/null 2>&1; then
+  fail "the upgrade to $next_version succeeded, though its migration cannot"
+else
+  ok "the upgrade to $next_version fails: its migration cannot run"
+fi
+took "the next release's upgrade tried" $start
+grep -i -E 'muster.*(migrat|backup|no such)' "$work/apt.log" | sed 's/^/# apt: /' || true
+check "apt's output names the migration's error (no such table)" \
+  grep -q "no such table: no_such_table" "$work/apt.log"
+check "apt's output says nothing was migrated" grep -q "Nothing was migrated" "$work/apt.log"
+check_eq "install ok half-configured" "$(in_root dpkg-query -W -f '${Status}' muster 2>&1)" \
+  "dpkg leaves muster half-configured, for the technician to see"
+check_eq "$dump_before" "$(q .dump | sha256sum)" "the database is as it was: the old file left in place"
+check_eq "$latest" "$(q 'PRAGMA user_version')" "its schema is the one before the failed migration"
+check_eq "" "$(q "SELECT name FROM sqlite_master WHERE name = 'half_done'")" \
+  "nothing of the half-run migration is in it"
+# The backup's own check migrates a scratch copy first (a copy of an older schema is
+# verified at the newest): the migration fails there, before the live file is touched,
+# and no backup that could not be checked is kept, nor any scratch file.
+check_eq "$backups_before" "$(ls "$root"/var/lib/muster/backups/*.muster-backup | wc -l)" \
+  "no unchecked backup is kept"
+check_eq "" "$(ls -A "$root"/var/lib/muster/backups | grep -v -E '\.(muster-backup|manifest\.json)$' || true)" \
+  "no scratch or partial file is left in the backup folder"
+
+start=$SECONDS
+apt_install --allow-downgrades "$(deb_of muster)"
+took "the release that worked reinstalled" $start
+check_eq "$current_version" "$(version_of muster)" "the release that worked is back"
+check_eq "$items_before" "$(mu item export | sha256sum)" "the records are all there"
+check "audit verify passes on the old file" mu audit verify
 in_root apt-get autoclean -q >/dev/null 2>&1 || true
 
 remove_root
