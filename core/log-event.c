@@ -2,6 +2,7 @@
  * log-event.c: the journal events and their IDs (see log-event.h).
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "core/log-event.h"
 
@@ -55,8 +56,10 @@ muster_log_event(MusterEvent event, const char *const *fields, const char *forma
        i += 2)
     f[n++] = (GLogField){fields[i], fields[i + 1], -1};
   /* GLib's default writer drops INFO before it looks for the journal, so an event is
-   * written to the journal directly: there it is wanted at every level. */
-  if (g_log_writer_is_journald(fileno(stderr)) &&
+   * written to the journal directly: there it is wanted at every level. The descriptor,
+   * not fileno(stderr): the CLI's stderr is a filter stream with none (app/output.c),
+   * and an event sent from a unit never reached the journal (packaging/boot saw it). */
+  if (g_log_writer_is_journald(STDERR_FILENO) &&
       g_log_writer_journald(e->level, f, n, NULL) == G_LOG_WRITER_HANDLED)
     return;
   g_log_structured_array(G_LOG_LEVEL_INFO, f, n);

@@ -70,12 +70,14 @@ if [[ -n $registry ]]; then
 fi
 
 # muster.conf: every key documented, and each read by a unit (${KEY} or the environment
-# it passes on) or by a program (g_getenv, or gettext's LANG and LANGUAGE).
+# it passes on), by a program (g_getenv, or gettext's LANG and LANGUAGE), or by one a
+# unit runs and gives a default with Environment= (cage's WLR_RENDERER).
 mapfile -t keys < <(sed -n 's/^#\?\([A-Z_]\+\)=.*/\1/p' "$pkg/etc/muster.conf" | sort -u)
 in_page muster.conf.5.scd "key of etc/muster.conf" "${keys[@]/#/*}"
 top="$(cd "$pkg/.." && pwd)"
 for key in "${keys[@]}"; do
   if grep -q "\${$key}" "$pkg"/systemd/*.service ||
+    grep -Eq "^Environment=(.* )?$key=" "$pkg"/systemd/*.service ||
     grep -rq --include='*.c' "g_getenv(\"$key\")" "$top/app" "$top/drivers" "$top/ui" "$top/core" ||
     [[ $key == LANG || $key == LANGUAGE ]]; then
     echo "ok - muster.conf's $key is read"

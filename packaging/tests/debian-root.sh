@@ -9,12 +9,18 @@
 # archives are kept beside it (bind-mounted into each root). Packages go in with apt,
 # so their Depends are resolved from the archive, as on an appliance.
 #
-# The caller sets $build (the build folder), $debs (build-debs.sh's output) and $top (the
-# source tree), sources tests/support/missing.sh, then calls debian_root_requirements
-# and debian_base_root; new_root NAME unpacks a root at $root and mounts /proc and /dev
-# in it, remove_root (also on EXIT) unmounts and removes it. TAP helpers: ok, fail,
-# check, check_eq, die, took; $status is 1 once anything failed.
+# The caller sets $here (its own folder, packaging/tests) and sources this with its
+# arguments, BUILD_DIR DEBS_DIR: this sets $top (the source tree), $build and $debs
+# (build-debs.sh's output) and sources tests/support/missing.sh. The caller then calls
+# debian_root_requirements and debian_base_root; new_root NAME unpacks a root at $root
+# and mounts /proc and /dev in it, remove_root (also on EXIT) unmounts and removes it.
+# TAP helpers: ok, fail, check, check_eq, die, took; $status is 1 once anything failed.
 
+top="$(cd "$here/../.." && pwd)"
+# shellcheck source=../../tests/support/missing.sh
+source "$top/tests/support/missing.sh"
+build="$(realpath "${1:?usage: $0 BUILD_DIR DEBS_DIR}")"
+debs="$(realpath "${2:?usage: $0 BUILD_DIR DEBS_DIR}")"
 work="$build/${debian_root_work:-install-root}"
 cache="$build/install-root-cache"
 

@@ -68,8 +68,8 @@ done
 version="$(field muster Version)"
 check "muster depends on the libraries it links, and systemd" \
   contains_all "$(field muster Depends)" libsqlite3-0 libsodium23 libnfc6 libusb-1.0-0 libcurl4 systemd
-check "muster-kiosk depends on GTK 4, cage, xwayland and muster (= $version)" \
-  contains_all "$(field muster-kiosk Depends)" libgtk-4-1 cage xwayland "muster (= $version)"
+check "muster-kiosk depends on GTK 4, cage, xwayland, polkitd (logind activates its session through it) and muster (= $version)" \
+  contains_all "$(field muster-kiosk Depends)" libgtk-4-1 cage xwayland polkitd procps "muster (= $version)"
 check "muster-registry depends on libpq, libsoup 3 and glib-networking" \
   contains_all "$(field muster-registry Depends)" libpq5 libsoup-3.0-0 glib-networking
 check "muster-registry recommends postgresql" \

@@ -34,13 +34,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-top="$(cd "$here/../.." && pwd)"
-# shellcheck source=../../tests/support/missing.sh
-source "$top/tests/support/missing.sh"
-build="$(realpath "${1:?usage: $0 BUILD_DIR DEBS_DIR}")"
-debs="$(realpath "${2:?usage: $0 BUILD_DIR DEBS_DIR}")"
 # shellcheck source=debian-root.sh
-source "$here/debian-root.sh"
+source "$here/debian-root.sh" "$@"
 DB=/var/lib/muster/armoury.db
 ADMIN_PIN=123456
 PIN=1234
