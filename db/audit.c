@@ -576,13 +576,20 @@ verify_state_rows(Verify *v, GError **error)
 
 static gboolean verify_finds(MusterStore *store, gint64 count_id, GError **error);
 
+/* Every check reads one snapshot: a program committing meanwhile (the kiosk counting)
+ * would otherwise add rows after the chain was read, and they would look unsealed. */
 static gboolean
 verify(MusterStore *store, MusterAuditReport *report, gboolean full, GError **error)
 {
   memset(report, 0, sizeof *report);
   Verify v = {.store = store, .full = full, .report = report};
-  return verify_chain(&v, error) && verify_state_rows(&v, error) &&
-         (!full || verify_finds(store, 0, error));
+  gboolean begun;
+  if (!muster_store_read_begin(store, &begun, error))
+    return FALSE;
+  gboolean ok = verify_chain(&v, error) && verify_state_rows(&v, error) &&
+                (!full || verify_finds(store, 0, error));
+  muster_store_read_end(store, begun);
+  return ok;
 }
 
 gboolean
@@ -659,9 +666,13 @@ muster_audit_verify_count(MusterStore *store, gint64 count_id, gboolean with_sta
   MusterAuditReport report;
   memset(&report, 0, sizeof report);
   Verify v = {.store = store, .full = FALSE, .report = &report};
+  gboolean begun;
+  if (!muster_store_read_begin(store, &begun, error))
+    return FALSE;
   gboolean ok = (!with_state || (verify_chain(&v, error) && verify_state_rows(&v, error))) &&
                 verify_one_count_start(&v, count_id, error) &&
                 verify_finds(store, count_id, error);
+  muster_store_read_end(store, begun);
   muster_audit_report_clear(&report);
   return ok;
 }

@@ -286,6 +286,34 @@ muster_store_in_transaction(MusterStore *store)
   return store->in_tx;
 }
 
+gboolean
+muster_store_read_begin(MusterStore *store, gboolean *begun, GError **error)
+{
+  *begun = FALSE;
+  if (store->in_tx)
+    return TRUE;
+  /* DEFERRED takes no lock: the snapshot is fixed by the first read after it. */
+  int rc = sqlite3_exec(store->db, "BEGIN DEFERRED", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return muster_store_fail(store, rc, N_("Starting to read"), error);
+  *begun = TRUE;
+  return TRUE;
+}
+
+void
+muster_store_read_end(MusterStore *store, gboolean begun)
+{
+  if (!begun)
+    return;
+  GHashTableIter it;
+  gpointer stmt;
+  g_hash_table_iter_init(&it, store->stmts);
+  while (g_hash_table_iter_next(&it, NULL, &stmt))
+    sqlite3_reset(stmt);
+  /* Nothing was written: ending the read transaction only lets the snapshot go. */
+  sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+}
+
 void
 muster_store_set_busy_timeout(MusterStore *store, int ms)
 {

@@ -61,6 +61,13 @@ gboolean muster_store_commit(MusterStore *store, GError **error);
 void muster_store_rollback(MusterStore *store);
 gboolean muster_store_in_transaction(MusterStore *store);
 
+/* One snapshot for several reads that must agree (WAL: other programs go on writing,
+ * unseen until muster_store_read_end()). Inside a change it does nothing: the change's
+ * own view already agrees. *begun says which, for muster_store_read_end(). Nothing may
+ * be written between the two. */
+gboolean muster_store_read_begin(MusterStore *store, gboolean *begun, GError **error);
+void muster_store_read_end(MusterStore *store, gboolean begun);
+
 /* Settings with defaults (overdue_days=90, lockout_attempts=5). */
 gint64 muster_store_setting_int(MusterStore *store, const char *key, gint64 fallback);
 char *muster_store_setting(MusterStore *store, const char *key);

@@ -13,19 +13,25 @@
 #include "db/store-private.h" /* white-box: SQL behind the engine's back */
 #include "test-util.h"
 
-/* Appends n outbox events, each in its own audited transaction. */
+/* Appends n outbox events through store, each in its own audited transaction. */
 static void
-add_events(TestDb *t, int n)
+add_events_to(MusterStore *store, const char *user, int n)
 {
   for (int i = 0; i < n; i++) {
     g_autoptr(GError) error = NULL;
     g_autoptr(JsonNode) payload = json_from_string("{\"n\":1}", NULL);
-    g_assert_true(muster_store_begin(t->store, &error));
-    g_assert_true(muster_audit_append(t->store, t->admin->name, "test.event", "x", NULL, &error));
-    g_assert_true(muster_outbox_append(t->store, "test.event", "x", payload, &error));
-    g_assert_true(muster_store_commit(t->store, &error));
+    g_assert_true(muster_store_begin(store, &error));
+    g_assert_true(muster_audit_append(store, user, "test.event", "x", NULL, &error));
+    g_assert_true(muster_outbox_append(store, "test.event", "x", payload, &error));
+    g_assert_true(muster_store_commit(store, &error));
     g_assert_no_error(error);
   }
+}
+
+static void
+add_events(TestDb *t, int n)
+{
+  add_events_to(t->store, t->admin->name, n);
 }
 
 static void
@@ -197,6 +203,53 @@ test_rolled_back_change_leaves_no_trace(TestDb *t, gconstpointer data)
   muster_audit_report_clear(&report);
 }
 
+/* Another program (the kiosk counting) commits while verify reads. */
+typedef struct {
+  MusterStore *other;
+  const char *user;
+  int commits;
+} Interleave;
+
+/* sqlite3_trace_v2 on the verifying connection: as it starts counting the outbox's rows,
+ * after the chain was read, the other connection commits an event with its seal. */
+static int
+commit_mid_verify(unsigned type, void *ctx, void *stmt, void *sql)
+{
+  Interleave *in = ctx;
+  const char *text = sqlite3_sql(stmt);
+  if (in->commits == 0 && text != NULL && strstr(text, "max(rowid)") != NULL &&
+      strstr(text, "outbox") != NULL) {
+    in->commits++;
+    add_events_to(in->other, in->user, 1);
+  }
+  return 0;
+}
+
+static void
+test_commit_during_verify_is_not_tampering(TestDb *t, gconstpointer data)
+{
+  add_events(t, 2);
+  g_autoptr(GError) error = NULL;
+  Interleave in = {.other = muster_store_open(t->path, &error), .user = t->admin->name};
+  g_assert_no_error(error);
+  sqlite3_trace_v2(muster_store_db(t->store), SQLITE_TRACE_STMT, commit_mid_verify, &in);
+  MusterAuditReport report;
+  gboolean ok = muster_audit_verify(t->store, &report, &error);
+  sqlite3_trace_v2(muster_store_db(t->store), 0, NULL, NULL);
+  g_assert_cmpint(in.commits, ==, 1);
+  g_assert_no_error(error);
+  g_assert_true(ok);
+  /* What it verified is the snapshot before the commit (see intact: 6 + 2 x 2)... */
+  g_assert_cmpint(report.entries, ==, 10);
+  muster_audit_report_clear(&report);
+  /* ...and the next verify sees the commit, sealed. */
+  g_assert_true(muster_audit_verify(t->store, &report, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(report.entries, ==, 12);
+  muster_audit_report_clear(&report);
+  muster_store_free(in.other);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -223,5 +276,7 @@ main(int argc, char **argv)
              test_db_teardown);
   g_test_add("/audit/rollback", TestDb, NULL, test_db_setup,
              test_rolled_back_change_leaves_no_trace, test_db_teardown);
+  g_test_add("/audit/commit-during-verify", TestDb, NULL, test_db_setup,
+             test_commit_during_verify_is_not_tampering, test_db_teardown);
   return g_test_run();
 }
