@@ -265,17 +265,23 @@ muster_store_commit(MusterStore *store, GError **error)
   return TRUE;
 }
 
-void
-muster_store_rollback(MusterStore *store)
+/* Statements still stepping would keep a transaction open. */
+static void
+reset_statements(MusterStore *store)
 {
-  if (!store->in_tx)
-    return;
-  /* Statements still stepping would keep the transaction open. */
   GHashTableIter it;
   gpointer stmt;
   g_hash_table_iter_init(&it, store->stmts);
   while (g_hash_table_iter_next(&it, NULL, &stmt))
     sqlite3_reset(stmt);
+}
+
+void
+muster_store_rollback(MusterStore *store)
+{
+  if (!store->in_tx)
+    return;
+  reset_statements(store);
   sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
   store->in_tx = FALSE;
 }
@@ -305,11 +311,7 @@ muster_store_read_end(MusterStore *store, gboolean begun)
 {
   if (!begun)
     return;
-  GHashTableIter it;
-  gpointer stmt;
-  g_hash_table_iter_init(&it, store->stmts);
-  while (g_hash_table_iter_next(&it, NULL, &stmt))
-    sqlite3_reset(stmt);
+  reset_statements(store);
   /* Nothing was written: ending the read transaction only lets the snapshot go. */
   sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
 }
