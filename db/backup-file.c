@@ -146,6 +146,19 @@ muster_backup_manifest_parse(const char *text, gsize length, const char *shown,
   m->file = dup_member(o, "file");
   m->sha256 = dup_member(o, "sha256");
   m->reason = dup_member(o, "reason");
+  /* json-glib takes octal escapes ("\202"), which can make bytes that are not UTF-8: no
+   * manifest Muster wrote has them, and they could be neither shown nor written again. */
+  const char *texts[] = {m->armoury_code, m->armoury_uuid, m->created_at, m->muster_version,
+                         m->head_hash,    m->file,         m->sha256,     m->reason};
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    if (texts[i] != NULL && !g_utf8_validate(texts[i], -1, NULL)) {
+      muster_backup_manifest_clear(m);
+      g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
+                  "%s is not a backup manifest written by Muster (text that is not UTF-8). "
+                  "Move it away from the backup, or give the backup's own manifest.",
+                  shown);
+      return FALSE;
+    }
   return TRUE;
 }
 
