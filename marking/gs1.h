@@ -1,12 +1,11 @@
 /*
  * gs1.h: GS1 element strings (Application Identifiers), as in GS1 Data Matrix, GS1-128,
- * GS1 QR Code and ISO/IEC 15434 format 05.
+ * GS1 QR Code and ISO/IEC 15434 format 05, split into AI → data.
  *
- * An element string is AI, data, AI, data ...; an AI of predefined length is followed
- * directly by the next AI, any other ends at FNC1, which decoders hand over as GS (0x1D),
- * or at the end. Which AI has which length, character set and check digit comes from one
- * table in gs1.c (the AIs used on assets and their labels); an AI not in the table stops
- * the parse, since without its length the rest cannot be split safely.
+ * An element string is AI, data, AI, data ...; FNC1 separators arrive as GS (0x1D).
+ * Splitting and checking are GS1's Barcode Syntax Engine's (gs1-syntax.h): its AI table,
+ * lengths, character sets, check digits, dates and AI associations. Muster keeps no AI
+ * table of its own.
  */
 #pragma once
 #include <glib.h>
@@ -16,17 +15,14 @@ G_BEGIN_DECLS
 #define MUSTER_GS1_GS 0x1D
 
 /* Parses len bytes of an element string (no symbology identifier, no leading FNC1) into
- * fields (AI → data, both newly allocated strings). TRUE when every byte was read; FALSE
- * with MUSTER_ERROR_INVALID saying which AI or offset was wrong (the elements before it
- * are in fields). A repeated AI with the same data is accepted; with different data it is
- * an error. */
+ * fields (AI → data, both newly allocated strings). TRUE when GS1's engine accepts it;
+ * FALSE with MUSTER_ERROR_INVALID carrying the engine's reason ("GS1 data failed GS1's
+ * checks: ..."), and nothing added to fields. */
 gboolean muster_gs1_parse(const char *data, gsize len, GHashTable *fields, GError **error);
 
-/* TRUE when the last of n digits is the GS1 mod-10 check digit of the others (GTIN, GLN,
- * SSCC, GRAI). FALSE for anything but 2 or more ASCII digits. */
-gboolean muster_gs1_check_digit_valid(const char *digits, gsize n);
-
-/* The AI's short title ("GTIN", "SERIAL", ...), or NULL when the AI is not in the table. */
-const char *muster_gs1_ai_title(const char *ai);
+/* As muster_gs1_parse(), for scan data with its AIM identifier in front ("]d2...",
+ * "]E0..."): EAN/UPC data passes with no fields. fields may be NULL for the verdict alone. */
+gboolean muster_gs1_parse_scan(const char *scan_data, gsize len, GHashTable *fields,
+                               GError **error);
 
 G_END_DECLS

@@ -1,23 +1,28 @@
 /*
  * payload.c: recognises what a reader read and hands it to that format's parser.
  *
- * Recognition goes by the bytes, not by the reader, so a Data Matrix photographed by a
- * camera and the same mark typed in by a keyboard-wedge scanner give the same marking:
- *  - an AIM symbology identifier ("]d2", "]C1", "]Q3" ...) is stripped; the GS1 ones say
- *    the rest is a GS1 element string;
- *  - "[)>" RS is an ISO/IEC 15434 message (iso15434.c), whose elements give a UII;
- *  - a leading GS (FNC1 in first position), a "gs1" symbology hint, or digits with a GS
- *    inside (a wedge scanner drops the leading FNC1) is a GS1 element string (gs1.c);
+ * Scan data is as docs/scan-data.md decides it, whatever the reader: an AIM symbology
+ * identifier (ISO/IEC 15424) and the data, no leading FNC1, GS separators. Recognition:
+ *  - "[)>" RS after the identifier (or without one) is an ISO/IEC 15434 message
+ *    (iso15434.c), whose elements give a UII;
+ *  - GS1 is known by the identifier ("]C1", "]d2", "]Q3", "]e0", "]J1"), never guessed
+ *    from the data; the older forms, a leading GS (FNC1 first) or a symbology hint
+ *    naming "gs1", are GS1 too. GS1 data is checked by GS1's own engine (gs1.c); data it
+ *    refuses keeps format "gs1" and the engine's reason, and never becomes a marking;
+ *  - EAN/UPC ("]E0", "]E4") has its check digit checked by the same engine and then
+ *    stays the digits as read, so EAN items recorded before still match;
+ *  - an identifier whose code character is not in ISO/IEC 15424 is kept as a problem,
+ *    neither stripped nor taken as data;
  *  - anything else is plain text: an engraved serial or a 1D barcode's text.
  *
  * Kinds: the record store matches a scan by normalised value only (db/ingest-lookup.c),
  * never by kind, so the kind records how the value was read and which uniqueness rule
  * applies. A serial engraved and the same serial in a Code 128 normalise alike (both as
  * serials: upper case, trimmed), so they match the same item; the kind is "barcode" when
- * a symbology was named and "engraved_serial" otherwise. UIIs (15434, GS1 GIAI/GRAI/
- * GTIN+serial) are "datamatrix_uii", normalised without spaces, because a UII is unique
- * by design. NDEF markings are "ndef": the first Text record's text, else the first
- * URI's full URI.
+ * a symbology was named (by the reader or by an identifier) and "engraved_serial"
+ * otherwise. UIIs (15434, GS1 GIAI/GRAI/GTIN+serial) are "datamatrix_uii", normalised
+ * without spaces, because a UII is unique by design. NDEF markings are "ndef": the first
+ * Text record's text, else the first URI's full URI.
  *
  * Never fails: garbage gives value NULL and a problem. Inputs are bounded (PAYLOAD_MAX,
  * NDEF_MAX) and so is the printable rendering in text.
@@ -43,8 +48,12 @@ static const char *const format_names[] = {
 
 const MusterClosedList muster_payload_format_list = MUSTER_CLOSED_LIST(format_names);
 
-/* AIM symbology identifiers (ISO/IEC 15424) that announce GS1 data. */
+/* AIM symbology identifiers (ISO/IEC 15424) that announce GS1 data, and EAN/UPC's. */
 static const char *const gs1_symbology_ids[] = {"]C1", "]d2", "]Q3", "]e0", "]J1"};
+static const char *const ean_symbology_ids[] = {"]E0", "]E4"};
+/* The code characters ISO/IEC 15424 assigns (A Code 39, C Code 128, d Data Matrix, E
+ * EAN/UPC, e GS1 DataBar, J DotCode, Q QR Code, z Aztec, X other ...). */
+#define AIM_CODE_CHARACTERS "ABCDEFGHIJKLMNOPQRSTUXYZdeghz"
 
 const char *
 muster_payload_format_to_string(MusterPayloadFormat format)
@@ -179,18 +188,21 @@ parse_iso15434(MusterPayload *payload, const char *body, gsize len)
 }
 
 /* A GS1 string names one item by a UII (GIAI, serialised GRAI, GTIN + serial); a serial
- * (21) without its GTIN is still the item's serial, so it is kept as a barcode. */
+ * (21) without its GTIN is still the item's serial, so it is kept as a barcode.
+ * scan_data has its identifier; data GS1's engine refuses keeps only the reason. */
 static void
-parse_gs1(MusterPayload *payload, const char *body, gsize len)
+parse_gs1(MusterPayload *payload, const char *scan_data, gsize len)
 {
   payload->format = MUSTER_PAYLOAD_GS1;
   g_autoptr(GHashTable) fields = fields_new();
   g_autoptr(GError) error = NULL;
-  if (!muster_gs1_parse(body, len, fields, &error))
-    add_problem(payload, "%s", error->message);
-  keep_fields(payload, fields);
-  if (g_hash_table_size(fields) == 0)
+  if (!muster_gs1_parse_scan(scan_data, len, fields, &error)) {
+    add_problem(payload, "%s; scan the mark again, and if this repeats the mark itself is "
+                         "wrong (reprint or re-mark it)",
+                error->message);
     return;
+  }
+  keep_fields(payload, fields);
   g_autofree char *uii = muster_uii_from_fields(fields, NULL, NULL);
   const char *serial = g_hash_table_lookup(fields, "21");
   if (uii != NULL)
@@ -203,12 +215,13 @@ parse_gs1(MusterPayload *payload, const char *body, gsize len)
 }
 
 static void
-parse_plain(MusterPayload *payload, const char *body, gsize len, const char *symbology)
+parse_plain(MusterPayload *payload, const char *body, gsize len, gboolean named)
 {
   if (memchr(body, 0x1D, len) != NULL || memchr(body, 0x1E, len) != NULL ||
       memchr(body, 0x04, len) != NULL) {
     add_problem(payload, "The data has GS/RS/EOT separators but neither the ISO/IEC 15434 "
-                         "header \"[)>\" RS nor GS1 data; check the scanner's settings");
+                         "header \"[)>\" RS nor a GS1 symbology identifier (]d2, ]C1, ]Q3 "
+                         "...); set the scanner to send AIM symbology identifiers");
     return;
   }
   if (memchr(body, '\0', len) != NULL) {
@@ -216,37 +229,108 @@ parse_plain(MusterPayload *payload, const char *body, gsize len, const char *sym
     return;
   }
   g_autofree char *text = g_strndup(body, len);
-  set_marking(payload, symbology != NULL ? MUSTER_MARKING_BARCODE : MUSTER_MARKING_ENGRAVED_SERIAL,
-              text);
+  set_marking(payload, named ? MUSTER_MARKING_BARCODE : MUSTER_MARKING_ENGRAVED_SERIAL, text);
+}
+
+/* EAN/UPC: GS1's engine checks the digits and the check digit; the marking is the
+ * digits as read, as before identifiers were kept, so recorded EAN items still match
+ * (a composite component after "|" is checked, not kept). */
+static void
+parse_ean(MusterPayload *payload, const char *scan_data, gsize len)
+{
+  g_autoptr(GError) error = NULL;
+  if (!muster_gs1_parse_scan(scan_data, len, NULL, &error)) {
+    add_problem(payload, "%s; scan the code again", error->message);
+    return;
+  }
+  const char *bar = memchr(scan_data, '|', len);
+  parse_plain(payload, scan_data + 3, (bar != NULL ? (gsize)(bar - scan_data) : len) - 3, TRUE);
 }
 
 static gboolean
-has_gs1_symbology_id(const char *data, gsize len)
+has_id(const char *const *ids, guint n, const char *data, gsize len)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(gs1_symbology_ids); i++)
-    if (len >= 3 && memcmp(data, gs1_symbology_ids[i], 3) == 0)
+  for (guint i = 0; i < n; i++)
+    if (len >= 3 && memcmp(data, ids[i], 3) == 0)
       return TRUE;
   return FALSE;
 }
 
-/* "]" + code character + modifier: an AIM symbology identifier. */
+/* "]" + code character + modifier: an AIM symbology identifier, known or not. */
 static gboolean
-has_symbology_id(const char *data, gsize len)
+looks_like_symbology_id(const char *data, gsize len)
 {
   return len >= 3 && data[0] == ']' && g_ascii_isalpha(data[1]) && g_ascii_isalnum(data[2]);
 }
 
-/* GS1 data without an announcing identifier: digits first and a GS inside, as a wedge
- * scanner sends a GS1 Data Matrix after dropping the leading FNC1. */
 static gboolean
-looks_like_gs1(const char *data, gsize len, const char *symbology)
+known_symbology_id(const char *data)
 {
-  if (len > 0 && data[0] == 0x1D)
-    return TRUE;
-  if (symbology != NULL && strstr(symbology, "gs1") != NULL)
-    return TRUE;
-  return len >= 2 && g_ascii_isdigit(data[0]) && g_ascii_isdigit(data[1]) &&
-         memchr(data, 0x1D, len) != NULL && memchr(data, 0x1E, len) == NULL;
+  return strchr(AIM_CODE_CHARACTERS, data[1]) != NULL;
+}
+
+/* The identifier a reader that knows the symbology gives data in an older form (a
+ * leading GS, or a "gs1" hint): docs/scan-data.md. */
+static const char *
+gs1_id_for(const char *symbology)
+{
+  if (symbology == NULL)
+    return "]d2";
+  if (strstr(symbology, "qr") != NULL)
+    return "]Q3";
+  if (strstr(symbology, "128") != NULL)
+    return "]C1";
+  if (strstr(symbology, "databar") != NULL || strstr(symbology, "rss") != NULL)
+    return "]e0";
+  if (strstr(symbology, "dotcode") != NULL)
+    return "]J1";
+  return "]d2";
+}
+
+/* GS1 data without an identifier, in an older form: a leading GS (FNC1 first, as libdmtx
+ * and some scanners send it) or a symbology hint naming GS1. */
+static gboolean
+is_older_gs1(const char *data, gsize len, const char *symbology)
+{
+  return (len > 0 && data[0] == MUSTER_GS1_GS) ||
+         (symbology != NULL && strstr(symbology, "gs1") != NULL);
+}
+
+/* GS1 data in its older form, given the identifier it would have had. */
+static void
+parse_older_gs1(MusterPayload *payload, const char *body, gsize len, const char *symbology)
+{
+  if (len > 0 && body[0] == MUSTER_GS1_GS) {
+    body++;
+    len--;
+  }
+  g_autoptr(GString) scan = g_string_new(gs1_id_for(symbology));
+  g_string_append_len(scan, body, (gssize)len);
+  parse_gs1(payload, scan->str, scan->len);
+}
+
+/* After the identifier: an envelope, GS1 (a leading GS, the old FNC1-first form, is
+ * dropped), EAN/UPC or plain text. */
+static void
+parse_identified(MusterPayload *payload, const char *data, gsize len)
+{
+  const char *body = data + 3;
+  gsize body_len = len - 3;
+  if (muster_iso15434_is_message(body, body_len)) {
+    parse_iso15434(payload, body, body_len);
+  } else if (has_id(gs1_symbology_ids, G_N_ELEMENTS(gs1_symbology_ids), data, len)) {
+    if (body[0] != MUSTER_GS1_GS) {
+      parse_gs1(payload, data, len);
+      return;
+    }
+    g_autoptr(GString) scan = g_string_new_len(data, 3);
+    g_string_append_len(scan, body + 1, (gssize)(body_len - 1));
+    parse_gs1(payload, scan->str, scan->len);
+  } else if (has_id(ean_symbology_ids, G_N_ELEMENTS(ean_symbology_ids), data, len)) {
+    parse_ean(payload, data, len);
+  } else {
+    parse_plain(payload, body, body_len, TRUE);
+  }
 }
 
 MusterPayload *
@@ -268,21 +352,23 @@ muster_payload_parse_barcode(const guint8 *data, gsize len, const char *symbolog
     return payload;
   }
   const char *body = (const char *)data;
-  gboolean gs1 = has_gs1_symbology_id(body, len);
-  if (has_symbology_id(body, len)) {
-    body += 3;
-    len -= 3;
-  }
-  if (len == 0) {
-    add_problem(payload, "The scan holds only a symbology identifier and no data");
-    return payload;
-  }
-  if (muster_iso15434_is_message(body, len))
+  if (looks_like_symbology_id(body, len) && !known_symbology_id(body)) {
+    add_problem(payload, "The scan starts with \"%.3s\", a symbology identifier with a code "
+                         "character ISO/IEC 15424 does not define; check the scanner's "
+                         "symbology identifier setting",
+                body);
+  } else if (looks_like_symbology_id(body, len)) {
+    if (len == 3)
+      add_problem(payload, "The scan holds only a symbology identifier and no data");
+    else
+      parse_identified(payload, body, len);
+  } else if (muster_iso15434_is_message(body, len)) {
     parse_iso15434(payload, body, len);
-  else if (gs1 || looks_like_gs1(body, len, symbology))
-    parse_gs1(payload, body[0] == 0x1D ? body + 1 : body, body[0] == 0x1D ? len - 1 : len);
-  else
-    parse_plain(payload, body, len, symbology);
+  } else if (is_older_gs1(body, len, symbology)) {
+    parse_older_gs1(payload, body, len, symbology);
+  } else {
+    parse_plain(payload, body, len, symbology != NULL);
+  }
   return payload;
 }
 

@@ -200,7 +200,8 @@ muster_scan_take_payload(MusterScan *scan, MusterPayload *payload, gboolean set_
     add_problem(scan, "%s", payload->problem);
 }
 
-/* ISO/IEC 15434 or GS1 data (it holds GS, RS or EOT): the payload parsers' marking. */
+/* ISO/IEC 15434 or GS1 data (it holds GS, RS or EOT, or starts with an AIM symbology
+ * identifier such as "]d2": docs/scan-data.md): the payload parsers' marking. */
 static void
 set_payload_marking(MusterScan *scan, const char *text)
 {
@@ -209,10 +210,12 @@ set_payload_marking(MusterScan *scan, const char *text)
   muster_scan_take_payload(scan, payload, TRUE);
 }
 
+/* Scan data for the payload parsers rather than a bare marking: separators, or an
+ * identifier in front, which must be read as one and never become part of a serial. */
 static gboolean
-has_15434_separator(const char *text)
+is_scan_data(const char *text)
 {
-  return strpbrk(text, "\x1d\x1e\x04") != NULL;
+  return strpbrk(text, "\x1d\x1e\x04") != NULL || text[0] == ']';
 }
 
 /* Fills text (taking it) and marking_value from text of unknown kind. */
@@ -221,7 +224,7 @@ set_text_any(MusterScan *scan, char *text)
 {
   g_free(scan->text);
   scan->text = text; /* taken: no copy per line */
-  if (has_15434_separator(text)) {
+  if (is_scan_data(text)) {
     set_payload_marking(scan, text);
     return;
   }

@@ -4,7 +4,8 @@
  *
  * Beyond not crashing or reading past the given length, it checks payload.h's promises:
  * never NULL; a value or a problem; every string valid UTF-8; the value already in
- * normal form for its kind (normalising it again changes nothing); text bounded.
+ * normal form for its kind (normalising it again changes nothing); text bounded. GS1
+ * data that GS1's engine refused never gives a marking.
  */
 #include "marking/payload.h"
 
@@ -34,6 +35,8 @@ check_payload(const MusterPayload *p)
   check_utf8(p->text);
   check_utf8(p->value);
   check_utf8(p->problem);
+  if (p->problem != NULL && strstr(p->problem, "failed GS1's checks") != NULL)
+    check(p->value == NULL && p->fields == NULL);
   if (p->value != NULL) {
     g_autofree char *again = muster_marking_normalise(p->kind, p->value, NULL);
     check(again != NULL && strcmp(again, p->value) == 0);

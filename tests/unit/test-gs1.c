@@ -1,152 +1,145 @@
 /*
- * test-gs1.c: GS1 element strings split by the AI table, with check digits and dates.
+ * test-gs1.c: GS1 scan data judged by GS1's Barcode Syntax Engine, and what the payload
+ * parser makes of each verdict.
  *
- * Examples are GS1's own sample keys (GTIN 00614141999996, 09506000134352, GRAI
- * 00614141000418, GIAI 0614141...) laid out as a GS1 Data Matrix decoder hands them
- * over: FNC1 as GS, no symbology identifier.
+ * Each case is scan data as docs/scan-data.md defines it (AIM identifier, no leading FNC1,
+ * GS separators) with the engine's verdict and a piece of its reason. A valid case must
+ * give a clean marking; a failing one must keep the scan (format "gs1", the engine's
+ * reason in problem) and give no marking. Keys are GS1's own samples (GTIN
+ * 09506000134352, 00614141999996, SSCC 376104250021234569, GIAI 061414112345, GRAI
+ * 00614141000418).
  */
 #include "core/muster-error.h"
+#include "marking/gs1-syntax.h"
 #include "marking/gs1.h"
+#include "marking/payload.h"
 
 #include <string.h>
 
-static GHashTable *
-fields_new(void)
+typedef struct {
+  const char *scan;
+  gboolean valid;
+  const char *why; /* a piece of the engine's message, or the marking when valid */
+} Gs1Case;
+
+static const Gs1Case cases[] = {
+    /* valid, with each GS1 identifier */
+    {"]d20109506000134352" "21ABC123", TRUE, "09506000134352ABC123"},
+    {"]C10109506000134352" "10LOT7\x1d" "21ABC123", TRUE, "09506000134352ABC123"},
+    {"]Q30100614141999996" "21SN-0001", TRUE, "00614141999996SN-0001"},
+    {"]e00109506000134352" "17240229" "21X", TRUE, "09506000134352X"},
+    {"]J18004061414112345", TRUE, "061414112345"},
+    /* failures, each a rule of GS1's */
+    {"]d20109506000134353" "21ABC", FALSE, "check digit is incorrect"},
+    {"]d2010950600013435" , FALSE, "incorrect length"},
+    {"]d20109506000134352" "04123", FALSE, "No known AI"},
+    {"]d20109506000134352" "17251332" "21X", FALSE, "illegal month"},
+    {"]d20109506000134352" "21ABCDEFGHIJKLMNOPQRSTU", FALSE, "AI (21) data is too long"},
+    {"]d221ABC123", FALSE, "Required AIs for AI (21)"},
+    {"]d20109506000134352" "0209506000134352", FALSE, "invalid to pair AI (02) with AI (01)"},
+    {"]d20109506000134352" "21AB CD", FALSE, "CSET 82"},
+    /* (10) then (21) without the GS between them: the lot swallows the serial */
+    {"]d20109506000134352" "10ABCDEFGHIJKLMNOPQR" "21XYZ", FALSE, "AI (10) data is too long"},
+    {"]d20100614141999996\x1d" "21A\x1d" "21B", FALSE, "different values"},
+    {"]d28004A", FALSE, "GS1 Company Prefix"},
+};
+
+static void
+test_verdicts(void)
 {
-  return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    const Gs1Case *c = &cases[i];
+    g_test_message("case %u: %s", i, c->scan);
+    g_autoptr(MusterGs1Verdict) verdict = muster_gs1_syntax_check(c->scan, strlen(c->scan));
+    g_assert_cmpint(verdict->valid, ==, c->valid);
+    g_autoptr(MusterPayload) p =
+        muster_payload_parse_barcode((const guint8 *)c->scan, strlen(c->scan), NULL);
+    g_assert_cmpint(p->format, ==, MUSTER_PAYLOAD_GS1);
+    if (c->valid) {
+      g_assert_null(verdict->message);
+      g_assert_null(p->problem);
+      g_assert_cmpstr(p->value, ==, c->why);
+    } else {
+      g_assert_nonnull(strstr(verdict->message, c->why));
+      g_assert_cmpuint(g_hash_table_size(verdict->ais), ==, 0);
+      g_assert_null(p->value);
+      g_assert_null(p->fields);
+      g_assert_nonnull(p->problem);
+      g_assert_true(g_str_has_prefix(p->problem, "GS1 data failed GS1's checks: "));
+      g_assert_nonnull(strstr(p->problem, c->why));
+    }
+  }
 }
 
-static GHashTable *
-parse_ok(const char *s)
+static void
+test_fields(void)
 {
-  GHashTable *fields = fields_new();
+  g_autoptr(GHashTable) f = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GError) error = NULL;
-  g_assert_true(muster_gs1_parse(s, strlen(s), fields, &error));
+  const char *s = "0109506000134352" "17201225" "10ABC123\x1d" "21SN-0001";
+  g_assert_true(muster_gs1_parse(s, strlen(s), f, &error));
   g_assert_no_error(error);
-  return fields;
-}
-
-static char *
-parse_fails(const char *s, GHashTable **fields_out)
-{
-  g_autoptr(GHashTable) fields = fields_new();
-  GError *error = NULL;
-  g_assert_false(muster_gs1_parse(s, strlen(s), fields, &error));
-  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
-  char *msg = g_strdup(error->message);
-  g_error_free(error);
-  if (fields_out != NULL)
-    *fields_out = g_steal_pointer(&fields);
-  return msg;
-}
-
-static void
-test_check_digit(void)
-{
-  g_assert_true(muster_gs1_check_digit_valid("00614141999996", 14));
-  g_assert_true(muster_gs1_check_digit_valid("09506000134352", 14));
-  g_assert_true(muster_gs1_check_digit_valid("4006381333931", 13));      /* EAN-13 */
-  g_assert_true(muster_gs1_check_digit_valid("376104250021234569", 18)); /* SSCC */
-  g_assert_false(muster_gs1_check_digit_valid("00614141999995", 14));
-  g_assert_false(muster_gs1_check_digit_valid("0061414199999X", 14));
-  g_assert_false(muster_gs1_check_digit_valid("7", 1));
-  g_assert_false(muster_gs1_check_digit_valid(NULL, 0));
-}
-
-static void
-test_fixed_and_variable(void)
-{
-  /* (01) fixed, (17) fixed date, (10) variable up to GS, (21) variable to the end */
-  g_autoptr(GHashTable) f = parse_ok("0109506000134352172012251"
-                                     "0ABC123\x1d"
-                                     "21SN-0001");
   g_assert_cmpuint(g_hash_table_size(f), ==, 4);
   g_assert_cmpstr(g_hash_table_lookup(f, "01"), ==, "09506000134352");
   g_assert_cmpstr(g_hash_table_lookup(f, "17"), ==, "201225");
   g_assert_cmpstr(g_hash_table_lookup(f, "10"), ==, "ABC123");
   g_assert_cmpstr(g_hash_table_lookup(f, "21"), ==, "SN-0001");
+
+  /* GRAI with its serial; a GS after a predefined-length AI is tolerated */
+  g_autoptr(GHashTable) g = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  const char *grai = "800300614141000418A12\x1d";
+  g_assert_true(muster_gs1_parse(grai, strlen(grai), g, &error));
+  g_assert_cmpstr(g_hash_table_lookup(g, "8003"), ==, "00614141000418A12");
 }
 
 static void
-test_asset_identifiers(void)
+test_failure_adds_nothing(void)
 {
-  g_autoptr(GHashTable) giai = parse_ok("8004061414112345");
-  g_assert_cmpstr(g_hash_table_lookup(giai, "8004"), ==, "061414112345");
+  g_autoptr(GHashTable) f = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GError *error = NULL;
+  const char *s = "0109506000134352" "17201325";
+  g_assert_false(muster_gs1_parse(s, strlen(s), f, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
+  g_assert_nonnull(strstr(error->message, "(17)"));
+  g_assert_nonnull(strstr(error->message, "bad part between bars: (17)20|13|25"));
+  g_assert_cmpuint(g_hash_table_size(f), ==, 0);
+  g_clear_error(&error);
 
-  /* GRAI: 0 + 12 digits + check digit, then the serial */
-  g_autoptr(GHashTable) grai = parse_ok("800300614141000418A12"
-                                        "\x1d"
-                                        "2400-123");
-  g_assert_cmpstr(g_hash_table_lookup(grai, "8003"), ==, "00614141000418A12");
-  g_assert_cmpstr(g_hash_table_lookup(grai, "240"), ==, "0-123");
-
-  /* a GS after a predefined-length AI is tolerated; net weight 3103 with its decimals */
-  g_autoptr(GHashTable) w = parse_ok("0100614141999996\x1d"
-                                     "3103001250"
-                                     "\x1d"
-                                     "250X-9");
-  g_assert_cmpstr(g_hash_table_lookup(w, "3103"), ==, "001250");
-  g_assert_cmpstr(g_hash_table_lookup(w, "250"), ==, "X-9");
-  g_assert_cmpstr(muster_gs1_ai_title("8004"), ==, "GIAI");
-  g_assert_cmpstr(muster_gs1_ai_title("3103"), ==, "MEASURE (31nn)");
-  g_assert_null(muster_gs1_ai_title("8"));
-  g_assert_null(muster_gs1_ai_title("800"));
+  /* bytes the engine cannot take are refused, not cut at the NUL */
+  g_autoptr(MusterGs1Verdict) nul = muster_gs1_syntax_check("]d2" "21A\0B", 8);
+  g_assert_false(nul->valid);
+  g_assert_nonnull(strstr(nul->message, "NUL"));
 }
 
-static void
-test_bad_strings(void)
+static gpointer
+check_on_thread(gpointer data)
 {
-  /* Microscan's published "05" example carries a GTIN whose check digit is wrong */
-  g_autofree char *check = parse_fails("0100061414199999\x1d"
-                                       "211A0B9C3D6",
-                                       NULL);
-  g_assert_nonnull(strstr(check, "(01) GTIN has a wrong check digit"));
+  for (int i = 0; i < 200; i++) {
+    g_autoptr(MusterGs1Verdict) v = muster_gs1_syntax_check(data, strlen(data));
+    if (!v->valid || g_strcmp0(g_hash_table_lookup(v->ais, "21"), "ABC") != 0)
+      return GINT_TO_POINTER(FALSE);
+  }
+  return GINT_TO_POINTER(TRUE);
+}
 
-  g_autofree char *month = parse_fails("0100614141999996"
-                                       "17201325",
-                                       NULL);
-  g_assert_nonnull(strstr(month, "(17)"));
-  g_assert_nonnull(strstr(month, "YYMMDD"));
-
-  g_autofree char *shortgtin = parse_fails("01061414199999", NULL);
-  g_assert_nonnull(strstr(shortgtin, "too short"));
-
-  /* a serial of 21 characters: the FNC1 after it was lost */
-  g_autofree char *longserial = parse_fails("21ABCDEFGHIJKLMNOPQRSTU", NULL);
-  g_assert_nonnull(strstr(longserial, "longer than 20"));
-
-  /* unknown AI: stops, keeping what came before */
-  GHashTable *kept = NULL;
-  g_autofree char *unknown = parse_fails("0100614141999996"
-                                         "04123",
-                                         &kept);
-  g_assert_nonnull(strstr(unknown, "offset 16"));
-  g_assert_cmpstr(g_hash_table_lookup(kept, "01"), ==, "00614141999996");
-  g_hash_table_unref(kept);
-
-  g_autofree char *letters = parse_fails("ABC", NULL);
-  g_assert_nonnull(strstr(letters, "Application Identifier"));
-  g_autofree char *space = parse_fails("21AB CD", NULL);
-  g_assert_nonnull(strstr(space, "character set"));
-  g_autofree char *empty = parse_fails("\x1d\x1d", NULL);
-  g_assert_nonnull(strstr(empty, "empty"));
-  g_autofree char *twice = parse_fails("21A\x1d"
-                                       "21B",
-                                       NULL);
-  g_assert_nonnull(strstr(twice, "twice"));
-  g_autofree char *ai_only = parse_fails("21", NULL);
-  g_assert_nonnull(strstr(ai_only, "too short"));
-  g_autofree char *nondigit = parse_fails("01006141419999X6", NULL);
-  g_assert_nonnull(strstr(nondigit, "non-digit"));
+/* Readers run on threads: each has its own engine context. */
+static void
+test_threads(void)
+{
+  GThread *threads[4];
+  for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+    threads[i] = g_thread_new("gs1", check_on_thread, "]d20109506000134352" "21ABC");
+  for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+    g_assert_true(GPOINTER_TO_INT(g_thread_join(threads[i])));
 }
 
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/gs1/check-digit", test_check_digit);
-  g_test_add_func("/gs1/fixed-and-variable", test_fixed_and_variable);
-  g_test_add_func("/gs1/asset-identifiers", test_asset_identifiers);
-  g_test_add_func("/gs1/bad-strings", test_bad_strings);
+  g_test_add_func("/gs1/verdicts", test_verdicts);
+  g_test_add_func("/gs1/fields", test_fields);
+  g_test_add_func("/gs1/failure-adds-nothing", test_failure_adds_nothing);
+  g_test_add_func("/gs1/threads", test_threads);
   return g_test_run();
 }

@@ -166,7 +166,7 @@ test_bad_elements(void)
   g_auto(Parsed) gs1 = parse("[)>\x1e"
                              "05\x1d"
                              "0100614141999995\x1e\x04");
-  assert_problem(&gs1, "Format 05: The GS1 element (01)");
+  assert_problem(&gs1, "Format 05: GS1 data failed GS1's checks: AI (01)");
 
   g_auto(Parsed) nogs = parse("[)>\x1e"
                               "0625SDX1\x1e\x04");

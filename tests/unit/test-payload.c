@@ -153,15 +153,34 @@ test_gs1(void)
   assert_marking(gtin, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII, "00614141999996ABC-9");
   g_assert_cmpstr(g_hash_table_lookup(gtin->fields, "17"), ==, "251231");
 
-  /* wedge scanner: no identifier, no leading FNC1, a GS inside */
-  g_autoptr(MusterPayload) wedge = barcode("800300614141000418A12\x1d"
-                                           "2400-123",
-                                           NULL);
-  assert_marking(wedge, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII, "00614141000418A12");
+  /* GS1 is known by the identifier, never guessed from the data (docs/scan-data.md): a
+   * wedge scanner that sends neither identifier nor FNC1 gives no GS1 marking, and the
+   * problem says which setting to change */
+  g_autoptr(MusterPayload) wedge = barcode("800300614141000418A12", NULL);
+  assert_marking(wedge, MUSTER_PAYLOAD_PLAIN, MUSTER_MARKING_ENGRAVED_SERIAL,
+                 "800300614141000418A12");
+  g_autoptr(MusterPayload) wedge_gs = barcode("800300614141000418A12\x1d"
+                                              "2400-123",
+                                              NULL);
+  g_assert_null(wedge_gs->value);
+  assert_problem(wedge_gs, "AIM symbology identifiers");
+  g_autoptr(MusterPayload) grai = barcode("]d2800300614141000418A12", NULL);
+  assert_marking(grai, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII, "00614141000418A12");
+  /* the older form with FNC1 first as GS, from a reader that names the symbology */
+  g_autoptr(MusterPayload) dmtx = barcode("\x1d"
+                                          "800300614141000418A12",
+                                          "datamatrix");
+  assert_marking(dmtx, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII, "00614141000418A12");
 
-  /* a serial without GTIN matches the engraved serial */
-  g_autoptr(MusterPayload) serial = barcode("]C121gl-123456", "code128");
+  /* a serial names the item with its ITIP (8006) as the key; without a key GS1 calls the
+   * serial incomplete, so it is no marking */
+  g_autoptr(MusterPayload) serial = barcode("]C18006095060001343520102\x1d"
+                                            "21gl-123456",
+                                            "code128");
   assert_marking(serial, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_BARCODE, "GL-123456");
+  g_autoptr(MusterPayload) bare = barcode("]C121gl-123456", "code128");
+  g_assert_null(bare->value);
+  assert_problem(bare, "Required AIs for AI (21)");
 
   /* a GTIN alone names a product, not an item */
   g_autoptr(MusterPayload) product = barcode("]C10100614141999996", "code128");
@@ -173,7 +192,7 @@ test_gs1(void)
                                              "21X",
                                              "datamatrix");
   g_assert_null(misread->value);
-  assert_problem(misread, "(01) GTIN has a wrong check digit");
+  assert_problem(misread, "GS1 data failed GS1's checks: AI (01): The numeric check digit is incorrect");
 }
 
 static void
