@@ -28,6 +28,7 @@
  * NDEF_MAX) and so is the printable rendering in text.
  */
 #include "marking/payload.h"
+#include "marking/aim.h"
 #include "marking/gs1.h"
 #include "marking/iso15434.h"
 #include "marking/ndef.h"
@@ -48,12 +49,6 @@ static const char *const format_names[] = {
 
 const MusterClosedList muster_payload_format_list = MUSTER_CLOSED_LIST(format_names);
 
-/* AIM symbology identifiers (ISO/IEC 15424) that announce GS1 data, and EAN/UPC's. */
-static const char *const gs1_symbology_ids[] = {"]C1", "]d2", "]Q3", "]e0", "]J1"};
-static const char *const ean_symbology_ids[] = {"]E0", "]E4"};
-/* The code characters ISO/IEC 15424 assigns (A Code 39, C Code 128, d Data Matrix, E
- * EAN/UPC, e GS1 DataBar, J DotCode, Q QR Code, z Aztec, X other ...). */
-#define AIM_CODE_CHARACTERS "ABCDEFGHIJKLMNOPQRSTUXYZdeghz"
 
 const char *
 muster_payload_format_to_string(MusterPayloadFormat format)
@@ -244,29 +239,8 @@ parse_ean(MusterPayload *payload, const char *scan_data, gsize len)
     return;
   }
   const char *bar = memchr(scan_data, '|', len);
-  parse_plain(payload, scan_data + 3, (bar != NULL ? (gsize)(bar - scan_data) : len) - 3, TRUE);
-}
-
-static gboolean
-has_id(const char *const *ids, guint n, const char *data, gsize len)
-{
-  for (guint i = 0; i < n; i++)
-    if (len >= 3 && memcmp(data, ids[i], 3) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* "]" + code character + modifier: an AIM symbology identifier, known or not. */
-static gboolean
-looks_like_symbology_id(const char *data, gsize len)
-{
-  return len >= 3 && data[0] == ']' && g_ascii_isalpha(data[1]) && g_ascii_isalnum(data[2]);
-}
-
-static gboolean
-known_symbology_id(const char *data)
-{
-  return strchr(AIM_CODE_CHARACTERS, data[1]) != NULL;
+  parse_plain(payload, scan_data + MUSTER_AIM_LEN,
+              (bar != NULL ? (gsize)(bar - scan_data) : len) - MUSTER_AIM_LEN, TRUE);
 }
 
 /* The identifier a reader that knows the symbology gives data in an older form (a
@@ -296,15 +270,16 @@ is_older_gs1(const char *data, gsize len, const char *symbology)
          (symbology != NULL && strstr(symbology, "gs1") != NULL);
 }
 
-/* GS1 data in its older form, given the identifier it would have had. */
+/* GS1 data behind the identifier aim (its first 3 bytes); a leading GS, the older
+ * FNC1-first form, is dropped. */
 static void
-parse_older_gs1(MusterPayload *payload, const char *body, gsize len, const char *symbology)
+parse_gs1_as(MusterPayload *payload, const char *aim, const char *body, gsize len)
 {
   if (len > 0 && body[0] == MUSTER_GS1_GS) {
     body++;
     len--;
   }
-  g_autoptr(GString) scan = g_string_new(gs1_id_for(symbology));
+  g_autoptr(GString) scan = g_string_new_len(aim, MUSTER_AIM_LEN);
   g_string_append_len(scan, body, (gssize)len);
   parse_gs1(payload, scan->str, scan->len);
 }
@@ -314,19 +289,13 @@ parse_older_gs1(MusterPayload *payload, const char *body, gsize len, const char 
 static void
 parse_identified(MusterPayload *payload, const char *data, gsize len)
 {
-  const char *body = data + 3;
-  gsize body_len = len - 3;
+  const char *body = data + MUSTER_AIM_LEN;
+  gsize body_len = len - MUSTER_AIM_LEN;
   if (muster_iso15434_is_message(body, body_len)) {
     parse_iso15434(payload, body, body_len);
-  } else if (has_id(gs1_symbology_ids, G_N_ELEMENTS(gs1_symbology_ids), data, len)) {
-    if (body[0] != MUSTER_GS1_GS) {
-      parse_gs1(payload, data, len);
-      return;
-    }
-    g_autoptr(GString) scan = g_string_new_len(data, 3);
-    g_string_append_len(scan, body + 1, (gssize)(body_len - 1));
-    parse_gs1(payload, scan->str, scan->len);
-  } else if (has_id(ean_symbology_ids, G_N_ELEMENTS(ean_symbology_ids), data, len)) {
+  } else if (muster_aim_is_gs1(data)) {
+    parse_gs1_as(payload, data, body, body_len);
+  } else if (muster_aim_is_ean(data)) {
     parse_ean(payload, data, len);
   } else {
     parse_plain(payload, body, body_len, TRUE);
@@ -352,20 +321,20 @@ muster_payload_parse_barcode(const guint8 *data, gsize len, const char *symbolog
     return payload;
   }
   const char *body = (const char *)data;
-  if (looks_like_symbology_id(body, len) && !known_symbology_id(body)) {
+  if (muster_aim_is_identifier(body, len) && !muster_aim_code_known(body)) {
     add_problem(payload, "The scan starts with \"%.3s\", a symbology identifier with a code "
                          "character ISO/IEC 15424 does not define; check the scanner's "
                          "symbology identifier setting",
                 body);
-  } else if (looks_like_symbology_id(body, len)) {
-    if (len == 3)
+  } else if (muster_aim_is_identifier(body, len)) {
+    if (len == MUSTER_AIM_LEN)
       add_problem(payload, "The scan holds only a symbology identifier and no data");
     else
       parse_identified(payload, body, len);
   } else if (muster_iso15434_is_message(body, len)) {
     parse_iso15434(payload, body, len);
   } else if (is_older_gs1(body, len, symbology)) {
-    parse_older_gs1(payload, body, len, symbology);
+    parse_gs1_as(payload, gs1_id_for(symbology), body, len);
   } else {
     parse_plain(payload, body, len, symbology != NULL);
   }

@@ -17,6 +17,7 @@
  * read here directly; any other goes through json-glib (some 30,000 instructions a line).
  */
 #include "scan/scan.h"
+#include "marking/aim.h"
 #include "marking/marking.h"
 #include "marking/payload.h"
 
@@ -205,6 +206,8 @@ muster_scan_take_payload(MusterScan *scan, MusterPayload *payload, gboolean set_
 static void
 set_payload_marking(MusterScan *scan, const char *text)
 {
+  if (scan->symbology == NULL)
+    scan->symbology = g_strdup(muster_aim_symbology(text));
   g_autoptr(MusterPayload) payload =
       muster_payload_parse_barcode((const guint8 *)text, strlen(text), scan->symbology);
   muster_scan_take_payload(scan, payload, TRUE);
@@ -226,6 +229,8 @@ set_text_any(MusterScan *scan, char *text)
   scan->text = text; /* taken: no copy per line */
   if (is_scan_data(text)) {
     set_payload_marking(scan, text);
+    if (muster_aim_is_identifier(text, strlen(text))) /* text is the data alone */
+      memmove(text, text + MUSTER_AIM_LEN, strlen(text + MUSTER_AIM_LEN) + 1);
     return;
   }
   scan->marking_value = muster_marking_normalise_any(text);

@@ -1,11 +1,12 @@
 /*
  * hidpos.c: HID POS Scanned Data Reports → scan bytes (see hidpos.h).
  *
- * The AIM identifiers are a table (ISO/IEC 15424 symbology code and modifier → name),
- * so adding a symbology is a line. Continued reports are joined until the flag drops.
+ * The AIM identifiers' names come from marking/aim.c, the table every reader shares.
+ * Continued reports are joined until the flag drops.
  */
 #include "drivers/usbhid/hidpos.h"
 #include "core/muster-error.h"
+#include "marking/aim.h"
 
 #include <string.h>
 
@@ -14,29 +15,12 @@ struct _MusterHidPosDecoder {
   guint8 aim[3]; /* of the first report of the scan in progress */
 };
 
-/* AIM code character (and modifier, '*' = any) → symbology name. First match wins. */
-static const struct {
-  char code;
-  char modifier;
-  const char *name;
-} aim_table[] = {
-    {'C', '1', "gs1-128"},        {'C', '*', "code128"},    {'A', '*', "code39"},
-    {'E', '4', "ean8"},           {'E', '*', "ean13"},      {'I', '*', "itf"},
-    {'d', '2', "gs1-datamatrix"}, {'d', '*', "datamatrix"}, {'Q', '3', "gs1-qrcode"},
-    {'Q', '*', "qrcode"},         {'L', '*', "pdf417"},     {'z', '*', "aztec"},
-    {'e', '*', "gs1-databar"},    {'G', '*', "code93"},     {'F', '*', "codabar"},
-};
-
+/* The table is marking/aim.c's, shared with every other reader. */
 const char *
 muster_hidpos_symbology(const guint8 aim[3])
 {
-  if (aim[0] != ']')
-    return NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS(aim_table); i++)
-    if (aim_table[i].code == aim[1] &&
-        (aim_table[i].modifier == '*' || aim_table[i].modifier == aim[2]))
-      return aim_table[i].name;
-  return NULL;
+  char id[MUSTER_AIM_LEN + 1] = {(char)aim[0], (char)aim[1], (char)aim[2], 0};
+  return muster_aim_symbology(id);
 }
 
 MusterHidPosDecoder *
@@ -70,10 +54,13 @@ muster_hidpos_decoder_pending(const MusterHidPosDecoder *decoder)
 }
 
 GBytes *
-muster_hidpos_decoder_take_scan(MusterHidPosDecoder *decoder, const char **symbology)
+muster_hidpos_decoder_take_scan(MusterHidPosDecoder *decoder, const char **symbology,
+                                guint8 aim[3])
 {
   if (symbology != NULL)
     *symbology = muster_hidpos_symbology(decoder->aim);
+  if (aim != NULL)
+    memcpy(aim, decoder->aim, sizeof decoder->aim);
   GBytes *bytes = g_bytes_new(decoder->scan->data, decoder->scan->len);
   muster_hidpos_decoder_reset(decoder);
   return bytes;

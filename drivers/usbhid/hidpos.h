@@ -43,8 +43,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterHidPosDecoder, muster_hidpos_decoder_free)
  * is then dropped), or a continuation whose symbology changed. */
 MusterHidFeed muster_hidpos_decoder_feed(MusterHidPosDecoder *decoder, const guint8 *report,
                                          gsize len, GError **error);
-/* After FEED_SCAN: the scan's bytes; *symbology (may be NULL) gets the symbology or NULL. */
-GBytes *muster_hidpos_decoder_take_scan(MusterHidPosDecoder *decoder, const char **symbology);
+/* After FEED_SCAN: the scan's data bytes; *symbology (may be NULL) gets the symbology or
+ * NULL; aim (may be NULL) gets the report's 3 identifier bytes as sent (zeros when the
+ * scanner sent none), which hid-scan.h puts in front of the data. */
+GBytes *muster_hidpos_decoder_take_scan(MusterHidPosDecoder *decoder, const char **symbology,
+                                        guint8 aim[3]);
 /* Bytes received so far of a scan still flagged continued (0 when none). */
 gsize muster_hidpos_decoder_pending(const MusterHidPosDecoder *decoder);
 void muster_hidpos_decoder_reset(MusterHidPosDecoder *decoder);

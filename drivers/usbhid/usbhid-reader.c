@@ -24,10 +24,10 @@
  */
 #include "drivers/usbhid/usbhid-reader.h"
 #include "core/muster-error.h"
+#include "drivers/usbhid/hid-scan.h"
 #include "drivers/usbhid/hidpos.h"
 #include "drivers/usbhid/keymap.h"
 #include "drivers/usbhid/scanner-table.h"
-#include "marking/payload.h"
 
 #include <libusb.h>
 
@@ -91,17 +91,12 @@ struct _MusterUsbhidReader {
 
 G_DEFINE_FINAL_TYPE(MusterUsbhidReader, muster_usbhid_reader, MUSTER_TYPE_READER)
 
+/* aim: a HID POS scan's identifier bytes; NULL for a keyboard wedge. Takes bytes. */
 static void
-emit_scan(Scanner *s, GBytes *bytes, const char *symbology)
+emit_scan(Scanner *s, GBytes *bytes, const guint8 *aim)
 {
-  MusterScan *scan = muster_scan_new();
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data(bytes, &len);
-  scan->raw = bytes;
-  scan->text = g_utf8_make_valid((const char *)data, (gssize)len);
-  scan->symbology = g_strdup(symbology);
-  g_autoptr(MusterPayload) payload = muster_payload_parse_barcode(data, len, symbology);
-  muster_scan_take_payload(scan, payload, TRUE);
+  MusterScan *scan = muster_hid_scan_new(bytes, aim);
+  g_bytes_unref(bytes);
   muster_reader_emit_scan(MUSTER_READER(s->reader), scan);
 }
 
@@ -133,12 +128,12 @@ handle_report(Scanner *s, const guint8 *report, gsize len)
     feed = muster_hidpos_decoder_feed(s->hidpos, report, len, &error);
   if (feed == MUSTER_HID_FEED_MALFORMED) {
     report_malformed(s, error);
+  } else if (feed == MUSTER_HID_FEED_SCAN && s->protocol == MUSTER_SCANNER_PROTOCOL_KEYBOARD) {
+    emit_scan(s, muster_keyboard_decoder_take_scan(s->keyboard), NULL);
   } else if (feed == MUSTER_HID_FEED_SCAN) {
-    const char *symbology = NULL;
-    GBytes *bytes = s->protocol == MUSTER_SCANNER_PROTOCOL_KEYBOARD
-                        ? muster_keyboard_decoder_take_scan(s->keyboard)
-                        : muster_hidpos_decoder_take_scan(s->hidpos, &symbology);
-    emit_scan(s, bytes, symbology);
+    guint8 aim[3];
+    GBytes *bytes = muster_hidpos_decoder_take_scan(s->hidpos, NULL, aim);
+    emit_scan(s, bytes, aim);
   }
 }
 

@@ -69,7 +69,7 @@ feed_hidpos(const guint8 *data, gsize size, gsize report_size)
     check(muster_hidpos_decoder_pending(decoder) <= MUSTER_HID_MAX_SCAN);
     if (feed == MUSTER_HID_FEED_SCAN) {
       const char *symbology = NULL;
-      g_autoptr(GBytes) scan = muster_hidpos_decoder_take_scan(decoder, &symbology);
+      g_autoptr(GBytes) scan = muster_hidpos_decoder_take_scan(decoder, &symbology, NULL);
       check(g_bytes_get_size(scan) > 0);
       check_scan(scan, symbology);
     }

@@ -391,6 +391,61 @@ test_json_carries_payload(void)
   g_assert_cmpstr(visible, ==, "[)><RS>06<GS>25SDABC123<RS><EOT>");
 }
 
+/* The GS1 Data Matrix a scanner with AIM identifiers sends, as every feed form carries
+ * it: one marking, the identifier read as one (docs/scan-data.md). */
+static void
+assert_gs1_line(const MusterScan *scan, const char *data)
+{
+  g_assert_cmpstr(scan->text, ==, data);
+  g_assert_cmpstr(scan->symbology, ==, "gs1-datamatrix");
+  g_assert_cmpstr(scan->payload_format, ==, "gs1");
+  g_assert_cmpstr(scan->marking_kind, ==, "datamatrix_uii");
+  g_assert_cmpstr(scan->marking_value, ==, "09506000134352ABC");
+  g_assert_null(scan->problem);
+}
+
+static void
+test_aim_identifiers(void)
+{
+  const char plain[] = "]d20109506000134352" "21ABC";
+  g_autoptr(MusterScan) p = parse(plain, sizeof plain - 1, NULL);
+  assert_gs1_line(p, "0109506000134352" "21ABC");
+  assert_raw(p, plain, sizeof plain - 1);
+
+  const char gs[] = "]d20109506000134352" "10L1\x1d" "21ABC";
+  g_autoptr(MusterScan) g = parse(gs, sizeof gs - 1, NULL);
+  assert_gs1_line(g, "0109506000134352" "10L1\x1d" "21ABC");
+  g_assert_cmpstr(g_hash_table_lookup(g->fields, "10"), ==, "L1");
+
+  g_autoptr(MusterScan) json =
+      parse_str("{\"value\": \"]d20109506000134352" "10L1\\u001d21ABC\"}");
+  assert_gs1_line(json, "0109506000134352" "10L1\x1d" "21ABC");
+
+  /* "]d2" "0109506000134352" "21ABC" in hex */
+  g_autoptr(MusterScan) hex =
+      parse_str("{\"raw_hex\": \"5D6432303130393530363030303133343335323231414243\"}");
+  assert_gs1_line(hex, "0109506000134352" "21ABC");
+  assert_raw(hex, plain, sizeof plain - 1);
+
+  /* GS1's engine refuses a wrong check digit: kept, unmarked, the reason said */
+  g_autoptr(MusterScan) bad = parse_str("]d20109506000134353" "21ABC");
+  g_assert_null(bad->marking_value);
+  g_assert_cmpstr(bad->payload_format, ==, "gs1");
+  assert_problem(bad, "GS1 data failed GS1's checks: AI (01)");
+
+  /* an identifier with an unknown code character: kept, said, never a serial */
+  g_autoptr(MusterScan) unknown = parse_str("]w1GL-123456");
+  g_assert_null(unknown->marking_value);
+  assert_problem(unknown, "\"]w1\"");
+  assert_raw(unknown, "]w1GL-123456", 12);
+
+  /* a Code 128 serial with its identifier is the serial, not "]C0GL-123456" */
+  g_autoptr(MusterScan) code128 = parse_str("]C0gl-123456");
+  g_assert_cmpstr(code128->marking_value, ==, "GL-123456");
+  g_assert_cmpstr(code128->symbology, ==, "code128");
+  g_assert_cmpstr(code128->text, ==, "gl-123456");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -412,5 +467,6 @@ main(int argc, char **argv)
   g_test_add_func("/scan/control-character", test_control_character);
   g_test_add_func("/scan/authenticity-strings", test_authenticity_strings);
   g_test_add_func("/scan/json-carries-payload", test_json_carries_payload);
+  g_test_add_func("/scan/aim-identifiers", test_aim_identifiers);
   return g_test_run();
 }

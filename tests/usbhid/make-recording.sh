@@ -147,6 +147,16 @@ all() {
       "{RAW:02C85D6431424144$(printf '%0110d' 0)00}"
     "$0" hidpos ']C0' "$long"
     "$0" unplug 64; } > "$pos/two-scans.ioctl"
+  # One GS1 Data Matrix both ways (docs/scan-data.md): HID POS with "]d2" in the
+  # report's identifier bytes, a wedge typing "]d2" and Ctrl+] for GS; then data GS1's
+  # engine refuses (a wrong check digit) and an identifier with an unknown code character.
+  { echo "@DEV /dev/bus/usb/001/004"
+    "$0" hidpos ']d2' '010950600013435210LOT7\x1d21ABC123' '010950600013435321ABC123'
+    "$0" hidpos ']w1' 'GL-1'
+    "$0" unplug 64; } > "$pos/gs1-scans.ioctl"
+  { echo "@DEV /dev/bus/usb/001/002"; "$0" setproto
+    "$0" keyboard ']d2010950600013435210LOT7' '{GS}' '21ABC123' '{ENTER}'
+    "$0" unplug 8; } > "$kbd/gs1-scan.ioctl"
   reports=$("$0" hidpos ']C0' "$long")
   { echo "@DEV /dev/bus/usb/001/004"
     echo "${reports%%$'\n'*}" # the first of two reports, flagged continued

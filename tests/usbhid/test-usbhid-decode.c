@@ -1,10 +1,12 @@
 /*
  * test-usbhid-decode.c: the USB scanner decoders and scanner table on their own (no
  * device): key codes → characters in the scanner's US layout, control characters,
- * suffixes, HID POS reports and their continuation, scanners.conf parsing, and the
- * readers-file driver.
+ * suffixes, HID POS reports and their continuation, scanners.conf parsing, the
+ * readers-file driver, and the scan both protocols make of the same symbol (one meaning,
+ * docs/scan-data.md).
  */
 #include "drivers/manager.h"
+#include "drivers/usbhid/hid-scan.h"
 #include "drivers/usbhid/hidpos.h"
 #include "drivers/usbhid/keymap.h"
 #include "drivers/usbhid/scanner-table.h"
@@ -201,7 +203,7 @@ test_hidpos_continued(void)
                   MUSTER_HID_FEED_SCAN);
   g_assert_no_error(error);
   const char *symbology = NULL;
-  g_autoptr(GBytes) scan = muster_hidpos_decoder_take_scan(decoder, &symbology);
+  g_autoptr(GBytes) scan = muster_hidpos_decoder_take_scan(decoder, &symbology, NULL);
   gsize n = 0;
   const void *data = g_bytes_get_data(scan, &n);
   g_assert_cmpmem(data, n, "0123456789AB\x1d", 13);
@@ -361,6 +363,135 @@ test_readers_file(void)
   g_assert_cmpstr(muster_reader_get_id(g_ptr_array_index(defaults, 0)), ==, "usb-hid:any");
 }
 
+/* The usage and modifiers a US keyboard types c with (Ctrl for control characters, as
+ * scanners send GS: Ctrl+]). */
+static void
+key_for(char c, guint8 *usage, guint8 *modifiers)
+{
+  static const guint8 mods[] = {0, SHIFT, CTRL};
+  for (guint m = 0; m < G_N_ELEMENTS(mods); m++)
+    for (guint u = 0x04; u <= 0x38; u++)
+      if (muster_keymap_char((guint8)u, mods[m]) == (guchar)c) {
+        *usage = (guint8)u;
+        *modifiers = mods[m];
+        return;
+      }
+  g_error("no key types 0x%02X", (guchar)c);
+}
+
+static void
+press(MusterKeyboardDecoder *decoder, guint8 usage, guint8 modifiers, MusterHidFeed want)
+{
+  guint8 down[MUSTER_BOOT_REPORT_SIZE] = {modifiers, 0, usage};
+  guint8 up[MUSTER_BOOT_REPORT_SIZE] = {0};
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint(muster_keyboard_decoder_feed(decoder, down, sizeof down, &error), ==, want);
+  g_assert_cmpint(muster_keyboard_decoder_feed(decoder, up, sizeof up, &error), ==,
+                  MUSTER_HID_FEED_MORE);
+  g_assert_no_error(error);
+}
+
+/* What a keyboard-wedge scanner set to send AIM identifiers makes of data. */
+static MusterScan *
+wedge_scan(const char *data, gsize n)
+{
+  g_autoptr(MusterKeyboardDecoder) decoder = muster_keyboard_decoder_new(MUSTER_SCAN_SUFFIX_ENTER);
+  for (gsize i = 0; i < n; i++) {
+    guint8 usage = 0, modifiers = 0;
+    key_for(data[i], &usage, &modifiers);
+    press(decoder, usage, modifiers, MUSTER_HID_FEED_MORE);
+  }
+  press(decoder, 0x28, 0, MUSTER_HID_FEED_SCAN); /* Enter */
+  g_autoptr(GBytes) bytes = muster_keyboard_decoder_take_scan(decoder);
+  return muster_hid_scan_new(bytes, NULL);
+}
+
+/* What a HID POS scanner makes of data with these identifier bytes, in one report. */
+static MusterScan *
+hidpos_scan(const char *aim, const char *data)
+{
+  g_autoptr(MusterHidPosDecoder) decoder = muster_hidpos_decoder_new();
+  guint8 report[64];
+  g_autoptr(GError) error = NULL;
+  pos_report(report, sizeof report, aim, data, FALSE);
+  g_assert_cmpint(muster_hidpos_decoder_feed(decoder, report, sizeof report, &error), ==,
+                  MUSTER_HID_FEED_SCAN);
+  guint8 sent[3];
+  g_autoptr(GBytes) bytes = muster_hidpos_decoder_take_scan(decoder, NULL, sent);
+  g_assert_cmpmem(sent, 3, aim, 3);
+  return muster_hid_scan_new(bytes, sent);
+}
+
+static void
+assert_scan_raw(const MusterScan *scan, const char *raw)
+{
+  gsize n = 0;
+  const void *data = g_bytes_get_data(scan->raw, &n);
+  g_assert_cmpmem(data, n, raw, strlen(raw));
+}
+
+/* A GS1 Data Matrix (GTIN, lot, GS, serial) from a HID POS scanner and from a wedge
+ * scanner typing "]d2" and Ctrl+] for GS: the same scan, a GS1 UII. */
+static void
+test_one_meaning(void)
+{
+  const char data[] = "0109506000134352" "10LOT7\x1d" "21ABC123";
+  g_autoptr(MusterScan) pos = hidpos_scan("]d2", data);
+  g_autofree char *typed = g_strconcat("]d2", data, NULL);
+  g_autoptr(MusterScan) wedge = wedge_scan(typed, strlen(typed));
+  const MusterScan *both[] = {pos, wedge};
+  for (guint i = 0; i < G_N_ELEMENTS(both); i++) {
+    const MusterScan *scan = both[i];
+    assert_scan_raw(scan, typed);
+    g_assert_cmpstr(scan->text, ==, data);
+    g_assert_cmpstr(scan->symbology, ==, "gs1-datamatrix");
+    g_assert_cmpstr(scan->payload_format, ==, "gs1");
+    g_assert_cmpstr(scan->marking_kind, ==, "datamatrix_uii");
+    g_assert_cmpstr(scan->marking_value, ==, "09506000134352ABC123");
+    g_assert_cmpstr(g_hash_table_lookup(scan->fields, "10"), ==, "LOT7");
+    g_assert_null(scan->problem);
+  }
+}
+
+/* GS1 data that GS1's engine refuses is kept, with the engine's reason, unmarked. */
+static void
+test_hidpos_gs1_refused(void)
+{
+  g_autoptr(MusterScan) scan = hidpos_scan("]d2", "0109506000134353" "21ABC123");
+  assert_scan_raw(scan, "]d20109506000134353" "21ABC123");
+  g_assert_null(scan->marking_value);
+  g_assert_cmpstr(scan->payload_format, ==, "gs1");
+  g_assert_nonnull(strstr(scan->problem, "GS1 data failed GS1's checks: AI (01)"));
+}
+
+/* Identifiers Muster cannot read are kept and said, never taken as data. */
+static void
+test_hidpos_odd_identifiers(void)
+{
+  g_autoptr(MusterScan) unknown = hidpos_scan("]w1", "GL-1");
+  assert_scan_raw(unknown, "]w1GL-1");
+  g_assert_null(unknown->marking_value);
+  g_assert_nonnull(strstr(unknown->problem, "\"]w1\""));
+
+  g_autoptr(MusterScan) odd = hidpos_scan("\x01\x02\x03", "GL-1");
+  assert_scan_raw(odd, "GL-1");
+  g_assert_nonnull(strstr(odd->problem, "0x01 0x02 0x03, which are not an AIM identifier"));
+
+  g_autoptr(MusterScan) none = hidpos_scan("\0\0\0", "GL-1");
+  assert_scan_raw(none, "GL-1");
+  g_assert_cmpstr(none->marking_value, ==, "GL-1");
+  g_assert_null(none->symbology);
+  g_assert_null(none->problem);
+
+  /* EAN-13 keeps its digits as the marking; its check digit is GS1's to judge */
+  g_autoptr(MusterScan) ean = hidpos_scan("]E0", "4006381333931");
+  g_assert_cmpstr(ean->marking_value, ==, "4006381333931");
+  g_assert_cmpstr(ean->symbology, ==, "ean13");
+  g_autoptr(MusterScan) bad_ean = wedge_scan("]E04006381333932", 16);
+  g_assert_null(bad_ean->marking_value);
+  g_assert_nonnull(strstr(bad_ean->problem, "check digit"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -375,6 +506,9 @@ main(int argc, char **argv)
   g_test_add_func("/usbhid/hidpos/symbologies", test_symbologies);
   g_test_add_func("/usbhid/hidpos/continued", test_hidpos_continued);
   g_test_add_func("/usbhid/hidpos/malformed", test_hidpos_malformed);
+  g_test_add_func("/usbhid/scan/one-meaning", test_one_meaning);
+  g_test_add_func("/usbhid/scan/gs1-refused", test_hidpos_gs1_refused);
+  g_test_add_func("/usbhid/scan/odd-identifiers", test_hidpos_odd_identifiers);
   g_test_add_func("/usbhid/table/builtin", test_table_builtin);
   g_test_add_func("/usbhid/table/override", test_table_override);
   g_test_add_func("/usbhid/table/errors", test_table_errors);

@@ -203,6 +203,15 @@ assert_last_error(Fixture *fx, const char *fragment)
     g_error("last error '%s' does not mention '%s'", error, fragment);
 }
 
+/* Replays a recording of the keyboard-wedge test scanner until its unplug. */
+static void
+replay_keyboard(Fixture *fx, const char *recording)
+{
+  plug(fx, "zebra-keyboard", "device.umockdev", recording, "/dev/bus/usb/001/002");
+  start_reader(fx, NULL);
+  wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
+}
+
 /* Shifted letters, ISO/IEC 15434 with GS/RS/EOT as Ctrl+] Ctrl+^ Ctrl+D, and Alt+keypad
  * codes, each ended by Enter; then the scanner is unplugged between scans. */
 static void
@@ -250,9 +259,7 @@ test_keyboard_scans(Fixture *fx, gconstpointer data)
 static void
 test_unplug_mid_scan_then_replug(Fixture *fx, gconstpointer data)
 {
-  plug(fx, "zebra-keyboard", "device.umockdev", "unplug-mid-scan.ioctl", "/dev/bus/usb/001/002");
-  start_reader(fx, NULL);
-  wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
+  replay_keyboard(fx, "unplug-mid-scan.ioctl");
   g_assert_cmpuint(fx->scans->len, ==, 0);
   assert_last_error(fx, "unplugged in mid-scan: a partial scan of 4 bytes was discarded");
   g_assert_cmpuint(muster_usbhid_reader_get_n_discarded(fx->reader), ==, 1);
@@ -274,9 +281,7 @@ test_unplug_mid_scan_then_replug(Fixture *fx, gconstpointer data)
 static void
 test_malformed_reports(Fixture *fx, gconstpointer data)
 {
-  plug(fx, "zebra-keyboard", "device.umockdev", "malformed.ioctl", "/dev/bus/usb/001/002");
-  start_reader(fx, NULL);
-  wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
+  replay_keyboard(fx, "malformed.ioctl");
   g_assert_cmpuint(fx->scans->len, ==, 2);
   g_assert_cmpstr(scan_at(fx, 0)->text, ==, "X1Y");
   g_assert_cmpstr(scan_at(fx, 1)->text, ==, "Z9");
@@ -287,23 +292,32 @@ test_malformed_reports(Fixture *fx, gconstpointer data)
   g_assert_true(errors_mention(fx, "(3 malformed reports so far)"));
 }
 
+/* Replays a recording of the HID POS test scanner until its unplug. */
+static void
+replay_hidpos(Fixture *fx, const char *recording)
+{
+  g_autofree char *table = data_file("hidpos-scanner", "scanners.conf");
+  plug(fx, "hidpos-scanner", "device.umockdev", recording, "/dev/bus/usb/001/004");
+  start_reader(fx, table);
+  wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
+}
+
 /* HID POS: a Data Matrix with ISO/IEC 15434 data in one report, a status report that is
  * no scan, a report whose length overruns it, and a 100-byte Code 128 in two reports
  * joined by the continued flag. */
 static void
 test_hidpos_scans(Fixture *fx, gconstpointer data)
 {
-  g_autofree char *table = data_file("hidpos-scanner", "scanners.conf");
-  plug(fx, "hidpos-scanner", "device.umockdev", "two-scans.ioctl", "/dev/bus/usb/001/004");
-  start_reader(fx, table);
-  wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
+  replay_hidpos(fx, "two-scans.ioctl");
   g_assert_cmpuint(fx->scans->len, ==, 2);
 
+  /* raw is the identifier the report carried and the data (docs/scan-data.md) */
   const MusterScan *matrix = scan_at(fx, 0);
-  assert_raw(matrix, "[)>\x1e"
+  assert_raw(matrix, "]d1[)>\x1e"
                      "06\x1d"
                      "17VABC12\x1d"
                      "SX1\x1e\x04");
+  g_assert_cmpstr(matrix->text, ==, "[)>\x1e" "06\x1d" "17VABC12\x1d" "SX1\x1e\x04");
   g_assert_cmpstr(matrix->symbology, ==, "datamatrix");
   g_assert_cmpstr(matrix->marking_value, ==, "DABC12X1");
 
@@ -318,15 +332,52 @@ test_hidpos_scans(Fixture *fx, gconstpointer data)
   assert_last_error(fx, "Test HID POS scanner (0c2e:fff0, bus 1 device 4) was unplugged");
 }
 
+/* The GS1 Data Matrix both recordings carry, as every reader must deliver it. */
+static void
+assert_gs1_scan(const MusterScan *scan)
+{
+  assert_raw(scan, "]d20109506000134352" "10LOT7\x1d" "21ABC123");
+  g_assert_cmpstr(scan->text, ==, "0109506000134352" "10LOT7\x1d" "21ABC123");
+  g_assert_cmpstr(scan->symbology, ==, "gs1-datamatrix");
+  g_assert_cmpstr(scan->payload_format, ==, "gs1");
+  g_assert_cmpstr(scan->marking_kind, ==, "datamatrix_uii");
+  g_assert_cmpstr(scan->marking_value, ==, "09506000134352ABC123");
+  g_assert_null(scan->problem);
+}
+
+/* HID POS with AIM identifiers: GS1 data is known by "]d2"; data GS1's engine refuses and
+ * an unknown identifier are delivered, with the reason, and unmarked. */
+static void
+test_hidpos_gs1(Fixture *fx, gconstpointer data)
+{
+  replay_hidpos(fx, "gs1-scans.ioctl");
+  g_assert_cmpuint(fx->scans->len, ==, 3);
+  assert_gs1_scan(scan_at(fx, 0));
+  const MusterScan *refused = scan_at(fx, 1);
+  g_assert_null(refused->marking_value);
+  g_assert_cmpstr(refused->payload_format, ==, "gs1");
+  g_assert_nonnull(strstr(refused->problem, "GS1 data failed GS1's checks"));
+  const MusterScan *unknown = scan_at(fx, 2);
+  assert_raw(unknown, "]w1GL-1");
+  g_assert_null(unknown->marking_value);
+  g_assert_nonnull(strstr(unknown->problem, "]w1"));
+}
+
+/* A wedge scanner typing "]d2" and Ctrl+] for GS delivers the same scan as HID POS. */
+static void
+test_keyboard_gs1(Fixture *fx, gconstpointer data)
+{
+  replay_keyboard(fx, "gs1-scan.ioctl");
+  g_assert_cmpuint(fx->scans->len, ==, 1);
+  assert_gs1_scan(scan_at(fx, 0));
+}
+
 /* Unplugged after the first report of a scan flagged continued: the 58 bytes received
  * are discarded, not delivered as a scan. */
 static void
 test_hidpos_unplug_mid_scan(Fixture *fx, gconstpointer data)
 {
-  g_autofree char *table = data_file("hidpos-scanner", "scanners.conf");
-  plug(fx, "hidpos-scanner", "device.umockdev", "unplug-mid-scan.ioctl", "/dev/bus/usb/001/004");
-  start_reader(fx, table);
-  wait_state(fx, MUSTER_READER_STATE_DISCONNECTED);
+  replay_hidpos(fx, "unplug-mid-scan.ioctl");
   g_assert_cmpuint(fx->scans->len, ==, 0);
   assert_last_error(fx, "unplugged in mid-scan: a partial scan of 58 bytes was discarded");
   g_assert_cmpuint(muster_usbhid_reader_get_n_discarded(fx->reader), ==, 1);
@@ -432,6 +483,8 @@ main(int argc, char **argv)
   ADD("/usbhid/keyboard/kernel-driver-detached", test_kernel_driver_detached);
   ADD("/usbhid/hidpos/scans", test_hidpos_scans);
   ADD("/usbhid/hidpos/unplug-mid-scan", test_hidpos_unplug_mid_scan);
+  ADD("/usbhid/hidpos/gs1", test_hidpos_gs1);
+  ADD("/usbhid/keyboard/gs1", test_keyboard_gs1);
   ADD("/usbhid/hidpos/unlisted-ignored", test_unlisted_device_ignored);
   g_test_add_func("/usbhid/bad-match", test_bad_match);
   return g_test_run();
