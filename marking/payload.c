@@ -270,8 +270,8 @@ is_older_gs1(const char *data, gsize len, const char *symbology)
          (symbology != NULL && strstr(symbology, "gs1") != NULL);
 }
 
-/* GS1 data behind the identifier aim (its first 3 bytes); a leading GS, the older
- * FNC1-first form, is dropped. */
+/* GS1 data in an older form (no identifier) behind the identifier aim (its first 3
+ * bytes) that it would have had; a leading GS, the FNC1-first form, is dropped. */
 static void
 parse_gs1_as(MusterPayload *payload, const char *aim, const char *body, gsize len)
 {
@@ -284,8 +284,7 @@ parse_gs1_as(MusterPayload *payload, const char *aim, const char *body, gsize le
   parse_gs1(payload, scan->str, scan->len);
 }
 
-/* After the identifier: an envelope, GS1 (a leading GS, the old FNC1-first form, is
- * dropped), EAN/UPC or plain text. */
+/* After the identifier: an envelope, GS1, EAN/UPC or plain text. */
 static void
 parse_identified(MusterPayload *payload, const char *data, gsize len)
 {
@@ -294,7 +293,7 @@ parse_identified(MusterPayload *payload, const char *data, gsize len)
   if (muster_iso15434_is_message(body, body_len)) {
     parse_iso15434(payload, body, body_len);
   } else if (muster_aim_is_gs1(data)) {
-    parse_gs1_as(payload, data, body, body_len);
+    parse_gs1(payload, data, len); /* a GS after the identifier is refused, as GS1's is */
   } else if (muster_aim_is_ean(data)) {
     parse_ean(payload, data, len);
   } else {

@@ -10,6 +10,7 @@
  * 00614141000418).
  */
 #include "core/muster-error.h"
+#include "gs1-cases.h"
 #include "marking/gs1-syntax.h"
 #include "marking/gs1.h"
 #include "marking/payload.h"
@@ -20,9 +21,9 @@ typedef struct {
   const char *scan;
   gboolean valid;
   const char *why; /* a piece of the engine's message, or the marking when valid */
-} Gs1Case;
+} VerdictCase;
 
-static const Gs1Case cases[] = {
+static const VerdictCase cases[] = {
     /* valid, with each GS1 identifier */
     {"]d20109506000134352" "21ABC123", TRUE, "09506000134352ABC123"},
     {"]C10109506000134352" "10LOT7\x1d" "21ABC123", TRUE, "09506000134352ABC123"},
@@ -48,7 +49,7 @@ static void
 test_verdicts(void)
 {
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    const Gs1Case *c = &cases[i];
+    const VerdictCase *c = &cases[i];
     g_test_message("case %u: %s", i, c->scan);
     g_autoptr(MusterGs1Verdict) verdict = muster_gs1_syntax_check(c->scan, strlen(c->scan));
     g_assert_cmpint(verdict->valid, ==, c->valid);
@@ -133,6 +134,32 @@ test_threads(void)
     g_assert_true(GPOINTER_TO_INT(g_thread_join(threads[i])));
 }
 
+/* tests/data/gs1/scan-cases.tsv, the cases bench-gs1-verdicts counts: each verdict in it
+ * is the vendored engine's, and Muster's payload parser agrees with every one. */
+static void
+test_cases_file(void)
+{
+  g_autofree char *path = g_build_filename(g_getenv("MUSTER_TEST_DATA"), "gs1",
+                                           "scan-cases.tsv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) file = gs1_cases_load(path, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(file->len, >=, 40);
+  guint valid = 0;
+  for (guint i = 0; i < file->len; i++) {
+    const Gs1Case *c = file->pdata[i];
+    g_test_message("line %u: %s", c->line, c->why);
+    g_autoptr(MusterGs1Verdict) v =
+        muster_gs1_syntax_check((const char *)c->scan->data, c->scan->len);
+    g_assert_cmpint(v->valid, ==, c->valid);
+    g_assert_cmpint(gs1_case_muster_valid(c->scan), ==, c->valid);
+    valid += c->valid;
+  }
+  /* both verdicts are well represented */
+  g_assert_cmpuint(valid, >=, 15);
+  g_assert_cmpuint(file->len - valid, >=, 15);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -141,5 +168,6 @@ main(int argc, char **argv)
   g_test_add_func("/gs1/fields", test_fields);
   g_test_add_func("/gs1/failure-adds-nothing", test_failure_adds_nothing);
   g_test_add_func("/gs1/threads", test_threads);
+  g_test_add_func("/gs1/cases-file", test_cases_file);
   return g_test_run();
 }
