@@ -3,11 +3,14 @@
  * message) into the normalised marking the record store matches.
  *
  * One entry point for every reader, so a Data Matrix photographed by a camera and the same
- * mark read by a USB scanner give the same marking. The format is recognised from the
- * bytes (an AIM symbology identifier such as "]d2" is stripped; ISO/IEC 15434 envelope
- * "[)>" RS; GS1 element string with FNC1 as GS; else plain text); each format has its own
- * parser (iso15434.h, gs1.h, uii.h, ndef.h) and fuzz target. Garbage never fails loudly:
- * it gives a result with value NULL and problem saying what was wrong.
+ * mark read by a USB scanner give the same marking. Scan data is as docs/scan-data.md
+ * defines it (AIM symbology identifier, data, no leading FNC1, GS separators); the format
+ * is recognised from it (ISO/IEC 15434 envelope "[)>" RS; GS1, known by the identifier
+ * "]C1" "]d2" "]Q3" "]e0" "]J1" or a leading GS, and checked by GS1's own engine; EAN/UPC
+ * "]E0" "]E4"; else plain text); each format has its own parser (iso15434.h, gs1.h,
+ * uii.h, ndef.h) and fuzz target. Garbage never fails loudly: it gives a result with
+ * value NULL and problem saying what was wrong; GS1 data GS1's engine refuses never gives
+ * a value. marking/README.md says more.
  *
  * Kinds (the store matches by value only, so kinds never stop a match):
  *  - a MIL-STD-130 UII from a 15434 envelope, or a GS1 GIAI, serialised GRAI or
@@ -53,9 +56,10 @@ typedef struct _MusterPayload {
 void muster_payload_free(MusterPayload *payload);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterPayload, muster_payload_free)
 
-/* From a barcode / Data Matrix / keyboard-wedge scan. symbology is a hint ("datamatrix",
- * "code128", "qrcode", "ean13", NULL; one containing "gs1" says the data is GS1); a GS1
- * symbol's FNC1 arrives as GS (0x1D). At most 4 KiB is parsed. Never NULL. */
+/* From a barcode / Data Matrix / keyboard-wedge scan: scan data with its AIM identifier
+ * when the reader has one. symbology is a hint ("datamatrix", "code128", "qrcode",
+ * "ean13", NULL) for data without an identifier; one containing "gs1" says the data is
+ * GS1. At most 4 KiB is parsed. Never NULL. */
 MusterPayload *muster_payload_parse_barcode(const guint8 *data, gsize len, const char *symbology);
 
 /* From an NDEF message (the bytes inside the NDEF TLV of a tag). fields: "text" and
