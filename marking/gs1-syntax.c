@@ -56,12 +56,14 @@ muster_gs1_verdict_free(MusterGs1Verdict *verdict)
   g_free(verdict);
 }
 
+/* The engine's message and markup quote the data, which may be any bytes: both are made
+ * valid UTF-8, since they are shown to people and written as JSON. */
 static MusterGs1Verdict *
 verdict_invalid(MusterGs1Verdict *verdict, const char *message, const char *markup)
 {
   verdict->valid = FALSE;
-  verdict->message = g_strdup(message);
-  verdict->markup = markup != NULL && markup[0] != '\0' ? g_strdup(markup) : NULL;
+  verdict->message = g_utf8_make_valid(message, -1);
+  verdict->markup = markup != NULL && markup[0] != '\0' ? g_utf8_make_valid(markup, -1) : NULL;
   g_hash_table_remove_all(verdict->ais);
   return verdict;
 }

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   gboolean valid;
-  char *message;   /* the engine's reason when !valid, else NULL */
+  char *message;   /* the engine's reason when !valid, else NULL (valid UTF-8) */
   char *markup;    /* the AI with its bad part between '|' ("(17)25|13|32"), or NULL */
   GHashTable *ais; /* AI → value (char* → char*), in order of no importance; empty for
                       EAN/UPC, which carry a GTIN but no AIs, and when !valid */

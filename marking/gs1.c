@@ -20,9 +20,7 @@ muster_gs1_parse_scan(const char *scan_data, gsize len, GHashTable *fields, GErr
 {
   g_autoptr(MusterGs1Verdict) verdict = muster_gs1_syntax_check(scan_data, len);
   if (!verdict->valid) {
-    /* the markup quotes the data, which may be any bytes */
-    g_autofree char *markup = verdict->markup != NULL ? g_utf8_make_valid(verdict->markup, -1)
-                                                      : NULL;
+    const char *markup = verdict->markup;
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID,
                 "GS1 data failed GS1's checks: %s%s%s%s", verdict->message,
                 markup != NULL ? " (the bad part between bars: " : "",

@@ -106,6 +106,12 @@ test_failure_adds_nothing(void)
   g_assert_cmpuint(g_hash_table_size(f), ==, 0);
   g_clear_error(&error);
 
+  /* the engine's message quotes the data; it comes out valid UTF-8 whatever the bytes */
+  g_autoptr(MusterGs1Verdict) bytes = muster_gs1_syntax_check("]d22\xb1" "ABC", 8);
+  g_assert_false(bytes->valid);
+  g_assert_true(g_utf8_validate(bytes->message, -1, NULL));
+  g_assert_nonnull(strstr(bytes->message, "No known AI"));
+
   /* bytes the engine cannot take are refused, not cut at the NUL */
   g_autoptr(MusterGs1Verdict) nul = muster_gs1_syntax_check("]d2" "21A\0B", 8);
   g_assert_false(nul->valid);
