@@ -142,16 +142,26 @@ test_plays_every_kind_of_line(void)
       "   ",
       "{\"value\":\"BER004667\",\"kind\":\"engraved_serial\",\"location\":\"R1/B\"}",
       "{\"value\":",
+      /* a scanner set to send AIM identifiers: GS1, then GS1 data its engine refuses */
+      "]d20109506000134352" "21ABC",
+      "]d20109506000134353" "21ABC",
       "@R2/C",
       NULL};
-  static const char *const expected[] = {"L:R1/A", "S:04A1B2C3D4E5F6", "S:GL-123456", "S:BER004667",
-                                         "S!",     "L:R2/C",           NULL};
+  static const char *const expected[] = {"L:R1/A",
+                                         "S:04A1B2C3D4E5F6",
+                                         "S:GL-123456",
+                                         "S:BER004667",
+                                         "S!",
+                                         "S:09506000134352ABC",
+                                         "S!",
+                                         "L:R2/C",
+                                         NULL};
   g_auto(Run) r;
   run_init(&r);
   g_autoptr(GPtrArray) lines = lines_of(text);
   g_autoptr(MusterSimFeed) feed = muster_sim_feed_new(NULL, lines, 0);
   g_assert_cmpstr(muster_sim_feed_id(feed), ==, MUSTER_SIM_READER_ID);
-  g_assert_cmpuint(muster_sim_feed_n_lines(feed), ==, 6); /* blank lines skipped */
+  g_assert_cmpuint(muster_sim_feed_n_lines(feed), ==, 8); /* blank lines skipped */
   g_assert_false(muster_sim_feed_is_running(feed));
   muster_sim_feed_start(feed, on_scan, on_done, &r);
   g_assert_true(muster_sim_feed_is_running(feed));
@@ -159,11 +169,11 @@ test_plays_every_kind_of_line(void)
   run_loop(&r);
   assert_events(&r, expected);
   g_assert_cmpuint(r.done, ==, 1);
-  g_assert_cmpuint(muster_sim_feed_position(feed), ==, 6);
+  g_assert_cmpuint(muster_sim_feed_position(feed), ==, 8);
   g_assert_false(muster_sim_feed_is_running(feed));
   /* Done stays done: nothing more arrives. */
   run_for(&r, 20);
-  g_assert_cmpuint(r.events->len, ==, 6);
+  g_assert_cmpuint(r.events->len, ==, 8);
   g_assert_cmpuint(r.done, ==, 1);
 }
 
