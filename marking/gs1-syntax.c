@@ -10,14 +10,15 @@
  * readers run on threads; so each thread keeps one context (GPrivate), freed when the
  * thread ends.
  *
- * Validations: every one stays as the engine ships it. All are on by default; the
- * locked ones (mutually exclusive AIs, repeated AIs with different values, digital
- * signature needs a serialised key) cannot be turned off, and "requisite AIs" (a (21)
- * needs an (01), (03) or (8006); ...) is on and left on, because a serial without its
- * key is exactly the kind of data GS1 calls incomplete. Unknown AIs stay refused (the
- * engine's default): without its definition an AI's length is unknown and the rest
- * cannot be split safely. Digital Link URIs are not GS1 element strings by
- * docs/scan-data.md (they come as "]Q1", plain data) and never reach the engine.
+ * Validations: every one GS1 ships is on (gs1_loadValidationTable() in ai.c). The
+ * locked ones (mutually exclusive AIs, repeated AIs with different values, a digital
+ * signature needs a serialised key) cannot be turned off; "requisite AIs" (a (21) needs
+ * an (01), (03) or (8006) ...) is on by default and set on here, because a serial
+ * without its key is exactly the data GS1 calls incomplete. Unknown AIs stay refused,
+ * also set explicitly: without its definition an AI's length is unknown and the rest
+ * cannot be split safely. The one validation left at its default concerns Digital Link
+ * URIs, which docs/scan-data.md does not treat as GS1 element strings (they come as
+ * "]Q1", plain data) and which never reach the engine.
  */
 #include "marking/gs1-syntax.h"
 
@@ -40,6 +41,11 @@ thread_context(void)
   gs1_encoder *ctx = g_private_get(&engine_context);
   if (ctx == NULL) {
     ctx = gs1_encoder_init_ex(NULL, NULL); /* the embedded AI table; no file is read */
+    if (ctx != NULL) {
+      /* today's defaults, pinned so that a new upstream default cannot loosen them */
+      gs1_encoder_setValidationEnabled(ctx, gs1_encoder_vREQUISITE_AIS, true);
+      gs1_encoder_setPermitUnknownAIs(ctx, false);
+    }
     g_private_set(&engine_context, ctx);
   }
   return ctx;
