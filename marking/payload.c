@@ -5,9 +5,9 @@
  * identifier (ISO/IEC 15424) and the data, no leading FNC1, GS separators. Recognition:
  *  - "[)>" RS after the identifier (or without one) is an ISO/IEC 15434 message
  *    (iso15434.c), whose elements give a UII;
- *  - GS1 is known by the identifier ("]C1", "]d2", "]Q3", "]e0", "]J1"), never guessed
- *    from the data; the older forms, a leading GS (FNC1 first) or a symbology hint
- *    naming "gs1", are GS1 too. GS1 data is checked by GS1's own engine (gs1.c); data it
+ *  - GS1 is known by the identifier ("]C1", "]d2", "]Q3", "]e0", "]J1"); the older
+ *    forms, a leading GS (FNC1 first), a symbology hint naming "gs1", or an AI's digits
+ *    with a GS separator (a scanner at factory settings), are GS1 too. GS1 data is checked by GS1's own engine (gs1.c); data it
  *    refuses keeps format "gs1" and the engine's reason, and never becomes a marking;
  *  - EAN/UPC ("]E0", "]E4") has its check digit checked by the same engine and then
  *    stays the digits as read, so EAN items recorded before still match;
@@ -262,12 +262,17 @@ gs1_id_for(const char *symbology)
 }
 
 /* GS1 data without an identifier, in an older form: a leading GS (FNC1 first, as libdmtx
- * and some scanners send it) or a symbology hint naming GS1. */
+ * and some scanners send it), a symbology hint naming GS1, or an AI's two digits followed
+ * later by a GS separator (a scanner at its factory settings sends GS1-128 so; a GS
+ * occurs in no plain serial, and 15434 envelopes were recognised before). GS1's engine
+ * then decides: a wrong guess is refused with its reason, never stored as a marking. */
 static gboolean
 is_older_gs1(const char *data, gsize len, const char *symbology)
 {
   return (len > 0 && data[0] == MUSTER_GS1_GS) ||
-         (symbology != NULL && strstr(symbology, "gs1") != NULL);
+         (symbology != NULL && strstr(symbology, "gs1") != NULL) ||
+         (len > 2 && g_ascii_isdigit(data[0]) && g_ascii_isdigit(data[1]) &&
+          memchr(data, MUSTER_GS1_GS, len) != NULL);
 }
 
 /* GS1 data in an older form (no identifier) behind the identifier aim (its first 3

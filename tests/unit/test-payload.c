@@ -153,17 +153,28 @@ test_gs1(void)
   assert_marking(gtin, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII, "00614141999996ABC-9");
   g_assert_cmpstr(g_hash_table_lookup(gtin->fields, "17"), ==, "251231");
 
-  /* GS1 is known by the identifier, never guessed from the data (docs/scan-data.md): a
-   * wedge scanner that sends neither identifier nor FNC1 gives no GS1 marking, and the
-   * problem says which setting to change */
+  /* A wedge scanner at its factory settings sends neither identifier nor FNC1. Without a
+   * GS the data reads as a serial (docs/scan-data.md); with an AI's digits and a GS it is
+   * the older GS1 form, and GS1's engine decides: a GRAI with a note (90) is a marking,
+   * a (240) without the (01) GS1 requires for it is refused with the engine's reason */
   g_autoptr(MusterPayload) wedge = barcode("800300614141000418A12", NULL);
   assert_marking(wedge, MUSTER_PAYLOAD_PLAIN, MUSTER_MARKING_ENGRAVED_SERIAL,
                  "800300614141000418A12");
   g_autoptr(MusterPayload) wedge_gs = barcode("800300614141000418A12\x1d"
-                                              "2400-123",
+                                              "90RACK-7",
                                               NULL);
-  g_assert_null(wedge_gs->value);
-  assert_problem(wedge_gs, "AIM symbology identifiers");
+  assert_marking(wedge_gs, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII,
+                 "00614141000418A12");
+  g_autoptr(MusterPayload) wedge_bad = barcode("800300614141000418A12\x1d"
+                                               "2400-123",
+                                               NULL);
+  g_assert_null(wedge_bad->value);
+  g_assert_cmpint(wedge_bad->format, ==, MUSTER_PAYLOAD_GS1);
+  assert_problem(wedge_bad, "GS1 data failed GS1's checks");
+  /* a GS in data that does not start with an AI's digits is no GS1 guess */
+  g_autoptr(MusterPayload) odd = barcode("AB-12\x1d" "34", NULL);
+  g_assert_null(odd->value);
+  assert_problem(odd, "AIM symbology identifiers");
   g_autoptr(MusterPayload) grai = barcode("]d2800300614141000418A12", NULL);
   assert_marking(grai, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII, "00614141000418A12");
   /* the older form with FNC1 first as GS, from a reader that names the symbology */

@@ -305,12 +305,12 @@ test_iso15434_decoded(void)
   g_assert_cmpstr(g->marking_kind, ==, "datamatrix_uii");
   g_assert_cmpstr(g->payload_format, ==, "gs1");
   g_assert_null(g->problem);
-  /* GS1 is known by the identifier, not guessed (docs/scan-data.md): without one, data
-   * with a GS inside is refused and the problem names the scanner setting */
-  const char guessed[] = "8004061414112345\x1d" "2400-7";
-  g_autoptr(MusterScan) u = parse(guessed, sizeof guessed - 1, NULL);
-  g_assert_null(u->marking_value);
-  assert_problem(u, "AIM symbology identifiers");
+  /* the same from a wedge at its factory settings (no identifier, no FNC1 first): the
+   * older GS1 form, the same marking (docs/scan-data.md) */
+  const char bare[] = "8004061414112345\x1d" "90RACK-7";
+  g_autoptr(MusterScan) u = parse(bare, sizeof bare - 1, NULL);
+  g_assert_cmpstr(u->marking_value, ==, "061414112345");
+  g_assert_cmpstr(u->payload_format, ==, "gs1");
 
   /* a scanner that dropped the EOT: read, and the problem says so */
   const char no_eot[] = "[)>\x1e" "06\x1d" "18SABC123\x1e";
