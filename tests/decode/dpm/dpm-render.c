@@ -143,27 +143,38 @@ ink(const DpmMatrix *m, const DpmLook *look, guint32 seed, double u, double v)
   return depth * (1 + 0.35 * (dx + dy) / (G_SQRT2 * r));
 }
 
+/* Whether part point (s, q) is more than a module away from the symbol: nothing there to
+ * smooth, one sample is enough (most of a frame is bare metal). */
+static gboolean
+far_from_symbol(const DpmMatrix *m, const DpmLook *look, double s, double q)
+{
+  return fabs(s) / look->module_px > m->width / 2.0 + 1 ||
+         fabs(q) / look->module_px > m->height / 2.0 + 1;
+}
+
 static double
 pixel(const Pose *pose, const DpmMatrix *m, const DpmLook *look, const DpmSurface *surface,
       guint32 seed, guint x, guint y)
 {
   static const double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
   double sum = 0, s = 0, q = 0, facing = 1, hits = 0;
-  for (guint i = 0; i < 4; i++) {
-    if (!pose_trace(pose, x + sub[i][0], y + sub[i][1], &s, &q, &facing))
+  if (!pose_trace(pose, x + 0.5, y + 0.5, &s, &q, &facing))
+    return FAR_METAL;
+  gboolean far = far_from_symbol(m, look, s, q);
+  for (guint i = 0; !far && i < 4; i++) {
+    double ss, sq, sf;
+    if (!pose_trace(pose, x + sub[i][0], y + sub[i][1], &ss, &sq, &sf))
       continue;
     hits++;
-    sum += ink(m, look, seed, s / look->module_px + m->width / 2.0,
-               q / look->module_px + m->height / 2.0);
+    sum += ink(m, look, seed, ss / look->module_px + m->width / 2.0,
+               sq / look->module_px + m->height / 2.0);
   }
-  if (hits == 0)
-    return FAR_METAL;
   /* A shaft darkens towards its edges, where it reflects the lamp away from the lens. */
   double light = 1 + look->light_slope * ((double)x / pose->width - 0.5);
   if (pose->radius > 0)
     light *= 0.55 + 0.45 * facing;
   double metal = look->metal * light + dpm_surface_texture(surface, s, q);
-  return metal + (look->mark - look->metal) * light * sum / 4;
+  return metal + (look->mark - look->metal) * light * (hits > 0 ? sum / hits : 0);
 }
 
 static void
