@@ -40,24 +40,9 @@ record(Bench *b, const DpmKind *kind, const char *key, const char *fmt, ...)
   va_start(ap, fmt);
   g_autofree char *value = g_strdup_vprintf(fmt, ap);
   va_end(ap);
-  g_autofree char *full = kind != NULL ? g_strdup_printf("dpm_%s_%s", kind->name, key)
-                                       : g_strdup_printf("dpm_%s", key);
+  g_autofree char *full =
+      kind != NULL ? g_strdup_printf("dpm_%s_%s", kind->name, key) : g_strdup_printf("dpm_%s", key);
   bench_record(&b->h, full, value);
-}
-
-/* The decoder without its own preprocessing, or NULL when it cannot be turned off. */
-static MusterDecoder *
-raw_decoder(guint budget)
-{
-  /* MUSTER_DECODER_HAS_PREPROCESS_SWITCH comes with muster_decoder_set_preprocess()
-   * (the zxing-cpp decoder, issue 13); until then there is no "without". */
-#ifdef MUSTER_DECODER_HAS_PREPROCESS_SWITCH
-  MusterDecoder *decoder = muster_decoder_new(budget);
-  muster_decoder_set_preprocess(decoder, FALSE);
-  return decoder;
-#else
-  return NULL;
-#endif
 }
 
 static void
@@ -75,9 +60,9 @@ save_frame(const Bench *b, const MusterGreyImage *image, const char *kind, guint
   guint8 *rgb = g_malloc(3 * n);
   for (gsize i = 0; i < n; i++)
     rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = image->pixels[i];
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_data(
-      rgb, GDK_COLORSPACE_RGB, FALSE, 8, (int)image->width, (int)image->height,
-      (int)image->width * 3, free_pixels, NULL);
+  g_autoptr(GdkPixbuf) pixbuf =
+      gdk_pixbuf_new_from_data(rgb, GDK_COLORSPACE_RGB, FALSE, 8, (int)image->width,
+                               (int)image->height, (int)image->width * 3, free_pixels, NULL);
   g_autofree char *name = g_strdup_printf("%s-%02u-%s.png", kind, index, payload->name);
   g_autofree char *path = g_build_filename(b->save_dir, name, NULL);
   if (!gdk_pixbuf_save(pixbuf, path, "png", error, NULL)) {
@@ -94,10 +79,11 @@ report_kind(Bench *b, const DpmKind *kind, const DpmTally *with, const DpmTally 
   record(b, kind, "read", "%u/%u (%.0f%%) threshold=%u%%", with->read, with->images, rate,
          kind->min_percent);
   if (without != NULL)
-    record(b, kind, "read_without_preprocessing", "%u/%u (%.0f%%)", without->read,
-           without->images, 100.0 * without->read / MAX(without->images, 1));
+    record(b, kind, "read_without_preprocessing", "%u/%u (%.0f%%)", without->read, without->images,
+           100.0 * without->read / MAX(without->images, 1));
   else
-    record(b, kind, "read_without_preprocessing", "NOT MEASURED (no muster_decoder_set_preprocess)");
+    record(b, kind, "read_without_preprocessing",
+           "NOT MEASURED (no muster_decoder_set_preprocess)");
   record(b, kind, "median_ms", "%.1f", bench_percentile(with->ms, 0.5));
   record(b, kind, "misreads", "%u", with->misread + (without != NULL ? without->misread : 0));
   for (guint i = 0; i < with->bad->len; i++)
@@ -140,7 +126,7 @@ run(gpointer data, GError **error)
   if (b->save_dir != NULL && g_mkdir_with_parents(b->save_dir, 0755) != 0)
     return bench_errno_fail(error, b->save_dir);
   g_autoptr(MusterDecoder) decoder = muster_decoder_new(b->budget);
-  g_autoptr(MusterDecoder) raw = raw_decoder(b->budget);
+  g_autoptr(MusterDecoder) raw = dpm_decoder_without_preprocessing(b->budget);
   record(b, NULL, "images_per_kind", "%u", b->images);
   record(b, NULL, "dmtx_budget_ms", "%u", b->budget);
   guint misreads = 0;

@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 /* Washes image towards white: strength (0..1) at the glare's peak, falling off as a
  * Gaussian of width sigma pixels around the point (gx, gy) (blob) or around the line
  * through it at angle radians (band). */
-void dpm_optics_glare(MusterGreyImage *image, double strength, double gx, double gy,
-                      double sigma, gboolean band, double angle);
+void dpm_optics_glare(MusterGreyImage *image, double strength, double gx, double gy, double sigma,
+                      gboolean band, double angle);
 /* Gaussian blur of sigma pixels (defocus, motion of a hand-held part); nothing below
  * 0.3. */
 void dpm_optics_blur(MusterGreyImage *image, double sigma);

@@ -49,6 +49,7 @@ turn(Vec v, Vec k, double angle)
  * and its normal n, pointing away from the camera. */
 typedef struct {
   Vec centre, e1, e2, n;
+  Vec origin;    /* the camera in the part's coordinates (along e1, e2, n) */
   double radius; /* cylinder about the line centre + R n, along e2; 0: flat */
   guint width, height;
 } Pose;
@@ -63,6 +64,8 @@ pose_new(const DpmLook *look, guint width, guint height)
   pose.e1 = turn(vec(c, s, 0), axis, look->tilt);
   pose.e2 = turn(vec(-s, c, 0), axis, look->tilt);
   pose.n = turn(vec(0, 0, 1), axis, look->tilt);
+  pose.origin =
+      vec(-dot(pose.centre, pose.e1), -dot(pose.centre, pose.e2), -dot(pose.centre, pose.n));
   return pose;
 }
 
@@ -72,10 +75,8 @@ static gboolean
 pose_trace(const Pose *pose, double x, double y, double *s, double *q, double *facing)
 {
   Vec d = vec((x - pose->width / 2.0) / FOCAL_PX, (y - pose->height / 2.0) / FOCAL_PX, 1);
-  double dn = sqrt(dot(d, d));
   /* Along the ray, local coordinates are o + t * k. */
-  Vec o = vec(-dot(pose->centre, pose->e1), -dot(pose->centre, pose->e2),
-              -dot(pose->centre, pose->n));
+  Vec o = pose->origin;
   Vec k = vec(dot(d, pose->e1), dot(d, pose->e2), dot(d, pose->n));
   if (pose->radius <= 0) {
     if (fabs(k.z) < 1e-9)
@@ -83,9 +84,10 @@ pose_trace(const Pose *pose, double x, double y, double *s, double *q, double *f
     double t = -o.z / k.z;
     *s = o.x + t * k.x;
     *q = o.y + t * k.y;
-    *facing = fabs(k.z) / dn;
+    *facing = 1; /* unused: a flat part's light is lit evenly */
     return TRUE;
   }
+  double dn = sqrt(dot(d, d));
   /* (a)^2 + (c - R)^2 = R^2, the nearer root: the side of the shaft facing the camera. */
   double r = pose->radius, oc = o.z - r;
   double qa = k.x * k.x + k.z * k.z, qb = 2 * (o.x * k.x + oc * k.z);
@@ -105,8 +107,8 @@ pose_trace(const Pose *pose, double x, double y, double *s, double *q, double *f
 static double
 hash01(guint32 seed, int col, int row, guint32 purpose)
 {
-  guint32 h = seed ^ ((guint32)col * 0x9E3779B1u) ^ ((guint32)row * 0x85EBCA77u) ^
-              (purpose * 0xC2B2AE3Du);
+  guint32 h =
+      seed ^ ((guint32)col * 0x9E3779B1u) ^ ((guint32)row * 0x85EBCA77u) ^ (purpose * 0xC2B2AE3Du);
   h ^= h >> 16;
   h *= 0x85EBCA6Bu;
   h ^= h >> 13;

@@ -48,7 +48,7 @@ typedef struct {
 
 /* A width×height frame of the whole mark; everything random in it (the finish, the
  * jitter of each module, scratches, where the glare falls, noise) drawn from seed. */
-MusterGreyImage *dpm_render(const DpmMatrix *matrix, const DpmLook *look, guint width,
-                            guint height, guint32 seed);
+MusterGreyImage *dpm_render(const DpmMatrix *matrix, const DpmLook *look, guint width, guint height,
+                            guint32 seed);
 
 G_END_DECLS

@@ -55,6 +55,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpmSet, dpm_set_free)
 MusterGreyImage *dpm_set_image(const DpmSet *set, const DpmKind *kind, guint index,
                                const DpmPayload **payload);
 
+/* A decoder without its own preprocessing (scaled retries, inversion, quiet zone), to
+ * show what that preprocessing earns; NULL while the decoder cannot turn it off. */
+MusterDecoder *dpm_decoder_without_preprocessing(guint dmtx_budget_ms);
+
 /* The reads of one kind by one decoder. */
 typedef struct {
   guint images, read, misread;

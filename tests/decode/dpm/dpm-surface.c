@@ -17,16 +17,26 @@ void
 dpm_surface_init(DpmSurface *surface, double amplitude, GRand *rand)
 {
   surface->amplitude = amplitude;
-  surface->brush_angle = g_rand_double_range(rand, 0, G_PI);
+  double angle = g_rand_double_range(rand, 0, G_PI);
+  surface->brush_cos = cos(angle);
+  surface->brush_sin = sin(angle);
   for (guint i = 0; i < DPM_SURFACE_STREAKS; i++) {
     surface->streak[i] = gauss(rand);
-    surface->phase[i] = g_rand_double_range(rand, 0, 2 * G_PI);
+    surface->phase[i] = g_rand_double(rand);
   }
   gboolean milled = g_rand_int_range(rand, 0, 3) == 0;
   /* The mill's centre is off the frame: only arcs of its circles cross the mark. */
   surface->mill_x = g_rand_double_range(rand, -900, 900);
   surface->mill_y = g_rand_double_range(rand, 500, 900) * (g_rand_boolean(rand) ? 1 : -1);
   surface->mill_period = milled ? g_rand_double_range(rand, 5, 12) : 0;
+}
+
+/* 0 to 1 and back, once a period of 1: cheaper than a sine, as smooth as needed. */
+static double
+triangle(double x)
+{
+  double f = x - floor(x);
+  return f < 0.5 ? 2 * f : 2 - 2 * f;
 }
 
 /* A streak's strength across the brushing direction, interpolated between streaks about
@@ -37,15 +47,15 @@ brushed(const DpmSurface *s, double along, double across)
   double x = across * 1.25 + DPM_SURFACE_STREAKS * 64.0;
   guint i = (guint)x % DPM_SURFACE_STREAKS, j = (i + 1) % DPM_SURFACE_STREAKS;
   double f = x - floor(x);
-  double a = s->streak[i] * (0.6 + 0.4 * sin(along * 0.015 + s->phase[i]));
-  double b = s->streak[j] * (0.6 + 0.4 * sin(along * 0.015 + s->phase[j]));
+  double a = s->streak[i] * (0.2 + 0.8 * triangle(along / 400 + s->phase[i]));
+  double b = s->streak[j] * (0.2 + 0.8 * triangle(along / 400 + s->phase[j]));
   return a + f * (b - a);
 }
 
 double
 dpm_surface_texture(const DpmSurface *surface, double p, double q)
 {
-  double c = cos(surface->brush_angle), s = sin(surface->brush_angle);
+  double c = surface->brush_cos, s = surface->brush_sin;
   double v = brushed(surface, p * c + q * s, -p * s + q * c);
   if (surface->mill_period > 0) {
     double r = hypot(p - surface->mill_x, q - surface->mill_y);

@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 #define DPM_SURFACE_STREAKS 1024
 
 typedef struct {
-  double amplitude;   /* grey levels, about the texture's standard deviation */
-  double brush_angle; /* radians, direction of the streaks in the part's plane */
+  double amplitude;            /* grey levels, about the texture's standard deviation */
+  double brush_cos, brush_sin; /* direction of the streaks in the part's plane */
   double streak[DPM_SURFACE_STREAKS], phase[DPM_SURFACE_STREAKS];
   double mill_x, mill_y; /* centre of a face mill's arcs, part coordinates */
   double mill_period;    /* pixels between arcs; 0: a brushed finish */
