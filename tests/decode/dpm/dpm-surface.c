@@ -44,9 +44,11 @@ triangle(double x)
 static double
 brushed(const DpmSurface *s, double along, double across)
 {
-  double x = across * 1.25 + DPM_SURFACE_STREAKS * 64.0;
-  guint i = (guint)x % DPM_SURFACE_STREAKS, j = (i + 1) % DPM_SURFACE_STREAKS;
-  double f = x - floor(x);
+  double x = across * 1.25, fl = floor(x);
+  /* Wrapped into the table for any x (a double out of an integer's range would be UB). */
+  gint64 n = (gint64)CLAMP(fl, -1e12, 1e12) % DPM_SURFACE_STREAKS;
+  guint i = (guint)(n < 0 ? n + DPM_SURFACE_STREAKS : n), j = (i + 1) % DPM_SURFACE_STREAKS;
+  double f = x - fl;
   double a = s->streak[i] * (0.2 + 0.8 * triangle(along / 400 + s->phase[i]));
   double b = s->streak[j] * (0.2 + 0.8 * triangle(along / 400 + s->phase[j]));
   return a + f * (b - a);
