@@ -172,19 +172,20 @@ serve_one(MusterDecoder *decoder, GByteArray *buf)
   if (frame.magic != MUSTER_WIRE_FRAME_MAGIC || pixels == 0 || pixels > MUSTER_DECODER_MAX_PIXELS)
     return FALSE; /* the client checks sizes first: this is no client of ours */
   muster_helper_arm_cpu_limit(FRAME_CPU_SECONDS);
-  if (misbehave(frame.flags))
-    return TRUE;
   void *mapped = NULL;
   size_t mapped_len = 0;
   const guint8 *data = frame_pixels(&frame, buf, &mapped, &mapped_len);
   if (data == NULL)
     return FALSE;
-  GByteArray *reply = (frame.flags & MUSTER_WIRE_TEST_FLAGS)
-                          ? muster_wire_reply_error("test frame refused: not a test build")
-                          : decode(decoder, &frame, data);
+  /* After the pixels are read: the channel stays in step whatever a test frame does. */
+  GByteArray *reply = NULL;
+  if (!misbehave(frame.flags))
+    reply = (frame.flags & MUSTER_WIRE_TEST_FLAGS)
+                ? muster_wire_reply_error("test frame refused: not a test build")
+                : decode(decoder, &frame, data);
   if (mapped != NULL)
     munmap(mapped, mapped_len);
-  return send_reply(reply);
+  return reply == NULL || send_reply(reply);
 }
 
 /* zbar converts every QR code's text with iconv (it tries Shift-JIS, Latin-1 and Big5), and glibc

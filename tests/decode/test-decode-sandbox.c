@@ -141,12 +141,12 @@ test_same_as_in_process(Fixture *f, gconstpointer data)
 }
 
 /* Once locked down the helper cannot open a file or a socket: both are refused (EPERM),
- * and the helper, still alive, decodes the next frame. */
+ * and the helper, still alive and in step, decodes the next frame (either transport). */
 static void
 test_no_files_no_sockets(Fixture *f, gconstpointer data)
 {
   g_autoptr(MusterDecodeSandbox) sandbox =
-      sandbox_new("MUSTER_DECODE_HELPER_TEST", MUSTER_DECODE_SANDBOX_MEMFD, 5000);
+      sandbox_new("MUSTER_DECODE_HELPER_TEST", GPOINTER_TO_INT(data), 5000);
   assert_decodes(sandbox, f->qr_frame);
   g_autoptr(GError) error = NULL;
   g_assert_null(
@@ -372,7 +372,10 @@ main(int argc, char **argv)
       test_same_as_in_process);
   add("/decode-sandbox/same-as-in-process/socket", GINT_TO_POINTER(MUSTER_DECODE_SANDBOX_SOCKET),
       test_same_as_in_process);
-  add("/decode-sandbox/no-files-no-sockets", NULL, test_no_files_no_sockets);
+  add("/decode-sandbox/no-files-no-sockets/memfd", GINT_TO_POINTER(MUSTER_DECODE_SANDBOX_MEMFD),
+      test_no_files_no_sockets);
+  add("/decode-sandbox/no-files-no-sockets/socket", GINT_TO_POINTER(MUSTER_DECODE_SANDBOX_SOCKET),
+      test_no_files_no_sockets);
   add("/decode-sandbox/crash-costs-one-frame", NULL, test_crash_costs_one_frame);
   add("/decode-sandbox/hang-killed-at-timeout", NULL, test_hang_killed_at_timeout);
   add("/decode-sandbox/garbage-refused", NULL, test_garbage_refused);
