@@ -36,7 +36,11 @@ extern char **environ;
 #define HELPER_FD_CHANNEL 3 /* as helper/lockdown.h */
 #define HELPER_FD_PIXELS 4
 
-G_DEFINE_QUARK(muster - decode - sandbox - error - quark, muster_decode_sandbox_error)
+GQuark
+muster_decode_sandbox_error_quark(void)
+{
+  return g_quark_from_static_string("muster-decode-sandbox-error-quark");
+}
 
 struct _MusterDecodeSandbox {
   MusterDecodeSandboxOptions options;
