@@ -14,8 +14,8 @@
  *
  * Limits: RLIMIT_AS (512 MiB: a 40-megapixel frame, its copies and the decoders' state
  * fit; a decoder bug that allocates without end does not take the kiosk's memory with
- * it), RLIMIT_NOFILE 0 (no new descriptor, even if the filter had a hole), RLIMIT_FSIZE 0
- * and RLIMIT_NPROC 0, and RLIMIT_CPU as a backstop to the client's per-frame timeout,
+ * it), RLIMIT_NOFILE 0 (no new descriptor, even if the filter had a hole), RLIMIT_NPROC
+ * and RLIMIT_CORE 0, and RLIMIT_CPU as a backstop to the client's per-frame timeout,
  * re-armed before each frame (muster_helper_arm_cpu_limit()), since the limit counts the
  * process's whole life and a camera's helper lives for hours.
  */
@@ -74,8 +74,9 @@ set_limits(GError **error)
   if (!set_limit(RLIMIT_AS, ADDRESS_SPACE_BYTES, "RLIMIT_AS", error))
     return FALSE;
 #endif
+  /* No RLIMIT_FSIZE: stderr may be a file (muster ... 2>log), and a message would then
+   * kill the helper (SIGXFSZ); it cannot open any other. */
   return set_limit(RLIMIT_NOFILE, 0, "RLIMIT_NOFILE", error) &&
-         set_limit(RLIMIT_FSIZE, 0, "RLIMIT_FSIZE", error) &&
          set_limit(RLIMIT_NPROC, 0, "RLIMIT_NPROC", error) &&
          set_limit(RLIMIT_CORE, 0, "RLIMIT_CORE", error);
 }
