@@ -8,6 +8,7 @@
  *   height=480
  *   absent-frames=5         # a mark is a new scan after this many frames out of view...
  *   absent-ms=800           # ...and this long
+ *   decode-sandbox=true     # decode in the sandboxed helper (default); false: in-process
  *
  * Without a readers file the camera at /dev/video0, if there is one, is used.
  */
@@ -17,20 +18,40 @@
 
 #define DEFAULT_DEVICE "/dev/video0"
 
-/* An optional non-negative integer key; FALSE with error when it is not one. */
+typedef gint (*KeyGetter)(GKeyFile *file, const char *group, const char *key, GError **error);
+
+/* An optional key, read by get (a whole number ≥ 0 or a boolean); FALSE with an error
+ * saying what it must be when it is not one. */
 static gboolean
-get_uint(GKeyFile *file, const char *group, const char *key, guint *value, GError **error)
+get_key(GKeyFile *file, const char *group, const char *key, KeyGetter get, const char *must_be,
+        gint *value, GError **error)
 {
   if (!g_key_file_has_key(file, group, key, NULL))
     return TRUE;
   g_autoptr(GError) local = NULL;
-  gint v = g_key_file_get_integer(file, group, key, &local);
+  gint v = get(file, group, key, &local);
   if (local != NULL || v < 0) {
-    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, "%s must be a whole number ≥ 0", key);
+    g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID, "%s must be %s", key, must_be);
     return FALSE;
   }
+  *value = v;
+  return TRUE;
+}
+
+static gboolean
+get_uint(GKeyFile *file, const char *group, const char *key, guint *value, GError **error)
+{
+  gint v = (gint)*value;
+  if (!get_key(file, group, key, g_key_file_get_integer, "a whole number ≥ 0", &v, error))
+    return FALSE;
   *value = (guint)v;
   return TRUE;
+}
+
+static gboolean
+get_bool(GKeyFile *file, const char *group, const char *key, gboolean *value, GError **error)
+{
+  return get_key(file, group, key, g_key_file_get_boolean, "true or false", value, error);
 }
 
 static gboolean
@@ -50,7 +71,8 @@ camera_create(const char *name, GKeyFile *file, const char *group, GPtrArray *re
       muster_camera_reader_new_with_source(id, muster_zbar_video_source_new(device, width, height));
   muster_camera_reader_get_settings(reader, &settings);
   if (!get_uint(file, group, "absent-frames", &settings.absent_frames, error) ||
-      !get_uint(file, group, "absent-ms", &settings.absent_ms, error)) {
+      !get_uint(file, group, "absent-ms", &settings.absent_ms, error) ||
+      !get_bool(file, group, "decode-sandbox", &settings.decode_sandbox, error)) {
     g_object_unref(reader);
     return FALSE;
   }

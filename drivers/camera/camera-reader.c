@@ -3,10 +3,19 @@
  *
  * The camera's steps for MusterReader's lifecycle (drivers/lifecycle.c), which runs them
  * on a thread of the reader's own with a backoff between attempts: zbar's video calls
- * block and decoding a frame takes tens of milliseconds, neither may hold up the main
- * loop. A camera that cannot be opened is FAILED; one that fails or stalls once open is
- * GONE (DISCONNECTED). stop() interrupts the frame source's wait and joins the thread, so
- * once it returns no frame is being decoded and MusterReader drops anything still queued.
+ * block, and must not hold up the main loop. A camera that cannot be opened is FAILED;
+ * one that fails or stalls once open is GONE (DISCONNECTED). stop() interrupts the frame
+ * source's wait and joins the thread, then teardown joins the decode worker, so once it
+ * returns no frame is being decoded and MusterReader drops anything still queued.
+ *
+ * Frames are decoded on a worker thread (decode-worker.h), by default in the sandboxed
+ * helper (decode/decode-sandbox.h): the capture thread hands a frame over when no decode
+ * is in flight and skips it otherwise (counted), so the camera is read at its own rate
+ * and nothing queues. The worker debounces and emits the scans; the debounce has a lock
+ * of its own because a reopen (the capture thread) resets it. A frame the helper failed
+ * on is reported (READY with the reason in last-error) and costs that frame only; a
+ * helper that keeps failing is a fault: the read step fails (FAILED, retried with
+ * backoff), and the sandbox tries again at the next open.
  *
  * Each decoded symbol becomes a scan with its exact bytes (GS/RS/EOT kept), its text,
  * and the marking muster_payload_parse_barcode() finds in it, the same parser a USB
@@ -21,7 +30,9 @@
 #include <string.h>
 
 #include "core/muster-error.h"
+#include "decode/decode-sandbox.h"
 #include "decode/decoder.h"
+#include "drivers/camera/decode-worker.h"
 #include "drivers/debounce.h"
 #include "marking/payload.h"
 
@@ -33,10 +44,12 @@ struct _MusterCameraReader {
   MusterFrameSource *source;
   MusterCameraReaderSettings settings;
   MusterCameraReaderSettings active; /* the running reader's copy, set at setup */
-  MusterDecoder *decoder;            /* from setup to teardown */
+  MusterDecodeWorker *worker;        /* from setup to teardown */
+  GMutex debounce_lock;              /* the worker feeds the debounce, a reopen resets it */
   MusterDebounce *debounce;          /* from setup to teardown */
   gint64 last_frame_us;              /* the stall clock */
-  gint n_frames;                     /* atomic */
+  gint n_frames;                     /* decoded, atomic */
+  gint n_skipped;                    /* arrived while a decode was in flight, atomic */
   GMutex latest_lock;                /* guards the three below: snapshots come from any thread */
   MusterGreyImage *latest;           /* the newest frame, kept for snapshots */
   gint64 latest_at;                  /* monotonic µs it arrived */
@@ -53,6 +66,8 @@ static const MusterCameraReaderSettings default_settings = {
     .retry_initial_ms = 500,
     .retry_max_ms = 30000,
     .snapshot_max_ms = 2000,
+    .decode_sandbox = TRUE,
+    .keep_every_frame = FALSE,
 };
 
 static MusterScan *
@@ -81,25 +96,42 @@ symbol_key(const MusterSymbol *symbol)
   return g_strconcat(symbol->symbology, ":", b64, NULL);
 }
 
+/* A frame not decoded: said in last-error. A sandbox fault is the read step's to report
+ * (camera_read()). */
 static void
-process_frame(MusterCameraReader *self, const MusterGreyImage *frame)
+report_not_decoded(MusterCameraReader *self, const GError *error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) symbols = muster_decoder_decode(self->decoder, frame, &error);
+  g_autofree char *msg = NULL;
+  if (g_error_matches(error, MUSTER_DECODE_SANDBOX_ERROR, MUSTER_DECODE_SANDBOX_ERROR_FAULT))
+    return;
+  if (error->domain == MUSTER_DECODE_SANDBOX_ERROR)
+    msg = g_strdup_printf("camera frame not decoded: %s", error->message);
+  else /* too large to decode: the camera is misconfigured, say so */
+    msg = g_strdup_printf("camera frame not decoded: %s; choose a smaller resolution",
+                          error->message);
+  muster_reader_set_state(MUSTER_READER(self), MUSTER_READER_STATE_READY, msg);
+}
+
+/* The worker's done(), on its thread: new marks become scans. A frame not decoded is no
+ * frame for the debounce (the marks were not out of view, only unread). */
+static void
+frame_decoded(GPtrArray *symbols, const GError *error, gpointer data)
+{
+  MusterCameraReader *self = data;
   gint64 now = g_get_monotonic_time();
-  if (symbols == NULL) {
-    /* A frame too large to decode: the camera is misconfigured, say so. */
-    g_autofree char *msg = g_strdup_printf(
-        "camera frame not decoded: %s; choose a smaller resolution", error->message);
-    muster_reader_set_state(MUSTER_READER(self), MUSTER_READER_STATE_READY, msg);
-  }
+  if (symbols == NULL)
+    report_not_decoded(self, error);
+  g_mutex_lock(&self->debounce_lock);
   for (guint i = 0; symbols != NULL && i < symbols->len; i++) {
     const MusterSymbol *symbol = symbols->pdata[i];
     g_autofree char *key = symbol_key(symbol);
     if (muster_debounce_seen(self->debounce, key, now))
       muster_reader_emit_scan(MUSTER_READER(self), scan_from_symbol(symbol));
   }
-  muster_debounce_end_frame(self->debounce, now);
+  if (symbols != NULL)
+    muster_debounce_end_frame(self->debounce, now);
+  g_mutex_unlock(&self->debounce_lock);
+  g_atomic_int_inc(&self->n_frames); /* decoded or failed: done with */
 }
 
 /* Keeps frame (taken) as the newest, or forgets the newest when frame is NULL. The
@@ -125,8 +157,9 @@ camera_setup(MusterReader *reader, GError **error)
   g_mutex_lock(&self->latest_lock);
   self->snapshot_max_us = (gint64)self->active.snapshot_max_ms * 1000;
   g_mutex_unlock(&self->latest_lock);
-  self->decoder = muster_decoder_new(self->active.dmtx_budget_ms);
   self->debounce = muster_debounce_new(self->active.absent_frames, self->active.absent_ms);
+  MusterDecodeWorkerOptions options = {self->active.decode_sandbox, self->active.dmtx_budget_ms, 0};
+  self->worker = muster_decode_worker_new(&options, frame_decoded, self);
   MusterReaderBackoff backoff = {self->active.retry_initial_ms, self->active.retry_max_ms, 0};
   muster_reader_set_backoff(reader, &backoff);
   return TRUE;
@@ -139,25 +172,40 @@ camera_open(MusterReader *reader, GError **error)
   if (!self->source->funcs->open(self->source, error))
     return FALSE; /* FAILED, the source saying why: absent, busy, not a camera */
   /* What is in view after a reopen is read again: it may be another weapon. */
+  g_mutex_lock(&self->debounce_lock);
   muster_debounce_reset(self->debounce);
+  g_mutex_unlock(&self->debounce_lock);
   self->last_frame_us = g_get_monotonic_time();
   return TRUE;
 }
 
+/* The frame to the decode worker, or skipped while it is busy; and kept as the newest
+ * (before the worker counts it: a counted frame is a still). */
+static void
+hand_over(MusterCameraReader *self, MusterGreyImage *frame)
+{
+  keep_latest(self, frame); /* still ours to read: only this thread replaces it */
+  if (!muster_decode_worker_offer(self->worker, frame, self->active.keep_every_frame))
+    g_atomic_int_inc(&self->n_skipped);
+}
+
 /* One frame, or a wait of FRAME_WAIT_MS for one; FALSE (GONE) when the camera failed or
- * sent nothing for stall_ms. */
+ * sent nothing for stall_ms, FALSE (FAILED) when its frames cannot be decoded at all. */
 static gboolean
 camera_read(MusterReader *reader, GError **error)
 {
   MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
   g_autoptr(GError) local = NULL;
-  g_autoptr(MusterGreyImage) frame =
-      self->source->funcs->next_frame(self->source, FRAME_WAIT_MS, &local);
+  g_autoptr(GError) fault = muster_decode_worker_take_fault(self->worker);
+  if (fault != NULL) {
+    g_set_error(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_FAILED,
+                "camera frames cannot be decoded: %s", fault->message);
+    return FALSE;
+  }
+  MusterGreyImage *frame = self->source->funcs->next_frame(self->source, FRAME_WAIT_MS, &local);
   if (frame != NULL) {
     self->last_frame_us = g_get_monotonic_time();
-    process_frame(self, frame);
-    keep_latest(self, g_steal_pointer(&frame));
-    g_atomic_int_inc(&self->n_frames); /* after keep_latest: a counted frame is a still */
+    hand_over(self, frame);
   } else if (local != NULL) {
     g_set_error_literal(error, MUSTER_READER_ERROR, MUSTER_READER_ERROR_GONE, local->message);
     return FALSE;
@@ -181,7 +229,7 @@ static void
 camera_teardown(MusterReader *reader)
 {
   MusterCameraReader *self = MUSTER_CAMERA_READER(reader);
-  g_clear_pointer(&self->decoder, muster_decoder_free);
+  g_clear_pointer(&self->worker, muster_decode_worker_free); /* first: it feeds the debounce */
   g_clear_pointer(&self->debounce, muster_debounce_free);
 }
 
@@ -207,6 +255,7 @@ muster_camera_reader_finalize(GObject *object)
   muster_frame_source_free(self->source);
   muster_grey_image_free(self->latest);
   g_mutex_clear(&self->latest_lock);
+  g_mutex_clear(&self->debounce_lock);
   G_OBJECT_CLASS(muster_camera_reader_parent_class)->finalize(object);
 }
 
@@ -228,6 +277,7 @@ static void
 muster_camera_reader_init(MusterCameraReader *self)
 {
   g_mutex_init(&self->latest_lock);
+  g_mutex_init(&self->debounce_lock);
   self->settings = default_settings;
 }
 
@@ -265,6 +315,12 @@ guint
 muster_camera_reader_get_n_frames(MusterCameraReader *self)
 {
   return (guint)g_atomic_int_get(&self->n_frames);
+}
+
+guint
+muster_camera_reader_get_n_skipped(MusterCameraReader *self)
+{
+  return (guint)g_atomic_int_get(&self->n_skipped);
 }
 
 MusterGreyImage *

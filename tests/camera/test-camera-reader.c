@@ -29,7 +29,11 @@ typedef struct {
 
 typedef struct {
   MusterFrameSource parent;
-  GAsyncQueue *items; /* Item* */
+  GAsyncQueue *items;    /* Item* */
+  GMutex lock;           /* guards held and period_ms */
+  MusterGreyImage *held; /* a frame delivered every period_ms while no item is queued */
+  guint period_ms;
+  gint delivered;     /* held frames delivered, atomic */
   gint open_failures; /* opens that fail before one succeeds */
   gint opens;         /* attempts, atomic */
   gint interrupted;   /* atomic */
@@ -58,15 +62,31 @@ test_open(MusterFrameSource *base, GError **error)
   return TRUE;
 }
 
+/* A copy of the held frame, and how long a camera takes to deliver it. */
+static MusterGreyImage *
+copy_held(TestSource *self, guint *period_ms)
+{
+  g_mutex_lock(&self->lock);
+  MusterGreyImage *held = self->held != NULL ? muster_grey_image_copy(self->held) : NULL;
+  *period_ms = self->period_ms;
+  g_mutex_unlock(&self->lock);
+  return held;
+}
+
 static MusterGreyImage *
 test_next_frame(MusterFrameSource *base, guint timeout_ms, GError **error)
 {
   TestSource *self = (TestSource *)base;
   if (g_atomic_int_get(&self->interrupted))
     return NULL;
-  Item *item = g_async_queue_timeout_pop(self->items, (guint64)timeout_ms * 1000);
+  guint period_ms = 0;
+  g_autoptr(MusterGreyImage) held = copy_held(self, &period_ms);
+  guint wait_ms = held != NULL ? MIN(period_ms, timeout_ms) : timeout_ms;
+  Item *item = g_async_queue_timeout_pop(self->items, (guint64)wait_ms * 1000);
+  if (item == NULL && held != NULL)
+    g_atomic_int_inc(&self->delivered);
   if (item == NULL)
-    return NULL;
+    return g_steal_pointer(&held);
   MusterGreyImage *frame = NULL;
   if (item->kind == ITEM_UNPLUG)
     g_set_error(error, MUSTER_ERROR, MUSTER_ERROR_IO, "test camera went away");
@@ -97,6 +117,8 @@ test_free(MusterFrameSource *base)
 {
   TestSource *self = (TestSource *)base;
   g_async_queue_unref(self->items);
+  muster_grey_image_free(self->held);
+  g_mutex_clear(&self->lock);
   g_free(self);
 }
 
@@ -114,6 +136,7 @@ test_source_new(gint open_failures)
   TestSource *self = g_new0(TestSource, 1);
   self->parent.funcs = &test_funcs;
   self->items = g_async_queue_new_full(item_free);
+  g_mutex_init(&self->lock);
   self->open_failures = open_failures;
   return self;
 }
@@ -125,6 +148,19 @@ push_frame(TestSource *source, const MusterGreyImage *frame)
   item->kind = ITEM_FRAME;
   item->frame = muster_grey_image_copy(frame);
   g_async_queue_push(source->items, item);
+}
+
+/* A camera at a frame rate: frame (NULL: none) delivered every period_ms. */
+static void
+hold_frame(TestSource *source, const MusterGreyImage *frame, guint period_ms)
+{
+  MusterGreyImage *copy = frame != NULL ? muster_grey_image_copy(frame) : NULL;
+  g_mutex_lock(&source->lock);
+  MusterGreyImage *old = source->held;
+  source->held = copy;
+  source->period_ms = period_ms;
+  g_mutex_unlock(&source->lock);
+  muster_grey_image_free(old);
 }
 
 static void
@@ -146,6 +182,9 @@ typedef struct {
   MusterGreyImage *empty, *dm, *qr, *dm_qr;
   const char *dm_bytes;
 } Fixture;
+
+/* A fixture's data: the opens that fail, or'ed with this to decode in-process. */
+#define IN_PROCESS 0x100
 
 #define DM_DATA "[)>\\R06\\G17V1A2B3\\G1PAK47\\GSGL-123456\\R\\E"
 #define DM_BYTES \
@@ -199,7 +238,7 @@ fixture_setup(Fixture *f, gconstpointer data)
   f->dm_qr = frame_with(dm, qr, 4);
   f->scans = g_ptr_array_new_with_free_func((GDestroyNotify)muster_scan_free);
   f->states = g_ptr_array_new_with_free_func(g_free);
-  f->source = test_source_new(GPOINTER_TO_INT(data));
+  f->source = test_source_new(GPOINTER_TO_INT(data) & ~IN_PROCESS);
   f->reader = muster_camera_reader_new_with_source("camera:test", &f->source->parent);
   MusterCameraReaderSettings settings;
   muster_camera_reader_get_settings(f->reader, &settings);
@@ -210,6 +249,11 @@ fixture_setup(Fixture *f, gconstpointer data)
   settings.retry_max_ms = 100;
   /* More than a kiosk's 120 ms, so a loaded CI machine still finds every Data Matrix. */
   settings.dmtx_budget_ms = 400;
+  /* Every frame pushed is decoded: what these tests assert is the path of each frame.
+   * The frame-rate tests below turn skipping back on. */
+  settings.keep_every_frame = TRUE;
+  g_assert_true(settings.decode_sandbox); /* the default */
+  settings.decode_sandbox = (GPOINTER_TO_INT(data) & IN_PROCESS) == 0;
   muster_camera_reader_set_settings(f->reader, &settings);
   g_signal_connect(f->reader, "scan", G_CALLBACK(on_scan), f);
   g_signal_connect(f->reader, "notify::state", G_CALLBACK(on_state), f);
@@ -444,6 +488,140 @@ test_stop_and_restart(Fixture *f, gconstpointer data)
   assert_scans(f, expected);
 }
 
+/* ---- At frame rate: decoding on a worker, frames skipped while it is busy ------- */
+
+static void
+set_frame_rate_mode(Fixture *f, guint dmtx_budget_ms)
+{
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(f->reader, &settings);
+  settings.keep_every_frame = FALSE; /* the default: a camera does not wait */
+  settings.dmtx_budget_ms = dmtx_budget_ms;
+  muster_camera_reader_set_settings(f->reader, &settings);
+}
+
+/* Runs the main loop for ms. */
+static void
+run_for(guint ms)
+{
+  gint64 until = g_get_monotonic_time() + (gint64)ms * 1000;
+  while (g_get_monotonic_time() < until) {
+    g_main_context_iteration(NULL, FALSE);
+    g_usleep(1000);
+  }
+}
+
+static gboolean
+all_handled(Fixture *f, gconstpointer arg)
+{
+  guint handled =
+      muster_camera_reader_get_n_frames(f->reader) + muster_camera_reader_get_n_skipped(f->reader);
+  return handled >= (guint)g_atomic_int_get(&f->source->delivered) && !g_main_context_pending(NULL);
+}
+
+/* A camera faster than the decoder: frames that arrive while one is being decoded are
+ * skipped, every frame is either decoded or skipped (none waits in a queue), and a mark
+ * held steady is one scan. */
+static void
+test_frame_rate_skips(Fixture *f, gconstpointer data)
+{
+  set_frame_rate_mode(f, 120);
+  hold_frame(f->source, f->dm, 2); /* 500 frames a second */
+  start(f);
+  run_for(2000);
+  hold_frame(f->source, NULL, 0);
+  wait_for(f, all_handled, NULL, "every frame decoded or skipped");
+  guint delivered = (guint)g_atomic_int_get(&f->source->delivered);
+  guint decoded = muster_camera_reader_get_n_frames(f->reader);
+  guint skipped = muster_camera_reader_get_n_skipped(f->reader);
+  g_test_message("%u frames: %u decoded, %u skipped", delivered, decoded, skipped);
+  g_assert_cmpuint(decoded + skipped, ==, delivered);
+  g_assert_cmpuint(decoded, >=, 2);
+  g_assert_cmpuint(skipped, >, decoded);
+  g_assert_cmpint(g_async_queue_length(f->source->items), <=, 0); /* < 0: a reader waits */
+  const char *one[] = {"datamatrix", NULL};
+  assert_scans(f, one);
+}
+
+/* A mark held in view for 10 s at 30 frames a second, the debounce at its defaults, is
+ * one scan; out of view long enough and back, it is a second one. */
+static void
+test_frame_rate_held_mark_once(Fixture *f, gconstpointer data)
+{
+  set_frame_rate_mode(f, 120);
+  MusterCameraReaderSettings settings;
+  muster_camera_reader_get_settings(f->reader, &settings);
+  settings.absent_frames = 5;
+  settings.absent_ms = 800;
+  muster_camera_reader_set_settings(f->reader, &settings);
+  hold_frame(f->source, f->dm, 33);
+  start(f);
+  run_for(10000);
+  const char *one[] = {"datamatrix", NULL};
+  assert_scans(f, one);
+  guint decoded = muster_camera_reader_get_n_frames(f->reader);
+  g_test_message("10 s held: %u frames decoded, %u skipped", decoded,
+                 muster_camera_reader_get_n_skipped(f->reader));
+  g_assert_cmpuint(decoded, >=, 20);
+  hold_frame(f->source, f->empty, 33);
+  run_for(2000);
+  hold_frame(f->source, f->dm, 33);
+  run_for(1000);
+  hold_frame(f->source, NULL, 0);
+  wait_for(f, all_handled, NULL, "every frame decoded or skipped");
+  const char *two[] = {"datamatrix", "datamatrix", NULL};
+  assert_scans(f, two);
+}
+
+/* stop() while a frame is being decoded: it waits for that decode, returns, and nothing
+ * is delivered after it. */
+static void
+test_frame_rate_stop_in_flight(Fixture *f, gconstpointer data)
+{
+  set_frame_rate_mode(f, 600); /* a frame without a Data Matrix takes the whole budget */
+  hold_frame(f->source, f->dm_qr, 2);
+  start(f);
+  wait_for(f, all_handled, NULL, "a frame"); /* the helper is up... */
+  while (g_atomic_int_get(&f->source->delivered) < 3)
+    g_usleep(1000);
+  hold_frame(f->source, f->empty, 2); /* ...and a long decode in flight */
+  run_for(100);
+  gint64 t0 = g_get_monotonic_time();
+  muster_reader_stop(MUSTER_READER(f->reader));
+  gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+  g_test_message("stopped in %" G_GINT64_FORMAT " ms", ms);
+  g_assert_cmpint(ms, <, 3000);
+  g_assert_cmpint(muster_reader_get_state(MUSTER_READER(f->reader)), ==,
+                  MUSTER_READER_STATE_STOPPED);
+  guint scans = f->scans->len;
+  run_for(200);
+  g_assert_cmpuint(f->scans->len, ==, scans);
+}
+
+/* A decoder helper that cannot run: each frame says why, and after three in a row the
+ * reader is failed with the reason, and retried. */
+static void
+test_sandbox_fault(Fixture *f, gconstpointer data)
+{
+  g_autofree char *helper = g_strdup(g_getenv("MUSTER_DECODE_HELPER"));
+  g_setenv("MUSTER_DECODE_HELPER", "/nonexistent/muster-decode-helper", TRUE);
+  start(f);
+  guint n = 0;
+  push_n(f, f->qr, 3, &n);
+  wait_for(f, has_stalled,
+           "failed: camera frames cannot be decoded: the decoder helper "
+           "/nonexistent/muster-decode-helper failed on 3 frames in a row",
+           "the fault");
+  g_autofree char *error = muster_reader_dup_last_error(MUSTER_READER(f->reader));
+  g_test_message("%s", error);
+  g_assert_nonnull(strstr(error, "retrying in"));
+  g_assert_nonnull(strstr(error, "decode-sandbox=false"));
+  g_assert_cmpuint(f->scans->len, ==, 0);
+  wait_for(f, opened_twice_and_ready, NULL, "the reopen");
+  muster_reader_stop(MUSTER_READER(f->reader));
+  g_setenv("MUSTER_DECODE_HELPER", helper, TRUE);
+}
+
 /* ---- Snapshots: the still a kiosk photographs an unmarked item with ------------ */
 
 static void
@@ -480,7 +658,9 @@ test_snapshot_latest_frame(Fixture *f, gconstpointer data)
   g_assert_null(muster_camera_reader_snapshot(f->reader));
 }
 
-/* A frame older than snapshot_max_ms is no still of now; the next frame is. */
+/* A frame older than snapshot_max_ms is no still of now; the next frame is. A frame's
+ * age counts from its arrival, not from the end of its decode: a short libdmtx search,
+ * in-process (add() below), so that the decode takes little of the 150 ms. */
 static void
 test_snapshot_stale(Fixture *f, gconstpointer data)
 {
@@ -488,6 +668,7 @@ test_snapshot_stale(Fixture *f, gconstpointer data)
   muster_camera_reader_get_settings(f->reader, &settings);
   g_assert_cmpuint(settings.snapshot_max_ms, ==, 2000); /* the default */
   settings.snapshot_max_ms = 150;
+  settings.dmtx_budget_ms = 10;
   muster_camera_reader_set_settings(f->reader, &settings);
   start(f);
   guint n = 0;
@@ -617,8 +798,9 @@ test_driver(void)
 {
   g_autoptr(GKeyFile) file = g_key_file_new();
   const char *text = "[reader bench]\nkind=camera\ndevice=/nonexistent/video3\nwidth=320\n"
-                     "height=240\nabsent-frames=2\nabsent-ms=100\n"
-                     "[reader bad]\nkind=camera\nabsent-ms=soon\n";
+                     "height=240\nabsent-frames=2\nabsent-ms=100\ndecode-sandbox=false\n"
+                     "[reader bad]\nkind=camera\nabsent-ms=soon\n"
+                     "[reader bad2]\nkind=camera\ndecode-sandbox=maybe\n";
   g_assert_true(g_key_file_load_from_data(file, text, -1, G_KEY_FILE_NONE, NULL));
   g_autoptr(GPtrArray) readers = g_ptr_array_new_with_free_func(g_object_unref);
   g_autoptr(GError) error = NULL;
@@ -632,9 +814,14 @@ test_driver(void)
   muster_camera_reader_get_settings(reader, &settings);
   g_assert_cmpuint(settings.absent_frames, ==, 2);
   g_assert_cmpuint(settings.absent_ms, ==, 100);
+  g_assert_false(settings.decode_sandbox);
   g_assert_false(muster_camera_driver.create("bad", file, "reader bad", readers, &error));
   g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
   g_assert_nonnull(strstr(error->message, "absent-ms"));
+  g_clear_error(&error);
+  g_assert_false(muster_camera_driver.create("bad2", file, "reader bad2", readers, &error));
+  g_assert_error(error, MUSTER_ERROR, MUSTER_ERROR_INVALID);
+  g_assert_nonnull(strstr(error->message, "decode-sandbox"));
   g_assert_cmpuint(readers->len, ==, 1);
 }
 
@@ -650,13 +837,19 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/camera/driver", test_driver);
   add("/camera/one-scan-per-mark-in-view", 0, test_one_scan_per_mark_in_view);
+  add("/camera/in-process/one-scan-per-mark-in-view", IN_PROCESS, test_one_scan_per_mark_in_view);
+  add("/camera/frame-rate/skips-while-decoding", 0, test_frame_rate_skips);
+  add("/camera/frame-rate/skips-while-decoding-in-process", IN_PROCESS, test_frame_rate_skips);
+  add("/camera/frame-rate/held-mark-counts-once", 0, test_frame_rate_held_mark_once);
+  add("/camera/frame-rate/stop-while-decoding", 0, test_frame_rate_stop_in_flight);
+  add("/camera/sandbox-fault", 0, test_sandbox_fault);
   add("/camera/debounce-by-time", 0, test_debounce_by_time);
   add("/camera/unplug-and-reopen", 0, test_unplug_and_reopen);
   add("/camera/open-fails-then-recovers", 2, test_open_fails_then_recovers);
   add("/camera/stall", 0, test_stall);
   add("/camera/stop-and-restart", 0, test_stop_and_restart);
   add("/camera/snapshot/latest-frame", 0, test_snapshot_latest_frame);
-  add("/camera/snapshot/stale", 0, test_snapshot_stale);
+  add("/camera/snapshot/stale", IN_PROCESS, test_snapshot_stale);
   add("/camera/snapshot/after-unplug", 0, test_snapshot_after_unplug);
   add("/camera/snapshot/threads", 0, test_snapshot_threads);
   g_test_add_data_func("/camera/zbar-video/not-a-camera", NULL, test_zbar_video_not_a_camera);
