@@ -4,7 +4,8 @@
  * each result into malloc'd C structs. Every exception stops here.
  *
  * Hints: tryHarder, tryRotate and tryDownscale stay on (libzxing's defaults: rotated and
- * small symbols, the image pyramid); only our symbologies are enabled, and EAN/UPC
+ * small symbols, the image pyramid; MUSTER_ZXING_QUICK turns tryHarder off, which scans
+ * a few rows instead of every one); only our symbologies are enabled, and EAN/UPC
  * add-ons are ignored (they turn one EAN into two readings). The binarizer is the
  * default LocalAverage, which copes with uneven light on metal.
  */
@@ -54,7 +55,7 @@ fail(char *error, size_t size, const char *what)
 }
 
 ZXing::DecodeHints
-hints_for(MusterZxingFormats formats)
+hints_for(MusterZxingFormats formats, bool quick)
 {
   ZXing::DecodeHints hints;
   hints.setEanAddOnSymbol(ZXing::EanAddOnSymbol::Ignore);
@@ -68,6 +69,8 @@ hints_for(MusterZxingFormats formats)
      * Result::operator== (and its assertion) is ever called. */
     hints.setMaxNumberOfSymbols(1);
   }
+  if (quick)
+    hints.setTryHarder(false);
   return hints;
 }
 
@@ -105,10 +108,10 @@ copy_result(const ZXing::Result &r, MusterZxingSymbol *s)
 
 int
 read(const uint8_t *pixels, int width, int height, int stride, MusterZxingFormats formats,
-     MusterZxingSymbol **symbols)
+     bool quick, MusterZxingSymbol **symbols)
 {
   ZXing::ImageView view(pixels, width, height, ZXing::ImageFormat::Lum, stride);
-  ZXing::Results results = ZXing::ReadBarcodes(view, hints_for(formats));
+  ZXing::Results results = ZXing::ReadBarcodes(view, hints_for(formats, quick));
   if (results.empty())
     return 0;
   auto *out =
@@ -145,10 +148,12 @@ muster_zxing_read(const uint8_t *pixels, int width, int height, int stride,
     return fail(error, error_size, "not an image (no pixels, no size, or rows shorter than wide)");
   if (static_cast<uint64_t>(stride) * static_cast<uint64_t>(height) > MUSTER_ZXING_MAX_PIXELS)
     return fail(error, error_size, "the image is too large for zxing-cpp");
-  if (formats != MUSTER_ZXING_MATRIX && formats != MUSTER_ZXING_LINEAR)
+  bool quick = (formats & MUSTER_ZXING_QUICK) != 0;
+  auto kind = static_cast<MusterZxingFormats>(formats & ~MUSTER_ZXING_QUICK);
+  if (kind != MUSTER_ZXING_MATRIX && kind != MUSTER_ZXING_LINEAR)
     return fail(error, error_size, "matrix and linear symbols are read in separate calls");
   try {
-    return read(pixels, width, height, stride, formats, symbols);
+    return read(pixels, width, height, stride, kind, quick, symbols);
   } catch (const std::exception &e) {
     return fail(error, error_size, e.what());
   } catch (...) {

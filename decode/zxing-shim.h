@@ -12,7 +12,7 @@
  *    matrix results are compared by position before the assertion;
  *  - MUSTER_ZXING_LINEAR (Code 128, Code 39, EAN/UPC) reads at most one symbol a call
  *    (maxNumberOfSymbols = 1): the first result ends the search, nothing is compared.
- * The two cannot be asked for in one call.
+ * The two cannot be asked for in one call (MUSTER_ZXING_QUICK may be added to either).
  *
  * Thread-safe: each call is independent.
  */
@@ -31,6 +31,10 @@ extern "C" {
 typedef enum {
   MUSTER_ZXING_MATRIX = 1, /* Data Matrix (ECC200, DMRE), QR Code */
   MUSTER_ZXING_LINEAR = 2, /* Code 128, Code 39, EAN-13, EAN-8, UPC-A, UPC-E */
+  /* Or'ed with either: libzxing's tryHarder off. A linear search then scans about 32
+   * rows instead of every other one (0.1 ms instead of 6 ms on a 640×480 frame), and
+   * reads fewer symbols: for retries that must stay cheap. */
+  MUSTER_ZXING_QUICK = 4,
 } MusterZxingFormats;
 
 typedef struct {
