@@ -189,11 +189,13 @@ bytes_to_text(const guint8 *data, gsize len)
   return g_convert(latin1, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
 }
 
-/* The identifiers that say "GS1 element string" (FNC1 in first position). */
+/* The identifiers that say "GS1 element string" (FNC1 in first position); ]d8 is a GS1
+ * rectangular DMRE symbol (ISO/IEC 21471 adds 6 to Data Matrix's modifier). */
 static gboolean
 aim_is_gs1(const char *aim)
 {
-  return g_str_equal(aim, "]C1") || g_str_equal(aim, "]d2") || g_str_equal(aim, "]Q3");
+  return g_str_equal(aim, "]C1") || g_str_equal(aim, "]d2") || g_str_equal(aim, "]d8") ||
+         g_str_equal(aim, "]Q3");
 }
 
 /* A symbol in the form of docs/scan-data.md. zbar says "FNC1 first" with a leading GS

@@ -32,14 +32,15 @@ typedef struct {
                         "datamatrix" */
   char aim[4];       /* AIM symbology identifier: "]C0"/"]C1" Code 128 (GS1-128),
                         "]A0" Code 39, "]E0" EAN-13/UPC-A/UPC-E, "]E4" EAN-8,
-                        "]Q1"/"]Q3" QR (GS1), "]d1"/"]d2" Data Matrix (GS1) */
+                        "]Q1"/"]Q3" QR (GS1), "]d1"/"]d2" Data Matrix (GS1),
+                        "]d7"/"]d8" rectangular DMRE (GS1) */
   GBytes *raw;       /* the symbol's data (without the identifier): no leading FNC1,
                         later FNC1 separators as GS (0x1D); ISO/IEC 15434 RS, GS, EOT
                         kept */
   char *text;        /* raw as UTF-8 (Latin-1 when raw is not UTF-8), control characters
                         kept */
   gboolean gs1;      /* a GS1 element string (FNC1 in first position): the identifier
-                        is ]C1, ]d2 or ]Q3 */
+                        is ]C1, ]d2, ]d8 or ]Q3 */
   gboolean inverted; /* found by the inverted pass: a light-on-dark mark */
   int x, y;          /* about the symbol's centre, in image pixels */
 } MusterSymbol;
