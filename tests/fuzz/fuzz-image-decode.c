@@ -1,13 +1,14 @@
 /*
- * fuzz-image-decode.c: libFuzzer target over the image decoder (zbar + libdmtx) with raw
- * greyscale buffers, as a camera frame would arrive.
+ * fuzz-image-decode.c: libFuzzer target over the image decoder (zxing-cpp through its
+ * shim, and zbar) with raw greyscale buffers, as a camera frame would arrive.
  *
  * Input: the first byte gives the width (1..256), the rest are pixels row by row (the
  * last partial row is dropped). Any picture must decode without crashing, leaking or
  * reading outside the buffer; every symbol found must have a known symbology, text that
  * is valid UTF-8, and raw bytes. The corpus holds frames with real symbols (Code 128,
  * QR, Data Matrix, GS1, light-on-dark) so that the fuzzer starts inside the decoders'
- * deep paths, not only in their finders. libdmtx gets 20 ms per image to keep runs fast.
+ * deep paths, not only in their finders. The decoder runs zxing-cpp and zbar, and the
+ * thorough search, so that every pass of decoder.c is fuzzed.
  */
 #include "decode/decoder.h"
 
@@ -37,8 +38,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static MusterDecoder *decoder;
-  if (decoder == NULL)
-    decoder = muster_decoder_new(20);
+  if (decoder == NULL) {
+    decoder = muster_decoder_new(0);
+    muster_decoder_set_libraries(decoder, MUSTER_DECODER_ZXING | MUSTER_DECODER_ZBAR);
+    muster_decoder_set_thorough(decoder, TRUE);
+  }
   if (size < 2)
     return 0;
   guint width = (guint)data[0] + 1;
