@@ -12,26 +12,16 @@
  */
 #include "decode/decoder.h"
 
-#include <stdint.h>
-#include <stdlib.h>
+#include "support/fuzz-symbology.h"
+#include "support/fuzz-temp-db.h"
 
-static void
-check(gboolean ok)
-{
-  if (!ok)
-    abort();
-}
+#include <stdint.h>
 
 static void
 check_symbol(const MusterSymbol *s)
 {
-  static const char *const known[] = {"code128", "code39", "ean13",  "ean8",
-                                      "upca",    "upce",   "qrcode", "datamatrix"};
-  gboolean found = FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS(known); i++)
-    found = found || g_strcmp0(s->symbology, known[i]) == 0;
-  check(found);
-  check(s->raw != NULL && s->text != NULL && g_utf8_validate(s->text, -1, NULL));
+  fuzz_check(fuzz_known_symbology(s->symbology));
+  fuzz_check(s->raw != NULL && s->text != NULL && g_utf8_validate(s->text, -1, NULL));
 }
 
 int
@@ -53,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       muster_grey_image_new_from_data(data + 1, width, height, width);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) symbols = muster_decoder_decode(decoder, image, &error);
-  check(symbols != NULL && error == NULL);
+  fuzz_check(symbols != NULL && error == NULL);
   for (guint i = 0; i < symbols->len; i++)
     check_symbol(symbols->pdata[i]);
   return 0;

@@ -13,28 +13,17 @@
  * decoders, not only in its detectors.
  */
 #include "decode/zxing-shim.h"
+#include "support/fuzz-symbology.h"
+#include "support/fuzz-temp-db.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-static void
-check(int ok)
-{
-  if (!ok)
-    abort();
-}
 
 static void
 check_symbol(const MusterZxingSymbol *s)
 {
-  static const char *const known[] = {"code128", "code39", "ean13",  "ean8",
-                                      "upca",    "upce",   "qrcode", "datamatrix"};
-  int found = 0;
-  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-    found = found || strcmp(s->symbology, known[i]) == 0;
-  check(found);
-  check(strlen(s->aim) == 0 || (strlen(s->aim) == 3 && s->aim[0] == ']'));
-  check(s->data != NULL && s->data[s->len] == 0);
+  fuzz_check(fuzz_known_symbology(s->symbology));
+  fuzz_check(strlen(s->aim) == 0 || (strlen(s->aim) == 3 && s->aim[0] == ']'));
+  fuzz_check(s->data != NULL && s->data[s->len] == 0);
 }
 
 int
@@ -54,8 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   MusterZxingSymbol *symbols = NULL;
   char why[160];
   int n = muster_zxing_read(data + 2, width, height, stride, formats, &symbols, why, sizeof why);
-  check(n >= 0 || symbols == NULL);
-  check(formats & MUSTER_ZXING_LINEAR ? n <= 1 : 1);
+  fuzz_check(n >= 0 || symbols == NULL);
+  fuzz_check(!(formats & MUSTER_ZXING_LINEAR) || n <= 1);
   for (int i = 0; i < n; i++)
     check_symbol(&symbols[i]);
   muster_zxing_symbols_free(symbols, n);
