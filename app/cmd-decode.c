@@ -128,9 +128,7 @@ run_decode(int argc, char **argv)
   if (status != CLI_GO_ON)
     return status;
   g_autoptr(MusterDecoder) decoder = muster_decoder_new(0);
-  /* A photo is worth the time a camera frame is not: zbar's retries on blurred EAN/UPC,
-   * and Data Matrix searched far from the centre too. */
-  muster_decoder_set_libraries(decoder, MUSTER_DECODER_ZXING | MUSTER_DECODER_ZBAR);
+  /* A photo is worth the time a camera frame is not (decoder.h). */
   muster_decoder_set_thorough(decoder, TRUE);
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_array(b);

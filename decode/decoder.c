@@ -1,32 +1,27 @@
 /*
- * decoder.c: zxing-cpp for every symbology, zbar for blurred EAN/UPC (see decoder.h).
+ * decoder.c: zxing-cpp through its shim for every symbology (see decoder.h).
  *
  * Passes, cheapest first: zxing-cpp's matrix call (Data Matrix and QR, any number) and
  * its linear call (one 1D symbol: the only assertion-free way in libzxing 1.4, see
- * zxing-shim.h); then, only for a kind that found nothing, the same on the inverted
- * image (light-on-dark marks: laser-etched metal). Inverting ourselves tells us which
- * polarity a symbol was found in; libzxing 1.4 has no inverted search of its own.
+ * zxing-shim.h), each given the image as suits it (views_init); then, only for a kind
+ * that found nothing, the same on the inverted image (light-on-dark marks: laser-etched
+ * metal). Inverting ourselves tells us which polarity a symbol was found in; libzxing
+ * 1.4 has no inverted search of its own. A thorough search (a photograph, not a camera
+ * frame) adds libzxing's full 1D search and Data Matrix in the image's corners.
  *
- * zbar, when a decoder is given it (MUSTER_DECODER_ZBAR; `muster decode` does), is the
- * fallback for EAN/UPC that zxing-cpp did not read: with our smaller-size retries it
- * reads more of the badly blurred ones (decode/README.md has the figures). It costs a
- * camera frame without a 1D code 10 to 40 ms, so the camera's default is without it.
- *
- * Every symbol leaves here in the form of docs/scan-data.md: the AIM identifier, and the
- * data without a leading FNC1. zxing-cpp gives both; for zbar the identifier is derived
- * from the symbology and its GS1 flag, and a leading GS is dropped.
- *
+ * zbar runs only when a decoder is given it (the benchmark's comparison): on every set
+ * measured it read nothing that zxing-cpp with these passes did not (decode/README.md).
+ * Beside zxing-cpp it reads only where zxing-cpp found no 1D symbol. Its symbols get the
+ * AIM identifier derived from the symbology and its GS1 flag, and lose their leading GS.
  * zbar runs with ZBAR_CFG_BINARY so that QR bytes are not guessed into Shift-JIS or
  * UTF-8 by zbar; the bytes are turned into text here (UTF-8 if valid, else Latin-1, the
  * QR and Data Matrix default). ISBN and add-on symbologies stay off: they turn one EAN
- * into two readings.
+ * into two readings. EAN/UPC carry one mod-10 check digit, too weak to trust a zbar
+ * reading from a couple of scan lines: zbar's quality must reach
+ * ZBAR_MIN_QUALITY_WEAK_CHECK for them.
  *
- * zbar misses blurred or noisy 1D codes at full size that it reads once the image is
- * smaller (the blur shrinks below a module), so when it finds nothing it tries again at
- * 3/4 and 1/2 size. EAN/UPC carry one mod-10 check digit, too weak to trust a reading
- * from a couple of scan lines: zbar's quality (the number of scan lines that agreed) must
- * reach ZBAR_MIN_QUALITY_WEAK_CHECK for them. Both were set on ZXing's black-box images
- * (see tests/decode/test-zxing-blackbox.c), where they turn misreads into reads.
+ * Every symbol leaves here in the form of docs/scan-data.md: the AIM identifier, and the
+ * data without a leading FNC1.
  */
 #include "decode/decoder.h"
 
@@ -67,9 +62,6 @@ static const ZbarSymbology zbar_symbologies[] = {
     {ZBAR_QRCODE, "qrcode", "]Q1", "]Q3"},
 };
 
-/* What zbar still reads beside zxing-cpp: where it measurably reads more (README). */
-static const zbar_symbol_type_t zbar_kept[] = {ZBAR_EAN13, ZBAR_EAN8, ZBAR_UPCA, ZBAR_UPCE};
-
 void
 muster_symbol_free(MusterSymbol *symbol)
 {
@@ -94,27 +86,16 @@ muster_symbol_scan_data(const MusterSymbol *symbol)
   return g_bytes_new_take(out, aim_len + len);
 }
 
-static gboolean
-zbar_keeps(zbar_symbol_type_t type)
-{
-  for (guint i = 0; i < G_N_ELEMENTS(zbar_kept); i++)
-    if (zbar_kept[i] == type)
-      return TRUE;
-  return FALSE;
-}
-
-/* zbar alone reads everything it can; beside zxing-cpp only what it keeps. */
 static void
-zbar_configure(MusterDecoder *decoder)
+zbar_configure(zbar_image_scanner_t *scanner)
 {
-  gboolean alone = !(decoder->libraries & MUSTER_DECODER_ZXING);
-  zbar_image_scanner_set_config(decoder->scanner, 0, ZBAR_CFG_ENABLE, 0);
-  for (guint i = 0; i < G_N_ELEMENTS(zbar_symbologies); i++) {
-    zbar_symbol_type_t type = zbar_symbologies[i].type;
-    zbar_image_scanner_set_config(decoder->scanner, type, ZBAR_CFG_ENABLE,
-                                  alone || zbar_keeps(type));
-  }
-  zbar_image_scanner_set_config(decoder->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_ENABLE, 0);
+  for (guint i = 0; i < G_N_ELEMENTS(zbar_symbologies); i++)
+    zbar_image_scanner_set_config(scanner, zbar_symbologies[i].type, ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_POSITION, 1);
+  /* Each call is one picture: no inter-frame cache, the camera reader debounces. */
+  zbar_image_scanner_enable_cache(scanner, 0);
 }
 
 MusterDecoder *
@@ -124,10 +105,7 @@ muster_decoder_new(guint unused_budget_ms)
   decoder->preprocess = TRUE;
   decoder->libraries = MUSTER_DECODER_DEFAULT_LIBRARIES;
   decoder->scanner = zbar_image_scanner_create();
-  zbar_configure(decoder);
-  zbar_image_scanner_set_config(decoder->scanner, 0, ZBAR_CFG_POSITION, 1);
-  /* Each call is one picture: no inter-frame cache, the camera reader debounces. */
-  zbar_image_scanner_enable_cache(decoder->scanner, 0);
+  zbar_configure(decoder->scanner);
   return decoder;
 }
 
@@ -159,7 +137,6 @@ muster_decoder_set_libraries(MusterDecoder *decoder, MusterDecoderLibraries libr
 {
   g_return_if_fail(decoder != NULL);
   decoder->libraries = libraries;
-  zbar_configure(decoder);
 }
 
 static gboolean
@@ -314,15 +291,23 @@ zxing_linear_quick(MusterDecoder *decoder, const View *view, GPtrArray *found)
   return zxing_scan(view, MUSTER_ZXING_LINEAR | MUSTER_ZXING_QUICK, found);
 }
 
-/* One linear symbol (zxing-shim.h), then the quick search at smaller sizes (0.1 ms a
- * try). The inverted image gets the quick search only: light-on-dark 1D codes are rare
- * (etched marks are Data Matrix) and it costs next to nothing on a frame without one. */
+/* One linear symbol (zxing-shim.h). Without preprocessing: libzxing's full search, as
+ * it is. With: its quick search first (32 rows and columns, 0.1 ms instead of 6 on a
+ * 640×480 frame: a camera sees the same code in the next frames anyway), then, only for
+ * a thorough search, the full one, then the quick search at smaller sizes. The inverted
+ * image gets the quick search only: light-on-dark 1D codes are rare (etched marks are
+ * Data Matrix). */
 static guint
 zxing_linear(MusterDecoder *decoder, const View *view, GPtrArray *found)
 {
-  MusterZxingFormats quick = view->inverted ? MUSTER_ZXING_QUICK : 0;
-  guint n = zxing_scan(view, MUSTER_ZXING_LINEAR | quick, found);
-  return n > 0 ? n : retry_smaller(decoder, view, zxing_linear_quick, found);
+  if (!decoder->preprocess)
+    return zxing_scan(view, MUSTER_ZXING_LINEAR, found);
+  guint n = zxing_linear_quick(decoder, view, found);
+  if (n == 0 && decoder->thorough && !view->inverted)
+    n = zxing_scan(view, MUSTER_ZXING_LINEAR, found);
+  if (n == 0 && !view->inverted)
+    n = retry_smaller(decoder, view, zxing_linear_quick, found);
+  return n;
 }
 
 /* ---- zbar ------------------------------------------------------------------------ */
@@ -452,9 +437,9 @@ decode_views(MusterDecoder *decoder, const Views *v, Found want, GPtrArray *foun
     n.matrix += zxing_matrix(decoder, &v->matrix, found);
   if (zxing && want.linear)
     n.linear += zxing_linear(decoder, &v->linear, found);
-  /* Beside zxing-cpp, zbar is the fallback for what zxing-cpp did not read (one reading
-   * of a symbol, never two that disagree). Alone it also reads QR: counted as linear,
-   * its retry is the same. */
+  /* Beside zxing-cpp, zbar only reads where zxing-cpp read no 1D symbol (one reading of
+   * a symbol, never two that disagree). Alone it also reads QR: counted as linear, its
+   * retry is the same. */
   if ((decoder->libraries & MUSTER_DECODER_ZBAR) && want.linear && n.linear == 0)
     n.linear += zbar_pass(decoder, &v->linear, found);
   return n;

@@ -2,10 +2,9 @@
  * decoder.h: finds and decodes every barcode and Data Matrix in a greyscale image.
  *
  * zxing-cpp (through decode/zxing-shim.h) reads Data Matrix (ECC200 and rectangular
- * DMRE: MIL-STD-130 IUID marks, GS1), QR, Code 128, Code 39 and EAN/UPC; zbar, when
- * asked for, reads the blurred EAN/UPC that zxing-cpp misses (decode/README.md has the
- * measurements). One call runs them, so an image file and a camera frame are decoded
- * the same way.
+ * DMRE: MIL-STD-130 IUID marks, GS1), QR, Code 128, Code 39 and EAN/UPC. zbar is there
+ * for comparison only (decode/README.md has the measurements). One call decodes an
+ * image file or a camera frame.
  *
  * Each symbol is reported as docs/scan-data.md says: its AIM symbology identifier
  * (aim) and its data without a leading FNC1, later FNC1 as GS, whichever library read it.
@@ -66,15 +65,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterDecoder, muster_decoder_free)
  * so that a benchmark can tell what the preprocessing buys. */
 void muster_decoder_set_preprocess(MusterDecoder *decoder, gboolean on);
 
-/* Off (the default): a camera frame's search, a few ms. On: a photo's, for `muster
- * decode`: Data Matrix is also searched in the image's four corner windows, which finds
- * several Data Matrix symbols and ones far from the centre (libzxing 1.4 as Debian
- * builds it finds one a search, near the centre), at about twice the time. */
+/* Off (the default): a camera frame's search, a few ms (a code missed in one frame is
+ * read in the next). On: a photograph's, for `muster decode`: libzxing's full 1D search
+ * (every row, 6 ms more on 640×480), and Data Matrix also searched in the image's four
+ * corner windows, which finds several Data Matrix symbols and ones far from the centre
+ * (libzxing 1.4 as Debian builds it finds one a search, near the centre). */
 void muster_decoder_set_thorough(MusterDecoder *decoder, gboolean on);
 
-/* The libraries a decoder runs. By default zxing-cpp alone (a camera frame's time);
- * with zbar too, zbar reads the EAN/UPC zxing-cpp did not (`muster decode`). zbar alone
- * (a benchmark's comparison) reads every symbology it can. */
+/* The libraries a decoder runs: zxing-cpp (the default), or zbar alone for a
+ * benchmark's comparison (every symbology zbar has), or both (zbar then reads only where
+ * zxing-cpp found no 1D symbol). */
 typedef enum {
   MUSTER_DECODER_ZXING = 1 << 0,
   MUSTER_DECODER_ZBAR = 1 << 1,

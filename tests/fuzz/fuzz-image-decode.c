@@ -7,8 +7,9 @@
  * reading outside the buffer; every symbol found must have a known symbology, text that
  * is valid UTF-8, and raw bytes. The corpus holds frames with real symbols (Code 128,
  * QR, Data Matrix, GS1, light-on-dark) so that the fuzzer starts inside the decoders'
- * deep paths, not only in their finders. The decoder runs zxing-cpp and zbar, and the
- * thorough search, so that every pass of decoder.c is fuzzed.
+ * deep paths, not only in their finders. The decoder runs zxing-cpp and zbar (zbar reads
+ * what zxing-cpp left), and the thorough search, so that every pass of decoder.c is
+ * fuzzed.
  */
 #include "decode/decoder.h"
 
