@@ -6,8 +6,10 @@
  * zxing-shim.h), each given the image as suits it (views_init); then, only for a kind
  * that found nothing, the same on the inverted image (light-on-dark marks: laser-etched
  * metal). Inverting ourselves tells us which polarity a symbol was found in; libzxing
- * 1.4 has no inverted search of its own. A thorough search (a photograph, not a camera
- * frame) adds libzxing's full 1D search and Data Matrix in the image's corners.
+ * 1.4 has no inverted search of its own. Data Matrix is searched again in the image's
+ * corner windows when a frame gave nothing (libzxing 1.4 finds one near the centre). A
+ * thorough search (a photograph, not a camera frame) adds libzxing's full 1D search and
+ * searches the windows always.
  *
  * zbar runs only when a decoder is given it (the benchmark's comparison): on every set
  * measured it read nothing that zxing-cpp with these passes did not (decode/README.md).
@@ -38,7 +40,7 @@
 static const double retry_scales[] = {1.0, 0.75, 0.5};
 /* White margin around the image given to the libraries, in pixels. */
 #define QUIET_ZONE 16
-/* A thorough search's corner windows: this much of each side, so that they overlap. */
+/* The corner windows' share of each side (zxing_windows()): they overlap. */
 #define TILE_SHARE 0.6
 
 struct _MusterDecoder {
@@ -370,24 +372,21 @@ typedef struct {
   guint matrix, linear;
 } Found;
 
-/* The matrix symbols of the image and, when thorough, of its four corner windows (each
- * TILE_SHARE of a side): libzxing 1.4 as Debian builds it (without C++20 coroutines)
- * finds one Data Matrix a search, one that its centre lines cross or the one nearest
- * the centre. Each window has centre lines of its own. */
+/* The matrix symbols of the image's four corner windows (each TILE_SHARE of a side):
+ * libzxing 1.4 as Debian builds it (without C++20 coroutines) finds one Data Matrix a
+ * search, one that its centre lines cross or the one nearest the centre; each window
+ * has centre lines of its own (and the image's cross the windows' borders). */
 static guint
-zxing_matrix(MusterDecoder *decoder, const View *view, GPtrArray *found)
+zxing_windows(const View *view, GPtrArray *found)
 {
-  guint n = zxing_scan(view, MUSTER_ZXING_MATRIX, found);
-  if (!decoder->thorough)
-    return n;
+  guint n = 0;
   guint w = view->image->width * TILE_SHARE, h = view->image->height * TILE_SHARE;
-  for (guint i = 0; i < 4; i++) {
+  for (guint i = 0; i < 4 && w > 0 && h > 0; i++) {
     View tile = *view;
     tile.x0 = i % 2 == 0 ? 0 : view->image->width - w;
     tile.y0 = i / 2 == 0 ? 0 : view->image->height - h;
     tile.width = w, tile.height = h;
-    if (w > 0 && h > 0)
-      n += zxing_scan(&tile, MUSTER_ZXING_MATRIX, found);
+    n += zxing_scan(&tile, MUSTER_ZXING_MATRIX, found);
   }
   return n;
 }
@@ -434,9 +433,16 @@ decode_views(MusterDecoder *decoder, const Views *v, Found want, GPtrArray *foun
   Found n = {0, 0};
   gboolean zxing = (decoder->libraries & MUSTER_DECODER_ZXING) != 0;
   if (zxing && want.matrix)
-    n.matrix += zxing_matrix(decoder, &v->matrix, found);
+    n.matrix += zxing_scan(&v->matrix, MUSTER_ZXING_MATRIX, found);
   if (zxing && want.linear)
     n.linear += zxing_linear(decoder, &v->linear, found);
+  /* The windows: always for a thorough search (several Data Matrix in a photo); for a
+   * camera frame only when its normal polarity gave nothing at all (a mark held
+   * off-centre; about 4 ms on 640×480). */
+  gboolean windows =
+      decoder->thorough || (n.matrix == 0 && n.linear == 0 && !v->matrix.inverted);
+  if (zxing && want.matrix && decoder->preprocess && windows)
+    n.matrix += zxing_windows(&v->matrix, found);
   /* Beside zxing-cpp, zbar only reads where zxing-cpp read no 1D symbol (one reading of
    * a symbol, never two that disagree). Alone it also reads QR: counted as linear, its
    * retry is the same. */

@@ -60,16 +60,17 @@ MusterDecoder *muster_decoder_new(guint unused_budget_ms);
 void muster_decoder_free(MusterDecoder *decoder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterDecoder, muster_decoder_free)
 
-/* On (the default): our own preprocessing around the libraries: the inverted retry,
- * smaller sizes for zbar. Off: each library once on the image as it is,
- * so that a benchmark can tell what the preprocessing buys. */
+/* On (the default): our own passes around the libraries: a quiet zone, smaller sizes
+ * for 1D, the inverted retry, the corner windows (decoder.c). Off: each library once on
+ * the image as it is, so that a benchmark can tell what the passes buy. */
 void muster_decoder_set_preprocess(MusterDecoder *decoder, gboolean on);
 
 /* Off (the default): a camera frame's search, a few ms (a code missed in one frame is
- * read in the next). On: a photograph's, for `muster decode`: libzxing's full 1D search
- * (every row, 6 ms more on 640×480), and Data Matrix also searched in the image's four
- * corner windows, which finds several Data Matrix symbols and ones far from the centre
- * (libzxing 1.4 as Debian builds it finds one a search, near the centre). */
+ * read in the next); Data Matrix is searched in the image's four corner windows only
+ * when the frame gave nothing else. On: a photograph's, for `muster decode`: libzxing's
+ * full 1D search (every row, 6 ms more on 640×480), and the corner windows always, which
+ * finds several Data Matrix symbols and ones far from the centre (libzxing 1.4 as
+ * Debian builds it finds one a search, near the centre). */
 void muster_decoder_set_thorough(MusterDecoder *decoder, gboolean on);
 
 /* The libraries a decoder runs: zxing-cpp (the default), or zbar alone for a
