@@ -41,11 +41,7 @@ put_symbol(GByteArray *out, const MusterSymbol *symbol)
   g_byte_array_append(out, flags, sizeof flags);
   gint32 xy[2] = {symbol->x, symbol->y};
   g_byte_array_append(out, (const guint8 *)xy, sizeof xy);
-  char aim[AIM_LEN] = {0};
-#ifdef MUSTER_SYMBOL_HAS_AIM
-  memcpy(aim, symbol->aim, AIM_LEN);
-#endif
-  g_byte_array_append(out, (const guint8 *)aim, AIM_LEN);
+  g_byte_array_append(out, (const guint8 *)symbol->aim, AIM_LEN);
 }
 
 /* Magic and a placeholder length, filled in by finish(). */
@@ -182,9 +178,7 @@ take_symbol(Reader *r, guint width, guint height)
   symbol->inverted = flags[1];
   symbol->x = xy[0];
   symbol->y = xy[1];
-#ifdef MUSTER_SYMBOL_HAS_AIM
   memcpy(symbol->aim, aim, AIM_LEN);
-#endif
   return g_steal_pointer(&symbol);
 }
 

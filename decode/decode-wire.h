@@ -11,9 +11,8 @@
  * shape of symbology name, a position inside the frame) and refused whole when any is
  * broken; nothing in it is ever used as a size to allocate before it is checked.
  *
- * A symbol carries every MusterSymbol field. The AIM identifier (`aim`, docs/scan-data.md)
- * always has its 4 bytes on the wire; they are filled and read when MusterSymbol has the
- * field (MUSTER_SYMBOL_HAS_AIM), zeros otherwise, so the format does not change with it.
+ * A symbol carries every MusterSymbol field, the AIM identifier (`aim`, docs/scan-data.md)
+ * as its 4 bytes.
  */
 #pragma once
 #include "decode/decoder.h"

@@ -1,10 +1,10 @@
 /*
  * grey-image.h: an 8-bit greyscale image, the one pixel format the decoders read.
  *
- * zbar (Y800) and libdmtx (DmtxPack8bppK) both read 8-bit grey natively, so image files
- * and camera frames are converted to this once, and nothing downstream deals with colour,
- * alpha or pixel packing. Rows are tightly packed (stride == width) so a buffer can be
- * handed to either library without copying.
+ * zxing-cpp (ImageFormat::Lum) and zbar (Y800) both read 8-bit grey natively, so image
+ * files and camera frames are converted to this once, and nothing downstream deals with
+ * colour, alpha or pixel packing. Rows are tightly packed (stride == width) so a buffer
+ * can be handed to either library without copying.
  */
 #pragma once
 #include <glib.h>
@@ -28,8 +28,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterGreyImage, muster_grey_image_free)
 
 /* Light for dark, in place: a light-on-dark mark becomes dark-on-light. */
 void muster_grey_image_invert(MusterGreyImage *image);
-/* A copy with a white border of margin pixels on every side (libdmtx needs a quiet zone
- * around a symbol that touches the edge of the picture). */
+/* A copy with a white border of margin pixels on every side (a Data Matrix that touches
+ * the edge of the picture is found only with a quiet zone around it). */
 MusterGreyImage *muster_grey_image_pad(const MusterGreyImage *image, guint margin);
 /* A copy resized by factor (bilinear); NULL when the result would be empty. */
 /* The grey level at (fx, fy), interpolated between the four nearest pixels (bilinear);

@@ -103,8 +103,12 @@ trap on_exit EXIT
 configure() {
   local dir=$1 cc=$2 type=$3
   shift 3
-  cmake -S "$root" -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE="$type" \
-    -DMUSTER_WERROR=ON "$@"
+  # The C++ compiler of the same family (decode/zxing-shim.cpp gets the same sanitizer
+  # and fuzzer flags as the C around it): clang → clang++, gcc → g++.
+  local cxx=${cc/clang/clang++}
+  cxx=${cxx/gcc/g++}
+  cmake -S "$root" -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
+    -DCMAKE_BUILD_TYPE="$type" -DMUSTER_WERROR=ON "$@"
 }
 
 # run_ctest DIR [CTEST_ARGS...]: the tests of a build folder; ctest's JUnit file records

@@ -70,18 +70,20 @@ static const MusterCameraReaderSettings default_settings = {
     .keep_every_frame = FALSE,
 };
 
+/* A scan as docs/scan-data.md defines it: raw is the AIM identifier and the data, text
+ * the data alone, and the marking is parsed from raw (the identifier says GS1). */
 static MusterScan *
 scan_from_symbol(const MusterSymbol *symbol)
 {
   MusterScan *scan = muster_scan_new();
   scan->symbology = g_strdup(symbol->symbology);
-  scan->raw = g_bytes_ref(symbol->raw);
+  scan->raw = muster_symbol_scan_data(symbol);
   scan->text = g_strdup(symbol->text);
   scan->read_at_us = g_get_real_time();
   scan->read_mono_us = g_get_monotonic_time();
-  /* The text, not raw: a QR code's Latin-1 bytes are text too (decoder.h). */
-  g_autoptr(MusterPayload) payload = muster_payload_parse_barcode(
-      (const guint8 *)symbol->text, strlen(symbol->text), symbol->symbology);
+  gsize len = 0;
+  const guint8 *raw = g_bytes_get_data(scan->raw, &len);
+  g_autoptr(MusterPayload) payload = muster_payload_parse_barcode(raw, len, symbol->symbology);
   muster_scan_take_payload(scan, payload, TRUE);
   return scan;
 }

@@ -13,8 +13,9 @@
 # Besides the layers:
 #   - a *-private.h header is included only from its own folder (and its subfolders),
 #     and never from a public header, which would hand it on to everyone;
-#   - a system header in SYSTEM_HEADERS is included only from its folder's .c files and
-#     private headers: <sqlite3.h> stays inside db/, so nothing else can run SQL;
+#   - a system header in SYSTEM_HEADERS is included only from its folder's .c/.cpp files
+#     and private headers: <sqlite3.h> stays inside db/, so nothing else can run SQL,
+#     and zxing-cpp's C++ <ReadBarcode.h> inside decode/ (behind its C shim);
 #   - tests/ and bench/ may include anything: they check the layers from outside;
 #   - third_party/ (vendored libraries) is not checked: its code is not ours.
 #
@@ -52,6 +53,8 @@ SYSTEM_HEADERS = {
     "sqlite3.h": "db",
     "gs1encoders.h": "marking",  # GS1's engine: only marking/gs1-syntax.c asks it
     "curl/curl.h": "sync",
+    # zxing-cpp's C++ API stays behind decode/zxing-shim.h (the one C++ file).
+    "ReadBarcode.h": "decode",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]')
@@ -70,8 +73,8 @@ def reachable(folder):
 
 
 def sources(root):
-    """Every .c and .h below root (relative paths), build trees and hidden folders left
-    out."""
+    """Every .c, .cpp and .h below root (relative paths), build trees and hidden folders
+    left out."""
     for top, dirs, files in os.walk(root):
         rel_top = os.path.relpath(top, root)
         dirs[:] = sorted(
@@ -80,7 +83,7 @@ def sources(root):
             and not (rel_top == "." and any(d == i or d.startswith(i) for i in IGNORED))
             and not os.path.exists(os.path.join(top, d, "CMakeCache.txt")))
         for name in sorted(files):
-            if name.endswith((".c", ".h")):
+            if name.endswith((".c", ".cpp", ".h")):
                 yield os.path.normpath(os.path.join(rel_top, name))
 
 
@@ -131,10 +134,10 @@ def check_system(includer, header):
     folder = SYSTEM_HEADERS.get(header)
     if folder is None or top_folder(includer) in OUTSIDE:
         return None
-    if top_folder(includer) == folder and (includer.endswith(".c") or
+    if top_folder(includer) == folder and (includer.endswith((".c", ".cpp")) or
                                             includer.endswith(PRIVATE_SUFFIX)):
         return None
-    return (f"<{header}> is included only by {folder}/'s .c files and private headers")
+    return (f"<{header}> is included only by {folder}/'s .c/.cpp files and private headers")
 
 
 def check_file(root, path):

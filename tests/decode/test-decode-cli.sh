@@ -18,6 +18,8 @@ expect_status() { # expect_status WANT CMD...: runs CMD, checks its exit status
 "$zint" --barcode=DATAMATRIX --esc --data='[)>\R06\G17V1A2B3\G1PAK47\GSGL-123456\R\E' \
   --quietzones --output="$tmp/iuid.png"
 "$zint" --barcode=CODE128 --data='HA112-X' --quietzones --output="$tmp/c128.png"
+"$zint" --barcode=DATAMATRIX --gs1 --data='[01]09506000134352[21]ABC123[10]L1' --quietzones \
+  --output="$tmp/gs1dm.png"
 "$zint" --barcode=QRCODE --data='GL-2' --quietzones --scale=3 --output="$tmp/qr.png"
 "$zint" --barcode=QRCODE --data='GL-2' --quietzones --scale=3 --reverse --output="$tmp/qr-light.png"
 # A grey picture with no code (PGM: gdk-pixbuf reads it too).
@@ -40,6 +42,17 @@ expect_status 0 "$MUSTER" --json decode "$tmp/iuid.png" "$tmp/qr-light.png"
   fail "raw_hex differs"
 [[ $(jq -r '.[1].symbols[0] | "\(.symbology) \(.text) \(.inverted) \(.marking.value)"' "$tmp/out") == "qrcode GL-2 true GL-2" ]] ||
   fail "light-on-dark QR: $(cat "$tmp/out")"
+[[ $(jq -r '.[0].symbols[0] | "\(.aim) \(.gs1)"' "$tmp/out") == "]d1 false" ]] ||
+  fail "IUID identifier: $(cat "$tmp/out")"
+
+# GS1 (docs/scan-data.md): the identifier says so; text and raw_hex have no leading GS.
+expect_status 0 "$MUSTER" --json decode "$tmp/gs1dm.png"
+[[ $(jq -r '.[0].symbols[0] | "\(.aim) \(.gs1) \(.text) \(.raw_hex)"' "$tmp/out") == \
+   $']d2 true 010950600013435221ABC123\x1d10L1 3031303935303630303031333433353232314142433132331D31304C31' ]] ||
+  fail "GS1 Data Matrix JSON: $(cat "$tmp/out")"
+expect_status 0 "$MUSTER" decode "$tmp/gs1dm.png"
+grep -qxF "$tmp/gs1dm.png: datamatrix (GS1) 010950600013435221ABC123<GS>10L1" "$tmp/out" ||
+  fail "GS1 Data Matrix line: $(cat "$tmp/out")"
 
 # No code in the image: exit 4, a message naming the file; the others still printed.
 expect_status 4 "$MUSTER" decode "$tmp/blank.pgm" "$tmp/qr.png"

@@ -84,9 +84,7 @@ assert_same_symbols(const GPtrArray *got, const GPtrArray *want)
     g_assert_cmpint(a->inverted, ==, b->inverted);
     g_assert_cmpint(a->x, ==, b->x);
     g_assert_cmpint(a->y, ==, b->y);
-#ifdef MUSTER_SYMBOL_HAS_AIM
     g_assert_cmpmem(a->aim, sizeof a->aim, b->aim, sizeof b->aim);
-#endif
   }
 }
 

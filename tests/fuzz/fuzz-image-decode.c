@@ -1,44 +1,39 @@
 /*
- * fuzz-image-decode.c: libFuzzer target over the image decoder (zbar + libdmtx) with raw
- * greyscale buffers, as a camera frame would arrive.
+ * fuzz-image-decode.c: libFuzzer target over the image decoder (zxing-cpp through its
+ * shim, and zbar) with raw greyscale buffers, as a camera frame would arrive.
  *
  * Input: the first byte gives the width (1..256), the rest are pixels row by row (the
  * last partial row is dropped). Any picture must decode without crashing, leaking or
  * reading outside the buffer; every symbol found must have a known symbology, text that
  * is valid UTF-8, and raw bytes. The corpus holds frames with real symbols (Code 128,
  * QR, Data Matrix, GS1, light-on-dark) so that the fuzzer starts inside the decoders'
- * deep paths, not only in their finders. libdmtx gets 20 ms per image to keep runs fast.
+ * deep paths, not only in their finders. The decoder runs zxing-cpp and zbar (zbar reads
+ * what zxing-cpp left), and the thorough search, so that every pass of decoder.c is
+ * fuzzed.
  */
 #include "decode/decoder.h"
 
-#include <stdint.h>
-#include <stdlib.h>
+#include "support/fuzz-symbology.h"
+#include "support/fuzz-temp-db.h"
 
-static void
-check(gboolean ok)
-{
-  if (!ok)
-    abort();
-}
+#include <stdint.h>
 
 static void
 check_symbol(const MusterSymbol *s)
 {
-  static const char *const known[] = {"code128", "code39", "ean13",  "ean8",
-                                      "upca",    "upce",   "qrcode", "datamatrix"};
-  gboolean found = FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS(known); i++)
-    found = found || g_strcmp0(s->symbology, known[i]) == 0;
-  check(found);
-  check(s->raw != NULL && s->text != NULL && g_utf8_validate(s->text, -1, NULL));
+  fuzz_check(fuzz_known_symbology(s->symbology));
+  fuzz_check(s->raw != NULL && s->text != NULL && g_utf8_validate(s->text, -1, NULL));
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static MusterDecoder *decoder;
-  if (decoder == NULL)
-    decoder = muster_decoder_new(20);
+  if (decoder == NULL) {
+    decoder = muster_decoder_new(0);
+    muster_decoder_set_libraries(decoder, MUSTER_DECODER_ZXING | MUSTER_DECODER_ZBAR);
+    muster_decoder_set_thorough(decoder, TRUE);
+  }
   if (size < 2)
     return 0;
   guint width = (guint)data[0] + 1;
@@ -49,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       muster_grey_image_new_from_data(data + 1, width, height, width);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) symbols = muster_decoder_decode(decoder, image, &error);
-  check(symbols != NULL && error == NULL);
+  fuzz_check(symbols != NULL && error == NULL);
   for (guint i = 0; i < symbols->len; i++)
     check_symbol(symbols->pdata[i]);
   return 0;

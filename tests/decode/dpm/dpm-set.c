@@ -223,16 +223,9 @@ dpm_set_image(const DpmSet *set, const DpmKind *kind, guint index, const DpmPayl
 MusterDecoder *
 dpm_decoder_without_preprocessing(guint dmtx_budget_ms)
 {
-  /* MUSTER_DECODER_HAS_PREPROCESS_SWITCH comes with muster_decoder_set_preprocess() (the
-   * zxing-cpp decoder of issue 13, defined in decode/decoder.h); until then the figures
-   * "without preprocessing" are not measured. */
-#ifdef MUSTER_DECODER_HAS_PREPROCESS_SWITCH
   MusterDecoder *decoder = muster_decoder_new(dmtx_budget_ms);
   muster_decoder_set_preprocess(decoder, FALSE);
   return decoder;
-#else
-  return NULL;
-#endif
 }
 
 void
