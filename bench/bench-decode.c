@@ -211,7 +211,7 @@ static const Decoder decoders[] = {
 static MusterDecoder *
 decoder_new(const Decoder *d)
 {
-  MusterDecoder *decoder = muster_decoder_new(0);
+  MusterDecoder *decoder = muster_decoder_new(MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS);
   muster_decoder_set_libraries(decoder, d->libraries);
   muster_decoder_set_preprocess(decoder, d->preprocess);
   return decoder;

@@ -31,6 +31,7 @@
 #include <zbar.h>
 
 #include "core/muster-error.h"
+#include "decode/dmtx-search.h"
 #include "decode/zxing-shim.h"
 
 #define GS 0x1d
@@ -45,6 +46,7 @@ static const double retry_scales[] = {1.0, 0.75, 0.5};
 
 struct _MusterDecoder {
   zbar_image_scanner_t *scanner;
+  guint dmtx_budget_ms;
   gboolean preprocess, thorough;
   MusterDecoderLibraries libraries;
 };
@@ -101,9 +103,11 @@ zbar_configure(zbar_image_scanner_t *scanner)
 }
 
 MusterDecoder *
-muster_decoder_new(guint unused_budget_ms)
+muster_decoder_new(guint dmtx_budget_ms)
 {
   MusterDecoder *decoder = g_new0(MusterDecoder, 1);
+  decoder->dmtx_budget_ms =
+      dmtx_budget_ms != 0 ? dmtx_budget_ms : MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS;
   decoder->preprocess = TRUE;
   decoder->libraries = MUSTER_DECODER_DEFAULT_LIBRARIES;
   decoder->scanner = zbar_image_scanner_create();
@@ -287,6 +291,17 @@ retry_smaller(MusterDecoder *decoder, const View *view, ViewScan scan, GPtrArray
   return n;
 }
 
+/* scan at half size: one step, not retry_smaller()'s ladder (libdmtx's budget). */
+static guint
+retry_smaller_half(MusterDecoder *decoder, const View *view, ViewScan scan, GPtrArray *found)
+{
+  g_autoptr(MusterGreyImage) half = muster_grey_image_scale(view->image, 0.5);
+  if (half == NULL)
+    return 0;
+  View smaller = {half, view->scale * 0.5, 0, view->inverted, 0, 0, 0, 0};
+  return scan(decoder, &smaller, found);
+}
+
 static guint
 zxing_linear_quick(MusterDecoder *decoder, const View *view, GPtrArray *found)
 {
@@ -451,6 +466,75 @@ decode_views(MusterDecoder *decoder, const Views *v, Found want, GPtrArray *foun
   return n;
 }
 
+/* ---- libdmtx, for marks on metal ----------------------------------------------- */
+
+static gboolean
+has_datamatrix(GPtrArray *found)
+{
+  for (guint i = 0; i < found->len; i++)
+    if (g_str_equal(((MusterSymbol *)found->pdata[i])->symbology, "datamatrix"))
+      return TRUE;
+  return FALSE;
+}
+
+/* One libdmtx search of view (scaled and maybe inverted), a fifth of the budget. */
+static guint
+dmtx_scan(MusterDecoder *decoder, const View *view, GPtrArray *found)
+{
+  g_autoptr(GArray) hits = muster_dmtx_search(view->image, MAX(decoder->dmtx_budget_ms / 5, 1));
+  guint before = found->len;
+  for (guint i = 0; i < hits->len; i++) {
+    const MusterDmtxHit *hit = &g_array_index(hits, MusterDmtxHit, i);
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(hit->data, &len);
+    /* libdmtx says "FNC1 first" (GS1) with a leading GS; symbol_new() drops it. */
+    const char *aim = len > 0 && data[0] == GS ? "]d2" : "]d1";
+    MusterSymbol *symbol = symbol_new("datamatrix", aim, data, len, view->inverted);
+    view_position(view, hit->x, hit->y, symbol);
+    add_unique(found, symbol);
+  }
+  return found->len - before;
+}
+
+/* Dot-peen: the image with its dots grown into each other (muster_grey_image_darkest,
+ * 3 px: a third of a 9 px module), searched by zxing-cpp and then libdmtx. Dots with gaps
+ * break the solid finder pattern both look for. */
+static guint
+dot_peen_scan(MusterDecoder *decoder, const MusterGreyImage *image, GPtrArray *found)
+{
+  g_autoptr(MusterGreyImage) joined = muster_grey_image_darkest(image, 3);
+  if (joined == NULL)
+    return 0;
+  g_autoptr(MusterGreyImage) padded = muster_grey_image_pad(joined, QUIET_ZONE);
+  View view = {padded != NULL ? padded : joined, 1.0, padded != NULL ? QUIET_ZONE : 0, FALSE,
+               0, 0, 0, 0};
+  guint n = zxing_scan(&view, MUSTER_ZXING_MATRIX, found);
+  if (n == 0) {
+    View plain = {joined, 1.0, 0, FALSE, 0, 0, 0, 0};
+    n = dmtx_scan(decoder, &plain, found);
+  }
+  return n;
+}
+
+/* Where zxing-cpp found no Data Matrix: libdmtx, full size then half (averaging 2×2
+ * pixels smooths the noise its edge finder trips on), then the same inverted, then the
+ * dot-peen view. Five searches of a fifth of the budget each: a frame without any Data
+ * Matrix costs the budget (decoder.h). */
+static void
+dmtx_fallback(MusterDecoder *decoder, const MusterGreyImage *image, GPtrArray *found)
+{
+  for (int inverted = 0; inverted <= 1; inverted++) {
+    g_autoptr(MusterGreyImage) copy = inverted ? muster_grey_image_copy(image) : NULL;
+    if (copy != NULL)
+      muster_grey_image_invert(copy);
+    View view = {copy != NULL ? copy : image, 1.0, 0, inverted, 0, 0, 0, 0};
+    if (dmtx_scan(decoder, &view, found) > 0 ||
+        retry_smaller_half(decoder, &view, dmtx_scan, found) > 0)
+      return;
+  }
+  dot_peen_scan(decoder, image, found);
+}
+
 GPtrArray *
 muster_decoder_decode(MusterDecoder *decoder, const MusterGreyImage *image, GError **error)
 {
@@ -472,5 +556,7 @@ muster_decoder_decode(MusterDecoder *decoder, const MusterGreyImage *image, GErr
   views_init(decoder, image, TRUE, &v);
   decode_views(decoder, &v, (Found){n.matrix == 0, n.linear == 0}, found);
   views_clear(&v);
+  if ((decoder->libraries & MUSTER_DECODER_ZXING) && !has_datamatrix(found))
+    dmtx_fallback(decoder, image, found);
   return found;
 }

@@ -53,10 +53,14 @@ GBytes *muster_symbol_scan_data(const MusterSymbol *symbol);
 
 typedef struct _MusterDecoder MusterDecoder;
 
-/* unused_budget_ms was libdmtx's time budget; libdmtx is gone (zxing-cpp reads every
- * Data Matrix it read, in a few ms) and the argument is ignored, kept so that the
- * camera reader's settings need not change with this library. */
-MusterDecoder *muster_decoder_new(guint unused_budget_ms);
+/* dmtx_budget_ms bounds libdmtx, the fallback for Data Matrix marks on metal, which runs
+ * only where zxing-cpp found no Data Matrix (so a frame without one costs about this
+ * much more; a frame with one costs zxing-cpp's few ms). 0 means
+ * MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS, a photograph's; the camera gives less. */
+#define MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS 400
+/* A camera frame's: the next frame searches again (about 30 a second). */
+#define MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS 20
+MusterDecoder *muster_decoder_new(guint dmtx_budget_ms);
 void muster_decoder_free(MusterDecoder *decoder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterDecoder, muster_decoder_free)
 

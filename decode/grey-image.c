@@ -99,3 +99,34 @@ muster_grey_image_scale(const MusterGreyImage *image, double factor)
           muster_grey_image_sample(image, (x + 0.5) / factor - 0.5, (y + 0.5) / factor - 0.5);
   return scaled;
 }
+
+/* The darkest of each run of 2 * radius + 1 values, step apart, from src into dst. */
+static void
+darkest_line(const guint8 *src, guint8 *dst, guint n, gsize step, guint radius)
+{
+  for (guint i = 0; i < n; i++) {
+    guint lo = i > radius ? i - radius : 0, hi = MIN(i + radius, n - 1);
+    guint8 m = 255;
+    for (guint j = lo; j <= hi; j++)
+      m = MIN(m, src[j * step]);
+    dst[i * step] = m;
+  }
+}
+
+MusterGreyImage *
+muster_grey_image_darkest(const MusterGreyImage *image, guint radius)
+{
+  /* A square window is a row pass and then a column pass. */
+  g_autoptr(MusterGreyImage) rows = muster_grey_image_copy(image);
+  MusterGreyImage *out = muster_grey_image_copy(image);
+  if (rows == NULL || out == NULL) {
+    muster_grey_image_free(out);
+    return NULL;
+  }
+  for (guint y = 0; y < image->height; y++)
+    darkest_line(image->pixels + (gsize)y * image->width, rows->pixels + (gsize)y * image->width,
+                 image->width, 1, radius);
+  for (guint x = 0; x < image->width; x++)
+    darkest_line(rows->pixels + x, out->pixels + x, image->height, image->width, radius);
+  return out;
+}

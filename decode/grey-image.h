@@ -36,5 +36,9 @@ MusterGreyImage *muster_grey_image_pad(const MusterGreyImage *image, guint margi
  * coordinates outside the image are clamped to its edge. */
 guint8 muster_grey_image_sample(const MusterGreyImage *image, double fx, double fy);
 MusterGreyImage *muster_grey_image_scale(const MusterGreyImage *image, double factor);
+/* A copy where each pixel is the darkest within radius (a square window): dark dots
+ * with gaps between them (a dot-peened Data Matrix) grow into the solid modules that
+ * the finders look for. */
+MusterGreyImage *muster_grey_image_darkest(const MusterGreyImage *image, guint radius);
 
 G_END_DECLS

@@ -61,7 +61,7 @@ G_DEFINE_FINAL_TYPE(MusterCameraReader, muster_camera_reader, MUSTER_TYPE_READER
 static const MusterCameraReaderSettings default_settings = {
     .absent_frames = 5,
     .absent_ms = 800,
-    .dmtx_budget_ms = 120,
+    .dmtx_budget_ms = MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS,
     .stall_ms = 3000,
     .retry_initial_ms = 500,
     .retry_max_ms = 30000,
