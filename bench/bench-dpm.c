@@ -128,7 +128,8 @@ run(gpointer data, GError **error)
   g_autoptr(MusterDecoder) decoder = muster_decoder_new(b->budget);
   g_autoptr(MusterDecoder) raw = dpm_decoder_without_preprocessing(b->budget);
   record(b, NULL, "images_per_kind", "%u", b->images);
-  record(b, NULL, "dmtx_budget_ms", "%u", b->budget);
+  record(b, NULL, "dmtx_budget_ms", "%u",
+         b->budget != 0 ? b->budget : MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS);
   guint misreads = 0;
   for (guint k = 0; k < dpm_n_kinds; k++) {
     g_printerr("== dpm: %s, %u frames\n", dpm_kinds[k].name, b->images);
@@ -145,9 +146,10 @@ main(int argc, char **argv)
 {
   char *dir = NULL, *save = NULL;
   int images = 40, budget = 0;
-  gboolean keep = FALSE;
+  gboolean keep = FALSE, quick = FALSE;
   const GOptionEntry entries[] = {
       {"images", 0, 0, G_OPTION_ARG_INT, &images, "Frames per kind of mark (default 40)", "N"},
+      {"quick", 0, 0, G_OPTION_ARG_NONE, &quick, "10 frames a kind (bench/run.sh --quick)", NULL},
       {"budget", 0, 0, G_OPTION_ARG_INT, &budget,
        "The decoder's Data Matrix search budget per frame, ms (default: the decoder's)", "MS"},
       {"save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Write every frame as PNG into DIR", "DIR"},
@@ -162,6 +164,8 @@ main(int argc, char **argv)
     g_printerr("muster-bench-dpm: --images must be at least 1 and --budget not negative\n");
     return 2;
   }
+  if (quick)
+    images = MIN(images, 10);
   Bench b = {.images = (guint)images, .budget = (guint)budget, .save_dir = save};
   int status = bench_harness_main(&b.h, "dpm", dir, keep, run, &b);
   g_free(save);

@@ -35,6 +35,10 @@ all_benchmarks=(ingest reconcile nfc-latency usb-latency decode sync kiosk backu
 # The benchmarks that are scripts (bench/bench-NAME.sh), not programs (muster-bench-NAME),
 # and what each needs built.
 declare -A script_needs=([packages]="" [kiosk-boot]="muster muster-kiosk")
+# The benchmarks made of several programs (muster-bench-PART each, its own results file):
+# decode is the frame time and the black-box sets, the direct-part-mark set, the GS1
+# verdicts, and the camera's frame rate through the decoder's helper process.
+declare -A parts=([decode]="decode dpm gs1-verdicts decode-sandbox")
 
 usage() {
   echo "usage: bench/run.sh [--quick] [--no-readme] [--only LIST | BENCHMARK...]"
@@ -89,7 +93,9 @@ build_targets() {
   local b
   for b in "${selected[@]}"; do
     # shellcheck disable=SC2086 # one target a word
-    if [[ -v script_needs[$b] ]]; then echo ${script_needs[$b]}; else echo "muster-bench-$b"; fi
+    if [[ -v script_needs[$b] ]]; then echo ${script_needs[$b]};
+    elif [[ -v parts[$b] ]]; then printf 'muster-bench-%s\n' ${parts[$b]};
+    else echo "muster-bench-$b"; fi
   done | tr ' ' '\n' | sort -u
 }
 
@@ -263,6 +269,37 @@ rows_decode() {
       "$(txt "$(get "$d" "rate_$set")"); as the camera reads frames $(txt "$(get "$d" "rate_engine_$set")"); zxing-cpp alone $(txt "$(get "$d" "rate_zxing_$set")"); zbar alone $(txt "$(get "$d" "rate_zbar_$set")")" \
       "ZXing's threshold" "$(goal "$d" "blackbox_$set")"
   done
+  rows_decode_dpm
+  rows_decode_camera
+  local g=$results_dir/gs1-verdicts.txt
+  row "GS1 scan data with AIM identifiers: verdicts that agree with GS1's engine ($(txt "$(get "$g" cases_file)"))" \
+    "$(txt "$(get "$g" agree)") of $(txt "$(get "$g" cases)") ($(txt "$(get "$g" agree_percent)") %), median $(n1 "$(get "$g" verdict_median_us)") µs a verdict" \
+    "all" "$(goal "$g" all_verdicts_agree)"
+}
+
+# The direct-part-mark set (tests/decode/dpm), as photographs: ours with and without our
+# passes (the inverted search, the dot-peen view, libdmtx's fallback...).
+rows_decode_dpm() {
+  local p=$results_dir/dpm.txt kind
+  for kind in low-contrast dot-peen glare perspective light-on-dark dot-peen-low-contrast \
+              perspective-glare cylinder; do
+    row "Direct part marks \`$kind\` ($(txt "$(get "$p" images_per_kind)") frames, libdmtx budget $(txt "$(get "$p" dmtx_budget_ms)") ms)" \
+      "$(txt "$(get "$p" "dpm_${kind}_read")"); without our passes $(txt "$(get "$p" "dpm_${kind}_read_without_preprocessing")"); median $(n1 "$(get "$p" "dpm_${kind}_median_ms")") ms; misreads $(txt "$(get "$p" "dpm_${kind}_misreads")")" \
+      "the test's threshold" "$(goal "$p" "dpm_$kind")"
+  done
+  row "Direct part marks: no misreads" "$(txt "$(get "$p" goal_dpm_no_misreads)")" "0 misreads" \
+    "$(goal "$p" dpm_no_misreads)"
+}
+
+# The camera at frame rate (drivers/camera: a worker thread, frames skipped while one is
+# decoded), and what the decoder's helper process costs (decode/README.md, "Isolation").
+rows_decode_camera() {
+  local s=$results_dir/decode-sandbox.txt
+  row "Camera frames decoded per second, 30 fps source, 2 cores: in-process / through the helper" \
+    "$(n1 "$(get "$s" camera_inprocess_decoded_per_s)") / $(n1 "$(get "$s" camera_sandbox_decoded_per_s)") (skipped $(n1 "$(get "$s" camera_inprocess_skipped_per_s)") / $(n1 "$(get "$s" camera_sandbox_skipped_per_s)") a second)" \
+    "≥ 25" "$(goal "$s" camera_frames_per_s)"
+  row "The helper process: a frame in-process / by memfd / by socket, median (p99)" \
+    "$(n1 "$(get "$s" frame_inprocess_median_ms)") ($(n1 "$(get "$s" frame_inprocess_p99_ms)")) / $(n1 "$(get "$s" frame_memfd_median_ms)") ($(n1 "$(get "$s" frame_memfd_p99_ms)")) / $(n1 "$(get "$s" frame_socket_median_ms)") ($(n1 "$(get "$s" frame_socket_p99_ms)")) ms; round trip alone $(n2 "$(get "$s" round_trip_memfd_ms)") ms; a restart $(n1 "$(get "$s" helper_start_ms)") ms"
 }
 
 rows_sync() {
@@ -434,6 +471,7 @@ main() {
       usb-latency) run "$b" umockdev-wrapper env ASAN_OPTIONS=verify_asan_link_order=0 ;;
       kiosk) run_kiosk ;;
       kiosk-boot) run_kiosk_boot ;;
+      decode) for part in ${parts[decode]}; do run "$part" env; done ;;
       *) run "$b" env ;;
     esac
     load_after[$b]=$(loadavg)

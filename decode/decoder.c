@@ -556,7 +556,9 @@ muster_decoder_decode(MusterDecoder *decoder, const MusterGreyImage *image, GErr
   views_init(decoder, image, TRUE, &v);
   decode_views(decoder, &v, (Found){n.matrix == 0, n.linear == 0}, found);
   views_clear(&v);
-  if ((decoder->libraries & MUSTER_DECODER_ZXING) && !has_datamatrix(found))
+  /* A camera frame that showed another code is that code's frame: no fallback. */
+  if ((decoder->libraries & MUSTER_DECODER_ZXING) && !has_datamatrix(found) &&
+      (decoder->thorough || found->len == 0))
     dmtx_fallback(decoder, image, found);
   return found;
 }

@@ -54,8 +54,9 @@ GBytes *muster_symbol_scan_data(const MusterSymbol *symbol);
 typedef struct _MusterDecoder MusterDecoder;
 
 /* dmtx_budget_ms bounds libdmtx, the fallback for Data Matrix marks on metal, which runs
- * only where zxing-cpp found no Data Matrix (so a frame without one costs about this
- * much more; a frame with one costs zxing-cpp's few ms). 0 means
+ * only where zxing-cpp found no Data Matrix, and in a camera frame only where it found
+ * nothing at all (so an empty frame costs about this much more; a frame with a code
+ * costs zxing-cpp's few ms). 0 means
  * MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS, a photograph's; the camera gives less. */
 #define MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS 400
 /* A camera frame's: the next frame searches again (about 30 a second). */

@@ -3,7 +3,7 @@
  * in front of it becomes one scan.
  *
  * Frames come from a MusterFrameSource (zbar's video API for a real camera), are decoded
- * by the image decoder (zbar and libdmtx, decode/) on a worker thread, by default in its
+ * by the image decoder (zxing-cpp and libdmtx, decode/) on a worker thread, by default in its
  * sandboxed helper process, skipping frames that arrive while one is being decoded; a
  * mark that stays in view across frames is one scan (drivers/debounce.h). The reader
  * reads on its own thread; scans and state changes reach listeners on the reader's main context
@@ -38,8 +38,9 @@ typedef struct {
   gboolean keep_every_frame; /* wait for each decode instead of skipping frames (tests) */
 } MusterCameraReaderSettings;
 
-/* The defaults: 5 frames and 800 ms, 120 ms, 3 s, 500 ms doubling to 30 s, 2 s, the
- * sandbox on, frames skipped while a decode is in flight. */
+/* The defaults: 5 frames and 800 ms, 20 ms (MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS), 3 s,
+ * 500 ms doubling to 30 s, 2 s, the sandbox on, frames skipped while a decode is in
+ * flight. */
 void muster_camera_reader_get_settings(MusterCameraReader *self,
                                        MusterCameraReaderSettings *settings);
 /* Takes effect at the next start. */

@@ -1,6 +1,6 @@
 /*
  * test-decode-sandbox.c: the decoder in its sandboxed helper process (decode/
- * decode-sandbox.c, decode/helper/), through the real helper, zbar and libdmtx.
+ * decode-sandbox.c, decode/helper/), through the real helper, zxing-cpp and libdmtx.
  *
  * Frames decoded through the helper give exactly what the decoder gives in-process, by
  * either transport. The helper's failures are provoked with a test build of it

@@ -122,10 +122,10 @@ cylinder(DpmLook *look, guint modules, GRand *rand)
   look->cylinder_radius = modules * look->module_px / (g_rand_double_range(rand, 50, 70) * DEG);
 }
 
-/* The thresholds are floors that zbar + libdmtx (issue 3's decoder) meet with room to
- * spare (its wall-clock budget makes its rate vary with the machine's load); see
- * README.md for the measured rates. 0: nothing here reads that kind yet. A decoder
- * that reads more raises them. */
+/* The thresholds are floors that the decoder (zxing-cpp, then libdmtx's fallback and the
+ * dot-peen view) meets with room to spare (libdmtx's wall-clock budget makes its rate
+ * vary with the machine's load); see README.md for the measured rates. 0: read too
+ * rarely yet for a floor (dot-peen: 1 or 2 in 10). A decoder that reads more raises them. */
 const DpmKind dpm_kinds[] = {
     {"low-contrast", "etched or ink-marked, 20-40 grey levels from textured metal", low_contrast,
      10},
