@@ -1,10 +1,7 @@
 /*
  * bench-decode-sandbox.c: what decoding in the sandboxed helper (decode/decode-sandbox.c)
  * costs beside decoding in-process, and the camera reader's decoded frames per second
- * with and without it (issue 13). Not part of bench/run.sh; run it on its own:
- *
- *   cmake --build build/dev --target muster-bench-decode-sandbox
- *   build/dev/bench/muster-bench-decode-sandbox [--quick]
+ * with and without it (issue 13); a part of `bench/run.sh decode`.
  *
  * Shape, and why:
  *  - Frames: 640×480 grey scenes (tests/decode/image-fixture.c) with a zint-rendered
@@ -19,6 +16,9 @@
  *    30 frames a second for 10 s (--quick 4 s), frames decoded (the rest skipped) per
  *    second, sandboxed and not. That figure is the issue's "camera frames decoded per
  *    second" (goal ≥ 25 on 2 cores).
+ *  - The fuzz corpora of the decoder (tests/fuzz/corpus/image-decode and zxing-shim,
+ *    each file a frame as fuzz-image-decode.c reads it: first byte the width), through
+ *    the helper: how many crashed it or hung (goal: none), and the slowest.
  * The helper is $MUSTER_DECODE_HELPER, else the build tree's (MUSTER_BENCH_DECODE_HELPER).
  */
 #include "core/muster-error.h"
@@ -294,6 +294,71 @@ bench_camera(Bench *b, gboolean sandboxed, GError **error)
   return TRUE;
 }
 
+/* ---- the fuzz corpora ------------------------------------------------------------ */
+
+/* A corpus file as fuzz-image-decode.c reads it; NULL when it makes no image. */
+static MusterGreyImage *
+corpus_frame(const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  gsize size = 0;
+  if (!g_file_get_contents(path, (char **)&data, &size, NULL) || size < 2)
+    return NULL;
+  guint width = (guint)data[0] + 1, height = (guint)((size - 1) / width);
+  return height > 0 ? muster_grey_image_new_from_data(data + 1, width, height, width) : NULL;
+}
+
+/* Every file of the decoder's fuzz corpora through the helper, as the camera would
+ * decode it: a crash or a hang is counted (and costs that frame only). */
+static gboolean
+bench_fuzz_corpus(Bench *b, GError **error)
+{
+  MusterDecodeSandboxOptions options;
+  muster_decode_sandbox_options_init(&options);
+  options.dmtx_budget_ms = CAMERA_DMTX_BUDGET_MS;
+  options.max_failures = G_MAXUINT; /* count them all, never give up */
+  g_autoptr(MusterDecodeSandbox) sandbox = muster_decode_sandbox_new(&options);
+  guint files = 0, crashed = 0, hung = 0;
+  double slowest = 0;
+  const char *const corpora[] = {"image-decode", "zxing-shim"};
+  for (guint c = 0; c < G_N_ELEMENTS(corpora); c++) {
+    g_autofree char *dir_path = g_build_filename(MUSTER_BENCH_FUZZ_CORPUS, corpora[c], NULL);
+    g_autoptr(GDir) dir = g_dir_open(dir_path, 0, error);
+    if (dir == NULL)
+      return FALSE;
+    for (const char *name; (name = g_dir_read_name(dir)) != NULL;) {
+      g_autofree char *path = g_build_filename(dir_path, name, NULL);
+      g_autoptr(MusterGreyImage) frame = corpus_frame(path);
+      if (frame == NULL)
+        continue;
+      files++;
+      g_autoptr(GError) failure = NULL;
+      gint64 t0 = g_get_monotonic_time();
+      g_autoptr(GPtrArray) symbols = muster_decode_sandbox_decode(sandbox, frame, &failure);
+      slowest = MAX(slowest, (g_get_monotonic_time() - t0) / 1000.0);
+      if (symbols == NULL && g_error_matches(failure, MUSTER_DECODE_SANDBOX_ERROR,
+                                             MUSTER_DECODE_SANDBOX_ERROR_TIMEOUT))
+        hung++;
+      else if (symbols == NULL && failure->domain == MUSTER_DECODE_SANDBOX_ERROR)
+        crashed++;
+    }
+  }
+  const struct {
+    const char *key;
+    guint n;
+  } counts[] = {{"fuzz_corpus_files", files},
+                {"fuzz_corpus_crashed", crashed},
+                {"fuzz_corpus_hung", hung}};
+  for (guint i = 0; i < G_N_ELEMENTS(counts); i++) {
+    g_autofree char *n = g_strdup_printf("%u", counts[i].n);
+    bench_record(&b->h, counts[i].key, n);
+  }
+  record(b, "fuzz_corpus_slowest_ms", slowest);
+  bench_goal("fuzz_corpus_no_crash_or_hang", files > 0 ? (double)(crashed + hung) : NAN,
+             files > 0 && crashed + hung == 0);
+  return TRUE;
+}
+
 static gboolean
 run(gpointer data, GError **error)
 {
@@ -301,7 +366,7 @@ run(gpointer data, GError **error)
   make_frames(b);
   bench_record(&b->h, "frames", "640x480 iuid-dm gs1-dm qr code128 none");
   if (!bench_frames(b, error) || !bench_round_trip(b, error) || !bench_camera(b, FALSE, error) ||
-      !bench_camera(b, TRUE, error))
+      !bench_camera(b, TRUE, error) || !bench_fuzz_corpus(b, error))
     return FALSE;
   double fps = bench_result(&b->h, "camera_sandbox_decoded_per_s");
   bench_goal("camera_frames_per_s", fps, fps >= 25);

@@ -300,6 +300,9 @@ rows_decode_camera() {
     "≥ 25" "$(goal "$s" camera_frames_per_s)"
   row "The helper process: a frame in-process / by memfd / by socket, median (p99)" \
     "$(n1 "$(get "$s" frame_inprocess_median_ms)") ($(n1 "$(get "$s" frame_inprocess_p99_ms)")) / $(n1 "$(get "$s" frame_memfd_median_ms)") ($(n1 "$(get "$s" frame_memfd_p99_ms)")) / $(n1 "$(get "$s" frame_socket_median_ms)") ($(n1 "$(get "$s" frame_socket_p99_ms)")) ms; round trip alone $(n2 "$(get "$s" round_trip_memfd_ms)") ms; a restart $(n1 "$(get "$s" helper_start_ms)") ms"
+  row "The decoder's fuzz corpora through the helper ($(txt "$(get "$s" fuzz_corpus_files)") frames)" \
+    "$(txt "$(get "$s" fuzz_corpus_crashed)") crashed, $(txt "$(get "$s" fuzz_corpus_hung)") hung; slowest $(n1 "$(get "$s" fuzz_corpus_slowest_ms)") ms" \
+    "no crash or hang" "$(goal "$s" fuzz_corpus_no_crash_or_hang)"
 }
 
 rows_sync() {

@@ -30,7 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static MusterDecoder *decoder;
   if (decoder == NULL) {
-    decoder = muster_decoder_new(0);
+    /* libdmtx's fallback is fuzzed too, with a camera's budget: a photograph's 400 ms
+     * would leave the fuzzer a couple of inputs a second. */
+    decoder = muster_decoder_new(MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS);
     muster_decoder_set_libraries(decoder, MUSTER_DECODER_ZXING | MUSTER_DECODER_ZBAR);
     muster_decoder_set_thorough(decoder, TRUE);
   }
