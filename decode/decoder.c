@@ -46,6 +46,7 @@ static const double retry_scales[] = {1.0, 0.75, 0.5};
 
 struct _MusterDecoder {
   zbar_image_scanner_t *scanner;
+  zbar_image_scanner_t *ean_scanner; /* EAN/UPC only: beside zxing-cpp */
   guint dmtx_budget_ms;
   gboolean preprocess, thorough;
   MusterDecoderLibraries libraries;
@@ -90,12 +91,16 @@ muster_symbol_scan_data(const MusterSymbol *symbol)
   return g_bytes_new_take(out, aim_len + len);
 }
 
+/* ean_only: the EAN/UPC family alone, the symbologies zbar earns its place on beside
+ * zxing-cpp (decode/README.md). */
 static void
-zbar_configure(zbar_image_scanner_t *scanner)
+zbar_configure(zbar_image_scanner_t *scanner, gboolean ean_only)
 {
   zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_ENABLE, 0);
   for (guint i = 0; i < G_N_ELEMENTS(zbar_symbologies); i++)
-    zbar_image_scanner_set_config(scanner, zbar_symbologies[i].type, ZBAR_CFG_ENABLE, 1);
+    if (!ean_only || g_str_equal(zbar_symbologies[i].aim, "]E0") ||
+        g_str_equal(zbar_symbologies[i].aim, "]E4"))
+      zbar_image_scanner_set_config(scanner, zbar_symbologies[i].type, ZBAR_CFG_ENABLE, 1);
   zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
   zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_POSITION, 1);
   /* Each call is one picture: no inter-frame cache, the camera reader debounces. */
@@ -111,7 +116,9 @@ muster_decoder_new(guint dmtx_budget_ms)
   decoder->preprocess = TRUE;
   decoder->libraries = MUSTER_DECODER_DEFAULT_LIBRARIES;
   decoder->scanner = zbar_image_scanner_create();
-  zbar_configure(decoder->scanner);
+  zbar_configure(decoder->scanner, FALSE);
+  decoder->ean_scanner = zbar_image_scanner_create();
+  zbar_configure(decoder->ean_scanner, TRUE);
   return decoder;
 }
 
@@ -121,6 +128,7 @@ muster_decoder_free(MusterDecoder *decoder)
   if (decoder == NULL)
     return;
   zbar_image_scanner_destroy(decoder->scanner);
+  zbar_image_scanner_destroy(decoder->ean_scanner);
   g_free(decoder);
 }
 
@@ -360,7 +368,9 @@ zbar_scan(MusterDecoder *decoder, const View *view, GPtrArray *found)
   zbar_image_set_size(zimage, image->width, image->height);
   zbar_image_set_data(zimage, image->pixels, (unsigned long)image->width * image->height, NULL);
   guint before = found->len;
-  if (zbar_scan_image(decoder->scanner, zimage) > 0) {
+  zbar_image_scanner_t *scanner =
+      decoder->libraries & MUSTER_DECODER_ZXING ? decoder->ean_scanner : decoder->scanner;
+  if (zbar_scan_image(scanner, zimage) > 0) {
     for (const zbar_symbol_t *zs = zbar_image_first_symbol(zimage); zs != NULL;
          zs = zbar_symbol_next(zs)) {
       MusterSymbol *symbol = zbar_symbol(zs, view);
@@ -458,10 +468,14 @@ decode_views(MusterDecoder *decoder, const Views *v, Found want, GPtrArray *foun
       decoder->thorough || (n.matrix == 0 && n.linear == 0 && !v->matrix.inverted);
   if (zxing && want.matrix && decoder->preprocess && windows)
     n.matrix += zxing_windows(&v->matrix, found);
-  /* Beside zxing-cpp, zbar only reads where zxing-cpp read no 1D symbol (one reading of
-   * a symbol, never two that disagree). Alone it also reads QR: counted as linear, its
-   * retry is the same. */
-  if ((decoder->libraries & MUSTER_DECODER_ZBAR) && want.linear && n.linear == 0)
+  /* Beside zxing-cpp, zbar reads EAN/UPC only, where zxing-cpp read no 1D symbol (one
+   * reading of a symbol, never two that disagree): in a thorough search always (on
+   * blurred EAN-13 zbar reads some that zxing-cpp misses), in a camera frame only when
+   * asked (MUSTER_DECODER_ZBAR; the next frame reads again). Alone it reads every
+   * symbology it has, QR too: counted as linear, its retry is the same. */
+  gboolean zbar = (decoder->libraries & MUSTER_DECODER_ZBAR) ||
+                  (zxing && decoder->preprocess && decoder->thorough && !v->linear.inverted);
+  if (zbar && want.linear && n.linear == 0)
     n.linear += zbar_pass(decoder, &v->linear, found);
   return n;
 }

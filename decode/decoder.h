@@ -78,9 +78,9 @@ void muster_decoder_set_preprocess(MusterDecoder *decoder, gboolean on);
  * Debian builds it finds one a search, near the centre). */
 void muster_decoder_set_thorough(MusterDecoder *decoder, gboolean on);
 
-/* The libraries a decoder runs: zxing-cpp (the default), or zbar alone for a
- * benchmark's comparison (every symbology zbar has), or both (zbar then reads only where
- * zxing-cpp found no 1D symbol). */
+/* The libraries a decoder runs: zxing-cpp (the default; a thorough search adds zbar for
+ * EAN/UPC where zxing-cpp found no 1D symbol), or zbar alone for a benchmark's comparison
+ * (every symbology zbar has), or both (zbar, EAN/UPC only, in every search too). */
 typedef enum {
   MUSTER_DECODER_ZXING = 1 << 0,
   MUSTER_DECODER_ZBAR = 1 << 1,
