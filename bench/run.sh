@@ -283,7 +283,7 @@ rows_decode_dpm() {
   local p=$results_dir/dpm.txt kind
   for kind in low-contrast dot-peen glare perspective light-on-dark dot-peen-low-contrast \
               perspective-glare cylinder; do
-    row "Direct part marks \`$kind\` ($(txt "$(get "$p" images_per_kind)") frames, libdmtx budget $(txt "$(get "$p" dmtx_budget_ms)") ms)" \
+    row "Direct part marks \`$kind\` ($(txt "$(get "$p" dpm_images_per_kind)") frames, libdmtx budget $(txt "$(get "$p" dpm_dmtx_budget_ms)") ms)" \
       "$(txt "$(get "$p" "dpm_${kind}_read")"); without our passes $(txt "$(get "$p" "dpm_${kind}_read_without_preprocessing")"); median $(n1 "$(get "$p" "dpm_${kind}_median_ms")") ms; misreads $(txt "$(get "$p" "dpm_${kind}_misreads")")" \
       "the test's threshold" "$(goal "$p" "dpm_$kind")"
   done

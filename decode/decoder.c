@@ -41,6 +41,8 @@
 static const double retry_scales[] = {1.0, 0.75, 0.5};
 /* White margin around the image given to the libraries, in pixels. */
 #define QUIET_ZONE 16
+/* libdmtx readings of symbols with this few Reed-Solomon words need a second look. */
+#define DMTX_WEAK_ERROR_WORDS 7
 /* The corner windows' share of each side (zxing_windows()): they overlap. */
 #define TILE_SHARE 0.6
 
@@ -48,6 +50,7 @@ struct _MusterDecoder {
   zbar_image_scanner_t *scanner;
   zbar_image_scanner_t *ean_scanner; /* EAN/UPC only: beside zxing-cpp */
   guint dmtx_budget_ms;
+  guint fallback_turn; /* a camera frame's stage of the fallback (dmtx_fallback()) */
   gboolean preprocess, thorough;
   MusterDecoderLibraries libraries;
 };
@@ -130,6 +133,13 @@ muster_decoder_free(MusterDecoder *decoder)
   zbar_image_scanner_destroy(decoder->scanner);
   zbar_image_scanner_destroy(decoder->ean_scanner);
   g_free(decoder);
+}
+
+void
+muster_decoder_reset(MusterDecoder *decoder)
+{
+  g_return_if_fail(decoder != NULL);
+  decoder->fallback_turn = 0;
 }
 
 void
@@ -482,23 +492,45 @@ decode_views(MusterDecoder *decoder, const Views *v, Found want, GPtrArray *foun
 
 /* ---- libdmtx, for marks on metal ----------------------------------------------- */
 
-static gboolean
-has_datamatrix(GPtrArray *found)
+/* One libdmtx search's share of the budget: a fifth in a thorough search (five
+ * searches), half in a camera frame's (two a stage, dmtx_fallback()). */
+static guint
+dmtx_search_ms(const MusterDecoder *decoder)
 {
-  for (guint i = 0; i < found->len; i++)
-    if (g_str_equal(((MusterSymbol *)found->pdata[i])->symbology, "datamatrix"))
+  return MAX(decoder->dmtx_budget_ms / (decoder->thorough ? 5 : 2), 1);
+}
+
+/* TRUE when a search of view's image at another size (3/4, or 3/2 of a reduced one)
+ * reads data too: a second sampling of every module. */
+static gboolean
+dmtx_confirmed(MusterDecoder *decoder, const View *view, GBytes *data)
+{
+  g_autoptr(MusterGreyImage) other =
+      muster_grey_image_scale(view->image, view->scale < 1.0 ? 1.5 : 0.75);
+  if (other == NULL)
+    return FALSE;
+  g_autoptr(GArray) hits = muster_dmtx_search(other, dmtx_search_ms(decoder));
+  for (guint i = 0; i < hits->len; i++)
+    if (g_bytes_equal(g_array_index(hits, MusterDmtxHit, i).data, data))
       return TRUE;
   return FALSE;
 }
 
-/* One libdmtx search of view (scaled and maybe inverted), a fifth of the budget. */
+/* One libdmtx search of view (scaled and maybe inverted), a fifth of the budget.
+ * A small symbol (DMTX_WEAK_ERROR_WORDS or fewer Reed-Solomon words: 10×10, 12×12,
+ * 8×18) read from a noisy picture can be corrected into a wrong message that checks:
+ * on the direct-part-mark set two 10×10 serials in 40 frames read as other text. Such
+ * a reading counts only when a second sampling at another size agrees (dmtx_confirmed);
+ * a camera reads the next frame anyway. */
 static guint
 dmtx_scan(MusterDecoder *decoder, const View *view, GPtrArray *found)
 {
-  g_autoptr(GArray) hits = muster_dmtx_search(view->image, MAX(decoder->dmtx_budget_ms / 5, 1));
+  g_autoptr(GArray) hits = muster_dmtx_search(view->image, dmtx_search_ms(decoder));
   guint before = found->len;
   for (guint i = 0; i < hits->len; i++) {
     const MusterDmtxHit *hit = &g_array_index(hits, MusterDmtxHit, i);
+    if (hit->error_words <= DMTX_WEAK_ERROR_WORDS && !dmtx_confirmed(decoder, view, hit->data))
+      continue;
     gsize len = 0;
     const guint8 *data = g_bytes_get_data(hit->data, &len);
     /* libdmtx says "FNC1 first" (GS1) with a leading GS; symbol_new() drops it. */
@@ -530,23 +562,35 @@ dot_peen_scan(MusterDecoder *decoder, const MusterGreyImage *image, GPtrArray *f
   return n;
 }
 
-/* Where zxing-cpp found no Data Matrix: libdmtx, full size then half (averaging 2×2
- * pixels smooths the noise its edge finder trips on), then the same inverted, then the
- * dot-peen view. Five searches of a fifth of the budget each: a frame without any Data
- * Matrix costs the budget (decoder.h). */
+/* One stage of the fallback: libdmtx on the image in one polarity, full size then half
+ * (averaging 2×2 pixels smooths the noise its edge finder trips on). */
+static guint
+dmtx_polarity(MusterDecoder *decoder, const MusterGreyImage *image, gboolean inverted,
+              GPtrArray *found)
+{
+  g_autoptr(MusterGreyImage) copy = inverted ? muster_grey_image_copy(image) : NULL;
+  if (copy != NULL)
+    muster_grey_image_invert(copy);
+  View view = {copy != NULL ? copy : image, 1.0, 0, inverted, 0, 0, 0, 0};
+  guint n = dmtx_scan(decoder, &view, found);
+  return n > 0 ? n : retry_smaller_half(decoder, &view, dmtx_scan, found);
+}
+
+/* Where zxing-cpp found nothing, three stages: libdmtx on the image, on it inverted, and
+ * the dot-peen view. A thorough search runs them in turn until one reads, each search a
+ * fifth of the budget. A camera frame runs one stage, the next frame the next (a mark
+ * held still meets all three within three frames, about 0.1 s), so that no frame costs
+ * more than zxing-cpp's passes and the budget (decoder.h). */
 static void
 dmtx_fallback(MusterDecoder *decoder, const MusterGreyImage *image, GPtrArray *found)
 {
-  for (int inverted = 0; inverted <= 1; inverted++) {
-    g_autoptr(MusterGreyImage) copy = inverted ? muster_grey_image_copy(image) : NULL;
-    if (copy != NULL)
-      muster_grey_image_invert(copy);
-    View view = {copy != NULL ? copy : image, 1.0, 0, inverted, 0, 0, 0, 0};
-    if (dmtx_scan(decoder, &view, found) > 0 ||
-        retry_smaller_half(decoder, &view, dmtx_scan, found) > 0)
+  for (guint stage = 0; stage < 3; stage++) {
+    guint turn = decoder->thorough ? stage : decoder->fallback_turn++ % 3;
+    guint n = turn == 2 ? dot_peen_scan(decoder, image, found)
+                        : dmtx_polarity(decoder, image, turn == 1, found);
+    if (n > 0 || !decoder->thorough)
       return;
   }
-  dot_peen_scan(decoder, image, found);
 }
 
 GPtrArray *
@@ -570,9 +614,9 @@ muster_decoder_decode(MusterDecoder *decoder, const MusterGreyImage *image, GErr
   views_init(decoder, image, TRUE, &v);
   decode_views(decoder, &v, (Found){n.matrix == 0, n.linear == 0}, found);
   views_clear(&v);
-  /* A camera frame that showed another code is that code's frame: no fallback. */
-  if ((decoder->libraries & MUSTER_DECODER_ZXING) && !has_datamatrix(found) &&
-      (decoder->thorough || found->len == 0))
+  /* Only where nothing was found: a picture that showed a code is that code's picture,
+   * and libdmtx's budget would be spent on every photograph of a QR code. */
+  if ((decoder->libraries & MUSTER_DECODER_ZXING) && found->len == 0)
     dmtx_fallback(decoder, image, found);
   return found;
 }

@@ -54,13 +54,13 @@ GBytes *muster_symbol_scan_data(const MusterSymbol *symbol);
 typedef struct _MusterDecoder MusterDecoder;
 
 /* dmtx_budget_ms bounds libdmtx, the fallback for Data Matrix marks on metal, which runs
- * only where zxing-cpp found no Data Matrix, and in a camera frame only where it found
- * nothing at all (so an empty frame costs about this much more; a frame with a code
- * costs zxing-cpp's few ms). 0 means
+ * only where zxing-cpp found nothing at all (so an empty frame costs about this much
+ * more; a frame with a code costs zxing-cpp's few ms). 0 means
  * MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS, a photograph's; the camera gives less. */
 #define MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS 400
-/* A camera frame's: the next frame searches again (about 30 a second). */
-#define MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS 20
+/* A camera frame's, for one stage of the fallback (decoder.c); the next frame runs the
+ * next stage (about 30 frames a second). */
+#define MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS 10
 MusterDecoder *muster_decoder_new(guint dmtx_budget_ms);
 void muster_decoder_free(MusterDecoder *decoder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterDecoder, muster_decoder_free)
@@ -69,6 +69,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterDecoder, muster_decoder_free)
  * for 1D, the inverted retry, the corner windows (decoder.c). Off: each library once on
  * the image as it is, so that a benchmark can tell what the passes buy. */
 void muster_decoder_set_preprocess(MusterDecoder *decoder, gboolean on);
+
+/* Forgets what earlier frames left: a camera frame runs one stage of libdmtx's fallback
+ * and the next frame the next (decoder.c); after this the next frame starts at the
+ * first, as in a new decoder. */
+void muster_decoder_reset(MusterDecoder *decoder);
 
 /* Off (the default): a camera frame's search, a few ms (a code missed in one frame is
  * read in the next); Data Matrix is searched in the image's four corner windows only

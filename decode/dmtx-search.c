@@ -27,7 +27,8 @@ hit_new(DmtxDecode *dec, DmtxRegion *reg, const DmtxMessage *msg)
   dmtxMatrix3VMultiplyBy(&centre, reg->fit2raw);
   int height = dmtxDecodeGetProp(dec, DmtxPropHeight);
   return (MusterDmtxHit){g_bytes_new(msg->output, msg->outputIdx), (int)centre.X - DMTX_MARGIN,
-                         (int)(height - 1 - centre.Y) - DMTX_MARGIN};
+                         (int)(height - 1 - centre.Y) - DMTX_MARGIN,
+                         dmtxGetSymbolAttribute(DmtxSymAttribSymbolErrorWords, reg->sizeIdx)};
 }
 
 GArray *

@@ -14,8 +14,9 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  GBytes *data; /* the message; a GS1 symbol's FNC1 in first position as a leading GS */
-  int x, y;     /* about the symbol's centre, in the searched image's pixels */
+  GBytes *data;    /* the message; a GS1 symbol's FNC1 in first position as a leading GS */
+  int x, y;        /* about the symbol's centre, in the searched image's pixels */
+  int error_words; /* the symbol's Reed-Solomon words: 5 in a 10×10, 7 in a 12×12 ... */
 } MusterDmtxHit;
 
 void muster_dmtx_hit_clear(MusterDmtxHit *hit);

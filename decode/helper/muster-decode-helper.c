@@ -219,6 +219,7 @@ main(int argc, char **argv)
   muster_helper_close_other_fds();
   g_autoptr(MusterDecoder) decoder = muster_decoder_new((guint)g_ascii_strtoull(argv[2], NULL, 10));
   warm_up(decoder);
+  muster_decoder_reset(decoder); /* the first frame decodes as in a new decoder */
   g_autoptr(GError) error = NULL;
   if (!muster_helper_lock_down(&error)) {
     g_warning("not decoding without the sandbox: %s", error->message);
