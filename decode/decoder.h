@@ -60,7 +60,7 @@ typedef struct _MusterDecoder MusterDecoder;
 #define MUSTER_DECODER_DEFAULT_DMTX_BUDGET_MS 400
 /* A camera frame's, for one stage of the fallback (decoder.c); the next frame runs the
  * next stage (about 30 frames a second). */
-#define MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS 10
+#define MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS 6
 MusterDecoder *muster_decoder_new(guint dmtx_budget_ms);
 void muster_decoder_free(MusterDecoder *decoder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MusterDecoder, muster_decoder_free)

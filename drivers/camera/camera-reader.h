@@ -38,7 +38,7 @@ typedef struct {
   gboolean keep_every_frame; /* wait for each decode instead of skipping frames (tests) */
 } MusterCameraReaderSettings;
 
-/* The defaults: 5 frames and 800 ms, 10 ms (MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS), 3 s,
+/* The defaults: 5 frames and 800 ms, 6 ms (MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS), 3 s,
  * 500 ms doubling to 30 s, 2 s, the sandbox on, frames skipped while a decode is in
  * flight. */
 void muster_camera_reader_get_settings(MusterCameraReader *self,

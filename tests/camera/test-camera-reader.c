@@ -247,7 +247,7 @@ fixture_setup(Fixture *f, gconstpointer data)
   settings.stall_ms = 2000;
   settings.retry_initial_ms = 20;
   settings.retry_max_ms = 100;
-  /* More than a kiosk's 10 ms, so a loaded CI machine still finds every Data Matrix. */
+  /* More than a kiosk's 6 ms, so a loaded CI machine still finds every Data Matrix. */
   settings.dmtx_budget_ms = 400;
   /* Every frame pushed is decoded: what these tests assert is the path of each frame.
    * The frame-rate tests below turn skipping back on. */
