@@ -20,13 +20,15 @@ static const struct {
 } symbologies[] = {
     {'C', '1', "gs1-128"},        {'C', '*', "code128"},     {'A', '*', "code39"},
     {'E', '4', "ean8"},           {'E', '*', "ean13"},       {'I', '*', "itf"},
-    {'d', '2', "gs1-datamatrix"}, {'d', '*', "datamatrix"},  {'Q', '3', "gs1-qrcode"},
+    {'d', '2', "gs1-datamatrix"}, {'d', '8', "gs1-datamatrix"}, {'d', '*', "datamatrix"},
+    {'Q', '3', "gs1-qrcode"},
     {'Q', '*', "qrcode"},         {'L', '*', "pdf417"},      {'z', '*', "aztec"},
     {'e', '*', "gs1-databar"},    {'G', '*', "code93"},      {'F', '*', "codabar"},
     {'J', '1', "gs1-dotcode"},    {'J', '*', "dotcode"},
 };
 
-static const char *const gs1_ids[] = {"]C1", "]d2", "]Q3", "]e0", "]J1"};
+/* ]d8: a GS1 rectangular Data Matrix (DMRE, ISO/IEC 21471 adds 6 to the modifier). */
+static const char *const gs1_ids[] = {"]C1", "]d2", "]d8", "]Q3", "]e0", "]J1"};
 static const char *const ean_ids[] = {"]E0", "]E4"};
 
 gboolean

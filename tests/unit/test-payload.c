@@ -198,6 +198,16 @@ test_gs1(void)
   g_assert_null(product->value);
   assert_problem(product, "names no single item");
 
+  /* a GS1 rectangular Data Matrix (DMRE, ]d8), as zxing-cpp reports it, is GS1 checked as
+   * a Data Matrix's; a plain DMRE (]d7) is plain data */
+  g_autoptr(MusterPayload) dmre = barcode("]d88004061414112345", "datamatrix");
+  assert_marking(dmre, MUSTER_PAYLOAD_GS1, MUSTER_MARKING_DATAMATRIX_UII, "061414112345");
+  g_autoptr(MusterPayload) dmre_bad = barcode("]d80100614141999995" "21X", "datamatrix");
+  g_assert_null(dmre_bad->value);
+  assert_problem(dmre_bad, "check digit");
+  g_autoptr(MusterPayload) dmre_plain = barcode("]d7GL-123456", "datamatrix");
+  assert_marking(dmre_plain, MUSTER_PAYLOAD_PLAIN, MUSTER_MARKING_BARCODE, "GL-123456");
+
   /* a misread check digit: no marking, the error says which AI */
   g_autoptr(MusterPayload) misread = barcode("]d20100614141999995"
                                              "21X",
