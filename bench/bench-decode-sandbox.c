@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CAMERA_DMTX_BUDGET_MS MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS
 #define CAMERA_PERIOD_MS 33
 
 typedef struct {
@@ -143,7 +142,7 @@ static gboolean
 bench_frames(Bench *b, GError **error)
 {
   Way ways[3];
-  ways_init(ways, CAMERA_DMTX_BUDGET_MS);
+  ways_init(ways, MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS);
   gboolean ok = time_ways(b, ways, b->frames, error);
   for (guint w = 0; ok && w < 3; w++) {
     g_autofree char *median = g_strdup_printf("frame_%s_median_ms", ways[w].name);
@@ -315,7 +314,7 @@ bench_fuzz_corpus(Bench *b, GError **error)
 {
   MusterDecodeSandboxOptions options;
   muster_decode_sandbox_options_init(&options);
-  options.dmtx_budget_ms = CAMERA_DMTX_BUDGET_MS;
+  options.dmtx_budget_ms = MUSTER_DECODER_CAMERA_DMTX_BUDGET_MS;
   options.max_failures = G_MAXUINT; /* count them all, never give up */
   g_autoptr(MusterDecodeSandbox) sandbox = muster_decode_sandbox_new(&options);
   guint files = 0, crashed = 0, hung = 0;

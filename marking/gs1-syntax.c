@@ -102,6 +102,10 @@ muster_gs1_syntax_check(const char *scan_data, gsize len)
     return verdict_invalid(verdict, "GS1's syntax engine could not start (out of memory)",
                            NULL);
   g_autofree char *text = g_strndup(scan_data, len); /* the engine takes a C string */
+  /* The engine knows no ]d8 (GS1 DMRE, ISO/IEC 21471 adds 6 to Data Matrix's modifier):
+   * its element string is a GS1 Data Matrix's, so it is checked as ]d2. */
+  if (g_str_has_prefix(text, "]d8"))
+    text[2] = '2';
   if (!gs1_encoder_setScanData(ctx, text))
     return verdict_invalid(verdict, gs1_encoder_getErrMsg(ctx), gs1_encoder_getErrMarkup(ctx));
   verdict->valid = TRUE;

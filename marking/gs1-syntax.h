@@ -3,10 +3,10 @@
  * (third_party/gs1-syntax-engine), so that Muster's verdict on GS1 data is GS1's.
  *
  * The input is scan data as docs/scan-data.md defines it: an AIM symbology identifier
- * ("]d2", "]C1", "]Q3", "]e0", "]J1"; "]E0", "]E4" for EAN/UPC) and the data, no leading
- * FNC1, each later FNC1 as GS. The engine checks what GS1 checks: its AI table (from GS1's
- * syntax dictionary), formats and lengths, character sets, check digits, dates, and which
- * AIs need or exclude which.
+ * ("]d2", "]d8", "]C1", "]Q3", "]e0", "]J1"; "]E0", "]E4" for EAN/UPC) and the data, no
+ * leading FNC1, each later FNC1 as GS. The engine checks what GS1 checks: its AI table
+ * (from GS1's syntax dictionary), formats and lengths, character sets, check digits,
+ * dates, and which AIs need or exclude which.
  */
 #pragma once
 #include <glib.h>

@@ -289,21 +289,6 @@ parse_gs1_as(MusterPayload *payload, const char *aim, const char *body, gsize le
   parse_gs1(payload, scan->str, scan->len);
 }
 
-/* GS1 data behind its identifier; a GS right after it is refused, as GS1's engine
- * refuses it. The engine knows no ]d8 (GS1 DMRE, ISO/IEC 21471): its element string is
- * a GS1 Data Matrix's, so it is checked as ]d2. */
-static void
-parse_gs1_dmre_as_d2(MusterPayload *payload, const char *data, gsize len)
-{
-  if (memcmp(data, "]d8", MUSTER_AIM_LEN) != 0) {
-    parse_gs1(payload, data, len);
-    return;
-  }
-  g_autofree char *as_d2 = g_memdup2(data, len);
-  as_d2[2] = '2';
-  parse_gs1(payload, as_d2, len);
-}
-
 /* After the identifier: an envelope, GS1, EAN/UPC or plain text. */
 static void
 parse_identified(MusterPayload *payload, const char *data, gsize len)
@@ -313,7 +298,7 @@ parse_identified(MusterPayload *payload, const char *data, gsize len)
   if (muster_iso15434_is_message(body, body_len)) {
     parse_iso15434(payload, body, body_len);
   } else if (muster_aim_is_gs1(data)) {
-    parse_gs1_dmre_as_d2(payload, data, len);
+    parse_gs1(payload, data, len); /* a GS after the identifier is refused, as GS1's is */
   } else if (muster_aim_is_ean(data)) {
     parse_ean(payload, data, len);
   } else {
