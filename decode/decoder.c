@@ -516,7 +516,7 @@ dmtx_confirmed(MusterDecoder *decoder, const View *view, GBytes *data)
   return FALSE;
 }
 
-/* One libdmtx search of view (scaled and maybe inverted), a fifth of the budget.
+/* One libdmtx search of view (scaled and maybe inverted), its share of the budget.
  * A small symbol (DMTX_WEAK_ERROR_WORDS or fewer Reed-Solomon words: 10×10, 12×12,
  * 8×18) read from a noisy picture can be corrected into a wrong message that checks:
  * on the direct-part-mark set two 10×10 serials in 40 frames read as other text. Such
